@@ -1,0 +1,2 @@
+// vdisk command line entry point.
+console.log('vdisk');

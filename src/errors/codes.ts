@@ -1,0 +1,22 @@
+// Every stable error code in vdisk, with what it means and what to do. Each area keeps its own
+// table (engine, plan, agent, gateway) so they grow independently; this file joins them.
+import { ENGINE_CODES } from './codes-engine.js';
+
+export interface CodeInfo {
+  message: string;
+  hint?: string;
+  /** HTTP status when the error crosses the gateway or an agent. */
+  http: number;
+}
+
+const ALL = { ...ENGINE_CODES } satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ALL | (string & {});
+
+export function describeCode(code: string): CodeInfo {
+  return (ALL as Record<string, CodeInfo>)[code] ?? { message: code, http: 500 };
+}
+
+export function knownCodes(): string[] {
+  return Object.keys(ALL);
+}
