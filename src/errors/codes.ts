@@ -1,6 +1,7 @@
 // Every stable error code in vdisk, with what it means and what to do. Each area keeps its own
 // table (engine, plan, agent, gateway) so they grow independently; this file joins them.
 import { ENGINE_CODES } from './codes-engine.js';
+import { QMP_CODES } from './codes-qmp.js';
 
 export interface CodeInfo {
   message: string;
@@ -9,7 +10,7 @@ export interface CodeInfo {
   http: number;
 }
 
-const ALL = { ...ENGINE_CODES } satisfies Record<string, CodeInfo>;
+const ALL = { ...ENGINE_CODES, ...QMP_CODES } satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ALL | (string & {});
 

@@ -1,0 +1,29 @@
+// A record of one QMP session, in order: every command sent (name and arguments) and every event
+// received (without QEMU's timestamp), plus error replies. Real runs' transcripts are compared with
+// the planner's simulator, so entries hold exactly what crossed the socket, as plain JSON.
+export type TranscriptEntry =
+  | { type: 'command'; execute: string; arguments?: Record<string, unknown> }
+  | { type: 'event'; event: string; data?: Record<string, unknown> }
+  | { type: 'error'; execute: string; class: string; desc: string };
+
+export class Transcript {
+  readonly entries: TranscriptEntry[] = [];
+
+  record(entry: TranscriptEntry): void {
+    // A deep copy, so later mutation by the caller cannot rewrite history.
+    this.entries.push(JSON.parse(JSON.stringify(entry)) as TranscriptEntry);
+  }
+
+  /** The commands only, in the order they were sent: what a simulator must reproduce. */
+  commands(): Array<{ execute: string; arguments?: Record<string, unknown> }> {
+    return this.entries.flatMap((e) => (e.type === 'command' ? [{ execute: e.execute, arguments: e.arguments }] : []));
+  }
+
+  events(name?: string): Array<{ event: string; data?: Record<string, unknown> }> {
+    return this.entries.flatMap((e) => (e.type === 'event' && (name === undefined || e.event === name) ? [{ event: e.event, data: e.data }] : []));
+  }
+
+  toJSON(): TranscriptEntry[] {
+    return this.entries;
+  }
+}
