@@ -61,7 +61,9 @@ export async function withRetries<T>(opts: HttpOptions, name: string, what: stri
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const send = async (method: string, url: string, headers: Record<string, string> = {}) => {
-      const h: Record<string, string> = { 'accept-encoding': 'identity', ...opts.headers, ...headers };
+      // No Accept-Encoding: fetch itself asks for `identity` on Range requests (Fetch standard, HTTP-network
+      // fetch), so the bytes of a range are never compressed ones.
+      const h: Record<string, string> = { ...opts.headers, ...headers };
       if (opts.sign) Object.assign(h, await signed(opts.sign, { method, url, headers: { ...h } }, name));
       return (opts.fetch ?? fetch)(url, { method, headers: h, signal, redirect: 'follow' });
     };
