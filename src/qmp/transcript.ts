@@ -14,9 +14,13 @@ export class Transcript {
     this.entries.push(JSON.parse(JSON.stringify(entry)) as TranscriptEntry);
   }
 
-  /** The commands only, in the order they were sent: what a simulator must reproduce. */
-  commands(): Array<{ execute: string; arguments?: Record<string, unknown> }> {
-    return this.entries.flatMap((e) => (e.type === 'command' ? [{ execute: e.execute, arguments: e.arguments }] : []));
+  /**
+   * The commands in the order they were sent: what a simulator must reproduce. `queries: false`
+   * leaves out `query-*` commands, which change nothing and depend on how often a waiter polls.
+   */
+  commands(opts: { queries?: boolean } = {}): Array<{ execute: string; arguments?: Record<string, unknown> }> {
+    const keep = (name: string) => opts.queries !== false || !name.startsWith('query-');
+    return this.entries.flatMap((e) => (e.type === 'command' && keep(e.execute) ? [{ execute: e.execute, arguments: e.arguments }] : []));
   }
 
   events(name?: string): Array<{ event: string; data?: Record<string, unknown> }> {

@@ -32,6 +32,8 @@ export interface QemuInstance {
   stderr(): string;
   /** A new QMP session, which becomes `qmp` (close the old one first: QEMU serves one client at a time). */
   connect(transcript?: Transcript): Promise<QmpClient>;
+  /** Resolves when the QEMU process has exited. */
+  exited: Promise<void>;
   /** Sends a signal and waits for QEMU to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** `quit` (so images are closed cleanly), SIGKILL if that fails, then removes the temp dir. */
@@ -71,7 +73,7 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
   exitedEarly.catch(() => undefined);
 
   const instance: QemuInstance = {
-    dir, socketPath, qmp, process: child, kill,
+    dir, socketPath, qmp, process: child, kill, exited,
     connect: async (transcript) => (instance.qmp = await open(transcript)),
     stderr: () => stderr,
     stop: async () => {

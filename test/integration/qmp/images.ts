@@ -1,5 +1,8 @@
 // Small qcow2 fixtures made with the real tools, and the checks run on them after a live job.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { requireTool } from '../../helpers/tools.js';
 
 export const MiB = 1024 * 1024;
@@ -41,4 +44,9 @@ export function hasPattern(path: string, pattern: number, offsetMiB: number, len
   const cmd = `read -P 0x${pattern.toString(16)} ${offsetMiB}M ${lengthMiB}M`;
   const r = spawnSync(requireTool('qemu-io'), ['-f', 'qcow2', '-c', cmd, path], { encoding: 'utf8' });
   return r.status === 0 && !/Pattern verification failed/.test(`${r.stdout}${r.stderr}`);
+}
+
+/** A fresh directory for one test's images (short, under the system temp dir). */
+export function imageDir(): string {
+  return mkdtempSync(join(tmpdir(), 'vi-'));
 }
