@@ -2,6 +2,7 @@
 // headers, a timeout per attempt (body included), a small bounded number of retries on transient
 // failures, and errors mapped to vdisk codes without leaking signed query strings.
 import { VdiskError } from '../errors/vdisk-error.js';
+import { linkedAbort } from './linked-abort.js';
 
 export interface SignRequest {
   method: string;
@@ -58,21 +59,28 @@ export async function withRetries<T>(opts: HttpOptions, name: string, what: stri
   let last: unknown;
   for (let i = 0; i < tries; i++) {
     if (i > 0) await sleep((opts.retryDelayMs ?? 100) * 2 ** (i - 1), opts.signal);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const link = linkedAbort([opts.signal]);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      link.controller.abort(new TransientError(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
     const send = async (method: string, url: string, headers: Record<string, string> = {}) => {
       // No Accept-Encoding: fetch itself asks for `identity` on Range requests (Fetch standard, HTTP-network
       // fetch), so the bytes of a range are never compressed ones.
       const h: Record<string, string> = { ...opts.headers, ...headers };
       if (opts.sign) Object.assign(h, await signed(opts.sign, { method, url, headers: { ...h } }, name));
-      return (opts.fetch ?? fetch)(url, { method, headers: h, signal, redirect: 'follow' });
+      return (opts.fetch ?? fetch)(url, { method, headers: h, signal: link.signal, redirect: 'follow' });
     };
     try {
       return await attempt(send);
     } catch (e) {
       if (opts.signal?.aborted) throw opts.signal.reason;
       if (e instanceof VdiskError) throw e;
-      last = timeout.aborted ? new TransientError(`timed out after ${timeoutMs} ms`) : e;
+      last = timedOut ? new TransientError(`timed out after ${timeoutMs} ms`) : e;
+    } finally {
+      clearTimeout(timer);
+      link.unlink();
     }
   }
   const reason = last instanceof Error ? describe(last) : String(last);

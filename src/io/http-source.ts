@@ -9,6 +9,7 @@ import { discardBody, readBodyInto } from './http-body.js';
 import { extentsRequestUrl, parseImageioExtents } from './http-extents.js';
 import { displayUrl, statusError, withRetries, type Attempt, type HttpOptions } from './http-request.js';
 import { readLength } from './read-range.js';
+import { linkedAbort, type LinkedAbort } from './linked-abort.js';
 
 export interface HttpSourceOptions extends HttpOptions {
   /** ovirt-imageio style extents endpoint; without it every byte counts as data. */
@@ -33,7 +34,7 @@ const strongEtag = (res: Response) => {
 export class HttpSource implements ImageSource {
   readonly extents?: (offset: number, length: number) => Promise<Extent[]>;
   private extentList?: Promise<ZeroAwareExtent[]>;
-  private readonly closing = new AbortController();
+  private readonly closing: LinkedAbort;
   private readonly opts: HttpSourceOptions;
 
   private constructor(
@@ -43,8 +44,9 @@ export class HttpSource implements ImageSource {
     private readonly etag: string | undefined,
     opts: HttpSourceOptions,
   ) {
-    const signals = [this.closing.signal, ...(opts.signal ? [opts.signal] : [])];
-    this.opts = { ...opts, signal: AbortSignal.any(signals) };
+    // close() or the caller's signal cancels every request of this source.
+    this.closing = linkedAbort([opts.signal]);
+    this.opts = { ...opts, signal: this.closing.signal };
     if (opts.extentsUrl) {
       const extentsUrl = opts.extentsUrl;
       this.extents = async (offset, length) =>
@@ -89,7 +91,8 @@ export class HttpSource implements ImageSource {
   }
 
   async close(): Promise<void> {
-    this.closing.abort(new VdiskError('E_IO', `${this.name} was closed`, { path: this.name }));
+    this.closing.unlink();
+    this.closing.controller.abort(new VdiskError('E_IO', `${this.name} was closed`, { path: this.name }));
   }
 
   private changed(what: string): VdiskError {

@@ -1,4 +1,5 @@
 // The HTTP range source against a real node:http server on 127.0.0.1.
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpSource, E_HTTP_NO_RANGE } from '../../src/io/http-source.js';
 import { cutMidBody, startRangeServer, type RangeServer, type RangeServerOptions } from './helpers/range-server.js';
@@ -200,6 +201,16 @@ describe('HttpSource failures and retries', () => {
     setTimeout(() => controller.abort(new Error('user cancelled')), 50);
     await expect(read).rejects.toThrow('user cancelled');
     expect(server!.requests).toHaveLength(2);
+  });
+
+  it('leaves no listener per request on the caller’s long-lived signal', async () => {
+    const { url } = await serve();
+    const controller = new AbortController();
+    const src = await HttpSource.open(url, { ...fast, signal: controller.signal });
+    for (let i = 0; i < 20; i++) await src.pread(new Uint8Array(64), i * 64);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1); // the source's own link
+    await src.close();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('close() cancels a read in flight', async () => {
