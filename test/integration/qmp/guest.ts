@@ -74,3 +74,11 @@ function saveTranscript(transcript: Transcript): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `${name.slice(0, 120)}.json`), `${JSON.stringify(transcript, null, 1)}\n`);
 }
+
+/** A guest write through the disk's device (HMP qemu-io on the virtio backend), MiB [0, 1) set to `pattern`. */
+export async function guestWrite(guest: Guest, deviceId: string, pattern: number): Promise<void> {
+  const cmd = `qemu-io -d /machine/peripheral/${deviceId}/virtio-backend "write -P 0x${pattern.toString(16)} 0 1M"`;
+  const out = await guest.vm.qmp.execute<string>('human-monitor-command', { 'command-line': cmd });
+  // qemu-io prints its result on QEMU's stdout; the HMP reply carries only errors.
+  if (out.trim() !== '') throw new Error(`guest write on ${deviceId} failed: ${out}`);
+}

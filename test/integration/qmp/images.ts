@@ -50,3 +50,8 @@ export function hasPattern(path: string, pattern: number, offsetMiB: number, len
 export function imageDir(): string {
   return mkdtempSync(join(tmpdir(), 'vi-'));
 }
+
+/** The guest's view of `path` flattened into a new qcow2, read with -U so a paused QEMU may hold it. */
+export function flattenCopy(path: string, out: string): void {
+  execFileSync(requireTool('qemu-img'), ['convert', '-U', '-f', 'qcow2', '-O', 'qcow2', path, out]);
+}
