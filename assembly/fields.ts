@@ -1,0 +1,33 @@
+// Field ids for error details: which structure or header field was wrong. Plain constants so this file
+// compiles as AssemblyScript and TypeScript; src/engine/fields.ts turns ids into names.
+export const F_NONE = 0;
+export const F_MAGIC = 1;
+export const F_VERSION = 2;
+export const F_BACKING_FILE_OFFSET = 3;
+export const F_BACKING_FILE_SIZE = 4;
+export const F_CLUSTER_BITS = 5;
+export const F_SIZE = 6;
+export const F_CRYPT_METHOD = 7;
+export const F_L1_SIZE = 8;
+export const F_L1_TABLE_OFFSET = 9;
+export const F_REFCOUNT_TABLE_OFFSET = 10;
+export const F_REFCOUNT_TABLE_CLUSTERS = 11;
+export const F_NB_SNAPSHOTS = 12;
+export const F_SNAPSHOTS_OFFSET = 13;
+export const F_INCOMPATIBLE_FEATURES = 14;
+export const F_REFCOUNT_ORDER = 16;
+export const F_HEADER_LENGTH = 17;
+export const F_COMPRESSION_TYPE = 18;
+export const F_HEADER_EXTENSION = 19;
+export const F_BACKING_FORMAT = 20;
+export const F_DATA_FILE = 21;
+export const F_BITMAPS_EXTENSION = 22;
+export const F_BITMAP_DIRECTORY = 23;
+export const F_L1_ENTRY = 24;
+export const F_L2_ENTRY = 25;
+export const F_SNAPSHOT_ENTRY = 26;
+export const F_HEADER = 27;
+export const F_IMAGE = 28;
+export const F_COMPRESSED_DESCRIPTOR = 29;
+export const F_AUTOCLEAR_FEATURES = 30;
+export const F_REFCOUNT_BLOCK = 31;

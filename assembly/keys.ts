@@ -1,0 +1,31 @@
+// Keys for layerGet: the parsed facts of a layer the host may ask for. Plain constants shared with
+// TypeScript (src/engine/layer-facts.ts).
+export const K_FORMAT = 1;
+export const K_VERSION = 2;
+export const K_CLUSTER_BITS = 3;
+export const K_SIZE = 4;
+export const K_FILE_SIZE = 5;
+export const K_INCOMPAT = 6;
+export const K_COMPAT = 7;
+export const K_AUTOCLEAR = 8;
+export const K_REFCOUNT_ORDER = 9;
+export const K_COMPRESSION_TYPE = 10;
+export const K_EXTL2 = 11;
+export const K_L1_SIZE = 12;
+export const K_L1_OFFSET = 13;
+export const K_REFTABLE_OFFSET = 14;
+export const K_REFTABLE_CLUSTERS = 15;
+export const K_NB_SNAPSHOTS = 16;
+export const K_SNAPSHOTS_OFFSET = 17;
+export const K_BACKING_NAME_PTR = 18;
+export const K_BACKING_NAME_LEN = 19;
+export const K_BACKING_FMT_PTR = 20;
+export const K_BACKING_FMT_LEN = 21;
+export const K_DATA_FILE_PTR = 22;
+export const K_DATA_FILE_LEN = 23;
+export const K_NB_BITMAPS = 24;
+export const K_BITMAP_DIR_OFFSET = 25;
+export const K_BITMAP_DIR_SIZE = 26;
+export const K_BACKING = 27;
+export const K_HEADER_LENGTH = 28;
+export const K_META_PREALLOC = 29;

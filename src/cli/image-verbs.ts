@@ -1,0 +1,82 @@
+// The reading verbs: info, map, compare. Each opens images through the default gate and prints
+// what qemu-img prints.
+import { parseArgs } from 'node:util';
+import type { CliIo } from './io.js';
+import type { Engine } from '../engine/engine.js';
+import { openImageNode } from '../engine/node-engine.js';
+import type { ImageFormat } from '../engine/gate.js';
+import { chainInfo } from './verbs/info.js';
+import { humanInfo } from './verbs/info-human.js';
+import { mapEntries, jsonLine, humanLine } from './verbs/map.js';
+import { compareChains } from './verbs/compare.js';
+import { VdiskError } from '../errors/vdisk-error.js';
+
+const common = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', default: 'human' },
+  'probe-backing': { type: 'boolean', default: false },
+} as const;
+
+function fmt(v: string | undefined): ImageFormat | undefined {
+  if (v === undefined || v === 'raw' || v === 'qcow2') return v;
+  throw new VdiskError('E_FORMAT_UNSUPPORTED', `format ${v} is not supported (raw, qcow2)`);
+}
+
+function one(positionals: string[], verb: string): string {
+  if (positionals.length !== 1) throw new VdiskError('E_USAGE', `usage: vdisk ${verb} [options] FILE`);
+  return positionals[0]!;
+}
+
+export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...common, 'backing-chain': { type: 'boolean', default: false } } });
+  const chain = await openImageNode(engine, one(positionals, 'info'), { format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr });
+  try {
+    const info = await chainInfo(chain, values['backing-chain']);
+    io.stdout(values.output === 'json' ? `${JSON.stringify(info, null, 4)}\n` : humanInfo(info));
+    return 0;
+  } finally {
+    await chain.close();
+  }
+}
+
+export async function mapVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: common });
+  const chain = await openImageNode(engine, one(positionals, 'map'), { format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr });
+  try {
+    const json = values.output === 'json';
+    const lines: string[] = [];
+    if (!json) lines.push(`${'Offset'.padEnd(16)}${'Length'.padEnd(16)}${'Mapped to'.padEnd(16)}File`);
+    for await (const e of mapEntries(engine, chain)) {
+      if (json) lines.push(jsonLine(e));
+      else {
+        const file = chain.layers[e.depth]?.resolved ?? chain.layers[e.depth]?.source.name ?? '';
+        const h = humanLine(e, file);
+        if (h) lines.push(h);
+      }
+    }
+    io.stdout(json ? `[${lines.join(',\n')}]\n` : `${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await chain.close();
+  }
+}
+
+export async function compareVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...common, 'second-format': { type: 'string', short: 'F' } } });
+  if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk compare [-f fmt] [-F fmt] A B');
+  const opts = { probeBacking: values['probe-backing'], warn: io.stderr };
+  const a = await openImageNode(engine, positionals[0]!, { ...opts, format: fmt(values.format) });
+  try {
+    const b = await openImageNode(engine, positionals[1]!, { ...opts, format: fmt(values['second-format']) });
+    try {
+      const r = await compareChains(engine, a, b);
+      if (r.sizeMismatch) io.stdout('Warning: Image size mismatch!\n');
+      io.stdout(r.identical ? 'Images are identical.\n' : `Content mismatch at offset ${r.mismatchAt}!\n`);
+      return r.identical ? 0 : 1;
+    } finally {
+      await b.close();
+    }
+  } finally {
+    await a.close();
+  }
+}

@@ -1,0 +1,75 @@
+// Block status of a chain as runs, from metadata only. Raw layers (and metadata-preallocated qcow2)
+// are refined by the medium's own allocation (SEEK_DATA/SEEK_HOLE), as QEMU asks the file driver.
+import type { Chain } from './chain.js';
+import type { Engine } from './engine.js';
+import type { Extent } from '../io/source.js';
+
+export const RUN = { ALLOCATED: 1, DATA: 2, ZERO: 4, OFFSET: 8, COMPRESSED: 16, RAW: 32, RECURSE: 64, DATAFILE: 128 } as const;
+
+export interface Run {
+  start: number;
+  length: number;
+  flags: number;
+  /** Host offset in the layer's file (or its data file with RUN.DATAFILE), when RUN.OFFSET. */
+  host: number;
+  depth: number;
+  slot: number;
+}
+
+const RUN_BYTES = 48;
+
+function readRuns(engine: Engine): Run[] {
+  const n = engine.x.runCount();
+  const dv = new DataView(engine.x.memory.buffer, engine.x.runsPtr(), n * RUN_BYTES);
+  const out: Run[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = i * RUN_BYTES;
+    out.push({
+      start: dv.getFloat64(b, true), length: dv.getFloat64(b + 8, true), host: dv.getFloat64(b + 16, true),
+      flags: dv.getUint32(b + 24, true), depth: dv.getUint32(b + 28, true), slot: dv.getInt32(b + 32, true),
+    });
+  }
+  return out;
+}
+
+/** Every run of [start, start+length) through the chain, in order. */
+export async function* chainRuns(engine: Engine, chain: Chain, start = 0, length = chain.size): AsyncGenerator<Run> {
+  const end = Math.min(chain.size, start + length);
+  let at = start;
+  while (at < end) {
+    let runs: Run[] = [];
+    await engine.drive(() => {
+      const rc = engine.x.chainStatus(chain.top.slot, at, end - at);
+      if (rc === 0) runs = readRuns(engine);
+      return rc;
+    });
+    if (runs.length === 0) break;
+    for (const r of runs) {
+      if (r.flags & (RUN.RAW | RUN.RECURSE)) yield* refine(chain, r);
+      else yield r;
+    }
+    const last = runs[runs.length - 1]!;
+    at = last.start + last.length;
+  }
+}
+
+async function* refine(chain: Chain, r: Run): AsyncGenerator<Run> {
+  const layer = chain.layers.find((l) => l.slot === r.slot)!;
+  const file = r.flags & RUN.DATAFILE ? layer.dataFile! : layer.source;
+  const fileEnd = Math.min(r.host + r.length, file.size);
+  const extents: Extent[] = file.extents && fileEnd > r.host
+    ? await file.extents(r.host, fileEnd - r.host)
+    : [{ start: r.host, length: Math.max(0, fileEnd - r.host), data: true }];
+  const base = r.flags & ~(RUN.RAW | RUN.RECURSE);
+  let pos = r.start;
+  for (const e of extents) {
+    const flags = e.data ? base : r.flags & RUN.RAW ? (base & ~RUN.DATA) | RUN.ZERO : base | RUN.ZERO;
+    yield { ...r, start: pos, length: e.length, host: e.start, flags };
+    pos += e.length;
+  }
+  const tail = r.start + r.length - pos; // past the end of the file: reads as zeros (BDRV_BLOCK_EOF)
+  if (tail > 0) {
+    const flags = r.flags & RUN.RAW ? (base & ~RUN.DATA) | RUN.ZERO : base | RUN.ZERO;
+    yield { ...r, start: pos, length: tail, host: r.host + (pos - r.start), flags };
+  }
+}

@@ -1,0 +1,132 @@
+// The host side of the engine: owns the Wasm instance, maps file ids to image sources and services
+// the engine's I/O requests between calls (the engine itself never does I/O).
+import type { ImageSource } from '../io/source.js';
+import type { EngineExports, EngineFlavor } from './load.js';
+import { NEED_IO, OK, engineError } from './codes.js';
+import { inflateCluster } from './decompress.js';
+import { VdiskError } from '../errors/vdisk-error.js';
+import * as K from '../../assembly/keys';
+
+const OP_READ = 1;
+const OP_READ_DEFLATE = 2;
+const OP_READ_ZSTD = 3;
+const REQ_SIZE = 32;
+const PARALLEL = 16;
+
+export interface EngineOptions {
+  /** L2 slice cache: 4 KiB slices (default 4096 = 16 MiB). */
+  l2Slices?: number;
+  /** Upper bound of engine-managed memory in bytes (default 1 GiB). */
+  memoryLimit?: number;
+}
+
+interface Request { op: number; file: number; offset: number; len: number; dst: number; out: number; aux: number }
+
+export class Engine {
+  private readonly files = new Map<number, ImageSource>();
+
+  constructor(readonly x: EngineExports, readonly flavor: EngineFlavor, opts: EngineOptions = {}) {
+    const rc = x.init(opts.l2Slices ?? 4096, opts.memoryLimit ?? 1 << 30);
+    if (rc !== OK) throw this.error(rc);
+  }
+
+  /** A fresh view of linear memory (views die when memory grows, so never keep one across calls). */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.x.memory.buffer);
+  }
+
+  attachFile(slot: number, dataFile: boolean, source: ImageSource): void {
+    this.files.set(slot * 2 + (dataFile ? 1 : 0), source);
+  }
+
+  detachFiles(slot: number): void {
+    this.files.delete(slot * 2);
+    this.files.delete(slot * 2 + 1);
+  }
+
+  error(code: number, path?: string): VdiskError {
+    const slot = this.x.errorSlot();
+    const source = slot >= 0 ? this.files.get(slot * 2) : undefined;
+    return engineError(code, {
+      field: this.x.errorField(),
+      offset: this.x.errorOffset(),
+      value: this.x.errorValue(),
+      path: path ?? source?.name,
+    });
+  }
+
+  /** Runs `call` until it stops asking for I/O; throws the engine's error as a VdiskError. */
+  async drive(call: () => number): Promise<void> {
+    for (;;) {
+      const rc = call();
+      if (rc === OK) return;
+      if (rc !== NEED_IO) {
+        this.x.ioDone(0);
+        throw this.error(rc);
+      }
+      await this.service();
+    }
+  }
+
+  /** Performs every queued request, then tells the engine. */
+  async service(): Promise<void> {
+    const reqs = this.pending();
+    try {
+      for (let i = 0; i < reqs.length; i += PARALLEL) {
+        await Promise.all(reqs.slice(i, i + PARALLEL).map((r) => this.perform(r)));
+      }
+    } catch (e) {
+      this.x.ioDone(0);
+      throw e;
+    }
+    this.x.ioDone(1);
+  }
+
+  private pending(): Request[] {
+    const n = this.x.requestCount();
+    const dv = new DataView(this.x.memory.buffer, this.x.requestsPtr(), n * REQ_SIZE);
+    const out: Request[] = [];
+    for (let i = 0; i < n; i++) {
+      const b = i * REQ_SIZE;
+      out.push({
+        op: dv.getUint32(b, true), file: dv.getUint32(b + 4, true), offset: dv.getFloat64(b + 8, true),
+        len: dv.getUint32(b + 16, true), dst: dv.getUint32(b + 20, true), out: dv.getUint32(b + 24, true),
+        aux: dv.getUint32(b + 28, true),
+      });
+    }
+    return out;
+  }
+
+  private source(file: number): ImageSource {
+    const s = this.files.get(file);
+    if (!s) throw new VdiskError('E_BAD_SLOT', `engine asked for file ${file}, which is not attached`);
+    return s;
+  }
+
+  private async perform(r: Request): Promise<void> {
+    const src = this.source(r.file);
+    if (r.op === OP_READ) {
+      const view = this.bytes().subarray(r.dst, r.dst + r.len);
+      const n = await readFully(src, view, r.offset);
+      if (n < r.len) view.fill(0, n); // past the end of the file reads as zeros, as in QEMU
+      return;
+    }
+    if (r.op !== OP_READ_DEFLATE && r.op !== OP_READ_ZSTD) throw new VdiskError('E_BAD_ARGUMENT', `unknown engine request ${r.op}`);
+    const raw = new Uint8Array(r.len);
+    await readFully(src, raw, r.offset);
+    const cluster = 2 ** this.x.layerGet(r.file >> 1, K.K_CLUSTER_BITS);
+    const data = inflateCluster(raw, cluster, r.op === OP_READ_ZSTD, `${src.name} @ ${r.offset}`);
+    this.bytes().set(data.subarray(r.aux, r.aux + r.out), r.dst);
+  }
+}
+
+async function readFully(src: ImageSource, buf: Uint8Array, offset: number): Promise<number> {
+  const avail = Math.max(0, Math.min(buf.length, src.size - offset));
+  let done = 0;
+  while (done < avail) {
+    const n = await src.pread(buf.subarray(done, avail), offset + done);
+    if (n <= 0) break;
+    done += n;
+  }
+  return done;
+}
