@@ -1,6 +1,7 @@
 // Every stable error code in vdisk, with what it means and what to do. Each area keeps its own
 // table (engine, plan, agent, gateway) so they grow independently; this file joins them.
 import { ENGINE_CODES } from './codes-engine.js';
+import { PLAN_CODES } from './codes-plan.js';
 import { QMP_CODES } from './codes-qmp.js';
 
 export interface CodeInfo {

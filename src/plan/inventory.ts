@@ -1,0 +1,96 @@
+// The inventory a plan is made from: hosts, directory pools, volumes (files), VMs with their disks'
+// node chains, and external snapshots. It is the planner's only view of the world.
+import { z } from 'zod';
+
+export const FormatSchema = z.enum(['raw', 'qcow2']);
+export type Format = z.infer<typeof FormatSchema>;
+
+export const HostSchema = z.object({ id: z.string().min(1), name: z.string().optional() });
+
+export const PoolSchema = z.object({
+  id: z.string().min(1),
+  host: z.string().min(1),
+  /** Only directory pools are supported; block pools are refused with E_PLAN_BLOCK_POOL. */
+  type: z.enum(['dir', 'block']).default('dir'),
+  root: z.string().startsWith('/'),
+  capacity: z.number().int().nonnegative(),
+  free: z.number().int().nonnegative(),
+});
+
+export const VolumeStateSchema = z.enum(['ok', 'illegal']);
+
+export const VolumeSchema = z.object({
+  id: z.string().min(1),
+  pool: z.string().min(1),
+  /** Absolute path of the image file, inside the pool root. */
+  path: z.string().startsWith('/'),
+  /** `file` is what plans handle; block and network layers are refused where files are needed. */
+  storage: z.enum(['file', 'block', 'network']).default('file'),
+  format: FormatSchema,
+  virtualSize: z.number().int().positive(),
+  /** Bytes the image occupies on disk: what a copy needs free in the target pool. */
+  allocated: z.number().int().nonnegative(),
+  backing: z.string().nullable().default(null),
+  /** The backing name as recorded in the image header (relative names resolve against its dir). */
+  backingName: z.string().nullable().default(null),
+  owner: z.string().default('root'),
+  mode: z.string().regex(/^[0-7]{3,4}$/).default('0600'),
+  state: VolumeStateSchema.default('ok'),
+});
+
+export const NodeRefSchema = z.object({
+  volume: z.string(),
+  /** Format node name in QEMU's block graph, and its protocol (file) node. */
+  node: z.string(),
+  fileNode: z.string(),
+});
+
+export const DiskSchema = z.object({
+  target: z.string().min(1),
+  /** Top volume of the disk's chain. */
+  volume: z.string(),
+  /** The running VM's node chain, top first (empty when the VM is off). */
+  nodes: z.array(NodeRefSchema).default([]),
+});
+
+export const VmSchema = z.object({
+  id: z.string().min(1),
+  host: z.string().min(1),
+  running: z.boolean(),
+  qmpSocket: z.string().optional(),
+  disks: z.array(DiskSchema),
+});
+
+export const SnapshotDiskSchema = z.object({
+  target: z.string(),
+  /** The overlay volume this snapshot created for the disk. */
+  layer: z.string(),
+  /** Set once a delete has committed this disk's layer (a partly deleted snapshot). */
+  merged: z.boolean().default(false),
+});
+
+export const SnapshotSchema = z.object({
+  id: z.string().min(1),
+  vm: z.string(),
+  parent: z.string().nullable().default(null),
+  current: z.boolean().default(false),
+  disks: z.array(SnapshotDiskSchema),
+});
+
+export const InventorySchema = z.object({
+  hosts: z.array(HostSchema).default([]),
+  pools: z.array(PoolSchema).default([]),
+  volumes: z.array(VolumeSchema).default([]),
+  vms: z.array(VmSchema).default([]),
+  snapshots: z.array(SnapshotSchema).default([]),
+});
+
+export type Pool = z.infer<typeof PoolSchema>;
+export type Volume = z.infer<typeof VolumeSchema>;
+export type NodeRef = z.infer<typeof NodeRefSchema>;
+export type Disk = z.infer<typeof DiskSchema>;
+export type Vm = z.infer<typeof VmSchema>;
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+export type SnapshotDisk = z.infer<typeof SnapshotDiskSchema>;
+export type Inventory = z.infer<typeof InventorySchema>;
+export type InventoryInput = z.input<typeof InventorySchema>;

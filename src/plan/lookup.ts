@@ -1,0 +1,105 @@
+// Reading the inventory with the checks every planner needs; each miss is a stable code.
+import { VdiskError } from '../errors/vdisk-error.js';
+import type { Disk, Inventory, Pool, Snapshot, Vm, Volume } from './inventory.js';
+import { isInside } from './paths.js';
+
+export function getVolume(inv: Inventory, id: string): Volume {
+  const v = inv.volumes.find((x) => x.id === id);
+  if (!v) throw new VdiskError('E_PLAN_UNKNOWN_VOLUME', `no volume '${id}' in the inventory`, { field: 'volume', value: id });
+  return v;
+}
+
+/** A pool a plan may write to or read from: it must exist and be a directory pool. */
+export function getPool(inv: Inventory, id: string): Pool {
+  const p = inv.pools.find((x) => x.id === id);
+  if (!p) throw new VdiskError('E_PLAN_UNKNOWN_POOL', `no pool '${id}' in the inventory`, { field: 'pool', value: id });
+  if (p.type !== 'dir') throw new VdiskError('E_PLAN_BLOCK_POOL', `pool '${id}' is a block-device pool`, { field: 'pool', value: id });
+  return p;
+}
+
+export function getVm(inv: Inventory, id: string): Vm {
+  const vm = inv.vms.find((x) => x.id === id);
+  if (!vm) throw new VdiskError('E_PLAN_UNKNOWN_VM', `no VM '${id}' in the inventory`, { field: 'vm', value: id });
+  return vm;
+}
+
+export function getDisk(vm: Vm, target: string): Disk {
+  const d = vm.disks.find((x) => x.target === target);
+  if (!d) throw new VdiskError('E_PLAN_UNKNOWN_DISK', `VM '${vm.id}' has no disk '${target}'`, { field: 'disk', value: target });
+  return d;
+}
+
+export function getSnapshot(inv: Inventory, vm: string, id: string): Snapshot {
+  const s = inv.snapshots.find((x) => x.id === id && x.vm === vm);
+  if (!s) throw new VdiskError('E_PLAN_UNKNOWN_SNAPSHOT', `VM '${vm}' has no snapshot '${id}'`, { field: 'snapshot', value: id });
+  return s;
+}
+
+/** The backing chain, top first. Loops and missing links are refused, never followed. */
+export function chainOf(inv: Inventory, topId: string): Volume[] {
+  const chain: Volume[] = [];
+  const seen = new Set<string>();
+  for (let id: string | null = topId; id !== null; ) {
+    if (seen.has(id)) throw new VdiskError('E_PLAN_CHAIN_BROKEN', `backing chain of '${topId}' loops at '${id}'`, { field: 'backing', value: id });
+    seen.add(id);
+    const v = inv.volumes.find((x) => x.id === id);
+    if (!v) throw new VdiskError('E_PLAN_CHAIN_BROKEN', `backing '${id}' of '${topId}' is not in the inventory`, { field: 'backing', value: id });
+    chain.push(v);
+    id = v.backing;
+  }
+  return chain;
+}
+
+/** Volumes whose backing is `id`. */
+export function childrenOf(inv: Inventory, id: string): Volume[] {
+  return inv.volumes.filter((v) => v.backing === id);
+}
+
+/** The disks (of any VM) whose chain contains the volume, and where in it. */
+export function disksUsing(inv: Inventory, id: string): { vm: Vm; disk: Disk; depth: number }[] {
+  const out: { vm: Vm; disk: Disk; depth: number }[] = [];
+  for (const vm of inv.vms) {
+    for (const disk of vm.disks) {
+      const depth = chainOf(inv, disk.volume).findIndex((v) => v.id === id);
+      if (depth >= 0) out.push({ vm, disk, depth });
+    }
+  }
+  return out;
+}
+
+export function hostOfPool(inv: Inventory, poolId: string): string {
+  return getPool(inv, poolId).host;
+}
+
+/** The one host a plan touches; two or more is E_CROSS_HOST. */
+export function singleHost(hosts: string[]): string {
+  const set = [...new Set(hosts)];
+  if (set.length !== 1) throw new VdiskError('E_CROSS_HOST', `the request spans hosts ${set.join(', ')}`, { field: 'host', value: set.join(',') });
+  return set[0]!;
+}
+
+/** The directory pool whose root holds `path`, on `host`. */
+export function poolOfPath(inv: Inventory, path: string): Pool {
+  const pool = inv.pools.find((p) => isInside(p.root, path));
+  if (!pool) throw new VdiskError('E_PLAN_PATH_OUTSIDE_POOL', `'${path}' is not inside any pool`, { path });
+  return getPool(inv, pool.id);
+}
+
+export function assertPathFree(inv: Inventory, path: string): void {
+  if (inv.volumes.some((v) => v.path === path)) throw new VdiskError('E_PLAN_NAME_TAKEN', `'${path}' already exists`, { path });
+}
+
+export function assertLegal(chain: Volume[]): void {
+  const bad = chain.find((v) => v.state !== 'ok');
+  if (bad) throw new VdiskError('E_PLAN_ILLEGAL_VOLUME', `volume '${bad.id}' is ILLEGAL`, { field: 'volume', value: bad.id, path: bad.path });
+}
+
+export function assertFiles(chain: Volume[]): void {
+  const bad = chain.find((v) => v.storage !== 'file');
+  if (bad) throw new VdiskError('E_PLAN_LAYER_NOT_FILE', `layer '${bad.id}' is ${bad.storage} storage`, { field: 'volume', value: bad.id });
+}
+
+/** Writable by a running guest: the top of a running VM's disk. */
+export function runningWriter(inv: Inventory, id: string): { vm: Vm; disk: Disk } | undefined {
+  return disksUsing(inv, id).find((u) => u.vm.running && u.depth === 0);
+}

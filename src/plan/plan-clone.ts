@@ -1,0 +1,56 @@
+// Clone a volume (seed 002, libvirt virStorageVolCreateXMLFrom): within or across pools, changing
+// format, to a larger capacity (never smaller), raw kept sparse, flattened or shallow onto the same
+// backing. The clone is a new volume with its own id, name, owner and mode.
+import { VdiskError } from '../errors/vdisk-error.js';
+import { StepList } from './builder.js';
+import type { IdSource } from './ids.js';
+import type { Inventory } from './inventory.js';
+import {
+  assertFiles, assertLegal, assertPathFree, chainOf, disksUsing, getPool, getVolume, runningWriter, singleHost,
+} from './lookup.js';
+import { makePlan } from './make-plan.js';
+import { addOfflineCopy } from './offline-copy.js';
+import { joinPath, relativeBackingName } from './paths.js';
+import type { Plan } from './plan-schema.js';
+import type { CloneRequest } from './requests.js';
+
+export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Plan {
+  const source = getVolume(inv, req.volume);
+  const chain = chainOf(inv, source.id);
+  const pool = getPool(inv, req.toPool);
+  chain.forEach((v) => getPool(inv, v.pool));
+  assertFiles(chain);
+  assertLegal(chain);
+  const host = singleHost([pool.host, ...chain.map((v) => getPool(inv, v.pool).host), ...disksUsing(inv, source.id).map((u) => u.vm.host)]);
+  const writer = runningWriter(inv, source.id);
+  if (writer) throw new VdiskError('E_PLAN_VOLUME_IN_USE', `'${source.id}' is written by running VM '${writer.vm.id}'`, { field: 'volume', value: source.id });
+  const format = req.format ?? source.format;
+  const backing = req.shape === 'shallow' ? chain[1] ?? null : null;
+  if (backing && format === 'raw') throw new VdiskError('E_PLAN_RAW_CANNOT_BACK', 'a shallow clone must be qcow2', { field: 'format', value: format });
+  const capacity = req.capacity ?? source.virtualSize;
+  if (capacity < source.virtualSize) {
+    throw new VdiskError('E_PLAN_CLONE_SMALLER', `capacity ${capacity} is below the source's ${source.virtualSize}`, { field: 'capacity', value: capacity });
+  }
+  const path = joinPath(pool.root, req.name);
+  assertPathFree(inv, path);
+  const bytes = backing ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
+  if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the clone needs ${bytes}`, { field: 'toPool', value: pool.id });
+  const target = {
+    ...source, id: ids('volume'), pool: pool.id, path, format, virtualSize: capacity, allocated: bytes, state: 'illegal' as const,
+    owner: req.owner ?? source.owner, mode: req.mode ?? source.mode,
+    backing: backing?.id ?? null, backingName: backing ? relativeBackingName(path, backing.path) : null,
+  };
+  const list = new StepList();
+  addOfflineCopy(list, { source, target, depth: backing ? 'top' : 'flatten', bytes, backingFormat: backing?.format ?? null }, req.verify);
+  return makePlan({
+    request: req, host, live: false, steps: list.steps,
+    summary: `clone ${source.id} (${source.path}) to ${path} as ${format}, ${capacity} bytes, ` +
+      `${backing ? `shallow on ${backing.path}` : 'flattened'}, owner ${target.owner} mode ${target.mode}`,
+    preconditions: [
+      ...chain.map((v) => ({ check: 'volume-state' as const, volume: v.id, state: 'ok' as const })),
+      { check: 'pool-free', pool: pool.id, bytes }, { check: 'file-absent', path },
+    ],
+    postconditions: [{ check: 'volume-path', volume: target.id, path }, { check: 'volume-state', volume: target.id, state: 'ok' }],
+    retry: 'a failed clone removes its partial target: re-run the same request',
+  }, ids);
+}

@@ -1,0 +1,70 @@
+// The plan: versioned JSON, a union on `kind`, each step one action of the closed set with its
+// dependencies, its undo, its failure phase and its progress weight. JSON Schema comes from zod.
+import { z } from 'zod';
+import { ACTION_PARAMS, ACTIONS, ActionCallSchema, type ActionCall } from './actions.js';
+import { ConditionSchema } from './conditions.js';
+import {
+  BlockCopyRequestSchema, CloneRequestSchema, MoveRequestSchema, SnapshotDeleteRequestSchema, SnapshotRequestSchema,
+} from './requests.js';
+
+export const PLAN_VERSION = 1;
+
+/**
+ * prepare: undone if anything fails before the unit commits. commit: the unit's point of no return
+ * (its first commit step succeeding commits the unit). cleanup: a failure leaves a reported orphan
+ * and a retryable step; it never undoes the work.
+ */
+export const PhaseSchema = z.enum(['prepare', 'commit', 'cleanup']);
+export type Phase = z.infer<typeof PhaseSchema>;
+
+const stepBase = {
+  id: z.string(),
+  label: z.string(),
+  after: z.array(z.string()),
+  /** Failure scope: one disk of a group, or `all`. */
+  unit: z.string(),
+  phase: PhaseSchema,
+  undo: z.array(ActionCallSchema),
+  weight: z.number().nonnegative(),
+};
+const stepSchemas = ACTIONS.map((a) => z.object({ ...stepBase, action: z.literal(a), params: ACTION_PARAMS[a] }));
+export const StepSchema = z.discriminatedUnion('action', stepSchemas as unknown as [
+  (typeof stepSchemas)[number], ...(typeof stepSchemas)[number][],
+]);
+
+export type Step = ActionCall & {
+  id: string; label: string; after: string[]; unit: string; phase: Phase; undo: ActionCall[]; weight: number;
+};
+
+const planBase = {
+  version: z.literal(PLAN_VERSION),
+  id: z.string(),
+  host: z.string(),
+  live: z.boolean(),
+  summary: z.string(),
+  preconditions: z.array(ConditionSchema),
+  steps: z.array(StepSchema),
+  postconditions: z.array(ConditionSchema),
+  /** What a caller does after a partial failure (e.g. re-run the same request). */
+  retry: z.string(),
+};
+
+export const PlanSchema = z.discriminatedUnion('kind', [
+  z.object({ ...planBase, kind: z.literal('move'), request: MoveRequestSchema }),
+  z.object({ ...planBase, kind: z.literal('clone'), request: CloneRequestSchema }),
+  z.object({ ...planBase, kind: z.literal('block-copy'), request: BlockCopyRequestSchema }),
+  z.object({ ...planBase, kind: z.literal('snapshot'), request: SnapshotRequestSchema }),
+  z.object({ ...planBase, kind: z.literal('snapshot-delete'), request: SnapshotDeleteRequestSchema }),
+]);
+
+type PlanWire = z.infer<typeof PlanSchema>;
+export type Plan = Omit<PlanWire, 'steps'> & { steps: Step[] };
+
+/** JSON Schema (draft 2020-12) of the plan format, for `vdisk plan --schema` and other languages. */
+export function planJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(PlanSchema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+export function parsePlan(value: unknown): Plan {
+  return PlanSchema.parse(value) as Plan;
+}

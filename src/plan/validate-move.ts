@@ -1,0 +1,87 @@
+// Every check a move needs, done before any step is planned, and the facts the planners use.
+import { VdiskError } from '../errors/vdisk-error.js';
+import type { Disk, Inventory, Pool, Vm, Volume } from './inventory.js';
+import type { IdSource } from './ids.js';
+import {
+  assertFiles, assertLegal, assertPathFree, chainOf, childrenOf, disksUsing, getPool, getVolume, singleHost,
+} from './lookup.js';
+import type { LayerCopy } from './offline-copy.js';
+import { basename, joinPath } from './paths.js';
+import type { MoveRequest, Verify } from './requests.js';
+
+export interface MoveFacts {
+  volume: Volume;
+  /** Source chain, top first. */
+  chain: Volume[];
+  pool: Pool;
+  host: string;
+  live: boolean;
+  vm?: Vm;
+  disk?: Disk;
+  verify: Verify;
+  keepChain: boolean;
+  wipe: boolean;
+  /** Copies to make, bottom first (one when flattening). */
+  copies: LayerCopy[];
+  /** Old layers that nothing else uses, deleted after the switch, top first. */
+  deleted: Volume[];
+  bytes: number;
+}
+
+export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): MoveFacts {
+  const volume = getVolume(inv, req.volume);
+  const chain = chainOf(inv, volume.id);
+  const pool = getPool(inv, req.toPool);
+  chain.forEach((v) => getPool(inv, v.pool));
+  assertFiles(chain);
+  assertLegal(chain);
+  if (volume.pool === pool.id) throw new VdiskError('E_PLAN_SAME_POOL', `'${volume.id}' is already in pool '${pool.id}'`, { field: 'toPool', value: pool.id });
+  if (childrenOf(inv, volume.id).length) throw shared(volume);
+  const users = disksUsing(inv, volume.id);
+  const running = users.find((u) => u.vm.running);
+  const host = singleHost([pool.host, ...chain.map((v) => getPool(inv, v.pool).host), ...users.map((u) => u.vm.host)]);
+  const keepChain = req.shape === 'keep-chain' && chain.length > 1;
+  const exclusive = exclusiveLayers(inv, chain);
+  if (keepChain && exclusive.length !== chain.length) throw shared(chain[exclusive.length]!);
+  const live = running !== undefined;
+  const verify = req.verify ?? (live ? 'metadata' : 'full');
+  if (live && verify === 'full') throw new VdiskError('E_PLAN_VERIFY_FULL_LIVE', undefined, { field: 'verify', value: verify });
+  const layers = keepChain ? [...chain].reverse() : [volume];
+  const copies: LayerCopy[] = [];
+  for (const source of layers) {
+    const path = joinPath(pool.root, basename(source.path));
+    assertPathFree(inv, path);
+    const below = copies.at(-1)?.target ?? null;
+    const bytes = keepChain ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
+    copies.push({
+      source, depth: keepChain ? 'top' : 'flatten', bytes, backingFormat: below?.format ?? null,
+      target: {
+        ...source, id: ids ? ids('volume') : `${source.id}-copy`, pool: pool.id, path, allocated: bytes, state: 'illegal',
+        backing: below?.id ?? null, backingName: below ? basename(below.path) : null,
+      },
+    });
+  }
+  const bytes = copies.reduce((n, c) => n + c.bytes, 0);
+  if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${bytes}`, { field: 'toPool', value: pool.id });
+  const vm = running?.vm ?? users[0]?.vm;
+  const disk = running?.disk ?? users[0]?.disk;
+  return {
+    volume, chain, pool, host, live, verify, keepChain, wipe: req.wipeSource, copies,
+    deleted: exclusive, bytes, ...(vm ? { vm } : {}), ...(disk ? { disk } : {}),
+  };
+}
+
+/** The top and every layer below it that only this chain uses (each has one child, the one above). */
+export function exclusiveLayers(inv: Inventory, chain: Volume[]): Volume[] {
+  const out: Volume[] = [chain[0]!];
+  for (const v of chain.slice(1)) {
+    const usedElsewhere = childrenOf(inv, v.id).length !== 1 || disksUsing(inv, v.id).some((u) => u.disk.volume === v.id);
+    if (usedElsewhere) break;
+    out.push(v);
+  }
+  return out;
+}
+
+function shared(v: Volume): VdiskError {
+  return new VdiskError('E_PLAN_SHARED_BACKING', `'${v.id}' is the backing of another volume`, { field: 'volume', value: v.id, path: v.path });
+}
