@@ -11,7 +11,7 @@ export interface CodeInfo {
   http: number;
 }
 
-const ALL = { ...ENGINE_CODES, ...QMP_CODES } satisfies Record<string, CodeInfo>;
+const ALL = { ...ENGINE_CODES, ...PLAN_CODES, ...QMP_CODES } satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ALL | (string & {});
 
