@@ -68,3 +68,5 @@ export function chainStatus(top: i32, pos: f64, len: f64): i32 { E.clearError();
 
 export function readGuest(top: i32, pos: f64, len: f64, dst: usize): i32 { E.clearError(); return read(top, <u64>pos, <u64>len, dst); }
 export function readPlannedBytes(): f64 { return <f64>planned; }
+export * from './api/listing';
+export * from './api/check';

@@ -62,7 +62,7 @@ export async function openChain(engine: Engine, source: ImageSource, opts: Chain
   const layers: Layer[] = [];
   const chain = new Chain(engine, layers);
   try {
-    layers.push(await openLayer(engine, source, opts.format ?? 'probe'));
+    layers.push(await openLayer(engine, source, opts.format ?? 'probe').catch(async (e) => { await source.close(); throw e; }));
     const seen = new Set<string>();
     if (opts.gate) seen.add(await opts.gate.identify(source));
     for (let cur = layers[0]!; ; ) {

@@ -1,0 +1,2 @@
+// Consistency check exports (see qcow2/check/).
+export {};
