@@ -2,6 +2,7 @@
 import { processIo, type CliIo } from './io.js';
 import { createNodeEngine } from '../engine/node-engine.js';
 import { infoVerb, mapVerb, compareVerb } from './image-verbs.js';
+import { startVerb } from './start.js';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 
 type Verb = (argv: string[], io: CliIo) => Promise<number>;
@@ -13,6 +14,7 @@ const VERBS: Record<string, Verb> = {
   info: withEngine(infoVerb),
   map: withEngine(mapVerb),
   compare: withEngine(compareVerb),
+  start: withEngine(startVerb),
 };
 
 /** Exit code qemu-img uses for errors of each verb (compare: 2, the rest: 1). */
