@@ -25,6 +25,14 @@ export interface EngineExports {
   chainStatus(top: number, pos: number, len: number): number;
   readGuest(top: number, pos: number, len: number, dst: number): number;
   readPlannedBytes(): number;
+  snapshotsLoad(slot: number): number;
+  snapshotsPtr(): number;
+  snapshotsCount(): number;
+  snapshotsFree(): void;
+  bitmapsLoad(slot: number): number;
+  bitmapsPtr(): number;
+  bitmapsCount(): number;
+  bitmapsFree(): void;
 }
 
 export type EngineFlavor = 'simd' | 'scalar';

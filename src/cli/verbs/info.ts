@@ -1,14 +1,19 @@
 // `vdisk info`: the same JSON as `qemu-img info --output=json`, key for key.
 import type { Chain, Layer } from '../../engine/chain.js';
+import type { Engine } from '../../engine/engine.js';
+import { listBitmaps, listSnapshots } from '../../engine/listing.js';
 
 const INCOMPAT_DIRTY = 1;
 const INCOMPAT_CORRUPT = 2;
 const INCOMPAT_DATA_FILE = 4;
 const AUTOCLEAR_DATA_FILE_RAW = 2;
 
-export async function layerInfo(layer: Layer): Promise<Record<string, unknown>> {
+export async function layerInfo(layer: Layer, engine?: Engine): Promise<Record<string, unknown>> {
   const f = layer.facts;
+  // qemu-img lists `snapshots` only when the table has entries (QAPI has_snapshots), first in its output.
+  const snapshots = engine && f.format === 'qcow2' && f.nbSnapshots > 0 ? await listSnapshots(engine, layer.slot) : [];
   const info: Record<string, unknown> = {
+    ...(snapshots.length > 0 ? { snapshots } : {}),
     'virtual-size': f.size,
     filename: layer.resolved ?? layer.source.name,
     format: f.format,
@@ -16,7 +21,8 @@ export async function layerInfo(layer: Layer): Promise<Record<string, unknown>> 
   };
   if (f.format === 'qcow2') {
     info['cluster-size'] = 2 ** f.clusterBits;
-    info['format-specific'] = { type: 'qcow2', data: qcow2Specific(layer) };
+    const bitmaps = engine && f.version === 3 && f.nbBitmaps > 0 ? await listBitmaps(engine, layer.slot) : [];
+    info['format-specific'] = { type: 'qcow2', data: qcow2Specific(layer, bitmaps) };
   }
   if (f.backingName !== undefined) {
     info['backing-filename'] = f.backingName;
@@ -27,7 +33,7 @@ export async function layerInfo(layer: Layer): Promise<Record<string, unknown>> 
   return info;
 }
 
-function qcow2Specific(layer: Layer): Record<string, unknown> {
+function qcow2Specific(layer: Layer, bitmaps: unknown[]): Record<string, unknown> {
   const f = layer.facts;
   const data: Record<string, unknown> = {
     compat: f.version === 2 ? '0.10' : '1.1',
@@ -35,6 +41,8 @@ function qcow2Specific(layer: Layer): Record<string, unknown> {
   };
   if (f.version === 3) {
     data['lazy-refcounts'] = (f.compat & 1) !== 0;
+    // Version 3 only, and only with a non-empty directory (qcow2_get_bitmap_info_list gives NULL).
+    if (bitmaps.length > 0) data.bitmaps = bitmaps;
   }
   data['refcount-bits'] = 2 ** f.refcountOrder;
   if (f.version === 3) {
@@ -59,6 +67,10 @@ async function allocated(layer: Layer): Promise<number | undefined> {
 }
 
 export async function chainInfo(chain: Chain, backingChain: boolean): Promise<unknown> {
-  if (!backingChain) return layerInfo(chain.top);
-  return Promise.all(chain.layers.map(layerInfo));
+  // The chain keeps its engine private; listing snapshots and bitmaps needs it.
+  const engine = (chain as unknown as { engine: Engine }).engine;
+  if (!backingChain) return layerInfo(chain.top, engine);
+  const out: Record<string, unknown>[] = [];
+  for (const l of chain.layers) out.push(await layerInfo(l, engine)); // one listing at a time: the engine keeps one
+  return out;
 }
