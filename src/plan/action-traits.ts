@@ -31,6 +31,7 @@ export const ACTION_TRAITS: Readonly<Record<Action, ActionTraits>> = {
   'qmp-attach-backing': { layer: 'qmp', atomic: true, weight: 1 },
   'qmp-pivot': { layer: 'qmp', atomic: false, weight: 1 },
   'qmp-job-finish': { layer: 'qmp', atomic: false, weight: 0 },
+  'qmp-job-dismiss': { layer: 'qmp', atomic: false, weight: 0 },
   'qmp-release-copy': { layer: 'qmp', atomic: false, weight: 1 },
   'qmp-job-cancel': { layer: 'qmp', atomic: false, weight: 1 },
   'qmp-snapshot-group': { layer: 'qmp', atomic: true, weight: 1 },

@@ -54,10 +54,12 @@ export const ACTION_PARAMS = {
   'qmp-wait-ready': z.object({ vm, job }),
   /** Give a shallow copy its backing before pivot: transaction [blockdev-snapshot]. */
   'qmp-attach-backing': z.object({ vm, node: z.string(), overlay: z.string() }),
-  /** job-complete (only once ready), then finalize and dismiss. */
+  /** job-complete (only once ready), then job-finalize: the device switches to the copy. */
   'qmp-pivot': z.object({ vm, job }),
-  /** Finalize and dismiss a job that finishes by itself (intermediate commit). */
+  /** Finalize a job that finishes by itself (intermediate commit). */
   'qmp-job-finish': z.object({ vm, job }),
+  /** Dismiss a concluded job (cleanup: its outcome has been acted upon). */
+  'qmp-job-dismiss': z.object({ vm, job }),
   /** End a ready mirror without pivot: the copy stays consistent, the guest stays on its source. */
   'qmp-release-copy': z.object({ vm, job }),
   /** Abandon a job (compensation): force cancel, then dismiss. */

@@ -36,12 +36,18 @@ export function createTarget(
     label: `register ${v.path} (ILLEGAL until the copy is done)`, unit,
     undo: [{ action: 'inventory-update', params: { ops: [{ op: 'forget-volume', volume: v.id }] } }],
   });
+  const fileJob = ids('job');
+  const formatJob = v.format === 'qcow2' ? ids('job') : null;
+  const jobs = [fileJob, ...(formatJob ? [formatJob] : [])];
   list.add({ action: 'qmp-create-image', params: {
-    vm, fileJob: ids('job'), formatJob: v.format === 'qcow2' ? ids('job') : null, node: n.node, fileNode: n.fileNode,
+    vm, fileJob, formatJob, node: n.node, fileNode: n.fileNode,
     path: v.path, format: v.format, size: v.virtualSize, backingFile: backing?.file ?? null, backingFormat: backing?.format ?? null,
   } }, {
     label: `create ${v.path} through QEMU (blockdev-create) and open it`, unit,
-    undo: [closeCall(vm, n), { action: 'delete-file', params: { path: v.path, pool: v.pool, wipe: false } }],
+    undo: [
+      ...jobs.map((job) => ({ action: 'qmp-job-cancel' as const, params: { vm, job } })),
+      closeCall(vm, n), { action: 'delete-file', params: { path: v.path, pool: v.pool, wipe: false } },
+    ],
   });
 }
 
@@ -56,6 +62,11 @@ export function mirrorToReady(
   return list.add({ action: 'qmp-wait-ready', params: { vm, job } }, {
     label: `wait until ${job} is ready`, unit, weight: Math.max(1, Math.ceil(bytes / (1024 * 1024))),
   });
+}
+
+/** Dismiss a finished job once its outcome is recorded (a failure only leaves a job to dismiss). */
+export function dismissJob(list: StepList, vm: string, job: string, unit: string, after: string[]): string {
+  return list.add({ action: 'qmp-job-dismiss', params: { vm, job } }, { label: `dismiss ${job}`, unit, phase: 'cleanup', afterOnly: after });
 }
 
 export function closeCall(vm: string, n: { node: string; fileNode: string }) {

@@ -7,7 +7,7 @@ import type { Condition } from './conditions.js';
 import type { IdSource } from './ids.js';
 import type { Inventory, NodeRef } from './inventory.js';
 import type { InventoryOp } from './inventory-ops.js';
-import { closeNodes, createTarget, mirrorToReady, newNode, openTarget, type OpenedNode } from './live-steps.js';
+import { closeNodes, createTarget, dismissJob, mirrorToReady, newNode, openTarget, type OpenedNode } from './live-steps.js';
 import { getPool, getVm, singleHost } from './lookup.js';
 import { makePlan } from './make-plan.js';
 import type { Plan } from './plan-schema.js';
@@ -77,8 +77,9 @@ function finishDisk(
     list.add({ action: 'qmp-release-copy', params: { vm, job } }, {
       label: `end ${job} without pivot (the copy stays consistent)`, unit, phase: 'commit', after: ready,
     });
-    list.add({ action: 'inventory-update', params: { ops } }, { label: `record ${c.target.path} as a finished copy`, unit, phase: 'commit' });
-    closeNodes(list, vm, [n], unit);
+    const rec = list.add({ action: 'inventory-update', params: { ops } }, { label: `record ${c.target.path} as a finished copy`, unit, phase: 'commit' });
+    dismissJob(list, vm, job, unit, [rec]);
+    closeNodes(list, vm, [n], unit, [rec]);
     return;
   }
   const kept: NodeRef[] = c.backing ? c.disk.nodes.slice(1) : [];
@@ -92,5 +93,6 @@ function finishDisk(
   });
   ops.push({ op: 'set-disk', vm, disk: c.disk.target, volume: c.target.id, nodes: [n, ...kept] });
   const commit = list.add({ action: 'inventory-update', params: { ops } }, { label: `point ${c.disk.target} at ${c.target.path}`, unit, phase: 'commit' });
+  dismissJob(list, vm, job, unit, [commit]);
   closeNodes(list, vm, c.disk.nodes.slice(0, c.disk.nodes.length - kept.length), unit, [commit]);
 }

@@ -5,7 +5,7 @@
 import type { StepList } from './builder.js';
 import type { IdSource } from './ids.js';
 import type { NodeRef } from './inventory.js';
-import { closeNodes, createTarget, mirrorToReady, newNode, openChain, openTarget, type OpenedNode } from './live-steps.js';
+import { closeNodes, createTarget, dismissJob, mirrorToReady, newNode, openChain, openTarget, type OpenedNode } from './live-steps.js';
 import { addOfflineCopy } from './offline-copy.js';
 import { addSourceDeletes, switchOps } from './plan-move.js';
 import type { MoveFacts } from './validate-move.js';
@@ -56,6 +56,7 @@ export function planLiveMove(list: StepList, f: MoveFacts, ids: IdSource): void 
     ...switchOps(f),
     { op: 'set-disk', vm, disk: f.disk!.target, volume: f.volume.id, nodes: newNodes },
   ] } }, { label: `switch the inventory to the copy in pool ${f.pool.id}`, phase: 'commit' });
+  dismissJob(list, vm, job, 'all', [commit]);
   const closed = closeNodes(list, vm, oldNodes, 'all', [commit]);
   addSourceDeletes(list, f, [commit, ...closed]);
 }

@@ -27,10 +27,8 @@ const wait = (job: string, status: JobStatus, tolerate?: 'not-found'[]): QmpAwai
   tolerate ? { op: 'await', job, status, tolerate } : { op: 'await', job, status };
 const manual = { 'auto-finalize': false, 'auto-dismiss': false };
 
-/** pending → finalize → concluded → dismiss: how every job started by a plan ends. */
-const finishJob = (job: string): QmpOp[] => [
-  wait(job, 'pending'), send('job-finalize', { id: job }), wait(job, 'concluded'), send('job-dismiss', { id: job }),
-];
+/** pending → finalize: the graph change (pivot, dropped layers) happens here, all or nothing. */
+const finalizeJob = (job: string): QmpOp[] => [wait(job, 'pending'), send('job-finalize', { id: job })];
 
 /** blockdev-create runs to concluded by itself (it has no auto-finalize option) and is dismissed. */
 const createJob = (job: string, options: Record<string, unknown>): QmpOp[] => [
@@ -90,12 +88,14 @@ export function qmpScript(call: ActionCall): QmpOp[] {
     case 'qmp-attach-backing':
       return [send('transaction', { actions: [snapshotAction(call.params.node, call.params.overlay)] })];
     case 'qmp-pivot':
-      return [send('job-complete', { id: call.params.job }), ...finishJob(call.params.job)];
+      return [send('job-complete', { id: call.params.job }), ...finalizeJob(call.params.job)];
     case 'qmp-job-finish':
-      return finishJob(call.params.job);
+      return finalizeJob(call.params.job);
     case 'qmp-release-copy':
       // A soft cancel of a ready mirror completes it without pivot: the copy is consistent.
-      return [send('block-job-cancel', { device: call.params.job }), ...finishJob(call.params.job)];
+      return [send('block-job-cancel', { device: call.params.job }), ...finalizeJob(call.params.job)];
+    case 'qmp-job-dismiss':
+      return [wait(call.params.job, 'concluded'), send('job-dismiss', { id: call.params.job })];
     case 'qmp-job-cancel':
       return [
         send('block-job-cancel', { device: call.params.job, force: true }, ['not-found', 'wrong-state']),
