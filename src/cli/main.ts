@@ -2,6 +2,7 @@
 import { processIo, type CliIo } from './io.js';
 import { createNodeEngine } from '../engine/node-engine.js';
 import { infoVerb, mapVerb, compareVerb } from './image-verbs.js';
+import { checkVerb } from './verbs/check.js';
 import { startVerb } from './start.js';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 
@@ -14,6 +15,7 @@ const VERBS: Record<string, Verb> = {
   info: withEngine(infoVerb),
   map: withEngine(mapVerb),
   compare: withEngine(compareVerb),
+  check: withEngine(checkVerb),
   start: withEngine(startVerb),
 };
 

@@ -33,6 +33,9 @@ export interface EngineExports {
   bitmapsPtr(): number;
   bitmapsCount(): number;
   bitmapsFree(): void;
+  checkRun(slot: number): number;
+  checkValue(key: number): number;
+  checkEnd(): void;
 }
 
 export type EngineFlavor = 'simd' | 'scalar';

@@ -1,0 +1,73 @@
+// Persistent bitmaps (qcow2-bitmap.c qcow2_check_bitmaps_refcounts): the bitmap directory, each
+// bitmap table and every data cluster a table entry points at count as used. Directory entries
+// (qcow2.txt "Bitmap directory"): 0 table offset u64, 8 table size u32, 18 name_size u16,
+// 20 extra_data_size u32, then extra data and name, padded to 8 bytes.
+import * as S from '../../status';
+import { allocPages, freePages } from '../../mem/pages';
+import { OP_READ, pushRequest } from '../../io/requests';
+import { Layer, fileId } from '../../layer';
+import { be16, be32, be64 } from '../../util/be';
+import * as St from './state';
+
+const BME_RESERVED: u64 = 0xff000000000001fe;
+const BME_OFFSET: u64 = 0x00fffffffffffe00;
+const BME_ALL_ONES: u64 = 1;
+
+let dir: usize = 0;
+let at: u64 = 0;       // offset of the next directory entry
+let table: usize = 0;
+let tableBytes: u64 = 0;
+let pending: bool = false;
+let stage: u32 = 0;    // 0 read directory, 1 tables, 2 done
+
+export function bitmapsStart(l: Layer): void {
+  stage = l.nbBitmaps == 0 || (l.autoclear & 1) == 0 ? 2 : 0;
+  at = 0; pending = false;
+}
+
+export function bitmapsStep(slot: i32, l: Layer): i32 {
+  if (stage == 0) {
+    if (!pending) {
+      St.inc(l.bitmapDirOffset, l.bitmapDirSize);
+      dir = allocPages(l.bitmapDirSize + 8);
+      if (dir == 0) return S.E_NO_MEMORY;
+      memory.fill(dir, 0, <usize>l.bitmapDirSize + 8);
+      pending = true;
+      pushRequest(OP_READ, fileId(slot, false), l.bitmapDirOffset, <u32>l.bitmapDirSize, dir, 0);
+      return S.NEED_IO;
+    }
+    pending = false;
+    stage = 1;
+  }
+  const cluster = (<u64>1) << l.clusterBits;
+  while (stage == 1 && at + 24 <= l.bitmapDirSize) {
+    const p = dir + <usize>at;
+    const n = <u64>be32(p + 8);
+    if (!pending) {
+      St.inc(be64(p), n * 8);
+      tableBytes = n * 8;
+      table = allocPages(tableBytes);
+      if (table == 0) return S.E_NO_MEMORY;
+      pending = true;
+      pushRequest(OP_READ, fileId(slot, false), be64(p), <u32>tableBytes, table, 0);
+      return S.NEED_IO;
+    }
+    pending = false;
+    for (let i: u64 = 0; i < n; i++) {
+      const e = be64(table + <usize>(i << 3));
+      const off = e & BME_OFFSET;
+      if ((e & BME_RESERVED) != 0 || (off != 0 && ((e & BME_ALL_ONES) != 0 || (off & (cluster - 1)) != 0))) {
+        St.addCorruption(); // check_table_entry failed
+        continue;
+      }
+      if (off != 0) St.inc(off, cluster);
+    }
+    freePages(table, tableBytes);
+    table = 0;
+    at += (24 + <u64>be32(p + 20) + <u64>be16(p + 18) + 7) & ~(<u64>7);
+  }
+  if (dir != 0) freePages(dir, l.bitmapDirSize + 8);
+  dir = 0;
+  stage = 2;
+  return S.OK;
+}

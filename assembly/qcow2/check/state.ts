@@ -1,0 +1,114 @@
+// State of one `check` run (QEMU block/qcow2-refcount.c qcow2_check_refcounts): the refcounts the
+// metadata implies ("expected", QEMU's in-memory refcount_table) and the ones stored on disk, one u32
+// per host cluster of the file, plus the counters of BdrvCheckResult. One run at a time.
+import { allocPages, freePages } from '../../mem/pages';
+
+export const ERR: u32 = 0xffffffff;  // stored refcount unreadable (qcow2_get_refcount failed)
+export const SAT: u32 = 0xfffffffe;  // stored refcounts saturate here
+const EXTRA_MAX: i32 = 1024;          // distinct referenced clusters past the end of the file
+
+export let nbClusters: u64 = 0;       // size_to_clusters(file size)
+export let expected: usize = 0;
+export let stored: usize = 0;
+export let refMax: u64 = 0;           // s->refcount_max
+export let clusterBits: u32 = 0;
+export let checkErrors: u64 = 0;
+export let corruptions: u64 = 0;
+export let leaks: u64 = 0;
+export let allocated: u64 = 0;
+export let fragmented: u64 = 0;
+export let compressed: u64 = 0;
+export let highest: u64 = 0;
+// Clusters past the end of the file that metadata points at (QEMU grows its array to reach them).
+const extraIdx = memory.data(EXTRA_MAX * 8, 16);
+const extraCnt = memory.data(EXTRA_MAX * 4, 16);
+export let nExtra: i32 = 0;
+
+/** Allocates both arrays; false when memory is short. */
+export function stateInit(fileSize: u64, bits: u32, order: u32): bool {
+  stateFree();
+  clusterBits = bits;
+  nbClusters = (fileSize + ((<u64>1) << bits) - 1) >> bits;
+  refMax = order == 6 ? 0xffffffffffffffff : ((<u64>1) << ((<u64>1) << order)) - 1;
+  const bytes = nbClusters * 4;
+  expected = allocPages(bytes);
+  stored = allocPages(bytes);
+  if (expected == 0 || stored == 0) { stateFree(); return false; }
+  memory.fill(expected, 0, <usize>bytes);
+  memory.fill(stored, 0, <usize>bytes);
+  checkErrors = 0; corruptions = 0; leaks = 0;
+  allocated = 0; fragmented = 0; compressed = 0; highest = 0; nExtra = 0;
+  return true;
+}
+
+export function stateFree(): void {
+  if (expected != 0) freePages(expected, nbClusters * 4);
+  if (stored != 0) freePages(stored, nbClusters * 4);
+  expected = 0;
+  stored = 0;
+}
+
+export function addCorruption(): void { corruptions++; }
+export function addFrag(alloc: u64, frag: u64, comp: u64): void { allocated += alloc; fragmented += frag; compressed += comp; }
+
+/** The computed refcount of cluster k. */
+export function expectedAt(k: u64): u64 {
+  if (k < nbClusters) return <u64>load<u32>(expected + <usize>(k << 2));
+  for (let i = 0; i < nExtra; i++) if (load<u64>(extraIdx + (<usize>i << 3)) == k) return <u64>load<u32>(extraCnt + (<usize>i << 2));
+  return 0;
+}
+
+/** The stored refcount of cluster k (0 past the end of the file: refblocks there read as zeros). */
+export function storedAt(k: u64): u32 {
+  return k < nbClusters ? load<u32>(stored + <usize>(k << 2)) : 0;
+}
+
+export function setStored(k: u64, v: u64): void {
+  if (k < nbClusters) store<u32>(stored + <usize>(k << 2), v >= <u64>SAT ? SAT : <u32>v);
+}
+
+/** qcow2_inc_refcounts_imrt: +1 for every cluster [off, off+size) touches; overflow is a corruption. */
+export function inc(off: u64, size: u64): void {
+  if (size == 0) return;
+  const first = off >> clusterBits;
+  const last = (off + size - 1) >> clusterBits;
+  for (let k = first; k <= last; k++) {
+    if (expectedAt(k) >= refMax || expectedAt(k) >= <u64>SAT) { corruptions++; continue; } // "ERROR: overflow cluster"
+    if (k < nbClusters) { const p = expected + <usize>(k << 2); store<u32>(p, load<u32>(p) + 1); continue; }
+    bumpExtra(k);
+  }
+}
+
+function bumpExtra(k: u64): void {
+  for (let i = 0; i < nExtra; i++) {
+    if (load<u64>(extraIdx + (<usize>i << 3)) == k) { const p = extraCnt + (<usize>i << 2); store<u32>(p, load<u32>(p) + 1); return; }
+  }
+  if (nExtra >= EXTRA_MAX) { checkErrors++; return; } // QEMU: realloc_refcount_array failed
+  store<u64>(extraIdx + (<usize>nExtra << 3), k);
+  store<u32>(extraCnt + (<usize>nExtra << 2), 1);
+  nExtra++;
+}
+
+/** Size of QEMU's grown refcount array: the file's clusters, or up to the furthest referenced one. */
+export function grownClusters(): u64 {
+  let n = nbClusters;
+  for (let i = 0; i < nExtra; i++) { const k = load<u64>(extraIdx + (<usize>i << 3)); if (k + 1 > n) n = k + 1; }
+  return n;
+}
+
+/** compare_refcounts: stored > computed is a leak, stored < computed a corruption. */
+export function compare(): void {
+  for (let k: u64 = 0; k < nbClusters; k++) {
+    const s = load<u32>(stored + <usize>(k << 2));
+    if (s == ERR) { checkErrors++; continue; }
+    const c = load<u32>(expected + <usize>(k << 2));
+    if (s > 0 || c > 0) highest = k;
+    if (s < c) corruptions++;
+    else if (s > c) leaks++;
+  }
+  for (let i = 0; i < nExtra; i++) {
+    const k = load<u64>(extraIdx + (<usize>i << 3));
+    if (k > highest) highest = k;
+    corruptions++; // stored refcount there is 0 (past the end of the file), the metadata uses it
+  }
+}
