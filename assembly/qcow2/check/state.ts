@@ -107,8 +107,8 @@ export function compare(): void {
     else if (s > c) leaks++;
   }
   for (let i = 0; i < nExtra; i++) {
-    const k = load<u64>(extraIdx + (<usize>i << 3));
-    if (k > highest) highest = k;
-    corruptions++; // stored refcount there is 0 (past the end of the file), the metadata uses it
+    // Stored refcount there is 0 (past the end of the file) while the metadata uses it. qemu-img 7.2
+    // reports image-end-offset from the file's own clusters only (measured on check-corruptions fixtures).
+    corruptions++;
   }
 }
