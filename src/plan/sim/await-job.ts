@@ -13,6 +13,9 @@ export function awaitJob(w: SimWorld, vm: string, q: SimQemu, id: string, want: 
     move(job, 'aborting');
     move(job, 'concluded');
   }
+  // A fault while waiting on a job that has already ended: the wait itself is lost (e.g. the
+  // monitor connection dropped), and the step fails without changing the job.
+  if (fail) throw new SimError('E_PLAN_QMP_ERROR', `injected failure while waiting for ${id}`, 'generic');
   if (job.status === 'aborting') move(job, 'concluded');
   if (job.status === want) {
     if (job.failed && want !== 'concluded') throw failed(id);
