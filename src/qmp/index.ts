@@ -2,6 +2,7 @@ export * from './blockdev.js';
 export * from './client.js';
 export * from './errors.js';
 export * from './job-reach.js';
+export * from './job-verbs.js';
 export * from './job-wait.js';
 export * from './jobs.js';
 export * from './messages.js';

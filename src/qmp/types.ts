@@ -1,9 +1,10 @@
 // The QAPI shapes the wrappers send and receive (qapi/block-core.json, qapi/job.json in QEMU 7.2).
 // Keys keep QAPI's spelling so arguments and transcripts read exactly like the QEMU docs.
 
-export type JobStatus =
-  | 'undefined' | 'created' | 'running' | 'paused' | 'ready' | 'standby'
-  | 'waiting' | 'pending' | 'aborting' | 'concluded' | 'null';
+import type { JobStatus } from '../plan/job-states.js';
+
+// QEMU's job statuses, as the planner's state table names them.
+export type { JobStatus };
 
 /** One entry of `query-jobs`. `error` is set once a job has failed or been cancelled. */
 export interface JobInfo {

@@ -42,6 +42,12 @@ export interface QemuInstance {
 
 const SUN_PATH_MAX = 107;
 
+// QEMU processes still running; killed if the test worker exits without tearing them down.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstance> {
   const binary = requireTool('qemu-system-x86_64');
   const dir = mkdtempSync(join(tmpdir(), 'vq-'));
@@ -49,9 +55,10 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
   if (Buffer.byteLength(socketPath) > SUN_PATH_MAX) throw new Error(`QMP socket path too long for a unix socket: ${socketPath}`);
   const args = ['-nodefaults', '-display', 'none', '-qmp', `unix:${socketPath},server=on,wait=off`, ...machineArgs(opts.disks)];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  live.add(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => (live.delete(child), resolve())));
   const exitedEarly = exited.then(() => {
     throw new Error(`qemu-system-x86_64 exited at start (code ${child.exitCode}): ${stderr.trim()}`);
   });

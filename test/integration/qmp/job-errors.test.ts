@@ -5,6 +5,7 @@ import { isVdiskError } from '../../../src/errors/vdisk-error.js';
 import { blockdevAdd, blockdevCreate, blockdevDel, queryBlock } from '../../../src/qmp/blockdev.js';
 import { isQmpCommandError } from '../../../src/qmp/errors.js';
 import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
+import { applyJobVerb } from '../../../src/qmp/job-verbs.js';
 import { blockdevMirror, jobCancel, jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
 import { imageNode } from '../../../src/qmp/node-options.js';
 import { DISK_MIB, quit, startGuest, type Guest } from './guest.js';
@@ -33,6 +34,17 @@ describe('block job failures', () => {
     expect(isQmpCommandError(error, 'GenericError')).toBe(true);
     expect((error as { detail: { desc: string } }).detail.desc).toMatch(/cannot accept command verb 'complete'/);
     expect((await queryBlock(qmp))[0]?.inserted?.['node-name']).toBe('top');
+  });
+
+  it('applyJobVerb refuses a pivot before READY by the state table, without asking QEMU', { timeout: 15_000 }, async () => {
+    guest = await startGuest([{ id: 'vda', layers: ['base', 'top'] }]);
+    const { qmp } = guest.vm;
+    await startSlowMirror(guest);
+    const error = await applyJobVerb(qmp, 'copy-vda', 'complete').catch((e: unknown) => e);
+    expect(isVdiskError(error, 'E_PLAN_PIVOT_BEFORE_READY')).toBe(true);
+    expect(guest.transcript.commands().map((c) => c.execute)).not.toContain('job-complete');
+    await applyJobVerb(qmp, 'copy-vda', 'cancel'); // allowed while running
+    await expect(finishJob(qmp, 'copy-vda', { timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'E_QMP_JOB_FAILED' });
   });
 
   it('a cancelled copy fails the READY waiter and finishJob, and is still dismissed', { timeout: 15_000 }, async () => {
