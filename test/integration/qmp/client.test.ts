@@ -26,17 +26,16 @@ describe('QMP client on qemu-system-x86_64 -machine none', () => {
   it('matches concurrent replies to their commands', { timeout: 10_000 }, async () => {
     vm = await startQemu();
     const qmp = vm.qmp;
-    const names = Array.from({ length: 12 }, (_, i) => `obj${i}`);
-    // Each command gets a reply only it can get: the id of the object it asks about.
-    await Promise.all(names.map((id) => qmp.execute('object-add', { 'qom-type': 'secret', id, data: id })));
-    const replies = await Promise.all([
-      ...names.map((id) => qmp.execute<string>('qom-get', { path: `/objects/${id}`, property: 'type' }).then(() => id)),
-      ...names.map((id) => qmp.execute<Array<{ name: string }>>('qom-list', { path: `/objects/${id}` })),
-      qmp.execute<{ qemu: { major: number } }>('query-version'),
-    ]);
-    expect(replies.slice(0, 12)).toEqual(names);
-    for (const list of replies.slice(12, 24) as Array<Array<{ name: string }>>) expect(list.map((p) => p.name)).toContain('data');
-    expect((replies[24] as { qemu: { major: number } }).qemu.major).toBe(vm.qmp.greeting.QMP.version.qemu.major);
+    const names = Array.from({ length: 12 }, (_, i) => `mem${i}`);
+    const sizeOf = (i: number) => (i + 1) * 64 * 1024;
+    // Each object has its own size, so each qom-get reply can only belong to one command.
+    await Promise.all(names.map((id, i) => qmp.execute('object-add', { 'qom-type': 'memory-backend-ram', id, size: sizeOf(i) })));
+    const sizes = names.map((id) => qmp.execute<number>('qom-get', { path: `/objects/${id}`, property: 'size' }));
+    const lists = names.map((id) => qmp.execute<Array<{ name: string }>>('qom-list', { path: `/objects/${id}` }));
+    const version = qmp.execute<{ qemu: { major: number } }>('query-version');
+    expect(await Promise.all(sizes)).toEqual(names.map((_, i) => sizeOf(i)));
+    for (const list of await Promise.all(lists)) expect(list.map((p) => p.name)).toContain('size');
+    expect((await version).qemu.major).toBe(vm.qmp.greeting.QMP.version.qemu.major);
     const ids = (await qmp.execute<Array<{ name: string }>>('qom-list', { path: '/objects' })).map((p) => p.name);
     expect(ids).toEqual(expect.arrayContaining(names));
   });

@@ -57,6 +57,21 @@ describe('QMP client protocol errors', () => {
     await qmp.close();
   });
 
+  it('matches replies by id even when they come back out of order', { timeout: 5_000 }, async () => {
+    const held: Array<{ execute: string; id: string }> = [];
+    const path = await fakeQmp((s) => s.write(`${GREETING}\n`), (s, msg) => {
+      if (msg.execute === 'qmp_capabilities') return negotiating(s, msg);
+      held.push(msg);
+      if (held.length < 3) return;
+      // Answer the last command first; each reply echoes its command's name.
+      for (const m of held.reverse()) s.write(`${JSON.stringify({ return: m.execute, id: m.id })}\n`);
+    });
+    const qmp = await QmpClient.connect(path);
+    const replies = await Promise.all(['first', 'second', 'third'].map((c) => qmp.execute<string>(c)));
+    expect(replies).toEqual(['first', 'second', 'third']);
+    await qmp.close();
+  });
+
   it('rejects a peer whose first message is not a greeting', { timeout: 5_000 }, async () => {
     const path = await fakeQmp((s) => s.write('{"return": {}}\n'));
     const error = await QmpClient.connect(path).catch((e: unknown) => e);
