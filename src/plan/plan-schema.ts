@@ -1,6 +1,7 @@
 // The plan: versioned JSON, a union on `kind`, each step one action of the closed set with its
 // dependencies, its undo, its failure phase and its progress weight. JSON Schema comes from zod.
 import { z } from 'zod';
+import { VdiskError } from '../errors/vdisk-error.js';
 import { ACTION_PARAMS, ACTIONS, ActionCallSchema, type ActionCall } from './actions.js';
 import { ConditionSchema } from './conditions.js';
 import {
@@ -65,6 +66,10 @@ export function planJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(PlanSchema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
+/** Validates a plan read from JSON (e.g. by an agent) against the schema. */
 export function parsePlan(value: unknown): Plan {
-  return PlanSchema.parse(value) as Plan;
+  const r = PlanSchema.safeParse(value);
+  if (r.success) return r.data as Plan;
+  const issue = r.error.issues[0]!;
+  throw new VdiskError('E_PLAN_BAD_PLAN', `${issue.path.join('.') || '(root)'}: ${issue.message}`, { field: issue.path.join('.') });
 }

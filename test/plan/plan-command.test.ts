@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import { planCommand } from '../../src/cli/plan-command.js';
+import { world } from './fixtures.js';
+
+function io(files: Record<string, unknown> = { 'inv.json': world() }) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out, err,
+    io: {
+      stdout: (s: string) => { out.push(s); },
+      stderr: (s: string) => { err.push(s); },
+      readFile: async (p: string) => {
+        if (!(p in files)) throw new Error('ENOENT');
+        return JSON.stringify(files[p]);
+      },
+    },
+  };
+}
+
+describe('vdisk plan', () => {
+  test('--schema prints the plan JSON Schema with a union on kind', async () => {
+    const t = io();
+    expect(await planCommand(['--schema'], t.io)).toBe(0);
+    const schema = JSON.parse(t.out.join(''));
+    expect(JSON.stringify(schema)).toContain('"snapshot-delete"');
+    expect(schema.oneOf ?? schema.anyOf).toHaveLength(5);
+  });
+
+  test('a move as text names each step; as JSON it is a version 1 plan', async () => {
+    const t = io();
+    const args = ['move', '--inventory', 'inv.json', '--volume', 'snap2', '--to-pool', 'p2', '--id-prefix', 't'];
+    expect(await planCommand(args, t.io)).toBe(0);
+    expect(t.out.join('')).toMatch(/qmp-pivot/);
+    const j = io();
+    expect(await planCommand([...args, '--output=json'], j.io)).toBe(0);
+    expect(JSON.parse(j.out.join(''))).toMatchObject({ version: 1, kind: 'move', live: true });
+  });
+
+  test('block-copy groups take their options per --disk and flags by name', async () => {
+    const t = io({ 'inv.json': world({ secondDisk: true }) });
+    const code = await planCommand(['block-copy', '--inventory', 'inv.json', '--vm', 'vm1', '--output', 'json',
+      '--disk', 'vda', '--pool', 'p2', '--name', 'a.qcow2', '--flags', 'copy',
+      '--disk', 'vdb', '--dest', '/pool2/b.qcow2', '--flags', 'copy|shallow'], t.io);
+    expect(t.err.join('')).toBe('');
+    expect(code).toBe(0);
+    const plan = JSON.parse(t.out.join(''));
+    expect(plan.request.disks).toEqual([
+      { disk: 'vda', pool: 'p2', name: 'a.qcow2', flags: 8 }, { disk: 'vdb', path: '/pool2/b.qcow2', flags: 9 },
+    ]);
+  });
+
+  test('refusals print the stable code and exit 1; usage errors exit 2', async () => {
+    const t = io();
+    expect(await planCommand(['clone', '--inventory', 'inv.json', '--volume', 'data', '--to-pool', 'far', '--name', 'x'], t.io)).toBe(1);
+    expect(t.err.join('')).toMatch(/^E_CROSS_HOST/);
+    const u = io();
+    expect(await planCommand(['teleport', '--inventory', 'inv.json'], u.io)).toBe(2);
+    expect(u.err.join('')).toMatch(/E_USAGE/);
+    const m = io();
+    expect(await planCommand(['move', '--inventory', 'missing.json'], m.io)).toBe(1);
+    expect(m.err.join('')).toMatch(/E_NOT_FOUND/);
+  });
+});
