@@ -20,7 +20,17 @@ export class EventHub {
   }
 
   emit(event: QmpEvent): void {
-    for (const l of [...this.listeners]) if (l.name === undefined || l.name === event.event) l.fn(event);
+    for (const l of [...this.listeners]) {
+      if (l.name !== undefined && l.name !== event.event) continue;
+      try {
+        l.fn(event);
+      } catch (e) {
+        // A subscriber's bug must not stop the others or the client's reading; surface it apart.
+        setImmediate(() => {
+          throw e;
+        });
+      }
+    }
   }
 
   /**
