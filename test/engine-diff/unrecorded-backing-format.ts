@@ -7,7 +7,8 @@ import { expectJson, expectVdiskError } from '../fixtures/expect-cli.js';
 import type { ImageFixture } from '../fixtures/fixture.js';
 import { type Built, vdiskOn } from './vdisk-on.js';
 
-const fix = { code: 'E_BACKING_FORMAT_UNKNOWN', path: 'base.raw', mentions: ['-F', '--probe-backing'] };
+// The error names the image that lacks the record (where the fix applies) and both ways out.
+const fix = { code: 'E_BACKING_FORMAT_UNKNOWN', path: 'noformat.qcow2', mentions: ['-F', '--probe-backing'] };
 
 export function describeUnrecordedBackingFormat(f: ImageFixture, get: () => Built): void {
   describe(`${f.name} (${f.feature})`, () => {
