@@ -41,6 +41,8 @@ export const ACTION_PARAMS = {
   'qmp-create-image': z.object({
     vm, fileJob: job, formatJob: job.nullable(), node: z.string(), fileNode: z.string(), path: z.string(), format: FormatSchema,
     size: z.number().int().positive(), backingFile: z.string().nullable(), backingFormat: FormatSchema.nullable(),
+    /** Node to open the new image on (a shallow copy shares the source's backing node), or none. */
+    backing: z.string().nullable(),
   }),
   'qmp-open-image': z.object({
     vm, node: z.string(), fileNode: z.string(), path: z.string(), format: FormatSchema,

@@ -22,15 +22,16 @@ export function openChain(list: StepList, vm: string, layers: { v: Volume; n: Op
   }
 }
 
-export function openTarget(list: StepList, vm: string, v: Volume, n: OpenedNode, unit: string): void {
+/** Open a copy target: on an already open backing node (shared with the source), or alone. */
+export function openTarget(list: StepList, vm: string, v: Volume, n: OpenedNode, unit: string, backing: string | null): void {
   list.add({ action: 'qmp-open-image', params: {
-    vm, node: n.node, fileNode: n.fileNode, path: v.path, format: v.format, readOnly: false, backing: null,
-  } }, { label: `open ${v.path} in QEMU (no backing yet)`, unit, undo: [closeCall(vm, n)] });
+    vm, node: n.node, fileNode: n.fileNode, path: v.path, format: v.format, readOnly: false, backing,
+  } }, { label: `open ${v.path} in QEMU${backing ? ` on ${backing}` : ' (no backing yet)'}`, unit, undo: [closeCall(vm, n)] });
 }
 
 export function createTarget(
   list: StepList, ids: IdSource, vm: string, v: Volume, n: OpenedNode,
-  backing: { file: string; format: Format } | null, unit: string,
+  backing: { file: string; format: Format; node: string | null } | null, unit: string,
 ): void {
   list.add({ action: 'inventory-update', params: { ops: [{ op: 'add-volume', volume: { ...v, state: 'illegal' } }] } }, {
     label: `register ${v.path} (ILLEGAL until the copy is done)`, unit,
@@ -42,6 +43,7 @@ export function createTarget(
   list.add({ action: 'qmp-create-image', params: {
     vm, fileJob, formatJob, node: n.node, fileNode: n.fileNode,
     path: v.path, format: v.format, size: v.virtualSize, backingFile: backing?.file ?? null, backingFormat: backing?.format ?? null,
+    backing: backing?.node ?? null,
   } }, {
     label: `create ${v.path} through QEMU (blockdev-create) and open it`, unit,
     undo: [

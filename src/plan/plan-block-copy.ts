@@ -1,6 +1,6 @@
 // Live block copy and pivot (seed 001) of one disk or a group: every mirror must reach ready before
 // any disk pivots; a failure before that cancels all of them. `keep-copy` ends the jobs without
-// pivot, leaving consistent copies. A shallow copy gets its backing attached just before pivot.
+// pivot, leaving consistent copies. A shallow copy is opened on the source's own backing node.
 import { VdiskError } from '../errors/vdisk-error.js';
 import { StepList } from './builder.js';
 import type { Condition } from './conditions.js';
@@ -50,7 +50,8 @@ export function planBlockCopy(req: BlockCopyRequest, inv: Inventory, ids: IdSour
 function prepareDisk(list: StepList, ids: IdSource, vm: string, c: DiskCopy, n: OpenedNode, job: string): string {
   const unit = c.disk.target;
   if (c.shape.target === 'create') {
-    createTarget(list, ids, vm, c.target, n, c.backing ? { file: c.backing.path, format: c.backing.format } : null, unit);
+    const node = c.backing ? c.disk.nodes[1]!.node : null;
+    createTarget(list, ids, vm, c.target, n, c.backing ? { file: c.backing.path, format: c.backing.format, node } : null, unit);
   } else {
     list.add({ action: 'check-target', params: {
       volume: c.target.id, path: c.target.path, format: c.target.format, minSize: c.chain[0]!.virtualSize,
@@ -60,7 +61,7 @@ function prepareDisk(list: StepList, ids: IdSource, vm: string, c: DiskCopy, n: 
     list.add({ action: 'inventory-update', params: { ops: [{ op: 'set-state', volume: c.target.id, state: 'illegal' }] } }, {
       label: `mark ${c.target.path} ILLEGAL while it is written`, unit,
     });
-    openTarget(list, vm, c.target, n, unit);
+    openTarget(list, vm, c.target, n, unit, c.backing ? c.disk.nodes[1]!.node : null);
   }
   return mirrorToReady(list, vm, job, c.disk.nodes[0]!.node, n.node, c.shape.sync, unit, c.bytes);
 }
@@ -83,11 +84,6 @@ function finishDisk(
     return;
   }
   const kept: NodeRef[] = c.backing ? c.disk.nodes.slice(1) : [];
-  if (c.backing) {
-    list.add({ action: 'qmp-attach-backing', params: { vm, node: c.disk.nodes[1]!.node, overlay: n.node } }, {
-      label: `attach ${c.backing.path} as the backing of the copy`, unit, after: ready,
-    });
-  }
   list.add({ action: 'qmp-pivot', params: { vm, job } }, {
     label: `pivot ${c.disk.target} to ${c.target.path} (job-complete)`, unit, phase: 'commit', after: ready,
   });

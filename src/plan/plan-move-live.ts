@@ -35,7 +35,7 @@ export function planLiveMove(list: StepList, f: MoveFacts, ids: IdSource): void 
     } }, { label: `check that ${top.target.path} names ${below.path} as its backing` });
     const lowerNodes: { v: typeof below; n: OpenedNode }[] = lower.map((c) => ({ v: c.target, n: newNode(ids, c.source.id) }));
     openChain(list, vm, lowerNodes, 'all');
-    openTarget(list, vm, top.target, topNode, 'all');
+    openTarget(list, vm, top.target, topNode, 'all', null);
     mirrorToReady(list, vm, job, oldNodes[0]!.node, topNode.node, 'top', 'all', top.bytes);
     list.add({ action: 'qmp-attach-backing', params: { vm, node: lowerNodes.at(-1)!.n.node, overlay: topNode.node } }, {
       label: `attach the copied backing chain under ${top.target.path}`,

@@ -48,7 +48,7 @@ export function planSnapshot(req: SnapshotRequest, inv: Inventory, ids: IdSource
     ops.push({ op: 'set-state', volume: d.overlay.id, state: 'ok' });
     const nodes = vm.running ? [d.node, ...d.disk.nodes] : [];
     ops.push({ op: 'set-disk', vm: vm.id, disk: d.disk.target, volume: d.overlay.id, nodes });
-    if (vm.running) createTarget(list, ids, vm.id, d.overlay, d.node, { file: basename(d.top.path), format: d.top.format }, 'all');
+    if (vm.running) createTarget(list, ids, vm.id, d.overlay, d.node, { file: basename(d.top.path), format: d.top.format, node: null }, 'all');
     else createOverlayFile(list, d.overlay, d.top);
   }
   ops.push({ op: 'add-snapshot', snapshot });

@@ -55,7 +55,7 @@ export function qmpScript(call: ActionCall): QmpOp[] {
         ...createJob(p.fileJob, { driver: 'file', filename: p.path, size: 0 }),
         fileNode(p.fileNode, p.path),
         ...createJob(p.formatJob ?? `${p.fileJob}f`, qcow2),
-        send('blockdev-add', { driver: 'qcow2', 'node-name': p.node, file: p.fileNode, backing: null }),
+        send('blockdev-add', { driver: 'qcow2', 'node-name': p.node, file: p.fileNode, backing: p.backing }),
       ];
     }
     case 'qmp-open-image': {

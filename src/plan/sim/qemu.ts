@@ -118,6 +118,8 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
       const overlay = q.nodes.get(str(act.data, 'overlay'));
       if (!q.nodes.has(str(act.data, 'node')) || !overlay) throw notFound('snapshot node');
       if (overlay.backing !== null || overlay.driver !== 'qcow2') throw generic('overlay must be qcow2 without a backing');
+      const backingOf = [...q.nodes].find(([, n]) => n.backing === act.data.node);
+      if (backingOf) throw generic(`Node '${String(act.data.node)}' is busy: node is used as backing hd of '${backingOf[0]}'`);
     }
     for (const act of actions) append(q, str(act.data, 'overlay'), str(act.data, 'node'));
   },
