@@ -46,9 +46,6 @@ export const JOB_VERB_COMMAND: Readonly<Record<JobVerb, string>> = {
   dismiss: 'job-dismiss',
 };
 
-/** Statuses in which a job's outcome is not yet decided and it still holds its nodes. */
-export const JOB_LIVE_STATUSES: readonly JobStatus[] = ['created', 'running', 'paused', 'ready', 'standby', 'waiting'];
-
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return JOB_TRANSITIONS[from].includes(to);
 }

@@ -83,4 +83,32 @@ describe('live plans on real QEMU match the simulator', () => {
       }
     }, 30_000);
   });
+
+  test('seed 001 block copy: a failed wait cancels the mirror and removes the target, as simulated', async () => {
+    const dir = `${root}/group`;
+    const w = setUp(dir);
+    const request = { kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 9 }] };
+    const plan = planRequest(request, w, counterIds('vq'));
+    const failing = plan.steps.find((s) => s.action === 'qmp-wait-ready')!.id;
+    const q = await Qemu.start(`${dir}/qmp.sock`);
+    try {
+      await openChain(q, dir);
+      const real: RealRun = { inv: parseInventory(w), commands: [] };
+      const run = realRunner(q, real);
+      const report = await runPlan(plan, (call, { step, undo }) => {
+        if (!undo && step.id === failing) throw new Error('the mirror failed'); // as a job error would
+        return run(call);
+      });
+      expect(report.outcome).toBe('rolled-back');
+      expect(report.orphans).toEqual([]);
+      const simulated = await simulatePlan(plan, parseInventory(w), { fault: { step: failing } });
+      expect(simulated.problems).toEqual([]);
+      expect(simulated.qmp.map(({ execute, arguments: a }) => ({ execute, arguments: a }))).toEqual(real.commands);
+      expect(real.inv).toEqual(parseInventory(w));
+      expect(fs.existsSync(`${dir}/pool2/c.qcow2`)).toBe(false);
+      expect(((await q.call('query-jobs', {})).return as unknown[])).toEqual([]);
+    } finally {
+      q.stop();
+    }
+  }, 30_000);
 });

@@ -11,6 +11,7 @@ import { qmpScript } from '../qmp-map.js';
 import { awaitJob } from './await-job.js';
 import { fileAction } from './file-actions.js';
 import { qmpCommand } from './qemu.js';
+import { failedConditions } from './conditions.js';
 import { endProblems, lostData, rootsOf } from './invariants.js';
 import { worldFromInventory } from './from-inventory.js';
 import { SimError, type QmpRecord, type SimWorld } from './world.js';
@@ -35,6 +36,8 @@ export async function simulatePlan(plan: Plan, inventory: Inventory, opts: { fau
   const overwritten = plan.steps.flatMap((s) => (s.action === 'check-target' ? [s.params.volume] : []));
   const roots = rootsOf(w, overwritten);
   const problems: string[] = [];
+  const unmet = failedConditions(w, plan.preconditions);
+  if (unmet.length) problems.push(`preconditions do not hold: ${JSON.stringify(unmet)}`);
   const report = await runPlan(plan, (call, { step, undo }) => {
     const fault = !undo && opts.fault?.step === step.id;
     try {
@@ -45,6 +48,10 @@ export async function simulatePlan(plan: Plan, inventory: Inventory, opts: { fau
     }
   });
   problems.push(...w.violations, ...endProblems(w, report));
+  if (report.outcome === 'done') {
+    const missed = failedConditions(w, plan.postconditions);
+    if (missed.length) problems.push(`postconditions do not hold after success: ${JSON.stringify(missed)}`);
+  }
   return { report, world: w, qmp: w.qmpLog, problems: [...new Set(problems)] };
 }
 
