@@ -16,3 +16,4 @@ export { runPlan, type StepRunner, type RunReport, type Orphan } from './execute
 export { renderPlanText } from './render-text.js';
 export { counterIds, type IdSource } from './ids.js';
 export { BLOCK_COPY_FLAG_TABLE, FLAG_BITS, flagRow, flagsToNumber } from './block-copy-flags.js';
+export { simulatePlan, type Fault, type SimResult } from './sim/simulate.js';
