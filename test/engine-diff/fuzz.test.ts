@@ -76,7 +76,7 @@ describe(`fuzzing image metadata (seed ${SEED}, ${ITERATIONS} runs)`, () => {
           argv: c.verb === 'compare' ? ['compare', c.file, c.base.flat] : [c.verb, '--output=json', c.file],
           cwd: dirname(c.file),
         }));
-        const outcome = await runBatch(jobs, `batch-${start}`);
+        const outcome = await runBatch(jobs, join(root, `batch-${start}.json`));
         for (const r of outcome.results) {
           const code = /\bE_[A-Z0-9_]+/.exec(r.err)?.[0];
           if (code) codes.set(code, (codes.get(code) ?? 0) + 1);
