@@ -29,7 +29,10 @@ function one(positionals: string[], verb: string): string {
 
 export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...common, 'backing-chain': { type: 'boolean', default: false } } });
-  const chain = await openImageNode(engine, one(positionals, 'info'), { format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr });
+  // Like qemu-img info, a single layer is described without opening its backing file.
+  const chain = await openImageNode(engine, one(positionals, 'info'), {
+    format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr, noBacking: !values['backing-chain'],
+  });
   try {
     const info = await chainInfo(chain, values['backing-chain']);
     io.stdout(values.output === 'json' ? `${JSON.stringify(info, null, 4)}\n` : humanInfo(info));

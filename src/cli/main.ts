@@ -4,6 +4,8 @@ import { createNodeEngine } from '../engine/node-engine.js';
 import { infoVerb, mapVerb, compareVerb } from './image-verbs.js';
 import { checkVerb } from './verbs/check.js';
 import { startVerb } from './start.js';
+import { planCommand } from './plan-command.js';
+import { readFile } from 'node:fs/promises';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 
 type Verb = (argv: string[], io: CliIo) => Promise<number>;
@@ -17,6 +19,7 @@ const VERBS: Record<string, Verb> = {
   compare: withEngine(compareVerb),
   check: withEngine(checkVerb),
   start: withEngine(startVerb),
+  plan: (argv, io) => planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
 };
 
 /** Exit code qemu-img uses for errors of each verb (compare: 2, the rest: 1). */

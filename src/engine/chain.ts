@@ -98,7 +98,7 @@ function backingHint(cur: Layer, opts: ChainOptions): keyof typeof HINT {
     throw new VdiskError('E_FORMAT_UNSUPPORTED', `backing file ${cur.facts.backingName} is recorded as ${fmt}, which vdisk does not read`, { path: cur.source.name });
   }
   if (!opts.probeBacking) {
-    throw new VdiskError('E_BACKING_FORMAT_UNKNOWN', undefined, { path: cur.source.name, backing: cur.facts.backingName });
+    throw new VdiskError('E_BACKING_FORMAT_UNKNOWN', `${cur.source.name} names backing file ${cur.facts.backingName} without recording its format, and backing formats are never probed by default`, { path: cur.source.name, backing: cur.facts.backingName });
   }
   opts.warn?.(`warning: probing the format of backing file ${cur.facts.backingName} (--probe-backing); a guest can forge it`);
   return 'probe';

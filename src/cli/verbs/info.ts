@@ -61,9 +61,8 @@ function resolveName(name: string, from: string): string {
 }
 
 async function allocated(layer: Layer): Promise<number | undefined> {
-  const a = await layer.source.allocatedSize?.();
-  const b = layer.dataFile ? await layer.dataFile.allocatedSize?.() : 0;
-  return a === undefined ? undefined : a + (b ?? 0);
+  // qemu-img 7.2 reports the image file alone, not its external data file.
+  return layer.source.allocatedSize?.();
 }
 
 export async function chainInfo(chain: Chain, backingChain: boolean): Promise<unknown> {

@@ -3,8 +3,10 @@ import type { Chain } from '../../engine/chain.js';
 import type { Engine } from '../../engine/engine.js';
 import { chainRuns } from '../../engine/block-status.js';
 import { qemuMap, type MapEntry } from '../../engine/qemu-map.js';
+import { markMetaPrealloc } from '../../engine/meta-prealloc.js';
 
 export async function* mapEntries(engine: Engine, chain: Chain): AsyncGenerator<MapEntry> {
+  await markMetaPrealloc(engine, chain);
   yield* qemuMap(chainRuns(engine, chain));
 }
 
