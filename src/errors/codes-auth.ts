@@ -1,0 +1,11 @@
+// Codes for authentication and request-level refusals at the gateway and the agents.
+import type { CodeInfo } from './codes.js';
+
+export const AUTH_CODES = {
+  E_AUTH_MISSING: { message: 'the request carries no credentials', hint: 'send a bearer token or a signature', http: 401 },
+  E_AUTH_BAD_TOKEN: { message: 'the token is not valid', http: 401 },
+  E_AUTH_SCOPE: { message: 'the token may not do this', hint: 'use a token with the write scope', http: 403 },
+  E_AUTH_BAD_SIGNATURE: { message: 'the request signature does not match', http: 401 },
+  E_AUTH_STALE: { message: 'the request timestamp is outside the replay window', hint: 'check the clocks', http: 401 },
+  E_AUTH_REPLAY: { message: 'the request nonce was already used', http: 401 },
+} satisfies Record<string, CodeInfo>;
