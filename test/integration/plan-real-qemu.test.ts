@@ -10,7 +10,7 @@ import type { InventoryInput } from '../../src/plan/inventory.js';
 import { parseInventory, planRequest } from '../../src/plan/plan.js';
 import { simulatePlan } from '../../src/plan/sim/simulate.js';
 import { requireTool } from '../helpers/tools.js';
-import { Qemu, realRunner, type RealRun } from './real-qemu.js';
+import { Qemu, realRunner, type RealRun } from './plan-real-qemu.js';
 
 const root = fs.mkdtempSync(`${os.tmpdir()}/vdisk-plan-`);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
