@@ -1,0 +1,135 @@
+// A local file as a write target. A new file is written under a temporary name beside the
+// destination (`.NAME.vdisk-PID.part`), flushed with fdatasync, renamed into place and its directory
+// fsynced, so a file at the destination name is always complete. Temporaries of earlier runs whose
+// process is gone are removed first. A reused file (-n) is written in place and kept on failure.
+import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ImageTarget } from './target.js';
+import { targetFsError } from './target-error.js';
+import { VdiskError } from '../errors/vdisk-error.js';
+
+const ZEROS = new Uint8Array(1 << 20);
+
+export interface NodeTargetOptions {
+  /** Write into the existing file in place (qemu-img convert -n, commit, rebase). */
+  reuse?: boolean;
+  /** Replace an existing destination (otherwise E_TARGET_EXISTS). */
+  overwrite?: boolean;
+}
+
+export function tempNameFor(path: string, pid = process.pid): string {
+  return join(dirname(path), `.${basename(path)}.vdisk-${pid}.part`);
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/** Removes `.NAME.vdisk-PID.part` files beside `path` left by processes that no longer run. */
+export async function removeStaleTemporaries(path: string): Promise<string[]> {
+  const prefix = `.${basename(path)}.vdisk-`;
+  const removed: string[] = [];
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.part')) continue;
+    const pid = Number(n.slice(prefix.length, -'.part'.length));
+    if (!Number.isInteger(pid) || (pid !== process.pid && alive(pid))) continue;
+    await rm(join(dirname(path), n), { force: true });
+    removed.push(n);
+  }
+  return removed;
+}
+
+export class NodeFileTarget implements ImageTarget {
+  private ended = false;
+  private constructor(
+    readonly name: string,
+    private readonly writePath: string,
+    private readonly handle: FileHandle,
+    private cur: number,
+    readonly startsZero: boolean,
+    private readonly reuse: boolean,
+  ) {}
+
+  get size(): number { return this.cur; }
+
+  static async create(path: string, opts: NodeTargetOptions = {}): Promise<NodeFileTarget> {
+    if (opts.reuse) {
+      try {
+        const h = await open(path, 'r+');
+        return new NodeFileTarget(path, path, h, (await h.stat()).size, false, true);
+      } catch (e) { throw targetFsError(e, path, 'open for writing'); }
+    }
+    const st = await stat(path).catch(() => undefined);
+    if (st?.isDirectory()) throw new VdiskError('E_TARGET_EXISTS', `${path} is a directory`, { path });
+    if (st && !opts.overwrite) throw new VdiskError('E_TARGET_EXISTS', undefined, { path });
+    await removeStaleTemporaries(path);
+    const tmp = tempNameFor(path);
+    try {
+      const h = await open(tmp, 'w+', 0o644);
+      return new NodeFileTarget(path, tmp, h, 0, true, false);
+    } catch (e) { throw targetFsError(e, path, 'create'); }
+  }
+
+  async pwrite(buf: Uint8Array, offset: number): Promise<void> {
+    try {
+      for (let done = 0; done < buf.length; ) {
+        const { bytesWritten } = await this.handle.write(buf, done, buf.length - done, offset + done);
+        done += bytesWritten;
+      }
+    } catch (e) { throw targetFsError(e, this.name, `write at ${offset} to`); }
+    if (offset + buf.length > this.cur) this.cur = offset + buf.length;
+  }
+
+  async zero(offset: number, length: number): Promise<void> {
+    // Node has no fallocate(PUNCH_HOLE): past the end a truncate reads as zeros, inside we write them.
+    const inside = Math.max(0, Math.min(offset + length, this.cur) - offset);
+    for (let d = 0; d < inside; d += ZEROS.length) await this.pwrite(ZEROS.subarray(0, Math.min(ZEROS.length, inside - d)), offset + d);
+    if (offset + length > this.cur) await this.truncate(offset + length);
+  }
+
+  async truncate(size: number): Promise<void> {
+    try { await this.handle.truncate(size); } catch (e) { throw targetFsError(e, this.name, 'resize'); }
+    this.cur = size;
+  }
+
+  async flush(): Promise<void> {
+    try { await this.handle.datasync(); } catch (e) { throw targetFsError(e, this.name, 'flush'); }
+  }
+
+  async pread(buf: Uint8Array, offset: number): Promise<number> {
+    const want = Math.max(0, Math.min(buf.length, this.cur - offset));
+    let done = 0;
+    while (done < want) {
+      const { bytesRead } = await this.handle.read(buf, done, want - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  }
+
+  async allocatedSize(): Promise<number> { return (await this.handle.stat()).blocks * 512; }
+
+  async commit(): Promise<void> {
+    if (this.ended) return;
+    await this.flush();
+    await this.handle.close();
+    this.ended = true;
+    if (this.reuse) return;
+    try {
+      await rename(this.writePath, this.name);
+      const dir = await open(dirname(this.name), 'r');
+      try { await dir.sync(); } finally { await dir.close(); }
+    } catch (e) {
+      await rm(this.writePath, { force: true });
+      throw targetFsError(e, this.name, 'rename into place');
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.handle.close().catch(() => {});
+    if (!this.reuse) await rm(this.writePath, { force: true });
+  }
+}
