@@ -1,0 +1,80 @@
+// Calls to host agents: every call signed with the agent's HMAC secret (src/auth/hmac.ts), bounded by
+// a timeout, and turned into a VdiskError naming the agent when it fails. Web APIs only (runs on workerd).
+import { signRequest } from '../auth/hmac.js';
+import { VdiskError } from '../errors/vdisk-error.js';
+import type { AgentConfig } from './config.js';
+import { agentError } from './agent-errors.js';
+
+export interface AgentCallDeps {
+  fetch: typeof fetch;
+  timeoutMs: number;
+}
+
+export interface AgentCall {
+  method: string;
+  /** Path and query on the agent, e.g. `/v1/jobs/j1/events`. */
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Aborts the call (the client went away). */
+  signal?: AbortSignal;
+  /** Keep the answer's body open past the timeout (streams, image data). */
+  stream?: boolean;
+}
+
+/** Sends a signed call; answers the agent's Response when it is a success (2xx), throws otherwise. */
+export async function callAgent(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall): Promise<Response> {
+  const { res, done } = await send(deps, agent, call);
+  if (!res.ok) { try { throw await agentError(agent.name, res); } finally { done(); } }
+  if (call.stream) done();
+  else {
+    // Buffer within the timeout so a stalled agent cannot hold the request open.
+    const body = await res.arrayBuffer().catch((e) => { throw failure(agent, e, done); }).finally(done);
+    return new Response(body, { status: res.status, headers: res.headers });
+  }
+  return res;
+}
+
+/** A signed JSON call; the parsed answer with its status and headers. */
+export async function agentJson<T = unknown>(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall): Promise<{ status: number; headers: Headers; json: T }> {
+  const res = await callAgent(deps, agent, { ...call, stream: false });
+  try {
+    return { status: res.status, headers: res.headers, json: (await res.json()) as T };
+  } catch {
+    throw new VdiskError('E_GATEWAY_AGENT_BAD_REPLY', `agent ${agent.name} did not answer JSON`, { agent: agent.name });
+  }
+}
+
+async function send(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(new VdiskError('E_GATEWAY_AGENT_TIMEOUT')), deps.timeoutMs);
+  const onAbort = () => ctl.abort(call.signal?.reason);
+  call.signal?.addEventListener('abort', onAbort, { once: true });
+  // A stream keeps listening: aborting the caller's signal later must still end the agent's body.
+  const done = () => { clearTimeout(timer); if (!call.stream) call.signal?.removeEventListener('abort', onAbort); };
+  const body = call.body ?? '';
+  const signed = await signRequest(agent.secret, call.method, call.path, body);
+  const headers: Record<string, string> = { ...call.headers, ...signed };
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  try {
+    const res = await deps.fetch(agent.url + call.path, {
+      method: call.method, headers, body: call.body, signal: ctl.signal, redirect: 'manual',
+    });
+    if (call.stream) clearTimeout(timer);
+    return { res, done };
+  } catch (e) {
+    throw failure(agent, e, done, ctl.signal.reason);
+  }
+}
+
+function failure(agent: AgentConfig, e: unknown, done: () => void, reason?: unknown): VdiskError {
+  done();
+  if (reason instanceof VdiskError) {
+    return new VdiskError('E_GATEWAY_AGENT_TIMEOUT', `agent ${agent.name} did not answer in time`, { agent: agent.name });
+  }
+  if (e instanceof VdiskError) return e;
+  // The cause (ECONNREFUSED, DNS, TLS) is for the operator's log; the caller gets the agent's name only.
+  return new VdiskError('E_GATEWAY_AGENT_DOWN', `agent ${agent.name} cannot be reached; nothing was done`, {
+    agent: agent.name, cause: String((e as Error)?.message ?? e),
+  });
+}

@@ -1,0 +1,80 @@
+// Jobs live in the agents; the gateway only routes. POST /v1/jobs sends a plan to the agent serving
+// its host with the caller's Idempotency-Key (the agent keeps key → body digest → job, so a retry
+// never starts a second job); status, list and cancel go to the agent named in the job id.
+import { createRoute } from '@hono/zod-openapi';
+import { agentJson } from '../agent-client.js';
+import { agentReply } from '../agent-errors.js';
+import { VdiskError } from '../../errors/vdisk-error.js';
+import type { GatewayDeps } from '../deps.js';
+import { askAll } from '../fan-out.js';
+import { joinInventories } from '../inventories.js';
+import { parseJobId, publicJobId } from '../job-id.js';
+import { requireWrite } from '../middleware/auth.js';
+import {
+  AGENT_ERRORS, COMMON_ERRORS, IdempotencyHeaders, JobBody, JobCreatedSchema, JobListSchema, JobParam, JobStatusSchema, ok, problem,
+} from '../schemas.js';
+import { BEARER, router } from './router.js';
+import { z } from '@hono/zod-openapi';
+
+const create = createRoute({
+  method: 'post', path: '/v1/jobs', tags: ['jobs'], security: BEARER, middleware: [requireWrite] as const,
+  summary: 'Run a plan on the agent that serves its host',
+  request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: JobBody } }, required: true } },
+  responses: {
+    202: ok(JobCreatedSchema, 'job started; Location names it'), 200: ok(JobCreatedSchema, 'same key and body: the existing job'),
+    409: problem('a volume or VM of the plan is busy'), 413: problem('body too large'),
+    422: problem('the key was used with another body, or no agent serves the host'), ...COMMON_ERRORS, ...AGENT_ERRORS,
+  },
+});
+const list = createRoute({
+  method: 'get', path: '/v1/jobs', tags: ['jobs'], security: BEARER, summary: "Every agent's jobs",
+  responses: { 200: ok(JobListSchema, 'jobs, and which agents answered'), ...COMMON_ERRORS },
+});
+const status = createRoute({
+  method: 'get', path: '/v1/jobs/{id}', tags: ['jobs'], security: BEARER, summary: 'Job status',
+  request: { params: JobParam }, responses: { 200: ok(JobStatusSchema, 'the job'), ...COMMON_ERRORS, ...AGENT_ERRORS },
+});
+const cancel = createRoute({
+  method: 'post', path: '/v1/jobs/{id}/cancel', tags: ['jobs'], security: BEARER, middleware: [requireWrite] as const,
+  summary: 'Cancel a job', request: { params: JobParam },
+  responses: { 202: ok(JobStatusSchema, 'cancel requested'), 409: problem('the job cannot be cancelled now'), ...COMMON_ERRORS, ...AGENT_ERRORS },
+});
+
+type Job = z.infer<typeof JobStatusSchema>;
+const publicJob = (agent: string, job: Job): Job => ({ ...job, id: publicJobId(agent, job.id), agent });
+
+export const jobRoutes = (deps: GatewayDeps) => router()
+  .openapi(create, async (c) => {
+    const { plan } = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    const joined = await joinInventories(deps);
+    const agent = joined.owner.get(plan.host);
+    if (!agent) {
+      const down = joined.agents.filter((a) => !a.up).map((a) => a.name);
+      if (down.length) throw new VdiskError('E_GATEWAY_AGENT_DOWN', `no reachable agent serves host ${plan.host}; agent ${down.join(', ')} is down; nothing was sent`, { agent: down[0] });
+      throw new VdiskError('E_GATEWAY_UNKNOWN_HOST', `no agent serves host ${plan.host}`);
+    }
+    const res = await agentJson(deps.call, agent, {
+      method: 'POST', path: '/v1/jobs', body: JSON.stringify({ plan }), headers: { 'idempotency-key': key },
+    });
+    const { id } = agentReply(z.object({ id: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@+-]{0,199}$/) }), res.json, agent.name);
+    const pub = publicJobId(agent.name, id);
+    c.header('Location', `/v1/jobs/${encodeURIComponent(pub)}`);
+    return c.json({ id: pub, agent: agent.name }, res.status === 200 ? 200 : 202);
+  })
+  .openapi(list, async (c) => {
+    const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/jobs' });
+    const jobs = answers.flatMap((a) => a.up ? agentReply(z.array(JobStatusSchema), a.json, a.agent.name).map((j) => publicJob(a.agent.name, j)) : []);
+    const agents = answers.map((a) => a.up ? { name: a.agent.name, up: true } : { name: a.agent.name, up: false, error: a.error });
+    return c.json({ jobs, agents }, 200);
+  })
+  .openapi(status, async (c) => {
+    const { agent, id } = parseJobId(c.req.valid('param').id);
+    const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}` });
+    return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 200);
+  })
+  .openapi(cancel, async (c) => {
+    const { agent, id } = parseJobId(c.req.valid('param').id);
+    const res = await agentJson(deps.call, deps.agent(agent), { method: 'POST', path: `/v1/jobs/${encodeURIComponent(id)}/cancel` });
+    return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 202);
+  });
