@@ -70,3 +70,4 @@ export function readGuest(top: i32, pos: f64, len: f64, dst: usize): i32 { E.cle
 export function readPlannedBytes(): f64 { return <f64>planned; }
 export * from './api/listing';
 export * from './api/check';
+export * from './api/write';

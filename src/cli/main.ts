@@ -3,6 +3,7 @@ import { processIo, type CliIo } from './io.js';
 import { createNodeEngine } from '../engine/node-engine.js';
 import { infoVerb, mapVerb, compareVerb } from './image-verbs.js';
 import { checkVerb } from './verbs/check.js';
+import { convertVerb } from './verbs/convert.js';
 import { startVerb } from './start.js';
 import { planCommand } from './plan-command.js';
 import { readFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ const VERBS: Record<string, Verb> = {
   map: withEngine(mapVerb),
   compare: withEngine(compareVerb),
   check: withEngine(checkVerb),
+  convert: withEngine(convertVerb),
   start: withEngine(startVerb),
   plan: (argv, io) => planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
 };

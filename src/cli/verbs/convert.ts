@@ -1,0 +1,45 @@
+// vdisk convert [-f fmt] [-O raw|qcow2] [-o opts] [-B backing -F fmt] [-S bytes] [-c] [-n]
+//   [--target-is-zero] [--target-size BYTES] [-p] [--force] SRC DST — as qemu-img convert.
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../io.js';
+import type { Engine } from '../../engine/engine.js';
+import { convertImage } from '../../engine/write/convert.js';
+import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
+import { format, progressPrinter, sigintSignal } from './write-common.js';
+import { VdiskError } from '../../errors/vdisk-error.js';
+
+export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      f: { type: 'string' }, O: { type: 'string', default: 'raw' }, o: { type: 'string', multiple: true },
+      B: { type: 'string' }, F: { type: 'string' }, S: { type: 'string' }, c: { type: 'boolean', default: false },
+      n: { type: 'boolean', default: false }, p: { type: 'boolean', default: false },
+      'target-is-zero': { type: 'boolean', default: false }, 'target-size': { type: 'string' },
+      force: { type: 'boolean', default: false }, 'probe-backing': { type: 'boolean', default: false },
+      t: { type: 'string' }, T: { type: 'string' }, q: { type: 'boolean' }, W: { type: 'boolean' }, m: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk convert [-f fmt] [-O fmt] [-o opts] [-B backing -F fmt] [-S size] [-c] [-n] [-p] SRC DST');
+  const [src, dst] = positionals as [string, string];
+  const opts = parseOptionString((values.o ?? []).join(','));
+  const backingName = values.B ?? opts.backing_file;
+  const backingFmt = format(values.F ?? opts.backing_fmt, 'backing');
+  if (backingName !== undefined && backingFmt === undefined) throw new VdiskError('E_USAGE', '-B needs -F FMT (backing formats are never probed)');
+  if (values['target-is-zero'] && !values.n) throw new VdiskError('E_USAGE', '--target-is-zero requires -n');
+  const cancel = sigintSignal();
+  try {
+    await convertImage({
+      engine, source: src, sourceFormat: format(values.f, 'source'), target: dst, targetFormat: format(values.O, 'target')!,
+      options: opts, backing: backingName !== undefined ? { name: backingName, format: backingFmt! } : undefined,
+      sparseSize: values.S !== undefined ? parseSize(values.S) : undefined, compress: values.c, reuseTarget: values.n,
+      targetIsZero: values['target-is-zero'], targetSize: values['target-size'] !== undefined ? parseSize(values['target-size']) : undefined,
+      overwrite: values.force, probeBacking: values['probe-backing'], warn: io.stderr,
+      onProgress: progressPrinter(io, values.p), signal: cancel.signal,
+    });
+    if (values.p) io.stdout('    (100.00/100%)\n');
+    return 0;
+  } finally {
+    cancel.done();
+  }
+}

@@ -1,0 +1,31 @@
+// Shared bits of the writing verbs: format names, -o parsing, qemu-img's -p progress line.
+import type { CliIo } from '../io.js';
+import type { ImageFormat } from '../../engine/gate.js';
+import type { Progress } from '../../engine/write/progress.js';
+import { VdiskError } from '../../errors/vdisk-error.js';
+
+export function format(v: string | undefined, what: string): ImageFormat | undefined {
+  if (v === undefined || v === 'raw' || v === 'qcow2') return v;
+  throw new VdiskError('E_FORMAT_UNSUPPORTED', `${what} format ${v} is not supported (raw, qcow2)`);
+}
+
+/** qemu-img -p: "    (12.34/100%)\r", printed when the percentage moves by 0.01 or more. */
+export function progressPrinter(io: CliIo, on: boolean): ((p: Progress) => void) | undefined {
+  if (!on) return undefined;
+  let last = -1;
+  return (p) => {
+    const pct = p.total ? (p.done * 100) / p.total : 100;
+    if (pct - last < 0.01 && pct < 100) return;
+    last = pct;
+    io.stdout(`    (${pct.toFixed(2)}/100%)\r`);
+  };
+}
+
+/** Ctrl-C cancels the operation cleanly (temporaries removed) instead of killing it mid-write. */
+export function sigintSignal(): { signal: AbortSignal; done(): void } {
+  const ac = new AbortController();
+  const on = () => ac.abort(new Error('interrupted'));
+  process.once('SIGINT', on);
+  process.once('SIGTERM', on);
+  return { signal: ac.signal, done: () => { process.off('SIGINT', on); process.off('SIGTERM', on); } };
+}

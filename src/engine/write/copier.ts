@@ -1,0 +1,121 @@
+// The copy pipeline. Source runs → aligned COPY / ZERO / HOLE operations → COPY ranges read in
+// chunks into 4 KiB-aligned Wasm memory (a fixed pool of `depth` buffers, allocated before any read
+// so memory never grows under a read in flight) → zero scan at the sparse granularity → the sink.
+// Engine calls stay on this one loop (the engine's request queue is not re-entrant); writes of up to
+// `depth` chunks run behind it. Memory: chunk × depth, whatever the image size.
+import type { Chain } from '../chain.js';
+import type { Engine } from '../engine.js';
+import { readGuest } from '../reader.js';
+import { Aligner, type Op } from './aligner.js';
+import type { Sink } from './sink.js';
+import { sourceRuns } from './source-runs.js';
+import { checkAbort, reporter, type LongOp } from './progress.js';
+import { wx } from './exports.js';
+
+export interface CopyOptions extends LongOp {
+  shallow?: boolean;
+  /** -S: zero runs at least this long are not written; 0 writes every byte. */
+  sparseSize?: number;
+  chunkSize?: number;
+  depth?: number;
+  /** Guest size of the target; the source covers [0, chain.size), the rest reads as zeros. */
+  targetSize?: number;
+  /** Called instead of sink.data for whole chunks (compression); default splits by the zero scan. */
+}
+
+export interface CopyResult { bytesRead: number; bytesWritten: number }
+
+const MiB = 1 << 20;
+
+export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: CopyOptions = {}): Promise<CopyResult> {
+  const size = chain.size;
+  const total = Math.max(size, opts.targetSize ?? size);
+  const unit = sink.unit;
+  const chunk = Math.max(unit, Math.ceil(Math.min(8 * MiB, Math.max(MiB, opts.chunkSize ?? 4 * MiB)) / unit) * unit);
+  const depth = Math.max(1, opts.depth ?? 4);
+  const sparse = opts.sparseSize ?? 4096;
+  const gran = sparse === 0 ? 0 : Math.ceil(Math.max(sparse, 512) / unit) * unit;
+  const progress = reporter(opts, 'copy', total);
+  const result: CopyResult = { bytesRead: 0, bytesWritten: 0 };
+
+  const pool: number[] = [];
+  for (let i = 0; i < depth; i++) pool.push(engineAlloc(engine, chunk));
+  const waiting: (() => void)[] = [];
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
+  const take = async (): Promise<number> => {
+    while (pool.length === 0) await new Promise<void>((r) => waiting.push(r));
+    return pool.pop()!;
+  };
+  const give = (p: number) => { pool.push(p); waiting.shift()?.(); };
+  const track = (p: Promise<void>) => {
+    const t = p.catch((e) => { failure ??= e; }).finally(() => inflight.delete(t));
+    inflight.add(t);
+  };
+
+  const runOp = async (op: Op) => {
+    if (op.kind === 'zero') { track(sink.zero(op.start, op.end - op.start)); return; }
+    if (op.kind === 'hole') { track(sink.hole(op.start, op.end - op.start)); return; }
+    for (let at = op.start; at < op.end; ) {
+      checkAbort(opts.signal);
+      if (failure) throw failure;
+      const end = Math.min(op.end, (Math.floor(at / chunk) + 1) * chunk);
+      const ptr = await take();
+      const readEnd = Math.min(end, size);
+      if (readEnd > at) await readGuest(engine, chain, at, readEnd - at, ptr);
+      result.bytesRead += Math.max(0, readEnd - at);
+      const padded = Math.min(chunk, Math.ceil((end - at) / unit) * unit);
+      if (padded > readEnd - at) engine.bytes().fill(0, ptr + Math.max(0, readEnd - at), ptr + padded);
+      track(writeChunk(engine, sink, at, end - at, ptr, gran, result).finally(() => give(ptr)));
+      at = end;
+      progress(at);
+    }
+  };
+
+  try {
+    const aligner = new Aligner(unit, total, !sink.backed);
+    for await (const r of sourceRuns(engine, chain, opts.shallow ?? false)) {
+      checkAbort(opts.signal);
+      aligner.push(r.start, r.end, r.kind);
+      for (const op of aligner.take()) { await runOp(op); progress(op.end); }
+    }
+    if (total > size) aligner.push(size, total, 'zero');
+    for (const op of aligner.finish()) { await runOp(op); progress(op.end); }
+    while (inflight.size) await Promise.all(inflight);
+    if (failure) throw failure;
+    await sink.finish();
+    return result;
+  } finally {
+    while (inflight.size) await Promise.allSettled(inflight);
+    for (const p of pool) engine.x.free(p, chunk);
+  }
+}
+
+function engineAlloc(engine: Engine, bytes: number): number {
+  const p = engine.x.alloc(bytes);
+  if (p === 0) throw engine.error(300);
+  return p;
+}
+
+/** Splits one chunk by the zero scan and hands the pieces to the sink (all issued before any await). */
+function writeChunk(engine: Engine, sink: Sink, at: number, len: number, ptr: number, gran: number, result: CopyResult): Promise<void> {
+  const x = wx(engine);
+  const writes: Promise<void>[] = [];
+  const runs = gran === 0 ? -1 : x.zeroScan(ptr, len, gran);
+  if (runs < 0) {
+    writes.push(sink.data(at, engine.bytes().subarray(ptr, ptr + len)));
+    result.bytesWritten += len;
+    return Promise.all(writes).then(() => {});
+  }
+  const ends = new Uint32Array(engine.x.memory.buffer, x.zeroRunsPtr(), runs).slice();
+  let zero = x.zeroRunsFirstIsZero() === 1;
+  let from = 0;
+  const mem = engine.bytes();
+  for (const e of ends) {
+    if (zero) writes.push(sink.zero(at + from, e - from));
+    else { writes.push(sink.data(at + from, mem.subarray(ptr + from, ptr + e))); result.bytesWritten += e - from; }
+    from = e;
+    zero = !zero;
+  }
+  return Promise.all(writes).then(() => {});
+}

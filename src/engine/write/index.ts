@@ -1,0 +1,5 @@
+// The engine's write API (docs/contracts.md): Node and browser alike.
+export { convertImage, type ConvertOptions } from './convert.js';
+export type { Progress, LongOp } from './progress.js';
+export type { Qcow2CreateOptions } from './qcow2/options.js';
+export type { ImageTarget } from '../../io/target.js';

@@ -1,0 +1,42 @@
+// Opening what a write operation reads (a chain, through the gate) and what it writes (a target),
+// for Node paths and for ready-made sources and targets alike.
+import type { Engine } from '../engine.js';
+import { openChain, type Chain } from '../chain.js';
+import type { BackingGate, ImageFormat } from '../gate.js';
+import type { ImageSource } from '../../io/source.js';
+import type { ImageTarget } from '../../io/target.js';
+import { VdiskError } from '../../errors/vdisk-error.js';
+
+export interface OpenCommon {
+  engine?: Engine;
+  gate?: BackingGate;
+  probeBacking?: boolean;
+  warn?: (m: string) => void;
+}
+
+export async function engineFor(opts: OpenCommon): Promise<Engine> {
+  if (opts.engine) return opts.engine;
+  const { createNodeEngine } = await import('../node-engine.js');
+  return createNodeEngine();
+}
+
+export async function openSourceChain(engine: Engine, source: string | ImageSource, format: ImageFormat | undefined, opts: OpenCommon & { noBacking?: boolean }): Promise<Chain> {
+  const base = { format, probeBacking: opts.probeBacking, warn: opts.warn, noBacking: opts.noBacking };
+  if (typeof source !== 'string') return openChain(engine, source, { ...base, gate: opts.gate });
+  const { openImageNode } = await import('../node-engine.js');
+  return openImageNode(engine, source, { ...base, ...(opts.gate ? { gate: opts.gate } : {}) });
+}
+
+export async function openTarget(target: string | ImageTarget, o: { reuse?: boolean; overwrite?: boolean }): Promise<ImageTarget> {
+  if (typeof target !== 'string') return target;
+  const { NodeFileTarget } = await import('../../io/node-file-target.js');
+  return NodeFileTarget.create(target, o);
+}
+
+/** Writers refuse images whose dirty or corrupt bit is set (qcow2.txt incompatible bits 0, 1). */
+export function refuseDirty(chain: Chain, path: string): void {
+  const inc = chain.top.facts.incompat;
+  if (chain.top.facts.format !== 'qcow2') return;
+  if (inc & 2) throw new VdiskError('E_QCOW2_CORRUPT', undefined, { path, hint: 'run `vdisk check -r all ' + path + '`, then retry' });
+  if (inc & 1) throw new VdiskError('E_QCOW2_DIRTY', undefined, { path, hint: 'run `vdisk check -r all ' + path + '`, then retry' });
+}

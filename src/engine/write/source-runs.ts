@@ -1,0 +1,18 @@
+// The source side of a copy: block status of the chain as COPY / ZERO / HOLE runs, from metadata
+// only. A flattening copy reads whatever holds data at any depth; a shallow copy (-B) keeps only
+// what the top layer itself allocates and leaves the rest to the target's backing file.
+import type { Chain } from '../chain.js';
+import type { Engine } from '../engine.js';
+import { chainRuns, RUN } from '../block-status.js';
+import type { Kind } from './aligner.js';
+
+export interface SourceRun { start: number; end: number; kind: Kind }
+
+export async function* sourceRuns(engine: Engine, chain: Chain, shallow: boolean): AsyncGenerator<SourceRun> {
+  for await (const r of chainRuns(engine, chain)) {
+    let kind: Kind;
+    if (shallow && !(r.depth === 0 && r.flags & RUN.ALLOCATED)) kind = 'hole';
+    else kind = r.flags & RUN.DATA ? 'copy' : 'zero';
+    yield { start: r.start, end: r.start + r.length, kind };
+  }
+}
