@@ -41,7 +41,7 @@ export const PlanPreviewSchema = z.object({ agent: z.string(), plan: PlanSchema,
 export const JobBody = z.object({ plan: PlanSchema }).openapi('JobRequest');
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,200}$/).openapi({
-    param: { name: 'Idempotency-Key', in: 'header', required: true }, example: 'c0ffee-1',
+    param: { name: 'idempotency-key', in: 'header', required: true }, example: 'c0ffee-1',
   }),
 });
 
@@ -59,10 +59,10 @@ export const JobListSchema = z.object({
 });
 
 export const RangeHeaders = z.object({
-  range: z.string().regex(/^bytes=(\d+-\d*|-\d+)$/).optional().openapi({ param: { name: 'Range', in: 'header' }, example: 'bytes=0-65535' }),
+  range: z.string().regex(/^bytes=(\d+-\d*|-\d+)$/).optional().openapi({ param: { name: 'range', in: 'header' }, example: 'bytes=0-65535' }),
 });
 export const EventHeaders = z.object({
-  'last-event-id': z.string().regex(/^\d{1,16}$/).optional().openapi({ param: { name: 'Last-Event-ID', in: 'header' } }),
+  'last-event-id': z.string().regex(/^\d{1,16}$/).optional().openapi({ param: { name: 'last-event-id', in: 'header' } }),
 });
 
 const json = <T extends z.ZodType>(schema: T, description: string) =>

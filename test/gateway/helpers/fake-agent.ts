@@ -48,11 +48,11 @@ export async function startFakeAgent(opts: { name: string; secret: string; inven
   app.on(['GET', 'HEAD'], '/v1/volumes/:id/data', (c) => {
     if (c.req.param('id') !== 'data') return problem(404, 'E_NOT_FOUND', `no volume ${c.req.param('id')}`);
     const m = /^bytes=(\d+)-(\d*)$/.exec(c.req.header('range') ?? '');
-    if (!m) return new Response(c.req.method === 'HEAD' ? null : image, { headers: { 'content-length': String(image.length), 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' } });
+    if (!m) return new Response(c.req.method === 'HEAD' ? null : (image as BodyInit), { headers: { 'content-length': String(image.length), 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' } });
     const a = Number(m[1]);
     const b = Math.min(m[2] ? Number(m[2]) : image.length - 1, image.length - 1);
     if (a >= image.length || b < a) return problem(416, 'E_RANGE', 'range outside the image');
-    return new Response(image.slice(a, b + 1), { status: 206, headers: { 'content-range': `bytes ${a}-${b}/${image.length}`, 'content-type': 'application/octet-stream' } });
+    return new Response(image.slice(a, b + 1) as BodyInit, { status: 206, headers: { 'content-range': `bytes ${a}-${b}/${image.length}`, 'content-type': 'application/octet-stream' } });
   });
   app.get('/v1/volumes/:id/extents', (c) => c.json([{ start: 0, length: 2048, zero: false, hole: false }, { start: 2048, length: 2048, zero: true, hole: true }]));
   app.post('/v1/jobs', async (c) => {
