@@ -1,7 +1,7 @@
 // Builds everything the CLI, tests and console need: the engine (SIMD and scalar Wasm) and the
 // bundles. Skips the Wasm step when nothing under assembly/ changed since the last build.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -38,3 +38,19 @@ await build({
   external: ['fs-ext'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+
+// The browser console and its engine worker (issue 8): two browser bundles (esbuild leaves
+// `new Worker(url)` alone, so the worker is its own entry point), the page, and the engine builds
+// the worker fetches, all in dist/web/ so one static server serves the lot.
+const web = join(dist, 'web');
+mkdirSync(web, { recursive: true });
+await build({
+  ...common,
+  entryPoints: { console: join(root, 'web/main.ts'), worker: join(root, 'worker/engine-worker.ts') },
+  outdir: web,
+  platform: 'browser',
+  format: 'esm',
+  minify: true,
+});
+for (const f of ['index.html', 'styles.css']) copyFileSync(join(root, 'web', f), join(web, f));
+for (const f of ['engine.simd.wasm', 'engine.scalar.wasm']) copyFileSync(join(dist, f), join(web, f));

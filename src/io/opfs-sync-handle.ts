@@ -1,0 +1,15 @@
+// FileSystemSyncAccessHandle is in TypeScript's WebWorker library, not its DOM one; this names the
+// part vdisk uses so the OPFS source and target type-check beside DOM code.
+export interface SyncAccessHandle {
+  read(buf: Uint8Array, opts: { at: number }): number;
+  write(buf: Uint8Array, opts: { at: number }): number;
+  truncate(size: number): void;
+  getSize(): number;
+  flush(): void;
+  close(): void;
+}
+
+/** Only dedicated workers have it; elsewhere the call throws (InvalidStateError / TypeError). */
+export function createSyncHandle(file: FileSystemFileHandle): Promise<SyncAccessHandle> {
+  return (file as unknown as { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
+}

@@ -1,0 +1,52 @@
+// The one HTTP origin `vdisk start` serves on 127.0.0.1: the console's files, its configuration,
+// the login exchange, and the gateway app under /v1 (same origin, so no CORS and OPFS works).
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { VdiskError } from '../errors/vdisk-error.js';
+import { describeCode } from '../errors/codes.js';
+import type { LoginTokens } from './login-token.js';
+
+export interface ConsoleServerOptions {
+  /** dist/web: the built console, worker and engine. */
+  webRoot: string;
+  /** What the console reads at start (gateway, live operations). */
+  config?: Record<string, unknown>;
+  login?: { tokens: LoginTokens; bearer: string };
+  /** The gateway app (anything with a fetch), mounted at /v1. */
+  gateway?: { fetch(req: Request): Response | Promise<Response> };
+}
+
+function problem(e: VdiskError): Response {
+  const status = describeCode(e.code).http === 500 ? 401 : describeCode(e.code).http;
+  return Response.json({ type: 'about:blank', title: e.message, status, code: e.code, detail: e.message, hint: e.detail.hint }, {
+    status, headers: { 'content-type': 'application/problem+json' },
+  });
+}
+
+export function consoleServer(o: ConsoleServerOptions): Hono {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    // The worker fetches the engine; nothing here is meant to be framed or sniffed.
+    c.header('x-content-type-options', 'nosniff');
+    c.header('cache-control', 'no-store');
+  });
+  app.get('/console-config.json', (c) => c.json(o.config ?? {}));
+  app.post('/console/login', async (c) => {
+    if (!o.login) return problem(new VdiskError('E_GATEWAY_LOGIN', 'this server has no gateway to log in to'));
+    const { token } = (await c.req.json().catch(() => ({}))) as { token?: string };
+    try {
+      await o.login.tokens.redeem(String(token ?? ''));
+    } catch (e) {
+      if (e instanceof VdiskError) return problem(e);
+      throw e;
+    }
+    return c.json({ token: o.login.bearer });
+  });
+  if (o.gateway) {
+    const gw = o.gateway;
+    app.all('/v1/*', (c) => gw.fetch(c.req.raw));
+  }
+  app.use('/*', serveStatic({ root: o.webRoot, onFound: (path, c) => { if (path.endsWith('.wasm')) c.header('content-type', 'application/wasm'); } }));
+  return app;
+}

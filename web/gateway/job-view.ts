@@ -1,0 +1,66 @@
+// A running job: progress bar, current step and state, live from the job's event stream (SSE),
+// with cancel. Every change is written to the job history, so a reload finds it.
+import { h, fill } from '../dom.js';
+import type { GatewayClient, JobStatus, PlanPreview } from './client.js';
+import { jobEvents } from './sse.js';
+import { store, type JobRecord } from '../store.js';
+import { showError, asVdiskError } from '../errors.js';
+import type { App } from '../app.js';
+
+const ENDED = new Set(['done', 'failed', 'rolled-back', 'cancelled']);
+
+export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, errors: HTMLElement): HTMLElement {
+  const bar = h('progress', { id: 'job-progress', max: 100, value: 0, 'aria-label': 'Job progress' });
+  const state = h('p', { id: 'job-state', role: 'status' }, 'Starting…');
+  const step = h('p', { id: 'job-step', class: 'muted' });
+  const cancel = h('button', { type: 'button', id: 'job-cancel', disabled: true }, 'Cancel job');
+  const ac = new AbortController();
+  let rec: JobRecord | undefined;
+
+  const apply = async (s: Partial<JobStatus>) => {
+    if (!rec) return;
+    if (typeof s.progress === 'number') { rec.progress = s.progress; bar.value = s.progress * 100; }
+    if (s.state) rec.state = s.state;
+    if (typeof s.step === 'string') { rec.step = s.step; fill(step, `Step: ${s.step}`); }
+    if (s.error) rec.error = s.error;
+    rec.updatedAt = Date.now();
+    fill(state, `Job ${rec.id}: ${rec.state}, ${Math.round(rec.progress * 100)} %`);
+    await store.saveJob({ ...rec });
+  };
+
+  const start = async () => {
+    try {
+      const { id } = await gw.run(preview.plan, crypto.randomUUID());
+      rec = { id, kind: preview.plan.kind, summary: preview.plan.summary, gateway: gw.base, state: 'queued', progress: 0, startedAt: Date.now(), updatedAt: Date.now() };
+      await apply({ state: 'queued' });
+      cancel.disabled = false;
+      app.announce(`Job ${id} started`);
+      for await (const ev of jobEvents(gw, id, ac.signal)) {
+        const data = safeJson(ev.data);
+        if (data) await apply(data as Partial<JobStatus>);
+        if (ev.event === 'end') break;
+      }
+      await apply(await gw.job(id)); // the final word, whatever the stream said last
+      if (rec.state === 'done') bar.value = 100;
+      if (rec.error) showError(errors, { code: rec.error.code, message: rec.error.message });
+      app.announce(`Job ${id} ${rec.state}`);
+    } catch (e) {
+      if (!ac.signal.aborted) showError(errors, asVdiskError(e));
+    } finally {
+      cancel.disabled = true;
+      if (rec && !ENDED.has(rec.state)) await apply({ state: rec.state as JobStatus['state'] });
+    }
+  };
+  cancel.addEventListener('click', async () => {
+    if (!rec) return;
+    cancel.disabled = true;
+    try { await apply(await gw.cancel(rec.id)); app.announce(`Cancelling job ${rec.id}`); } catch (e) { showError(errors, e); }
+  });
+  void start();
+  return h('section', { 'aria-labelledby': 'h-job', class: 'panel', id: 'job-panel' },
+    h('h3', { id: 'h-job' }, `Running: ${preview.plan.summary}`), bar, state, step, cancel);
+}
+
+function safeJson(s: string): unknown {
+  try { return JSON.parse(s); } catch { return undefined; }
+}

@@ -1,0 +1,50 @@
+// The console's entry: loads the configuration, builds the three views and routes between them by
+// the URL hash (#images, #gateway, #history), so links, reloads and the keyboard all work. A login
+// link from `vdisk start` (#login=TOKEN) is exchanged for a gateway token and removed from the URL.
+import { byId } from './dom.js';
+import { createApp, loadConfig } from './app.js';
+import { imagesView } from './images/view.js';
+import { gatewayView } from './gateway/view.js';
+import { historyView } from './history/view.js';
+import { loginFromHash } from './login.js';
+import { showError } from './errors.js';
+
+const VIEWS = ['images', 'gateway', 'history'] as const;
+type View = (typeof VIEWS)[number];
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const app = createApp(config);
+  const images = imagesView(app, byId('view-images'));
+  const gateway = gatewayView(app, byId('view-gateway'), (ref, label) => { location.hash = '#images'; void images.open(ref, label, -1); });
+  const history = historyView(byId('view-history'));
+
+  const show = (name: View, focus: boolean) => {
+    for (const v of VIEWS) {
+      byId(`view-${v}`).hidden = v !== name;
+      const link = document.querySelector(`nav a[href="#${v}"]`);
+      if (v === name) link?.setAttribute('aria-current', 'page'); else link?.removeAttribute('aria-current');
+    }
+    if (name === 'history') void history.refresh();
+    document.title = `${name[0]!.toUpperCase()}${name.slice(1)} — vdisk console`;
+    if (focus) byId(`h-${name}`).focus();
+  };
+  const route = (focus: boolean) => {
+    const name = location.hash.slice(1) as View;
+    show(VIEWS.includes(name) ? name : 'images', focus);
+  };
+  window.addEventListener('hashchange', () => route(true));
+  const login = await loginFromHash(config).catch((e) => {
+    location.hash = '#gateway';
+    showError(byId('gateway-error'), e);
+    return undefined;
+  });
+  route(false);
+  if (login) { location.hash = '#gateway'; await gateway.connect(login.gateway, login.token); }
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  byId('status').textContent = `The console failed to start: ${(e as Error).message}`;
+  throw e;
+});

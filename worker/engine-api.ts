@@ -1,0 +1,112 @@
+// The engine API the worker exposes. Every long call carries an id the bridge can cancel; the
+// work stops at its next step, frees its engine buffers and removes partial output.
+import { releaseProxy, transfer } from 'comlink';
+import { chainInfo } from '../src/cli/verbs/info.js';
+import { checkLayer, type CheckReport } from '../src/engine/check.js';
+import { OpfsTarget } from '../src/io/opfs-target.js';
+import { DownloadTarget } from '../src/io/download-target.js';
+import { VdiskError } from '../src/errors/vdisk-error.js';
+import { EngineHost, type EngineInit } from './engine-host.js';
+import { mapPicture } from './map-picture.js';
+import { flattenRaw } from './flatten.js';
+import { consoleError } from './codes.js';
+import { listOpfs, removeOpfs, importToOpfs, type OpfsEntry } from './opfs-files.js';
+import type { ConvertRequest, ConvertResult, ImageRef, ImageSummary, MapPicture, ProgressFn, TargetRef, WorkerStats } from './types.js';
+
+const host = new EngineHost();
+const calls = new Map<string, AbortController>();
+
+/** Progress callbacks arrive as comlink proxies: release them, or their ports stay open. */
+function release(fn: unknown): void {
+  (fn as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
+}
+
+async function run<T>(id: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  calls.set(id, ac);
+  try {
+    return await work(ac.signal);
+  } catch (e) {
+    if (ac.signal.aborted) throw consoleError('E_CANCELLED', `cancelled: ${String((ac.signal.reason as Error)?.message ?? ac.signal.reason)}`);
+    throw e;
+  } finally {
+    calls.delete(id);
+  }
+}
+
+function summary(chain: Awaited<ReturnType<EngineHost['chain']>>, info: unknown[], flavor: 'simd' | 'scalar'): ImageSummary {
+  return {
+    name: chain.top.source.name,
+    virtualSize: chain.size,
+    flavor,
+    info,
+    layers: chain.layers.map((l) => ({
+      name: l.resolved ?? l.source.name, format: l.facts.format, virtualSize: l.facts.size, fileSize: l.source.size,
+      clusterSize: l.facts.format === 'qcow2' ? 2 ** l.facts.clusterBits : undefined,
+      backingName: l.facts.backingName, backingFormat: l.facts.backingFormat,
+    })),
+  };
+}
+
+export const api = {
+  async init(opts: EngineInit): Promise<'simd' | 'scalar'> {
+    return (await host.init(opts)).flavor;
+  },
+  async open(id: string, key: string, ref: ImageRef): Promise<ImageSummary> {
+    return run(id, async (signal) => {
+      const chain = await host.chain(key, ref, signal);
+      const info = (await chainInfo(chain, true)) as unknown[];
+      return summary(chain, info, (await host.get()).flavor);
+    });
+  },
+  async map(id: string, key: string, ref: ImageRef, buckets: number): Promise<MapPicture> {
+    return run(id, async (signal) => {
+      const pic = await mapPicture(await host.get(), await host.chain(key, ref, signal), buckets, signal);
+      return transfer(pic, [pic.bytes.buffer]);
+    });
+  },
+  async check(id: string, key: string, ref: ImageRef): Promise<CheckReport | null> {
+    return run(id, async (signal) => {
+      const chain = await host.chain(key, ref, signal);
+      return chain.top.facts.format === 'qcow2' ? checkLayer(await host.get(), chain.top) : null;
+    });
+  },
+  async convert(id: string, key: string, ref: ImageRef, to: TargetRef, req: ConvertRequest, onProgress?: ProgressFn): Promise<ConvertResult> {
+    try {
+      return await run(id, async (signal) => {
+        const chain = await host.chain(key, ref, signal);
+        const target = to.kind === 'opfs' ? await OpfsTarget.create(to.path) : new DownloadTarget(to.stream, to.name);
+        try {
+          const r = await flattenRaw(await host.get(), chain, target, { signal, onProgress, sparseSize: req.sparseSize });
+          await target.commit();
+          return r;
+        } catch (e) {
+          await target.abort();
+          throw e;
+        }
+      });
+    } finally {
+      release(onProgress);
+    }
+  },
+  async importFile(id: string, file: Blob, path: string, onProgress?: ProgressFn): Promise<OpfsEntry> {
+    return run(id, (signal) => importToOpfs(file, path, signal, onProgress)).finally(() => release(onProgress));
+  },
+  listOpfs: (): Promise<OpfsEntry[]> => listOpfs(),
+  async removeOpfs(path: string): Promise<void> {
+    await host.closeAll();
+    await removeOpfs(path);
+  },
+  close: (key: string): Promise<void> => host.close(key),
+  cancel(id: string, reason = 'cancelled'): boolean {
+    const ac = calls.get(id);
+    ac?.abort(new VdiskError('E_CANCELLED', reason));
+    return ac !== undefined;
+  },
+  async stats(): Promise<WorkerStats> {
+    const engine = await host.get();
+    return { flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), openImages: host.count, running: [...calls.keys()] };
+  },
+};
+
+export type EngineApi = typeof api;

@@ -1,0 +1,87 @@
+// What crosses the worker boundary: plain, structured-cloneable descriptions of images, targets,
+// progress and results. No class instances (they lose their prototype on the way).
+import type { ImageFormat } from '../src/engine/gate.js';
+
+/** Where an image comes from. The worker opens it (and, through a gate, its backing chain). */
+export type ImageRef =
+  /** Picked or dropped files: `files[top]` is the image; the others may be its backing layers. */
+  | { kind: 'blob'; files: Blob[]; names: string[]; top: number; format?: ImageFormat }
+  /** A file in the origin private file system, by slash-separated path. */
+  | { kind: 'opfs'; path: string; format?: ImageFormat }
+  /** An HTTP range URL (e.g. the gateway's volume data relay); `backing` maps resolved names to URLs. */
+  | { kind: 'url'; url: string; name?: string; extentsUrl?: string; headers?: Record<string, string>; backing?: Record<string, UrlLayer>; format?: ImageFormat };
+
+export interface UrlLayer {
+  url: string;
+  extentsUrl?: string;
+}
+
+export interface Progress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export type ProgressFn = (p: Progress) => void;
+
+export interface LayerSummary {
+  name: string;
+  format: 'raw' | 'qcow2';
+  virtualSize: number;
+  fileSize: number;
+  clusterSize?: number;
+  backingName?: string;
+  backingFormat?: string;
+}
+
+export interface ImageSummary {
+  name: string;
+  virtualSize: number;
+  flavor: 'simd' | 'scalar';
+  /** Top first, as qemu-img info --backing-chain lists them. */
+  layers: LayerSummary[];
+  /** qemu-img info --output=json --backing-chain, key for key. */
+  info: unknown[];
+}
+
+/** Categories of the cluster map, in drawing order. */
+export const MAP_KINDS = ['data', 'zero', 'unallocated', 'compressed'] as const;
+export type MapKind = (typeof MAP_KINDS)[number];
+
+/**
+ * The map picture: for each layer (top first) and each of `buckets` equal slices of the guest space,
+ * how many bytes are of each kind. `bytes[(layer * buckets + bucket) * 4 + kind]`.
+ */
+export interface MapPicture {
+  buckets: number;
+  layers: number;
+  virtualSize: number;
+  bytes: Float64Array;
+  /** Block-status runs the engine reported, all layers together. */
+  runs: number;
+}
+
+export type TargetRef =
+  /** A new file in OPFS (replaced when it exists). */
+  | { kind: 'opfs'; path: string }
+  /** A byte stream (the save-file picker's writable, or any sink): written strictly in order. */
+  | { kind: 'stream'; stream: WritableStream<Uint8Array>; name: string };
+
+export interface ConvertRequest {
+  targetFormat: 'raw';
+  /** Runs of zeros this long inside data become holes (qemu-img -S); 0 disables. */
+  sparseSize?: number;
+}
+
+export interface ConvertResult {
+  bytesRead: number;
+  bytesWritten: number;
+  virtualSize: number;
+}
+
+export interface WorkerStats {
+  flavor: 'simd' | 'scalar';
+  memoryInUse: number;
+  openImages: number;
+  running: string[];
+}
