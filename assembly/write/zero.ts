@@ -31,15 +31,18 @@ export function allZero(p: usize, n: usize): bool {
   return true;
 }
 
-/** Scans [p, p+len) in blocks of `gran` bytes; returns the number of runs (or -1 when too many). */
-export function zeroScan(p: usize, len: u32, gran: u32): i32 {
+/**
+ * Scans [p, p+len) in blocks of `gran` bytes, the first block `first` bytes long (0: a whole block) so
+ * blocks stay aligned to guest offsets; returns the number of runs (or -1 when too many).
+ */
+export function zeroScan(p: usize, len: u32, gran: u32, first: u32): i32 {
   nZeroRuns = 0;
   if (len == 0) return 0;
   if (gran == 0) gran = len;
   let at: u32 = 0;
   let kind: i32 = -1;
   while (at < len) {
-    const n = min<u32>(gran, len - at);
+    const n = min<u32>(at == 0 && first != 0 ? first : gran, len - at);
     const z: i32 = allZero(p + at, n) ? 1 : 0;
     if (kind < 0) { zeroFirst = z; kind = z; }
     else if (z != kind) {

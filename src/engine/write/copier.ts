@@ -101,7 +101,7 @@ function engineAlloc(engine: Engine, bytes: number): number {
 function writeChunk(engine: Engine, sink: Sink, at: number, len: number, ptr: number, gran: number, result: CopyResult): Promise<void> {
   const x = wx(engine);
   const writes: Promise<void>[] = [];
-  const runs = gran === 0 ? -1 : x.zeroScan(ptr, len, gran);
+  const runs = gran === 0 ? -1 : x.zeroScan(ptr, len, gran, (gran - (at % gran)) % gran);
   if (runs < 0) {
     writes.push(sink.data(at, engine.bytes().subarray(ptr, ptr + len)));
     result.bytesWritten += len;

@@ -2,7 +2,7 @@
 import type { Engine } from '../engine.js';
 
 export interface WriteExports {
-  zeroScan(ptr: number, len: number, gran: number): number;
+  zeroScan(ptr: number, len: number, gran: number, first: number): number;
   zeroRunsPtr(): number;
   zeroRunsFirstIsZero(): number;
   zeroRunCount(): number;

@@ -12,7 +12,7 @@ export class RawSink implements Sink {
   constructor(private readonly target: ImageTarget, private readonly size: number, private readonly isZero: boolean) {}
 
   data(offset: number, bytes: Uint8Array): Promise<void> {
-    if (offset === 0) this.wroteHead = true;
+    if (offset < 4096) this.wroteHead = true;
     return this.target.pwrite(bytes, offset);
   }
 
