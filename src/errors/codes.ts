@@ -4,6 +4,7 @@ import { ENGINE_CODES } from './codes-engine.js';
 import { PLAN_CODES } from './codes-plan.js';
 import { QMP_CODES } from './codes-qmp.js';
 import { AUTH_CODES } from './codes-auth.js';
+import { AGENT_CODES } from './codes-agent.js';
 import { WRITE_CODES } from './codes-write.js';
 import { GATEWAY_CODES } from './codes-gateway.js';
 
@@ -14,7 +15,7 @@ export interface CodeInfo {
   http: number;
 }
 
-const ALL = { ...ENGINE_CODES, ...PLAN_CODES, ...QMP_CODES, ...AUTH_CODES, ...GATEWAY_CODES, ...WRITE_CODES } satisfies Record<string, CodeInfo>;
+const ALL = { ...ENGINE_CODES, ...PLAN_CODES, ...QMP_CODES, ...AUTH_CODES, ...AGENT_CODES, ...GATEWAY_CODES, ...WRITE_CODES } satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ALL | (string & {});
 

@@ -1,0 +1,72 @@
+// Wires an agent together from its configuration: roots, VM sessions, engine, store, journal, jobs
+// and the HTTP app. `start()` recovers unfinished plans from the journal; `close()` ends sessions.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Transcript, type TranscriptEntry } from '../qmp/transcript.js';
+import { queryJobs } from '../qmp/jobs.js';
+import type { AgentConfig } from './config.js';
+import type { AgentContext } from './context.js';
+import { EngineAccess } from './engine-access.js';
+import { createAgentApp } from './http/app.js';
+import { JobManager } from './jobs.js';
+import { Journal } from './journal.js';
+import { jsonLogger, type Logger } from './log.js';
+import { Roots } from './roots.js';
+import { Serial } from './serial.js';
+import { InventoryStore } from './store.js';
+import { VmSessions } from './vms.js';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface AgentOptions {
+  log?: Logger;
+  /** A transcript per VM (tests compare them with the simulator). */
+  transcripts?: Map<string, Transcript>;
+  clock?: () => number;
+}
+
+export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
+  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  const log = opts.log ?? jsonLogger();
+  const ctx: AgentContext = {
+    name: config.name, version: AGENT_VERSION, roots: new Roots(config.roots),
+    vms: new VmSessions(config.vms, { transcript: (vm) => transcriptFor(vm, config, opts) }),
+    engine: new EngineAccess(), store: InventoryStore.open(join(config.stateDir, 'inventory.json')), storeLock: new Serial(),
+    journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,
+    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs },
+  };
+  const jobs = new JobManager(ctx);
+  const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock });
+  return {
+    ctx, jobs, app,
+    /** Logs the jobs each VM has, then resumes, completes or compensates every unfinished plan. */
+    async start() {
+      for (const vm of ctx.vms.names) {
+        const found = await ctx.vms.session(vm).then(queryJobs).catch((e: Error) => e.message);
+        log('vm-jobs', { vm, jobs: found });
+      }
+      return jobs.recover();
+    },
+    async close() {
+      await ctx.vms.closeAll();
+      ctx.journal.close();
+    },
+  };
+}
+
+export type Agent = ReturnType<typeof createAgent>;
+
+/** A given transcript, or with --qmp-transcripts one JSON line per entry in DIR/VM.jsonl. */
+function transcriptFor(vm: string, config: AgentConfig, opts: AgentOptions): Transcript | undefined {
+  const given = opts.transcripts?.get(vm);
+  if (given || !config.transcriptDir) return given;
+  mkdirSync(config.transcriptDir, { recursive: true });
+  const file = join(config.transcriptDir, `${vm}.jsonl`);
+  const t = new Transcript();
+  const record = t.record.bind(t);
+  t.record = (e: TranscriptEntry) => {
+    record(e);
+    appendFileSync(file, `${JSON.stringify(e)}\n`);
+  };
+  return t;
+}

@@ -1,0 +1,24 @@
+// `vdisk agent --root NAME=DIR ... --qmp VM=SOCKET ... --listen ADDR --secret-file FILE`: starts the
+// host agent, recovers unfinished plans from its journal, serves the HTTP API until SIGINT/SIGTERM.
+import type { CliIo } from '../cli/io.js';
+import { createAgent } from './agent.js';
+import { parseAgentArgs } from './config.js';
+import { jsonLogger } from './log.js';
+import { listen } from './server.js';
+
+export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
+  const config = parseAgentArgs(argv);
+  const log = jsonLogger((line) => io.stderr(line));
+  const agent = createAgent(config, { log });
+  const server = await listen(agent.app.fetch, config.listen);
+  log('listening', { address: server.address, agent: config.name, roots: agent.ctx.roots.list, vms: config.vms.map((v) => v.name) });
+  await agent.start();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log('stopping', {});
+  await server.close();
+  await agent.close();
+  return 0;
+}

@@ -1,0 +1,68 @@
+// `vdisk agent` options: roots, VMs, where to listen, the shared secret, where state lives. Parsed
+// and checked before anything starts, each mistake a E_USAGE naming the option.
+import { readFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { VdiskError } from '../errors/vdisk-error.js';
+import type { Root } from './roots.js';
+import type { VmConfig } from './vms.js';
+
+export interface AgentConfig {
+  name: string;
+  roots: Root[];
+  vms: VmConfig[];
+  /** `HOST:PORT` or `unix:PATH`. */
+  listen: string;
+  secret: string;
+  stateDir: string;
+  transcriptDir?: string;
+  jobTimeoutMs: number;
+  heartbeatMs: number;
+}
+
+export const DEFAULT_LISTEN = '127.0.0.1:7420';
+const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+const usage = (message: string, field: string) => new VdiskError('E_USAGE', message, { field });
+
+function pairs(values: string[] | undefined, option: string): { name: string; value: string }[] {
+  return (values ?? []).map((v) => {
+    const i = v.indexOf('=');
+    if (i <= 0 || i === v.length - 1) throw usage(`--${option} takes NAME=VALUE, not ${v}`, option);
+    return { name: v.slice(0, i), value: v.slice(i + 1) };
+  });
+}
+
+export function parseAgentArgs(argv: string[]): AgentConfig {
+  const { values } = parseArgs({
+    args: argv, strict: true, allowPositionals: false,
+    options: {
+      root: { type: 'string', multiple: true }, qmp: { type: 'string', multiple: true }, listen: { type: 'string' },
+      'secret-file': { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' },
+      'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
+    },
+  });
+  const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
+  if (!roots.length) throw usage('at least one --root NAME=DIR is needed', 'root');
+  if (new Set(roots.map((r) => r.name)).size !== roots.length) throw usage('root names must be unique', 'root');
+  const vms = pairs(values.qmp, 'qmp').map(({ name, value }) => ({ name, socket: value }));
+  if (!values['secret-file']) throw usage('--secret-file FILE is needed', 'secret-file');
+  const secret = readFileSync(values['secret-file'], 'utf8').trim();
+  if (secret.length < 16) throw usage('the secret needs at least 16 characters', 'secret-file');
+  const name = values.name ?? hostname().toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 32);
+  if (!NAME.test(name)) throw usage(`agent name ${name} must be lower-case letters, digits, _ and -`, 'name');
+  const num = (v: string | undefined, d: number, field: string) => {
+    const n = v === undefined ? d : Number(v);
+    if (!Number.isSafeInteger(n) || n <= 0) throw usage(`--${field} takes a positive integer`, field);
+    return n;
+  };
+  return {
+    name, roots, vms, secret,
+    listen: values.listen ?? DEFAULT_LISTEN,
+    stateDir: values['state-dir'] ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local/state'), 'vdisk-agent'),
+    transcriptDir: values['qmp-transcripts'],
+    jobTimeoutMs: num(values['job-timeout-ms'], 24 * 3600_000, 'job-timeout-ms'),
+    heartbeatMs: num(values['heartbeat-ms'], 15_000, 'heartbeat-ms'),
+  };
+}

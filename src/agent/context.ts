@@ -1,0 +1,31 @@
+// Everything the agent's parts share: its name, roots, VM sessions, engine, store, journal and log.
+import type { EngineAccess } from './engine-access.js';
+import type { Journal } from './journal.js';
+import type { Logger } from './log.js';
+import type { Roots } from './roots.js';
+import type { Serial } from './serial.js';
+import type { InventoryStore } from './store.js';
+import type { VmSessions } from './vms.js';
+
+export interface AgentTimeouts {
+  /** Longest wait for a job state (a mirror reaching READY on a big disk). */
+  jobMs: number;
+  /** SSE heartbeat comment interval. */
+  heartbeatMs: number;
+}
+
+export interface AgentContext {
+  name: string;
+  version: string;
+  roots: Roots;
+  vms: VmSessions;
+  engine: EngineAccess;
+  store: InventoryStore;
+  /** Serializes every read-modify-write of the store (inventory builds and updates). */
+  storeLock: Serial;
+  journal: Journal;
+  log: Logger;
+  /** Where the journal and the store live (never scanned as a pool). */
+  stateDir: string;
+  timeouts: AgentTimeouts;
+}

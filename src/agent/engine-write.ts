@@ -1,0 +1,45 @@
+// The engine's write API (src/engine/write, docs/contracts.md) as the offline steps use it. Writes
+// get their own engine instance (a long copy must not hold up extents or verify reads) and open
+// backing chains only through a gate limited to the storage roots. Calls the module does not export
+// yet fail with E_AGENT_ENGINE_WRITE_MISSING: the agent never shells out to qemu-img for data.
+import { VdiskError } from '../errors/vdisk-error.js';
+import { NodeGate } from '../engine/node-gate.js';
+import * as write from '../engine/write/index.js';
+import { MemorySource } from '../io/memory-source.js';
+import type { Roots } from './roots.js';
+
+type Fmt = 'raw' | 'qcow2';
+export interface Progress { phase: string; done: number; total: number }
+export interface LongOp { signal?: AbortSignal; onProgress?: (p: Progress) => void }
+type Backing = { name: string; format: Fmt };
+
+const gateOf = (roots: Roots) => new NodeGate({ roots: roots.list.map((r) => r.dir) });
+
+export function convert(roots: Roots, o: LongOp & {
+  source: string; sourceFormat?: Fmt; target: string; targetFormat: Fmt; backing?: Backing; reuseTarget?: boolean; targetSize?: number;
+}): Promise<{ bytesRead: number; bytesWritten: number }> {
+  return write.convertImage({ ...o, gate: gateOf(roots) });
+}
+
+/**
+ * An empty image (qemu-img create): createImage when the module has it, else a conversion of an
+ * empty raw source to the wanted size, which writes the same thing (header, tables, backing name).
+ */
+export async function createEmpty(roots: Roots, o: LongOp & { target: string; targetFormat: Fmt; size: number; backing?: Backing }): Promise<void> {
+  const create = (write as Record<string, unknown>).createImage as ((x: unknown) => Promise<unknown>) | undefined;
+  if (create) {
+    await create({ ...o, gate: gateOf(roots) });
+    return;
+  }
+  const empty = new MemorySource(new Uint8Array(512), { name: 'empty' });
+  await write.convertImage({ ...o, source: empty, sourceFormat: 'raw', targetSize: o.size, overwrite: true });
+}
+
+/** commitImage / rebaseImage, once src/engine/write exports them. */
+export function laterApi(name: 'commitImage' | 'rebaseImage'): (opts: Record<string, unknown>) => Promise<unknown> {
+  const f = (write as Record<string, unknown>)[name] as ((x: unknown) => Promise<unknown>) | undefined;
+  if (!f) throw new VdiskError('E_AGENT_ENGINE_WRITE_MISSING', `src/engine/write does not export ${name} yet`, { field: name });
+  return f;
+}
+
+export { gateOf };

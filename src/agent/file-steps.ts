@@ -1,0 +1,98 @@
+// The offline steps: image files created, copied, merged, checked and removed on this host through
+// the engine (never qemu-img), each one safe to run again after a crash. Writes go through the write
+// guard (roots, no running VM has the file open, flock held).
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
+import type { ActionCall } from '../plan/actions.js';
+import type { AgentContext } from './context.js';
+import { convert, createEmpty, gateOf, laterApi, type Progress } from './engine-write.js';
+import { checkTarget, verifyCopy } from './verify.js';
+import { removeFile, wipeFile } from './wipe.js';
+import { withImageLock } from './write-guard.js';
+
+type FileCall = Extract<ActionCall, { action: 'create-volume' | 'copy-data' | 'flush-volume' | 'verify-copy' | 'check-target'
+  | 'commit-offline' | 'rebase-offline' | 'delete-volume' | 'delete-file' }>;
+
+export interface FileStepOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+  /** Registers or forgets a volume record (create-volume, delete-volume). */
+  record: (call: FileCall) => Promise<void>;
+}
+
+export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStepOptions): Promise<void> {
+  const format = (path: string) => formatOf(ctx, path);
+  const progress = (p: Progress) => o.onProgress?.(p.total > 0 ? p.done / p.total : 0);
+  const long = { signal: o.signal, onProgress: progress };
+  switch (call.action) {
+    case 'create-volume': {
+      const v = call.params.volume;
+      await o.record(call); // the record first: a scan between the two finds the file already named
+      await withImageLock(ctx, v.path, async () => {
+        removeFile(v.path); // a half-made file from a crashed run of this step
+        const backing = v.backingName ? { name: v.backingName, format: call.params.backingFormat ?? v.format } : undefined;
+        await createEmpty(ctx.roots, { ...long, target: v.path, targetFormat: v.format, size: v.virtualSize, ...(backing ? { backing } : {}) });
+        chmodSync(v.path, parseInt(v.mode, 8));
+      });
+      return;
+    }
+    case 'copy-data': {
+      const p = call.params;
+      await withImageLock(ctx, p.targetPath, async () => {
+        const tf = format(p.targetPath) ?? 'qcow2';
+        const backing = p.depth === 'top' ? backingOf(ctx, p.targetPath) : undefined;
+        await convert(ctx.roots, { ...long, source: p.sourcePath, sourceFormat: format(p.sourcePath), target: p.targetPath, targetFormat: tf, reuseTarget: true, ...(backing ? { backing } : {}) });
+      });
+      return;
+    }
+    case 'flush-volume': {
+      ctx.roots.resolve(call.params.path);
+      const fd = openSync(call.params.path, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
+    case 'verify-copy':
+      return verifyCopy(ctx, call.params, format, o.signal);
+    case 'check-target':
+      return checkTarget(ctx, call.params);
+    case 'commit-offline': {
+      const p = call.params;
+      await withImageLock(ctx, p.basePath, async () => {
+        await laterApi('commitImage')({ ...long, source: p.topPath, sourceFormat: format(p.topPath), base: p.basePath, drop: true, gate: gateOf(ctx.roots) });
+      });
+      return;
+    }
+    case 'rebase-offline': {
+      const p = call.params;
+      await withImageLock(ctx, p.path, async () => {
+        await laterApi('rebaseImage')({ source: p.path, sourceFormat: format(p.path), backing: { name: p.backingName, format: p.backingFormat }, unsafe: true });
+      });
+      return;
+    }
+    case 'delete-volume':
+      await withImageLock(ctx, call.params.path, async () => removeFile(call.params.path));
+      await o.record(call);
+      return;
+    case 'delete-file':
+      await withImageLock(ctx, call.params.path, async () => {
+        if (call.params.wipe && existsSync(call.params.path)) await wipeFile(call.params.path);
+        removeFile(call.params.path);
+      });
+      return;
+  }
+}
+
+function formatOf(ctx: AgentContext, path: string): 'raw' | 'qcow2' | undefined {
+  return ctx.store.data.volumes.find((v) => v.path === path)?.format;
+}
+
+/** -B/-F of a top-only copy: the backing the target's record names (format stated, never probed). */
+function backingOf(ctx: AgentContext, targetPath: string): { name: string; format: 'raw' | 'qcow2' } | undefined {
+  const t = ctx.store.data.volumes.find((v) => v.path === targetPath);
+  const b = t?.backing ? ctx.store.data.volumes.find((v) => v.id === t.backing) : undefined;
+  if (!t?.backingName || !b) return undefined;
+  return { name: t.backingName, format: b.format };
+}

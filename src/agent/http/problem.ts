@@ -1,0 +1,18 @@
+// RFC 9457 problem+json answers from VdiskError, with the status from the code table. Unexpected
+// errors say nothing beyond E_AGENT_INTERNAL to the caller; the log has the rest.
+import { describeCode } from '../../errors/codes.js';
+import { isVdiskError, VdiskError } from '../../errors/vdisk-error.js';
+
+export const PROBLEM_TYPE = 'application/problem+json';
+const PUBLIC_DETAIL = ['field', 'hint', 'job', 'value', 'path', 'vm', 'resource'] as const;
+
+export function toVdiskError(e: unknown): VdiskError {
+  return isVdiskError(e) ? e : new VdiskError('E_AGENT_INTERNAL');
+}
+
+export function problemResponse(err: VdiskError): Response {
+  const status = describeCode(err.code).http;
+  const body: Record<string, unknown> = { type: `urn:vdisk:error:${err.code}`, title: describeCode(err.code).message, status, code: err.code, detail: err.message };
+  for (const k of PUBLIC_DETAIL) if (err.detail[k] !== undefined) body[k] = err.detail[k];
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': PROBLEM_TYPE } });
+}

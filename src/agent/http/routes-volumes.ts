@@ -1,0 +1,62 @@
+// Image data over HTTP in the style of ovirt-imageio: the file's bytes with Range (206), HEAD for
+// the size, and the guest view's extents `{start, length, zero, hole}` read from metadata by the
+// engine (nothing is scanned). Read-only; volumes are looked up by id and re-checked against roots.
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { Hono } from 'hono';
+import { VdiskError } from '../../errors/vdisk-error.js';
+import { chainRuns, RUN } from '../../engine/block-status.js';
+import type { Volume } from '../../plan/inventory.js';
+import type { AgentContext } from '../context.js';
+import { buildInventory } from '../inventory.js';
+import { openInRoots } from '../verify.js';
+import type { AuthEnv } from './auth.js';
+import { parseRange } from './range.js';
+
+export interface ImageExtent { start: number; length: number; zero: boolean; hole: boolean }
+
+async function findVolume(ctx: AgentContext, id: string): Promise<Volume> {
+  const known = () => ctx.store.data.volumes.find((v) => v.id === id);
+  const v = known() ?? (await buildInventory(ctx), known());
+  if (!v) throw new VdiskError('E_AGENT_UNKNOWN_VOLUME', `no volume '${id}'`, { field: 'id', value: id });
+  ctx.roots.resolve(v.path);
+  return v;
+}
+
+export function volumeRoutes(ctx: AgentContext): Hono<AuthEnv> {
+  return new Hono<AuthEnv>()
+    .get('/v1/volumes/:id/data', async (c) => {
+      const v = await findVolume(ctx, c.req.param('id'));
+      const size = statSync(v.path).size;
+      const base = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
+      const range = parseRange(c.req.header('range'), size);
+      if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...base, 'content-range': `bytes */${size}` } });
+      const [start, end] = range.kind === 'part' ? [range.start, range.end] : [0, size - 1];
+      const headers: Record<string, string> = { ...base, 'content-length': String(Math.max(0, end - start + 1)) };
+      if (range.kind === 'part') headers['content-range'] = `bytes ${start}-${end}/${size}`;
+      const status = range.kind === 'part' ? 206 : 200;
+      if (c.req.method === 'HEAD' || size === 0) return new Response(null, { status, headers });
+      const body = Readable.toWeb(createReadStream(v.path, { start, end })) as ReadableStream<Uint8Array>;
+      return new Response(body, { status, headers });
+    })
+    .get('/v1/volumes/:id/extents', async (c) => {
+      const v = await findVolume(ctx, c.req.param('id'));
+      const extents = await ctx.engine.use(async (e) => {
+        const chain = await openInRoots(ctx, e, v.path, v.format);
+        try {
+          const out: ImageExtent[] = [];
+          for await (const r of chainRuns(e, chain)) {
+            const data = (r.flags & RUN.DATA) !== 0;
+            const x = { start: r.start, length: r.length, zero: (r.flags & RUN.ZERO) !== 0 || !data, hole: !data };
+            const last = out.at(-1);
+            if (last && last.zero === x.zero && last.hole === x.hole && last.start + last.length === x.start) last.length += x.length;
+            else out.push(x);
+          }
+          return out;
+        } finally {
+          await chain.close();
+        }
+      });
+      return c.json(extents);
+    });
+}

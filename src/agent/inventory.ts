@@ -1,0 +1,105 @@
+// The inventory this agent reports (the planner's Inventory, this host only): pools from the roots,
+// volumes from a scan merged with the store's records, VMs from their live block graphs. A volume
+// whose backing file lies outside the roots, is missing, or has no recorded format is left out
+// (and logged): no plan may touch it.
+import { existsSync, statfsSync } from 'node:fs';
+import { InventorySchema, type Inventory, type Volume, type Vm } from '../plan/inventory.js';
+import { resolveBacking } from '../plan/paths.js';
+import type { AgentContext } from './context.js';
+import { scanRoots, type ScannedImage } from './scan.js';
+import { readVmGraph, type VmGraph } from './vm-graph.js';
+import { volumeIdFor } from './volume-ids.js';
+
+export interface BuiltInventory { inventory: Inventory; refused: { path: string; code: string }[]; graphs: Map<string, VmGraph> }
+
+/** Builds the inventory and keeps the scan's volumes in the store (so every id a plan names is known). */
+export function buildInventory(ctx: AgentContext): Promise<BuiltInventory> {
+  return ctx.storeLock.run(() => buildUnlocked(ctx));
+}
+
+export async function buildUnlocked(ctx: AgentContext): Promise<BuiltInventory> {
+  const stored = ctx.store.data;
+  const byPath = new Map(stored.volumes.map((v) => [v.path, v]));
+  const scanned = await scanRoots(ctx.roots.list, ctx.engine, (p) => byPath.get(p)?.format, ctx.log, [ctx.stateDir]);
+  const refused: BuiltInventory['refused'] = [];
+  const ids = new Set<string>();
+  const volumes = new Map<string, Volume>();
+  for (const s of scanned) {
+    const rec = byPath.get(s.path);
+    const id = rec?.id ?? volumeIdFor(s.root.name, s.root.dir, s.path, (x) => ids.has(x) || stored.volumes.some((v) => v.id === x));
+    ids.add(id);
+    volumes.set(s.path, {
+      id, pool: s.root.name, path: s.path, storage: 'file', format: rec?.format ?? s.format, virtualSize: s.virtualSize,
+      allocated: s.allocated, backing: null, backingName: s.backingName, owner: rec?.owner ?? String(s.uid),
+      mode: rec?.mode ?? s.mode, state: rec?.state ?? 'ok',
+    });
+  }
+  linkBackings(ctx, scanned, volumes, refused);
+  const graphs = new Map<string, VmGraph>();
+  const vms: Vm[] = [];
+  for (const name of ctx.vms.names) vms.push(await vmEntry(ctx, name, volumes, graphs));
+  const known = new Set(vms.map((v) => v.id));
+  // Records of files a running job registered but has not created yet stay (ILLEGAL until made).
+  const pending = stored.volumes.filter((v) => v.state === 'illegal' && !volumes.has(v.path) && !existsSync(v.path));
+  ctx.store.save({ ...stored, volumes: [...volumes.values(), ...pending], vms: vms.map((v) => (v.running ? v : stored.vms.find((s) => s.id === v.id) ?? v)) });
+  const inventory = InventorySchema.parse({
+    hosts: [{ id: ctx.name }],
+    pools: ctx.roots.list.map((r) => poolOf(ctx.name, r.name, r.dir)),
+    volumes: [...volumes.values()],
+    vms,
+    snapshots: stored.snapshots.filter((s) => known.has(s.vm)),
+  });
+  return { inventory, refused, graphs };
+}
+
+/** Backing names → volume ids, refusing (transitively) what points outside the roots or nowhere. */
+function linkBackings(ctx: AgentContext, scanned: ScannedImage[], volumes: Map<string, Volume>, refused: BuiltInventory['refused']): void {
+  const refuse = (path: string, code: string) => {
+    if (!volumes.delete(path)) return false;
+    refused.push({ path, code });
+    ctx.log('volume-refused', { path, code });
+    return true;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const s of scanned) {
+      const v = volumes.get(s.path);
+      if (!v || !s.backingName) continue;
+      const target = resolveBacking(s.path, s.backingName);
+      const code = !ctx.roots.allows(target) ? 'E_AGENT_BACKING_OUTSIDE_ROOTS'
+        : !volumes.has(target) ? 'E_BACKING_MISSING'
+          : s.backingFormat !== 'raw' && s.backingFormat !== 'qcow2' ? 'E_BACKING_FORMAT_UNKNOWN'
+            : volumes.get(target)!.format !== s.backingFormat ? 'E_BACKING_FORMAT_UNKNOWN' : null;
+      if (code) changed = refuse(s.path, code) || changed;
+      else v.backing = volumes.get(target)!.id;
+    }
+  }
+}
+
+async function vmEntry(ctx: AgentContext, name: string, volumes: Map<string, Volume>, graphs: Map<string, VmGraph>): Promise<Vm> {
+  const last = ctx.store.data.vms.find((v) => v.id === name);
+  const offline: Vm = { id: name, host: ctx.name, running: false, qmpSocket: ctx.vms.socketOf(name), disks: (last?.disks ?? []).map((d) => ({ ...d, nodes: [] })) };
+  let graph: VmGraph;
+  try {
+    graph = await readVmGraph(await ctx.vms.session(name));
+  } catch (e) {
+    ctx.log('vm-unreachable', { vm: name, code: (e as { code?: string }).code, message: (e as Error).message });
+    return offline;
+  }
+  graphs.set(name, graph);
+  const disks: Vm['disks'] = [];
+  for (const dev of graph.devices) {
+    const layers = dev.layers.map((l) => ({ l, v: volumes.get(l.path) }));
+    if (layers.some((x) => !x.v)) {
+      ctx.log('disk-outside-inventory', { vm: name, disk: dev.target, paths: dev.layers.map((l) => l.path) });
+      continue;
+    }
+    disks.push({ target: dev.target, volume: layers[0]!.v!.id, nodes: layers.map(({ l, v }) => ({ volume: v!.id, node: l.node, fileNode: l.fileNode })) });
+  }
+  return { id: name, host: ctx.name, running: true, qmpSocket: ctx.vms.socketOf(name), disks };
+}
+
+function poolOf(host: string, id: string, root: string) {
+  const st = statfsSync(root);
+  return { id, host, type: 'dir' as const, root, capacity: st.blocks * st.bsize, free: st.bavail * st.bsize };
+}

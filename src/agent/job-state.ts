@@ -1,0 +1,31 @@
+// A job's states and the moves between them, as a table (contract: docs/contracts.md JobStatus).
+// The run report's outcome decides the final state; a cancel request changes how a rollback reads.
+import type { RunReport } from '../plan/execute.js';
+
+export const JOB_STATES = ['queued', 'running', 'cancelling', 'done', 'failed', 'rolled-back', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const JOB_STATE_NEXT: Readonly<Record<JobState, readonly JobState[]>> = {
+  queued: ['running', 'cancelling', 'failed'],
+  running: ['cancelling', 'done', 'failed', 'rolled-back'],
+  cancelling: ['cancelled', 'done', 'failed', 'rolled-back'],
+  done: [],
+  failed: [],
+  'rolled-back': [],
+  cancelled: [],
+};
+
+export const isFinal = (s: JobState): boolean => JOB_STATE_NEXT[s].length === 0;
+
+/** The state a finished run ends in. A cancelled job that still committed (a pivot happened) is done or failed. */
+export function finalState(report: RunReport, cancelRequested: boolean): JobState {
+  switch (report.outcome) {
+    case 'done':
+    case 'done-with-orphans':
+      return 'done';
+    case 'rolled-back':
+      return cancelRequested && report.failure?.code === 'E_AGENT_CANCELLED' ? 'cancelled' : 'rolled-back';
+    case 'partial':
+      return 'failed';
+  }
+}

@@ -1,0 +1,151 @@
+// Jobs on this agent: submission (idempotency key, checks, busy table, journal), running a plan with
+// the agent's StepRunner, cancel, and recovery of every plan the journal shows unfinished.
+import { randomBytes } from 'node:crypto';
+import { VdiskError } from '../errors/vdisk-error.js';
+import { runPlan } from '../plan/execute.js';
+import type { Plan, Step } from '../plan/plan-schema.js';
+import { BusyTable } from './busy.js';
+import type { AgentContext } from './context.js';
+import { buildInventory } from './inventory.js';
+import { Job } from './job.js';
+import { finalState } from './job-state.js';
+import { now, type StepError } from './journal.js';
+import { checkPlanShape, checkPreconditions } from './plan-guard.js';
+import { planScope } from './plan-scope.js';
+import { agentRunner, describe } from './step-runner.js';
+
+export interface Submitted { job: Job; created: boolean }
+
+export class JobManager {
+  readonly jobs = new Map<string, Job>();
+  private readonly byKey = new Map<string, Job>();
+  private readonly busy = new BusyTable();
+
+  constructor(private readonly ctx: AgentContext) {}
+
+  get(id: string): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw new VdiskError('E_AGENT_UNKNOWN_JOB', `no job '${id}'`, { field: 'id', value: id });
+    return job;
+  }
+
+  /** Same key and body → the same job; same key, other body → E_IDEMPOTENCY_MISMATCH. */
+  async submit(body: unknown, key: string, bodyHash: string): Promise<Submitted> {
+    const seen = this.byKey.get(key);
+    if (seen) {
+      if (seen.bodyHash !== bodyHash) throw new VdiskError('E_IDEMPOTENCY_MISMATCH', `key ${key} was used for job ${seen.id} with another body`, { job: seen.id });
+      return { job: seen, created: false };
+    }
+    const plan = checkPlanShape(this.ctx, (body as { plan?: unknown } | null)?.plan);
+    const id = `job-${randomBytes(6).toString('hex')}`;
+    this.busy.acquire(id, planScope(plan));
+    try {
+      checkPreconditions(plan, (await buildInventory(this.ctx)).inventory);
+    } catch (e) {
+      this.busy.release(id);
+      throw e;
+    }
+    const job = new Job(id, plan, now(), key, bodyHash);
+    this.ctx.journal.append({ t: 'job', job: id, plan, key, bodyHash, at: job.createdAt });
+    this.track(job);
+    this.ctx.log('job-submitted', { job: id, plan: plan.id, kind: plan.kind });
+    void this.run(job, new Map(), new Set());
+    return { job, created: true };
+  }
+
+  cancel(id: string): Job {
+    const job = this.get(id);
+    if (job.state === 'queued' || job.state === 'running') {
+      job.cancelRequested = true;
+      this.ctx.journal.append({ t: 'cancel', job: id, at: now() });
+      job.moveTo('cancelling');
+      job.abort.abort(new VdiskError('E_AGENT_CANCELLED', 'the job was cancelled'));
+      this.ctx.log('job-cancel', { job: id });
+    }
+    return job;
+  }
+
+  /** Reads the journal and runs every unfinished plan again: finished calls replay, the one in flight re-runs. */
+  recover(): Job[] {
+    const recs = this.ctx.journal.records;
+    const resumed: Job[] = [];
+    for (const r of recs) {
+      if (r.t !== 'job') continue;
+      const job = new Job(r.job, r.plan, r.at, r.key, r.bodyHash);
+      const mine = recs.filter((x) => x.job === r.job);
+      const end = mine.find((x) => x.t === 'end');
+      this.track(job);
+      if (end && end.t === 'end') {
+        job.restoreEnded(end.state, end.report, end.error);
+        continue;
+      }
+      const replay = new Map<string, { ok: boolean; error?: StepError }>();
+      const started = new Set<string>();
+      for (const x of mine) {
+        if (x.t === 'step-start') started.add(x.call);
+        if (x.t === 'step-end') replay.set(x.call, { ok: x.ok, error: x.error });
+      }
+      const inFlight = new Set([...started].filter((k) => !replay.has(k)));
+      job.cancelRequested = mine.some((x) => x.t === 'cancel');
+      if (job.cancelRequested) job.abort.abort();
+      this.busy.acquire(job.id, planScope(job.plan));
+      this.ctx.journal.append({ t: 'resume', job: job.id, at: now() });
+      this.ctx.log('job-resume', { job: job.id, replayed: replay.size, inFlight: [...inFlight] });
+      void this.run(job, replay, inFlight);
+      resumed.push(job);
+    }
+    return resumed;
+  }
+
+  private track(job: Job): void {
+    this.jobs.set(job.id, job);
+    if (job.key) this.byKey.set(job.key, job);
+  }
+
+  private async run(job: Job, replay: Map<string, { ok: boolean; error?: StepError }>, inFlight: Set<string>): Promise<void> {
+    const total = job.plan.steps.reduce((n, s) => n + s.weight, 0) || 1;
+    let done = 0;
+    const setProgress = (p: number, stepProgress?: number) => {
+      job.progress = Math.min(1, p);
+      job.touch();
+      job.events.emit('progress', { progress: job.progress, step: job.step, ...(stepProgress !== undefined ? { stepProgress } : {}) });
+    };
+    job.moveTo(job.cancelRequested ? 'cancelling' : 'running');
+    const runner = agentRunner(this.ctx, {
+      jobId: job.id, replay, inFlight, signal: job.abort.signal,
+      onCall: ({ key, step, call, undo, phase, error }) => {
+        if (phase === 'start') job.step = key;
+        if (phase === 'end' && !undo && !error) done += step.weight;
+        if (!replay.has(key)) {
+          job.events.emit('step', { call: key, step: step.id, label: step.label, action: call.action, undo, phase, ...(error ? { error } : {}) });
+          this.ctx.log(`step-${phase}`, { job: job.id, call: key, action: call.action, undo, ...(error ? { error } : {}) });
+        }
+        if (phase === 'end' && !undo) setProgress(done / total);
+      },
+      onProgress: (step: Step, f: number) => setProgress((done + step.weight * f) / total, f),
+    });
+    try {
+      const report = await runPlan(job.plan, runner);
+      job.report = report;
+      if (report.failure) job.error = { code: report.failure.code, message: report.failure.message };
+      this.finish(job, finalState(report, job.cancelRequested));
+    } catch (e) {
+      job.error = describe(e);
+      this.finish(job, 'failed');
+    }
+  }
+
+  private finish(job: Job, state: ReturnType<typeof finalState>): void {
+    job.step = undefined;
+    try {
+      this.ctx.journal.append({ t: 'end', job: job.id, state, report: job.report, error: job.error, at: now() });
+    } catch (e) {
+      this.ctx.log('journal-error', { job: job.id, message: (e as Error).message });
+    }
+    this.busy.release(job.id);
+    this.ctx.log('job-end', { job: job.id, state, outcome: job.report?.outcome, error: job.error });
+    job.moveTo(state);
+  }
+}
+
+export type { Plan };

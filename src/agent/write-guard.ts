@@ -1,0 +1,43 @@
+// Before an offline step writes or removes an image: the path must pass the roots check, no running
+// VM may have the file open (checked in every configured VM's block graph: QEMU's own image locks
+// are OFD locks that flock does not see), and the agent holds an exclusive flock on the file while it
+// writes, so two writers (another agent, a second job) never meet on one image.
+import { closeSync, existsSync, openSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { VdiskError } from '../errors/vdisk-error.js';
+import type { AgentContext } from './context.js';
+import { readVmGraph } from './vm-graph.js';
+
+type FlockSync = (fd: number, flags: 'exnb' | 'un') => void;
+const flockSync = (createRequire(import.meta.url)('fs-ext') as { flockSync: FlockSync }).flockSync;
+
+/** Throws E_AGENT_IMAGE_IN_USE when a running VM has `path` open. VMs that do not answer hold nothing. */
+export async function assertNotInUse(ctx: AgentContext, path: string): Promise<void> {
+  const real = existsSync(path) ? realpathSync(path) : path;
+  for (const vm of ctx.vms.names) {
+    const graph = await ctx.vms.session(vm).then(readVmGraph).catch(() => undefined);
+    const open = graph?.openFiles.some((f) => f === real || (existsSync(f) && realpathSync(f) === real));
+    if (open) throw new VdiskError('E_AGENT_IMAGE_IN_USE', `VM '${vm}' has ${path} open`, { path, vm });
+  }
+}
+
+/**
+ * Runs `fn` holding an exclusive, non-blocking flock on `path`. A file that does not exist yet is
+ * being created by `fn` (the engine writes a temp file and renames it): there is nothing to lock.
+ */
+export async function withImageLock<T>(ctx: AgentContext, path: string, fn: () => Promise<T>): Promise<T> {
+  ctx.roots.resolve(path);
+  await assertNotInUse(ctx, path);
+  if (!existsSync(path)) return fn();
+  const fd = openSync(path, 'r');
+  try {
+    try {
+      flockSync(fd, 'exnb');
+    } catch (e) {
+      throw new VdiskError('E_AGENT_LOCKED', `${path} is locked by another process (${(e as NodeJS.ErrnoException).code})`, { path });
+    }
+    return await fn();
+  } finally {
+    closeSync(fd); // closing the descriptor drops the lock
+  }
+}

@@ -1,0 +1,32 @@
+// Codes the host agent answers with (src/agent): refusals of a request before anything is touched,
+// conflicts with other jobs or with running VMs, and failures of the agent's own machinery.
+import type { CodeInfo } from './codes.js';
+
+export const AGENT_CODES = {
+  E_AGENT_BAD_REQUEST: { message: 'the request body is not valid JSON', http: 400 },
+  E_AGENT_NOT_FOUND: { message: 'no such route', http: 404 },
+  E_AGENT_UNKNOWN_JOB: { message: 'no job with this id on this agent', http: 404 },
+  E_AGENT_UNKNOWN_VOLUME: { message: 'no volume with this id on this agent', http: 404 },
+  E_AGENT_UNKNOWN_VM: { message: 'the plan names a VM this agent does not manage', hint: 'start the agent with --qmp VM=SOCKET', http: 422 },
+  E_AGENT_WRONG_HOST: { message: 'the plan is for another host', hint: 'send it to the agent of its host', http: 422 },
+  E_AGENT_PATH_OUTSIDE_ROOTS: {
+    message: 'the path is not under a configured storage root', hint: 'name an absolute path under a --root, without ..', http: 403,
+  },
+  E_AGENT_SYMLINK_ESCAPE: { message: 'a symbolic link leads out of the storage roots', http: 403 },
+  E_AGENT_BACKING_OUTSIDE_ROOTS: { message: 'a backing file lies outside the storage roots', http: 403 },
+  E_AGENT_PRECONDITION: { message: "a plan precondition does not hold on this host", hint: 'the inventory was stale: plan again', http: 409 },
+  E_BUSY: { message: 'a volume or VM of this plan is held by another job', hint: 'wait for that job to end', http: 409 },
+  E_IDEMPOTENCY_KEY_REQUIRED: { message: 'POST /v1/jobs needs an Idempotency-Key header', http: 400 },
+  E_IDEMPOTENCY_MISMATCH: {
+    message: 'this Idempotency-Key was used with another request body', hint: 'use a fresh key for a new request', http: 422,
+  },
+  E_AGENT_IMAGE_IN_USE: { message: 'a running VM has this image open: offline steps never write it', http: 409 },
+  E_AGENT_LOCKED: { message: 'another process holds the lock on this image', http: 409 },
+  E_AGENT_CANCELLED: { message: 'the job was cancelled', http: 409 },
+  E_AGENT_VERIFY_MISMATCH: { message: 'the copy differs from its source', http: 409 },
+  E_AGENT_ENGINE_WRITE_MISSING: {
+    message: 'the engine write API (src/engine/write) is not available in this build', hint: 'offline data steps need it', http: 501,
+  },
+  E_AGENT_JOURNAL: { message: 'the job journal cannot be read or written', http: 500 },
+  E_AGENT_INTERNAL: { message: 'the agent failed unexpectedly', http: 500 },
+} satisfies Record<string, CodeInfo>;
