@@ -4,11 +4,11 @@ import { createNodeEngine } from '../engine/node-engine.js';
 import { infoVerb, mapVerb, compareVerb } from './image-verbs.js';
 import { checkVerb } from './verbs/check.js';
 import { convertVerb } from './verbs/convert.js';
-import { startVerb } from './start.js';
-import { planCommand } from './plan-command.js';
 import { readFile } from 'node:fs/promises';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 
+// Heavy verbs (planner, agent, gateway, start) load on first use: `vdisk map` should not pay for zod
+// and hono at start-up.
 type Verb = (argv: string[], io: CliIo) => Promise<number>;
 
 const withEngine = (f: (e: Awaited<ReturnType<typeof createNodeEngine>>, argv: string[], io: CliIo) => Promise<number>): Verb =>
@@ -20,8 +20,9 @@ const VERBS: Record<string, Verb> = {
   compare: withEngine(compareVerb),
   check: withEngine(checkVerb),
   convert: withEngine(convertVerb),
-  start: withEngine(startVerb),
-  plan: (argv, io) => planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
+  start: withEngine(async (e, argv, io) => (await import('./start.js')).startVerb(e, argv, io)),
+  plan: async (argv, io) => (await import('./plan-command.js')).planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
+  gateway: async (argv, io) => (await import('../gateway/cli.js')).gatewayCommand(argv, io),
   agent: async (argv, io) => (await import('../agent/cli.js')).agentCommand(argv, io),
 };
 
