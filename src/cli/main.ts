@@ -4,6 +4,8 @@ import { createNodeEngine } from '../engine/node-engine.js';
 import { infoVerb, mapVerb, compareVerb } from './image-verbs.js';
 import { checkVerb } from './verbs/check.js';
 import { convertVerb } from './verbs/convert.js';
+import { createVerb } from './verbs/create.js';
+import { measureVerb } from './verbs/measure.js';
 import { readFile } from 'node:fs/promises';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 
@@ -20,6 +22,8 @@ const VERBS: Record<string, Verb> = {
   compare: withEngine(compareVerb),
   check: withEngine(checkVerb),
   convert: withEngine(convertVerb),
+  create: withEngine(createVerb),
+  measure: withEngine(measureVerb),
   start: withEngine(async (e, argv, io) => (await import('./start.js')).startVerb(e, argv, io)),
   plan: async (argv, io) => (await import('./plan-command.js')).planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
   gateway: async (argv, io) => (await import('../gateway/cli.js')).gatewayCommand(argv, io),

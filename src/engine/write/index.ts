@@ -3,3 +3,5 @@ export { convertImage, type ConvertOptions } from './convert.js';
 export type { Progress, LongOp } from './progress.js';
 export type { Qcow2CreateOptions } from './qcow2/options.js';
 export type { ImageTarget } from '../../io/target.js';
+export { createImage, type CreateOptions } from './create.js';
+export { measureImage, type MeasureOptions, type MeasureResult } from './measure.js';

@@ -1,0 +1,21 @@
+// vdisk measure [--output=human|json] [-O fmt] [-o opts] [--size N | [-f fmt] FILE] — as qemu-img.
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../io.js';
+import type { Engine } from '../../engine/engine.js';
+import { measureImage } from '../../engine/write/measure.js';
+import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
+import { format } from './write-common.js';
+
+export async function measureVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { f: { type: 'string' }, O: { type: 'string', default: 'raw' }, o: { type: 'string', multiple: true }, size: { type: 'string' }, output: { type: 'string', default: 'human' }, 'probe-backing': { type: 'boolean', default: false } },
+  });
+  const r = await measureImage({
+    engine, source: positionals[0], sourceFormat: format(values.f, 'source'), size: values.size !== undefined ? parseSize(values.size) : undefined,
+    targetFormat: format(values.O, 'target')!, options: parseOptionString((values.o ?? []).join(',')), probeBacking: values['probe-backing'], warn: io.stderr,
+  });
+  if (values.output === 'json') io.stdout(`${JSON.stringify(r, null, 4)}\n`);
+  else io.stdout(`required size: ${r.required}\nfully allocated size: ${r['fully-allocated']}\n${r.bitmaps !== undefined ? `bitmaps size: ${r.bitmaps}\n` : ''}`);
+  return 0;
+}
