@@ -1,7 +1,7 @@
 // Builds everything the CLI, tests and console need: the engine (SIMD and scalar Wasm) and the
 // bundles. Skips the Wasm step when nothing under assembly/ changed since the last build.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -27,6 +27,8 @@ for (const target of ['simd', 'scalar']) {
   execFileSync(asc, ['assembly/index.ts', '--config', 'asconfig.json', '--target', target], { cwd: root, stdio: 'inherit' });
 }
 
+// Chunk names carry content hashes: drop the last build's so they don't pile up.
+rmSync(join(dist, 'chunks'), { recursive: true, force: true });
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022' };
 await build({
   ...common,
@@ -35,6 +37,8 @@ await build({
   outExtension: { '.js': '.mjs' },
   platform: 'node',
   format: 'esm',
+  splitting: true, // verbs imported lazily become chunks, so a quick verb starts quickly
+  chunkNames: 'chunks/[name]-[hash]',
   external: ['fs-ext'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
@@ -44,8 +48,20 @@ await build({
 // the worker fetches, all in dist/web/ so one static server serves the lot.
 const web = join(dist, 'web');
 mkdirSync(web, { recursive: true });
+// Shared engine code reaches Node-only modules (files, the Node engine loader) through dynamic
+// imports used when given a path; the browser always passes sources and targets, so they become a stub.
+const nodeOnly = {
+  name: 'node-only',
+  setup(b) {
+    b.onResolve({ filter: /(^node:|\/node-[a-z-]+\.js$|^fs-ext$)/ }, (a) => ({ path: a.path, namespace: 'node-only' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-only' }, (a) => ({
+      contents: `throw new Error(${JSON.stringify(`${a.path} is not available in a browser`)});`,
+    }));
+  },
+};
 await build({
   ...common,
+  plugins: [nodeOnly],
   entryPoints: { console: join(root, 'web/main.ts'), worker: join(root, 'worker/engine-worker.ts') },
   outdir: web,
   platform: 'browser',

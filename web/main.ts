@@ -15,6 +15,8 @@ type View = (typeof VIEWS)[number];
 async function main(): Promise<void> {
   const config = await loadConfig();
   const app = createApp(config);
+  // For the browser's devtools and the tests: the engine bridge (stats, generation).
+  (globalThis as { vdiskConsole?: unknown }).vdiskConsole = app;
   const images = imagesView(app, byId('view-images'));
   const gateway = gatewayView(app, byId('view-gateway'), (ref, label) => { location.hash = '#images'; void images.open(ref, label, -1); });
   const history = historyView(byId('view-history'));

@@ -107,6 +107,8 @@ export class EngineBridge {
     try {
       return await Promise.race([work(live.api, id), live.died, stopped]);
     } catch (e) {
+      // A cancelled call that could not free all its engine memory takes its worker with it.
+      if (e instanceof VdiskError && Number(e.detail.leakedBytes) > 0) this.slot.terminate();
       if (signal?.aborted && !(e instanceof VdiskError && e.code === 'E_WORKER_UNRESPONSIVE')) throw cancelled();
       throw e;
     } finally {

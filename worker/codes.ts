@@ -11,6 +11,7 @@ export const CONSOLE_CODES = {
   E_NO_SPACE: { message: 'out of storage space', hint: 'delete images from the private file system' },
   E_TARGET_NOT_SEEKABLE: { message: 'a stream target can only be written in order', hint: 'convert into the private file system, then download' },
   E_GATEWAY_UNREACHABLE: { message: 'the gateway did not answer', hint: 'check the address and that `npm start` is still running' },
+  E_GATEWAY_NOT_A_GATEWAY: { message: 'the address answered, but not as a vdisk gateway', hint: 'check the URL: use the address `npm start` printed, without a path' },
   E_GATEWAY_LOGIN: { message: 'the gateway refused the login token', hint: 'tokens are short-lived: use the URL `npm start` printed most recently' },
 } as const;
 

@@ -8,7 +8,8 @@ import { DownloadTarget } from '../src/io/download-target.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { EngineHost, type EngineInit } from './engine-host.js';
 import { mapPicture } from './map-picture.js';
-import { flattenRaw } from './flatten.js';
+import { convertImage } from '../src/engine/write/index.js';
+import { openRef } from './open-ref.js';
 import { consoleError } from './codes.js';
 import { listOpfs, removeOpfs, importToOpfs, type OpfsEntry } from './opfs-files.js';
 import type { ConvertRequest, ConvertResult, ImageRef, ImageSummary, MapPicture, ProgressFn, TargetRef, WorkerStats } from './types.js';
@@ -24,11 +25,15 @@ function release(fn: unknown): void {
 async function run<T>(id: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
   calls.set(id, ac);
+  const before = host.memoryInUse();
   try {
     return await work(ac.signal);
   } catch (e) {
-    if (ac.signal.aborted) throw consoleError('E_CANCELLED', `cancelled: ${String((ac.signal.reason as Error)?.message ?? ac.signal.reason)}`);
-    throw e;
+    if (!ac.signal.aborted) throw e;
+    // Whatever a cancelled call leaves allocated in the engine is reported: the bridge then replaces
+    // the worker, so cancelling always gives the memory back.
+    const leaked = host.memoryInUse() - before;
+    throw consoleError('E_CANCELLED', `cancelled: ${String((ac.signal.reason as Error)?.message ?? ac.signal.reason)}`, leaked > 0 ? { leakedBytes: leaked } : {});
   } finally {
     calls.delete(id);
   }
@@ -74,16 +79,17 @@ export const api = {
   async convert(id: string, key: string, ref: ImageRef, to: TargetRef, req: ConvertRequest, onProgress?: ProgressFn): Promise<ConvertResult> {
     try {
       return await run(id, async (signal) => {
-        const chain = await host.chain(key, ref, signal);
+        // convertImage opens (and closes) its own chain; an OPFS source's handle is exclusive, so
+        // the cached one lets go first and is reopened on the next call.
+        await host.close(key);
+        const engine = await host.get();
+        const { source, gate } = await openRef(ref, signal);
         const target = to.kind === 'opfs' ? await OpfsTarget.create(to.path) : new DownloadTarget(to.stream, to.name);
-        try {
-          const r = await flattenRaw(await host.get(), chain, target, { signal, onProgress, sparseSize: req.sparseSize });
-          await target.commit();
-          return r;
-        } catch (e) {
-          await target.abort();
-          throw e;
-        }
+        const r = await convertImage({
+          engine, gate, source, sourceFormat: ref.format, target, targetFormat: req.targetFormat,
+          sparseSize: req.sparseSize, signal, onProgress,
+        });
+        return { ...r, virtualSize: target.size };
       });
     } finally {
       release(onProgress);

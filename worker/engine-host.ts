@@ -18,6 +18,7 @@ export interface EngineInit {
 
 export class EngineHost {
   private engine?: Promise<Engine>;
+  private ready?: Engine;
   private readonly open = new Map<string, Promise<Chain>>();
 
   init(opts: EngineInit): Promise<Engine> {
@@ -25,10 +26,16 @@ export class EngineHost {
       const flavor = opts.flavor ?? (simdSupported() ? 'simd' : 'scalar');
       const res = await fetch(new URL(`engine.${flavor}.wasm`, opts.wasmBase));
       if (!res.ok) throw new VdiskError('E_NOT_FOUND', `engine.${flavor}.wasm: HTTP ${res.status}`, { hint: 'run npm run build' });
-      return new Engine(await instantiateEngine(await res.arrayBuffer()), flavor);
+      this.ready = new Engine(await instantiateEngine(await res.arrayBuffer()), flavor);
+      return this.ready;
     })();
     this.engine.catch(() => (this.engine = undefined));
     return this.engine;
+  }
+
+  /** Bytes the engine has allocated now (0 before it is loaded). */
+  memoryInUse(): number {
+    return this.ready?.x.memoryInUse() ?? 0;
   }
 
   get(): Promise<Engine> {

@@ -68,7 +68,7 @@ export type TargetRef =
   | { kind: 'stream'; stream: WritableStream<Uint8Array>; name: string };
 
 export interface ConvertRequest {
-  targetFormat: 'raw';
+  targetFormat: 'raw' | 'qcow2';
   /** Runs of zeros this long inside data become holes (qemu-img -S); 0 disables. */
   sparseSize?: number;
 }

@@ -58,6 +58,7 @@ export class GatewayClient {
 
 export async function problem(res: Response): Promise<VdiskError> {
   const body = (await res.json().catch(() => ({}))) as { code?: string; detail?: string; title?: string; hint?: string };
-  const code = body.code ?? (res.status === 401 ? 'E_AUTH_BAD_TOKEN' : 'E_GATEWAY_HTTP');
-  return new VdiskError(code, body.detail ?? body.title ?? `HTTP ${res.status}`, { status: res.status, ...(body.hint && { hint: body.hint }) });
+  // Not problem+json with a code: whatever answered is not a gateway (a static server, a proxy).
+  if (!body.code) return consoleError('E_GATEWAY_NOT_A_GATEWAY', `${res.url} answered HTTP ${res.status} without a vdisk error`, { status: res.status });
+  return new VdiskError(body.code, body.detail ?? body.title ?? `HTTP ${res.status}`, { status: res.status, ...(body.hint && { hint: body.hint }) });
 }

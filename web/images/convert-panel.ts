@@ -1,4 +1,4 @@
-// Flatten the open image to raw, into the private file system or straight to a file on disk, with a
+// Flatten the open image to raw or qcow2, into the private file system or straight to a file on disk, with a
 // progress bar, speed and cancel. Saving to disk uses the save-file picker where the browser has
 // one; elsewhere the result goes to private storage first and is downloaded from there.
 import { h, fill, field } from '../dom.js';
@@ -16,21 +16,24 @@ export function convertPanel(app: App, handle: ImageHandle, errors: HTMLElement,
   const path = h('input', { id: 'convert-path', type: 'text', value: `converted/${base}.raw`, required: true });
   const toOpfs = h('input', { type: 'radio', name: 'convert-to', id: 'convert-to-opfs', value: 'opfs', checked: true });
   const toFile = h('input', { type: 'radio', name: 'convert-to', id: 'convert-to-file', value: 'file' });
+  const format = h('select', { id: 'convert-format' }, h('option', { value: 'raw' }, 'raw'), h('option', { value: 'qcow2' }, 'qcow2'));
+  format.addEventListener('change', () => { path.value = path.value.replace(/\.(raw|qcow2)$/, `.${format.value}`); });
   const bar = h('progress', { id: 'convert-progress', max: 100, value: 0, 'aria-label': 'Flatten progress' });
   const speed = h('p', { id: 'convert-speed', class: 'muted' });
   const result = h('p', { id: 'convert-result', role: 'status' });
-  const start = h('button', { type: 'submit', id: 'convert-start' }, 'Flatten to raw');
+  const start = h('button', { type: 'submit', id: 'convert-start' }, 'Flatten');
   const cancel = h('button', { type: 'button', id: 'convert-cancel', disabled: true }, 'Cancel');
   let ac: AbortController | undefined;
   cancel.addEventListener('click', () => ac?.abort(new Error('cancelled by you')));
 
   const target = async (): Promise<TargetRef> => {
     const picker = (globalThis as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
-    if (toFile.checked && picker) {
+    // A stream takes bytes in order only: raw streams straight to disk, qcow2 goes through OPFS.
+    if (toFile.checked && picker && format.value === 'raw') {
       const fh = await picker({ suggestedName: `${base}.raw` });
       return { kind: 'stream', stream: await fh.createWritable(), name: `${base}.raw` };
     }
-    return { kind: 'opfs', path: toFile.checked ? `downloads/${base}.raw` : path.value };
+    return { kind: 'opfs', path: toFile.checked ? `downloads/${base}.${format.value}` : path.value };
   };
 
   const run = async (e: Event) => {
@@ -38,11 +41,11 @@ export function convertPanel(app: App, handle: ImageHandle, errors: HTMLElement,
     clearError(errors);
     ac = new AbortController();
     start.disabled = true; cancel.disabled = false;
-    fill(result, 'Flattening…');
+    fill(result, `Converting to ${format.value}…`);
     const t0 = performance.now();
     try {
       const to = await target();
-      const r = await app.bridge.convert(handle, to, { targetFormat: 'raw' }, {
+      const r = await app.bridge.convert(handle, to, { targetFormat: format.value as 'raw' | 'qcow2' }, {
         signal: ac.signal,
         onProgress: (p) => {
           bar.value = p.total ? (p.done / p.total) * 100 : 0;
@@ -51,7 +54,7 @@ export function convertPanel(app: App, handle: ImageHandle, errors: HTMLElement,
       });
       bar.value = 100;
       const secs = (performance.now() - t0) / 1000;
-      fill(result, `Done: ${bytes(r.virtualSize)} flattened (${bytes(r.bytesWritten)} written) in ${secs.toFixed(1)} s${to.kind === 'opfs' ? ` to ${to.path}` : ''}.`);
+      fill(result, `Done: ${bytes(r.virtualSize)} flattened to ${format.value} (${bytes(r.bytesWritten)} written) in ${secs.toFixed(1)} s${to.kind === 'opfs' ? ` to ${to.path}` : ''}.`);
       app.announce(`Flatten finished${to.kind === 'opfs' ? `: ${to.path}` : ''}`);
       if (toFile.checked && to.kind === 'opfs') await downloadOpfs(to.path);
       done();
@@ -67,11 +70,12 @@ export function convertPanel(app: App, handle: ImageHandle, errors: HTMLElement,
   };
 
   return h('section', { 'aria-labelledby': 'h-convert', class: 'panel', id: 'convert-panel' },
-    h('h3', { id: 'h-convert' }, 'Flatten to a raw image'),
+    h('h3', { id: 'h-convert' }, 'Flatten (convert) to a new image'),
     h('form', { onsubmit: run },
       h('fieldset', {}, h('legend', {}, 'Write the result to'),
         h('div', {}, toOpfs, h('label', { for: 'convert-to-opfs' }, 'Private storage (OPFS)')),
         h('div', {}, toFile, h('label', { for: 'convert-to-file' }, 'A file on this computer (download)'))),
+      field('Format', format, 'raw: every guest byte in place, sparse; qcow2: a new single-layer image.'),
       field('Path in private storage', path),
       h('div', { class: 'buttons' }, start, cancel)),
     bar, speed, result);

@@ -1,0 +1,68 @@
+// Cancel a long convert mid-way: the console says so, no partial file stays in OPFS, and the same
+// worker then converts again correctly. The source is served slowly over HTTP ranges, so the
+// convert is still running when Cancel is pressed (ordering by progress events, not by time).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type Chromium } from './browser.js';
+import { makeChain, type ChainFixture } from './fixtures.js';
+import { serveConsole } from './console-site.js';
+import type { Listening } from '../../../src/start/listen.js';
+import { loadConsole, openFiles, opfsNames, opfsSha256, waitForMap } from './page-helpers.js';
+
+type Stats = { generation: number; memoryInUse: number; running: string[] };
+const workerStats = (page: Chromium['page']): Promise<Stats> => page.evaluate(async () => {
+  const bridge = (window as unknown as { vdiskConsole: { bridge: { generation: number; stats(): Promise<{ memoryInUse: number; running: string[] }> } } }).vdiskConsole.bridge;
+  const s = await bridge.stats();
+  return { generation: bridge.generation, memoryInUse: s.memoryInUse, running: s.running.filter((r) => !r.startsWith('call-')) };
+});
+
+describe('console: cancel a convert', () => {
+  let fx: ChainFixture;
+  let site: Listening;
+  let b: Chromium;
+
+  beforeAll(async () => {
+    fx = makeChain();
+    site = await serveConsole({ slow: { files: [fx.top, fx.base], delayMs: 150 } });
+    b = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await b?.close();
+    await site?.close();
+    fx?.remove();
+  });
+
+  it('stops mid-way, leaves nothing behind, and the worker recovers', async () => {
+    const { page } = b;
+    await loadConsole(page, site.url);
+    await page.fill('#url-input', `${site.url}slow/disk.qcow2`);
+    await page.click('form.inline button[type=submit]');
+    await waitForMap(page);
+    const before = await workerStats(page);
+    await page.fill('#convert-path', 'cancelled/flat.raw');
+    await page.click('#convert-start');
+    await page.waitForFunction(() => {
+      const v = (document.getElementById('convert-progress') as HTMLProgressElement).value;
+      return v > 0 && v < 100;
+    }, undefined, { timeout: 60_000 });
+    await page.click('#convert-cancel');
+    await page.waitForSelector('#convert-result:has-text("Cancelled")', { timeout: 30_000 });
+    expect(await page.isVisible('#images-error')).toBe(false);
+    expect(await page.textContent('#status')).toContain('cancelled');
+    // Cancel gave back the engine memory of the convert: freed in the same worker, or, where the
+    // engine could not free everything, by replacing the worker.
+    const after = await workerStats(page);
+    expect(after.generation).toBeGreaterThanOrEqual(before.generation);
+    expect(after.memoryInUse).toBeLessThanOrEqual(before.memoryInUse);
+    expect(after.running).toEqual([]);
+    const names = await opfsNames(page);
+    expect(names.filter((n) => n.startsWith('cancelled/'))).toEqual([]);
+
+    // The worker recovers: a local open and a full flatten work and give qemu-img's bytes.
+    await openFiles(page, [fx.top, fx.base]);
+    await page.fill('#convert-path', 'after-cancel/flat.raw');
+    await page.click('#convert-start');
+    await page.waitForSelector('#convert-result:has-text("Done")', { timeout: 60_000 });
+    expect(await opfsSha256(page, 'after-cancel/flat.raw')).toBe(fx.flatSha256);
+    expect(b.problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
+  });
+});
