@@ -54,7 +54,8 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
   };
 
   const runOp = async (op: Op) => {
-    if (op.kind === 'zero') { track(sink.zero(op.start, op.end - op.start)); return; }
+    // -S 0: nothing is scanned or skipped, the target is fully allocated (zeros written as data).
+    if (op.kind === 'zero' && sparse !== 0) { track(sink.zero(op.start, op.end - op.start)); return; }
     if (op.kind === 'hole') { track(sink.hole(op.start, op.end - op.start)); return; }
     for (let at = op.start; at < op.end; ) {
       checkAbort(opts.signal);

@@ -82,7 +82,7 @@ export async function measureImage(o: MeasureOptions): Promise<MeasureResult> {
     if (chain) required = o.options?.backing_file ? virtual : await dataBytes(engine, chain, cs);
     const full = preallocSize(virtual, cs, p.refcountOrder, p.extL2);
     const out: MeasureResult = { required: full - virtual + required, 'fully-allocated': full };
-    if (chain && chain.top.facts.format === 'qcow2' && p.version === 3) {
+    if (chain && chain.top.facts.format === 'qcow2' && chain.top.facts.version === 3 && p.version === 3) {
       return { bitmaps: await bitmapsSize(engine, chain, cs), ...out };
     }
     return out;

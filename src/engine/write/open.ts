@@ -6,6 +6,7 @@ import type { BackingGate, ImageFormat } from '../gate.js';
 import type { ImageSource } from '../../io/source.js';
 import type { ImageTarget } from '../../io/target.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { markMetaPrealloc } from '../meta-prealloc.js';
 
 export interface OpenCommon {
   engine?: Engine;
@@ -22,9 +23,15 @@ export async function engineFor(opts: OpenCommon): Promise<Engine> {
 
 export async function openSourceChain(engine: Engine, source: string | ImageSource, format: ImageFormat | undefined, opts: OpenCommon & { noBacking?: boolean }): Promise<Chain> {
   const base = { format, probeBacking: opts.probeBacking, warn: opts.warn, noBacking: opts.noBacking };
-  if (typeof source !== 'string') return openChain(engine, source, { ...base, gate: opts.gate });
-  const { openImageNode } = await import('../node-engine.js');
-  return openImageNode(engine, source, { ...base, ...(opts.gate ? { gate: opts.gate } : {}) });
+  let chain: Chain;
+  if (typeof source !== 'string') chain = await openChain(engine, source, { ...base, gate: opts.gate });
+  else {
+    const { openImageNode } = await import('../node-engine.js');
+    chain = await openImageNode(engine, source, { ...base, ...(opts.gate ? { gate: opts.gate } : {}) });
+  }
+  // Metadata-preallocated qcow2: file holes are zeros, as QEMU's block status says (never read them).
+  try { await markMetaPrealloc(engine, chain); } catch (e) { await chain.close(); throw e; }
+  return chain;
 }
 
 export async function openTarget(target: string | ImageTarget, o: { reuse?: boolean; overwrite?: boolean }): Promise<ImageTarget> {
