@@ -1,11 +1,10 @@
 // The engine's write API (src/engine/write, docs/contracts.md) as the offline steps use it. Writes
 // get their own engine instance (a long copy must not hold up extents or verify reads) and open
-// backing chains only through a gate limited to the storage roots. Calls the module does not export
-// yet fail with E_AGENT_ENGINE_WRITE_MISSING: the agent never shells out to qemu-img for data.
+// backing chains only through a gate limited to the storage roots. commit and rebase, which the module
+// does not export yet, fail with E_AGENT_ENGINE_WRITE_MISSING: the agent never shells out to qemu-img.
 import { VdiskError } from '../errors/vdisk-error.js';
 import { NodeGate } from '../engine/node-gate.js';
 import * as write from '../engine/write/index.js';
-import { MemorySource } from '../io/memory-source.js';
 import type { Roots } from './roots.js';
 
 type Fmt = 'raw' | 'qcow2';
@@ -21,18 +20,9 @@ export function convert(roots: Roots, o: LongOp & {
   return write.convertImage({ ...o, gate: gateOf(roots) });
 }
 
-/**
- * An empty image (qemu-img create): createImage when the module has it, else a conversion of an
- * empty raw source to the wanted size, which writes the same thing (header, tables, backing name).
- */
-export async function createEmpty(roots: Roots, o: LongOp & { target: string; targetFormat: Fmt; size: number; backing?: Backing }): Promise<void> {
-  const create = (write as Record<string, unknown>).createImage as ((x: unknown) => Promise<unknown>) | undefined;
-  if (create) {
-    await create({ ...o, gate: gateOf(roots) });
-    return;
-  }
-  const empty = new MemorySource(new Uint8Array(512), { name: 'empty' });
-  await write.convertImage({ ...o, source: empty, sourceFormat: 'raw', targetSize: o.size, overwrite: true });
+/** An empty image (qemu-img create), replacing a half-made one left by a crashed run of the step. */
+export async function createEmpty(roots: Roots, o: { target: string; targetFormat: Fmt; size: number; backing?: Backing }): Promise<void> {
+  await write.createImage({ target: o.target, format: o.targetFormat, size: o.size, backing: o.backing, overwrite: true, gate: gateOf(roots) });
 }
 
 /** commitImage / rebaseImage, once src/engine/write exports them. */

@@ -30,7 +30,7 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
       await withImageLock(ctx, v.path, async () => {
         removeFile(v.path); // a half-made file from a crashed run of this step
         const backing = v.backingName ? { name: v.backingName, format: call.params.backingFormat ?? v.format } : undefined;
-        await createEmpty(ctx.roots, { ...long, target: v.path, targetFormat: v.format, size: v.virtualSize, ...(backing ? { backing } : {}) });
+        await createEmpty(ctx.roots, { target: v.path, targetFormat: v.format, size: v.virtualSize, ...(backing ? { backing } : {}) });
         chmodSync(v.path, parseInt(v.mode, 8));
       });
       return;

@@ -19,7 +19,8 @@ export interface Submitted { job: Job; created: boolean }
 export class JobManager {
   readonly jobs = new Map<string, Job>();
   private readonly byKey = new Map<string, Job>();
-  private readonly busy = new BusyTable();
+  /** Which job holds which VM, volume and file (public for tests and diagnostics). */
+  readonly busy = new BusyTable();
 
   constructor(private readonly ctx: AgentContext) {}
 

@@ -20,7 +20,7 @@ export type JournalRecord =
   | { t: 'end'; job: string; state: JobState; report?: RunReport; error?: StepError; at: string };
 
 export class Journal {
-  private readonly fd: number;
+  private fd: number;
 
   private constructor(readonly path: string, readonly records: JournalRecord[]) {
     this.fd = openSync(path, 'a');
@@ -33,6 +33,8 @@ export class Journal {
 
   /** Appends and flushes to disk; returns once the record would survive a crash. */
   append(record: JournalRecord): void {
+    // After close the descriptor number may belong to another file: never write through it.
+    if (this.fd < 0) throw new VdiskError('E_AGENT_JOURNAL', `${this.path} is closed`, { path: this.path });
     try {
       writeSync(this.fd, `${JSON.stringify(record)}\n`);
       fsyncSync(this.fd);
@@ -43,7 +45,8 @@ export class Journal {
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
   }
 }
 

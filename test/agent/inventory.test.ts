@@ -1,0 +1,46 @@
+// The inventory from the roots: images read with the engine (format, size, backing), backing
+// names linked to volume ids, and what must stay out: backing files outside the roots, symlinks.
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Inventory } from '../../src/plan/inventory.js';
+import { qemuImg, testAgent, type TestAgent } from './helpers.js';
+
+let t: TestAgent;
+afterEach(async () => t?.close());
+
+const inventory = async (t: TestAgent) => (await (await t.req('GET', '/v1/inventory')).json()) as Inventory;
+
+describe('agent inventory', () => {
+  it('lists pools and volumes with their chains, ids stable across calls', async () => {
+    t = await testAgent();
+    const p1 = t.pool('p1');
+    qemuImg('create', '-q', '-f', 'qcow2', join(p1, 'base.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(p1, 'top.qcow2'));
+    mkdirSync(join(t.pool('p2'), 'sub'));
+    qemuImg('create', '-q', '-f', 'raw', join(t.pool('p2'), 'sub', 'disk.img'), '8M');
+    const inv = await inventory(t);
+    expect(inv.hosts).toEqual([{ id: 'h1' }]);
+    expect(inv.pools.map((p) => [p.id, p.host, p.type])).toEqual([['p1', 'h1', 'dir'], ['p2', 'h1', 'dir']]);
+    const byName = Object.fromEntries(inv.volumes.map((v) => [v.path.split('/').pop(), v]));
+    expect(byName['base.qcow2']).toMatchObject({ id: 'p1:base.qcow2', pool: 'p1', format: 'qcow2', virtualSize: 16 << 20, backing: null, state: 'ok' });
+    expect(byName['top.qcow2']).toMatchObject({ id: 'p1:top.qcow2', backing: 'p1:base.qcow2', backingName: 'base.qcow2' });
+    expect(byName['disk.img']).toMatchObject({ id: 'p2:sub:disk.img', format: 'raw', virtualSize: 8 << 20 });
+    expect((await inventory(t)).volumes.map((v) => v.id)).toEqual(inv.volumes.map((v) => v.id));
+  });
+
+  it('leaves out images whose backing lies outside the roots or is missing, and symlinks', async () => {
+    t = await testAgent();
+    const outside = join(t.dir, 'outside.qcow2');
+    qemuImg('create', '-q', '-f', 'qcow2', outside, '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', '-b', outside, '-F', 'qcow2', join(t.pool('p1'), 'escapes.qcow2'));
+    qemuImg('create', '-q', '-f', 'qcow2', '-b', '../outside.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'relative.qcow2'));
+    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'gone.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'orphan.qcow2'), '16M');
+    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'orphan.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'above-orphan.qcow2'), '16M');
+    symlinkSync(outside, join(t.pool('p1'), 'link.qcow2'));
+    writeFileSync(join(t.pool('p1'), 'notes.txt'), 'not an image');
+    const inv = await inventory(t);
+    expect(inv.volumes.map((v) => v.path.split('/').pop())).toEqual(['notes.txt']);
+    expect(inv.volumes[0]!.format).toBe('raw'); // a file the engine reads as raw is a raw volume
+  });
+});
