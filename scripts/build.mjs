@@ -2,7 +2,7 @@
 // bundles. Skips the Wasm step when nothing under assembly/ changed since the last build.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -27,11 +27,10 @@ for (const target of ['simd', 'scalar']) {
   execFileSync(asc, ['assembly/index.ts', '--config', 'asconfig.json', '--target', target], { cwd: root, stdio: 'inherit' });
 }
 
-// Chunk names carry content hashes: drop the last build's so they don't pile up.
-rmSync(join(dist, 'chunks'), { recursive: true, force: true });
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022' };
-await build({
+const cli = await build({
   ...common,
+  metafile: true,
   entryPoints: { cli: join(root, 'src/cli/main.ts') },
   outdir: dist,
   outExtension: { '.js': '.mjs' },
@@ -42,6 +41,10 @@ await build({
   external: ['fs-ext'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+// Chunk names carry content hashes: drop those this build did not write, so they don't pile up.
+const written = new Set(Object.keys(cli.metafile.outputs).map((p) => resolve(p)));
+const chunks = join(dist, 'chunks');
+for (const f of readdirSync(chunks)) if (!written.has(join(chunks, f))) rmSync(join(chunks, f), { force: true });
 
 // The browser console and its engine worker (issue 8): two browser bundles (esbuild leaves
 // `new Worker(url)` alone, so the worker is its own entry point), the page, and the engine builds

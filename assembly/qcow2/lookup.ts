@@ -9,6 +9,16 @@ import * as Q from './layout';
 import * as R from '../runs';
 import { l2OffsetAt } from './l1';
 import { l2Slice, SLICE } from './l2cache';
+import { nRequests, MAX_REQUESTS } from '../io/requests';
+
+/** Slices read ahead on a miss: a scan goes on through the table, so one round trip brings the rest. */
+const READAHEAD_SLICES: u64 = 64;
+
+/** Queues reads for the slices after `first` that [pos, end) will need, leaving room for other layers. */
+function readAhead(slot: i32, l2Off: u64, first: u64, lastEntry: u64, perSlice: u64, sliceBytes: u64): void {
+  const last = min<u64>(lastEntry / perSlice, first + READAHEAD_SLICES);
+  for (let s = first + 1; s <= last && nRequests < MAX_REQUESTS / 2; s++) l2Slice(slot, l2Off + s * sliceBytes, <u32>sliceBytes);
+}
 
 // Subcluster classes (QEMU QCow2SubclusterType).
 const C_NORMAL: u32 = 0;
@@ -68,7 +78,11 @@ export function qcow2RunAt(slot: i32, l: Layer, pos: u64, maxLen: u64): i32 {
   const perSlice = sliceBytes / esz;
   let idx = (pos >> cb) & (perL2 - 1);
   const slice = l2Slice(slot, <u64>l2Off + (idx / perSlice) * sliceBytes, <u32>sliceBytes);
-  if (slice == 0) return S.NEED_IO;
+  if (slice == 0) {
+    const lastEntry = ((pos + limit - 1) >> cb) & (perL2 - 1);
+    readAhead(slot, <u64>l2Off, idx / perSlice, lastEntry, perSlice, sliceBytes);
+    return S.NEED_IO;
+  }
   const sliceEnd = (idx / perSlice + 1) * perSlice; // entries past here are in another slice
   const scBits: u32 = l.extL2 ? cb - 5 : cb;          // 32 subclusters per cluster with extended L2
   let at = pos;

@@ -47,17 +47,24 @@ export async function mapVerb(engine: Engine, argv: string[], io: CliIo): Promis
   const chain = await openImageNode(engine, one(positionals, 'map'), { format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr });
   try {
     const json = values.output === 'json';
-    const lines: string[] = [];
-    if (!json) lines.push(`${'Offset'.padEnd(16)}${'Length'.padEnd(16)}${'Mapped to'.padEnd(16)}File`);
-    for await (const e of mapEntries(engine, chain)) {
-      if (json) lines.push(jsonLine(e));
-      else {
-        const file = chain.layers[e.depth]?.resolved ?? chain.layers[e.depth]?.source.name ?? '';
-        const h = humanLine(e, file);
-        if (h) lines.push(h);
+    // Printed a batch at a time, as qemu-img does: a map can be larger than is wise to hold.
+    if (!json) io.stdout(`${'Offset'.padEnd(16)}${'Length'.padEnd(16)}${'Mapped to'.padEnd(16)}File\n`);
+    let first = true;
+    for await (const batch of mapEntries(engine, chain)) {
+      const lines: string[] = [];
+      for (const e of batch) {
+        if (json) lines.push(jsonLine(e));
+        else {
+          const file = chain.layers[e.depth]?.resolved ?? chain.layers[e.depth]?.source.name ?? '';
+          const h = humanLine(e, file);
+          if (h) lines.push(h);
+        }
       }
+      if (lines.length === 0) continue;
+      io.stdout(json ? `${first ? '[' : ',\n'}${lines.join(',\n')}` : `${lines.join('\n')}\n`);
+      first = false;
     }
-    io.stdout(json ? `[${lines.join(',\n')}]\n` : `${lines.join('\n')}\n`);
+    if (json) io.stdout(first ? '[]\n' : ']\n');
     return 0;
   } finally {
     await chain.close();

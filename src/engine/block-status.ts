@@ -32,8 +32,11 @@ function readRuns(engine: Engine): Run[] {
   return out;
 }
 
-/** Every run of [start, start+length) through the chain, in order. */
-export async function* chainRuns(engine: Engine, chain: Chain, start = 0, length = chain.size): AsyncGenerator<Run> {
+/**
+ * Every run of [start, start+length) through the chain, in order, a batch per engine call: a map of a
+ * fragmented image has tens of thousands of runs, and an await per run would cost more than the map.
+ */
+export async function* chainRunBatches(engine: Engine, chain: Chain, start = 0, length = chain.size): AsyncGenerator<Run[]> {
   const end = Math.min(chain.size, start + length);
   let at = start;
   while (at < end) {
@@ -44,16 +47,24 @@ export async function* chainRuns(engine: Engine, chain: Chain, start = 0, length
       return rc;
     });
     if (runs.length === 0) break;
-    for (const r of runs) {
-      if (r.flags & (RUN.RAW | RUN.RECURSE)) yield* refine(chain, r);
-      else yield r;
-    }
     const last = runs[runs.length - 1]!;
     at = last.start + last.length;
+    if (!runs.some((r) => r.flags & (RUN.RAW | RUN.RECURSE))) { yield runs; continue; }
+    const out: Run[] = [];
+    for (const r of runs) {
+      if (r.flags & (RUN.RAW | RUN.RECURSE)) out.push(...await refine(chain, r));
+      else out.push(r);
+    }
+    yield out;
   }
 }
 
-async function* refine(chain: Chain, r: Run): AsyncGenerator<Run> {
+/** Every run of [start, start+length) through the chain, one at a time. */
+export async function* chainRuns(engine: Engine, chain: Chain, start = 0, length = chain.size): AsyncGenerator<Run> {
+  for await (const batch of chainRunBatches(engine, chain, start, length)) yield* batch;
+}
+
+async function refine(chain: Chain, r: Run): Promise<Run[]> {
   const layer = chain.layers.find((l) => l.slot === r.slot)!;
   const file = r.flags & RUN.DATAFILE ? layer.dataFile! : layer.source;
   const fileEnd = Math.min(r.host + r.length, file.size);
@@ -61,15 +72,17 @@ async function* refine(chain: Chain, r: Run): AsyncGenerator<Run> {
     ? await file.extents(r.host, fileEnd - r.host)
     : [{ start: r.host, length: Math.max(0, fileEnd - r.host), data: true }];
   const base = r.flags & ~(RUN.RAW | RUN.RECURSE);
+  const out: Run[] = [];
   let pos = r.start;
   for (const e of extents) {
     const flags = e.data ? base : r.flags & RUN.RAW ? (base & ~RUN.DATA) | RUN.ZERO : base | RUN.ZERO;
-    yield { ...r, start: pos, length: e.length, host: e.start, flags };
+    out.push({ ...r, start: pos, length: e.length, host: e.start, flags });
     pos += e.length;
   }
   const tail = r.start + r.length - pos; // past the end of the file: reads as zeros (BDRV_BLOCK_EOF)
   if (tail > 0) {
     const flags = r.flags & RUN.RAW ? (base & ~RUN.DATA) | RUN.ZERO : base | RUN.ZERO;
-    yield { ...r, start: pos, length: tail, host: r.host + (pos - r.start), flags };
+    out.push({ ...r, start: pos, length: tail, host: r.host + (pos - r.start), flags });
   }
+  return out;
 }

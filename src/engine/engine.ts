@@ -70,10 +70,13 @@ export class Engine {
 
   /** Performs every queued request, then tells the engine. */
   async service(): Promise<void> {
-    const reqs = this.pending();
+    const { reads, others } = coalesce(this.pending());
     try {
-      for (let i = 0; i < reqs.length; i += PARALLEL) {
-        await Promise.all(reqs.slice(i, i + PARALLEL).map((r) => this.perform(r)));
+      const jobs: (() => Promise<void>)[] = [
+        ...reads.map((g) => () => this.performGroup(g)), ...others.map((r) => () => this.perform(r)),
+      ];
+      for (let i = 0; i < jobs.length; i += PARALLEL) {
+        await Promise.all(jobs.slice(i, i + PARALLEL).map((j) => j()));
       }
     } catch (e) {
       this.x.ioDone(0);
@@ -103,6 +106,18 @@ export class Engine {
     return s;
   }
 
+  /** One read for requests that are adjacent in the file (e.g. read-ahead L2 slices), scattered after. */
+  private async performGroup(g: Request[]): Promise<void> {
+    if (g.length === 1) return this.perform(g[0]!);
+    const first = g[0]!;
+    const last = g[g.length - 1]!;
+    const buf = new Uint8Array(last.offset + last.len - first.offset);
+    const n = await readFully(this.source(first.file), buf, first.offset);
+    buf.fill(0, n);
+    const mem = this.bytes();
+    for (const r of g) mem.set(buf.subarray(r.offset - first.offset, r.offset - first.offset + r.len), r.dst);
+  }
+
   private async perform(r: Request): Promise<void> {
     const src = this.source(r.file);
     if (r.op === OP_READ) {
@@ -118,6 +133,23 @@ export class Engine {
     const data = inflateCluster(raw, cluster, r.op === OP_READ_ZSTD, `${src.name} @ ${r.offset}`);
     this.bytes().set(data.subarray(r.aux, r.aux + r.out), r.dst);
   }
+}
+
+/** Most bytes one coalesced read covers. */
+const MAX_GROUP_BYTES = 4 << 20;
+
+/** Splits plain reads into runs that are contiguous in one file; other requests stay as they are. */
+function coalesce(reqs: Request[]): { reads: Request[][]; others: Request[] } {
+  const others = reqs.filter((r) => r.op !== OP_READ);
+  const plain = reqs.filter((r) => r.op === OP_READ).sort((a, b) => a.file - b.file || a.offset - b.offset);
+  const reads: Request[][] = [];
+  for (const r of plain) {
+    const g = reads[reads.length - 1];
+    const prev = g?.[g.length - 1];
+    if (g && prev && prev.file === r.file && prev.offset + prev.len === r.offset && r.offset + r.len - g[0]!.offset <= MAX_GROUP_BYTES) g.push(r);
+    else reads.push([r]);
+  }
+  return { reads, others };
 }
 
 async function readFully(src: ImageSource, buf: Uint8Array, offset: number): Promise<number> {

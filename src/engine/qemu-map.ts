@@ -34,15 +34,21 @@ function mergeable(a: Acc, b: Acc): boolean {
   return a.offset === undefined || a.offset + a.length === b.offset;
 }
 
-export async function* qemuMap(runs: AsyncIterable<Run>): AsyncGenerator<MapEntry> {
+/** Map entries from batches of runs, a batch of entries per batch of runs (the last one held back to merge). */
+export async function* qemuMap(batches: AsyncIterable<Run[]>): AsyncGenerator<MapEntry[]> {
   let cur: Acc | undefined;
-  for await (const r of runs) {
-    const next = entryOf(r);
-    if (cur && mergeable(cur, next)) { cur.length += next.length; continue; }
-    if (cur) yield strip(cur);
-    cur = next;
+  for await (const runs of batches) {
+    const out: MapEntry[] = [];
+    for (const r of runs) {
+      const next = entryOf(r);
+      if (cur && mergeable(cur, next)) { cur.length += next.length; continue; }
+      if (cur) out.push(strip(cur));
+      cur = next;
+    }
+    if (out.length) yield out;
   }
-  if (cur) yield strip(cur);
+  // qemu-img map prints its empty accumulator for a zero-length image.
+  yield [cur ? strip(cur) : { start: 0, length: 0, depth: 0, present: false, zero: false, data: false }];
 }
 
 function strip({ file: _file, ...e }: Acc): MapEntry {

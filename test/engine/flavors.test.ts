@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeEngine, openImageNode } from '../../src/engine/node-engine.js';
-import { chainRuns } from '../../src/engine/block-status.js';
+import { chainRunBatches } from '../../src/engine/block-status.js';
 import { qemuMap } from '../../src/engine/qemu-map.js';
 import { engineBuffer, readGuest } from '../../src/engine/reader.js';
 import { requireTool } from '../helpers/tools.js';
@@ -30,7 +30,7 @@ describe.each(['simd', 'scalar'] as const)('%s engine', (flavor) => {
     expect(engine.flavor).toBe(flavor);
     const chain = await openImageNode(engine, join(dir, 'top.qcow2'));
     const entries = [];
-    for await (const e of qemuMap(chainRuns(engine, chain))) entries.push(e);
+    for await (const batch of qemuMap(chainRunBatches(engine, chain))) entries.push(...batch);
     await chain.close();
     expect(entries).toEqual(JSON.parse(qemu('qemu-img', 'map', '--output=json', 'top.qcow2')));
   });

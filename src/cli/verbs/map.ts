@@ -1,13 +1,14 @@
 // `vdisk map`: the same entries as `qemu-img map`, from metadata only.
 import type { Chain } from '../../engine/chain.js';
 import type { Engine } from '../../engine/engine.js';
-import { chainRuns } from '../../engine/block-status.js';
+import { chainRunBatches } from '../../engine/block-status.js';
 import { qemuMap, type MapEntry } from '../../engine/qemu-map.js';
 import { markMetaPrealloc } from '../../engine/meta-prealloc.js';
 
-export async function* mapEntries(engine: Engine, chain: Chain): AsyncGenerator<MapEntry> {
+/** qemu-img map's entries, in batches. */
+export async function* mapEntries(engine: Engine, chain: Chain): AsyncGenerator<MapEntry[]> {
   await markMetaPrealloc(engine, chain);
-  yield* qemuMap(chainRuns(engine, chain));
+  yield* qemuMap(chainRunBatches(engine, chain));
 }
 
 export function jsonLine(e: MapEntry): string {

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm run bench`: every case module in scripts/bench/ measured side by side with qemu-img in one run.
+// Each module default-exports `async (ctx) => {}` and reports with ctx.row(). Speed is measured here,
+// never in tests. Pass case-module names to run only those: `npm run bench -- map convert`.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeContext } from './bench/lib/context.mjs';
+
+const dir = fileURLToPath(new URL('./bench/', import.meta.url));
+const only = process.argv.slice(2);
+const modules = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()
+  .filter((f) => only.length === 0 || only.includes(f.replace(/\.mjs$/, '')));
+
+const tmp = mkdtempSync(join(process.env.VDISK_BENCH_DIR ?? tmpdir(), 'vdisk-bench-'));
+const ctx = makeContext(tmp);
+console.log(`vdisk bench — ${new Date().toISOString()} — node ${process.version}, ${ctx.qemuVersion}`);
+console.log(ctx.header());
+let failed = 0;
+try {
+  for (const f of modules) {
+    const mod = await import(pathToFileURL(join(dir, f)).href);
+    try {
+      await mod.default(ctx);
+    } catch (e) {
+      failed++;
+      console.log(`${f}: FAILED — ${e?.stack ?? e}`);
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log(ctx.summary());
+process.exitCode = failed ? 1 : 0;
