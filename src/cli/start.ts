@@ -1,18 +1,29 @@
-// `vdisk start`: for now, writes the demo chain and shows what the engine reads from it (info and
-// map). The whole system (gateway, agent, console) joins here as those parts land.
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// `vdisk start [--dir DIR] [--port N] [--no-vm]`: runs the whole system on this machine (see
+// src/start/run.ts), prints the console's login link and keeps running until Ctrl-C.
+import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
 import type { Engine } from '../engine/engine.js';
-import { writeDemoChain } from './demo-image.js';
-import { infoVerb, mapVerb } from './image-verbs.js';
+import { startSystem } from '../start/run.js';
 
 export async function startVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
-  const dir = argv[0] ?? join(tmpdir(), 'vdisk-demo');
-  const { top } = await writeDemoChain(dir);
-  io.stdout(`vdisk demo: a qcow2 overlay on a raw base in ${dir}\n\n`);
-  const rc = await infoVerb(engine, ['--backing-chain', top], io);
-  if (rc !== 0) return rc;
-  io.stdout('\n');
-  return mapVerb(engine, ['--output=json', top], io);
+  const { values } = parseArgs({
+    args: argv, allowPositionals: false,
+    options: { dir: { type: 'string' }, port: { type: 'string' }, 'no-vm': { type: 'boolean', default: false } },
+  });
+  const sys = await startSystem(engine, {
+    dir: values.dir, port: values.port === undefined ? undefined : Number(values.port), vm: !values['no-vm'],
+    log: (line) => io.stderr(`vdisk start: ${line}\n`),
+  });
+  io.stdout(`\nvdisk is running: demo pools in ${sys.dir}\n`);
+  if (!sys.liveOps.available) io.stdout(`live operations are unavailable: ${sys.liveOps.reason}\n`);
+  io.stdout(`\nOpen the console (this link logs you in once and expires in 10 minutes):\n\n  ${sys.loginUrl}\n\nCtrl-C stops everything.\n`);
+  await new Promise<void>((resolve) => {
+    const done = () => { process.off('SIGINT', done); process.off('SIGTERM', done); resolve(); };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  io.stderr('vdisk start: stopping…\n');
+  await sys.stop();
+  io.stderr('vdisk start: stopped\n');
+  return 0;
 }
