@@ -22,12 +22,12 @@ export async function readVmGraph(qmp: QmpClient): Promise<VmGraph> {
   const byId = new Map(raw.nodes.map((n) => [n.id, n]));
   const child = (id: number, name: string) => raw.edges.find((e) => e.parent === id && e.name === name)?.child;
 
-  /** Follows `file` links down to the protocol node and returns its file name. */
+  /** Follows the data child (`file`, or `image` under blkdebug-like filters) down to the protocol node's file name. */
   const pathUnder = (id: number): string => {
     for (let cur: number | undefined = id, depth = 0; cur !== undefined && depth < 8; depth++) {
       const name = byId.get(cur)!.name;
       if (info.get(name)?.drv === 'file') return info.get(name)!.file;
-      cur = child(cur, 'file');
+      cur = child(cur, 'file') ?? child(cur, 'image');
     }
     return '';
   };

@@ -22,6 +22,8 @@ export interface StartQemuOptions {
   disks?: GuestDisk[];
   transcript?: Transcript;
   commandTimeoutMs?: number;
+  /** More command-line arguments (e.g. `-object throttle-group,...` for a slow disk). */
+  extraArgs?: string[];
 }
 
 export interface QemuInstance {
@@ -53,7 +55,7 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
   const dir = mkdtempSync(join(tmpdir(), 'vq-'));
   const socketPath = join(dir, 'qmp.sock');
   if (Buffer.byteLength(socketPath) > SUN_PATH_MAX) throw new Error(`QMP socket path too long for a unix socket: ${socketPath}`);
-  const args = ['-nodefaults', '-display', 'none', '-qmp', `unix:${socketPath},server=on,wait=off`, ...machineArgs(opts.disks)];
+  const args = ['-nodefaults', '-display', 'none', '-qmp', `unix:${socketPath},server=on,wait=off`, ...machineArgs(opts.disks), ...(opts.extraArgs ?? [])];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(child);
   let stderr = '';

@@ -1,0 +1,127 @@
+// An in-process agent managing one real QEMU guest: plans made by the real planner from the agent's
+// inventory, submitted over the signed HTTP API, their QMP commands compared with the simulator's
+// for the same plan and inventory, and the images checked with qemu-img once QEMU has quit.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { signRequest } from '../../../src/auth/hmac.js';
+import { createAgent, type Agent } from '../../../src/agent/agent.js';
+import { silentLogger } from '../../../src/agent/log.js';
+import { counterIds } from '../../../src/plan/ids.js';
+import type { Inventory } from '../../../src/plan/inventory.js';
+import { planRequest } from '../../../src/plan/plan.js';
+import type { Plan } from '../../../src/plan/plan-schema.js';
+import { simulatePlan, type SimResult } from '../../../src/plan/sim/simulate.js';
+import { worldFromInventory } from '../../../src/plan/sim/from-inventory.js';
+import { BLOCKS } from '../../../src/plan/sim/world.js';
+import { queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
+import { Transcript } from '../../../src/qmp/transcript.js';
+import type { QemuInstance } from '../../helpers/qemu.js';
+import type { JobStatus } from '../../../src/agent/job.js';
+import { makeImages, qemuImg, startGuest, tempDir, type DiskSpec } from './guest.js';
+
+export const SECRET = 'integration secret, long enough';
+
+export interface Live {
+  dir: string; pool1: string; pool2: string; qemu: QemuInstance; agent: Agent; transcript: Transcript;
+  path(name: string, pool?: 1 | 2): string;
+  inventory(): Promise<Inventory>;
+  /** Plans `request`, simulates it, runs it; returns the job's end and both command lists. */
+  run(request: Record<string, unknown>, o?: { prefix?: string }): Promise<Ran>;
+  /** Devices → node names, and every named node, from the live graph. */
+  graph(): Promise<{ devices: Record<string, string>; nodes: string[] }>;
+  /** Quits QEMU so qemu-img may open the images. */
+  quit(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface Ran { plan: Plan; status: JobStatus; sim: SimResult; real: Cmd[]; simulated: Cmd[] }
+type Cmd = { execute: string; arguments: Record<string, unknown> };
+
+const isQuery = (name: string) => name.startsWith('query-') || name.startsWith('x-debug-query-') || name === 'qmp_capabilities';
+
+export async function liveAgent(disks: DiskSpec[]): Promise<Live> {
+  const dir = tempDir();
+  const pool1 = join(dir, 'p1');
+  const pool2 = join(dir, 'p2');
+  mkdirSync(pool2, { recursive: true });
+  makeImages(pool1, disks);
+  const qemu = await startGuest(pool1, disks);
+  await qemu.qmp.close(); // QEMU serves one QMP client at a time: the agent's
+  const transcript = new Transcript();
+  const agent = createAgent({
+    name: 'h1', roots: [{ name: 'p1', dir: pool1 }, { name: 'p2', dir: pool2 }], vms: [{ name: 'vm1', socket: qemu.socketPath }],
+    listen: '127.0.0.1:0', secret: SECRET, stateDir: join(dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 1000,
+  }, { log: silentLogger, transcripts: new Map([['vm1', transcript]]) });
+  await agent.start();
+  const session = () => agent.ctx.vms.session('vm1');
+  const req = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const signed = await signRequest(SECRET, method, path, text);
+    return agent.app.request(path, { method, headers: { ...signed, ...headers }, ...(text ? { body: text } : {}) });
+  };
+  const inventory = async () => (await (await req('GET', '/v1/inventory')).json()) as Inventory;
+  /** The simulator's world, with no guest data in layers that hold none themselves (an empty qcow2 still takes disk space). */
+  const worldOf = async (inv: Inventory) => {
+    const empty = new Set(inv.volumes.filter((v) => !layerHasData(v.path, v.format)).map((v) => v.id));
+    return worldFromInventory(inv, (v, i) => {
+      const out: Record<number, string> = {};
+      if (!empty.has(v.id)) for (let k = 0; k < BLOCKS; k++) if ((i + k) % 3 !== 1) out[k] = `${v.id}@${k}`;
+      return out;
+    });
+  };
+  let quitDone = false;
+  const live: Live = {
+    dir, pool1, pool2, qemu, agent, transcript, inventory,
+    path: (name, pool = 1) => join(pool === 1 ? pool1 : pool2, name.includes('.') ? name : `${name}.qcow2`),
+    async run(request, o = {}) {
+      const inv = await inventory();
+      const plan = planRequest(request, inv, counterIds(o.prefix ?? 'x'));
+      const sim = await simulatePlan(plan, inv, { world: await worldOf(inv) });
+      const mark = transcript.entries.length;
+      const res = await req('POST', '/v1/jobs', { plan }, { 'idempotency-key': `k-${plan.id}-${Math.random()}` });
+      expect(res.status, await res.clone().text()).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      const job = agent.jobs.get(id);
+      await job.ended;
+      const real = transcript.entries.slice(mark).flatMap((e) => (e.type === 'command' && !isQuery(e.execute) ? [{ execute: e.execute, arguments: e.arguments ?? {} }] : []));
+      const simulated = sim.qmp.map((c) => ({ execute: c.execute, arguments: c.arguments }));
+      return { plan, status: job.status(), sim, real, simulated };
+    },
+    async graph() {
+      const qmp = await session();
+      const devices = Object.fromEntries((await queryBlock(qmp)).map((b) => [/peripheral\/([^/]+)\//.exec(b.qdev ?? '')?.[1] ?? b.device, b.inserted?.['node-name'] ?? '']));
+      const nodes = (await queryNamedBlockNodes(qmp)).map((n) => n['node-name']).filter((n) => !n.startsWith('#')).sort();
+      return { devices, nodes };
+    },
+    async quit() {
+      if (quitDone) return;
+      quitDone = true;
+      await (await session()).execute('quit').catch(() => undefined);
+      await qemu.exited;
+    },
+    async dispose() {
+      saveTranscript(transcript);
+      await live.quit().catch(() => undefined);
+      await agent.close();
+      await qemu.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return live;
+}
+
+/** With VDISK_QMP_TRANSCRIPTS=DIR, keeps each test's transcript as DIR/agent-<test>.json. */
+function saveTranscript(t: Transcript): void {
+  const out = process.env.VDISK_QMP_TRANSCRIPTS;
+  if (!out) return;
+  const name = (expect.getState().currentTestName ?? 'unnamed').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `agent-${name.slice(0, 110)}.json`), `${JSON.stringify(t, null, 1)}\n`);
+}
+
+/** True when the layer itself (depth 0 of qemu-img map) holds data. */
+function layerHasData(path: string, format: string): boolean {
+  const map = JSON.parse(qemuImg('map', '--output=json', '-U', '-f', format, path)) as { depth: number; data: boolean }[];
+  return map.some((e) => e.depth === 0 && e.data);
+}
