@@ -27,7 +27,7 @@ export interface Live {
   path(name: string, pool?: 1 | 2): string;
   inventory(): Promise<Inventory>;
   /** Plans `request`, simulates it, runs it; returns the job's end and both command lists. */
-  run(request: Record<string, unknown>, o?: { prefix?: string }): Promise<Ran>;
+  run(request: Record<string, unknown>, o?: { prefix?: string; simFault?: (plan: Plan) => string }): Promise<Ran>;
   /** Devices → node names, and every named node, from the live graph. */
   graph(): Promise<{ devices: Record<string, string>; nodes: string[] }>;
   /** Quits QEMU so qemu-img may open the images. */
@@ -73,11 +73,12 @@ export async function liveAgent(disks: DiskSpec[]): Promise<Live> {
   let quitDone = false;
   const live: Live = {
     dir, pool1, pool2, qemu, agent, transcript, inventory,
-    path: (name, pool = 1) => join(pool === 1 ? pool1 : pool2, name.includes('.') ? name : `${name}.qcow2`),
+    path: (name, pool = 1) => join(pool === 1 ? pool1 : pool2, /\.(qcow2|img)$/.test(name) ? name : `${name}.qcow2`),
     async run(request, o = {}) {
       const inv = await inventory();
       const plan = planRequest(request, inv, counterIds(o.prefix ?? 'x'));
-      const sim = await simulatePlan(plan, inv, { world: await worldOf(inv) });
+      const fault = o.simFault ? { step: o.simFault(plan) } : undefined;
+      const sim = await simulatePlan(plan, inv, { world: await worldOf(inv), ...(fault ? { fault } : {}) });
       const mark = transcript.entries.length;
       const res = await req('POST', '/v1/jobs', { plan }, { 'idempotency-key': `k-${plan.id}-${Math.random()}` });
       expect(res.status, await res.clone().text()).toBe(202);
