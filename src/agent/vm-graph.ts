@@ -34,7 +34,9 @@ export async function readVmGraph(qmp: QmpClient): Promise<VmGraph> {
 
   const devices: DeviceChain[] = [];
   for (const backend of raw.nodes.filter((n) => n.type === 'block-backend')) {
+    // Block jobs hold anonymous backends (empty name): they are not guest disks.
     const target = /\/peripheral\/([^/]+)\//.exec(backend.name)?.[1] ?? backend.name;
+    if (!target) continue;
     const layers: LayerNode[] = [];
     for (let id = child(backend.id, 'root'); id !== undefined && layers.length < 64; id = child(id, 'backing')) {
       const name = byId.get(id)!.name;
