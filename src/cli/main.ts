@@ -6,6 +6,9 @@ import { checkVerb } from './verbs/check.js';
 import { convertVerb } from './verbs/convert.js';
 import { createVerb } from './verbs/create.js';
 import { measureVerb } from './verbs/measure.js';
+import { commitVerb } from './verbs/commit.js';
+import { rebaseVerb } from './verbs/rebase.js';
+import { resizeVerb } from './verbs/resize.js';
 import { readFile } from 'node:fs/promises';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 
@@ -24,6 +27,9 @@ const VERBS: Record<string, Verb> = {
   convert: withEngine(convertVerb),
   create: withEngine(createVerb),
   measure: withEngine(measureVerb),
+  commit: withEngine(commitVerb),
+  rebase: withEngine(rebaseVerb),
+  resize: withEngine(resizeVerb),
   start: withEngine(async (e, argv, io) => (await import('./start.js')).startVerb(e, argv, io)),
   plan: async (argv, io) => (await import('./plan-command.js')).planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
   gateway: async (argv, io) => (await import('../gateway/cli.js')).gatewayCommand(argv, io),

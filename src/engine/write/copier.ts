@@ -14,13 +14,15 @@ import { wx } from './exports.js';
 
 export interface CopyOptions extends LongOp {
   shallow?: boolean;
+  /** Copy only what layers above this depth allocate (commit: the base's depth). */
+  aboveDepth?: number;
   /** -S: zero runs at least this long are not written; 0 writes every byte. */
   sparseSize?: number;
   chunkSize?: number;
   depth?: number;
+  phase?: string;
   /** Guest size of the target; the source covers [0, chain.size), the rest reads as zeros. */
   targetSize?: number;
-  /** Called instead of sink.data for whole chunks (compression); default splits by the zero scan. */
 }
 
 export interface CopyResult { bytesRead: number; bytesWritten: number }
@@ -35,7 +37,7 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
   const depth = Math.max(1, opts.depth ?? 4);
   const sparse = opts.sparseSize ?? 4096;
   const gran = sparse === 0 ? 0 : Math.ceil(Math.max(sparse, 512) / unit) * unit;
-  const progress = reporter(opts, 'copy', total);
+  const progress = reporter(opts, opts.phase ?? 'copy', total);
   const result: CopyResult = { bytesRead: 0, bytesWritten: 0 };
 
   const pool: number[] = [];
@@ -75,7 +77,7 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
 
   try {
     const aligner = new Aligner(unit, total, !sink.backed);
-    for await (const r of sourceRuns(engine, chain, opts.shallow ?? false)) {
+    for await (const r of sourceRuns(engine, chain, opts.aboveDepth ?? (opts.shallow ? 1 : Infinity))) {
       checkAbort(opts.signal);
       aligner.push(r.start, r.end, r.kind);
       for (const op of aligner.take()) { await runOp(op); progress(op.end); }

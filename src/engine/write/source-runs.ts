@@ -8,10 +8,14 @@ import type { Kind } from './aligner.js';
 
 export interface SourceRun { start: number; end: number; kind: Kind }
 
-export async function* sourceRuns(engine: Engine, chain: Chain, shallow: boolean): AsyncGenerator<SourceRun> {
+/**
+ * `depth`: only layers above this depth are copied (1: the top alone, a shallow copy; the base's
+ * index: a commit); everything else is a hole. Infinity flattens the whole chain.
+ */
+export async function* sourceRuns(engine: Engine, chain: Chain, depth: number): AsyncGenerator<SourceRun> {
   for await (const r of chainRuns(engine, chain)) {
     let kind: Kind;
-    if (shallow && !(r.depth === 0 && r.flags & RUN.ALLOCATED)) kind = 'hole';
+    if (depth !== Infinity && !(r.depth < depth && r.flags & RUN.ALLOCATED)) kind = 'hole';
     else kind = r.flags & RUN.DATA ? 'copy' : 'zero';
     yield { start: r.start, end: r.start + r.length, kind };
   }

@@ -1,0 +1,22 @@
+// vdisk resize [-f fmt] [--shrink] FILE [+|-]SIZE — as qemu-img resize.
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../io.js';
+import type { Engine } from '../../engine/engine.js';
+import { resizeImage } from '../../engine/write/resize.js';
+import { parseSize } from '../../engine/write/qcow2/options.js';
+import { format } from './write-common.js';
+import { VdiskError } from '../../errors/vdisk-error.js';
+
+export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, allowNegative: true,
+    options: { f: { type: 'string' }, shrink: { type: 'boolean', default: false }, q: { type: 'boolean' }, 'probe-backing': { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk resize [-f fmt] [--shrink] FILE [+|-]SIZE');
+  const spec = positionals[1]!;
+  const sign = spec[0] === '+' ? 1 : spec[0] === '-' ? -1 : 0;
+  const size = parseSize(sign ? spec.slice(1) : spec) * (sign || 1);
+  await resizeImage({ engine, image: positionals[0]!, format: format(values.f, 'image'), size, relative: sign !== 0, shrink: values.shrink, probeBacking: values['probe-backing'], warn: io.stderr });
+  io.stdout('Image resized.\n');
+  return 0;
+}

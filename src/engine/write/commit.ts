@@ -1,0 +1,74 @@
+// commitImage: qemu-img commit. Everything the layers above the base allocate is written into the
+// base (whole base clusters, read through the chain, so partly covered clusters keep the base's own
+// bytes); the base is flushed; only then is the top emptied (-d keeps it; -b implies -d, as in qemu-img).
+// A kill at any point leaves a chain that reads as before: the base's changed clusters hold what the
+// layers above show anyway, and emptying the top replaces it atomically (temporary name + rename).
+import { realpath } from 'node:fs/promises';
+import type { ImageFormat } from '../gate.js';
+import type { Chain } from '../chain.js';
+import { copyChain } from './copier.js';
+import { EditSink, RawEditSink } from './edit-sink.js';
+import { Qcow2Editor } from './qcow2/editor.js';
+import { engineFor, openSourceChain, refuseDirty, type OpenCommon } from './open.js';
+import { emptyQcow2 } from './empty.js';
+import type { LongOp } from './progress.js';
+import { VdiskError } from '../../errors/vdisk-error.js';
+
+export interface CommitOptions extends LongOp, OpenCommon {
+  image: string;
+  format?: ImageFormat;
+  /** -b: the layer to commit into (default: the image's backing file); implies drop. */
+  base?: string;
+  /** -d: leave the top as it is (qemu-img empties it by default). */
+  drop?: boolean;
+}
+
+async function baseIndex(chain: Chain, base: string | undefined): Promise<number> {
+  if (chain.layers.length < 2) throw new VdiskError('E_NOT_IN_CHAIN', 'the image has no backing file to commit into', { path: chain.top.source.name });
+  if (base === undefined) return 1;
+  const want = await realpath(base).catch(() => base);
+  for (let i = 1; i < chain.layers.length; i++) {
+    const l = chain.layers[i]!;
+    if ((await realpath(l.resolved ?? l.source.name).catch(() => l.source.name)) === want) return i;
+  }
+  throw new VdiskError('E_NOT_IN_CHAIN', undefined, { path: base });
+}
+
+export async function commitImage(o: CommitOptions): Promise<{ bytesRead: number; bytesWritten: number }> {
+  const engine = await engineFor(o);
+  const chain = await openSourceChain(engine, o.image, o.format, o);
+  let r: { bytesRead: number; bytesWritten: number } | undefined;
+  let top: { name: string; format: string; size: number; backing?: { name: string; format: string }; cluster: number; compat: string } | undefined;
+  try {
+    refuseDirty(chain, o.image);
+    const idx = await baseIndex(chain, o.base);
+    const layer = chain.layers[idx]!;
+    const basePath = layer.resolved ?? layer.source.name;
+    const { NodeFileTarget } = await import('../../io/node-file-target.js');
+    const target = await NodeFileTarget.create(basePath, { reuse: true });
+    try {
+      let sink;
+      if (layer.facts.format === 'qcow2') {
+        const ed = await Qcow2Editor.open(target);
+        if (ed.h.size < chain.size) await ed.setSize(chain.size);
+        sink = new EditSink(ed);
+      } else {
+        if (target.size < chain.size) await target.truncate(chain.size);
+        sink = new RawEditSink(target);
+      }
+      r = await copyChain(engine, chain, sink, { ...o, aboveDepth: idx, phase: 'commit' });
+    } finally {
+      await target.commit();
+    }
+    const f = chain.top.facts;
+    if (!o.drop && o.base === undefined && f.format === 'qcow2') {
+      top = { name: o.image, format: 'qcow2', size: f.size, cluster: 2 ** f.clusterBits, compat: f.version === 2 ? '0.10' : '1.1',
+        backing: f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined };
+    }
+    if (top && f.nbSnapshots > 0) throw new VdiskError('E_SNAPSHOTS_PRESENT', 'the top keeps internal snapshots; commit with -d', { path: o.image });
+  } finally {
+    await chain.close();
+  }
+  if (top) { o.onProgress?.({ phase: 'empty', done: 0, total: 1 }); await emptyQcow2(engine, o.image); o.onProgress?.({ phase: 'empty', done: 1, total: 1 }); }
+  return r!;
+}
