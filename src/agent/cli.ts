@@ -12,7 +12,8 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
   const agent = createAgent(config, { log });
   const server = await listen(agent.app.fetch, config.listen);
   log('listening', { address: server.address, agent: config.name, roots: agent.ctx.roots.list, vms: config.vms.map((v) => v.name) });
-  await agent.start();
+  const resumed = await agent.start();
+  log('recovered', { jobs: resumed.map((j) => j.id) });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
