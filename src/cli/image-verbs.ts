@@ -7,6 +7,7 @@ import { openImageNode } from '../engine/node-engine.js';
 import type { ImageFormat } from '../engine/gate.js';
 import { chainInfo } from './verbs/info.js';
 import { humanInfo } from './verbs/info-human.js';
+import { qdictOrder, qemuJson } from './verbs/qdict-order.js';
 import { mapEntries, jsonLine, humanLine } from './verbs/map.js';
 import { compareChains } from './verbs/compare.js';
 import { VdiskError } from '../errors/vdisk-error.js';
@@ -35,7 +36,7 @@ export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promi
   });
   try {
     const info = await chainInfo(chain, values['backing-chain']);
-    io.stdout(values.output === 'json' ? `${JSON.stringify(info, null, 4)}\n` : humanInfo(info));
+    io.stdout(values.output === 'json' ? `${qemuJson(info)}\n` : humanInfo(qdictOrder(info)));
     return 0;
   } finally {
     await chain.close();

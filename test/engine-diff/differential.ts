@@ -10,6 +10,8 @@ import type { ImageFixture } from '../fixtures/fixture.js';
 import { qemuFacts } from '../fixtures/qemu-facts.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
 import { describeRun } from '../fixtures/vdisk-cli.js';
+import { qemuImg } from '../fixtures/qemu.js';
+import { dirname } from 'node:path';
 import { expectCompareAgainstFlatCopy } from './compare-flat.js';
 import { describeUnrecordedBackingFormat } from './unrecorded-backing-format.js';
 import { type Built, vdiskOn } from './vdisk-on.js';
@@ -47,6 +49,14 @@ export function describeDifferential(group: string, fixtures: ImageFixture[]): v
           expect(Array.isArray(chain)).toBe(true);
           expect(chain).toHaveLength(facts.chain.length);
           facts.chain.forEach((layer, i) => expectInfoEqual(chain[i], layer));
+        });
+
+        test.each([[[]], [['--backing-chain']], [['--output=json']], [['--backing-chain', '--output=json']]])('info %j prints what qemu-img info prints, byte for byte', async (extra) => {
+          const { image } = get(f.name);
+          const want = qemuImg(['info', ...extra, image.path], dirname(image.path));
+          const run = await vdiskOn(image, ['info', ...extra]);
+          expect(run.status, describeRun(run)).toBe(0);
+          expect(run.stdout).toBe(want);
         });
 
         test('map --output=json equals qemu-img map, entry for entry', async () => {

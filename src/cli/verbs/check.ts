@@ -5,6 +5,7 @@ import type { Engine } from '../../engine/engine.js';
 import { openImageNode } from '../../engine/node-engine.js';
 import { checkLayer, checkJson, checkHuman, checkExit } from '../../engine/check.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { qemuJson } from './qdict-order.js';
 
 export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -23,7 +24,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
       return 63; // qemu-img: -ENOTSUP from bdrv_check
     }
     const r = await checkLayer(engine, chain.top);
-    io.stdout(values.output === 'json' ? `${JSON.stringify(checkJson(r, file, 'qcow2'), null, 4)}\n` : checkHuman(r));
+    io.stdout(values.output === 'json' ? `${qemuJson(checkJson(r, file, 'qcow2'))}\n` : checkHuman(r));
     if (r.checkErrors) io.stderr('vdisk check: Check failed\n');
     return checkExit(r);
   } finally {

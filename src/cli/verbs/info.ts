@@ -46,10 +46,11 @@ function qcow2Specific(layer: Layer, bitmaps: unknown[]): Record<string, unknown
   }
   data['refcount-bits'] = 2 ** f.refcountOrder;
   if (f.version === 3) {
-    data.corrupt = (f.incompat & INCOMPAT_CORRUPT) !== 0;
-    data['extended-l2'] = f.extendedL2;
+    // The order qemu-img 7.2 prints them in (human and JSON alike).
     if (f.dataFileName !== undefined) data['data-file'] = f.dataFileName;
     if ((f.incompat & INCOMPAT_DATA_FILE) !== 0) data['data-file-raw'] = (f.autoclear & AUTOCLEAR_DATA_FILE_RAW) !== 0;
+    data.corrupt = (f.incompat & INCOMPAT_CORRUPT) !== 0;
+    data['extended-l2'] = f.extendedL2;
   }
   return data;
 }
@@ -70,6 +71,15 @@ export async function chainInfo(chain: Chain, backingChain: boolean): Promise<un
   const engine = (chain as unknown as { engine: Engine }).engine;
   if (!backingChain) return layerInfo(chain.top, engine);
   const out: Record<string, unknown>[] = [];
-  for (const l of chain.layers) out.push(await layerInfo(l, engine)); // one listing at a time: the engine keeps one
+  for (const l of chain.layers) {
+    const info = await layerInfo(l, engine); // one listing at a time: the engine keeps one
+    // qemu names a backing layer by the path it opened: its child's full-backing-filename, unnormalised.
+    const above = out[out.length - 1];
+    if (above?.['full-backing-filename'] !== undefined) {
+      info.filename = above['full-backing-filename'];
+      if (info['backing-filename'] !== undefined) info['full-backing-filename'] = resolveName(info['backing-filename'] as string, info.filename as string);
+    }
+    out.push(info);
+  }
   return out;
 }
