@@ -1,8 +1,7 @@
 // The engine's write API (src/engine/write, docs/contracts.md) as the offline steps use it. Writes
 // get their own engine instance (a long copy must not hold up extents or verify reads) and open
-// backing chains only through a gate limited to the storage roots. commit and rebase, which the module
-// does not export yet, fail with E_AGENT_ENGINE_WRITE_MISSING: the agent never shells out to qemu-img.
-import { VdiskError } from '../errors/vdisk-error.js';
+// backing chains only through a gate limited to the storage roots. The agent never shells out to
+// qemu-img for data.
 import { NodeGate } from '../engine/node-gate.js';
 import * as write from '../engine/write/index.js';
 import type { Roots } from './roots.js';
@@ -25,11 +24,14 @@ export async function createEmpty(roots: Roots, o: { target: string; targetForma
   await write.createImage({ target: o.target, format: o.targetFormat, size: o.size, backing: o.backing, overwrite: true, gate: gateOf(roots) });
 }
 
-/** commitImage / rebaseImage, once src/engine/write exports them. */
-export function laterApi(name: 'commitImage' | 'rebaseImage'): (opts: Record<string, unknown>) => Promise<unknown> {
-  const f = (write as Record<string, unknown>)[name] as ((x: unknown) => Promise<unknown>) | undefined;
-  if (!f) throw new VdiskError('E_AGENT_ENGINE_WRITE_MISSING', `src/engine/write does not export ${name} yet`, { field: name });
-  return f;
+/** qemu-img commit -b BASE (implies -d): the layers above `base` up to `image` merged into it. */
+export async function commitInto(roots: Roots, o: LongOp & { image: string; format?: Fmt; base: string }): Promise<void> {
+  await write.commitImage({ ...o, drop: true, gate: gateOf(roots) });
+}
+
+/** qemu-img rebase -u: only the backing name and format in the header change. */
+export async function rebaseUnsafe(roots: Roots, o: { image: string; format?: Fmt; backing: Backing }): Promise<void> {
+  await write.rebaseImage({ ...o, unsafe: true, gate: gateOf(roots) });
 }
 
 export { gateOf };

@@ -4,7 +4,7 @@
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
 import type { ActionCall } from '../plan/actions.js';
 import type { AgentContext } from './context.js';
-import { convert, createEmpty, gateOf, laterApi, type Progress } from './engine-write.js';
+import { commitInto, convert, createEmpty, rebaseUnsafe, type Progress } from './engine-write.js';
 import { checkTarget, verifyCopy } from './verify.js';
 import { removeFile, wipeFile } from './wipe.js';
 import { withImageLock } from './write-guard.js';
@@ -61,14 +61,14 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
     case 'commit-offline': {
       const p = call.params;
       await withImageLock(ctx, p.basePath, async () => {
-        await laterApi('commitImage')({ ...long, source: p.topPath, sourceFormat: format(p.topPath), base: p.basePath, drop: true, gate: gateOf(ctx.roots) });
+        await commitInto(ctx.roots, { ...long, image: p.topPath, format: format(p.topPath), base: p.basePath });
       });
       return;
     }
     case 'rebase-offline': {
       const p = call.params;
       await withImageLock(ctx, p.path, async () => {
-        await laterApi('rebaseImage')({ source: p.path, sourceFormat: format(p.path), backing: { name: p.backingName, format: p.backingFormat }, unsafe: true });
+        await rebaseUnsafe(ctx.roots, { image: p.path, format: format(p.path), backing: { name: p.backingName, format: p.backingFormat } });
       });
       return;
     }

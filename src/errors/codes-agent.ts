@@ -24,9 +24,6 @@ export const AGENT_CODES = {
   E_AGENT_LOCKED: { message: 'another process holds the lock on this image', http: 409 },
   E_AGENT_CANCELLED: { message: 'the job was cancelled', http: 409 },
   E_AGENT_VERIFY_MISMATCH: { message: 'the copy differs from its source', http: 409 },
-  E_AGENT_ENGINE_WRITE_MISSING: {
-    message: 'the engine write API (src/engine/write) is not available in this build', hint: 'offline data steps need it', http: 501,
-  },
   E_AGENT_JOURNAL: { message: 'the job journal cannot be read or written', http: 500 },
   E_AGENT_INTERNAL: { message: 'the agent failed unexpectedly', http: 500 },
 } satisfies Record<string, CodeInfo>;
