@@ -18,7 +18,7 @@ function hex(buf: ArrayBuffer): string {
 }
 
 export async function sha256Hex(body: Uint8Array | string): Promise<string> {
-  const bytes = typeof body === 'string' ? enc.encode(body) : body;
+  const bytes = typeof body === 'string' ? enc.encode(body) : new Uint8Array(body); // a copy backed by a plain ArrayBuffer
   return hex(await crypto.subtle.digest('SHA-256', bytes));
 }
 
