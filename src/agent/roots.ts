@@ -31,8 +31,8 @@ export class Roots {
     const root = this.rootOf(path);
     if (!root || path === root.dir) throw outside(path);
     const real = realOrAncestor(path);
-    if (!inside(root.dir, real)) {
-      throw new VdiskError('E_AGENT_SYMLINK_ESCAPE', `${path} resolves to ${real}, outside root ${root.name}`, { path, resolved: real });
+    if (real === null || !inside(root.dir, real)) {
+      throw new VdiskError('E_AGENT_SYMLINK_ESCAPE', `${path} resolves to ${real ?? 'a dangling link'}, outside root ${root.name}`, { path });
     }
     return { root, path };
   }
@@ -52,8 +52,8 @@ function outside(path: string): VdiskError {
   return new VdiskError('E_AGENT_PATH_OUTSIDE_ROOTS', `${String(path)} is not under a storage root`, { path: String(path) });
 }
 
-/** realpath of the path, or of its deepest existing ancestor joined with the rest. */
-function realOrAncestor(path: string): string {
+/** realpath of the path, or of its deepest existing ancestor joined with the rest; null for a dangling link. */
+function realOrAncestor(path: string): string | null {
   let isLink = false;
   try {
     isLink = lstatSync(path).isSymbolicLink();
@@ -64,9 +64,10 @@ function realOrAncestor(path: string): string {
     return realpathSync(path);
   } catch {
     // A dangling link would make the agent create a file wherever it points.
-    if (isLink) return '/dev/null/dangling-link';
+    if (isLink) return null;
     const parent = dirname(path);
     if (parent === path) return path;
-    return join(realOrAncestor(parent), path.slice(parent.length + 1));
+    const real = realOrAncestor(parent);
+    return real === null ? null : join(real, path.slice(parent.length + 1));
   }
 }

@@ -8,7 +8,11 @@ export interface Listening { server: ServerType; address: string; close(): Promi
 
 export function listen(fetch: (req: Request) => Response | Promise<Response>, addr: string): Promise<Listening> {
   const server = createAdaptorServer({ fetch });
-  const close = () => new Promise<void>((r) => server.close(() => r()));
+  // Event streams stay open for as long as a job runs: end them rather than wait.
+  const close = () => new Promise<void>((r) => {
+    server.close(() => r());
+    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     if (addr.startsWith('unix:')) {
