@@ -15,6 +15,8 @@ export interface NodeTargetOptions {
   reuse?: boolean;
   /** Replace an existing destination (otherwise E_TARGET_EXISTS). */
   overwrite?: boolean;
+  /** false: skip fdatasync and the directory fsync (qemu-img's -t unsafe); the rename stays atomic. */
+  durable?: boolean;
 }
 
 export function tempNameFor(path: string, pid = process.pid): string {
@@ -49,6 +51,7 @@ export class NodeFileTarget implements ImageTarget {
     private cur: number,
     readonly startsZero: boolean,
     private readonly reuse: boolean,
+    private readonly durable = true,
   ) {}
 
   get size(): number { return this.cur; }
@@ -57,7 +60,7 @@ export class NodeFileTarget implements ImageTarget {
     if (opts.reuse) {
       try {
         const h = await open(path, 'r+');
-        return new NodeFileTarget(path, path, h, (await h.stat()).size, false, true);
+        return new NodeFileTarget(path, path, h, (await h.stat()).size, false, true, opts.durable ?? true);
       } catch (e) { throw targetFsError(e, path, 'open for writing'); }
     }
     const st = await stat(path).catch(() => undefined);
@@ -67,7 +70,7 @@ export class NodeFileTarget implements ImageTarget {
     const tmp = tempNameFor(path);
     try {
       const h = await open(tmp, 'w+', 0o644);
-      return new NodeFileTarget(path, tmp, h, 0, true, false);
+      return new NodeFileTarget(path, tmp, h, 0, true, false, opts.durable ?? true);
     } catch (e) { throw targetFsError(e, path, 'create'); }
   }
 
@@ -94,6 +97,7 @@ export class NodeFileTarget implements ImageTarget {
   }
 
   async flush(): Promise<void> {
+    if (!this.durable) return;
     try { await this.handle.datasync(); } catch (e) { throw targetFsError(e, this.name, 'flush'); }
   }
 
@@ -118,6 +122,7 @@ export class NodeFileTarget implements ImageTarget {
     if (this.reuse) return;
     try {
       await rename(this.writePath, this.name);
+      if (!this.durable) return;
       const dir = await open(dirname(this.name), 'r');
       try { await dir.sync(); } finally { await dir.close(); }
     } catch (e) {

@@ -31,6 +31,8 @@ export interface ConvertOptions extends LongOp, OpenCommon {
   overwrite?: boolean;
   chunkSize?: number;
   depth?: number;
+  /** false: no fdatasync before the rename (qemu-img convert's own default); default true. */
+  durable?: boolean;
 }
 
 export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: number; bytesWritten: number }> {
@@ -41,7 +43,7 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
   try {
     const size = Math.max(chain.size, opts.targetSize ?? 0);
     const params = opts.targetFormat === 'qcow2' ? qcow2Params(opts.options, opts.backing !== undefined) : undefined;
-    const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite });
+    const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable });
     const watch = await watchSource(chain);
     try {
       let sink;

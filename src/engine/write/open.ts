@@ -34,7 +34,7 @@ export async function openSourceChain(engine: Engine, source: string | ImageSour
   return chain;
 }
 
-export async function openTarget(target: string | ImageTarget, o: { reuse?: boolean; overwrite?: boolean }): Promise<ImageTarget> {
+export async function openTarget(target: string | ImageTarget, o: { reuse?: boolean; overwrite?: boolean; durable?: boolean }): Promise<ImageTarget> {
   if (typeof target !== 'string') return target;
   const { NodeFileTarget } = await import('../../io/node-file-target.js');
   return NodeFileTarget.create(target, o);
