@@ -1,6 +1,7 @@
 // A local file (or block device) read through a Node FileHandle. Holes come from the kernel
 // (seek-data.ts), exactly as qemu-img sees them for a raw image.
 import { open, type FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
 import type { Extent, ImageSource } from './source.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { fsError } from './fs-error.js';
@@ -9,6 +10,8 @@ import { pushExtent } from './extent-list.js';
 import { readLength } from './read-range.js';
 
 const SEEK_END = 2;
+/** Metadata-sized reads are done in place: a thread-pool round trip costs more than a cached read. */
+const SYNC_READ_MAX = 256 * 1024;
 
 export class NodeFileSource implements ImageSource {
   private constructor(
@@ -39,7 +42,9 @@ export class NodeFileSource implements ImageSource {
     try {
       // The kernel may return fewer bytes than asked; only end of file ends the loop early.
       while (done < want) {
-        const { bytesRead } = await this.handle.read(buf, done, want - done, offset + done);
+        const bytesRead = want <= SYNC_READ_MAX
+          ? readSync(this.handle.fd, buf, done, want - done, offset + done)
+          : (await this.handle.read(buf, done, want - done, offset + done)).bytesRead;
         if (bytesRead === 0) break;
         done += bytesRead;
       }
