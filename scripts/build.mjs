@@ -51,14 +51,16 @@ for (const f of readdirSync(chunks)) if (!written.has(join(chunks, f))) rmSync(j
 // the worker fetches, all in dist/web/ so one static server serves the lot.
 const web = join(dist, 'web');
 mkdirSync(web, { recursive: true });
-// Shared engine code reaches Node-only modules (files, the Node engine loader) through dynamic
-// imports used when given a path; the browser always passes sources and targets, so they become a stub.
+// Shared engine code reaches Node-only modules (files, the Node engine loader) when given paths; the
+// browser always passes sources and targets. Those modules become stubs whose every export throws
+// when used, so importing them (statically or not) costs nothing until a path really is given.
 const nodeOnly = {
   name: 'node-only',
   setup(b) {
     b.onResolve({ filter: /(^node:|\/node-[a-z-]+\.js$|^fs-ext$)/ }, (a) => ({ path: a.path, namespace: 'node-only' }));
     b.onLoad({ filter: /.*/, namespace: 'node-only' }, (a) => ({
-      contents: `throw new Error(${JSON.stringify(`${a.path} is not available in a browser`)});`,
+      contents: `const fail = () => { throw new Error(${JSON.stringify(`${a.path} is not available in a browser`)}); };
+module.exports = new Proxy({}, { get: (_, k) => (k === '__esModule' || typeof k === 'symbol' ? undefined : fail) });`,
     }));
   },
 };

@@ -23,8 +23,8 @@ export function inventoryView(ans: InventoryAnswer, openVolume: (v: Volume) => v
   return h('div', { id: 'inventory' },
     table('Agents', ['Agent', 'State', 'Hosts'], ans.agents.map((a) => [a.name, a.up ? 'up' : `down: ${a.error?.code ?? ''}`, a.hosts.join(', ')])),
     table('Pools', ['Pool', 'Host', 'Root', 'Free'], inv.pools.map((p) => [p.id, p.host, p.root, bytes(p.free)])),
-    table('Volumes', ['Volume', 'Pool', 'Format', 'Size', 'Backing', ''], inv.volumes.map((v) => [
-      v.id, v.pool, v.format, bytes(v.virtualSize), v.backing ?? '—',
+    table('Volumes', ['Volume', 'File', 'Pool', 'Format', 'Size', 'Backing', 'Actions'], inv.volumes.map((v) => [
+      v.id, v.path.slice(v.path.lastIndexOf('/') + 1), v.pool, v.format, bytes(v.virtualSize), v.backing ?? '—',
       h('button', { type: 'button', 'aria-label': `Inspect ${v.id}`, onclick: () => openVolume(v) }, 'Inspect')])),
-    table('VMs', ['VM', 'State', 'Disks'], inv.vms.map((m) => [m.id, m.running ? 'running' : 'shut off', m.disks.map((d) => `${d.target}: ${d.volume}`).join(', ')])));
+    table('VMs', ['VM', 'State', 'Disks (target: volume)'], inv.vms.map((m) => [m.id, m.running ? 'running' : 'shut off', m.disks.map((d) => `${d.target}: ${d.volume}`).join(', ')])));
 }

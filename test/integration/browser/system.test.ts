@@ -1,0 +1,115 @@
+// Against the system `vdisk start` runs (demo pool, agent, gateway, console, demo VM): log in with
+// the printed link, move a demo volume to the other pool and watch progress reach the end over SSE,
+// reload and find the job in history, open a remote volume through the range relay, and run a
+// live copy and pivot on the demo VM. Keys only for the move; axe on the connected views.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium, type Chromium } from './browser.js';
+import { requireBuild } from './console-site.js';
+import { requireTool } from '../../helpers/tools.js';
+import { createNodeEngine } from '../../../src/engine/node-engine.js';
+import { startSystem, type System } from '../../../src/start/run.js';
+import { tabTo } from './keys.js';
+import { axeViolations } from './axe.js';
+import { waitForMap } from './page-helpers.js';
+
+describe('console against `vdisk start`', () => {
+  let sys: System;
+  let b: Chromium;
+  let dir: string;
+
+  beforeAll(async () => {
+    requireBuild();
+    requireTool('qemu-system-x86_64');
+    dir = mkdtempSync(join(tmpdir(), 'vdisk-sys-'));
+    sys = await startSystem(await createNodeEngine(), { dir: join(dir, 'demo'), port: 0 });
+    b = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await b?.close();
+    await sys?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs in with the printed link, and the link works only once', async () => {
+    const { page } = b;
+    await page.goto(sys.loginUrl);
+    await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
+    expect(page.url()).not.toContain('login=');
+    expect(await page.textContent('#inventory')).toContain('pool-a:disk.qcow2');
+    expect(await axeViolations(page)).toEqual([]);
+    const again = await b.context.newPage();
+    await again.goto(sys.loginUrl);
+    await again.waitForSelector('#gateway-error:not([hidden])');
+    expect(await again.textContent('#gateway-error')).toContain('E_AUTH_REPLAY');
+    await again.close();
+  });
+
+  it('moves a demo volume to the other pool with keys only, progress reaching the end', async () => {
+    const { page } = b;
+    await tabTo(page, '#op-kind');
+    await page.keyboard.press('Home'); // first operation: move
+    await tabTo(page, '#op-volume');
+    await page.keyboard.type('pool-a:disk');
+    await tabTo(page, '#op-pool');
+    await page.keyboard.type('pool-b');
+    await tabTo(page, '#plan-preview');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#plan-text');
+    expect(await page.textContent('#plan-text')).toMatch(/steps:/);
+    expect(await axeViolations(page)).toEqual([]);
+    await tabTo(page, '#plan-run');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#job-state:has-text("done")', { timeout: 120_000 });
+    expect(await page.getAttribute('#job-progress', 'value')).toBe('100');
+    expect(existsSync(join(sys.dir, 'pool-b/disk.qcow2'))).toBe(true);
+    expect(existsSync(join(sys.dir, 'pool-a/disk.qcow2'))).toBe(false);
+  });
+
+  it('finds the job in history after a reload', async () => {
+    const { page } = b;
+    const jobId = (await page.textContent('#job-state'))!.match(/Job (\S+):/)![1]!;
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('nav a[href="#history"]');
+    await page.waitForSelector(`#history-jobs tr:has-text("${jobId}")`);
+    expect(await page.textContent('#history-jobs')).toContain('done');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('opens a remote volume through the gateway range relay', async () => {
+    const { page } = b;
+    await page.click('nav a[href="#gateway"]');
+    await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
+    // The moved volume keeps its id; it now lives in pool-b, flattened.
+    await page.click('button[aria-label="Inspect pool-a:disk.qcow2"]');
+    await page.waitForSelector('#map-canvas[data-drawn-ms], #images-error:not([hidden])');
+    expect(await page.textContent('#images-error')).toBe('');
+    await waitForMap(page);
+    expect(await page.textContent('#image-info')).toContain('67108864 bytes');
+    expect(await page.textContent('#image-details h3')).toContain('pool-b/disk.qcow2');
+  });
+
+  it('copies the demo VM disk live and pivots to the copy', async () => {
+    const { page } = b;
+    await page.click('nav a[href="#gateway"]');
+    await page.waitForSelector('#gw-status:has-text("Connected")');
+    await page.selectOption('#op-kind', 'block-copy');
+    await page.selectOption('#op-pool', 'pool-b');
+    await page.fill('#op-name', 'vm-root-copy.qcow2');
+    await page.click('#plan-preview');
+    await page.waitForSelector('#plan-text');
+    await page.click('#plan-run');
+    await page.waitForSelector('#job-state:has-text("done")', { timeout: 120_000 });
+    expect(existsSync(join(sys.dir, 'pool-b/vm-root-copy.qcow2'))).toBe(true);
+    // Pivoted: the agent's fresh inventory shows the VM's disk on the copy.
+    await page.click('#gw-connect');
+    const copyRow = page.locator('#inventory tr:has-text("vm-root-copy.qcow2")');
+    await copyRow.waitFor({ timeout: 30_000 });
+    const copyId = (await copyRow.locator('td').first().textContent())!;
+    expect(await page.textContent('#inventory table:last-of-type')).toContain(`vda: ${copyId}`);
+    expect(b.problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
+  });
+});
