@@ -7,6 +7,7 @@ import { qmpScript, type QmpAwait } from '../plan/qmp-map.js';
 import type { QmpClient } from '../qmp/client.js';
 import { waitForJobStatus } from '../qmp/job-wait.js';
 import { queryJobs } from '../qmp/jobs.js';
+import { assertVerb } from '../plan/job-states.js';
 import { classifyQmpError } from './qmp-classify.js';
 import { alreadyDone } from './qmp-resume.js';
 
@@ -30,6 +31,7 @@ export async function runQmpStep(qmp: QmpClient, call: ActionCall, opts: QmpStep
       await awaitJob(qmp, op, opts);
       continue;
     }
+    if (op.execute === 'job-complete') await assertReady(qmp, String(op.arguments.id));
     try {
       await qmp.execute(op.execute, op.arguments);
     } catch (e) {
@@ -38,6 +40,12 @@ export async function runQmpStep(qmp: QmpClient, call: ActionCall, opts: QmpStep
       throw e;
     }
   }
+}
+
+/** A pivot is sent only to a READY job: anything else is E_PLAN_PIVOT_BEFORE_READY, and QEMU is not asked. */
+async function assertReady(qmp: QmpClient, job: string): Promise<void> {
+  const j = (await queryJobs(qmp)).find((x) => x.id === job);
+  if (j) assertVerb('complete', j.status, job);
 }
 
 async function awaitJob(qmp: QmpClient, op: QmpAwait, opts: QmpStepOptions): Promise<void> {

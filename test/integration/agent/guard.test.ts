@@ -70,3 +70,22 @@ describe('agent guards with a running VM', () => {
     expect(live.transcript.commands({ queries: false }).some((c) => c.execute === 'block-job-cancel')).toBe(true);
   });
 });
+
+describe('pivot only after READY', () => {
+  it('a pivot step for a job that is not ready is refused before QEMU is asked', { timeout: 60_000 }, async () => {
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'], topDataMiB: 40, sizeMiB: 64, throttleBps: 4 << 20 }]);
+    const { runQmpStep } = await import('../../../src/agent/qmp-step.js');
+    const qmp = await live.agent.ctx.vms.session('vm1');
+    const copy = live.path('early', 2);
+    qemuImg('create', '-q', '-f', 'qcow2', copy, '64M');
+    await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': 'early', file: { driver: 'file', filename: copy }, backing: null });
+    await runQmpStep(qmp, { action: 'qmp-mirror', params: { vm: 'vm1', job: 'early-job', device: 'n-top', target: 'early', sync: 'full' } }, { resumed: false, timeoutMs: 10_000 });
+    const mark = live.transcript.entries.length;
+    await expect(runQmpStep(qmp, { action: 'qmp-pivot', params: { vm: 'vm1', job: 'early-job' } }, { resumed: false, timeoutMs: 10_000 }))
+      .rejects.toMatchObject({ code: 'E_PLAN_PIVOT_BEFORE_READY' });
+    expect(live.transcript.entries.slice(mark).filter((e) => e.type === 'command' && e.execute === 'job-complete')).toEqual([]);
+    await runQmpStep(qmp, { action: 'qmp-job-cancel', params: { vm: 'vm1', job: 'early-job' } }, { resumed: false, timeoutMs: 30_000 });
+    await qmp.execute('blockdev-del', { 'node-name': 'early' });
+    expect((await live.graph()).devices.vda).toBe('n-top');
+  });
+});

@@ -2,7 +2,7 @@
 // test can SIGKILL it mid-plan and start it again on the same journal. Calls go over its unix socket,
 // signed like the gateway's.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -17,6 +17,7 @@ export function agentBundle(): Promise<string> {
     const dir = join(ROOT, 'node_modules', '.vdisk-agent-test');
     mkdirSync(dir, { recursive: true });
     const out = join(dir, `agent-${process.pid}.mjs`);
+    process.once('exit', () => rmSync(out, { force: true }));
     await build({
       stdin: {
         contents: "import { agentCommand } from './src/agent/cli.ts';\n" +
