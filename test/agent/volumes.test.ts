@@ -34,6 +34,9 @@ describe('volume data and extents', () => {
     expect([bad.status, bad.headers.get('content-range')]).toEqual([416, `bytes */${file.length}`]);
     const whole = await t.req('GET', '/v1/volumes/p1:d.qcow2/data');
     expect(Buffer.from(await whole.arrayBuffer())).toEqual(file);
+    // The gateway sends ids percent-encoded (encodeURIComponent) and signs that path.
+    const encoded = await t.req('GET', '/v1/volumes/p1%3Ad.qcow2/data', undefined, { headers: { range: 'bytes=0-3' } });
+    expect(encoded.status).toBe(206);
   });
 
   it('answers extents of the guest view from metadata', async () => {
