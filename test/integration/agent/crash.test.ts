@@ -149,6 +149,28 @@ describe('agent crash and recovery', () => {
     expect(clean(join(s.p2, 'b-copy.qcow2'))).toBe(true);
   });
 
+  it('SIGKILL, and QEMU loses the job meanwhile: the restarted agent compensates (copy closed and removed)', { timeout: 120_000 }, async () => {
+    const s = await setUp([{ id: 'vda', layers: ['base', 'top'], topDataMiB: 40, sizeMiB: 64, throttleBps: 8 << 20 }]);
+    let a = await s.start();
+    const { plan, id } = await submitPlan(a, { kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] });
+    await until('the copy to start', async () => ((await a.call('GET', `/v1/jobs/${id}`)).json.progress > 0.1 ? true : undefined));
+    await a.kill();
+    const job = (plan.steps.find((x) => x.action === 'qmp-mirror')!.params as { job: string }).job;
+    const qmp = await s.qemu!.connect();
+    await qmp.execute('job-cancel', { id: job });
+    await until('the cancelled job to conclude', async () => ((await queryJobs(qmp)).find((j) => j.id === job)?.status === 'concluded' ? true : undefined));
+    await qmp.execute('job-dismiss', { id: job });
+    await qmp.close();
+    a = await s.start();
+    const end = await ended(a, id);
+    expect([end.state, end.error?.code]).toEqual(['rolled-back', 'E_QMP_JOB_MISSING']);
+    expect(end.report.orphans).toEqual([]);
+    await a.stop();
+    const q = await qemuState(s.qemu!);
+    expect(q).toEqual({ devices: { vda: 'n-top' }, nodes: ['f-base', 'f-top', 'n-base', 'n-top'], jobs: [] });
+    expect(readdirSync(s.p2)).toEqual([]);
+  });
+
   it('SIGKILL during an offline copy: after restart the clone is finished or removed, nothing else is left', { timeout: 120_000 }, async () => {
     const s = await setUp(null);
     const src = join(s.p1, 'big.qcow2');
