@@ -39,9 +39,11 @@ export async function buildUnlocked(ctx: AgentContext): Promise<BuiltInventory> 
   const vms: Vm[] = [];
   for (const name of ctx.vms.names) vms.push(await vmEntry(ctx, name, volumes, graphs));
   const known = new Set(vms.map((v) => v.id));
-  // Records of files a running job registered but has not created yet stay (ILLEGAL until made).
-  const pending = stored.volumes.filter((v) => v.state === 'illegal' && !volumes.has(v.path) && !existsSync(v.path));
-  ctx.store.save({ ...stored, volumes: [...volumes.values(), ...pending], vms: vms.map((v) => (v.running ? v : stored.vms.find((s) => s.id === v.id) ?? v)) });
+  // Records the scan did not confirm stay: ILLEGAL ones belong to a running job (not created yet, or
+  // half-written while QEMU or the engine makes them), and a file that exists but could not be read
+  // right now keeps its id. Only a legal record whose file is gone is dropped.
+  const kept = stored.volumes.filter((v) => !volumes.has(v.path) && (v.state === 'illegal' || existsSync(v.path)));
+  ctx.store.save({ ...stored, volumes: [...volumes.values(), ...kept], vms: vms.map((v) => (v.running ? v : stored.vms.find((s) => s.id === v.id) ?? v)) });
   const inventory = InventorySchema.parse({
     hosts: [{ id: ctx.name }],
     pools: ctx.roots.list.map((r) => poolOf(ctx.name, r.name, r.dir)),

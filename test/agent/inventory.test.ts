@@ -44,3 +44,18 @@ describe('agent inventory', () => {
     expect(inv.volumes[0]!.format).toBe('raw'); // a file the engine reads as raw is a raw volume
   });
 });
+
+describe('inventory reads while a job writes', () => {
+  it('keeps the record of a volume a job registered while its file is half-written', async () => {
+    t = await testAgent();
+    const path = join(t.pool('p2'), 'copy.qcow2');
+    const volume = { id: 'gv1', pool: 'p2', path, format: 'qcow2' as const, virtualSize: 1 << 20, allocated: 0, state: 'illegal' as const };
+    await import('../../src/agent/inventory-apply.js').then((m) => m.applyOps(t.agent.ctx, [{ op: 'add-volume', volume: { ...volume, storage: 'file', backing: null, backingName: null, owner: 'root', mode: '0600' } }], 'test:1'));
+    writeFileSync(path, Buffer.from('QFI\xfb', 'latin1')); // what QEMU's blockdev-create has written so far
+    const inv = await inventory(t);
+    expect(inv.volumes.find((v) => v.path === path)).toBeUndefined(); // not readable: not offered to planners
+    expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'gv1')).toMatchObject({ path, state: 'illegal' });
+    await import('../../src/agent/inventory-apply.js').then((m) => m.applyOps(t.agent.ctx, [{ op: 'set-state', volume: 'gv1', state: 'ok' }], 'test:2'));
+    expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'gv1')).toMatchObject({ state: 'ok' });
+  });
+});
