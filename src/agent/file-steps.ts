@@ -8,6 +8,7 @@ import { commitInto, convert, createEmpty, rebaseUnsafe, type Progress } from '.
 import { checkTarget, verifyCopy } from './verify.js';
 import { removeFile, wipeFile } from './wipe.js';
 import { withImageLock } from './write-guard.js';
+import { applyOwner } from './owner.js';
 
 type FileCall = Extract<ActionCall, { action: 'create-volume' | 'copy-data' | 'flush-volume' | 'verify-copy' | 'check-target'
   | 'commit-offline' | 'rebase-offline' | 'delete-volume' | 'delete-file' }>;
@@ -32,6 +33,7 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
         const backing = v.backingName ? { name: v.backingName, format: call.params.backingFormat ?? v.format } : undefined;
         await createEmpty(ctx.roots, { target: v.path, targetFormat: v.format, size: v.virtualSize, ...(backing ? { backing } : {}) });
         chmodSync(v.path, parseInt(v.mode, 8));
+        applyOwner(v.path, v.owner, ctx.log);
       });
       return;
     }
