@@ -14,6 +14,8 @@ export interface Orphan {
   /** Run this to clean up. */
   cleanup: ActionCall;
   reason: string;
+  /** Left by a compensation that stopped: such cleanups must run in the order given. */
+  fromUndo?: boolean;
 }
 export type UnitOutcome = 'done' | 'rolled-back' | 'stuck' | 'not-started';
 
@@ -95,7 +97,7 @@ async function compensate(steps: Step[], run: StepRunner, orphans: Orphan[]): Pr
           failed = describe(e).message;
         }
       }
-      orphans.push({ ...pathOf(call), cleanup: call, reason: failed === null ? '' : `not undone: ${failed}` });
+      orphans.push({ ...pathOf(call), cleanup: call, reason: `not undone: ${failed}`, fromUndo: true });
     }
   }
 }

@@ -13,6 +13,7 @@ export {
   canTransition, verbAllowed, assertVerb, type JobStatus, type JobVerb,
 } from './job-states.js';
 export { runPlan, type StepRunner, type RunReport, type Orphan } from './execute.js';
+export { retryPlan } from './retry-plan.js';
 export { renderPlanText } from './render-text.js';
 export { counterIds, type IdSource } from './ids.js';
 export { BLOCK_COPY_FLAG_TABLE, FLAG_BITS, flagRow, flagsToNumber } from './block-copy-flags.js';

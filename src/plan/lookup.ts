@@ -99,6 +99,18 @@ export function assertFiles(chain: Volume[]): void {
   if (bad) throw new VdiskError('E_PLAN_LAYER_NOT_FILE', `layer '${bad.id}' is ${bad.storage} storage`, { field: 'volume', value: bad.id });
 }
 
+/** The pools of every layer: each must be known and a directory pool (block pools are refused). */
+export function poolsOf(inv: Inventory, chain: Volume[]): Pool[] {
+  return chain.map((v) => getPool(inv, v.pool));
+}
+
+/** A running VM's disk must list its QEMU node chain (top first) before a live plan can address it. */
+export function assertNodes(vm: Vm, disk: Disk, layers = 1): void {
+  if (vm.running && disk.nodes.length < layers) {
+    throw new VdiskError('E_PLAN_BAD_INVENTORY', `running VM '${vm.id}' lists ${disk.nodes.length} nodes for '${disk.target}'`, { field: 'nodes', value: disk.target });
+  }
+}
+
 /** Writable by a running guest: the top of a running VM's disk. */
 export function runningWriter(inv: Inventory, id: string): { vm: Vm; disk: Disk } | undefined {
   return disksUsing(inv, id).find((u) => u.vm.running && u.depth === 0);

@@ -8,7 +8,7 @@ import type { IdSource } from './ids.js';
 import type { Inventory, NodeRef } from './inventory.js';
 import type { InventoryOp } from './inventory-ops.js';
 import { closeNodes, createTarget, dismissJob, mirrorToReady, newNode, openTarget, type OpenedNode } from './live-steps.js';
-import { getPool, getVm, singleHost } from './lookup.js';
+import { getVm, singleHost } from './lookup.js';
 import { makePlan } from './make-plan.js';
 import type { Plan } from './plan-schema.js';
 import type { BlockCopyRequest } from './requests.js';
@@ -24,7 +24,7 @@ export function planBlockCopy(req: BlockCopyRequest, inv: Inventory, ids: IdSour
   const paths = copies.map((c) => c.target.path);
   const twice = paths.find((p, i) => paths.indexOf(p) !== i);
   if (twice) throw new VdiskError('E_PLAN_NAME_TAKEN', `two disks are copied to '${twice}'`, { path: twice });
-  const host = singleHost([vm.host, ...copies.map((c) => getPool(inv, c.pool.id).host)]);
+  const host = singleHost([vm.host, ...copies.flatMap((c) => [c.pool.host, ...c.sourcePools.map((p) => p.host)])]);
 
   const list = new StepList();
   const nodes = copies.map((c) => newNode(ids, c.target.id));

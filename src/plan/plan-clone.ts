@@ -6,11 +6,11 @@ import { StepList } from './builder.js';
 import type { IdSource } from './ids.js';
 import type { Inventory } from './inventory.js';
 import {
-  assertFiles, assertLegal, assertPathFree, chainOf, disksUsing, getPool, getVolume, runningWriter, singleHost,
+  assertFiles, assertLegal, assertPathFree, chainOf, disksUsing, getPool, getVolume, poolsOf, runningWriter, singleHost,
 } from './lookup.js';
 import { makePlan } from './make-plan.js';
 import { addOfflineCopy } from './offline-copy.js';
-import { joinPath, relativeBackingName } from './paths.js';
+import { isInside, joinPath, relativeBackingName } from './paths.js';
 import type { Plan } from './plan-schema.js';
 import type { CloneRequest } from './requests.js';
 
@@ -18,10 +18,10 @@ export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Pla
   const source = getVolume(inv, req.volume);
   const chain = chainOf(inv, source.id);
   const pool = getPool(inv, req.toPool);
-  chain.forEach((v) => getPool(inv, v.pool));
+  const sourcePools = poolsOf(inv, chain);
   assertFiles(chain);
   assertLegal(chain);
-  const host = singleHost([pool.host, ...chain.map((v) => getPool(inv, v.pool).host), ...disksUsing(inv, source.id).map((u) => u.vm.host)]);
+  const host = singleHost([pool.host, ...sourcePools.map((p) => p.host), ...disksUsing(inv, source.id).map((u) => u.vm.host)]);
   const writer = runningWriter(inv, source.id);
   if (writer) throw new VdiskError('E_PLAN_VOLUME_IN_USE', `'${source.id}' is written by running VM '${writer.vm.id}'`, { field: 'volume', value: source.id });
   const format = req.format ?? source.format;
@@ -32,6 +32,8 @@ export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Pla
     throw new VdiskError('E_PLAN_CLONE_SMALLER', `capacity ${capacity} is below the source's ${source.virtualSize}`, { field: 'capacity', value: capacity });
   }
   const path = joinPath(pool.root, req.name);
+  // A name such as `..` or `.` would put the clone outside the pool (or on its root).
+  if (!isInside(pool.root, path)) throw new VdiskError('E_PLAN_PATH_OUTSIDE_POOL', `'${req.name}' is not a file name inside pool '${pool.id}'`, { path });
   assertPathFree(inv, path);
   const bytes = backing ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
   if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the clone needs ${bytes}`, { field: 'toPool', value: pool.id });

@@ -2,6 +2,7 @@
 // their parent (an active commit ends with a pivot, an intermediate one finishes by itself), then
 // record that this disk is merged. A disk that fails leaves the ones already merged as they are; the
 // snapshot says which disks are merged, and re-running the same request does the rest.
+import { VdiskError } from '../errors/vdisk-error.js';
 import { StepList } from './builder.js';
 import type { IdSource } from './ids.js';
 import type { Inventory, Vm } from './inventory.js';
@@ -20,8 +21,12 @@ export function planSnapshotDelete(req: SnapshotDeleteRequest, inv: Inventory, i
   const { removed, parent, current } = removal(line, req.mode);
   const first = removed[0];
   const pending = first ? first.disks.filter((d) => !d.merged) : [];
+  // Every disk any removed snapshot covers is merged through the first one's record: a child that
+  // covers a disk the first does not would lose its metadata while its layer stays in the chain.
+  const stray = removed.flatMap((r) => r.disks).find((d) => !first!.disks.some((x) => x.target === d.target));
+  if (stray) throw new VdiskError('E_PLAN_CHAIN_MISMATCH', `a snapshot below '${first!.id}' covers disk '${stray.target}', which '${first!.id}' does not`, { field: 'snapshot', value: stray.target });
   const commits = pending.map((d) => checkDiskCommit(inv, vm, line, d.target, req.mode, removed));
-  const host = singleHost([vm.host, ...commits.flatMap((c) => c.removedLayers.map((v) => getPool(inv, v.pool).host))]);
+  const host = singleHost([vm.host, ...commits.flatMap((c) => [...c.removedLayers, c.base].map((v) => getPool(inv, v.pool).host))]);
   const list = new StepList();
   const done = commits.map((c) => (vm.running ? addLiveCommit(list, ids, vm, c) : addOfflineCommit(list, vm, c)));
   if (removed.length) {

@@ -8,7 +8,7 @@ import type { IdSource } from './ids.js';
 import type { Inventory, Snapshot, Volume } from './inventory.js';
 import type { InventoryOp } from './inventory-ops.js';
 import { createTarget, newNode } from './live-steps.js';
-import { assertFiles, assertLegal, assertPathFree, chainOf, getDisk, getPool, getVm, singleHost } from './lookup.js';
+import { assertFiles, assertLegal, assertNodes, assertPathFree, chainOf, getDisk, getPool, getVm, singleHost } from './lookup.js';
 import { makePlan } from './make-plan.js';
 import { basename, dirname, joinPath } from './paths.js';
 import type { Plan } from './plan-schema.js';
@@ -24,6 +24,7 @@ export function planSnapshot(req: SnapshotRequest, inv: Inventory, ids: IdSource
   if (dup) throw new VdiskError('E_PLAN_DUPLICATE_DISK', `disk '${dup}' is named twice`, { field: 'disks', value: dup });
   const disks = targets.map((t) => {
     const disk = getDisk(vm, t);
+    assertNodes(vm, disk);
     const chain = chainOf(inv, disk.volume);
     assertLegal(chain);
     assertFiles(chain.slice(0, 1));

@@ -5,7 +5,7 @@ import { flagRow, flagsToNumber, type CopyShape } from './block-copy-flags.js';
 import type { IdSource } from './ids.js';
 import type { Disk, Inventory, Pool, Vm, Volume } from './inventory.js';
 import {
-  assertLegal, assertPathFree, chainOf, childrenOf, disksUsing, getDisk, getPool, poolOfPath,
+  assertLegal, assertNodes, assertPathFree, chainOf, childrenOf, disksUsing, getDisk, getPool, poolOfPath, poolsOf,
 } from './lookup.js';
 import { joinPath } from './paths.js';
 import type { CopyDisk } from './requests.js';
@@ -16,6 +16,8 @@ export interface DiskCopy {
   shape: CopyShape;
   target: Volume;
   pool: Pool;
+  /** Pools of the source chain (directory pools only; they decide the hosts involved too). */
+  sourcePools: Pool[];
   /** The source layer the copy keeps as its backing (shallow copies of a chain), else null. */
   backing: Volume | null;
   bytes: number;
@@ -27,18 +29,19 @@ export function checkDiskCopy(inv: Inventory, vm: Vm, d: CopyDisk, ids: IdSource
   const shape = row.shape;
   const disk = getDisk(vm, d.disk);
   const chain = chainOf(inv, disk.volume);
+  const sourcePools = poolsOf(inv, chain);
   assertLegal(chain);
-  if (!disk.nodes.length) throw new VdiskError('E_PLAN_BAD_INVENTORY', `running VM '${vm.id}' lists no nodes for '${disk.target}'`, { field: 'nodes' });
   const top = chain[0]!;
   if (shape.needsRawSource && top.format !== 'raw') {
     throw new VdiskError('E_PLAN_SHALLOW_RAW_NEEDS_RAW_SOURCE', `the top of '${disk.target}' is ${top.format}`, { field: 'flags', value: top.format });
   }
   const backing = shape.sync === 'top' ? chain[1] ?? null : null;
+  assertNodes(vm, disk, backing ? 2 : 1); // a shallow copy opens on the source's backing node
   const path = targetPath(inv, d);
   const pool = poolOfPath(inv, path);
   const bytes = shape.sync === 'full' ? chain.reduce((n, v) => n + v.allocated, 0) : top.allocated;
   const target = shape.target === 'create' ? newTarget(inv, shape, top, backing, path, pool, bytes, ids) : reused(inv, d, chain, path);
-  return { disk, chain, shape, target, pool, backing, bytes };
+  return { disk, chain, shape, target, pool, sourcePools, backing, bytes };
 }
 
 function targetPath(inv: Inventory, d: CopyDisk): string {

@@ -3,7 +3,7 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import type { Disk, Inventory, Pool, Vm, Volume } from './inventory.js';
 import type { IdSource } from './ids.js';
 import {
-  assertFiles, assertLegal, assertPathFree, chainOf, childrenOf, disksUsing, getPool, getVolume, singleHost,
+  assertFiles, assertLegal, assertNodes, assertPathFree, chainOf, childrenOf, disksUsing, getPool, getVolume, poolsOf, singleHost,
 } from './lookup.js';
 import type { LayerCopy } from './offline-copy.js';
 import { basename, joinPath } from './paths.js';
@@ -32,18 +32,19 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
   const volume = getVolume(inv, req.volume);
   const chain = chainOf(inv, volume.id);
   const pool = getPool(inv, req.toPool);
-  chain.forEach((v) => getPool(inv, v.pool));
+  const sourcePools = poolsOf(inv, chain);
   assertFiles(chain);
   assertLegal(chain);
   if (volume.pool === pool.id) throw new VdiskError('E_PLAN_SAME_POOL', `'${volume.id}' is already in pool '${pool.id}'`, { field: 'toPool', value: pool.id });
   if (childrenOf(inv, volume.id).length) throw shared(volume);
   const users = disksUsing(inv, volume.id);
   const running = users.find((u) => u.vm.running);
-  const host = singleHost([pool.host, ...chain.map((v) => getPool(inv, v.pool).host), ...users.map((u) => u.vm.host)]);
+  const host = singleHost([pool.host, ...sourcePools.map((p) => p.host), ...users.map((u) => u.vm.host)]);
   const keepChain = req.shape === 'keep-chain' && chain.length > 1;
   const exclusive = exclusiveLayers(inv, chain);
   if (keepChain && exclusive.length !== chain.length) throw shared(chain[exclusive.length]!);
   const live = running !== undefined;
+  if (running) assertNodes(running.vm, running.disk, chain.length);
   const verify = req.verify ?? (live ? 'metadata' : 'full');
   if (live && verify === 'full') throw new VdiskError('E_PLAN_VERIFY_FULL_LIVE', undefined, { field: 'verify', value: verify });
   const layers = keepChain ? [...chain].reverse() : [volume];
@@ -51,6 +52,9 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
   for (const source of layers) {
     const path = joinPath(pool.root, basename(source.path));
     assertPathFree(inv, path);
+    // Keep-chain copies every layer into the pool root: two layers with one file name would collide.
+    const twin = copies.find((c) => c.target.path === path);
+    if (twin) throw new VdiskError('E_PLAN_NAME_TAKEN', `'${twin.source.id}' and '${source.id}' would both be copied to '${path}'`, { path });
     const below = copies.at(-1)?.target ?? null;
     const bytes = keepChain ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
     copies.push({

@@ -19,7 +19,8 @@ export function rootsOf(w: SimWorld, overwritten: string[]): Root[] {
   }
   const attached = new Set(inv.vms.flatMap((vm) => vm.disks.map((d) => d.volume)));
   for (const v of inv.volumes) {
-    if (attached.has(v.id) || overwritten.includes(v.id) || inv.volumes.some((x) => x.backing === v.id)) continue;
+    // An ILLEGAL volume is a half-made copy: nothing the guest needs lives only there.
+    if (v.state !== 'ok' || attached.has(v.id) || overwritten.includes(v.id) || inv.volumes.some((x) => x.backing === v.id)) continue;
     const chain = fileChain(w, v.path);
     if (chain) roots.push({ kind: 'volume', volume: v.id, view: viewOfFiles(w, chain) });
   }
