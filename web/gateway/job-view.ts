@@ -21,7 +21,11 @@ export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, error
     if (!rec) return;
     if (typeof s.progress === 'number') { rec.progress = s.progress; bar.value = s.progress * 100; }
     if (s.state) rec.state = s.state;
-    if (typeof s.step === 'string') { rec.step = s.step; fill(step, `Step: ${s.step}`); }
+    if (typeof s.step === 'string') {
+      rec.step = s.step;
+      const label = preview.plan.steps.find((x) => x.id === s.step)?.label;
+      fill(step, `Step ${s.step}${label ? `: ${label}` : ''}`);
+    }
     if (s.error) rec.error = s.error;
     rec.updatedAt = Date.now();
     fill(state, `Job ${rec.id}: ${rec.state}, ${Math.round(rec.progress * 100)} %`);
