@@ -26,7 +26,9 @@ export function planSnapshotDelete(req: SnapshotDeleteRequest, inv: Inventory, i
   const stray = removed.flatMap((r) => r.disks).find((d) => !first!.disks.some((x) => x.target === d.target));
   if (stray) throw new VdiskError('E_PLAN_CHAIN_MISMATCH', `a snapshot below '${first!.id}' covers disk '${stray.target}', which '${first!.id}' does not`, { field: 'snapshot', value: stray.target });
   const commits = pending.map((d) => checkDiskCommit(inv, vm, line, d.target, req.mode, removed));
-  const host = singleHost([vm.host, ...commits.flatMap((c) => [...c.removedLayers, c.base].map((v) => getPool(inv, v.pool).host))]);
+  // Every file a commit writes: the merged layers, the base, and the layer above (its backing name).
+  const touched = commits.flatMap((c) => [...c.removedLayers, c.base, ...(c.above ? [c.above] : [])]);
+  const host = singleHost([vm.host, ...touched.map((v) => getPool(inv, v.pool).host)]);
   const list = new StepList();
   const done = commits.map((c) => (vm.running ? addLiveCommit(list, ids, vm, c) : addOfflineCommit(list, vm, c)));
   if (removed.length) {

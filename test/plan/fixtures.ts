@@ -49,3 +49,15 @@ export function world(opts: { running?: boolean; secondDisk?: boolean; snapshots
     snapshots,
   };
 }
+
+/** vda: base <- snap1 <- snap2, vdb: b-base <- b-top <- b-top2; snapshots s1 (layers snap1, b-top), s2 (current). */
+export function twoDisks(running = true): InventoryInput {
+  const w = world({ running, secondDisk: true, snapshots: true });
+  w.volumes!.push(vol('b-top2', 'p1', 'b-top2.qcow2', { backing: 'b-top', backingName: 'b-top.qcow2' }));
+  const vdb = w.vms![0]!.disks[1]!;
+  vdb.volume = 'b-top2';
+  if (running) vdb.nodes = ['b-top2', 'b-top', 'b-base'].map((v) => ({ volume: v, node: `n-${v}`, fileNode: `f-${v}` }));
+  w.snapshots![0]!.disks.push({ target: 'vdb', layer: 'b-top' });
+  w.snapshots![1]!.disks.push({ target: 'vdb', layer: 'b-top2' });
+  return w;
+}

@@ -12,6 +12,33 @@ describe('requests refused before planning', () => {
     refused(() => plan({ kind: 'clone', volume: 'data', toPool: 'far', name: 'x.img' }, off), 'E_CROSS_HOST');
   });
 
+  test('cross-host is refused for every plan kind: target pool, source layers or VM on another host', () => {
+    refused(() => plan({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', path: '/far/c.qcow2', flags: 8 }] }, world()), 'E_CROSS_HOST');
+    const farTop = (running = true) => {
+      const w = world({ running, snapshots: true });
+      Object.assign(w.volumes!.find((v) => v.id === 'snap2')!, { pool: 'far', path: '/far/snap2.qcow2' });
+      return w;
+    };
+    refused(() => plan({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c', flags: 8 }] }, farTop()), 'E_CROSS_HOST');
+    refused(() => plan({ kind: 'snapshot', vm: 'vm1', name: 'x' }, farTop()), 'E_CROSS_HOST');
+    refused(() => plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2' }, farTop()), 'E_CROSS_HOST');
+    refused(() => plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }, farTop(false)), 'E_CROSS_HOST');
+    const farVm = world({ running: false });
+    farVm.vms![0]!.host = 'h2';
+    refused(() => plan({ kind: 'move', volume: 'snap2', toPool: 'p2' }, farVm), 'E_CROSS_HOST');
+    refused(() => plan({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'c' }, farVm), 'E_CROSS_HOST');
+  });
+
+  test('block-device pools are refused wherever a plan would read or write one', () => {
+    const b = world();
+    b.volumes!.find((v) => v.id === 'base')!.pool = 'lvm';
+    refused(() => plan({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c', flags: 8 }] }, b), 'E_PLAN_BLOCK_POOL');
+    refused(() => plan({ kind: 'clone', volume: 'data', toPool: 'lvm', name: 'c' }, off), 'E_PLAN_BLOCK_POOL');
+    const s = world({ snapshots: true });
+    s.volumes!.find((v) => v.id === 'base')!.pool = 'lvm';
+    refused(() => plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }, s), 'E_PLAN_BLOCK_POOL');
+  });
+
   test('unknown volumes, pools, VMs and disks', () => {
     refused(() => plan({ kind: 'move', volume: 'ghost', toPool: 'p2' }, off), 'E_PLAN_UNKNOWN_VOLUME');
     refused(() => plan({ kind: 'move', volume: 'data', toPool: 'ghost' }, off), 'E_PLAN_UNKNOWN_POOL');

@@ -2,23 +2,10 @@
 // without its children, or only its children; pivot when the commit is active; only for a linear
 // chain whose leaf is current, and only for file layers. One result per disk; retries do the rest.
 import { describe, expect, test } from 'vitest';
-import type { InventoryInput } from '../../src/plan/inventory.js';
-import { world, vol } from './fixtures.js';
+import { twoDisks } from './fixtures.js';
 import { actions, diskView, plan, refused, sim, stepOf } from './helpers.js';
 import { worldFromInventory } from '../../src/plan/sim/from-inventory.js';
 import { parseInventory } from '../../src/plan/plan.js';
-
-/** vda: base <- snap1 <- snap2, vdb: b-base <- b-top <- b-top2; snapshots s1 (layers snap1, b-top), s2 (current). */
-function twoDisks(running = true): InventoryInput {
-  const w = world({ running, secondDisk: true, snapshots: true });
-  w.volumes!.push(vol('b-top2', 'p1', 'b-top2.qcow2', { backing: 'b-top', backingName: 'b-top.qcow2' }));
-  const vdb = w.vms![0]!.disks[1]!;
-  vdb.volume = 'b-top2';
-  if (running) vdb.nodes = ['b-top2', 'b-top', 'b-base'].map((v) => ({ volume: v, node: `n-${v}`, fileNode: `f-${v}` }));
-  w.snapshots![0]!.disks.push({ target: 'vdb', layer: 'b-top' });
-  w.snapshots![1]!.disks.push({ target: 'vdb', layer: 'b-top2' });
-  return w;
-}
 
 const del = (snapshot: string, mode = 'snapshot') => ({ kind: 'snapshot-delete', vm: 'vm1', snapshot, mode });
 
