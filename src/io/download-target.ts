@@ -1,6 +1,7 @@
 // A target that is a byte stream (the save-file picker's writable, or any WritableStream): bytes must
-// come strictly in order, so gaps are filled with zeros and a write behind the stream's position is
-// refused. Enough for a raw flatten, which visits the guest space once, start to end.
+// come strictly in order. Operations run one after another in the order they were called (a copier
+// issues them in offset order even when it lets them complete out of order), gaps are filled with
+// zeros, and a write behind the stream's position is refused. Enough for a raw flatten.
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { ImageTarget } from './target.js';
 
@@ -9,6 +10,8 @@ const ZERO_CHUNK = 1 << 20;
 export class DownloadTarget implements ImageTarget {
   readonly startsZero = true;
   private pos = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private failed?: unknown;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
 
   constructor(stream: WritableStream<Uint8Array>, readonly name: string) {
@@ -19,31 +22,45 @@ export class DownloadTarget implements ImageTarget {
     return this.pos;
   }
 
-  async pwrite(buf: Uint8Array, offset: number): Promise<void> {
-    await this.fillTo(offset);
-    // A copy: the caller's buffer is often a view onto Wasm memory, reused for the next read.
-    await this.writer.write(buf.slice());
-    this.pos += buf.length;
+  pwrite(buf: Uint8Array, offset: number): Promise<void> {
+    // Copied now: the caller's buffer is often a view onto Wasm memory, reused once this returns.
+    const copy = buf.slice();
+    return this.enqueue(async () => {
+      await this.fillTo(offset);
+      await this.writer.write(copy);
+      this.pos += copy.length;
+    });
   }
 
-  async zero(offset: number, length: number): Promise<void> {
-    await this.fillTo(offset + length);
+  zero(offset: number, length: number): Promise<void> {
+    return this.enqueue(() => this.fillTo(offset + length));
   }
 
-  async truncate(size: number): Promise<void> {
-    await this.fillTo(size);
+  truncate(size: number): Promise<void> {
+    return this.enqueue(() => this.fillTo(size));
   }
 
-  async flush(): Promise<void> {
-    await this.writer.ready;
+  flush(): Promise<void> {
+    return this.enqueue(async () => { await this.writer.ready; });
   }
 
-  async commit(): Promise<void> {
-    await this.writer.close();
+  commit(): Promise<void> {
+    return this.enqueue(() => this.writer.close());
   }
 
   async abort(): Promise<void> {
-    await this.writer.abort(new VdiskError('E_CANCELLED', `${this.name} was not finished`)).catch(() => undefined);
+    this.failed ??= new VdiskError('E_CANCELLED', `${this.name} was not finished`);
+    await this.writer.abort(this.failed).catch(() => undefined);
+  }
+
+  private enqueue(op: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      if (this.failed) throw this.failed;
+      try { await op(); } catch (e) { this.failed ??= e; throw e; }
+    };
+    const p = this.tail.then(run, run);
+    this.tail = p.catch(() => undefined);
+    return p;
   }
 
   private async fillTo(offset: number): Promise<void> {
