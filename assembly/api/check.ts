@@ -1,9 +1,12 @@
 // Consistency check exports (see qcow2/check/): checkRun(slot) until OK (NEED_IO in between), then
 // checkValue(key): 0 check-errors, 1 corruptions, 2 leaks, 3 image-end-offset, 4 total-clusters,
-// 5 allocated-clusters, 6 fragmented-clusters, 7 compressed-clusters; checkEnd() frees the arrays.
+// 5 allocated-clusters, 6 fragmented-clusters, 7 compressed-clusters (8.. for repairs, run.ts);
+// checkExtra(i, field) the clusters past the end of the file; checkEnd() frees the arrays.
 import { clearError } from '../errors';
 import { checkRun as run, checkValue as value, checkEnd as end } from '../qcow2/check/run';
+import { extraAt } from '../qcow2/check/state';
 
 export function checkRun(slot: i32): i32 { clearError(); return run(slot); }
 export function checkValue(key: i32): f64 { return value(key); }
 export function checkEnd(): void { end(); }
+export function checkExtra(i: i32, field: i32): f64 { return <f64>extraAt(i, field); }

@@ -12,16 +12,48 @@ export interface CheckReport {
   allocatedClusters: number;
   fragmentedClusters: number;
   compressedClusters: number;
+  /** Set after `check -r` repaired something (qemu-img keeps them from the repairing pass). */
+  corruptionsFixed?: number;
+  leaksFixed?: number;
 }
 
+/** What `check -r` needs beyond the counts (assembly/qcow2/check/run.ts keys 8..14). */
+export interface CheckDetail {
+  report: CheckReport;
+  rebuild: boolean;
+  oflagCorruptions: number;
+  compareCorruptions: number;
+  /** Per host cluster of the file: the refcount the metadata implies and the stored one (0xffffffff unreadable). */
+  expected: Uint32Array;
+  stored: Uint32Array;
+  /** Clusters past the end of the file that metadata uses: [index, computed refcount]. */
+  extra: [number, number][];
+}
+
+interface RepairExports { checkExtra(i: number, field: number): number }
+
 export async function checkLayer(engine: Engine, layer: Layer): Promise<CheckReport> {
+  return (await checkLayerDetail(engine, layer, false)).report;
+}
+
+/** The check, and with `arrays` a copy of the refcounts it computed and read (for repairs). */
+export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = true): Promise<CheckDetail> {
   const x = engine.x;
   try {
     await engine.drive(() => x.checkRun(layer.slot));
     const v = (k: number) => x.checkValue(k);
-    return {
+    const report = {
       checkErrors: v(0), corruptions: v(1), leaks: v(2), imageEndOffset: v(3),
       totalClusters: v(4), allocatedClusters: v(5), fragmentedClusters: v(6), compressedClusters: v(7),
+    };
+    const n = arrays ? v(13) : 0;
+    const copy = (ptr: number) => new Uint32Array(x.memory.buffer.slice(ptr, ptr + n * 4));
+    const rx = x as unknown as RepairExports;
+    const extra: [number, number][] = [];
+    for (let i = 0; arrays && i < v(14); i++) extra.push([rx.checkExtra(i, 0), rx.checkExtra(i, 1)]);
+    return {
+      report, rebuild: v(8) === 1, oflagCorruptions: v(9), compareCorruptions: v(10),
+      expected: copy(v(11)), stored: copy(v(12)), extra,
     };
   } finally {
     x.checkEnd();
@@ -35,6 +67,8 @@ export function checkJson(r: CheckReport, filename: string, format: string): Rec
   opt('image-end-offset', r.imageEndOffset);
   opt('corruptions', r.corruptions);
   opt('leaks', r.leaks);
+  opt('corruptions-fixed', r.corruptionsFixed ?? 0);
+  opt('leaks-fixed', r.leaksFixed ?? 0);
   opt('total-clusters', r.totalClusters);
   opt('allocated-clusters', r.allocatedClusters);
   opt('fragmented-clusters', r.fragmentedClusters);

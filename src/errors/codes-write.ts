@@ -11,5 +11,7 @@ export const WRITE_CODES = {
   E_SHRINK_NEEDS_FLAG: { message: 'shrinking an image loses data past the new end', hint: 'pass --shrink to confirm', http: 422 },
   E_SNAPSHOTS_PRESENT: { message: 'this operation does not support images with internal snapshots', hint: 'delete them with qemu-img snapshot -d first', http: 422 },
   E_NOT_IN_CHAIN: { message: 'the named base is not in the backing chain of the image', http: 422 },
+  E_REPAIR_NEEDS_REBUILD: { message: 'the refcount structure must be rebuilt, which -r leaks does not do', hint: 'run vdisk check -r all', http: 422 },
+  E_REPAIR_FAILED: { message: 'the image cannot be repaired: some refcounts cannot be read', hint: 'copy the data out with vdisk convert', http: 422 },
   E_WRITE_UNSUPPORTED: { message: 'writing this kind of image is not supported', http: 422 },
 } satisfies Record<string, CodeInfo>;

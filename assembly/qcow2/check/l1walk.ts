@@ -98,7 +98,7 @@ function checkL2(l: Layer, cluster: u64): void {
 function oflagCopied(l: Layer, l1e: u64, l2off: u64, cluster: u64): void {
   const r = St.storedAt(l2off >> l.clusterBits);
   if (r == St.ERR) return; // qcow2_get_refcount failed: QEMU skips the table silently
-  if ((r == 1) != ((l1e & Q.OFLAG_COPIED) != 0)) St.addCorruption();
+  if ((r == 1) != ((l1e & Q.OFLAG_COPIED) != 0)) St.addOflagCorruption();
   const esz: u64 = l.extL2 ? 16 : 8;
   const n = cluster / esz;
   for (let i: u64 = 0; i < n; i++) {
@@ -111,6 +111,6 @@ function oflagCopied(l: Layer, l1e: u64, l2off: u64, cluster: u64): void {
     if (!normal) continue; // ZERO_PLAIN, UNALLOCATED
     const rc: u32 = dataFile ? 1 : St.storedAt(off >> l.clusterBits);
     if (rc == St.ERR) continue;
-    if ((rc == 1) != ((e & Q.OFLAG_COPIED) != 0)) St.addCorruption();
+    if ((rc == 1) != ((e & Q.OFLAG_COPIED) != 0)) St.addOflagCorruption();
   }
 }

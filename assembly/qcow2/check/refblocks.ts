@@ -80,12 +80,12 @@ export function checkRefblocks(l: Layer): void {
   for (let i: u64 = 0; i < n; i++) {
     const e = reftableEntry(i);
     const off = e & REFT_OFFSET_MASK;
-    if ((e & REFT_RESERVED_MASK) != 0) { St.addCorruption(); continue; }
-    if ((off & (((<u64>1) << cb) - 1)) != 0) { St.addCorruption(); continue; }
+    if ((e & REFT_RESERVED_MASK) != 0) { St.addCorruption(); St.needRebuild(); continue; }
+    if ((off & (((<u64>1) << cb) - 1)) != 0) { St.addCorruption(); St.needRebuild(); continue; }
     if ((off >> cb) >= St.grownClusters()) { St.addCorruption(); continue; } // "refcount block is outside image"
     if (off == 0) continue;
     St.inc(off, (<u64>1) << cb);
-    if (St.expectedAt(off >> cb) != 1) St.addCorruption();                   // "ERROR refcount block N refcount=M"
+    if (St.expectedAt(off >> cb) != 1) { St.addCorruption(); St.needRebuild(); }                   // "ERROR refcount block N refcount=M"
   }
 }
 

@@ -78,5 +78,14 @@ export function checkValue(key: i32): f64 {
   if (key == 5) return <f64>St.allocated;
   if (key == 6) return <f64>St.fragmented;
   if (key == 7) return <f64>St.compressed;
+  // For `check -r`: 8 rebuild needed (0/1), 9 OFLAG_COPIED corruptions, 10 compare_refcounts
+  // corruptions, 11/12 pointers to the computed/stored u32 arrays, 13 their length, 14 extra clusters.
+  if (key == 8) return St.rebuild ? 1 : 0;
+  if (key == 9) return <f64>St.oflagCorruptions;
+  if (key == 10) return <f64>St.compareCorruptions;
+  if (key == 11) return <f64>St.expected;
+  if (key == 12) return <f64>St.stored;
+  if (key == 13) return <f64>St.nbClusters;
+  if (key == 14) return <f64>St.nExtra;
   return -1;
 }

@@ -19,6 +19,11 @@ export let allocated: u64 = 0;
 export let fragmented: u64 = 0;
 export let compressed: u64 = 0;
 export let highest: u64 = 0;
+// For `check -r` (write side): the split of the corruptions by where QEMU counts them, and whether
+// the refcount structure needs a rebuild (qcow2-refcount.c: compare_refcounts, check_refblocks).
+export let compareCorruptions: u64 = 0;
+export let oflagCorruptions: u64 = 0;
+export let rebuild: bool = false;
 // Clusters past the end of the file that metadata points at (QEMU grows its array to reach them).
 const extraIdx = memory.data(EXTRA_MAX * 8, 16);
 const extraCnt = memory.data(EXTRA_MAX * 4, 16);
@@ -38,6 +43,7 @@ export function stateInit(fileSize: u64, bits: u32, order: u32): bool {
   memory.fill(stored, 0, <usize>bytes);
   checkErrors = 0; corruptions = 0; leaks = 0;
   allocated = 0; fragmented = 0; compressed = 0; highest = 0; nExtra = 0;
+  compareCorruptions = 0; oflagCorruptions = 0; rebuild = false;
   return true;
 }
 
@@ -49,6 +55,14 @@ export function stateFree(): void {
 }
 
 export function addCorruption(): void { corruptions++; }
+/** A corruption check_oflag_copied finds (counted apart: a repair redoes that check afterwards). */
+export function addOflagCorruption(): void { corruptions++; oflagCorruptions++; }
+export function needRebuild(): void { rebuild = true; }
+/** Extra (past the end of the file) cluster i: its index (field 0) or computed refcount (field 1). */
+export function extraAt(i: i32, field: i32): u64 {
+  if (i < 0 || i >= nExtra) return 0;
+  return field == 0 ? load<u64>(extraIdx + (<usize>i << 3)) : <u64>load<u32>(extraCnt + (<usize>i << 2));
+}
 export function addFrag(alloc: u64, frag: u64, comp: u64): void { allocated += alloc; fragmented += frag; compressed += comp; }
 
 /** The computed refcount of cluster k. */
@@ -103,12 +117,15 @@ export function compare(): void {
     if (s == ERR) { checkErrors++; continue; }
     const c = load<u32>(expected + <usize>(k << 2));
     if (s > 0 || c > 0) highest = k;
-    if (s < c) corruptions++;
+    if (s < c) { corruptions++; compareCorruptions++; if (s == 0) rebuild = true; }
     else if (s > c) leaks++;
   }
   for (let i = 0; i < nExtra; i++) {
     // Stored refcount there is 0 (past the end of the file) while the metadata uses it. qemu-img 7.2
     // reports image-end-offset from the file's own clusters only (measured on check-corruptions fixtures).
     corruptions++;
+    // Only the cluster at the end of the file is in QEMU's grown array (compare_refcounts sees refcount
+    // 0 there: rebuild); references further out are corruptions of the walk itself.
+    if (load<u64>(extraIdx + (<usize>i << 3)) == nbClusters) { compareCorruptions++; rebuild = true; }
   }
 }

@@ -1,33 +1,58 @@
-// vdisk check [-f fmt] [--output=human|json] FILE: qemu-img check, read-only (no -r).
+// vdisk check [-f fmt] [--output=human|json] [-r leaks|all] FILE: qemu-img check; with -r the image
+// is repaired in place first (src/engine/write/repair.ts) and the report is that of the fixed image.
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { openImageNode } from '../../engine/node-engine.js';
-import { checkLayer, checkJson, checkHuman, checkExit } from '../../engine/check.js';
-import { VdiskError } from '../../errors/vdisk-error.js';
+import { checkLayer, checkJson, checkHuman, checkExit, type CheckReport } from '../../engine/check.js';
+import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
 
 export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { format: { type: 'string', short: 'f' }, output: { type: 'string', default: 'human' }, 'probe-backing': { type: 'boolean', default: false } },
+    options: {
+      format: { type: 'string', short: 'f' }, output: { type: 'string', default: 'human' },
+      repair: { type: 'string', short: 'r' }, 'probe-backing': { type: 'boolean', default: false },
+    },
   });
-  if (positionals.length !== 1) throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] FILE');
+  if (positionals.length !== 1) throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] [-r leaks|all] FILE');
   const fmt = values.format;
   if (fmt !== undefined && fmt !== 'raw' && fmt !== 'qcow2') throw new VdiskError('E_FORMAT_UNSUPPORTED', `format ${fmt} is not supported (raw, qcow2)`);
   if (values.output !== 'human' && values.output !== 'json') throw new VdiskError('E_USAGE', `--output must be human or json`);
+  const mode = values.repair;
+  if (mode !== undefined && mode !== 'leaks' && mode !== 'all') throw new VdiskError('E_USAGE', `-r must be leaks or all (got ${mode})`);
   const file = positionals[0]!;
   const chain = await openImageNode(engine, file, { format: fmt, probeBacking: values['probe-backing'], warn: io.stderr });
+  let r: CheckReport;
   try {
     if (chain.top.facts.format !== 'qcow2') {
       io.stderr('vdisk check: This image format does not support checks\n');
       return 63; // qemu-img: -ENOTSUP from bdrv_check
     }
-    const r = await checkLayer(engine, chain.top);
-    io.stdout(values.output === 'json' ? `${qemuJson(checkJson(r, file, 'qcow2'))}\n` : checkHuman(r));
-    if (r.checkErrors) io.stderr('vdisk check: Check failed\n');
-    return checkExit(r);
+    if (mode === undefined) r = await checkLayer(engine, chain.top);
   } finally {
     await chain.close();
   }
+  if (mode !== undefined) {
+    const { repairImage } = await import('../../engine/write/repair.js');
+    try {
+      r = await repairImage({ engine, target: file, mode, warn: io.stderr });
+    } catch (e) {
+      if (!isVdiskError(e) || (e.code !== 'E_REPAIR_NEEDS_REBUILD' && e.code !== 'E_REPAIR_FAILED')) throw e;
+      io.stderr(`vdisk check: Check failed: Input/output error (${e.code}: ${e.message})\n`);
+      return 1; // qemu-img: the repair returned -EIO
+    }
+  }
+  const fixed = (r!.leaksFixed ?? 0) + (r!.corruptionsFixed ?? 0) > 0;
+  if (values.output === 'json') io.stdout(`${qemuJson(checkJson(r!, file, 'qcow2'))}\n`);
+  else {
+    if (fixed) {
+      io.stdout(`The following inconsistencies were found and repaired:\n\n    ${r!.leaksFixed ?? 0} leaked clusters\n`
+        + `    ${r!.corruptionsFixed ?? 0} corruptions\n\nDouble checking the fixed image now...\n`);
+    }
+    io.stdout(checkHuman(r!));
+  }
+  if (r!.checkErrors) io.stderr('vdisk check: Check failed\n');
+  return checkExit(r!);
 }

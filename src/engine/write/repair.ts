@@ -1,0 +1,131 @@
+// repairImage: `qemu-img check -r leaks|all` (QEMU 7.2 qcow2_co_check_locked → qcow2_check_refcounts
+// → check_oflag_copied, then img_check's second look). The engine's check computes every refcount the
+// metadata implies; this side writes the differences, in an order where a kill at any point leaves an
+// image that reads as before, with at most leaked clusters:
+//   [rebuild: new refcount structure in free clusters → header switch] → refcounts raised → COPIED
+//   flags cleared → refcounts lowered → COPIED flags set → dirty and corrupt bits cleared.
+// fdatasync after each step. Counts (leaks-fixed, corruptions-fixed) follow qemu-img's arithmetic.
+import type { ImageTarget } from '../../io/target.js';
+import type { Engine } from '../engine.js';
+import { openLayer } from '../chain.js';
+import { checkLayerDetail, type CheckDetail, type CheckReport } from '../check.js';
+import { engineFor, openTarget, type OpenCommon } from './open.js';
+import { targetAsSource } from './reuse.js';
+import { parseHeader, type ParsedHeader } from './qcow2/parse-header.js';
+import { EditRefcounts } from './qcow2/edit-refcounts.js';
+import { planRefcounts, refcountAfter, type RefcountFix } from './repair-plan.js';
+import { oflagCopied } from './repair-oflag.js';
+import { rebuildRefcounts } from './repair-rebuild.js';
+import { VdiskError } from '../../errors/vdisk-error.js';
+
+export interface RepairOptions extends OpenCommon {
+  target: string | ImageTarget;
+  /** leaks: BDRV_FIX_LEAKS; all: BDRV_FIX_LEAKS | BDRV_FIX_ERRORS. */
+  mode: 'leaks' | 'all';
+}
+
+export async function repairImage(o: RepairOptions): Promise<CheckReport> {
+  const engine = await engineFor(o);
+  const t = await openTarget(o.target, { reuse: true });
+  const say = (m: string) => o.warn?.(m);
+  try {
+    const h = await readHeader(t);
+    if (h.incompat & 4) throw new VdiskError('E_WRITE_UNSUPPORTED', 'images with an external data file cannot be repaired', { path: t.name });
+    const p1 = await pass(engine, t);
+    if (p1.report.checkErrors) throw new VdiskError('E_REPAIR_FAILED', undefined, { path: t.name });
+    let d = p1;
+    let leaksFixed: number;
+    let corruptionsFixed: number;
+    let left: number;          // corruptions the repair leaves (decides the clean bits)
+    let leaksLeft: number;
+    let plan;
+    if (p1.rebuild) {
+      if (o.mode === 'leaks') { say('ERROR need to rebuild refcount structures\n'); throw new VdiskError('E_REPAIR_NEEDS_REBUILD', undefined, { path: t.name }); }
+      say('Rebuilding refcount structure\n');
+      await rebuildRefcounts(t, computedArray(p1), h.clusterBits, h.refcountOrder);
+      d = await pass(engine, t);
+      plan = planRefcounts(d, false); // the old table and blocks are leaked now: free them
+      left = walkCorruptions(d);
+      corruptionsFixed = Math.max(0, p1.report.corruptions - p1.oflagCorruptions - left);
+      leaksFixed = p1.report.leaks;
+      leaksLeft = plan.leaks;
+    } else {
+      plan = planRefcounts(p1, o.mode === 'all');
+      leaksFixed = plan.lower.length;
+      corruptionsFixed = plan.raise.length;
+      left = walkCorruptions(p1) + plan.corruptions;
+      leaksLeft = plan.leaks;
+    }
+    const hd = await readHeader(t);
+    const after = refcountAfter(d, plan);
+    const copied = o.mode === 'all' || (left === 0 && leaksLeft === 0);
+    await applyRefcounts(t, hd, plan.raise);
+    const cleared = await oflagCopied(t, hd, after, copied, 'clear');
+    await t.flush();
+    await applyRefcounts(t, hd, plan.lower);
+    const set = await oflagCopied(t, hd, after, copied, 'set');
+    await t.flush();
+    corruptionsFixed += cleared.fixed + set.fixed;
+    left += cleared.left + set.left;
+    if (left === 0) await markClean(t, hd);
+    // img_check looks again once something was fixed; otherwise the repairing pass is the report.
+    const report = leaksFixed + corruptionsFixed > 0 ? (await pass(engine, t)).report : p1.report;
+    await t.commit();
+    return { ...report, leaksFixed, corruptionsFixed };
+  } catch (e) {
+    await t.abort();
+    throw e;
+  }
+}
+
+/** Corruptions found while walking the metadata (not by comparing refcounts or COPIED flags). */
+function walkCorruptions(d: CheckDetail): number {
+  return d.report.corruptions - d.compareCorruptions - d.oflagCorruptions;
+}
+
+/** The computed refcounts, plus the cluster at the end of the file where metadata uses it. */
+function computedArray(d: CheckDetail): Uint32Array {
+  const end = d.extra.find(([k]) => k === d.expected.length);
+  if (!end) return d.expected;
+  const a = new Uint32Array(d.expected.length + 1);
+  a.set(d.expected);
+  a[d.expected.length] = end[1];
+  return a;
+}
+
+async function pass(engine: Engine, t: ImageTarget): Promise<CheckDetail> {
+  const layer = await openLayer(engine, targetAsSource(t), 'qcow2');
+  try { return await checkLayerDetail(engine, layer); } finally {
+    engine.x.layerClose(layer.slot);
+    engine.detachFiles(layer.slot);
+  }
+}
+
+async function readHeader(t: ImageTarget): Promise<ParsedHeader> {
+  const head = new Uint8Array(Math.min(t.size, 2 * 1024 * 1024));
+  await t.pread!(head, 0);
+  return parseHeader(head, t.name);
+}
+
+async function applyRefcounts(t: ImageTarget, h: ParsedHeader, fixes: RefcountFix[]): Promise<void> {
+  if (!fixes.length) return;
+  const cs = 2 ** h.clusterBits;
+  const table = new Uint8Array(h.refTableClusters * cs);
+  await t.pread!(table, h.refTableOffset);
+  const refs = new EditRefcounts(t, h.clusterBits, h.refcountOrder, table, h.refTableOffset, Math.ceil(t.size / cs) * cs);
+  for (const f of fixes) await refs.add(f.cluster, f.to - f.from);
+  await refs.writeDirty();
+  await t.flush();
+}
+
+/** qcow2_mark_clean + qcow2_mark_consistent: incompatible bits 0 (dirty) and 1 (corrupt) cleared. */
+async function markClean(t: ImageTarget, h: ParsedHeader): Promise<void> {
+  if (h.version !== 3 || (h.incompat & 3) === 0) return;
+  const b = new Uint8Array(8);
+  const dv = new DataView(b.buffer);
+  const v = h.incompat - (h.incompat & 3);
+  dv.setUint32(0, Math.floor(v / 2 ** 32));
+  dv.setUint32(4, v >>> 0);
+  await t.pwrite(b, 72);
+  await t.flush();
+}
