@@ -6,9 +6,22 @@ import type { Inventory } from './inventory.js';
 import type { InventoryOp } from './inventory-ops.js';
 
 export function applyInventoryOps(inv: Inventory, ops: InventoryOp[]): Inventory {
-  const next: Inventory = structuredClone(inv);
+  const next: Inventory = cloneInventory(inv);
   for (const op of ops) APPLY[op.op](next, op as never);
   return next;
+}
+
+/** A deep copy of every level the ops change, by hand: several times faster than structuredClone,
+ * and the property tests apply ops hundreds of thousands of times. */
+export function cloneInventory(inv: Inventory): Inventory {
+  return {
+    ...inv,
+    hosts: inv.hosts.map((h) => ({ ...h })),
+    pools: inv.pools.map((p) => ({ ...p })),
+    volumes: inv.volumes.map((v) => ({ ...v })),
+    vms: inv.vms.map((vm) => ({ ...vm, disks: vm.disks.map((d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n })) })) })),
+    snapshots: inv.snapshots.map((s) => ({ ...s, disks: s.disks.map((d) => ({ ...d })) })),
+  };
 }
 
 const volume = (inv: Inventory, id: string) => {
@@ -24,7 +37,7 @@ const APPLY: { [K in InventoryOp['op']]: Handler<K> } = {
     if (inv.volumes.some((v) => v.id === op.volume.id || v.path === op.volume.path)) {
       throw new VdiskError('E_PLAN_NAME_TAKEN', `volume '${op.volume.id}' exists`, { path: op.volume.path });
     }
-    inv.volumes.push(structuredClone(op.volume));
+    inv.volumes.push({ ...op.volume });
   },
   'forget-volume': (inv, op) => { inv.volumes = inv.volumes.filter((v) => v.id !== op.volume); },
   'set-state': (inv, op) => {
@@ -50,11 +63,11 @@ const APPLY: { [K in InventoryOp['op']]: Handler<K> } = {
     if (!disk) throw new VdiskError('E_PLAN_UNKNOWN_DISK', `no disk '${op.disk}' on '${op.vm}'`, { field: 'disk', value: op.disk });
     volume(inv, op.volume);
     disk.volume = op.volume;
-    disk.nodes = structuredClone(op.nodes);
+    disk.nodes = op.nodes.map((n) => ({ ...n }));
   },
   'add-snapshot': (inv, op) => {
     if (op.snapshot.current) for (const s of inv.snapshots) if (s.vm === op.snapshot.vm) s.current = false;
-    inv.snapshots.push(structuredClone(op.snapshot));
+    inv.snapshots.push({ ...op.snapshot, disks: op.snapshot.disks.map((d) => ({ ...d })) });
   },
   'snapshot-merged': (inv, op) => {
     const d = inv.snapshots.find((s) => s.id === op.snapshot)?.disks.find((x) => x.target === op.disk);

@@ -1,5 +1,6 @@
 // Builds a simulated world from an inventory: a file per volume with a few blocks of data named
 // after it, and for each running VM its block graph with the nodes the inventory lists.
+import { cloneInventory } from '../apply-inventory-ops.js';
 import type { Inventory, Volume } from '../inventory.js';
 import { relativeBackingName } from '../paths.js';
 import { BLOCKS, type SimQemu, type SimWorld } from './world.js';
@@ -13,7 +14,7 @@ function defaultBlocks(v: Volume, index: number): Record<number, string> {
 }
 
 export function worldFromInventory(inv: Inventory, blocks = defaultBlocks): SimWorld {
-  const w: SimWorld = { files: new Map(), inv: structuredClone(inv), qemu: new Map(), qmpLog: [], violations: [] };
+  const w: SimWorld = { files: new Map(), inv: cloneInventory(inv), qemu: new Map(), qmpLog: [], violations: [] };
   inv.volumes.forEach((v, i) => {
     const backing = v.backing ? inv.volumes.find((b) => b.id === v.backing) : undefined;
     w.files.set(v.path, {
