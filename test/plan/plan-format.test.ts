@@ -22,6 +22,30 @@ describe('plan format', () => {
     expect(renderPlanText(p)).toContain(p.steps.at(-1)!.label);
   });
 
+  test.each(cases)('%s renders as text with its conditions, every step, its phase and its undo', (_name, req, w) => {
+    const p = plan(req, w);
+    const text = renderPlanText(p);
+    expect(text).toContain(p.summary);
+    expect(text.indexOf('before:')).toBeLessThan(text.indexOf('steps:'));
+    expect(text.indexOf('steps:')).toBeLessThan(text.indexOf('after:'));
+    for (const s of p.steps) expect(text).toContain(`${s.id.padEnd(4)} [${s.phase}`);
+    expect(text.match(/undo: /g)?.length ?? 0).toBe(p.steps.reduce((n, s) => n + s.undo.length, 0));
+    expect(text.split('\n').filter((l) => l.startsWith('  - ')).length).toBe(p.preconditions.length + p.postconditions.length);
+  });
+
+  test('progress: copies weigh their bytes, and a finished run reports 1', async () => {
+    const off = world({ running: false });
+    const small = plan({ kind: 'clone', volume: 'base', toPool: 'p2', name: 's.qcow2' }, off);
+    const big = plan({ kind: 'clone', volume: 'data', toPool: 'p2', name: 'b.img' }, off);
+    const weight = (x: typeof small) => x.steps.find((s) => s.action === 'copy-data')!.weight;
+    expect(weight(big)).toBe(3 * weight(small)); // 300 MiB against 100 MiB
+    const seen: number[] = [];
+    const { runPlan } = await import('../../src/plan/execute.js');
+    const report = await runPlan(big, () => {}, (f) => seen.push(f));
+    expect(report.progress).toBe(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
   test('a plan with an action outside the closed set is refused', () => {
     const p = plan(cases[0]![1], cases[0]![2]);
     const bad = { ...p, steps: [{ ...p.steps[0], action: 'rm-rf' }] };
