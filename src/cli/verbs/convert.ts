@@ -1,5 +1,6 @@
 // vdisk convert [-f fmt] [-O raw|qcow2] [-o opts] [-B backing -F fmt] [-S bytes] [-c] [-n]
-//   [--target-is-zero] [--target-size BYTES] [-p] [-t unsafe] [--force] SRC DST — as qemu-img convert.
+//   [--target-is-zero] [--target-size BYTES] [-p] [-t unsafe] [--force] SRC... DST — as qemu-img convert
+//   (several sources are concatenated).
 // The result is fdatasynced before it is renamed into place unless -t unsafe (qemu-img never syncs).
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
@@ -21,8 +22,9 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
       t: { type: 'string' }, T: { type: 'string' }, q: { type: 'boolean' }, W: { type: 'boolean' }, m: { type: 'string' },
     },
   });
-  if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk convert [-f fmt] [-O fmt] [-o opts] [-B backing -F fmt] [-S size] [-c] [-n] [-p] SRC DST');
-  const [src, dst] = positionals as [string, string];
+  if (positionals.length < 2) throw new VdiskError('E_USAGE', 'usage: vdisk convert [-f fmt] [-O fmt] [-o opts] [-B backing -F fmt] [-S size] [-c] [-n] [-p] SRC... DST');
+  const dst = positionals[positionals.length - 1]!;
+  const srcs = positionals.slice(0, -1);
   const opts = parseOptionString((values.o ?? []).join(','));
   const backingName = values.B ?? opts.backing_file;
   const backingFmt = format(values.F ?? opts.backing_fmt, 'backing');
@@ -31,7 +33,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
   const cancel = sigintSignal();
   try {
     await convertImage({
-      engine, source: src, sourceFormat: format(values.f, 'source'), target: dst, targetFormat: format(values.O, 'target')!,
+      engine, source: srcs.length === 1 ? srcs[0]! : srcs, sourceFormat: format(values.f, 'source'), target: dst, targetFormat: format(values.O, 'target')!,
       options: opts, backing: backingName !== undefined ? { name: backingName, format: backingFmt! } : undefined,
       sparseSize: values.S !== undefined ? parseSize(values.S) : undefined, compress: values.c, reuseTarget: values.n,
       targetIsZero: values['target-is-zero'], targetSize: values['target-size'] !== undefined ? parseSize(values['target-size']) : undefined,

@@ -5,6 +5,8 @@ import type { ImageSource } from '../../io/source.js';
 import type { ImageTarget } from '../../io/target.js';
 import type { ImageFormat } from '../gate.js';
 import { copyChain } from './copier.js';
+import { copyConcat, sectorSize } from './concat.js';
+import type { Chain } from '../chain.js';
 import { RawSink } from './raw-sink.js';
 import { Qcow2Writer } from './qcow2/writer.js';
 import { qcow2Params, type Qcow2CreateOptions } from './qcow2/options.js';
@@ -16,7 +18,8 @@ import type { LongOp } from './progress.js';
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 
 export interface ConvertOptions extends LongOp, OpenCommon {
-  source: string | ImageSource;
+  /** Several sources are concatenated, as `qemu-img convert SRC1 SRC2 ... DST` does. */
+  source: string | ImageSource | (string | ImageSource)[];
   sourceFormat?: ImageFormat;
   target: string | ImageTarget;
   targetFormat: ImageFormat;
@@ -38,16 +41,23 @@ export interface ConvertOptions extends LongOp, OpenCommon {
 export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: number; bytesWritten: number }> {
   if (opts.backing && opts.targetFormat !== 'qcow2') throw new VdiskError('E_BAD_OPTION', 'a backing file needs -O qcow2');
   if (opts.compress && opts.targetFormat !== 'qcow2') throw new VdiskError('E_BAD_OPTION', 'compression needs -O qcow2');
+  const sources = Array.isArray(opts.source) ? opts.source : [opts.source];
+  if (sources.length === 0) throw new VdiskError('E_USAGE', 'no source image given');
+  if (sources.length > 1 && opts.backing) throw new VdiskError('E_BAD_OPTION', '-B makes no sense when concatenating multiple input images', { hint: 'give one source, or leave out -B' });
   const engine = await engineFor(opts);
-  const chain = await openSourceChain(engine, opts.source, opts.sourceFormat, opts);
+  const chains: Chain[] = [];
   try {
-    const size = Math.max(chain.size, opts.targetSize ?? 0);
+    for (const s of sources) chains.push(await openSourceChain(engine, s, opts.sourceFormat, opts));
+    const chain = chains[0]!;
+    const srcSize = chains.length > 1 ? chains.reduce((a, c) => a + sectorSize(c.size), 0) : chain.size;
+    const size = Math.max(srcSize, opts.targetSize ?? 0);
     const params = opts.targetFormat === 'qcow2' ? qcow2Params(opts.options, opts.backing !== undefined) : undefined;
     const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable });
-    const watch = await watchSource(chain);
+    const watches = await Promise.all(chains.map((c) => watchSource(c)));
     try {
       let sink;
-      if (opts.reuseTarget && opts.targetFormat === 'qcow2') sink = await reusedQcow2Sink(engine, target, size, opts);
+      let copySize = size;
+      if (opts.reuseTarget && opts.targetFormat === 'qcow2') ({ sink, copySize } = await reusedQcow2Sink(engine, target, size, opts));
       else if (params) {
         const compress = opts.compress ? await compressorFor(params) : undefined;
         sink = new Qcow2Writer(target, params, { size, backing: opts.backing, compress });
@@ -55,10 +65,9 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
         if (opts.reuseTarget && target.size < size) throw new VdiskError('E_SIZE_MISMATCH', `target is ${target.size} bytes, the source needs ${size}`, { path: target.name });
         sink = new RawSink(target, size, target.startsZero || (opts.targetIsZero ?? false));
       }
-      const r = await copyChain(engine, chain, sink, {
-        ...opts, shallow: opts.backing !== undefined, targetSize: size,
-      });
-      await watch.check();
+      const copyOpts = { ...opts, shallow: opts.backing !== undefined, targetSize: copySize };
+      const r = chains.length > 1 ? await copyConcat(engine, chains, sink, copyOpts) : await copyChain(engine, chain, sink, copyOpts);
+      for (const w of watches) await w.check();
       await target.commit();
       return r;
     } catch (e) {
@@ -69,6 +78,6 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
       throw e;
     }
   } finally {
-    await chain.close();
+    for (const c of chains) await c.close();
   }
 }
