@@ -45,6 +45,15 @@ describe('group block copy', () => {
     expect(r.world.inv.vms[0]!.disks.map((d) => d.volume)).not.toContain('snap2');
   });
 
+  test.each(['pivot', 'keep-copy'])('finish %s: each disk ends its job only after every disk of the group is ready', (finish) => {
+    const p = plan(group(finish), w);
+    const waits = p.steps.filter((s) => s.action === 'qmp-wait-ready').map((s) => s.id);
+    const ends = p.steps.filter((s) => s.action === 'qmp-pivot' || s.action === 'qmp-release-copy');
+    expect(waits).toHaveLength(2);
+    expect(ends).toHaveLength(2);
+    for (const end of ends) expect(end.after).toEqual(expect.arrayContaining(waits));
+  });
+
   test('keep-copy ends every mirror without pivot: consistent copies, the guest stays on its disks', async () => {
     const r = await sim(plan(group('keep-copy'), w), w);
     expect(r.problems).toEqual([]);

@@ -68,4 +68,18 @@ describe('move verify modes', () => {
     expect(await upTo('verify-copy')).toBe('illegal');
     expect(await upTo('inventory-update')).toBe('ok');
   });
+
+  test.each(['flatten', 'keep-chain'])('live %s: the copy is registered ILLEGAL and set legal only after the verify and the pivot', (shape) => {
+    const p = plan(move({ shape }), world());
+    const ops = p.steps.flatMap((s, i) => (s.action === 'inventory-update' ? s.params.ops.map((o) => ({ i, o })) : []));
+    const created = p.steps.flatMap((s, i) => (s.action === 'create-volume' ? [{ i, v: s.params.volume }] : []));
+    const added = [...ops.filter(({ o }) => o.op === 'add-volume').map(({ i, o }) => ({ i, v: (o as { volume: { id: string; state: string } }).volume })), ...created];
+    const verify = p.steps.findLastIndex((s) => s.action === 'verify-copy'); // the top's (lower layers are verified offline)
+    const step = p.steps[verify]!;
+    const top = added.find(({ v }) => step.action === 'verify-copy' && v.id === step.params.target)!;
+    expect(top.v.state).toBe('illegal');
+    const legal = ops.find(({ o }) => o.op === 'set-state' && o.volume === top.v.id && o.state === 'ok')!;
+    expect(legal.i).toBeGreaterThan(verify);
+    expect(legal.i).toBeGreaterThan(index(p, (s) => s.action === 'qmp-pivot'));
+  });
 });
