@@ -20,7 +20,7 @@ export interface EngineOptions {
   memoryLimit?: number;
 }
 
-interface Request { op: number; file: number; offset: number; len: number; dst: number; out: number; aux: number }
+export interface Request { op: number; file: number; offset: number; len: number; dst: number; out: number; aux: number }
 
 export class Engine {
   private readonly files = new Map<number, ImageSource>();
@@ -70,19 +70,37 @@ export class Engine {
 
   /** Performs every queued request, then tells the engine. */
   async service(): Promise<void> {
-    const { reads, others } = coalesce(this.pending());
+    const reqs = this.pending();
     try {
-      const jobs: (() => Promise<void>)[] = [
-        ...reads.map((g) => () => this.performGroup(g)), ...others.map((r) => () => this.perform(r)),
-      ];
-      for (let i = 0; i < jobs.length; i += PARALLEL) {
-        await Promise.all(jobs.slice(i, i + PARALLEL).map((j) => j()));
-      }
+      await this.performRequests(reqs);
     } catch (e) {
       this.x.ioDone(0);
       throw e;
     }
     this.x.ioDone(1);
+  }
+
+  /**
+   * Takes the queued requests off the engine unperformed when every one lands in [lo, hi) of memory
+   * (data reads into the caller's buffer: no metadata read is pending), else undefined. The copier
+   * performs them later, while it plans the next chunk.
+   */
+  detachReads(lo: number, hi: number): Request[] | undefined {
+    const reqs = this.pending();
+    if (!reqs.every((r) => r.dst >= lo && r.dst + (r.op === OP_READ ? r.len : r.out) <= hi)) return undefined;
+    this.x.ioDone(1);
+    return reqs;
+  }
+
+  /** Performs requests (contiguous reads as one), up to PARALLEL at a time. */
+  async performRequests(reqs: Request[]): Promise<void> {
+    const { reads, others } = coalesce(reqs);
+    const jobs: (() => Promise<void>)[] = [
+      ...reads.map((g) => () => this.performGroup(g)), ...others.map((r) => () => this.perform(r)),
+    ];
+    for (let i = 0; i < jobs.length; i += PARALLEL) {
+      await Promise.all(jobs.slice(i, i + PARALLEL).map((j) => j()));
+    }
   }
 
   private pending(): Request[] {
@@ -111,6 +129,10 @@ export class Engine {
     if (g.length === 1) return this.perform(g[0]!);
     const first = g[0]!;
     const last = g[g.length - 1]!;
+    // Adjacent in memory too (a guest read of host-contiguous clusters): straight into place.
+    if (g.every((r) => r.dst - first.dst === r.offset - first.offset)) {
+      return this.perform({ ...first, len: last.offset + last.len - first.offset });
+    }
     const buf = new Uint8Array(last.offset + last.len - first.offset);
     const n = await readFully(this.source(first.file), buf, first.offset);
     buf.fill(0, n);

@@ -1,11 +1,13 @@
 // The copy pipeline. Source runs → aligned COPY / ZERO / HOLE operations → COPY ranges read in
 // chunks into 4 KiB-aligned Wasm memory (a fixed pool of `depth` buffers, allocated before any read
 // so memory never grows under a read in flight) → zero scan at the sparse granularity → the sink.
-// Engine calls stay on this one loop (the engine's request queue is not re-entrant); writes of up to
-// `depth` chunks run behind it. Memory: chunk × depth, whatever the image size.
+// Engine calls (planning) stay on this one loop (the engine's request queue is not re-entrant); the
+// reads and writes of up to `depth` chunks run behind it (pipeline.ts). Memory: chunk × depth,
+// whatever the image size.
 import type { Chain } from '../chain.js';
 import type { Engine } from '../engine.js';
-import { readGuest } from '../reader.js';
+import { planGuestRead, memoryGuard } from './read-ahead.js';
+import { Pipeline } from './pipeline.js';
 import { Aligner, type Op } from './aligner.js';
 import type { Sink } from './sink.js';
 import { sourceRuns } from './source-runs.js';
@@ -42,34 +44,27 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
 
   const pool: number[] = [];
   for (let i = 0; i < depth; i++) pool.push(engineAlloc(engine, chunk));
-  const waiting: (() => void)[] = [];
-  const inflight = new Set<Promise<void>>();
-  let failure: unknown;
-  const take = async (): Promise<number> => {
-    while (pool.length === 0) await new Promise<void>((r) => waiting.push(r));
-    return pool.pop()!;
-  };
-  const give = (p: number) => { pool.push(p); waiting.shift()?.(); };
-  const track = (p: Promise<void>) => {
-    const t = p.catch((e) => { failure ??= e; }).finally(() => inflight.delete(t));
-    inflight.add(t);
-  };
+  const pipe = new Pipeline(pool.slice());
+  const guard = memoryGuard(engine);
 
   const runOp = async (op: Op) => {
     // -S 0: nothing is scanned or skipped, the target is fully allocated (zeros written as data).
-    if (op.kind === 'zero' && sparse !== 0) { track(sink.zero(op.start, op.end - op.start)); return; }
-    if (op.kind === 'hole') { track(sink.hole(op.start, op.end - op.start)); return; }
+    if (op.kind === 'zero' && sparse !== 0) { pipe.issue(undefined, () => sink.zero(op.start, op.end - op.start)); return; }
+    if (op.kind === 'hole') { pipe.issue(undefined, () => sink.hole(op.start, op.end - op.start)); return; }
     for (let at = op.start; at < op.end; ) {
       checkAbort(opts.signal);
-      if (failure) throw failure;
+      if (pipe.failure) throw pipe.failure;
       const end = Math.min(op.end, (Math.floor(at / chunk) + 1) * chunk);
-      const ptr = await take();
+      const ptr = await pipe.take();
       const readEnd = Math.min(end, size);
-      if (readEnd > at) await readGuest(engine, chain, at, readEnd - at, ptr);
+      const reqs = readEnd > at ? await planGuestRead(engine, chain, at, readEnd - at, ptr) : [];
+      guard();
       result.bytesRead += Math.max(0, readEnd - at);
       const padded = Math.min(chunk, Math.ceil((end - at) / unit) * unit);
       if (padded > readEnd - at) engine.bytes().fill(0, ptr + Math.max(0, readEnd - at), ptr + padded);
-      track(writeChunk(engine, sink, at, end - at, ptr, gran, result).finally(() => give(ptr)));
+      const from = at;
+      pipe.issue(reqs.length ? engine.performRequests(reqs) : undefined,
+        () => writeChunk(engine, sink, from, end - from, ptr, gran, result), () => pipe.give(ptr));
       at = end;
       progress(at);
     }
@@ -79,17 +74,18 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
     const aligner = new Aligner(unit, total, !sink.backed);
     for await (const r of sourceRuns(engine, chain, opts.aboveDepth ?? (opts.shallow ? 1 : Infinity))) {
       checkAbort(opts.signal);
+      guard();
       aligner.push(r.start, r.end, r.kind);
       for (const op of aligner.take()) { await runOp(op); progress(op.end); }
     }
     if (total > size) aligner.push(size, total, 'zero');
     for (const op of aligner.finish()) { await runOp(op); progress(op.end); }
-    while (inflight.size) await Promise.all(inflight);
-    if (failure) throw failure;
+    await pipe.drain();
+    if (pipe.failure) throw pipe.failure;
     await sink.finish();
     return result;
   } finally {
-    while (inflight.size) await Promise.allSettled(inflight);
+    await pipe.drain();
     for (const p of pool) engine.x.free(p, chunk);
   }
 }
