@@ -13,5 +13,6 @@ export const WRITE_CODES = {
   E_NOT_IN_CHAIN: { message: 'the named base is not in the backing chain of the image', http: 422 },
   E_REPAIR_NEEDS_REBUILD: { message: 'the refcount structure must be rebuilt, which -r leaks does not do', hint: 'run vdisk check -r all', http: 422 },
   E_REPAIR_FAILED: { message: 'the image cannot be repaired: some refcounts cannot be read', hint: 'copy the data out with vdisk convert', http: 422 },
+  E_BITMAP_INCONSISTENT: { message: 'a persistent bitmap of the source is inconsistent (in use: not stored cleanly)', hint: 'pass --skip-broken-bitmaps to leave it out', http: 422 },
   E_WRITE_UNSUPPORTED: { message: 'writing this kind of image is not supported', http: 422 },
 } satisfies Record<string, CodeInfo>;

@@ -1,5 +1,5 @@
 // vdisk convert [-f fmt] [-O raw|qcow2] [-o opts] [-B backing -F fmt] [-S bytes] [-c] [-n]
-//   [--target-is-zero] [--target-size BYTES] [-p] [-t unsafe] [--force] SRC... DST — as qemu-img convert
+//   [--target-is-zero] [--target-size BYTES] [--bitmaps [--skip-broken-bitmaps]] [-p] [-t unsafe] [--force] SRC... DST — as qemu-img convert
 //   (several sources are concatenated).
 // The result is fdatasynced before it is renamed into place unless -t unsafe (qemu-img never syncs).
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
       n: { type: 'boolean', default: false }, p: { type: 'boolean', default: false },
       'target-is-zero': { type: 'boolean', default: false }, 'target-size': { type: 'string' },
       force: { type: 'boolean', default: false }, 'chunk-size': { type: 'string' }, depth: { type: 'string' }, 'probe-backing': { type: 'boolean', default: false },
+      bitmaps: { type: 'boolean', default: false }, 'skip-broken-bitmaps': { type: 'boolean', default: false },
       t: { type: 'string' }, T: { type: 'string' }, q: { type: 'boolean' }, W: { type: 'boolean' }, m: { type: 'string' },
     },
   });
@@ -37,7 +38,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
       options: opts, backing: backingName !== undefined ? { name: backingName, format: backingFmt! } : undefined,
       sparseSize: values.S !== undefined ? parseSize(values.S) : undefined, compress: values.c, reuseTarget: values.n,
       targetIsZero: values['target-is-zero'], targetSize: values['target-size'] !== undefined ? parseSize(values['target-size']) : undefined,
-      overwrite: values.force, durable: values.t !== 'unsafe',
+      overwrite: values.force, bitmaps: values.bitmaps, skipBrokenBitmaps: values['skip-broken-bitmaps'], durable: values.t !== 'unsafe',
       chunkSize: values['chunk-size'] !== undefined ? parseSize(values['chunk-size']) : undefined, depth: values.depth !== undefined ? Number(values.depth) : undefined, probeBacking: values['probe-backing'], warn: io.stderr,
       onProgress: progressPrinter(io, values.p), signal: cancel.signal,
     });

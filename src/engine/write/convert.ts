@@ -8,7 +8,9 @@ import { copyChain } from './copier.js';
 import { copyConcat, sectorSize } from './concat.js';
 import type { Chain } from '../chain.js';
 import { RawSink } from './raw-sink.js';
-import { Qcow2Writer } from './qcow2/writer.js';
+import { Qcow2Writer, type WriterOptions } from './qcow2/writer.js';
+import { readBitmaps } from './bitmap-read.js';
+import { bitmapsToCopy, withBitmaps } from './bitmap-write.js';
 import { qcow2Params, type Qcow2CreateOptions } from './qcow2/options.js';
 import { compressorFor } from './qcow2/compress.js';
 import { engineFor, openSourceChain, openTarget, type OpenCommon } from './open.js';
@@ -36,6 +38,10 @@ export interface ConvertOptions extends LongOp, OpenCommon {
   depth?: number;
   /** false: no fdatasync before the rename (qemu-img convert's own default); default true. */
   durable?: boolean;
+  /** --bitmaps: carry the source's persistent bitmaps into the new qcow2 v3 target. */
+  bitmaps?: boolean;
+  /** --skip-broken-bitmaps: leave out inconsistent bitmaps instead of failing. */
+  skipBrokenBitmaps?: boolean;
 }
 
 export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: number; bytesWritten: number }> {
@@ -52,6 +58,9 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
     const srcSize = chains.length > 1 ? chains.reduce((a, c) => a + sectorSize(c.size), 0) : chain.size;
     const size = Math.max(srcSize, opts.targetSize ?? 0);
     const params = opts.targetFormat === 'qcow2' ? qcow2Params(opts.options, opts.backing !== undefined) : undefined;
+    if (opts.bitmaps) checkBitmapOptions(opts, chains.length, params?.version, size !== chain.size);
+    const bitmaps = opts.bitmaps && chain.top.facts.format === 'qcow2' ? await readBitmaps(chain.top.source) : undefined;
+    const bitmapList = bitmaps ? bitmapsToCopy(bitmaps, opts.skipBrokenBitmaps ?? false, opts.warn) : [];
     const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable });
     const watches = await Promise.all(chains.map((c) => watchSource(c)));
     try {
@@ -60,7 +69,9 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
       if (opts.reuseTarget && opts.targetFormat === 'qcow2') ({ sink, copySize } = await reusedQcow2Sink(engine, target, size, opts));
       else if (params) {
         const compress = opts.compress ? await compressorFor(params) : undefined;
-        sink = new Qcow2Writer(target, params, { size, backing: opts.backing, compress });
+        const wo: WriterOptions = { size, backing: opts.backing, compress };
+        const w = new Qcow2Writer(target, params, wo);
+        sink = bitmaps ? withBitmaps(w, wo, target, chain.top.source, bitmaps, bitmapList) : w;
       } else {
         if (opts.reuseTarget && target.size < size) throw new VdiskError('E_SIZE_MISMATCH', `target is ${target.size} bytes, the source needs ${size}`, { path: target.name });
         sink = new RawSink(target, size, target.startsZero || (opts.targetIsZero ?? false));
@@ -80,4 +91,13 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
   } finally {
     for (const c of chains) await c.close();
   }
+}
+
+/** qemu-img's limits on --bitmaps: one source, a new qcow2 v3 target of the source's size. */
+function checkBitmapOptions(o: ConvertOptions, sources: number, version: number | undefined, resized: boolean): void {
+  const no = (why: string) => { throw new VdiskError('E_BAD_OPTION', `--bitmaps: ${why}`, { hint: 'leave out --bitmaps' }); };
+  if (sources > 1) no('copying bitmaps is only possible with a single source');
+  if (version !== 3) no('the target format does not support bitmaps (qcow2 v3 only)');
+  if (o.reuseTarget) no('not supported with -n');
+  if (resized) no('the target must have the source\'s size');
 }

@@ -54,7 +54,8 @@ export class Qcow2Writer implements Sink {
     return p.finally(() => this.pending.delete(p));
   }
 
-  private allocClusters(n: number): number {
+  /** Appends `n` whole clusters (also used for bitmap tables and data, bitmap-write.ts). */
+  allocClusters(n: number): number {
     const cs = this.geo.cluster;
     const at = Math.ceil(this.next / cs) * cs;
     this.next = at + n * cs;
