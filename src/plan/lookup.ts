@@ -107,7 +107,8 @@ export function poolsOf(inv: Inventory, chain: Volume[]): Pool[] {
 /** A running VM's disk must list its QEMU node chain (top first) before a live plan can address it. */
 export function assertNodes(vm: Vm, disk: Disk, layers = 1): void {
   if (vm.running && disk.nodes.length < layers) {
-    throw new VdiskError('E_PLAN_BAD_INVENTORY', `running VM '${vm.id}' lists ${disk.nodes.length} nodes for '${disk.target}'`, { field: 'nodes', value: disk.target });
+    const message = `running VM '${vm.id}' lists ${disk.nodes.length} nodes for '${disk.target}'`;
+    throw new VdiskError('E_PLAN_BAD_INVENTORY', message, { field: 'nodes', value: disk.target });
   }
 }
 

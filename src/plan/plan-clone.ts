@@ -33,7 +33,9 @@ export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Pla
   }
   const path = joinPath(pool.root, req.name);
   // A name such as `..` or `.` would put the clone outside the pool (or on its root).
-  if (!isInside(pool.root, path)) throw new VdiskError('E_PLAN_PATH_OUTSIDE_POOL', `'${req.name}' is not a file name inside pool '${pool.id}'`, { path });
+  if (!isInside(pool.root, path)) {
+    throw new VdiskError('E_PLAN_PATH_OUTSIDE_POOL', `'${req.name}' is not a file name inside pool '${pool.id}'`, { path });
+  }
   assertPathFree(inv, path);
   const bytes = backing ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
   if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the clone needs ${bytes}`, { field: 'toPool', value: pool.id });

@@ -24,7 +24,10 @@ export function planSnapshotDelete(req: SnapshotDeleteRequest, inv: Inventory, i
   // Every disk any removed snapshot covers is merged through the first one's record: a child that
   // covers a disk the first does not would lose its metadata while its layer stays in the chain.
   const stray = removed.flatMap((r) => r.disks).find((d) => !first!.disks.some((x) => x.target === d.target));
-  if (stray) throw new VdiskError('E_PLAN_CHAIN_MISMATCH', `a snapshot below '${first!.id}' covers disk '${stray.target}', which '${first!.id}' does not`, { field: 'snapshot', value: stray.target });
+  if (stray) {
+    const message = `a snapshot below '${first!.id}' covers disk '${stray.target}', which '${first!.id}' does not`;
+    throw new VdiskError('E_PLAN_CHAIN_MISMATCH', message, { field: 'snapshot', value: stray.target });
+  }
   const commits = pending.map((d) => checkDiskCommit(inv, vm, line, d.target, req.mode, removed));
   // Every file a commit writes: the merged layers, the base, and the layer above (its backing name).
   const touched = commits.flatMap((c) => [...c.removedLayers, c.base, ...(c.above ? [c.above] : [])]);

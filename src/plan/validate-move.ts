@@ -54,7 +54,9 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
     assertPathFree(inv, path);
     // Keep-chain copies every layer into the pool root: two layers with one file name would collide.
     const twin = copies.find((c) => c.target.path === path);
-    if (twin) throw new VdiskError('E_PLAN_NAME_TAKEN', `'${twin.source.id}' and '${source.id}' would both be copied to '${path}'`, { path });
+    if (twin) {
+      throw new VdiskError('E_PLAN_NAME_TAKEN', `'${twin.source.id}' and '${source.id}' would both be copied to '${path}'`, { path });
+    }
     const below = copies.at(-1)?.target ?? null;
     const bytes = keepChain ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
     copies.push({
