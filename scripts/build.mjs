@@ -67,6 +67,8 @@ module.exports = new Proxy({}, { get: (_, k) => (k === '__esModule' || typeof k 
 await build({
   ...common,
   plugins: [nodeOnly],
+  // Shared code may read tuning knobs from the environment; a browser has none.
+  define: { 'process.env': '{}' },
   entryPoints: { console: join(root, 'web/main.ts'), worker: join(root, 'worker/engine-worker.ts') },
   outdir: web,
   platform: 'browser',

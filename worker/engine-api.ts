@@ -4,6 +4,7 @@ import { releaseProxy, transfer } from 'comlink';
 import { chainInfo } from '../src/cli/verbs/info.js';
 import { checkLayer, type CheckReport } from '../src/engine/check.js';
 import { OpfsTarget } from '../src/io/opfs-target.js';
+import { opfsTimings } from '../src/io/opfs-sync-handle.js';
 import { DownloadTarget } from '../src/io/download-target.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { EngineHost, type EngineInit } from './engine-host.js';
@@ -111,7 +112,7 @@ export const api = {
   },
   async stats(): Promise<WorkerStats> {
     const engine = await host.get();
-    return { flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), openImages: host.count, running: [...calls.keys()] };
+    return { flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), openImages: host.count, running: [...calls.keys()], opfs: { ...opfsTimings } };
   },
 };
 

@@ -84,4 +84,6 @@ export interface WorkerStats {
   memoryInUse: number;
   openImages: number;
   running: string[];
+  /** Time spent in OPFS sync-handle calls since the worker started. */
+  opfs: { readMs: number; readBytes: number; writeMs: number; writeBytes: number; truncateMs: number; flushMs: number };
 }

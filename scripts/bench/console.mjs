@@ -75,23 +75,48 @@ async function flattenCase(ctx, page, url, files) {
   await page.waitForSelector('body[data-ready="true"]');
   await page.setInputFiles('#file-input', files);
   await page.waitForSelector('#map-canvas[data-drawn-ms]', { timeout: 120_000 });
-  const ms = await page.evaluate(async (names) => {
+  await page.evaluate(async () => {
+    for (const f of document.getElementById('file-input').files) await window.vdiskConsole.bridge.importFile(f, `bench/${f.name}`);
+  });
+  // Each run starts with no dirty pages (sync), as each Node run below does: otherwise the import's
+  // 1.3 GiB of writeback throttles the first writes and the figure measures the disk, not vdisk.
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    execFileSync('sync');
+    runs.push(await page.evaluate(async () => {
+      const bridge = window.vdiskConsole.bridge;
+      const h = await bridge.open({ kind: 'opfs', path: 'bench/cv-top.qcow2' });
+      const t0 = performance.now();
+      await bridge.convert(h, { kind: 'opfs', path: 'bench/out.raw' }, { targetFormat: 'raw' });
+      const t = performance.now() - t0;
+      await bridge.close(h);
+      return t;
+    }));
+  }
+  const ms = runs.sort((a, b) => a - b)[1];
+  await page.evaluate(async () => {
     const bridge = window.vdiskConsole.bridge;
-    const picked = [...document.getElementById('file-input').files];
-    for (const f of picked) await bridge.importFile(f, `bench/${f.name}`);
-    const h = await bridge.open({ kind: 'opfs', path: `bench/${names.top}` });
-    const t0 = performance.now();
-    await bridge.convert(h, { kind: 'opfs', path: 'bench/out.raw' }, { targetFormat: 'raw' });
-    const t = performance.now() - t0;
-    await bridge.removeOpfs('bench/out.raw');
-    for (const f of picked) await bridge.removeOpfs(`bench/${f.name}`);
-    return t;
-  }, { top: 'cv-top.qcow2' });
+    for (const e of await bridge.listOpfs()) if (e.path.startsWith('bench/')) await bridge.removeOpfs(e.path);
+  });
   const out = join(ctx.tmp, 'console-node.raw');
-  const node = ctx.measureVdisk(['convert', '--force', '-t', 'unsafe', '-O', 'raw', files[0], out]);
-  rmSync(out, { force: true });
-  ctx.row('console flatten 2 GiB chain OPFS→OPFS (Chromium vs Node)', {
-    vdiskMs: ms, qemuMs: node.ms, note: 'qemu column: the same convert by vdisk in Node (-t unsafe); ratio = Chromium / Node',
+  // The OPFS target flushes (fsync) before it renames into place, so the like-for-like Node run is the
+  // durable one (fdatasync + rename); the no-sync Node figure is printed too.
+  const node = (extra) => {
+    const ms = [];
+    for (let i = 0; i < 3; i++) {
+      execFileSync('sync');
+      ms.push(ctx.measureVdisk(['convert', '--force', ...extra, '-O', 'raw', files[0], out], { repeat: 1 }).ms);
+      rmSync(out, { force: true });
+    }
+    return { ms: ms.sort((a, b) => a - b)[1] };
+  };
+  const durable = node([]);
+  const unsafe = node(['-t', 'unsafe']);
+  ctx.row('console flatten 2 GiB chain OPFS→OPFS vs Node durable', {
+    vdiskMs: ms, qemuMs: durable.ms, note: 'qemu column: vdisk convert in Node, fdatasync + rename like the OPFS flush + move; ratio = Chromium / Node',
+  });
+  ctx.row('console flatten 2 GiB chain OPFS→OPFS vs Node -t unsafe', {
+    vdiskMs: ms, qemuMs: unsafe.ms, note: 'qemu column: vdisk convert in Node without any sync',
   });
 }
 

@@ -4,7 +4,7 @@
 import type { ImageSource } from './source.js';
 import { readLength } from './read-range.js';
 import { locate, opfsError } from './opfs-path.js';
-import { createSyncHandle, type SyncAccessHandle } from './opfs-sync-handle.js';
+import { createSyncHandle, opfsTimings, type SyncAccessHandle } from './opfs-sync-handle.js';
 
 export class OpfsSource implements ImageSource {
   private constructor(
@@ -28,11 +28,14 @@ export class OpfsSource implements ImageSource {
     const want = readLength(buf, offset, this.size, this.name);
     if (want === 0) return 0;
     let done = 0;
+    const t0 = performance.now();
     while (done < want) {
       const n = this.handle.read(buf.subarray(done, want), { at: offset + done });
       if (n <= 0) break;
       done += n;
     }
+    opfsTimings.readMs += performance.now() - t0;
+    opfsTimings.readBytes += done;
     return done;
   }
 

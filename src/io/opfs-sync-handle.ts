@@ -13,3 +13,6 @@ export interface SyncAccessHandle {
 export function createSyncHandle(file: FileSystemFileHandle): Promise<SyncAccessHandle> {
   return (file as unknown as { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
 }
+
+/** Milliseconds spent inside sync-handle reads and writes (and their bytes), for the worker's stats. */
+export const opfsTimings = { readMs: 0, readBytes: 0, writeMs: 0, writeBytes: 0, truncateMs: 0, flushMs: 0 };
