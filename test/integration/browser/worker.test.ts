@@ -3,12 +3,14 @@
 // demand, a stream target (bytes in order), and a qcow2 convert downloaded and judged by qemu-img.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
 import { join } from 'node:path';
 import { launchChromium, type Chromium } from './browser.js';
 import { makeChain, type ChainFixture } from './fixtures.js';
 import { serveConsole } from './console-site.js';
 import type { Listening } from '../../../src/start/listen.js';
-import { loadConsole, openFiles } from './page-helpers.js';
+import { loadConsole, openFiles, waitForMap } from './page-helpers.js';
 
 type Bridge = { workerRunning: boolean; generation: number };
 const bridgeState = (page: Chromium['page']) => page.evaluate(() => {
@@ -39,6 +41,25 @@ describe('engine worker through the bridge', () => {
     await page.waitForSelector('#images-error:not([hidden])');
     expect(await page.textContent('#images-error .code')).toBe('E_BACKING_MISSING');
     expect(await page.textContent('#images-error')).toContain('select or drop the image together with its backing files');
+  });
+
+  it('opens an image dropped on the page', async () => {
+    const { page } = b;
+    const small = join(fx.dir, 'small.qcow2');
+    qemuImg(['create', '-q', '-f', 'qcow2', small, '8M']);
+    qemuIo(small, ['write -P 0x42 1M 1M']);
+    const b64 = readFileSync(small).toString('base64');
+    await loadConsole(page, site.url);
+    const dt = await page.evaluateHandle((data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const t = new DataTransfer();
+      t.items.add(new File([bytes], 'small.qcow2'));
+      return t;
+    }, b64);
+    await page.dispatchEvent('#view-images', 'dragover', { dataTransfer: dt });
+    await page.dispatchEvent('#view-images', 'drop', { dataTransfer: dt });
+    await waitForMap(page);
+    expect(await page.textContent('#image-info')).toContain('8388608 bytes');
   });
 
   it('uses the scalar build when asked, with the same result', async () => {
