@@ -8,3 +8,4 @@ export { measureImage, type MeasureOptions, type MeasureResult } from './measure
 export { commitImage, type CommitOptions } from './commit.js';
 export { rebaseImage, type RebaseOptions } from './rebase.js';
 export { resizeImage, type ResizeOptions } from './resize.js';
+export { repairImage, type RepairOptions } from './repair.js';
