@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { describeCode } from '../errors/codes.js';
 import type { LoginTokens } from './login-token.js';
+import { quietEvents } from './quiet-events.js';
 
 export interface ConsoleServerOptions {
   /** dist/web: the built console, worker and engine. */
@@ -45,7 +46,7 @@ export function consoleServer(o: ConsoleServerOptions): Hono {
   });
   if (o.gateway) {
     const gw = o.gateway;
-    app.all('/v1/*', (c) => gw.fetch(c.req.raw));
+    app.all('/v1/*', async (c) => quietEvents(await gw.fetch(c.req.raw)));
   }
   app.use('/*', serveStatic({ root: o.webRoot, onFound: (path, c) => { if (path.endsWith('.wasm')) c.header('content-type', 'application/wasm'); } }));
   return app;

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine.js';
 import { createAgent } from '../agent/agent.js';
-import { listen as listenAgent } from '../agent/server.js';
 import { createGatewayApp } from '../gateway/app.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { makeDemoPool } from './demo-pool.js';
 import { qemuAvailable, startDemoVm, type DemoVm } from './demo-vm.js';
 import { consoleServer } from './console-server.js';
+import { quietEvents } from './quiet-events.js';
 import { listen, type Listening } from './listen.js';
 import { LoginTokens, makeLoginToken, randomToken } from './login-token.js';
 
@@ -69,12 +69,12 @@ export async function startSystem(engine: Engine, o: StartOptions = {}): Promise
     }, { log: () => {} });
     stops.push(() => agent.close());
     await agent.start();
-    const agentServer = await listenAgent(agent.app.fetch, '127.0.0.1:0');
+    const agentServer = await listen({ fetch: async (r: Request) => quietEvents(await agent.app.fetch(r)) }, 0);
     stops.push(() => agentServer.close());
-    log(`agent "local" on http://${agentServer.address}`);
+    log(`agent "local" on ${agentServer.url}`);
 
     const bearer = randomToken(32);
-    const gateway = createGatewayApp({ agents: [{ name: 'local', url: `http://${agentServer.address}`, secret: agentSecret }], tokens: [{ token: bearer, scope: 'write' }] }, { log: () => {} });
+    const gateway = createGatewayApp({ agents: [{ name: 'local', url: agentServer.url.replace(/\/$/, ''), secret: agentSecret }], tokens: [{ token: bearer, scope: 'write' }] }, { log: () => {} });
     const loginSecret = randomToken(32);
     const liveOps = noQemu ? { available: false, reason: noQemu } : { available: true };
     const site = await listenConsole(consoleServer({ webRoot, config: { liveOps }, login: { tokens: new LoginTokens(loginSecret), bearer }, gateway }), o.port);

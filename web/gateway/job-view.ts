@@ -9,7 +9,8 @@ import type { App } from '../app.js';
 
 const ENDED = new Set(['done', 'failed', 'rolled-back', 'cancelled']);
 
-export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, errors: HTMLElement): HTMLElement {
+/** `ended` runs once the job has ended (the view refreshes the inventory it changed). */
+export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, errors: HTMLElement, ended?: () => Promise<void>): HTMLElement {
   const bar = h('progress', { id: 'job-progress', max: 100, value: 0, 'aria-label': 'Job progress' });
   const state = h('p', { id: 'job-state', role: 'status' }, 'Starting…');
   const step = h('p', { id: 'job-step', class: 'muted' });
@@ -48,6 +49,7 @@ export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, error
       if (rec.state === 'done') bar.value = 100;
       if (rec.error) showError(errors, { code: rec.error.code, message: rec.error.message });
       app.announce(`Job ${id} ${rec.state}`);
+      await ended?.();
     } catch (e) {
       if (!ac.signal.aborted) showError(errors, asVdiskError(e));
     } finally {

@@ -40,6 +40,19 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
 
   const planBox = h('div', { id: 'plan-box' });
   const jobBox = h('div', { id: 'job-box' });
+  const invBox = h('div', {});
+  const formBox = h('div', {});
+
+  /** Inventory tables and the operation form, from a fresh answer (after connect and after each job). */
+  const showInventory = (ans: InventoryAnswer) => {
+    form = operationForm(ans.inventory, app.config.liveOps?.available === false ? app.config.liveOps.reason : undefined);
+    fill(invBox, inventoryView(ans, openVolume(ans)));
+    fill(formBox, form.el);
+  };
+  const refresh = async () => {
+    if (!gw) return;
+    try { showInventory(await gw.inventory()); } catch (e) { showError(errors, e); }
+  };
   const previewPlan = async (e: Event) => {
     e.preventDefault();
     if (!gw || !form) return;
@@ -49,7 +62,7 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
       preview = await gw.plan(form.request());
       fill(planBox, h('h3', { id: 'h-plan' }, 'Plan'), h('p', {}, preview.plan.summary, ` (runs on agent ${preview.agent})`),
         h('pre', { id: 'plan-text', tabindex: '0', 'aria-labelledby': 'h-plan' }, preview.text),
-        h('button', { type: 'button', id: 'plan-run', onclick: () => preview && gw && fill(jobBox, jobView(app, gw, preview, errors)) }, 'Run this plan'));
+        h('button', { type: 'button', id: 'plan-run', onclick: () => preview && gw && fill(jobBox, jobView(app, gw, preview, errors, refresh)) }, 'Run this plan'));
       app.announce('Plan ready');
     } catch (err) { fill(planBox); showError(errors, err); }
   };
@@ -64,10 +77,12 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
         session.setToken(u, t);
         await store.addConnection({ url: u, at: Date.now(), agents: ans.agents.map((a) => a.name) });
         fill(connected, `Connected to ${u}: ${ans.agents.length} agent(s), ${ans.inventory.volumes.length} volume(s).`);
-        form = operationForm(ans.inventory, app.config.liveOps?.available === false ? app.config.liveOps.reason : undefined);
-        fill(body, inventoryView(ans, openVolume(ans)),
+        showInventory(ans);
+        fill(planBox);
+        fill(jobBox);
+        fill(body, invBox,
           h('section', { 'aria-labelledby': 'h-op', class: 'panel' }, h('h3', { id: 'h-op' }, 'Operation'),
-            h('form', { onsubmit: previewPlan }, form.el, h('button', { type: 'submit', id: 'plan-preview' }, 'Preview plan'))),
+            h('form', { onsubmit: previewPlan }, formBox, h('button', { type: 'submit', id: 'plan-preview' }, 'Preview plan'))),
           planBox, jobBox);
         app.announce(`Connected to ${u}`);
       } catch (e) {

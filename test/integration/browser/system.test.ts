@@ -104,8 +104,7 @@ describe('console against `vdisk start`', () => {
     await page.click('#plan-run');
     await page.waitForSelector('#job-state:has-text("done")', { timeout: 120_000 });
     expect(existsSync(join(sys.dir, 'pool-b/vm-root-copy.qcow2'))).toBe(true);
-    // Pivoted: the agent's fresh inventory shows the VM's disk on the copy.
-    await page.click('#gw-connect');
+    // Pivoted: the inventory, refreshed when the job ended, shows the VM's disk on the copy.
     const copyRow = page.locator('#inventory tr:has-text("vm-root-copy.qcow2")');
     await copyRow.waitFor({ timeout: 30_000 });
     const copyId = (await copyRow.locator('td').first().textContent())!;
