@@ -1,10 +1,9 @@
-// Event streams served on Node: an abrupt upstream end becomes a plain end of the stream.
-/**
- * An event stream whose upstream ends abruptly (the browser left, the agent's stream was cut) just
- * ends: the client resumes with Last-Event-ID. Without this the Node adapter logs every such end.
- */
+// Streamed bodies relayed on Node (event streams, image bytes): when the upstream ends abruptly —
+// almost always because the browser went away or closed the image — the relayed stream just ends.
+// An event-stream client resumes with Last-Event-ID; a byte reader sees fewer bytes than
+// Content-Length and retries. Without this the Node adapter prints a bare "Error: aborted" each time.
 export function quietEvents(res: Response): Response {
-  if (!res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) return res;
+  if (!res.body) return res;
   const reader = res.body.getReader();
   const body = new ReadableStream<Uint8Array>({
     async pull(ctl) {
@@ -17,5 +16,5 @@ export function quietEvents(res: Response): Response {
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  return new Response(body, { status: res.status, headers: res.headers });
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }

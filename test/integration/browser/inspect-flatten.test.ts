@@ -1,26 +1,34 @@
-// Open a qcow2 chain made by qemu-img in the console, see its info, chain and map picture; flatten
-// it into OPFS and compare the bytes with `qemu-img convert -O raw`.
+// Open a qcow2 chain made by qemu-img in the console `vdisk start` serves, see its info, chain and map
+// picture; flatten it into OPFS and compare the bytes with `qemu-img convert -O raw`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Chromium } from './browser.js';
 import { makeChain, type ChainFixture } from './fixtures.js';
-import { serveConsole } from './console-site.js';
-import type { Listening } from '../../../src/start/listen.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireBuild } from './console-site.js';
+import { createNodeEngine } from '../../../src/engine/node-engine.js';
+import { startSystem, type System } from '../../../src/start/run.js';
 import { loadConsole, openFiles, opfsNames, opfsSha256, mapPixel } from './page-helpers.js';
 
 describe('console: inspect and flatten a local image', () => {
   let fx: ChainFixture;
-  let site: Listening;
+  let site: System;
   let b: Chromium;
+  let dir: string;
 
   beforeAll(async () => {
+    requireBuild();
     fx = makeChain();
-    site = await serveConsole();
+    dir = mkdtempSync(join(tmpdir(), 'vdisk-inspect-'));
+    site = await startSystem(await createNodeEngine(), { dir: join(dir, 'demo'), port: 0, vm: false });
     b = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await b?.close();
-    await site?.close();
+    await site?.stop();
     fx?.remove();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows info, the backing chain and a map picture', async () => {

@@ -64,6 +64,7 @@ describe('console against `vdisk start`', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#job-state:has-text("done")', { timeout: 120_000 });
     expect(await page.getAttribute('#job-progress', 'value')).toBe('100');
+    expect(await axeViolations(page)).toEqual([]);
     expect(existsSync(join(sys.dir, 'pool-b/disk.qcow2'))).toBe(true);
     expect(existsSync(join(sys.dir, 'pool-a/disk.qcow2'))).toBe(false);
   });
