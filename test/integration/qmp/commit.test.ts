@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blockdevDel, queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
 import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
 import { blockCommit, jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
-import { quit, startGuest, type Guest } from './guest.js';
+import { quit, startGuest, type Guest, pivotWhenReady } from './guest.js';
 import { checkImage, compareImages, flattenCopy, imageInfo } from './images.js';
 
 let guest: Guest | undefined;
@@ -21,14 +21,7 @@ describe('block-commit on a live guest disk', () => {
     const { qmp } = guest.vm;
     flattenCopy(guest.path('top'), guest.path('before'));
 
-    await waitForJobStatus(qmp, 'commit-vda', 'ready', {
-      timeoutMs: 10_000,
-      start: () => blockCommit(qmp, { jobId: 'commit-vda', device: 'top', topNode: 'top', baseNode: 'base' }),
-    });
-    await jobComplete(qmp, 'commit-vda');
-    const done = await finishJob(qmp, 'commit-vda', { timeoutMs: 10_000 });
-    expect(done.error).toBeUndefined();
-    expect(await queryJobs(qmp)).toEqual([]);
+    await pivotWhenReady(qmp, 'commit-vda', () => blockCommit(qmp, { jobId: 'commit-vda', device: 'top', topNode: 'top', baseNode: 'base' }));
     expect(await deviceNode(guest)).toBe('base');
     await blockdevDel(qmp, 'top');
     const nodes = await queryNamedBlockNodes(qmp);

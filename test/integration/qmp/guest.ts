@@ -4,6 +4,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageNode } from '../../../src/qmp/node-options.js';
 import { Transcript } from '../../../src/qmp/transcript.js';
+import type { QmpClient } from '../../../src/qmp/client.js';
+import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
+import { jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
 import { expect } from 'vitest';
 import { startQemu, type QemuInstance } from '../../helpers/qemu.js';
 import { createQcow2, imageDir, writePattern } from './images.js';
@@ -81,4 +84,13 @@ export async function guestWrite(guest: Guest, deviceId: string, pattern: number
   const out = await guest.vm.qmp.execute<string>('human-monitor-command', { 'command-line': cmd });
   // qemu-io prints its result on QEMU's stdout; the HMP reply carries only errors.
   if (out.trim() !== '') throw new Error(`guest write on ${deviceId} failed: ${out}`);
+}
+
+/** Starts a job with `start`, waits for READY, pivots (job-complete) and finalizes it: no job is left. */
+export async function pivotWhenReady(qmp: QmpClient, job: string, start: () => Promise<unknown>): Promise<void> {
+  await waitForJobStatus(qmp, job, 'ready', { timeoutMs: 10_000, start });
+  await jobComplete(qmp, job);
+  const done = await finishJob(qmp, job, { timeoutMs: 10_000 });
+  expect(done.error).toBeUndefined();
+  expect(await queryJobs(qmp)).toEqual([]);
 }

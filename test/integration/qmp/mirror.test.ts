@@ -6,7 +6,7 @@ import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
 import { blockJobCancel, blockdevMirror, jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
 import { fileNode, imageNode } from '../../../src/qmp/node-options.js';
 import { snapshotAction, transaction } from '../../../src/qmp/transaction.js';
-import { DISK_MIB, quit, startGuest, type Guest } from './guest.js';
+import { DISK_MIB, quit, startGuest, type Guest, pivotWhenReady } from './guest.js';
 import { MiB, checkImage, compareImages, createQcow2, imageInfo } from './images.js';
 
 let guest: Guest | undefined;
@@ -28,14 +28,7 @@ describe('blockdev-mirror on a live guest disk', () => {
     await blockdevCreate(qmp, 'create-copy', { driver: 'qcow2', file: 'copy-file', size: DISK_MIB * MiB });
     await blockdevAdd(qmp, { driver: 'qcow2', 'node-name': 'copy', file: 'copy-file', backing: null });
 
-    await waitForJobStatus(qmp, 'copy-vda', 'ready', {
-      timeoutMs: 10_000,
-      start: () => blockdevMirror(qmp, { jobId: 'copy-vda', device: 'top', target: 'copy', sync: 'full' }),
-    });
-    await jobComplete(qmp, 'copy-vda');
-    const done = await finishJob(qmp, 'copy-vda', { timeoutMs: 10_000 });
-    expect(done.error).toBeUndefined();
-    expect(await queryJobs(qmp)).toEqual([]);
+    await pivotWhenReady(qmp, 'copy-vda', () => blockdevMirror(qmp, { jobId: 'copy-vda', device: 'top', target: 'copy', sync: 'full' }));
     expect(await deviceNode(guest)).toBe('copy');
 
     // The old chain is no longer the guest's: release it, top first (it holds base as backing).
