@@ -24,7 +24,7 @@ describe('commit, rebase, resize', () => {
   beforeAll(() => { root = makeScratchDir('write-commit'); });
   afterAll(() => removeScratchDir(root));
 
-  for (const opts of [{}, { cluster_size: 4096 }, { extended_l2: 'on' }, { compat: '0.10' }]) {
+  for (const opts of [{}, { cluster_size: 4096 }, { extended_l2: 'on' }, { compat: '0.10' }] as Record<string, string | number>[]) {
     test(`commit top into its qcow2 backing (top ${JSON.stringify(opts)}): chain unchanged, top emptied, both clean`, async () => {
       const c = fresh(opts);
       await vdiskOk(['commit', c.top], c.dir);

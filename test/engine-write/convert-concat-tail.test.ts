@@ -51,7 +51,7 @@ describe('convert with several sources, and -n onto a larger target', () => {
     expect(r.stderr).toContain('E_BAD_OPTION');
   });
 
-  for (const opts of [{}, { compat: '0.10' }, { extended_l2: 'on' }]) {
+  for (const opts of [{}, { compat: '0.10' }, { extended_l2: 'on' }] as Record<string, string>[]) {
     test(`-n onto a qcow2 target twice the source's size (${JSON.stringify(opts)}): the tail is kept, as qemu-img keeps it`, async () => {
       const dir = fresh();
       const src = qcow2(dir, 's.qcow2', 4 * MiB, {}, ['write -P 0x11 0 1M', 'write -P 0x12 3M 64k']).path;
