@@ -31,6 +31,17 @@ describe('Pipeline', () => {
     expect(peak).toBe(2);
   });
 
+  it('keeps at most maxWrites sink calls pending while reads run ahead', async () => {
+    const pipe = new Pipeline([1, 2, 3, 4], 2);
+    let writing = 0, peak = 0;
+    for (let i = 0; i < 8; i++) {
+      const ptr = await pipe.take();
+      pipe.issue(later(0), async () => { peak = Math.max(peak, ++writing); await later(3); writing--; }, () => pipe.give(ptr));
+    }
+    await pipe.drain();
+    expect(peak).toBe(2);
+  });
+
   it('a failed read stops the writes after it', async () => {
     const pipe = new Pipeline([1, 2, 3]);
     const issued: number[] = [];

@@ -30,6 +30,9 @@ export interface CopyOptions extends LongOp {
 export interface CopyResult { bytesRead: number; bytesWritten: number }
 
 const MiB = 1 << 20;
+// Buffered writes to one file are serialised by the kernel (the inode lock): two keep it busy, and
+// the rest of the thread pool stays free for the reads of the chunks behind them.
+const WRITES_IN_FLIGHT = 2;
 
 export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: CopyOptions = {}): Promise<CopyResult> {
   const size = chain.size;
@@ -44,7 +47,7 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
 
   const pool: number[] = [];
   for (let i = 0; i < depth; i++) pool.push(engineAlloc(engine, chunk));
-  const pipe = new Pipeline(pool.slice());
+  const pipe = new Pipeline(pool.slice(), WRITES_IN_FLIGHT);
   const guard = memoryGuard(engine);
 
   const runOp = async (op: Op) => {

@@ -7,7 +7,11 @@ export class Pipeline {
   private readonly inflight = new Set<Promise<void>>();
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly pool: number[]) {}
+  private writing = 0;
+  private readonly writeWaiters: (() => void)[] = [];
+
+  /** `maxWrites`: sink calls whose writes may be pending at once (reads are not limited by it). */
+  constructor(private readonly pool: number[], private readonly maxWrites = Infinity) {}
 
   async take(): Promise<number> {
     while (this.pool.length === 0) await new Promise<void>((r) => this.waiting.push(r));
@@ -25,9 +29,25 @@ export class Pipeline {
    */
   issue(ready: Promise<void> | undefined, issue: () => Promise<void>, done?: () => void): void {
     ready?.catch(() => {}); // handled below; not an unhandled rejection while earlier chunks run
-    const step = this.tail.then(() => ready).then(() => (this.failure ? undefined : { w: issue() }));
+    const step = this.tail.then(() => ready).then(() => this.slot()).then(() => {
+      if (this.failure) { this.release(); return undefined; }
+      let w: Promise<void>;
+      try { w = issue(); } catch (e) { this.release(); throw e; }
+      w.then(() => this.release(), () => this.release());
+      return { w };
+    });
     this.tail = step.then(() => {}, (e) => { this.failure ??= e; });
     this.track(step.then((o) => o?.w).finally(done));
+  }
+
+  private async slot(): Promise<void> {
+    while (this.writing >= this.maxWrites) await new Promise<void>((r) => this.writeWaiters.push(r));
+    this.writing++;
+  }
+
+  private release(): void {
+    this.writing--;
+    this.writeWaiters.shift()?.();
   }
 
   private track(p: Promise<void>): void {
