@@ -8,6 +8,8 @@ import { showError, asVdiskError } from '../errors.js';
 import type { App } from '../app.js';
 
 const ENDED = new Set(['done', 'failed', 'rolled-back', 'cancelled']);
+/** What a job's error reads as when it stopped because it was cancelled (the agent's or the engine's code). */
+const CANCEL_CODES = new Set(['E_AGENT_CANCELLED', 'E_CANCELLED']);
 
 /** `ended` runs once the job has ended (the view refreshes the inventory it changed). */
 export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, errors: HTMLElement, ended?: () => Promise<void>): HTMLElement {
@@ -15,8 +17,10 @@ export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, error
   const state = h('p', { id: 'job-state', role: 'status' }, 'Starting…');
   const step = h('p', { id: 'job-step', class: 'muted' });
   const cancel = h('button', { type: 'button', id: 'job-cancel', disabled: true }, 'Cancel job');
+  const outcome = h('p', { id: 'job-outcome' });
   const ac = new AbortController();
   let rec: JobRecord | undefined;
+  let cancelRequested = false;
 
   const apply = async (s: Partial<JobStatus>) => {
     if (!rec) return;
@@ -47,8 +51,11 @@ export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, error
       }
       await apply(await gw.job(id)); // the final word, whatever the stream said last
       if (rec.state === 'done') bar.value = 100;
-      if (rec.error) showError(errors, { code: rec.error.code, message: rec.error.message });
-      app.announce(`Job ${id} ${rec.state}`);
+      // A cancel this page asked for is not an error: say what became of the job instead.
+      const cancelled = cancelRequested && (rec.state === 'cancelled' || (rec.state === 'rolled-back' && CANCEL_CODES.has(rec.error?.code ?? '')));
+      if (cancelled) fill(outcome, 'Cancelled as asked: the agent stopped the job and rolled back what it had done.');
+      else if (rec.error) showError(errors, { code: rec.error.code, message: rec.error.message });
+      app.announce(cancelled ? `Job ${id} cancelled and rolled back` : `Job ${id} ${rec.state}`);
       await ended?.();
     } catch (e) {
       if (!ac.signal.aborted) showError(errors, asVdiskError(e));
@@ -60,11 +67,12 @@ export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, error
   cancel.addEventListener('click', async () => {
     if (!rec) return;
     cancel.disabled = true;
-    try { await apply(await gw.cancel(rec.id)); app.announce(`Cancelling job ${rec.id}`); } catch (e) { showError(errors, e); }
+    cancelRequested = true;
+    try { const s = await gw.cancel(rec.id); if (!ENDED.has(rec.state)) await apply(s); app.announce(`Cancelling job ${rec.id}`); } catch (e) { showError(errors, e); }
   });
   void start();
   return h('section', { 'aria-labelledby': 'h-job', class: 'panel', id: 'job-panel' },
-    h('h3', { id: 'h-job' }, `Running: ${preview.plan.summary}`), bar, state, step, cancel);
+    h('h3', { id: 'h-job' }, `Running: ${preview.plan.summary}`), bar, state, step, cancel, outcome);
 }
 
 function safeJson(s: string): unknown {
