@@ -5,6 +5,7 @@ import { chainInfo } from '../src/cli/verbs/info.js';
 import { checkLayer, type CheckReport } from '../src/engine/check.js';
 import { OpfsTarget } from '../src/io/opfs-target.js';
 import { opfsTimings } from '../src/io/opfs-sync-handle.js';
+import { blobTimings } from '../src/io/blob-source.js';
 import { DownloadTarget } from '../src/io/download-target.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { EngineHost, type EngineInit } from './engine-host.js';
@@ -112,7 +113,7 @@ export const api = {
   },
   async stats(): Promise<WorkerStats> {
     const engine = await host.get();
-    return { flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), openImages: host.count, running: [...calls.keys()], opfs: { ...opfsTimings } };
+    return { flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), openImages: host.count, running: [...calls.keys()], opfs: { ...opfsTimings }, blob: { ...blobTimings } };
   },
 };
 

@@ -86,4 +86,6 @@ export interface WorkerStats {
   running: string[];
   /** Time spent in OPFS sync-handle calls since the worker started. */
   opfs: { readMs: number; readBytes: number; writeMs: number; writeBytes: number; truncateMs: number; flushMs: number };
+  /** Reads of picked files (Blob/File) since the worker started: count, bytes and time waited. */
+  blob: { reads: number; readMs: number; readBytes: number };
 }
