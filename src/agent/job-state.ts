@@ -17,6 +17,8 @@ export const JOB_STATE_NEXT: Readonly<Record<JobState, readonly JobState[]>> = {
 
 export const isFinal = (s: JobState): boolean => JOB_STATE_NEXT[s].length === 0;
 
+const CANCEL_CODES = new Set(['E_AGENT_CANCELLED', 'E_CANCELLED']);
+
 /** The state a finished run ends in. A cancelled job that still committed (a pivot happened) is done or failed. */
 export function finalState(report: RunReport, cancelRequested: boolean): JobState {
   switch (report.outcome) {
@@ -24,7 +26,8 @@ export function finalState(report: RunReport, cancelRequested: boolean): JobStat
     case 'done-with-orphans':
       return 'done';
     case 'rolled-back':
-      return cancelRequested && report.failure?.code === 'E_AGENT_CANCELLED' ? 'cancelled' : 'rolled-back';
+      // The agent's own abort, or the engine's (an offline copy stops with E_CANCELLED), both mean the cancel took.
+      return cancelRequested && CANCEL_CODES.has(report.failure?.code ?? '') ? 'cancelled' : 'rolled-back';
     case 'partial':
       return 'failed';
   }

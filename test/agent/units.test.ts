@@ -53,6 +53,8 @@ describe('job states', () => {
     expect(finalState(r('partial'), false)).toBe('failed');
     expect(finalState(r('rolled-back', 'E_QMP_JOB_FAILED'), false)).toBe('rolled-back');
     expect(finalState(r('rolled-back', 'E_AGENT_CANCELLED'), true)).toBe('cancelled');
+    expect(finalState(r('rolled-back', 'E_CANCELLED'), true)).toBe('cancelled'); // the engine's abort of an offline copy
+    expect(finalState(r('rolled-back', 'E_CANCELLED'), false)).toBe('rolled-back');
   });
 });
 
