@@ -1,11 +1,9 @@
 // Cancel a long convert mid-way: the console says so, no partial file stays in OPFS, and the same
 // worker then converts again correctly. The source is served slowly over HTTP ranges, so the
 // convert is still running when Cancel is pressed (ordering by progress events, not by time).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type Chromium } from './browser.js';
-import { makeChain, type ChainFixture } from './fixtures.js';
-import { serveConsole } from './console-site.js';
-import type { Listening } from '../../../src/start/listen.js';
+import { describe, expect, it } from 'vitest';
+import type { Chromium } from './browser.js';
+import { useConsoleSession } from './console-session.js';
 import { loadConsole, openFiles, opfsNames, opfsSha256, waitForMap } from './page-helpers.js';
 
 type Stats = { generation: number; memoryInUse: number; running: string[] };
@@ -16,25 +14,12 @@ const workerStats = (page: Chromium['page']): Promise<Stats> => page.evaluate(as
 });
 
 describe('console: cancel a convert', () => {
-  let fx: ChainFixture;
-  let site: Listening;
-  let b: Chromium;
-
-  beforeAll(async () => {
-    fx = makeChain();
-    site = await serveConsole({ slow: { files: [fx.top, fx.base], delayMs: 150 } });
-    b = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await b?.close();
-    await site?.close();
-    fx?.remove();
-  });
+  const session = useConsoleSession((fx) => ({ slow: { files: [fx.top, fx.base], delayMs: 150 } }));
 
   it('stops mid-way, leaves nothing behind, and the worker recovers', async () => {
-    const { page } = b;
-    await loadConsole(page, site.url);
-    await page.fill('#url-input', `${site.url}slow/disk.qcow2`);
+    const { page } = session.b;
+    await loadConsole(page, session.site.url);
+    await page.fill('#url-input', `${session.site.url}slow/disk.qcow2`);
     await page.click('form.inline button[type=submit]');
     await waitForMap(page);
     const before = await workerStats(page);
@@ -58,11 +43,11 @@ describe('console: cancel a convert', () => {
     expect(names.filter((n) => n.startsWith('cancelled/'))).toEqual([]);
 
     // The worker recovers: a local open and a full flatten work and give qemu-img's bytes.
-    await openFiles(page, [fx.top, fx.base]);
+    await openFiles(page, [session.fx.top, session.fx.base]);
     await page.fill('#convert-path', 'after-cancel/flat.raw');
     await page.click('#convert-start');
     await page.waitForSelector('#convert-result:has-text("Done")', { timeout: 60_000 });
-    expect(await opfsSha256(page, 'after-cancel/flat.raw')).toBe(fx.flatSha256);
-    expect(b.problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
+    expect(await opfsSha256(page, 'after-cancel/flat.raw')).toBe(session.fx.flatSha256);
+    expect(session.b.problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
   });
 });

@@ -1,39 +1,23 @@
 // The console by keyboard alone (open an image through the file chooser, flatten it into OPFS,
 // switch views) and axe-core on every view, with an image open, a convert done and an error shown.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type Chromium } from './browser.js';
-import { makeChain, type ChainFixture } from './fixtures.js';
-import { serveConsole } from './console-site.js';
-import type { Listening } from '../../../src/start/listen.js';
+import { describe, expect, it } from 'vitest';
+import { useConsoleSession } from './console-session.js';
 import { loadConsole, opfsSha256, waitForMap } from './page-helpers.js';
 import { tabTo, focusVisible } from './keys.js';
 import { axeViolations } from './axe.js';
 
 describe('console: keyboard only, and no axe violations', () => {
-  let fx: ChainFixture;
-  let site: Listening;
-  let b: Chromium;
-
-  beforeAll(async () => {
-    fx = makeChain();
-    site = await serveConsole();
-    b = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await b?.close();
-    await site?.close();
-    fx?.remove();
-  });
+  const session = useConsoleSession();
 
   it('opens and flattens an image with keys only', async () => {
-    const { page } = b;
-    await loadConsole(page, site.url);
+    const { page } = session.b;
+    await loadConsole(page, session.site.url);
     expect(await axeViolations(page)).toEqual([]);
     await tabTo(page, '#file-input');
     expect(await focusVisible(page)).toBe(true);
     const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Space');
-    await (await chooser).setFiles([fx.top, fx.base]);
+    await (await chooser).setFiles([session.fx.top, session.fx.base]);
     await waitForMap(page);
     await tabTo(page, '#convert-path');
     await page.keyboard.press('Control+A');
@@ -41,12 +25,12 @@ describe('console: keyboard only, and no axe violations', () => {
     await tabTo(page, '#convert-start');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#convert-result:has-text("Done")', { timeout: 60_000 });
-    expect(await opfsSha256(page, 'keys/flat.raw')).toBe(fx.flatSha256);
+    expect(await opfsSha256(page, 'keys/flat.raw')).toBe(session.fx.flatSha256);
     expect(await axeViolations(page)).toEqual([]);
   });
 
   it('switches views from the keyboard, focus following', async () => {
-    const { page } = b;
+    const { page } = session.b;
     await page.keyboard.press('Control+Home');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await tabTo(page, 'nav a[href="#history"]');
@@ -61,7 +45,7 @@ describe('console: keyboard only, and no axe violations', () => {
   });
 
   it('shows an error with its code and what to do, without axe violations', async () => {
-    const { page } = b;
+    const { page } = session.b;
     // This console server has no gateway: connecting fails with a code and a hint.
     await tabTo(page, '#gw-token');
     await page.keyboard.type('not-a-token-at-all');

@@ -1,32 +1,16 @@
 // What the console remembers across a reload (IndexedDB through idb-keyval): recent images, which
 // reopen from private storage with one button; and the history view's stored jobs and gateways.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type Chromium } from './browser.js';
-import { makeChain, type ChainFixture } from './fixtures.js';
-import { serveConsole } from './console-site.js';
-import type { Listening } from '../../../src/start/listen.js';
+import { describe, expect, it } from 'vitest';
+import { useConsoleSession } from './console-session.js';
 import { loadConsole, openFiles, waitForMap } from './page-helpers.js';
 
 describe('console: remembered across reloads', () => {
-  let fx: ChainFixture;
-  let site: Listening;
-  let b: Chromium;
-
-  beforeAll(async () => {
-    fx = makeChain();
-    site = await serveConsole();
-    b = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await b?.close();
-    await site?.close();
-    fx?.remove();
-  });
+  const session = useConsoleSession();
 
   it('keeps recent images and reopens one from OPFS after a reload', async () => {
-    const { page } = b;
-    await loadConsole(page, site.url);
-    await openFiles(page, [fx.top, fx.base]);
+    const { page } = session.b;
+    await loadConsole(page, session.site.url);
+    await openFiles(page, [session.fx.top, session.fx.base]);
     await page.fill('#convert-path', 'kept/flat.raw');
     await page.click('#convert-start');
     await page.waitForSelector('#convert-result:has-text("Done")', { timeout: 60_000 });
@@ -41,12 +25,12 @@ describe('console: remembered across reloads', () => {
     expect(recent.some((r) => r.includes('disk.qcow2') && r.includes('pick it again'))).toBe(true);
     await page.click('button[aria-label="Open kept/flat.raw again"]');
     await waitForMap(page);
-    expect(await page.textContent('#image-info')).toContain(`${fx.virtualSize} bytes`);
-    expect(b.problems).toEqual([]);
+    expect(await page.textContent('#image-info')).toContain(`${session.fx.virtualSize} bytes`);
+    expect(session.b.problems).toEqual([]);
   });
 
   it('lists stored jobs and gateway connections in History after a reload', async () => {
-    const { page } = b;
+    const { page } = session.b;
     await page.evaluate(async () => {
       // The records job-view.ts and the gateway view write, stored the same way (idb-keyval's default store).
       const req = indexedDB.open('keyval-store');

@@ -1,15 +1,13 @@
 // The bridge's contract seen from the page: typed errors with codes and hints, the scalar build
 // chosen on request (SIMD by feature detection otherwise), idle workers terminated and restarted on
 // demand, a stream target (bytes in order), and a qcow2 convert downloaded and judged by qemu-img.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
 import { join } from 'node:path';
-import { launchChromium, type Chromium } from './browser.js';
-import { makeChain, type ChainFixture } from './fixtures.js';
-import { serveConsole } from './console-site.js';
-import type { Listening } from '../../../src/start/listen.js';
+import type { Chromium } from './browser.js';
+import { useConsoleSession } from './console-session.js';
 import { loadConsole, openFiles, waitForMap } from './page-helpers.js';
 
 type Bridge = { workerRunning: boolean; generation: number };
@@ -19,37 +17,24 @@ const bridgeState = (page: Chromium['page']) => page.evaluate(() => {
 });
 
 describe('engine worker through the bridge', () => {
-  let fx: ChainFixture;
-  let site: Listening;
-  let b: Chromium;
-
-  beforeAll(async () => {
-    fx = makeChain();
-    site = await serveConsole();
-    b = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await b?.close();
-    await site?.close();
-    fx?.remove();
-  });
+  const session = useConsoleSession();
 
   it('rebuilds engine errors on the main thread with code and hint', async () => {
-    const { page } = b;
-    await loadConsole(page, site.url);
-    await page.setInputFiles('#file-input', [fx.top]); // without its backing file
+    const { page } = session.b;
+    await loadConsole(page, session.site.url);
+    await page.setInputFiles('#file-input', [session.fx.top]); // without its backing file
     await page.waitForSelector('#images-error:not([hidden])');
     expect(await page.textContent('#images-error .code')).toBe('E_BACKING_MISSING');
     expect(await page.textContent('#images-error')).toContain('select or drop the image together with its backing files');
   });
 
   it('opens an image dropped on the page', async () => {
-    const { page } = b;
-    const small = join(fx.dir, 'small.qcow2');
+    const { page } = session.b;
+    const small = join(session.fx.dir, 'small.qcow2');
     qemuImg(['create', '-q', '-f', 'qcow2', small, '8M']);
     qemuIo(small, ['write -P 0x42 1M 1M']);
     const b64 = readFileSync(small).toString('base64');
-    await loadConsole(page, site.url);
+    await loadConsole(page, session.site.url);
     const dt = await page.evaluateHandle((data) => {
       const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
       const t = new DataTransfer();
@@ -63,19 +48,19 @@ describe('engine worker through the bridge', () => {
   });
 
   it('uses the scalar build when asked, with the same result', async () => {
-    const { page } = b;
-    await loadConsole(page, `${site.url}?engine=scalar`);
-    await openFiles(page, [fx.top, fx.base]);
+    const { page } = session.b;
+    await loadConsole(page, `${session.site.url}?engine=scalar`);
+    await openFiles(page, [session.fx.top, session.fx.base]);
     expect(await page.textContent('#image-info')).toContain('Wasm scalar');
-    await loadConsole(page, site.url);
-    await openFiles(page, [fx.top, fx.base]);
+    await loadConsole(page, session.site.url);
+    await openFiles(page, [session.fx.top, session.fx.base]);
     expect(await page.textContent('#image-info')).toContain('Wasm SIMD'); // Chromium validates SIMD
   });
 
   it('terminates an idle worker and starts a fresh one on the next call', async () => {
-    const { page } = b;
-    await loadConsole(page, `${site.url}?idleMs=300`);
-    await openFiles(page, [fx.top, fx.base]);
+    const { page } = session.b;
+    await loadConsole(page, `${session.site.url}?idleMs=300`);
+    await openFiles(page, [session.fx.top, session.fx.base]);
     const before = await bridgeState(page);
     await page.waitForFunction(() => !(window as unknown as { vdiskConsole: { bridge: Bridge } }).vdiskConsole.bridge.workerRunning, undefined, { timeout: 30_000 });
     await page.click('button:has-text("Check image")');
@@ -84,9 +69,9 @@ describe('engine worker through the bridge', () => {
   });
 
   it('streams a raw flatten to a stream target, in order', async () => {
-    const { page } = b;
-    await loadConsole(page, site.url);
-    await openFiles(page, [fx.top, fx.base]);
+    const { page } = session.b;
+    await loadConsole(page, session.site.url);
+    await openFiles(page, [session.fx.top, session.fx.base]);
     const hex = await page.evaluate(async () => {
       const files = [...(document.getElementById('file-input') as HTMLInputElement).files!];
       const bridge = (window as unknown as { vdiskConsole: { bridge: { open(r: unknown): Promise<unknown>; convert(h: unknown, t: unknown, q: unknown): Promise<unknown> } } }).vdiskConsole.bridge;
@@ -100,11 +85,11 @@ describe('engine worker through the bridge', () => {
       const d = await crypto.subtle.digest('SHA-256', all);
       return [...new Uint8Array(d)].map((x) => x.toString(16).padStart(2, '0')).join('');
     });
-    expect(hex).toBe(fx.flatSha256);
+    expect(hex).toBe(session.fx.flatSha256);
   });
 
   it('converts to qcow2 in OPFS and downloads an image qemu-img finds clean and equal', async () => {
-    const { page } = b;
+    const { page } = session.b;
     await page.selectOption('#convert-format', 'qcow2');
     expect(await page.inputValue('#convert-path')).toMatch(/\.qcow2$/);
     await page.fill('#convert-path', 'q/flat.qcow2');
@@ -112,10 +97,10 @@ describe('engine worker through the bridge', () => {
     await page.waitForSelector('#convert-result:has-text("Done")', { timeout: 60_000 });
     const download = page.waitForEvent('download');
     await page.click('button[aria-label="Download q/flat.qcow2"]');
-    const saved = join(fx.dir, 'downloaded.qcow2');
+    const saved = join(session.fx.dir, 'downloaded.qcow2');
     await (await download).saveAs(saved);
     execFileSync('qemu-img', ['check', '-f', 'qcow2', saved]);
-    execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'raw', saved, fx.flat]);
-    expect(b.problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
+    execFileSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'raw', saved, session.fx.flat]);
+    expect(session.b.problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
   });
 });
