@@ -6,6 +6,7 @@ import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promis
 import { basename, dirname, join } from 'node:path';
 import type { ImageTarget } from './target.js';
 import { targetFsError } from './target-error.js';
+import { punchHoles } from './punch-hole.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 
 const ZEROS = new Uint8Array(1 << 20);
@@ -102,6 +103,12 @@ export class NodeFileTarget implements ImageTarget {
     const inside = Math.max(0, Math.min(offset + length, this.cur) - offset);
     for (let d = 0; d < inside; d += ZEROS.length) await this.pwrite(ZEROS.subarray(0, Math.min(ZEROS.length, inside - d)), offset + d);
     if (offset + length > this.cur) await this.truncate(offset + length);
+  }
+
+  /** fallocate PUNCH_HOLE through util-linux's fallocate(1) (best effort, see punch-hole.ts). */
+  async discard(offset: number, length: number): Promise<void> {
+    const end = Math.min(offset + length, this.cur);
+    if (end > offset) await punchHoles(this.writePath, [[offset, end - offset]]);
   }
 
   async truncate(size: number): Promise<void> {

@@ -12,6 +12,11 @@ export interface ImageTarget {
   pwrite(buf: Uint8Array, offset: number): Promise<void>;
   /** Makes [offset, offset+length) read as zeros; may punch a hole instead of writing. */
   zero(offset: number, length: number): Promise<void>;
+  /**
+   * Frees the storage under [offset, offset+length) (a hole: reads as zeros, the size stays), as
+   * QEMU passes a qcow2 discard down to its file. Best effort; absent where the medium has no holes.
+   */
+  discard?(offset: number, length: number): Promise<void>;
   /** Sets the size: growing reads as zeros (sparse where the medium can), shrinking drops the tail. */
   truncate(size: number): Promise<void>;
   /** Makes every write so far durable (fdatasync). */

@@ -16,6 +16,7 @@ import { EditRefcounts } from './qcow2/edit-refcounts.js';
 import { planRefcounts, refcountAfter, type RefcountFix } from './repair-plan.js';
 import { oflagCopied } from './repair-oflag.js';
 import { rebuildRefcounts } from './repair-rebuild.js';
+import { discardClusters } from './repair-discard.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export interface RepairOptions extends OpenCommon {
@@ -65,6 +66,7 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     await applyRefcounts(t, hd, plan.lower);
     const set = await oflagCopied(t, hd, after, copied, 'set');
     await t.flush();
+    await discardClusters(t, plan.lower.filter((f) => f.to === 0).map((f) => f.cluster), hd.clusterBits);
     corruptionsFixed += cleared.fixed + set.fixed;
     left += cleared.left + set.left;
     if (left === 0) await markClean(t, hd);
