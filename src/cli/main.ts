@@ -1,36 +1,32 @@
 // vdisk command line: qemu-img-like verbs over the Wasm engine, plus plan/agent/gateway/start.
 import { processIo, type CliIo } from './io.js';
-import { createNodeEngine } from '../engine/node-engine.js';
-import { infoVerb, mapVerb, compareVerb } from './image-verbs.js';
-import { checkVerb } from './verbs/check.js';
-import { convertVerb } from './verbs/convert.js';
-import { createVerb } from './verbs/create.js';
-import { measureVerb } from './verbs/measure.js';
-import { commitVerb } from './verbs/commit.js';
-import { rebaseVerb } from './verbs/rebase.js';
-import { resizeVerb } from './verbs/resize.js';
 import { readFile } from 'node:fs/promises';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 
-// Heavy verbs (planner, agent, gateway, start) load on first use: `vdisk map` should not pay for zod
-// and hono at start-up.
+// Every verb loads on first use, so a verb pays only for its own modules: `vdisk map` does not
+// load zod and hono, `vdisk convert` does not load the check printer (Node's start-up is most of a
+// short command's time; see docs/engine-write.md, performance).
 type Verb = (argv: string[], io: CliIo) => Promise<number>;
+type Engine = Awaited<ReturnType<typeof import('../engine/node-engine.js').createNodeEngine>>;
+type EngineVerb = (e: Engine, argv: string[], io: CliIo) => Promise<number>;
 
-const withEngine = (f: (e: Awaited<ReturnType<typeof createNodeEngine>>, argv: string[], io: CliIo) => Promise<number>): Verb =>
-  async (argv, io) => f(await createNodeEngine(), argv, io);
+const withEngine = (load: () => Promise<EngineVerb>): Verb => async (argv, io) => {
+  const [{ createNodeEngine }, f] = await Promise.all([import('../engine/node-engine.js'), load()]);
+  return f(await createNodeEngine(), argv, io);
+};
 
 const VERBS: Record<string, Verb> = {
-  info: withEngine(infoVerb),
-  map: withEngine(mapVerb),
-  compare: withEngine(compareVerb),
-  check: withEngine(checkVerb),
-  convert: withEngine(convertVerb),
-  create: withEngine(createVerb),
-  measure: withEngine(measureVerb),
-  commit: withEngine(commitVerb),
-  rebase: withEngine(rebaseVerb),
-  resize: withEngine(resizeVerb),
-  start: withEngine(async (e, argv, io) => (await import('./start.js')).startVerb(e, argv, io)),
+  info: withEngine(async () => (await import('./image-verbs.js')).infoVerb),
+  map: withEngine(async () => (await import('./image-verbs.js')).mapVerb),
+  compare: withEngine(async () => (await import('./image-verbs.js')).compareVerb),
+  check: withEngine(async () => (await import('./verbs/check.js')).checkVerb),
+  convert: withEngine(async () => (await import('./verbs/convert.js')).convertVerb),
+  create: withEngine(async () => (await import('./verbs/create.js')).createVerb),
+  measure: withEngine(async () => (await import('./verbs/measure.js')).measureVerb),
+  commit: withEngine(async () => (await import('./verbs/commit.js')).commitVerb),
+  rebase: withEngine(async () => (await import('./verbs/rebase.js')).rebaseVerb),
+  resize: withEngine(async () => (await import('./verbs/resize.js')).resizeVerb),
+  start: withEngine(async () => (await import('./start.js')).startVerb),
   plan: async (argv, io) => (await import('./plan-command.js')).planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
   gateway: async (argv, io) => (await import('../gateway/cli.js')).gatewayCommand(argv, io),
   agent: async (argv, io) => (await import('../agent/cli.js')).agentCommand(argv, io),

@@ -3,7 +3,6 @@
 import type { ImageSource } from '../io/source.js';
 import type { EngineExports, EngineFlavor } from './load.js';
 import { NEED_IO, OK, engineError } from './codes.js';
-import { inflateCluster } from './decompress.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import * as K from '../../assembly/keys';
 
@@ -152,6 +151,9 @@ export class Engine {
     const raw = new Uint8Array(r.len);
     await readFully(src, raw, r.offset);
     const cluster = 2 ** this.x.layerGet(r.file >> 1, K.K_CLUSTER_BITS);
+    // The codecs load on the first compressed cluster: most images have none, and fflate builds its
+    // tables when loaded.
+    const { inflateCluster } = await loadCodecs();
     const data = inflateCluster(raw, cluster, r.op === OP_READ_ZSTD, `${src.name} @ ${r.offset}`);
     this.bytes().set(data.subarray(r.aux, r.aux + r.out), r.dst);
   }
@@ -173,6 +175,9 @@ function coalesce(reqs: Request[]): { reads: Request[][]; others: Request[] } {
   }
   return { reads, others };
 }
+
+let codecs: Promise<typeof import('./decompress.js')> | undefined;
+const loadCodecs = () => (codecs ??= import('./decompress.js'));
 
 async function readFully(src: ImageSource, buf: Uint8Array, offset: number): Promise<number> {
   const avail = Math.max(0, Math.min(buf.length, src.size - offset));
