@@ -6,10 +6,17 @@
 //   target clusters   |    c0    |    c1    |    c2    |
 //   windows           [ source 1 ....][ source 2 .......]
 //                                 ^ c1 collects the end of source 1 and the start of source 2
+//
+// No source here has holes: a hole (left to the target's backing file) comes only from a shallow
+// copy, and qemu-img 7.2 refuses a target backing file with several sources ("Having a backing file
+// for the target makes no sense when concatenating multiple input images", for -B and for
+// -o backing_file alike), so copyConcat refuses it too. -n onto a backed target flattens each
+// source and writes every byte of its window (data or zeros), as qemu-img does.
 import type { Chain } from '../chain.js';
 import type { Engine } from '../engine.js';
 import { copyChain, type CopyOptions, type CopyResult } from './copier.js';
 import type { Sink } from './sink.js';
+import { VdiskError } from '../../errors/vdisk-error.js';
 
 type Kind = 'data' | 'zero' | 'hole';
 
@@ -77,6 +84,9 @@ export const sectorSize = (n: number) => Math.ceil(n / 512) * 512;
 
 /** Copies `chains` back to back into `sink`; `targetSize` beyond their total reads as zeros. */
 export async function copyConcat(engine: Engine, chains: Chain[], sink: Sink, opts: CopyOptions): Promise<CopyResult> {
+  if (chains.length > 1 && (opts.shallow || opts.aboveDepth !== undefined)) {
+    throw new VdiskError('E_BAD_OPTION', 'having a backing file for the target makes no sense when concatenating multiple input images', { hint: 'give one source, or leave out -B and -o backing_file' });
+  }
   const sizes = chains.map((c) => sectorSize(c.size));
   const total = Math.max(sizes.reduce((a, b) => a + b, 0), opts.targetSize ?? 0);
   const st = new Stitch(sink);
