@@ -28,9 +28,11 @@ export interface CheckDetail {
   stored: Uint32Array;
   /** Clusters past the end of the file that metadata uses: [index, computed refcount]. */
   extra: [number, number][];
+  /** File offsets of L2 entries `-r all` rewrites as plain zero clusters (unaligned, no data; capped). */
+  zeroFixes: number[];
 }
 
-interface RepairExports { checkExtra(i: number, field: number): number }
+interface RepairExports { checkExtra(i: number, field: number): number; checkZeroFix(i: number): number }
 
 export async function checkLayer(engine: Engine, layer: Layer): Promise<CheckReport> {
   return (await checkLayerDetail(engine, layer, false)).report;
@@ -51,9 +53,11 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
     const rx = x as unknown as RepairExports;
     const extra: [number, number][] = [];
     for (let i = 0; arrays && i < v(14); i++) extra.push([rx.checkExtra(i, 0), rx.checkExtra(i, 1)]);
+    const zeroFixes: number[] = [];
+    for (let i = 0; arrays && i < v(15); i++) zeroFixes.push(rx.checkZeroFix(i));
     return {
       report, rebuild: v(8) === 1, oflagCorruptions: v(9), compareCorruptions: v(10),
-      expected: copy(v(11)), stored: copy(v(12)), extra,
+      expected: copy(v(11)), stored: copy(v(12)), extra, zeroFixes,
     };
   } finally {
     x.checkEnd();

@@ -49,15 +49,15 @@ export function walkStep(slot: i32, l: Layer): i32 {
       memory.fill(l2, 0, <usize>cluster); // past the end of the file reads as zeros
     }
     pending = false;
-    checkL2(l, cluster);
+    checkL2(l, cluster, off);
     if (active) oflagCopied(l, e, off, cluster);
     idx++;
   }
   return S.OK;
 }
 
-/** check_refcounts_l2 over the loaded table. */
-function checkL2(l: Layer, cluster: u64): void {
+/** check_refcounts_l2 over the loaded table (read from file offset l2off). */
+function checkL2(l: Layer, cluster: u64, l2off: u64): void {
   const esz: u64 = l.extL2 ? 16 : 8;
   const n = cluster / esz;
   const dataFile = l.hasDataFile != 0;
@@ -85,7 +85,12 @@ function checkL2(l: Layer, cluster: u64): void {
       continue;
     }
     if (((bitmap >> 32) & bitmap) != 0) St.addCorruption(); // corrupted subcluster allocation bitmap
-    if ((off & (cluster - 1)) != 0) St.addCorruption();      // "cluster is not properly aligned"
+    if ((off & (cluster - 1)) != 0) {
+      St.addCorruption(); // "Preallocated cluster is not properly aligned" / "Data cluster is not ..."
+      // No data in it (zero flag, or no allocated subcluster): `-r all` makes it a plain zero cluster.
+      const data = l.extL2 ? (bitmap & BITMAP_ALL_ALLOC) != 0 : (e & Q.OFLAG_ZERO) == 0;
+      if (!data) St.addZeroFix(l2off + i * esz);
+    }
     if (active) {
       St.addFrag(1, nextContiguous != 0 && off != nextContiguous ? 1 : 0, 0);
       nextContiguous = off + cluster;

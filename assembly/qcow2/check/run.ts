@@ -79,7 +79,8 @@ export function checkValue(key: i32): f64 {
   if (key == 6) return <f64>St.fragmented;
   if (key == 7) return <f64>St.compressed;
   // For `check -r`: 8 rebuild needed (0/1), 9 OFLAG_COPIED corruptions, 10 compare_refcounts
-  // corruptions, 11/12 pointers to the computed/stored u32 arrays, 13 their length, 14 extra clusters.
+  // corruptions, 11/12 pointers to the computed/stored u32 arrays, 13 their length, 14 extra clusters,
+  // 15/16 unaligned zero-cluster entries recorded/found (checkZeroFix(i) gives their file offsets).
   if (key == 8) return St.rebuild ? 1 : 0;
   if (key == 9) return <f64>St.oflagCorruptions;
   if (key == 10) return <f64>St.compareCorruptions;
@@ -87,5 +88,8 @@ export function checkValue(key: i32): f64 {
   if (key == 12) return <f64>St.stored;
   if (key == 13) return <f64>St.nbClusters;
   if (key == 14) return <f64>St.nExtra;
+  // 15/16: L2 entries `-r all` rewrites as plain zero clusters (recorded / found), see state.ts.
+  if (key == 15) return <f64>St.nFix;
+  if (key == 16) return <f64>St.nFixSeen;
   return -1;
 }

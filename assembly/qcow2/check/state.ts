@@ -28,6 +28,13 @@ export let rebuild: bool = false;
 const extraIdx = memory.data(EXTRA_MAX * 8, 16);
 const extraCnt = memory.data(EXTRA_MAX * 4, 16);
 export let nExtra: i32 = 0;
+// L2 entries a `check -r all` rewrites (QEMU check_refcounts_l2 → fix_l2_entry_by_zero): zero clusters
+// whose preallocated offset is not cluster aligned. File offsets of the entries; at most FIX_MAX per
+// run (the repair runs the check again until none is left).
+export const FIX_MAX: i32 = 1024;
+const fixPos = memory.data(FIX_MAX * 8, 16);
+export let nFix: i32 = 0;
+export let nFixSeen: u64 = 0;
 
 /** Allocates both arrays; false when memory is short. */
 export function stateInit(fileSize: u64, bits: u32, order: u32): bool {
@@ -41,7 +48,7 @@ export function stateInit(fileSize: u64, bits: u32, order: u32): bool {
   if (expected == 0 || stored == 0) { stateFree(); return false; }
   memory.fill(expected, 0, <usize>bytes);
   memory.fill(stored, 0, <usize>bytes);
-  checkErrors = 0; corruptions = 0; leaks = 0;
+  checkErrors = 0; corruptions = 0; leaks = 0; nFix = 0; nFixSeen = 0;
   allocated = 0; fragmented = 0; compressed = 0; highest = 0; nExtra = 0;
   compareCorruptions = 0; oflagCorruptions = 0; rebuild = false;
   return true;
@@ -58,6 +65,12 @@ export function addCorruption(): void { corruptions++; }
 /** A corruption check_oflag_copied finds (counted apart: a repair redoes that check afterwards). */
 export function addOflagCorruption(): void { corruptions++; oflagCorruptions++; }
 export function needRebuild(): void { rebuild = true; }
+/** Records the file offset of an L2 entry that `-r all` turns into a plain zero cluster. */
+export function addZeroFix(pos: u64): void {
+  nFixSeen++;
+  if (nFix < FIX_MAX) { store<u64>(fixPos + (<usize>nFix << 3), pos); nFix++; }
+}
+export function zeroFixAt(i: i32): u64 { return i >= 0 && i < nFix ? load<u64>(fixPos + (<usize>i << 3)) : 0; }
 /** Extra (past the end of the file) cluster i: its index (field 0) or computed refcount (field 1). */
 export function extraAt(i: i32, field: i32): u64 {
   if (i < 0 || i >= nExtra) return 0;

@@ -17,6 +17,7 @@ import { planRefcounts, refcountAfter, type RefcountFix } from './repair-plan.js
 import { oflagCopied } from './repair-oflag.js';
 import { rebuildRefcounts } from './repair-rebuild.js';
 import { discardClusters } from './repair-discard.js';
+import { zeroUnalignedEntries } from './repair-zero.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export interface RepairOptions extends OpenCommon {
@@ -32,8 +33,15 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
   try {
     const h = await readHeader(t);
     if (h.incompat & 4) throw new VdiskError('E_WRITE_UNSUPPORTED', 'images with an external data file cannot be repaired', { path: t.name });
-    const p1 = await pass(engine, t);
+    let p1 = await pass(engine, t);
     if (p1.report.checkErrors) throw new VdiskError('E_REPAIR_FAILED', undefined, { path: t.name });
+    // QEMU fixes these while it counts (fix_l2_entry_by_zero): fixed first, then counted afresh.
+    let zeroFixed = 0;
+    while (o.mode === 'all' && p1.zeroFixes.length) {
+      await zeroUnalignedEntries(t, p1.zeroFixes, h.extL2);
+      zeroFixed += p1.zeroFixes.length;
+      p1 = await pass(engine, t);
+    }
     let d = p1;
     let leaksFixed: number;
     let corruptionsFixed: number;
@@ -67,7 +75,7 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     const set = await oflagCopied(t, hd, after, copied, 'set');
     await t.flush();
     await discardClusters(t, plan.lower.filter((f) => f.to === 0).map((f) => f.cluster), hd.clusterBits);
-    corruptionsFixed += cleared.fixed + set.fixed;
+    corruptionsFixed += cleared.fixed + set.fixed + zeroFixed;
     left += cleared.left + set.left;
     if (left === 0) await markClean(t, hd);
     // img_check looks again once something was fixed; otherwise the repairing pass is the report.
