@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
-import { qemuImg, qemuIo, qemuMapJson } from '../fixtures/qemu.js';
+import { qemuImg, qemuIo, qemuMapJson, runTool } from '../fixtures/qemu.js';
 import { buildChain, type TestChain } from './chain-fixture.js';
 import { allocated, expectCheckClean, expectIdentical, qemuInfo, vdiskOk, vdiskRun } from './helpers.js';
 
@@ -79,6 +79,18 @@ describe('convert -B (shallow), -n (reuse) and failures', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('E_SIZE_MISMATCH');
     expect(existsSync(out)).toBe(true);
+  });
+
+  test('-n with -o is refused as qemu-img refuses it, and the target is left as it was', async () => {
+    const out = join(root, 'reuse-o.qcow2');
+    qemuImg(['create', '-q', '-f', 'qcow2', out, '16M']);
+    const before = qemuMapJson(out);
+    const q = runTool('qemu-img', ['convert', '-n', '-O', 'qcow2', '-o', 'cluster_size=4096', chain.top, out], root);
+    expect(q.status).toBe(1);
+    const r = await vdiskRun(['convert', '-n', '-O', 'qcow2', '-o', 'cluster_size=4096', chain.top, out], root);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('-o has no effect when skipping image creation');
+    expect(qemuMapJson(out)).toEqual(before);
   });
 
   test('an existing destination is refused (E_TARGET_EXISTS) unless --force', async () => {

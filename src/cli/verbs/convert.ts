@@ -30,6 +30,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
   const backingName = values.B ?? opts.backing_file;
   const backingFmt = format(values.F ?? opts.backing_fmt, 'backing');
   if (backingName !== undefined && backingFmt === undefined) throw new VdiskError('E_USAGE', '-B needs -F FMT (backing formats are never probed)');
+  if (values.n && values.o !== undefined) throw new VdiskError('E_USAGE', '-o has no effect when skipping image creation', { hint: 'leave out -o: -n writes into the existing target as it is' });
   if (values['target-is-zero'] && !values.n) throw new VdiskError('E_USAGE', '--target-is-zero requires -n');
   const cancel = sigintSignal();
   try {

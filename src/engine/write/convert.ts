@@ -49,7 +49,7 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
   if (opts.compress && opts.targetFormat !== 'qcow2') throw new VdiskError('E_BAD_OPTION', 'compression needs -O qcow2');
   const sources = Array.isArray(opts.source) ? opts.source : [opts.source];
   if (sources.length === 0) throw new VdiskError('E_USAGE', 'no source image given');
-  if (sources.length > 1 && opts.backing) throw new VdiskError('E_BAD_OPTION', '-B makes no sense when concatenating multiple input images', { hint: 'give one source, or leave out -B' });
+  if (sources.length > 1 && opts.backing) throw new VdiskError('E_BAD_OPTION', 'having a backing file for the target makes no sense when concatenating multiple input images', { hint: 'give one source, or leave out -B and -o backing_file' });
   const engine = await engineFor(opts);
   const chains: Chain[] = [];
   try {
