@@ -18,6 +18,7 @@ import { oflagCopied } from './repair-oflag.js';
 import { rebuildRefcounts } from './repair-rebuild.js';
 import { discardClusters } from './repair-discard.js';
 import { zeroUnalignedEntries } from './repair-zero.js';
+import { growForRefblocks } from './repair-grow.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export interface RepairOptions extends OpenCommon {
@@ -42,6 +43,10 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
       zeroFixed += p1.zeroFixes.length;
       p1 = await pass(engine, t);
     }
+    // check_refblocks grows the file to hold a refcount block named past its end, then counts again.
+    const grownFixed = o.mode === 'all' ? await growForRefblocks(t, h, grownClusters(p1)) : 0;
+    if (grownFixed) p1 = await pass(engine, t);
+    zeroFixed += grownFixed;
     let d = p1;
     let leaksFixed: number;
     let corruptionsFixed: number;
@@ -91,6 +96,11 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
 /** Corruptions found while walking the metadata (not by comparing refcounts or COPIED flags). */
 function walkCorruptions(d: CheckDetail): number {
   return d.report.corruptions - d.compareCorruptions - d.oflagCorruptions;
+}
+
+/** Clusters QEMU's refcount array spans: the file's, or up to the furthest one the metadata uses. */
+function grownClusters(d: CheckDetail): number {
+  return Math.max(d.expected.length, ...d.extra.map(([k]) => k + 1));
 }
 
 /** The computed refcounts, plus the cluster at the end of the file where metadata uses it. */
