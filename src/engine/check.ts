@@ -30,6 +30,9 @@ export interface CheckDetail {
   extra: [number, number][];
   /** File offsets of L2 entries `-r all` rewrites as plain zero clusters (unaligned, no data; capped). */
   zeroFixes: number[];
+  /** Snapshot table entries: v3 ones with < 16 bytes of extra data, ones with > 1 KiB of it. */
+  snapIncomplete: number;
+  snapExtraTooBig: number;
 }
 
 interface RepairExports { checkExtra(i: number, field: number): number; checkZeroFix(i: number): number }
@@ -57,7 +60,7 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
     for (let i = 0; arrays && i < v(15); i++) zeroFixes.push(rx.checkZeroFix(i));
     return {
       report, rebuild: v(8) === 1, oflagCorruptions: v(9), compareCorruptions: v(10),
-      expected: copy(v(11)), stored: copy(v(12)), extra, zeroFixes,
+      expected: copy(v(11)), stored: copy(v(12)), extra, zeroFixes, snapIncomplete: v(17), snapExtraTooBig: v(18),
     };
   } finally {
     x.checkEnd();

@@ -91,5 +91,8 @@ export function checkValue(key: i32): f64 {
   // 15/16: L2 entries `-r all` rewrites as plain zero clusters (recorded / found), see state.ts.
   if (key == 15) return <f64>St.nFix;
   if (key == 16) return <f64>St.nFixSeen;
+  // 17/18: snapshot table entries incomplete (v3, < 16 bytes of extra data) / with too much extra data.
+  if (key == 17) return <f64>St.snapIncomplete;
+  if (key == 18) return <f64>St.snapExtraTooBig;
   return -1;
 }

@@ -12,6 +12,7 @@ import * as St from './state';
 import { walkStart, walkStep } from './l1walk';
 
 const CHUNK: u64 = 256 << 10; // holds any one entry (40 + 1 KiB extra + 2 * 64 KiB names)
+const MAX_EXTRA: u32 = 1024;  // QCOW_MAX_SNAPSHOT_EXTRA_DATA
 
 let stage: u32 = 0;    // 0 read table chunk, 1 walk snapshot i, 2 done
 let buf: usize = 0;
@@ -42,8 +43,12 @@ export function snapStep(slot: i32, l: Layer): i32 {
     let at: u64 = 0;
     while (parsed < l.nbSnapshots && at + 40 <= CHUNK) {
       const p = buf + <usize>at;
-      const len = (40 + <u64>be32(p + 36) + <u64>be16(p + 12) + <u64>be16(p + 14) + 7) & ~(<u64>7);
+      const extra = be32(p + 36);
+      const len = (40 + <u64>extra + <u64>be16(p + 12) + <u64>be16(p + 14) + 7) & ~(<u64>7);
       if (at + len > CHUNK) break;
+      // qcow2_check_read_snapshot_table / qcow2_do_read_snapshots
+      if (extra > MAX_EXTRA) St.addSnapExtraTooBig();
+      else if (l.version >= 3 && extra < 16) St.addSnapIncomplete();
       store<u64>(list + (<usize>parsed << 4), be64(p));
       store<u64>(list + (<usize>parsed << 4) + 8, <u64>be32(p + 8));
       parsed++;

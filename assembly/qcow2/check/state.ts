@@ -24,6 +24,11 @@ export let highest: u64 = 0;
 export let compareCorruptions: u64 = 0;
 export let oflagCorruptions: u64 = 0;
 export let rebuild: bool = false;
+// qcow2_check_read_snapshot_table's findings (QEMU counts them apart, in snapshot_res): v3 entries
+// with less than 16 bytes of extra data (corruptions), entries with more than 1 KiB (a failed read,
+// i.e. a check error, unless -r all drops the excess: then a corruption).
+export let snapIncomplete: u64 = 0;
+export let snapExtraTooBig: u64 = 0;
 // Clusters past the end of the file that metadata points at (QEMU grows its array to reach them).
 const extraIdx = memory.data(EXTRA_MAX * 8, 16);
 const extraCnt = memory.data(EXTRA_MAX * 4, 16);
@@ -50,7 +55,7 @@ export function stateInit(fileSize: u64, bits: u32, order: u32): bool {
   memory.fill(stored, 0, <usize>bytes);
   checkErrors = 0; corruptions = 0; leaks = 0; nFix = 0; nFixSeen = 0;
   allocated = 0; fragmented = 0; compressed = 0; highest = 0; nExtra = 0;
-  compareCorruptions = 0; oflagCorruptions = 0; rebuild = false;
+  compareCorruptions = 0; oflagCorruptions = 0; rebuild = false; snapIncomplete = 0; snapExtraTooBig = 0;
   return true;
 }
 
@@ -65,6 +70,8 @@ export function addCorruption(): void { corruptions++; }
 /** A corruption check_oflag_copied finds (counted apart: a repair redoes that check afterwards). */
 export function addOflagCorruption(): void { corruptions++; oflagCorruptions++; }
 export function needRebuild(): void { rebuild = true; }
+export function addSnapIncomplete(): void { corruptions++; snapIncomplete++; }
+export function addSnapExtraTooBig(): void { checkErrors++; snapExtraTooBig++; }
 /** Records the file offset of an L2 entry that `-r all` turns into a plain zero cluster. */
 export function addZeroFix(pos: u64): void {
   nFixSeen++;

@@ -1,0 +1,98 @@
+// check and check -r on broken internal snapshot tables (QEMU 7.2 qcow2_check_read_snapshot_table,
+// qcow2_check_fix_snapshot_table, calculate_refcounts' snapshot loop). Each fixture goes through
+// qemu-img and vdisk on two copies of one file: same exit code, same counts where qemu-img prints a
+// report, and afterwards the very same bytes (the table is rewritten where qemu-img rewrites it:
+// same clusters, same entries, old table freed and discarded).
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expectCheckCountsEqual } from '../fixtures/compare-keys.js';
+import { MiB, qcow2 } from '../fixtures/fixture.js';
+import { patchFile } from '../fixtures/patch-qcow2.js';
+import { qemuCheckJson, qemuImg, qemuIo } from '../fixtures/qemu.js';
+import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
+import { describeRun } from '../fixtures/vdisk-cli.js';
+import { expectAllocatedNear, vdiskRun } from './helpers.js';
+
+/** Rewrites the snapshot table in place with entry i's extra data resized to sizes[i] (zero-filled). */
+function resizeExtra(path: string, sizes: Record<number, number>): void {
+  patchFile(path, (buf) => {
+    const count = buf.readUInt32BE(60);
+    const start = Number(buf.readBigUInt64BE(64));
+    const out: Buffer[] = [];
+    let at = start;
+    for (let i = 0; i < count; i++) {
+      at = Math.ceil(at / 8) * 8;
+      const fixed = Buffer.from(buf.subarray(at, at + 40));
+      const extra = fixed.readUInt32BE(36);
+      const ids = fixed.readUInt16BE(12) + fixed.readUInt16BE(14);
+      let x = Buffer.from(buf.subarray(at + 40, at + 40 + extra));
+      const names = buf.subarray(at + 40 + extra, at + 40 + extra + ids);
+      if (sizes[i] !== undefined) { x = Buffer.concat([x, Buffer.alloc(sizes[i]!)]).subarray(0, sizes[i]); fixed.writeUInt32BE(sizes[i]!, 36); }
+      const e = Buffer.concat([fixed, x, names]);
+      out.push(e, Buffer.alloc((8 - (e.length % 8)) % 8));
+      at += 40 + extra + ids;
+    }
+    Buffer.concat(out).copy(buf, start);
+  });
+}
+
+/** 64 MiB v3 image with data and three snapshots (sn0 before a rewrite of the first 512 KiB). */
+function withSnapshots(dir: string, file: string, n = 3): string {
+  const path = qcow2(dir, file, 64 * MiB, {}, ['write -P 0x11 0 1M']).path;
+  for (let i = 0; i < n; i++) {
+    qemuImg(['snapshot', '-c', `sn${i}`, path]);
+    if (i === 0) qemuIo(path, ['write -P 0x22 0 512k']);
+  }
+  return path;
+}
+
+const FIXTURES: { name: string; build(dir: string): string }[] = [
+  { name: 'v3 entries with 0 and 8 bytes of extra data (incomplete)', build: (dir) => { const p = withSnapshots(dir, 'inc.qcow2'); resizeExtra(p, { 0: 0, 2: 8 }); return p; } },
+  { name: 'an entry with 2000 bytes of extra data (over 1 KiB; the table then runs past the end of the file, its last names read as NULs)', build: (dir) => { const p = withSnapshots(dir, 'big.qcow2', 2); resizeExtra(p, { 1: 2000 }); return p; } },
+  { name: 'both at once, unknown extra data kept', build: (dir) => { const p = withSnapshots(dir, 'both.qcow2'); resizeExtra(p, { 0: 40, 1: 4, 2: 1500 }); return p; } },
+  {
+    name: "a snapshot's L1 table offset unaligned (not repaired by qemu-img either)",
+    build: (dir) => {
+      const p = withSnapshots(dir, 'l1.qcow2', 2);
+      patchFile(p, (buf) => { const at = Number(buf.readBigUInt64BE(64)); buf.writeBigUInt64BE(buf.readBigUInt64BE(at) + 512n, at); });
+      return p;
+    },
+  },
+  {
+    name: 'snapshot table offset unaligned (qemu-img cannot read it)',
+    build: (dir) => { const p = withSnapshots(dir, 'off.qcow2', 1); patchFile(p, (buf) => buf.writeBigUInt64BE(buf.readBigUInt64BE(64) + 8n, 64)); return p; },
+  },
+];
+
+let root: string;
+let n = 0;
+
+describe('check -r: internal snapshot table', () => {
+  const built = new Map<string, string>();
+  beforeAll(() => {
+    root = makeScratchDir('repair-snap');
+    FIXTURES.forEach((f, i) => { const dir = join(root, `f${i}`); mkdirSync(dir); built.set(f.name, f.build(dir)); });
+  });
+  afterAll(() => removeScratchDir(root));
+
+  for (const f of FIXTURES) {
+    for (const mode of ['none', 'leaks', 'all']) {
+      test(`${f.name}: ${mode === 'none' ? 'check' : `-r ${mode}`} as qemu-img`, async () => {
+        const dir = join(root, `r${n++}`);
+        mkdirSync(dir);
+        const q = join(dir, 'q.qcow2');
+        const v = join(dir, 'v.qcow2');
+        copyFileSync(built.get(f.name)!, q);
+        copyFileSync(built.get(f.name)!, v);
+        const r = mode === 'none' ? [] : ['-r', mode];
+        const qr = qemuCheckJson(q, r);
+        const vr = await vdiskRun(['check', ...r, '--output=json', v], dir);
+        expect(vr.status, describeRun(vr)).toBe(qr.status);
+        if (qr.report) expectCheckCountsEqual(JSON.parse(vr.stdout), qr.report);
+        expect(readFileSync(v).equals(readFileSync(q)), 'the same bytes as qemu-img leaves').toBe(true);
+        expectAllocatedNear(v, q);
+      });
+    }
+  }
+});
