@@ -33,6 +33,8 @@ export interface CheckDetail {
   /** Snapshot table entries: v3 ones with < 16 bytes of extra data, ones with > 1 KiB of it. */
   snapIncomplete: number;
   snapExtraTooBig: number;
+  /** Snapshot entries past QEMU's 64 MiB table limit (counted there as one failed read). */
+  snapDropped: number;
 }
 
 interface RepairExports { checkExtra(i: number, field: number): number; checkZeroFix(i: number): number }
@@ -60,7 +62,7 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
     for (let i = 0; arrays && i < v(15); i++) zeroFixes.push(rx.checkZeroFix(i));
     return {
       report, rebuild: v(8) === 1, oflagCorruptions: v(9), compareCorruptions: v(10),
-      expected: copy(v(11)), stored: copy(v(12)), extra, zeroFixes, snapIncomplete: v(17), snapExtraTooBig: v(18),
+      expected: copy(v(11)), stored: copy(v(12)), extra, zeroFixes, snapIncomplete: v(17), snapExtraTooBig: v(18), snapDropped: v(19),
     };
   } finally {
     x.checkEnd();

@@ -3,7 +3,7 @@
 // qemu-img and vdisk on two copies of one file: same exit code, same counts where qemu-img prints a
 // report, and afterwards the very same bytes (the table is rewritten where qemu-img rewrites it:
 // same clusters, same entries, old table freed and discarded).
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectCheckCountsEqual } from '../fixtures/compare-keys.js';
@@ -47,6 +47,32 @@ function withSnapshots(dir: string, file: string, n = 3): string {
   return path;
 }
 
+/** Refcount 1 for host clusters [from, to) (refcount block 0, 16-bit refcounts, 64 KiB clusters). */
+function allocate(buf: Buffer, from: number, to: number): void {
+  const block = Number(buf.readBigUInt64BE(Number(buf.readBigUInt64BE(48))));
+  for (let c = from; c < to; c++) buf.writeUInt16BE(1, block + c * 2);
+}
+
+/**
+ * The layouts of QEMU's iotest 261: a snapshot table hooked up at `table`, `count` entries of `size`
+ * bytes each (only their 40-byte headers written), and one entry to be cut off, `victim`, given an
+ * L1 table (cluster 28) and an L2 table (cluster 29) so the cut leaves clusters to free.
+ */
+function hookTable(path: string, table: number, count: number, size: number, header: Buffer, victim: number): void {
+  const end = table + count * size;
+  truncateSync(path, end);
+  patchFile(path, (buf) => {
+    buf.writeBigUInt64BE(BigInt(table), 64);
+    buf.writeUInt32BE(count, 60);
+    for (let i = 0; i < count; i++) header.copy(buf, table + i * size);
+    buf.writeBigUInt64BE(28n * 65536n, table + victim * size);
+    buf.writeUInt32BE(1, table + victim * size + 8);
+    buf.writeBigUInt64BE((1n << 63n) | (29n * 65536n), 28 * 65536);
+    allocate(buf, 28, 30);
+    allocate(buf, table / 65536, Math.ceil(end / 65536));
+  });
+}
+
 const FIXTURES: { name: string; build(dir: string): string }[] = [
   { name: 'v3 entries with 0 and 8 bytes of extra data (incomplete)', build: (dir) => { const p = withSnapshots(dir, 'inc.qcow2'); resizeExtra(p, { 0: 0, 2: 8 }); return p; } },
   { name: 'an entry with 2000 bytes of extra data (over 1 KiB; the table then runs past the end of the file, its last names read as NULs)', build: (dir) => { const p = withSnapshots(dir, 'big.qcow2', 2); resizeExtra(p, { 1: 2000 }); return p; } },
@@ -56,6 +82,30 @@ const FIXTURES: { name: string; build(dir: string): string }[] = [
     build: (dir) => {
       const p = withSnapshots(dir, 'l1.qcow2', 2);
       patchFile(p, (buf) => { const at = Number(buf.readBigUInt64BE(64)); buf.writeBigUInt64BE(buf.readBigUInt64BE(at) + 512n, at); });
+      return p;
+    },
+  },
+  {
+    // v2: all-zero 40-byte entries are valid there. 131072 of them at 2 MiB, one past 65536 with tables.
+    name: 'more than 65536 snapshots',
+    build: (dir) => {
+      const p = qcow2(dir, 'many.qcow2', 64 * MiB, { compat: '0.10' }, ['write -P 0x11 0 1M']).path;
+      hookTable(p, 2 * MiB, 131072, 40, Buffer.alloc(40), 65536);
+      return p;
+    },
+  },
+  {
+    // Entries of 1 KiB extra data and 65535-byte id and name (132136 bytes) past 64 MiB in all.
+    name: 'a snapshot table over 64 MiB',
+    build: (dir) => {
+      const p = qcow2(dir, 'huge.qcow2', 64 * MiB, {}).path;
+      const head = Buffer.alloc(40);
+      head.writeUInt16BE(0xffff, 12);
+      head.writeUInt16BE(0xffff, 14);
+      head.writeUInt32BE(1024, 36);
+      const size = 40 + 1024 + 65535 + 65535 + 2;
+      const count = Math.floor(64 * MiB / size) + 1;
+      hookTable(p, 1 * MiB, count, size, head, count - 1);
       return p;
     },
   },

@@ -94,5 +94,6 @@ export function checkValue(key: i32): f64 {
   // 17/18: snapshot table entries incomplete (v3, < 16 bytes of extra data) / with too much extra data.
   if (key == 17) return <f64>St.snapIncomplete;
   if (key == 18) return <f64>St.snapExtraTooBig;
+  if (key == 19) return <f64>St.snapDropped; // entries cut off past the 64 MiB table limit
   return -1;
 }

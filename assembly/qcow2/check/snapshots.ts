@@ -23,10 +23,11 @@ let walking: u32 = 0;  // snapshot being walked
 let l1: usize = 0;
 let l1Bytes: u64 = 0;
 let pending: bool = false;
+let tableLen: u64 = 0; // QEMU's table_length so far
 
 export function snapStart(l: Layer): void {
   stage = l.nbSnapshots == 0 ? 2 : 0;
-  cursor = l.snapshotsOffset; parsed = 0; walking = 0; pending = false;
+  cursor = l.snapshotsOffset; parsed = 0; walking = 0; pending = false; tableLen = 0;
   if (l.hasDataFile != 0 && l.nbSnapshots != 0) St.addCorruption(); // "snapshots in image with data file"
 }
 
@@ -41,21 +42,27 @@ export function snapStep(slot: i32, l: Layer): i32 {
     }
     pending = false;
     let at: u64 = 0;
+    let cut = false;
     while (parsed < l.nbSnapshots && at + 40 <= CHUNK) {
       const p = buf + <usize>at;
       const extra = be32(p + 36);
-      const len = (40 + <u64>extra + <u64>be16(p + 12) + <u64>be16(p + 14) + 7) & ~(<u64>7);
+      const ids = <u64>be16(p + 12) + <u64>be16(p + 14);
+      const len = (40 + <u64>extra + ids + 7) & ~(<u64>7);
       if (at + len > CHUNK) break;
       // qcow2_check_read_snapshot_table / qcow2_do_read_snapshots
       if (extra > MAX_EXTRA) St.addSnapExtraTooBig();
       else if (l.version >= 3 && extra < 16) St.addSnapIncomplete();
+      // The table as QEMU measures it (excess extra data dropped) may not pass 64 MiB: this entry
+      // and the ones after it are cut off (with -r all; a failed read otherwise).
+      tableLen = ((tableLen + 7) & ~(<u64>7)) + 40 + <u64>(extra > MAX_EXTRA ? MAX_EXTRA : extra) + ids;
+      if (tableLen > Q.MAX_SNAPSHOTS_BYTES) { St.addSnapDropped(<u64>(l.nbSnapshots - parsed)); cut = true; break; }
       store<u64>(list + (<usize>parsed << 4), be64(p));
       store<u64>(list + (<usize>parsed << 4) + 8, <u64>be32(p + 8));
       parsed++;
       at += len;
     }
     cursor += at;
-    if (parsed == l.nbSnapshots || at == 0) stage = 1; // an entry larger than CHUNK: stop parsing
+    if (cut || parsed == l.nbSnapshots || at == 0) stage = 1; // at 0: an entry larger than CHUNK
   }
   while (stage == 1 && walking < parsed) {
     const off = load<u64>(list + (<usize>walking << 4));

@@ -29,6 +29,7 @@ export let rebuild: bool = false;
 // i.e. a check error, unless -r all drops the excess: then a corruption).
 export let snapIncomplete: u64 = 0;
 export let snapExtraTooBig: u64 = 0;
+export let snapDropped: u64 = 0;  // entries past QEMU's 64 MiB table limit (that one included)
 // Clusters past the end of the file that metadata points at (QEMU grows its array to reach them).
 const extraIdx = memory.data(EXTRA_MAX * 8, 16);
 const extraCnt = memory.data(EXTRA_MAX * 4, 16);
@@ -55,7 +56,7 @@ export function stateInit(fileSize: u64, bits: u32, order: u32): bool {
   memory.fill(stored, 0, <usize>bytes);
   checkErrors = 0; corruptions = 0; leaks = 0; nFix = 0; nFixSeen = 0;
   allocated = 0; fragmented = 0; compressed = 0; highest = 0; nExtra = 0;
-  compareCorruptions = 0; oflagCorruptions = 0; rebuild = false; snapIncomplete = 0; snapExtraTooBig = 0;
+  compareCorruptions = 0; oflagCorruptions = 0; rebuild = false; snapIncomplete = 0; snapExtraTooBig = 0; snapDropped = 0;
   return true;
 }
 
@@ -72,6 +73,7 @@ export function addOflagCorruption(): void { corruptions++; oflagCorruptions++; 
 export function needRebuild(): void { rebuild = true; }
 export function addSnapIncomplete(): void { corruptions++; snapIncomplete++; }
 export function addSnapExtraTooBig(): void { checkErrors++; snapExtraTooBig++; }
+export function addSnapDropped(n: u64): void { checkErrors++; snapDropped = n; }
 /** Records the file offset of an L2 entry that `-r all` turns into a plain zero cluster. */
 export function addZeroFix(pos: u64): void {
   nFixSeen++;

@@ -23,6 +23,8 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   const mode = values.repair;
   if (mode !== undefined && mode !== 'leaks' && mode !== 'all') throw new VdiskError('E_USAGE', `-r must be leaks or all (got ${mode})`);
   const file = positionals[0]!;
+  // -r all cuts snapshots past QEMU's 65536 off the header first: such an image does not open.
+  const cut = mode === 'all' && fmt !== 'raw' ? await (await import('../../engine/write/repair-snapcount.js')).capSnapshotsBeforeOpen(file, io.stderr) : 0;
   const chain = await openImageNode(engine, file, { format: fmt, probeBacking: values['probe-backing'], warn: io.stderr });
   let r: CheckReport;
   try {
@@ -37,7 +39,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   if (mode !== undefined) {
     const { repairImage } = await import('../../engine/write/repair.js');
     try {
-      r = await repairImage({ engine, target: file, mode, warn: io.stderr });
+      r = await repairImage({ engine, target: file, mode, warn: io.stderr, snapshotsCut: cut });
     } catch (e) {
       if (!isVdiskError(e) || (e.code !== 'E_REPAIR_NEEDS_REBUILD' && e.code !== 'E_REPAIR_FAILED')) throw e;
       io.stderr(`vdisk check: Check failed: Input/output error (${e.code}: ${e.message})\n`);

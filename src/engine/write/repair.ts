@@ -20,12 +20,15 @@ import { discardClusters } from './repair-discard.js';
 import { zeroUnalignedEntries } from './repair-zero.js';
 import { growForRefblocks } from './repair-grow.js';
 import { rewriteSnapshotTable } from './repair-snapshots.js';
+import { capSnapshotCount, cutSnapshotTable } from './repair-snapcount.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export interface RepairOptions extends OpenCommon {
   target: string | ImageTarget;
   /** leaks: BDRV_FIX_LEAKS; all: BDRV_FIX_LEAKS | BDRV_FIX_ERRORS. */
   mode: 'leaks' | 'all';
+  /** Snapshots already cut off by capSnapshotsBeforeOpen (counted as corruptions fixed). */
+  snapshotsCut?: number;
 }
 
 export async function repairImage(o: RepairOptions): Promise<CheckReport> {
@@ -35,11 +38,15 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
   try {
     const h = await readHeader(t);
     if (h.incompat & 4) throw new VdiskError('E_WRITE_UNSUPPORTED', 'images with an external data file cannot be repaired', { path: t.name });
+    const all = o.mode === 'all';
+    // Snapshots QEMU cannot keep are cut off first (header count), their clusters left to the leaks.
+    let snapCut = (o.snapshotsCut ?? 0) + await capSnapshotCount(t, h.clusterBits, all, say);
     let p1 = await pass(engine, t);
-    // Too much extra data in a snapshot entry fails QEMU's read of the table, except under -r all,
-    // which drops the excess (a corruption, fixed by rewriting the table below).
-    const failed = (d: CheckDetail) => d.report.checkErrors - (o.mode === 'all' ? d.snapExtraTooBig : 0);
+    // Too much extra data in a snapshot entry, or a table over 64 MiB, fails QEMU's read of the
+    // table, except under -r all: the excess is dropped (corruptions, fixed below).
+    const failed = (d: CheckDetail) => d.report.checkErrors - (all ? d.snapExtraTooBig + (d.snapDropped ? 1 : 0) : 0);
     if (failed(p1)) throw new VdiskError('E_REPAIR_FAILED', undefined, { path: t.name });
+    if (all) snapCut += await cutSnapshotTable(t, p1.snapDropped, say);
     // QEMU fixes these while it counts (fix_l2_entry_by_zero): fixed first, then counted afresh.
     let zeroFixed = 0;
     while (o.mode === 'all' && p1.zeroFixes.length) {
@@ -84,7 +91,7 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     const set = await oflagCopied(t, hd, after, copied, 'set');
     await t.flush();
     await discardClusters(t, plan.lower.filter((f) => f.to === 0).map((f) => f.cluster), hd.clusterBits);
-    corruptionsFixed += cleared.fixed + set.fixed + zeroFixed;
+    corruptionsFixed += cleared.fixed + set.fixed + zeroFixed + snapCut;
     left += cleared.left + set.left;
     // qcow2_check_fix_snapshot_table: with -r all, a table with entries to fix is written anew.
     const snap = p1.snapIncomplete + p1.snapExtraTooBig;

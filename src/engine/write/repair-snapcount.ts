@@ -1,0 +1,66 @@
+// qcow2_check_read_snapshot_table with BDRV_FIX_ERRORS (QEMU 7.2 block/qcow2-snapshot.c): snapshots
+// QEMU cannot keep are cut off the end of the table by lowering nb_snapshots in the header (bytes
+// 60..63), before any refcount is looked at: more than QCOW_MAX_SNAPSHOTS (65536) entries, or entries
+// that take the table past QCOW_MAX_SNAPSHOTS_SIZE (64 MiB; the check finds those). What the cut-off
+// snapshots used is then merely leaked, and the refcount repair frees it. Each cut snapshot counts
+// as a corruption fixed, as qemu-img counts it.
+import type { ImageTarget } from '../../io/target.js';
+
+export const MAX_SNAPSHOTS = 65536;
+
+async function readCount(t: ImageTarget): Promise<{ count: number; offset: number }> {
+  const b = new Uint8Array(12);
+  await t.pread!(b, 60);
+  const dv = new DataView(b.buffer);
+  return { count: dv.getUint32(0), offset: dv.getUint32(4) * 2 ** 32 + dv.getUint32(8) };
+}
+
+/** Sets nb_snapshots to `count` (durable before anything relies on it). */
+export async function setSnapshotCount(t: ImageTarget, count: number): Promise<void> {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, count);
+  await t.pwrite(b, 60);
+  await t.flush();
+}
+
+/**
+ * More than 65536 snapshots: with -r all the header is cut to 65536 (when the table's offset is one
+ * QEMU would read: cluster aligned); returns the number cut. Otherwise the open refuses the image,
+ * as qemu-img's check fails on it.
+ */
+export async function capSnapshotCount(t: ImageTarget, clusterBits: number, all: boolean, say: (m: string) => void): Promise<number> {
+  const { count, offset } = await readCount(t);
+  if (!all || count <= MAX_SNAPSHOTS || offset % 2 ** clusterBits !== 0) return 0;
+  say(`Discarding ${count - MAX_SNAPSHOTS} overhanging snapshots\n`);
+  await setSnapshotCount(t, MAX_SNAPSHOTS);
+  return count - MAX_SNAPSHOTS;
+}
+
+/** Entries past the 64 MiB limit (found by the check): with -r all the header stops before them. */
+export async function cutSnapshotTable(t: ImageTarget, dropped: number, say: (m: string) => void): Promise<number> {
+  if (!dropped) return 0;
+  const { count } = await readCount(t);
+  say(`Discarding ${dropped} overhanging snapshots (snapshot table is too big)\n`);
+  await setSnapshotCount(t, count - dropped);
+  return dropped;
+}
+
+/**
+ * The cut of capSnapshotCount for a file the caller has yet to open (an image with more than 65536
+ * snapshots does not open): qcow2 magic and a version 2/3 header required, else nothing is done.
+ */
+export async function capSnapshotsBeforeOpen(path: string, say: (m: string) => void): Promise<number> {
+  const { NodeFileTarget } = await import('../../io/node-file-target.js');
+  const t = await NodeFileTarget.create(path, { reuse: true });
+  try {
+    const head = new Uint8Array(72);
+    if ((await t.pread(head, 0)) < 72) return 0;
+    const dv = new DataView(head.buffer);
+    if (dv.getUint32(0) !== 0x514649fb || (dv.getUint32(4) !== 2 && dv.getUint32(4) !== 3)) return 0;
+    const bits = dv.getUint32(20);
+    if (bits < 9 || bits > 21) return 0;
+    return await capSnapshotCount(t, bits, true, say);
+  } finally {
+    await t.commit();
+  }
+}
