@@ -1,6 +1,7 @@
 // What every view shares: the engine bridge, the status line and the page's configuration.
 import { EngineBridge } from '../worker/bridge.js';
 import { byId } from './dom.js';
+import { marks } from '../worker/marks.js';
 
 export interface ConsoleConfig {
   /** Where the gateway answers (same origin under `vdisk start`). */
@@ -14,6 +15,8 @@ export interface App {
   config: ConsoleConfig;
   /** Tells screen-reader users (and tests) what just happened, in the polite status region. */
   announce(text: string): void;
+  /** When the page's steps happened (worker/marks.ts), for the bench and devtools. */
+  marks: Record<string, number>;
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {
@@ -32,5 +35,5 @@ export function createApp(config: ConsoleConfig): App {
     idleMs: Number(params.get('idleMs') ?? 60_000),
   });
   const status = byId('status');
-  return { bridge, config, announce: (text) => { status.textContent = text; } };
+  return { bridge, config, marks, announce: (text) => { status.textContent = text; } };
 }

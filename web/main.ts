@@ -15,6 +15,7 @@ type View = (typeof VIEWS)[number];
 async function main(): Promise<void> {
   const config = await loadConfig();
   const app = createApp(config);
+  void app.bridge.warm(); // the engine compiles while the person picks a file (again on the picker: idle workers end)
   // For the browser's devtools and the tests: the engine bridge (stats, generation).
   (globalThis as { vdiskConsole?: unknown }).vdiskConsole = app;
   const images = imagesView(app, byId('view-images'));

@@ -74,6 +74,14 @@ export class EngineBridge {
   close(h: ImageHandle): Promise<void> { return this.slot.running ? this.call((api) => api.close(h.key), {}) : Promise.resolve(); }
   stats(): Promise<WorkerStats> { return this.call((api) => api.stats(), {}); }
 
+  /**
+   * Starts the worker and compiles the engine now, before the first image is opened (the console
+   * calls it at load, so picking a file does not wait for them). Idles out like any call.
+   */
+  warm(): Promise<void> {
+    return this.call(async () => undefined, {}).catch(() => undefined);
+  }
+
   /** Ends the worker now; queued calls start a fresh one. */
   terminate(): void {
     clearTimeout(this.idleTimer);

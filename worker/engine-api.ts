@@ -6,10 +6,13 @@ import { checkLayer, type CheckReport } from '../src/engine/check.js';
 import { OpfsTarget } from '../src/io/opfs-target.js';
 import { opfsTimings } from '../src/io/opfs-sync-handle.js';
 import { blobTimings } from '../src/io/blob-source.js';
+import { httpCounters } from '../src/io/http-request.js';
 import { DownloadTarget } from '../src/io/download-target.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { EngineHost, type EngineInit } from './engine-host.js';
 import { mapPicture } from './map-picture.js';
+import { plannedTimings } from './planned-reads.js';
+import { mark, marks } from './marks.js';
 import { convertImage } from '../src/engine/write/index.js';
 import { openRef } from './open-ref.js';
 import { consoleError } from './codes.js';
@@ -60,15 +63,19 @@ export const api = {
     return (await host.init(opts)).flavor;
   },
   async open(id: string, key: string, ref: ImageRef): Promise<ImageSummary> {
+    mark('open-start');
     return run(id, async (signal) => {
       const chain = await host.chain(key, ref, signal);
       const info = (await chainInfo(chain, true)) as unknown[];
+      mark('open-done');
       return summary(chain, info, (await host.get()).flavor);
     });
   },
   async map(id: string, key: string, ref: ImageRef, buckets: number): Promise<MapPicture> {
+    mark('map-start');
     return run(id, async (signal) => {
-      const pic = await mapPicture(await host.get(), await host.chain(key, ref, signal), buckets, signal);
+      const pic = await mapPicture(await host.get(), await host.chain(key, ref, signal), buckets, { signal });
+      mark('map-done');
       return transfer(pic, [pic.bytes.buffer]);
     });
   },
@@ -113,7 +120,10 @@ export const api = {
   },
   async stats(): Promise<WorkerStats> {
     const engine = await host.get();
-    return { flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), openImages: host.count, running: [...calls.keys()], opfs: { ...opfsTimings }, blob: { ...blobTimings } };
+    return {
+      flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), openImages: host.count, running: [...calls.keys()], opfs: { ...opfsTimings }, blob: { ...blobTimings },
+      http: { ...httpCounters }, planned: { ...plannedTimings }, marks: { ...marks },
+    };
   },
 };
 

@@ -6,6 +6,7 @@ import { instantiateEngine, simdSupported, type EngineFlavor } from '../src/engi
 import { openChain, type Chain } from '../src/engine/chain.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { openRef } from './open-ref.js';
+import { mark } from './marks.js';
 import type { ImageRef } from './types.js';
 
 const MAX_OPEN = 8;
@@ -23,10 +24,12 @@ export class EngineHost {
 
   init(opts: EngineInit): Promise<Engine> {
     this.engine ??= (async () => {
+      mark('init');
       const flavor = opts.flavor ?? (simdSupported() ? 'simd' : 'scalar');
       const res = await fetch(new URL(`engine.${flavor}.wasm`, opts.wasmBase));
       if (!res.ok) throw new VdiskError('E_NOT_FOUND', `engine.${flavor}.wasm: HTTP ${res.status}`, { hint: 'run npm run build' });
       this.ready = new Engine(await instantiateEngine(await res.arrayBuffer()), flavor);
+      mark('wasm-ready');
       return this.ready;
     })();
     this.engine.catch(() => (this.engine = undefined));

@@ -6,6 +6,7 @@ import type { ImageSource } from '../src/io/source.js';
 import { BlobSource } from '../src/io/blob-source.js';
 import { OpfsSource } from '../src/io/opfs-source.js';
 import { HttpSource } from '../src/io/http-source.js';
+import { RemoteSource } from './remote-source.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import type { UrlLayer } from './types.js';
 
@@ -67,7 +68,7 @@ export class UrlGate implements BackingGate {
       if (u.origin === new URL(from).origin) layer = { url: u.href };
     }
     if (!layer) throw missing(req, 'a volume the gateway lists', 'the backing volume must be in a pool the gateway knows');
-    const source = await HttpSource.open(layer.url, { headers: this.headers, extentsUrl: layer.extentsUrl });
+    const source = new RemoteSource(await HttpSource.open(layer.url, { headers: this.headers, extentsUrl: layer.extentsUrl }));
     this.remember(source, layer.url);
     return { source, identity: layer.url, resolved: req.name };
   }

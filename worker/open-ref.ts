@@ -4,6 +4,7 @@ import type { ImageSource } from '../src/io/source.js';
 import { BlobSource } from '../src/io/blob-source.js';
 import { OpfsSource } from '../src/io/opfs-source.js';
 import { HttpSource } from '../src/io/http-source.js';
+import { RemoteSource } from './remote-source.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { BlobGate, OpfsGate, UrlGate } from './gates.js';
 import type { ImageRef } from './types.js';
@@ -20,14 +21,9 @@ export async function openRef(ref: ImageRef, signal?: AbortSignal): Promise<{ so
     case 'url': {
       const gate = new UrlGate(ref.backing ?? {}, ref.headers);
       const http = await HttpSource.open(ref.url, { headers: ref.headers, extentsUrl: ref.extentsUrl, signal });
-      const source = ref.name ? renamed(http, ref.name) : http;
+      const source = new RemoteSource(http, ref.name);
       gate.remember(source, ref.url);
       return { source, gate };
     }
   }
-}
-
-/** The same source under a friendlier name (a volume's path instead of the relay URL). */
-function renamed(source: ImageSource, name: string): ImageSource {
-  return new Proxy(source, { get: (t, k) => (k === 'name' ? name : Reflect.get(t, k, t)) });
 }

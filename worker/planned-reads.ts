@@ -1,25 +1,28 @@
 // Reads known in advance, done as few large reads. A picked File pays a browser IPC round trip per
-// read (~0.9 ms for 64 KiB in Chromium, whatever the size up to a few hundred KiB; 16 MiB reads move
-// about 1 GiB/s), so the map picture's one-read-per-L2-table costs seconds on a multi-TiB image. The
-// map path knows every L2 table it will read (from the L1 table) and walks them in file order; this
-// source groups those tables into spans (tables close together read as one, the bytes between them
-// included) and serves the engine's reads from the span in hand: in a worker a Blob's span is read
-// with FileReaderSync (one span held), elsewhere asynchronously with AHEAD spans loading meanwhile
-// (at most AHEAD + 2 spans held, MAX_SPAN each). Reads outside the plan go straight to the source.
+// read (~0.7 ms whatever the size up to a few hundred KiB; large reads move 0.7–1 GiB/s) and a remote
+// volume an HTTP request, so one read per L2 table costs seconds on a multi-TiB image. The map knows
+// every L2 table it will read (from the L1 table) and walks them in file order: this source groups
+// them into spans (tables close together read as one, the bytes between included) and reads AHEAD
+// spans while the engine works on the one in hand, so reading and walking overlap. At most
+// AHEAD + 1 spans of MAX_SPAN are held. Reads outside the plan go straight to the source.
 import type { ImageSource } from '../src/io/source.js';
 import { BlobSource } from '../src/io/blob-source.js';
+import { epochNow } from './marks.js';
 
-/** Largest span read at once. */
+/** Largest span read at once (one Blob slice, one Range request). */
 export const MAX_SPAN = 8 << 20;
-/** Spans loaded ahead of the one the engine is reading (reads overlap in the browser). */
-export const AHEAD = 2;
-/**
- * Largest gap between two planned ranges that is read rather than skipped: reading 256 KiB more
- * costs about what one more read call does.
- */
+/** Spans read ahead of the one in hand: three keep a Blob's reads busy while the walk runs. */
+export const AHEAD = 3;
+/** Largest gap read through rather than skipped: 256 KiB more costs about what one more read does. */
 export const MAX_GAP = 256 << 10;
 
-interface Span { start: number; end: number }
+export interface Span { start: number; end: number }
+
+/**
+ * What the planned walks of this worker did: span reads, bytes, the time they waited on reads, and the
+ * time spent scanning L2 tables and in the engine (the engine's time includes its reads' waits).
+ */
+export const plannedTimings = { reads: 0, readBytes: 0, waitMs: 0, scanMs: 0, engineMs: 0 };
 
 /** Sorted, merged spans covering `ranges` ([offset, length] in any order). */
 export function planSpans(ranges: [number, number][], size: number, maxSpan = MAX_SPAN, maxGap = MAX_GAP): Span[] {
@@ -43,28 +46,32 @@ export class PlannedReadSource implements ImageSource {
   /** Reads issued to the underlying source (spans and pass-through reads). */
   reads = 0;
 
-  constructor(private readonly inner: ImageSource, private readonly spans: Span[]) {
+  constructor(private readonly inner: ImageSource, private readonly spans: Span[], private readonly ahead = AHEAD) {
     this.name = inner.name;
     this.size = inner.size;
   }
 
+  /** [offset, offset + length) as a view into its span when the plan holds it whole, else undefined. */
+  async view(offset: number, length: number): Promise<Uint8Array | undefined> {
+    const i = this.spanOf(offset, offset + length);
+    if (i < 0) return undefined;
+    for (const k of this.loaded.keys()) if (k < i || k > i + this.ahead) this.loaded.delete(k); // the walk goes forward
+    const data = this.load(i);
+    for (let k = i + 1; k <= i + this.ahead && k < this.spans.length; k++) this.load(k).catch(() => undefined); // surfaces when awaited
+    const t0 = epochNow();
+    const bytes = await data;
+    plannedTimings.waitMs += epochNow() - t0;
+    const at = offset - this.spans[i]!.start;
+    return at + length <= bytes.length ? bytes.subarray(at, at + length) : undefined; // a short read: ask the source
+  }
+
   async pread(buf: Uint8Array, offset: number): Promise<number> {
-    const i = this.spanOf(offset, offset + buf.length);
-    if (i < 0) {
+    const v = await this.view(offset, buf.length);
+    if (!v) {
       this.reads++;
       return this.inner.pread(buf, offset);
     }
-    const span = this.spans[i]!;
-    const sync = this.loadSync(i);
-    if (sync) {
-      buf.set(sync.subarray(offset - span.start, offset - span.start + buf.length));
-      return buf.length;
-    }
-    const data = this.load(i);
-    for (let k = i + 1; k <= i + AHEAD && k < this.spans.length; k++) this.load(k).catch(() => undefined); // the next spans meanwhile
-    for (const k of this.loaded.keys()) if (k < i - 1 || k > i + AHEAD) this.loaded.delete(k);
-    const bytes = await data;
-    buf.set(bytes.subarray(offset - span.start, offset - span.start + buf.length));
+    buf.set(v);
     return buf.length;
   }
 
@@ -86,28 +93,15 @@ export class PlannedReadSource implements ImageSource {
     return -1;
   }
 
-  /** FileReaderSync where the source is a Blob in a worker: the span in hand only (nothing ahead). */
-  private readonly syncSpans = new Map<number, Uint8Array>();
-  private loadSync(i: number): Uint8Array | undefined {
-    if (!(this.inner instanceof BlobSource)) return undefined;
-    let bytes = this.syncSpans.get(i);
-    if (!bytes) {
-      const s = this.spans[i]!;
-      bytes = this.inner.readSync(s.start, s.end - s.start);
-      if (!bytes) return undefined;
-      this.reads++;
-      this.syncSpans.clear();
-      this.syncSpans.set(i, bytes);
-    }
-    return bytes;
-  }
-
   private load(i: number): Promise<Uint8Array> {
     let p = this.loaded.get(i);
     if (!p) {
       const s = this.spans[i]!;
       this.reads++;
-      p = readFully(this.inner, new Uint8Array(s.end - s.start), s.start);
+      plannedTimings.reads++;
+      plannedTimings.readBytes += s.end - s.start;
+      // A Blob hands over the buffer its read made; anything else reads into one of ours.
+      p = this.inner instanceof BlobSource ? this.inner.bytes(s.start, s.end - s.start) : readFully(this.inner, new Uint8Array(s.end - s.start), s.start);
       this.loaded.set(i, p);
     }
     return p;

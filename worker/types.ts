@@ -88,4 +88,10 @@ export interface WorkerStats {
   opfs: { readMs: number; readBytes: number; writeMs: number; writeBytes: number; truncateMs: number; flushMs: number };
   /** Reads of picked files (Blob/File) since the worker started: count, bytes and time waited. */
   blob: { reads: number; readMs: number; readBytes: number };
+  /** HTTP requests of remote volumes (every attempt) since the worker started. */
+  http: { requests: number };
+  /** The map's planned walks: span reads, bytes, time waited on them, L2 scan and engine time. */
+  planned: { reads: number; readBytes: number; waitMs: number; scanMs: number; engineMs: number };
+  /** When the worker's steps happened (ms since the epoch): init, wasm-ready, open-*, map-*. */
+  marks: Record<string, number>;
 }

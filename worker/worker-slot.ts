@@ -4,6 +4,7 @@ import { wrap, releaseProxy, type Remote } from 'comlink';
 import type { EngineFlavor } from '../src/engine/load.js';
 import type { EngineApi } from './engine-api.js';
 import { consoleError } from './codes.js';
+import { mark } from './marks.js';
 
 export interface SlotOptions {
   workerUrl: string | URL;
@@ -32,6 +33,7 @@ export class WorkerSlot {
 
   get(): Promise<LiveWorker> {
     if (!this.current) {
+      mark('worker-start');
       const worker = this.opts.createWorker?.(this.opts.workerUrl) ?? new Worker(this.opts.workerUrl, { type: 'module', name: 'vdisk-engine' });
       this.generation++;
       const died = new Promise<never>((_, reject) => {
@@ -44,7 +46,10 @@ export class WorkerSlot {
       died.catch(() => undefined);
       const api = wrap<EngineApi>(worker);
       const live = Promise.race([api.init({ wasmBase: this.opts.wasmBase, flavor: this.opts.flavor }), died])
-        .then((flavor) => ({ api, flavor, died }));
+        .then((flavor) => {
+          mark('worker-ready');
+          return { api, flavor, died };
+        });
       live.catch(() => this.terminate());
       this.current = { worker, live };
     }

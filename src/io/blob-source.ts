@@ -22,10 +22,17 @@ export class BlobSource implements ImageSource {
   async pread(buf: Uint8Array, offset: number): Promise<number> {
     const want = readLength(buf, offset, this.size, this.name);
     if (want === 0) return 0;
+    const bytes = await this.bytes(offset, want);
+    buf.set(bytes);
+    return bytes.byteLength;
+  }
+
+  /** [offset, offset + length) clipped to the Blob, in the buffer the read made: no copy. */
+  async bytes(offset: number, length: number): Promise<Uint8Array> {
     let bytes: ArrayBuffer;
     const t0 = performance.now();
     try {
-      bytes = await this.blob.slice(offset, offset + want).arrayBuffer();
+      bytes = await this.blob.slice(offset, offset + length).arrayBuffer();
       blobTimings.reads++;
       blobTimings.readBytes += bytes.byteLength;
       blobTimings.readMs += performance.now() - t0;
@@ -33,29 +40,6 @@ export class BlobSource implements ImageSource {
       // A File whose underlying disk file changed or vanished fails here (NotReadableError).
       throw new VdiskError('E_IO', `read at ${offset} from ${this.name}: ${(e as Error).message}`, { path: this.name });
     }
-    buf.set(new Uint8Array(bytes));
-    return bytes.byteLength;
-  }
-
-  /**
-   * The bytes of [offset, offset + length) read synchronously where the platform can (a dedicated
-   * worker's FileReaderSync: no promise round trip, and large reads run at about 1 GiB/s in
-   * Chromium), else undefined. For large planned reads; small ones stay on pread.
-   */
-  readSync(offset: number, length: number): Uint8Array | undefined {
-    const Reader = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
-    if (!Reader) return undefined;
-    const end = Math.min(this.size, offset + length);
-    const t0 = performance.now();
-    let bytes: ArrayBuffer;
-    try {
-      bytes = new Reader().readAsArrayBuffer(this.blob.slice(offset, end));
-    } catch (e) {
-      throw new VdiskError('E_IO', `read at ${offset} from ${this.name}: ${(e as Error).message}`, { path: this.name });
-    }
-    blobTimings.reads++;
-    blobTimings.readBytes += bytes.byteLength;
-    blobTimings.readMs += performance.now() - t0;
     return new Uint8Array(bytes);
   }
 

@@ -31,6 +31,9 @@ export class TransientError extends Error {}
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
+/** Requests sent by HTTP sources in this context (a worker's stats show them): every attempt counts. */
+export const httpCounters = { requests: 0 };
+
 /** The URL without credentials or query string, which may carry a signature. */
 export function displayUrl(url: string): string {
   const u = new URL(url);
@@ -70,6 +73,7 @@ export async function withRetries<T>(opts: HttpOptions, name: string, what: stri
       // fetch), so the bytes of a range are never compressed ones.
       const h: Record<string, string> = { ...opts.headers, ...headers };
       if (opts.sign) Object.assign(h, await signed(opts.sign, { method, url, headers: { ...h } }, name));
+      httpCounters.requests++;
       return (opts.fetch ?? fetch)(url, { method, headers: h, signal: link.signal, redirect: 'follow' });
     };
     try {

@@ -6,6 +6,7 @@ import type { ImageHandle } from '../../worker/bridge.js';
 import { drawMap, describeMap, mapTable, COLORS } from './map-canvas.js';
 import { MAP_KINDS } from '../../worker/types.js';
 import { showError } from '../errors.js';
+import { mark } from '../../worker/marks.js';
 
 const BUCKETS = 1024;
 
@@ -37,8 +38,11 @@ export function details(app: App, handle: ImageHandle, errors: HTMLElement): HTM
     h('li', {}, h('span', { class: 'swatch', style: `background:${COLORS[k]}`, 'aria-hidden': 'true' }), ` ${k}`)));
   const checkOut = h('p', { id: 'check-result', role: 'status' });
   const t0 = performance.now();
+  mark('map-call');
   app.bridge.map(handle, BUCKETS).then((pic) => {
+    mark('map-received');
     drawMap(canvas, pic);
+    mark('drawn');
     const ms = performance.now() - t0;
     canvas.setAttribute('aria-label', `Cluster map: ${describeMap(pic, names)}`);
     canvas.dataset.drawnMs = ms.toFixed(1);

@@ -3,6 +3,7 @@
 import { h, field } from '../dom.js';
 import { pickTop } from './pick-top.js';
 import type { ImageRef } from '../../worker/types.js';
+import { mark } from '../../worker/marks.js';
 
 export type OpenFn = (ref: ImageRef, label: string, size: number) => void;
 
@@ -10,10 +11,14 @@ export function filesRef(files: File[], top: number): ImageRef {
   return { kind: 'blob', files, names: files.map((f) => f.name), top };
 }
 
-export function openPanel(onOpen: OpenFn, dropTarget: HTMLElement): HTMLElement {
+/** `prepare`: called when a file is about to come (picker opened, drag entered): starts the engine. */
+export function openPanel(onOpen: OpenFn, dropTarget: HTMLElement, prepare: () => void = () => {}): HTMLElement {
   const input = h('input', { type: 'file', id: 'file-input', multiple: true });
+  input.addEventListener('click', prepare);
+  dropTarget.addEventListener('dragenter', prepare);
   const openFiles = async (files: File[]) => {
     if (!files.length) return;
+    mark('picked');
     const top = await pickTop(files);
     onOpen(filesRef(files, top), files[top]!.name, files[top]!.size);
   };

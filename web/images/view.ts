@@ -10,6 +10,7 @@ import { openPanel } from './open-panel.js';
 import { opfsPanel } from './opfs-panel.js';
 import { details } from './details.js';
 import { convertPanel } from './convert-panel.js';
+import { mark } from '../../worker/marks.js';
 
 export interface ImagesView {
   el: HTMLElement;
@@ -36,6 +37,7 @@ export function imagesView(app: App, root: HTMLElement): ImagesView {
   const view: ImagesView = {
     el: root,
     async open(ref, label, size) {
+      mark('open-call');
       clearError(errors);
       app.announce(`Opening ${label}…`);
       if (handle) await app.bridge.close(handle).catch(() => undefined);
@@ -43,6 +45,7 @@ export function imagesView(app: App, root: HTMLElement): ImagesView {
       fill(current, h('p', { role: 'status' }, `Opening ${label}…`));
       try {
         handle = await app.bridge.open(ref);
+        mark('opened');
         fill(current, details(app, handle, errors), convertPanel(app, handle, errors, () => opfs.refresh()));
         app.announce(`Opened ${label}: ${handle.summary.layers.length} layer(s), ${bytes(handle.summary.virtualSize)}`);
         await store.addRecentImage({ name: label, size, at: Date.now(), ref: ref.kind === 'blob' ? undefined : ref });
@@ -59,7 +62,7 @@ export function imagesView(app: App, root: HTMLElement): ImagesView {
     h('h2', { id: 'h-images', tabindex: '-1' }, 'Images'),
     errors,
     h('div', { class: 'columns' },
-      h('div', {}, openPanel((ref, label, size) => view.open(ref, label, size), root), opfs.el,
+      h('div', {}, openPanel((ref, label, size) => view.open(ref, label, size), root, () => void app.bridge.warm()), opfs.el,
         h('section', { 'aria-labelledby': 'h-recent', class: 'panel' }, h('h3', { id: 'h-recent' }, 'Recent images'), recent)),
       current));
   void opfs.refresh();
