@@ -78,6 +78,20 @@ const FIXTURES: { name: string; build(dir: string): string }[] = [
   { name: 'an entry with 2000 bytes of extra data (over 1 KiB; the table then runs past the end of the file, its last names read as NULs)', build: (dir) => { const p = withSnapshots(dir, 'big.qcow2', 2); resizeExtra(p, { 1: 2000 }); return p; } },
   { name: 'both at once, unknown extra data kept', build: (dir) => { const p = withSnapshots(dir, 'both.qcow2'); resizeExtra(p, { 0: 40, 1: 4, 2: 1500 }); return p; } },
   {
+    // iotest 261's case: only the size field changes, so the entry now spills into a cluster the
+    // refcounts do not know: the refcount structure is rebuilt, then the table rewritten.
+    name: 'extra data size poked to 64 KiB in place (refcount rebuild and table rewrite together)',
+    build: (dir) => {
+      const p = withSnapshots(dir, 'spill.qcow2', 4);
+      patchFile(p, (buf) => {
+        let at = Number(buf.readBigUInt64BE(64));
+        for (let i = 0; i < 3; i++) at = Math.ceil((at + 40 + buf.readUInt32BE(at + 36) + buf.readUInt16BE(at + 12) + buf.readUInt16BE(at + 14)) / 8) * 8;
+        buf.writeUInt32BE(65536, at + 36);
+      });
+      return p;
+    },
+  },
+  {
     name: "a snapshot's L1 table offset unaligned (not repaired by qemu-img either)",
     build: (dir) => {
       const p = withSnapshots(dir, 'l1.qcow2', 2);
