@@ -4,15 +4,11 @@
 // demo volumes move in about a second. Ordering is by visible state only: Cancel is pressed (keys
 // only) once the job shows progress (its first step done, the copy started); then the console, the agent (GET
 // /v1/jobs/:id through the gateway) and the pools must all say the job was cancelled and rolled back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, type Chromium } from './browser.js';
-import { requireBuild } from './console-site.js';
 import { qemuImg } from '../../fixtures/qemu.js';
-import { createNodeEngine } from '../../../src/engine/node-engine.js';
-import { startSystem, type System } from '../../../src/start/run.js';
+import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
 
@@ -22,25 +18,14 @@ function listTree(dir: string): string[] {
 }
 
 describe('console: cancel a gateway job (`vdisk start`)', () => {
-  let sys: System;
-  let b: Chromium;
-  let dir: string;
-
-  beforeAll(async () => {
-    requireBuild();
-    dir = mkdtempSync(join(tmpdir(), 'vdisk-jobcancel-'));
-    sys = await startSystem(await createNodeEngine(), { dir: join(dir, 'demo'), port: 0, vm: false });
+  const s = useSystemSession('jobcancel', {
+    vm: false,
     // A volume that takes minutes to copy: 256 GiB, every cluster allocated, almost nothing on disk.
-    qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'preallocation=metadata', join(sys.dir, 'pool-a/big.qcow2'), '256G']);
-    b = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await b?.close();
-    await sys?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    prepare: (sys) => qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'preallocation=metadata', join(sys.dir, 'pool-a/big.qcow2'), '256G']),
   });
 
   it('cancels a running move with the keyboard: cancelled in the console and the agent, nothing left in the pools', async () => {
+    const { sys, b } = s;
     const { page } = b;
     const poolsBefore = { a: listTree(join(sys.dir, 'pool-a')), b: listTree(join(sys.dir, 'pool-b')) };
     expect(poolsBefore.b).toEqual([]);

@@ -3,15 +3,10 @@
 // reload and find the job in history, open a remote volume through the range relay (and map a
 // sparse 256 GiB one from a few Range requests), and run a live copy and pivot on the demo VM. Keys
 // only for the move; axe on the connected views.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, type Chromium } from './browser.js';
-import { requireBuild } from './console-site.js';
-import { requireTool } from '../../helpers/tools.js';
-import { createNodeEngine } from '../../../src/engine/node-engine.js';
-import { startSystem, type System } from '../../../src/start/run.js';
+import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
 import { waitForMap } from './page-helpers.js';
@@ -42,25 +37,10 @@ function qemuTotals(path: string): number[] {
 }
 
 describe('console against `vdisk start`', () => {
-  let sys: System;
-  let b: Chromium;
-  let dir: string;
-
-  beforeAll(async () => {
-    requireBuild();
-    requireTool('qemu-system-x86_64');
-    dir = mkdtempSync(join(tmpdir(), 'vdisk-sys-'));
-    sys = await startSystem(await createNodeEngine(), { dir: join(dir, 'demo'), port: 0 });
-    sparseVolume(join(sys.dir, 'pool-a/sparse.qcow2'));
-    b = await launchChromium();
-  }, 120_000);
-  afterAll(async () => {
-    await b?.close();
-    await sys?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const s = useSystemSession('sys', { vm: true, prepare: (sys) => sparseVolume(join(sys.dir, 'pool-a/sparse.qcow2')) });
 
   it('logs in with the printed link, and the link works only once', async () => {
+    const { sys, b } = s;
     const { page } = b;
     await page.goto(sys.loginUrl);
     await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
@@ -75,6 +55,7 @@ describe('console against `vdisk start`', () => {
   });
 
   it('moves a demo volume to the other pool with keys only, progress reaching the end', async () => {
+    const { sys, b } = s;
     const { page } = b;
     await tabTo(page, '#op-kind');
     await page.keyboard.press('Home'); // first operation: move
@@ -97,6 +78,7 @@ describe('console against `vdisk start`', () => {
   });
 
   it('finds the job in history after a reload', async () => {
+    const { sys, b } = s;
     const { page } = b;
     const jobId = (await page.textContent('#job-state'))!.match(/Job (\S+):/)![1]!;
     await page.reload();
@@ -108,6 +90,7 @@ describe('console against `vdisk start`', () => {
   });
 
   it('opens a remote volume through the gateway range relay', async () => {
+    const { sys, b } = s;
     const { page } = b;
     await page.click('nav a[href="#gateway"]');
     await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
@@ -121,6 +104,7 @@ describe('console against `vdisk start`', () => {
   });
 
   it('maps a sparse remote qcow2 right, from a few Range requests', async () => {
+    const { sys, b } = s;
     const { page } = b;
     const stats = () => page.evaluate(() => (window as unknown as { vdiskConsole: { bridge: { stats(): Promise<{ http: { requests: number } }> } } }).vdiskConsole.bridge.stats());
     await page.click('nav a[href="#gateway"]');
@@ -138,6 +122,7 @@ describe('console against `vdisk start`', () => {
   });
 
   it('copies the demo VM disk live and pivots to the copy', async () => {
+    const { sys, b } = s;
     const { page } = b;
     await page.click('nav a[href="#gateway"]');
     await page.waitForSelector('#gw-status:has-text("Connected")');
