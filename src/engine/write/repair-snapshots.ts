@@ -55,7 +55,7 @@ function encodeEntry(raw: Uint8Array, extra: number, diskSize: number): Uint8Arr
 }
 
 /** Reads the table as qcow2_do_read_snapshots does: entries and the bytes they span. */
-async function readTable(t: ImageTarget, h: ParsedHeader, offset: number, count: number): Promise<{ entries: { raw: Uint8Array; extra: number }[]; size: number }> {
+export async function readTable(t: ImageTarget, h: ParsedHeader, offset: number, count: number): Promise<{ entries: { raw: Uint8Array; extra: number }[]; size: number }> {
   const entries: { raw: Uint8Array; extra: number }[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {

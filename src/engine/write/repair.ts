@@ -18,6 +18,7 @@ import { oflagCopied } from './repair-oflag.js';
 import { rebuildRefcounts } from './repair-rebuild.js';
 import { discardClusters } from './repair-discard.js';
 import { zeroUnalignedEntries } from './repair-zero.js';
+import { metadataClusters } from './repair-overlap.js';
 import { growForRefblocks } from './repair-grow.js';
 import { rewriteSnapshotTable } from './repair-snapshots.js';
 import { capSnapshotCount, cutSnapshotTable } from './repair-snapcount.js';
@@ -48,10 +49,17 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     if (failed(p1)) throw new VdiskError('E_REPAIR_FAILED', undefined, { path: t.name });
     if (all) snapCut += await cutSnapshotTable(t, p1.snapDropped, say);
     // QEMU fixes these while it counts (fix_l2_entry_by_zero): fixed first, then counted afresh.
+    // A table shared by the active L1 and a snapshot is walked twice: each entry is fixed once.
     let zeroFixed = 0;
-    while (o.mode === 'all' && p1.zeroFixes.length) {
-      await zeroUnalignedEntries(t, p1.zeroFixes, h.extL2);
-      zeroFixed += p1.zeroFixes.length;
+    while (all && p1.zeroFixes.length) {
+      const at = [...new Set(p1.zeroFixes)];
+      const meta = await metadataClusters(t, h);
+      if (at.some((pos) => meta.has(Math.floor(pos / 2 ** h.clusterBits)))) {
+        say('ERROR: Overlap check failed\n');
+        throw new VdiskError('E_REPAIR_FAILED', 'an L2 table to repair lies on other metadata', { path: t.name });
+      }
+      await zeroUnalignedEntries(t, at, h.extL2);
+      zeroFixed += at.length;
       p1 = await pass(engine, t);
     }
     // check_refblocks grows the file to hold a refcount block named past its end, then counts again.
