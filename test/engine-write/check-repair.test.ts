@@ -1,7 +1,7 @@
 // vdisk check -r leaks|all against qemu-img check -r on a copy of the same damaged file: same exit
 // code, same counts (leaks-fixed and corruptions-fixed included), and afterwards qemu-img check says
 // the same of both results; where qemu-img repairs the image fully, so must vdisk.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHECK_FIXTURES } from '../fixtures/check-corruptions.js';
@@ -9,21 +9,10 @@ import { expectCheckCountsEqual } from '../fixtures/compare-keys.js';
 import { qcow2 } from '../fixtures/fixture.js';
 import { qemuCheckJson, runTool } from '../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
-import { describeRun } from '../fixtures/vdisk-cli.js';
+import { twinCopies, expectCheckAsQemu } from './repair-twins.js';
 import { expectCheckClean, expectIdentical, qemuInfo, vdiskOk, vdiskRun } from './helpers.js';
 
 let root: string;
-let n = 0;
-/** Two copies of `src` in a fresh directory: one for qemu-img, one for vdisk. */
-function copies(src: string): { q: string; v: string; dir: string } {
-  const dir = join(root, `r${n++}`);
-  mkdirSync(dir);
-  const q = join(dir, 'q.qcow2');
-  const v = join(dir, 'v.qcow2');
-  copyFileSync(src, q);
-  copyFileSync(src, v);
-  return { q, v, dir };
-}
 
 /** A lazy-refcounts image whose writer was killed: dirty bit set, refcounts of new clusters missing. */
 function crashedLazy(dir: string): string {
@@ -49,12 +38,9 @@ describe('vdisk check -r', () => {
   for (const f of CHECK_FIXTURES) {
     for (const mode of ['leaks', 'all']) {
       test(`${f.name}: -r ${mode} as qemu-img check -r ${mode}`, async () => {
-        const { q, v, dir } = copies(built.get(f.name)!);
-        const qr = qemuCheckJson(q, ['-r', mode]);
-        const vr = await vdiskRun(['check', '-r', mode, '--output=json', v], dir);
-        expect(vr.status, describeRun(vr)).toBe(qr.status);
-        if (qr.report) expectCheckCountsEqual(JSON.parse(vr.stdout), qr.report);
-        else expect(vr.stdout).toBe('');
+        const { q, v, dir } = twinCopies(root, built.get(f.name)!);
+        const { qr, vr } = await expectCheckAsQemu(q, v, dir, ['-r', mode]);
+        if (!qr.report) expect(vr.stdout).toBe('');
         const after = qemuCheckJson(v);
         expect(after.status, after.stderr).toBe(qemuCheckJson(q).status);
         if (after.status === 0) expectIdentical(q, v);
@@ -63,7 +49,7 @@ describe('vdisk check -r', () => {
   }
 
   test('human output: the repaired counts, then the second look, as qemu-img prints them', async () => {
-    const { q, v, dir } = copies(built.get(CHECK_FIXTURES[0]!.name)!);
+    const { q, v, dir } = twinCopies(root, built.get(CHECK_FIXTURES[0]!.name)!);
     const qr = runTool('qemu-img', ['check', '-r', 'leaks', q], dir);
     const vr = await vdiskOk(['check', '-r', 'leaks', v], dir);
     expect(vr.stdout).toBe(qr.stdout);
@@ -74,7 +60,7 @@ describe('vdisk check -r', () => {
     const dir = join(root, 'lazy');
     mkdirSync(dir);
     const img = crashedLazy(dir);
-    const { q, v } = copies(img);
+    const { q, v } = twinCopies(root, img);
     const refused = await vdiskRun(['resize', v, '+1M'], dir);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain('E_QCOW2_DIRTY');

@@ -12,19 +12,10 @@ import { parseHeader } from '../fixtures/qcow2-layout.js';
 import { l2EntryPos } from '../fixtures/qcow2-tables.js';
 import { qemuMapJson, runTool } from '../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
+import { twinCopies } from './repair-twins.js';
 import { allocated, expectAllocatedNear, expectCheckClean, expectIdentical, vdiskOk } from './helpers.js';
 
 let root: string;
-let n = 0;
-function pair(src: string): { q: string; v: string; dir: string } {
-  const dir = join(root, `d${n++}`);
-  mkdirSync(dir);
-  const q = join(dir, 'q.qcow2');
-  const v = join(dir, 'v.qcow2');
-  copyFileSync(src, q);
-  copyFileSync(src, v);
-  return { q, v, dir };
-}
 const qemu = (args: string[], dir: string) => { const r = runTool('qemu-img', args, dir); expect(r.status, r.stderr).not.toBe(2); return r; };
 
 describe('freed clusters are discarded as qemu-img discards them', () => {
@@ -37,7 +28,7 @@ describe('freed clusters are discarded as qemu-img discards them', () => {
     const img = qcow2(dir, 'leaky.qcow2', 64 * MiB, {}, ['write -P 0x11 0 8M']).path;
     // Unmap guest clusters 0..31 in the L2 table only: their data clusters keep refcount 1 (leaks).
     patchFile(img, (buf) => { const h = parseHeader(buf); buf.fill(0, l2EntryPos(buf, h, 0)!, l2EntryPos(buf, h, 0)! + 32 * 8); });
-    const { q, v, dir: d } = pair(img);
+    const { q, v, dir: d } = twinCopies(root, img);
     const before = allocated(v);
     qemu(['check', '-r', 'leaks', q], d);
     await vdiskOk(['check', '-r', 'leaks', v], d);
@@ -54,7 +45,7 @@ describe('freed clusters are discarded as qemu-img discards them', () => {
     const img = qcow2(dir, 'lazy.qcow2', 16 * MiB, { lazy_refcounts: 'on', cluster_size: 4096, refcount_bits: 64 }).path;
     const r = runTool('qemu-io', ['-c', 'write -P 0x11 0 6M', '-c', 'write -P 0x22 8M 6M', '-c', 'sigraise 9', img]);
     expect(r.signal ?? r.status).not.toBe(0);
-    const { q, v, dir: d } = pair(img);
+    const { q, v, dir: d } = twinCopies(root, img);
     qemu(['check', '-r', 'all', q], d);
     await vdiskOk(['check', '-r', 'all', v], d);
     expect(statSync(v).size).toBe(statSync(q).size);
@@ -69,7 +60,7 @@ describe('freed clusters are discarded as qemu-img discards them', () => {
       const dir = join(root, `shrink-${cluster}-${compat}`);
       mkdirSync(dir);
       const img = qcow2(dir, 'big.qcow2', 64 * MiB, { cluster_size: cluster, compat }, ['write -P 0x22 0 4M', 'write -P 0x33 20M 4M', 'write -P 0x44 40M 12M']).path;
-      const { q, v, dir: d } = pair(img);
+      const { q, v, dir: d } = twinCopies(root, img);
       qemu(['resize', '--shrink', q, '22M'], d);
       await vdiskOk(['resize', '--shrink', v, '22M'], d);
       expect(statSync(v).size).toBe(statSync(q).size);

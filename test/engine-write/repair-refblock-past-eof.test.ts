@@ -4,17 +4,15 @@
 // the grown block as a leak; `-r leaks` leaves the corruption (and fails where a rebuild is needed).
 // Both tools repair copies of one file: same exit code and counts, the same file size, header and
 // guest content afterwards, and the same allocated size.
-import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectCheckCountsEqual } from '../fixtures/compare-keys.js';
 import { MiB, qcow2 } from '../fixtures/fixture.js';
 import { patchFile } from '../fixtures/patch-qcow2.js';
 import { parseHeader } from '../fixtures/qcow2-layout.js';
 import { qemuCheckJson } from '../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
-import { describeRun } from '../fixtures/vdisk-cli.js';
-import { expectAllocatedNear, expectCheckClean, expectIdentical, vdiskRun } from './helpers.js';
+import { expectAllocatedNear, expectCheckClean, expectIdentical } from './helpers.js';
+import { twinCopies, expectCheckAsQemu } from './repair-twins.js';
 
 /** Refcount table entry `index` → 16 MiB (the file is about 0.5 MiB). */
 function pastEof(dir: string, index: number): string {
@@ -29,7 +27,6 @@ const CASES = [
 ];
 
 let root: string;
-let n = 0;
 
 describe('check -r: refcount block past the end of the file', () => {
   const built = new Map<number, string>();
@@ -42,16 +39,8 @@ describe('check -r: refcount block past the end of the file', () => {
   for (const c of CASES) {
     for (const mode of ['leaks', 'all']) {
       test(`${c.name}: -r ${mode} as qemu-img`, async () => {
-        const dir = join(root, `r${n++}`);
-        mkdirSync(dir);
-        const q = join(dir, 'q.qcow2');
-        const v = join(dir, 'v.qcow2');
-        copyFileSync(built.get(c.index)!, q);
-        copyFileSync(built.get(c.index)!, v);
-        const qr = qemuCheckJson(q, ['-r', mode]);
-        const vr = await vdiskRun(['check', '-r', mode, '--output=json', v], dir);
-        expect(vr.status, describeRun(vr)).toBe(qr.status);
-        if (qr.report) expectCheckCountsEqual(JSON.parse(vr.stdout), qr.report);
+        const { q, v, dir } = twinCopies(root, built.get(c.index)!);
+        const { qr, vr } = await expectCheckAsQemu(q, v, dir, ['-r', mode]);
         expect(statSync(v).size).toBe(statSync(q).size);
         const after = qemuCheckJson(q).status;
         expect(qemuCheckJson(v).status).toBe(after);

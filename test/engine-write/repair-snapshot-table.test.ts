@@ -3,16 +3,15 @@
 // qemu-img and vdisk on two copies of one file: same exit code, same counts where qemu-img prints a
 // report, and afterwards the very same bytes (the table is rewritten where qemu-img rewrites it:
 // same clusters, same entries, old table freed and discarded).
-import { copyFileSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectCheckCountsEqual } from '../fixtures/compare-keys.js';
 import { MiB, qcow2 } from '../fixtures/fixture.js';
 import { patchFile } from '../fixtures/patch-qcow2.js';
-import { qemuCheckJson, qemuImg, qemuIo } from '../fixtures/qemu.js';
+import { qemuImg, qemuIo } from '../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
-import { describeRun } from '../fixtures/vdisk-cli.js';
-import { expectAllocatedNear, vdiskRun } from './helpers.js';
+import { expectAllocatedNear } from './helpers.js';
+import { twinCopies, expectCheckAsQemu } from './repair-twins.js';
 
 /** Rewrites the snapshot table in place with entry i's extra data resized to sizes[i] (zero-filled). */
 function resizeExtra(path: string, sizes: Record<number, number>): void {
@@ -130,7 +129,6 @@ const FIXTURES: { name: string; build(dir: string): string }[] = [
 ];
 
 let root: string;
-let n = 0;
 
 describe('check -r: internal snapshot table', () => {
   const built = new Map<string, string>();
@@ -143,17 +141,9 @@ describe('check -r: internal snapshot table', () => {
   for (const f of FIXTURES) {
     for (const mode of ['none', 'leaks', 'all']) {
       test(`${f.name}: ${mode === 'none' ? 'check' : `-r ${mode}`} as qemu-img`, async () => {
-        const dir = join(root, `r${n++}`);
-        mkdirSync(dir);
-        const q = join(dir, 'q.qcow2');
-        const v = join(dir, 'v.qcow2');
-        copyFileSync(built.get(f.name)!, q);
-        copyFileSync(built.get(f.name)!, v);
+        const { q, v, dir } = twinCopies(root, built.get(f.name)!);
         const r = mode === 'none' ? [] : ['-r', mode];
-        const qr = qemuCheckJson(q, r);
-        const vr = await vdiskRun(['check', ...r, '--output=json', v], dir);
-        expect(vr.status, describeRun(vr)).toBe(qr.status);
-        if (qr.report) expectCheckCountsEqual(JSON.parse(vr.stdout), qr.report);
+        await expectCheckAsQemu(q, v, dir, r);
         expect(readFileSync(v).equals(readFileSync(q)), 'the same bytes as qemu-img leaves').toBe(true);
         expectAllocatedNear(v, q);
       });

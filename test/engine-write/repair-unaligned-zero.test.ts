@@ -3,7 +3,7 @@
 // zero cluster and then frees the host cluster as a leak; `-r leaks` leaves it a corruption. Each
 // fixture goes through qemu-img and vdisk on two copies of one file: same exit code, same counts,
 // same repaired image (qemu-img compare, map and check), the freed cluster a hole in both.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectCheckCountsEqual } from '../fixtures/compare-keys.js';
@@ -15,6 +15,7 @@ import { qemuCheckJson, qemuImg, qemuMapJson } from '../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
 import { describeRun } from '../fixtures/vdisk-cli.js';
 import { expectAllocatedNear, expectCheckClean, expectIdentical, vdiskRun } from './helpers.js';
+import { twinCopies } from './repair-twins.js';
 
 interface Fixture {
   name: string;
@@ -111,7 +112,6 @@ const FIXTURES: Fixture[] = [
 ];
 
 let root: string;
-let n = 0;
 
 describe('check -r: unaligned preallocated zero clusters', () => {
   const built = new Map<string, string>();
@@ -124,12 +124,7 @@ describe('check -r: unaligned preallocated zero clusters', () => {
   for (const f of FIXTURES) {
     for (const mode of ['leaks', 'all']) {
       test(`${f.name}: -r ${mode} as qemu-img`, async () => {
-        const dir = join(root, `r${n++}`);
-        mkdirSync(dir);
-        const q = join(dir, 'q.qcow2');
-        const v = join(dir, 'v.qcow2');
-        copyFileSync(built.get(f.name)!, q);
-        copyFileSync(built.get(f.name)!, v);
+        const { q, v, dir } = twinCopies(root, built.get(f.name)!);
         expect(qemuCheckJson(q).status).toBe(2);
         const qr = qemuCheckJson(q, ['-r', mode]);
         const vr = await vdiskRun(['check', '-r', mode, '--output=json', v], dir);
