@@ -2,7 +2,7 @@
 // need file bytes returns NEED_IO after queueing requests (io/requests.ts); the host performs them,
 // calls ioDone(1) and repeats the call.
 import * as S from './status';
-import { allocPages, freePages, setMemoryLimit, managedBytes } from './mem/pages';
+import { allocPages, freePages, setMemoryLimit, managedBytes, pinGrowth, takeRefusedPinned } from './mem/pages';
 import { REQUESTS, nRequests, resetRequests } from './io/requests';
 import { l2CacheInit, l2CacheIoDone, l2CacheDrop } from './qcow2/l2cache';
 import * as E from './errors';
@@ -25,6 +25,8 @@ export function init(l2Slices: u32, memoryLimit: f64): i32 {
 export function alloc(bytes: f64): usize { return allocPages(<u64>bytes); }
 export function free(ptr: usize, bytes: f64): void { freePages(ptr, <u64>bytes); }
 export function memoryInUse(): f64 { return <f64>managedBytes(); }
+export function memoryPin(delta: i32): i32 { return pinGrowth(delta); }
+export function memoryRefusedPinned(): i32 { return takeRefusedPinned() ? 1 : 0; }
 
 export function requestsPtr(): usize { return REQUESTS; }
 export function requestCount(): i32 { return nRequests; }

@@ -10,6 +10,11 @@ let nFree: i32 = 0;
 let firstPage: u32 = 0;
 let endPage: u32 = 0; // first page past the managed area
 let limitPages: u32 = 65536 * 16; // 4 GiB of 4 KiB pages
+// While the host has reads in flight into linear memory (a copy's pipeline), memory must not grow:
+// growing may move the buffer under them. Pinned, an allocation that would grow fails instead, and
+// `refusedPinned` tells the host why (E_ENGINE_BUSY, not E_NO_MEMORY).
+let growthPins: i32 = 0;
+let refusedPinned: bool = false;
 
 @inline function fs(i: i32): u32 { return load<u32>(FREE_START + (<usize>i << 2)); }
 @inline function fc(i: i32): u32 { return load<u32>(FREE_COUNT + (<usize>i << 2)); }
@@ -22,6 +27,19 @@ function start(): void {
   if (firstPage != 0) return;
   firstPage = <u32>memory.size() << 4; // 64 KiB Wasm pages → 4 KiB pages
   endPage = firstPage;
+}
+
+/** Pins (+1) or unpins (-1) the memory size; returns the pins now held. */
+export function pinGrowth(delta: i32): i32 {
+  growthPins = max(0, growthPins + delta);
+  return growthPins;
+}
+
+/** Whether the last failed allocation failed because memory was pinned; clears the flag. */
+export function takeRefusedPinned(): bool {
+  const r = refusedPinned;
+  refusedPinned = false;
+  return r;
 }
 
 /** Caps managed memory (bytes); allocations past it fail instead of growing. */
@@ -42,7 +60,10 @@ export function allocPages(bytes: u64): usize {
   if (endPage - firstPage + want > limitPages) return 0;
   const needWasm = (endPage + want + 15) >> 4;
   const have = <u32>memory.size();
-  if (needWasm > have && memory.grow(<i32>(needWasm - have)) < 0) return 0;
+  if (needWasm > have) {
+    if (growthPins > 0) { refusedPinned = true; return 0; }
+    if (memory.grow(<i32>(needWasm - have)) < 0) return 0;
+  }
   const p = endPage;
   endPage += want;
   return <usize>p << 12;

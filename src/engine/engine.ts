@@ -46,6 +46,9 @@ export class Engine {
   error(code: number, path?: string): VdiskError {
     const slot = this.x.errorSlot();
     const source = slot >= 0 ? this.files.get(slot * 2) : undefined;
+    if (code === E_NO_MEMORY_STATUS && this.x.memoryRefusedPinned()) {
+      return new VdiskError('E_ENGINE_BUSY', undefined, { path: path ?? source?.name });
+    }
     return engineError(code, {
       field: this.x.errorField(),
       offset: this.x.errorOffset(),
@@ -175,6 +178,8 @@ function coalesce(reqs: Request[]): { reads: Request[][]; others: Request[] } {
   }
   return { reads, others };
 }
+
+const E_NO_MEMORY_STATUS = 300; // assembly/status.ts
 
 let codecs: Promise<typeof import('./decompress.js')> | undefined;
 const loadCodecs = () => (codecs ??= import('./decompress.js'));

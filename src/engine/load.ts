@@ -6,6 +6,8 @@ export interface EngineExports {
   alloc(bytes: number): number;
   free(ptr: number, bytes: number): void;
   memoryInUse(): number;
+  memoryPin(delta: number): number;
+  memoryRefusedPinned(): number;
   requestsPtr(): number;
   requestCount(): number;
   ioDone(ok: number): void;

@@ -39,6 +39,7 @@ export const ENGINE_CODES = {
   E_BACKING_TOO_DEEP: bad('the backing chain is deeper than the limit'),
   E_BACKING_DENIED: { message: 'opening this backing file is not allowed', hint: 'backing files must stay inside the allowed roots', http: 403 },
   E_NO_MEMORY: { message: 'the engine ran out of memory', http: 507 },
+  E_ENGINE_BUSY: { message: 'the engine cannot grow its memory while a copy has reads in flight', hint: 'run this after the copy ends, or on an engine of its own', http: 503 },
   E_BAD_ARGUMENT: { message: 'invalid argument', http: 400 },
   E_BAD_SLOT: { message: 'no such open image in the engine', http: 500 },
   E_RANGE: { message: 'range is outside the image', http: 416 },

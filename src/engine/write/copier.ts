@@ -48,6 +48,9 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
   const pool: number[] = [];
   for (let i = 0; i < depth; i++) pool.push(engineAlloc(engine, chunk));
   const pipe = new Pipeline(pool.slice(), WRITES_IN_FLIGHT);
+  // From here reads land in engine memory while other calls may run: pin its size, so another
+  // caller's allocation fails with E_ENGINE_BUSY rather than moving memory under the reads.
+  engine.x.memoryPin(1);
   const guard = memoryGuard(engine);
 
   const runOp = async (op: Op) => {
@@ -89,6 +92,7 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
     return result;
   } finally {
     await pipe.drain();
+    engine.x.memoryPin(-1);
     for (const p of pool) engine.x.free(p, chunk);
   }
 }

@@ -2,7 +2,8 @@
 // on the spot), and the data reads come back unperformed so several chunks can be in flight while
 // the next one is planned. Engine calls stay on the caller's loop; only file reads run behind it.
 // Planning never allocates engine memory (the L2 cache and L1 tables exist from init and open), so
-// memory cannot grow under these reads; `inFlight` checks it anyway.
+// memory cannot grow under these reads; the copier also pins the memory size while its reads are in
+// flight (another call needing more memory gets E_ENGINE_BUSY), and `memoryGuard` checks it anyway.
 import type { Chain } from '../chain.js';
 import type { Engine, Request } from '../engine.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
