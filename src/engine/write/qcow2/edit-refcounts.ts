@@ -1,7 +1,8 @@
 // Refcounts of an existing image being edited in place (qcow2.txt "Host cluster management").
-// Blocks are read on demand and kept while edited; new clusters are appended at the end of the file
-// and counted at once (a missing refcount block or a full refcount table is allocated the same way);
-// decrements wait until the metadata that stopped using a cluster is on disk (see editor.ts).
+// Blocks are read on demand and kept while edited (evictClean drops the written ones); new clusters
+// are appended at the end of the file and counted at once (a missing refcount block or a full refcount
+// table is allocated the same way); decrements wait until the metadata that stopped using a cluster is
+// on disk (see editor.ts). A new block is linked into the table only after it is on disk (writeDirty).
 import type { ImageTarget } from '../../../io/target.js';
 
 const MASK_HI = 0x00ffffff;
@@ -10,6 +11,8 @@ const MASK_LO = 0xfffffe00;
 export class EditRefcounts {
   readonly blocks = new Map<number, Uint8Array>();
   readonly dirty = new Set<number>();
+  /** Table entries set in memory (new blocks) but not yet on disk, when the table did not move. */
+  private readonly linked = new Set<number>();
   table: Uint8Array;
   tableMoved = false;
   /** Old refcount table clusters, freed after the header points at the new table. */
@@ -30,7 +33,7 @@ export class EditRefcounts {
   private entry(b: number): number {
     if (b * 8 >= this.table.length) return 0;
     const dv = new DataView(this.table.buffer, this.table.byteOffset);
-    return (dv.getUint32(b * 8) & MASK_HI) * 2 ** 32 + (dv.getUint32(b * 8 + 4) & MASK_LO);
+    return (dv.getUint32(b * 8) & MASK_HI) * 2 ** 32 + ((dv.getUint32(b * 8 + 4) & MASK_LO) >>> 0);
   }
 
   private async block(b: number, create: boolean): Promise<Uint8Array | undefined> {
@@ -58,16 +61,21 @@ export class EditRefcounts {
     if (b * 8 >= this.table.length) {
       const grown = new Uint8Array(Math.max(this.table.length * 2, Math.ceil(((b + 1) * 8) / this.cs) * this.cs));
       grown.set(this.table);
-      if (!this.oldTable) this.oldTable = { offset: this.tableOffset, clusters: this.tableClusters };
+      // A table that replaced the on-disk one but was never named by the header is freed at once.
+      const abandoned = this.tableMoved ? { offset: this.tableOffset, clusters: this.tableClusters } : undefined;
+      if (!this.tableMoved) this.oldTable = { offset: this.tableOffset, clusters: this.tableClusters };
       this.table = grown;
       this.tableMoved = true;
+      this.linked.clear();
       this.tableOffset = this.end;
       this.end += grown.length;
       for (let k = 0; k < grown.length / this.cs; k++) await this.add(this.tableOffset / this.cs + k, 1);
+      if (abandoned) for (let k = 0; k < abandoned.clusters; k++) await this.add(abandoned.offset / this.cs + k, -1);
     }
     const dv = new DataView(this.table.buffer, this.table.byteOffset);
     dv.setUint32(b * 8, Math.floor(off / 2 ** 32));
     dv.setUint32(b * 8 + 4, off >>> 0);
+    if (!this.tableMoved) this.linked.add(b);
   }
 
   async get(k: number): Promise<number> {
@@ -92,14 +100,28 @@ export class EditRefcounts {
     return at;
   }
 
+  /**
+   * Writes the edited blocks. New blocks are linked into the on-disk table only after they are on
+   * disk (fdatasync between), so a kill in between leaves them unreferenced. A moved table is written
+   * whole at its new place; the caller points the header at it after a flush.
+   */
   async writeDirty(): Promise<void> {
-    for (const b of this.dirty) {
-      let off = this.entry(b);
-      if (off === 0) off = (await this.alloc(1), this.entry(b));
-      await this.t.pwrite(this.blocks.get(b)!, off);
-    }
+    for (const b of this.dirty) await this.t.pwrite(this.blocks.get(b)!, this.entry(b));
     this.dirty.clear();
-    if (this.tableMoved) await this.t.pwrite(this.table, this.tableOffset);
+    if (this.tableMoved) { await this.t.pwrite(this.table, this.tableOffset); this.linked.clear(); }
+    if (this.linked.size === 0) return;
+    await this.t.flush();
+    const clusters = new Set([...this.linked].map((b) => Math.floor((b * 8) / this.cs)));
+    this.linked.clear();
+    for (const c of [...clusters].sort((x, y) => x - y)) await this.t.pwrite(this.table.subarray(c * this.cs, (c + 1) * this.cs), this.tableOffset + c * this.cs);
+  }
+
+  /** Bytes of refcount blocks held in memory. */
+  get cachedBytes(): number { return this.blocks.size * this.cs; }
+
+  /** Drops the blocks already written (they are read again on demand). */
+  evictClean(): void {
+    for (const b of this.blocks.keys()) if (!this.dirty.has(b)) this.blocks.delete(b);
   }
 }
 

@@ -56,7 +56,7 @@ export class Qcow2Editor {
   private l1Entry(i: number): number {
     if (i * 8 >= this.l1.length) return 0;
     const dv = new DataView(this.l1.buffer);
-    return (dv.getUint32(i * 8) & OFF_HI) * HI + (dv.getUint32(i * 8 + 4) & OFF_LO);
+    return (dv.getUint32(i * 8) & OFF_HI) * HI + ((dv.getUint32(i * 8 + 4) & OFF_LO) >>> 0);
   }
 
   private async table(gc: number, create: boolean): Promise<Uint8Array | undefined> {
@@ -112,14 +112,14 @@ export class Qcow2Editor {
       this.frees.push([Math.floor(off / 512) * 512, sectors * 512]);
       return;
     }
-    const off = (e[0] & OFF_HI) * HI + (e[1] & OFF_LO);
+    const off = (e[0] & OFF_HI) * HI + ((e[1] & OFF_LO) >>> 0);
     if (off) this.frees.push([off, this.cs]);
   }
 
   /** Writes one whole guest cluster. */
   async writeCluster(gc: number, data: Uint8Array): Promise<void> {
     const e = await this.entry(gc);
-    const off = (e[0] & OFF_HI) * HI + (e[1] & OFF_LO);
+    const off = (e[0] & OFF_HI) * HI + ((e[1] & OFF_LO) >>> 0);
     const inPlace = off !== 0 && (e[0] & 0x80000000) !== 0 && (e[0] & 0x40000000) === 0;
     const host = inPlace ? off : await this.refs.alloc(1);
     await this.t.pwrite(data, host);
