@@ -1,9 +1,10 @@
 // Crash safety of the writers: SIGKILL while progress is between 30 % and 70 % of a convert, a
-// commit and a rebase. Afterwards the chain reads as before (qemu-img compare against a flat copy
-// taken first), qemu-img check finds no corruption (leaks allowed), and no file sits at the
-// convert's destination; the next convert removes the dead run's temporary.
+// commit, a rebase and a resize --shrink. Afterwards the chain reads as before (qemu-img compare
+// against a flat copy taken first; the shrunk image as before or as qemu-img's shrink of it),
+// qemu-img check finds no corruption (leaks allowed), and no file sits at the convert's
+// destination; the next convert removes the dead run's temporary.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
@@ -97,6 +98,26 @@ describe('SIGKILL between 30 % and 70 % leaves images that read as before', () =
     expect(k.killedAt).toBeGreaterThanOrEqual(30);
     expectSame(c.flat, c.top);
     expectNoCorruption(c.top);
+  }, 180_000);
+
+  test('resize --shrink: the image reads as before or as shrunk, without corruption', async () => {
+    const dir = join(root, 'resize');
+    require_dir(dir);
+    // 16 GiB, 64 KiB clusters, 1 MiB of data every 128 MiB: 30 L2 tables to clear past 1 GiB.
+    const img = join(dir, 'img.qcow2'), old = join(dir, 'old.qcow2'), shrunk = join(dir, 'shrunk.qcow2');
+    qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=65536', img, '16G']);
+    const io = ['write -P 0x11 0 1M'];
+    for (let at = 512, i = 0; at < 16 * 1024; at += 128, i++) io.push(`write -P ${(i % 200) + 0x20} ${at}M 1M`);
+    qemuIo(img, io);
+    copyFileSync(img, old);
+    copyFileSync(img, shrunk);
+    qemuImg(['resize', '-q', '--shrink', shrunk, '1G']);
+    const k = await killMidway(['resize', '-p', '--shrink', img, '1G'], dir);
+    expect(k.killedAt).toBeGreaterThanOrEqual(30);
+    expectNoCorruption(img);
+    const size = JSON.parse(runTool('qemu-img', ['info', '--output=json', img], dir).stdout)['virtual-size'];
+    expect([16 * 1024 * MiB, 1024 * MiB]).toContain(size);
+    expectSame(size === 1024 * MiB ? shrunk : old, img);
   }, 180_000);
 });
 

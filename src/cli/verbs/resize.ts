@@ -1,22 +1,29 @@
-// vdisk resize [-f fmt] [--shrink] FILE [+|-]SIZE — as qemu-img resize.
+// vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE — as qemu-img resize (-p: progress, as convert's).
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { resizeImage } from '../../engine/write/resize.js';
 import { parseSize } from '../../engine/write/qcow2/options.js';
-import { format } from './write-common.js';
+import { format, progressPrinter, sigintSignal } from './write-common.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, allowNegative: true,
-    options: { f: { type: 'string' }, shrink: { type: 'boolean', default: false }, q: { type: 'boolean' }, 'probe-backing': { type: 'boolean', default: false } },
+    options: { f: { type: 'string' }, shrink: { type: 'boolean', default: false }, p: { type: 'boolean', default: false }, q: { type: 'boolean' }, 'probe-backing': { type: 'boolean', default: false } },
   });
-  if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk resize [-f fmt] [--shrink] FILE [+|-]SIZE');
+  if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE');
   const spec = positionals[1]!;
   const sign = spec[0] === '+' ? 1 : spec[0] === '-' ? -1 : 0;
   const size = parseSize(sign ? spec.slice(1) : spec) * (sign || 1);
-  await resizeImage({ engine, image: positionals[0]!, format: format(values.f, 'image'), size, relative: sign !== 0, shrink: values.shrink, probeBacking: values['probe-backing'], warn: io.stderr });
+  const cancel = sigintSignal();
+  try {
+    await resizeImage({
+      engine, image: positionals[0]!, format: format(values.f, 'image'), size, relative: sign !== 0, shrink: values.shrink,
+      probeBacking: values['probe-backing'], warn: io.stderr, onProgress: progressPrinter(io, values.p), signal: cancel.signal,
+    });
+  } finally { cancel.done(); }
+  if (values.p) io.stdout('    (100.00/100%)\n');
   io.stdout('Image resized.\n');
   return 0;
 }

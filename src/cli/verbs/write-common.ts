@@ -9,12 +9,15 @@ export function format(v: string | undefined, what: string): ImageFormat | undef
   throw new VdiskError('E_FORMAT_UNSUPPORTED', `${what} format ${v} is not supported (raw, qcow2)`);
 }
 
-/** qemu-img -p: "    (12.34/100%)\r", printed when the percentage moves by 0.01 or more. */
+/**
+ * qemu-img -p: "    (12.34/100%)\r", printed when the percentage moves by 0.01 or more (the whole
+ * operation's fraction where it runs in phases).
+ */
 export function progressPrinter(io: CliIo, on: boolean): ((p: Progress) => void) | undefined {
   if (!on) return undefined;
   let last = -1;
   return (p) => {
-    const pct = p.total ? (p.done * 100) / p.total : 100;
+    const pct = p.fraction !== undefined ? p.fraction * 100 : p.total ? (p.done * 100) / p.total : 100;
     if (pct - last < 0.01 && pct < 100) return;
     last = pct;
     io.stdout(`    (${pct.toFixed(2)}/100%)\r`);
