@@ -29,15 +29,16 @@ export class VdiskError extends Error {
     this.detail = { ...detail, hint: detail.hint ?? info.hint };
   }
 
-  /** One line for a terminal: `E_CODE: message (field at offset 0x..; path)`. */
+  /** One line for a terminal: `E_CODE: message (field at offset 0x..; path); target STATE — hint`. */
   toLine(): string {
     const where: string[] = [];
-    const { field, offset, path, hint } = this.detail;
+    const { field, offset, path, hint, targetState } = this.detail;
     if (field !== undefined) where.push(offset !== undefined ? `${field} at offset 0x${offset.toString(16)}` : field);
     else if (offset !== undefined) where.push(`offset 0x${offset.toString(16)}`);
     if (path !== undefined) where.push(path);
     const tail = where.length ? ` (${where.join('; ')})` : '';
-    return `${this.code}: ${this.message}${tail}${hint ? ` — ${hint}` : ''}`;
+    const state = typeof targetState === 'string' ? `; target ${targetState}` : '';
+    return `${this.code}: ${this.message}${tail}${state}${hint ? ` — ${hint}` : ''}`;
   }
 
   toJSON(): SerializedError {

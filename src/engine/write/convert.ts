@@ -63,10 +63,12 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
     const bitmapList = bitmaps ? bitmapsToCopy(bitmaps, opts.skipBrokenBitmaps ?? false, opts.warn) : [];
     const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable });
     const watches = await Promise.all(chains.map((c) => watchSource(c)));
+    let writing: 'no' | 'started' | 'emptied' = 'no';
+    let recover: (() => Promise<void>) | undefined;
     try {
       let sink;
       let copySize = size;
-      if (opts.reuseTarget && opts.targetFormat === 'qcow2') ({ sink, copySize } = await reusedQcow2Sink(engine, target, size, opts));
+      if (opts.reuseTarget && opts.targetFormat === 'qcow2') ({ sink, copySize, recover } = await reusedQcow2Sink(engine, target, size, opts));
       else if (params) {
         const compress = opts.compress ? await compressorFor(params) : undefined;
         const wo: WriterOptions = { size, backing: opts.backing, compress };
@@ -77,19 +79,36 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
         sink = new RawSink(target, size, target.startsZero || (opts.targetIsZero ?? false));
       }
       const copyOpts = { ...opts, shallow: opts.backing !== undefined, targetSize: copySize };
+      writing = recover ? 'emptied' : 'started';
       const r = chains.length > 1 ? await copyConcat(engine, chains, sink, copyOpts) : await copyChain(engine, chain, sink, copyOpts);
       for (const w of watches) await w.check();
       await target.commit();
       return r;
     } catch (e) {
+      const state = opts.reuseTarget && writing !== 'no' ? await reusedState(opts.targetFormat, writing, recover) : undefined;
       await target.abort();
-      if (opts.reuseTarget && isVdiskError(e) && e.code !== 'E_SIZE_MISMATCH') {
-        e.detail.targetState = 'the reused target was partly written; its content is undefined until the copy is repeated';
-      }
+      if (state && isVdiskError(e)) e.detail.targetState = state;
       throw e;
     }
   } finally {
     for (const c of chains) await c.close();
+  }
+}
+
+/**
+ * What a failed -n copy left in the target, for the error. A qcow2 target edited in place keeps
+ * valid metadata at every point (editor.ts flush order); one emptied for a -c rewrite is recreated
+ * as an empty image first.
+ */
+async function reusedState(fmt: ImageFormat, writing: 'started' | 'emptied', recover?: () => Promise<void>): Promise<string> {
+  const again = 'repeat the copy to get the source\'s content';
+  if (fmt !== 'qcow2') return `kept, partly written (raw: old and new bytes mixed); ${again}`;
+  if (writing === 'started') return `kept as a valid qcow2 image, partly written (old and new clusters mixed, at most leaked clusters that \`vdisk check -r leaks\` frees); ${again}`;
+  try {
+    await recover!();
+    return `kept as a valid, empty qcow2 image (its creation options and backing file unchanged); ${again}`;
+  } catch {
+    return 'left without a valid qcow2 header (it was emptied to be rewritten compressed); recreate it with `vdisk create` or `qemu-img create`, then repeat the copy';
   }
 }
 

@@ -1,12 +1,18 @@
 // -n (REUSE_EXT) onto an existing qcow2 image: its own creation options (cluster size, version,
-// refcount width, extended L2, compression type) and its backing file are kept, and the image is
-// rewritten with the source's content. Written in place, so a failure leaves it partly written: the
-// error says so (convert.ts). Refused when the image is dirty or corrupt, or smaller than the source.
-// Two cases are edited in place rather than rewritten, as qemu-img only writes over what is there:
+// refcount width, extended L2, compression type) and its backing file are kept, and the source's
+// content is written into it through the in-place editor, whose flush order keeps the header and
+// tables valid at every point: a failure or a kill leaves a qcow2 image that opens (old and new
+// clusters mixed, at most leaked clusters), never a file without a header (convert.ts says so in the
+// error). Refused when the image is dirty or corrupt, or smaller than the source.
+// - zeros become zero clusters (v3) as qemu-img's zero writes; where the target has no backing file,
+//   ranges it already reads as zeros without an L2 table are left alone, and compat=0.10 clusters
+//   are deallocated (qemu-img discards them) rather than written full of zeros;
 // - a target larger than the source keeps its tail; a cluster the copy ends inside keeps its bytes
 //   past the end (tail-merge.ts);
-// - with -B (a shallow copy) what the source's top leaves unallocated keeps the target's bytes: a
-//   target that holds nothing yet is still rewritten from scratch (the same content, and faster).
+// - with -B (a shallow copy) what the source's top leaves unallocated keeps the target's bytes.
+// -c: compressed clusters cannot overwrite allocated ones (qemu-img fails with EIO there), so -c is
+// refused unless the target holds nothing; such an empty target is rewritten from scratch, and on a
+// failure recreated empty (recoverEmpty) — only a kill during that copy leaves it without a header.
 import type { Engine } from '../engine.js';
 import { openLayer } from '../chain.js';
 import type { ImageTarget } from '../../io/target.js';
@@ -48,33 +54,82 @@ interface ReuseOptions extends TailRead {
   target?: string | ImageTarget;
 }
 
-/** The sink for -n onto `t`, and how much of the guest range the copy covers. */
-export async function reusedQcow2Sink(engine: Engine, t: ImageTarget, size: number, o: ReuseOptions): Promise<{ sink: Sink; copySize: number }> {
+export interface ReusedSink {
+  sink: Sink;
+  /** How much of the guest range the copy covers. */
+  copySize: number;
+  /** Set when the target was emptied to be rewritten (-c): makes it a valid empty image again. */
+  recover?: () => Promise<void>;
+}
+
+/** The sink for -n onto `t`. */
+export async function reusedQcow2Sink(engine: Engine, t: ImageTarget, size: number, o: ReuseOptions): Promise<ReusedSink> {
   const f = await targetFacts(engine, t);
   if (f.incompat & 3) throw new VdiskError(f.incompat & 2 ? 'E_QCOW2_CORRUPT' : 'E_QCOW2_DIRTY', undefined, { path: t.name, hint: `run \`vdisk check -r all ${t.name}\`, then retry` });
   if (f.nbSnapshots > 0) throw new VdiskError('E_SNAPSHOTS_PRESENT', undefined, { path: t.name });
   if (f.incompat & 4) throw new VdiskError('E_WRITE_UNSUPPORTED', 'targets with an external data file are not supported', { path: t.name });
   if (f.size < size) throw new VdiskError('E_SIZE_MISMATCH', `target is ${f.size} bytes, the source needs ${size}`, { path: t.name });
-  const p = paramsOf(f);
-  const ed = f.size > size || o.backing !== undefined ? await Qcow2Editor.open(t) : undefined;
-  if (ed && (f.size > size || !ed.l1.every((b) => b === 0))) {
-    if (o.compress) throw new VdiskError('E_WRITE_UNSUPPORTED', '-c with -n onto a target larger than the source, or holding data with -B', { path: t.name, hint: 'leave out -c' });
-    return { sink: await inPlace(engine, t, ed, size, f.size, o), copySize: size };
+  const ed = await Qcow2Editor.open(t);
+  const empty = ed.l1.every((b) => b === 0);
+  if (o.compress) {
+    if (f.size > size || !empty) throw new VdiskError('E_WRITE_UNSUPPORTED', '-c with -n onto a target larger than the source or holding data: compressed clusters cannot overwrite allocated ones', { path: t.name, hint: 'leave out -c, or create the target anew' });
+    const p = paramsOf(f);
+    const backing = f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined;
+    const recover = async () => { await t.truncate(0); await new Qcow2Writer(t, p, { size: f.size, backing }).finish(); await t.flush(); };
+    await t.truncate(0);
+    return { sink: new Qcow2Writer(t, p, { size: f.size, backing, compress: await compressorFor(p) }), copySize: f.size, recover };
   }
-  const backing = f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined;
-  await t.truncate(0);
-  return { sink: new Qcow2Writer(t, p, { size: f.size, backing, compress: o.compress ? await compressorFor(p) : undefined }), copySize: f.size };
+  const zeros = o.backing === undefined && f.backingName === undefined ? new ZeroSkip(ed) : undefined;
+  return { sink: await inPlace(engine, t, ed, size, f.size, o, zeros), copySize: size };
+}
+
+/**
+ * Zero writes onto a target without a backing file: guest ranges with no L2 table already read as
+ * zeros and stay as they are; compat=0.10 clusters are deallocated (v2 has no zero flag; qemu-img's
+ * zero write discards them). v3 clusters get the zero flag, as qemu-img's zero writes give them.
+ */
+class ZeroSkip {
+  constructor(private readonly ed: Qcow2Editor) {}
+  async zero(offset: number, length: number): Promise<void> {
+    const { ed } = this;
+    const cs = ed.cs;
+    for (let g = offset / cs; g * cs < offset + length; ) {
+      if (!(await ed.hasTable(g))) { g = (Math.floor(g / ed.perL2) + 1) * ed.perL2; continue; }
+      if (ed.h.version === 2) await ed.discardCluster(g);
+      else await ed.zeroCluster(g);
+      g++;
+    }
+  }
 }
 
 /**
  * The in-place editor as the sink: holes leave the target's bytes (qemu-img writes nothing there),
  * and a cluster the copy range [0, end) ends inside is completed with what the target read there.
  */
-async function inPlace(engine: Engine, t: ImageTarget, ed: Qcow2Editor, end: number, size: number, o: ReuseOptions): Promise<Sink> {
-  const sink = new EditSink(ed);
+async function inPlace(engine: Engine, t: ImageTarget, ed: Qcow2Editor, end: number, size: number, o: ReuseOptions, zeros?: ZeroSkip): Promise<Sink> {
+  const edit = new EditSink(ed);
+  const sink: Sink = zeros ? withZeros(edit, zeros) : edit;
   const at = Math.floor(end / ed.cs) * ed.cs;
   if (end === at || end >= size) return sink;
   const gate = o.gate ?? (typeof o.target === 'string' ? new (await import('../node-gate.js')).NodeGate() : undefined);
   const old = await readTargetRange(engine, targetAsSource(t), at, Math.min(ed.cs, size - at), { ...o, gate });
   return mergeTail(sink, end, at, old);
+}
+
+/** The edit sink with its zero writes (queued behind its other calls, in guest order) by `z`. */
+function withZeros(edit: EditSink, z: ZeroSkip): Sink {
+  let chain: Promise<void> = Promise.resolve();
+  const queue = (f: () => Promise<void>): Promise<void> => {
+    const p = chain.then(f);
+    chain = p.catch(() => {});
+    return p;
+  };
+  return {
+    unit: edit.unit,
+    backed: edit.backed,
+    data: (o, b) => queue(() => edit.data(o, b)),
+    zero: (o, n) => queue(() => z.zero(o, n)),
+    hole: () => edit.hole(),
+    finish: () => queue(() => edit.finish()),
+  };
 }
