@@ -42,6 +42,10 @@ export async function commitImage(o: CommitOptions): Promise<{ bytesRead: number
   try {
     refuseDirty(chain, o.image);
     const idx = await baseIndex(chain, o.base);
+    const f = chain.top.facts;
+    const empties = !o.drop && o.base === undefined && f.format === 'qcow2';
+    // Refused before anything is written: the base must not change when the top cannot be emptied.
+    if (empties && f.nbSnapshots > 0) throw new VdiskError('E_SNAPSHOTS_PRESENT', 'the top keeps internal snapshots; commit with -d', { path: o.image });
     const layer = chain.layers[idx]!;
     const basePath = layer.resolved ?? layer.source.name;
     const { NodeFileTarget } = await import('../../io/node-file-target.js');
@@ -60,12 +64,10 @@ export async function commitImage(o: CommitOptions): Promise<{ bytesRead: number
     } finally {
       await target.commit();
     }
-    const f = chain.top.facts;
-    if (!o.drop && o.base === undefined && f.format === 'qcow2') {
+    if (empties) {
       top = { name: o.image, format: 'qcow2', size: f.size, cluster: 2 ** f.clusterBits, compat: f.version === 2 ? '0.10' : '1.1',
         backing: f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined };
     }
-    if (top && f.nbSnapshots > 0) throw new VdiskError('E_SNAPSHOTS_PRESENT', 'the top keeps internal snapshots; commit with -d', { path: o.image });
   } finally {
     await chain.close();
   }
