@@ -1,5 +1,6 @@
-// vdisk check [-f fmt] [--output=human|json] [-r leaks|all] FILE: qemu-img check; with -r the image
-// is repaired in place first (src/engine/write/repair.ts) and the report is that of the fixed image.
+// vdisk check [-f fmt] [--output=human|json] [-r leaks|all [-p]] FILE: qemu-img check; with -r the
+// image is repaired in place first (src/engine/write/repair.ts) and the report is that of the fixed
+// image. -p prints the repair's progress (on stderr with --output=json); Ctrl-C stops it between steps.
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
@@ -7,16 +8,17 @@ import { openImageNode } from '../../engine/node-engine.js';
 import { checkLayer, checkJson, checkHuman, checkExit, type CheckReport } from '../../engine/check.js';
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
+import { progressPrinter, sigintSignal } from './write-common.js';
 
 export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
       format: { type: 'string', short: 'f' }, output: { type: 'string', default: 'human' },
-      repair: { type: 'string', short: 'r' }, 'probe-backing': { type: 'boolean', default: false },
+      repair: { type: 'string', short: 'r' }, progress: { type: 'boolean', short: 'p', default: false }, 'probe-backing': { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] [-r leaks|all] FILE');
+  if (positionals.length !== 1) throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] [-r leaks|all [-p]] FILE');
   const fmt = values.format;
   if (fmt !== undefined && fmt !== 'raw' && fmt !== 'qcow2') throw new VdiskError('E_FORMAT_UNSUPPORTED', `format ${fmt} is not supported (raw, qcow2)`);
   if (values.output !== 'human' && values.output !== 'json') throw new VdiskError('E_USAGE', `--output must be human or json`);
@@ -38,13 +40,16 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   }
   if (mode !== undefined) {
     const { repairImage } = await import('../../engine/write/repair.js');
+    const shown = values.output === 'json' ? { ...io, stdout: io.stderr } : io;
+    const cancel = sigintSignal();
     try {
-      r = await repairImage({ engine, target: file, mode, warn: io.stderr, snapshotsCut: cut });
+      r = await repairImage({ engine, target: file, mode, warn: io.stderr, snapshotsCut: cut, onProgress: progressPrinter(shown, values.progress), signal: cancel.signal });
+      if (values.progress) shown.stdout('    (100.00/100%)\n');
     } catch (e) {
       if (!isVdiskError(e) || (e.code !== 'E_REPAIR_NEEDS_REBUILD' && e.code !== 'E_REPAIR_FAILED')) throw e;
       io.stderr(`vdisk check: Check failed: Input/output error (${e.code}: ${e.message})\n`);
       return 1; // qemu-img: the repair returned -EIO
-    }
+    } finally { cancel.done(); }
   }
   const fixed = (r!.leaksFixed ?? 0) + (r!.corruptionsFixed ?? 0) > 0;
   if (values.output === 'json') io.stdout(`${qemuJson(checkJson(r!, file, 'qcow2'))}\n`);

@@ -5,6 +5,9 @@
 //   [rebuild: new refcount structure in free clusters → header switch] → refcounts raised → COPIED
 //   flags cleared → refcounts lowered → COPIED flags set → dirty and corrupt bits cleared.
 // fdatasync after each step. Counts (leaks-fixed, corruptions-fixed) follow qemu-img's arithmetic.
+// Progress: phases 'check' (the counting pass), 'repair' (the write steps above, 6) and 'recheck'
+// (img_check's second look); an abort is honoured between the steps, so it leaves what a kill there
+// would: an image that reads as before, with at most leaks (E_CANCELLED).
 import type { ImageTarget } from '../../io/target.js';
 import type { Engine } from '../engine.js';
 import { openLayer } from '../chain.js';
@@ -22,9 +25,10 @@ import { metadataClusters } from './repair-overlap.js';
 import { growForRefblocks } from './repair-grow.js';
 import { rewriteSnapshotTable } from './repair-snapshots.js';
 import { capSnapshotCount, cutSnapshotTable } from './repair-snapcount.js';
+import { checkAbort, phased, type LongOp } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
-export interface RepairOptions extends OpenCommon {
+export interface RepairOptions extends LongOp, OpenCommon {
   target: string | ImageTarget;
   /** leaks: BDRV_FIX_LEAKS; all: BDRV_FIX_LEAKS | BDRV_FIX_ERRORS. */
   mode: 'leaks' | 'all';
@@ -36,7 +40,12 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
   const engine = await engineFor(o);
   const t = await openTarget(o.target, { reuse: true });
   const say = (m: string) => o.warn?.(m);
+  const ph = phased(o, { check: 0.4, repair: 0.2, recheck: 0.4 });
+  const checked = ph('check', 1);
+  const step = ph('repair', 6);
   try {
+    checked(0);
+    checkAbort(o.signal);
     const h = await readHeader(t);
     if (h.incompat & 4) throw new VdiskError('E_WRITE_UNSUPPORTED', 'images with an external data file cannot be repaired', { path: t.name });
     const all = o.mode === 'all';
@@ -47,6 +56,7 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     // table, except under -r all: the excess is dropped (corruptions, fixed below).
     const failed = (d: CheckDetail) => d.report.checkErrors - (all ? d.snapExtraTooBig + (d.snapDropped ? 1 : 0) : 0);
     if (failed(p1)) throw new VdiskError('E_REPAIR_FAILED', undefined, { path: t.name });
+    checkAbort(o.signal);
     if (all) snapCut += await cutSnapshotTable(t, p1.snapDropped, say);
     // QEMU fixes these while it counts (fix_l2_entry_by_zero): fixed first, then counted afresh.
     // A table shared by the active L1 and a snapshot is walked twice: each entry is fixed once.
@@ -66,6 +76,7 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     const grownFixed = o.mode === 'all' ? await growForRefblocks(t, h, grownClusters(p1)) : 0;
     if (grownFixed) p1 = await pass(engine, t);
     zeroFixed += grownFixed;
+    checked(1);
     let d = p1;
     let leaksFixed: number;
     let corruptionsFixed: number;
@@ -75,6 +86,7 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     if (p1.rebuild) {
       if (o.mode === 'leaks') { say('ERROR need to rebuild refcount structures\n'); throw new VdiskError('E_REPAIR_NEEDS_REBUILD', undefined, { path: t.name }); }
       say('Rebuilding refcount structure\n');
+      checkAbort(o.signal);
       await rebuildRefcounts(t, computedArray(p1), h.clusterBits, h.refcountOrder);
       d = await pass(engine, t);
       plan = planRefcounts(d, false); // the old table and blocks are leaked now: free them
@@ -92,12 +104,18 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     const hd = await readHeader(t);
     const after = refcountAfter(d, plan);
     const copied = o.mode === 'all' || (left === 0 && leaksLeft === 0);
+    const next = (n: number) => { step(n); checkAbort(o.signal); };
+    next(1);
     await applyRefcounts(t, hd, plan.raise);
+    next(2);
     const cleared = await oflagCopied(t, hd, after, copied, 'clear');
     await t.flush();
+    next(3);
     await applyRefcounts(t, hd, plan.lower);
+    next(4);
     const set = await oflagCopied(t, hd, after, copied, 'set');
     await t.flush();
+    next(5);
     await discardClusters(t, plan.lower.filter((f) => f.to === 0).map((f) => f.cluster), hd.clusterBits);
     corruptionsFixed += cleared.fixed + set.fixed + zeroFixed + snapCut;
     left += cleared.left + set.left;
@@ -105,8 +123,13 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     const snap = p1.snapIncomplete + p1.snapExtraTooBig;
     if (snap && o.mode === 'all') { await rewriteSnapshotTable(t, hd); corruptionsFixed += snap; } else left += snap;
     if (left === 0) await markClean(t, hd);
+    step(6);
     // img_check looks again once something was fixed; otherwise the repairing pass is the report.
-    const report = leaksFixed + corruptionsFixed > 0 ? (await pass(engine, t)).report : p1.report;
+    const again = leaksFixed + corruptionsFixed > 0;
+    const rechecked = ph('recheck', again ? 1 : 0);
+    rechecked(0);
+    const report = again ? (await pass(engine, t)).report : p1.report;
+    rechecked(1);
     await t.commit();
     return { ...report, leaksFixed, corruptionsFixed };
   } catch (e) {
