@@ -91,6 +91,7 @@ async function copyDiffering(engine: Engine, chain: Chain, next: Chain | undefin
       for (const op of aligner.take()) if (op.kind === 'copy') await handle(op.start, op.end);
     }
     for (const op of aligner.finish()) if (op.kind === 'copy') await handle(op.start, op.end);
+    progress(size); // clusters the image allocates itself were skipped, not reported
   } finally {
     engine.x.free(a, chunk);
     engine.x.free(b, chunk);
