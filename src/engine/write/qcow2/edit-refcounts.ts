@@ -11,6 +11,8 @@ const MASK_LO = 0xfffffe00;
 export class EditRefcounts {
   readonly blocks = new Map<number, Uint8Array>();
   readonly dirty = new Set<number>();
+  /** Buffers of dropped blocks, used again (see editor.ts). */
+  private readonly spare: Uint8Array[] = [];
   /** Table entries set in memory (new blocks) but not yet on disk, when the table did not move. */
   private readonly linked = new Set<number>();
   table: Uint8Array;
@@ -42,7 +44,7 @@ export class EditRefcounts {
     const off = this.entry(b);
     if (off === 0) {
       if (!create) return undefined;
-      const buf = new Uint8Array(this.cs);
+      const buf = this.spare.pop()?.fill(0) ?? new Uint8Array(this.cs);
       this.blocks.set(b, buf);
       this.dirty.add(b);
       const at = this.end;
@@ -51,7 +53,7 @@ export class EditRefcounts {
       await this.add(at / this.cs, 1);
       return buf;
     }
-    const buf = new Uint8Array(this.cs);
+    const buf = this.spare.pop()?.fill(0) ?? new Uint8Array(this.cs);
     await this.t.pread!(buf, off);
     this.blocks.set(b, buf);
     return buf;
@@ -121,7 +123,7 @@ export class EditRefcounts {
 
   /** Drops the blocks already written (they are read again on demand). */
   evictClean(): void {
-    for (const b of this.blocks.keys()) if (!this.dirty.has(b)) this.blocks.delete(b);
+    for (const [b, buf] of this.blocks) if (!this.dirty.has(b)) { this.blocks.delete(b); this.spare.push(buf); }
   }
 }
 

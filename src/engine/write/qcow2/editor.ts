@@ -4,6 +4,9 @@
 // with at most leaked clusters (qcow2.txt "Cluster mapping", "Host cluster management"):
 //   data + refcount increments → [header, if the refcount table moved] → L2 tables → L1 → header
 //   → refcount decrements of clusters no longer used. fdatasync between the steps.
+// Memory stays bounded: when the L2 tables and refcount blocks held pass cacheLimit, the same steps
+// up to the L2 tables run (then the decrements those tables made safe) and the cache is dropped; the
+// L1 table and header wait for flush().
 import type { ImageTarget } from '../../../io/target.js';
 import { EditRefcounts } from './edit-refcounts.js';
 import { encodeEditedHeader, parseHeader, type ParsedHeader } from './parse-header.js';
@@ -22,7 +25,16 @@ export class Qcow2Editor {
   l1Moved: { offset: number; clusters: number } | undefined;
   private readonly l2s = new Map<number, Uint8Array>();
   private readonly dirtyL2 = new Set<number>();
-  private readonly frees: [number, number][] = [];
+  /** Buffers of dropped tables, used again: dropping them to the GC let garbage pile up in old space. */
+  private readonly spare: Uint8Array[] = [];
+  /** Host ranges that dirty L2 entries stopped using: decremented once those tables are on disk. */
+  private readonly released: [number, number][] = [];
+  /** Host ranges the on-disk header still names (old L1, old refcount table): freed after it changes. */
+  private readonly afterHeader: [number, number][] = [];
+  /** Bytes of L2 tables and refcount blocks kept in memory before they are written and dropped. */
+  cacheLimit = 4 * 2 ** 20;
+  /** Released ranges remembered before they are applied. */
+  releaseLimit = 2 ** 16;
   headerDirty = false;
   /** The header as it is on disk (h is the one being edited). */
   private disk: ParsedHeader;
@@ -64,7 +76,7 @@ export class Qcow2Editor {
     const have = this.l2s.get(i);
     if (have) return have;
     const off = this.l1Entry(i);
-    const buf = new Uint8Array(this.cs);
+    const buf = this.spare.pop()?.fill(0) ?? new Uint8Array(this.cs);
     if (off === 0) {
       if (!create) return undefined;
       if (i >= this.h.l1Size) throw new VdiskError('E_RANGE', `guest cluster ${gc} is past the image end`, { path: this.t.name });
@@ -81,11 +93,17 @@ export class Qcow2Editor {
 
   /** True when an L2 table maps the guest cluster's range. */
   async hasTable(gc: number): Promise<boolean> {
+    await this.bound();
     return (await this.table(gc, false)) !== undefined;
   }
 
   /** The L2 entry of guest cluster gc as [hi, lo, bitmapHi, bitmapLo]. */
   async entry(gc: number): Promise<[number, number, number, number]> {
+    await this.bound();
+    return this.lookup(gc);
+  }
+
+  private async lookup(gc: number): Promise<[number, number, number, number]> {
     const tb = await this.table(gc, false);
     if (!tb) return [0, 0, 0, 0];
     const dv = new DataView(tb.buffer);
@@ -109,16 +127,17 @@ export class Qcow2Editor {
       const v = (BigInt(e[0]) << 32n) | BigInt(e[1]);
       const off = Number(v & ((1n << BigInt(x)) - 1n));
       const sectors = Number((v >> BigInt(x)) & ((1n << BigInt(62 - x)) - 1n)) + 1;
-      this.frees.push([Math.floor(off / 512) * 512, sectors * 512]);
+      this.released.push([Math.floor(off / 512) * 512, sectors * 512]);
       return;
     }
     const off = (e[0] & OFF_HI) * HI + ((e[1] & OFF_LO) >>> 0);
-    if (off) this.frees.push([off, this.cs]);
+    if (off) this.released.push([off, this.cs]);
   }
 
   /** Writes one whole guest cluster. */
   async writeCluster(gc: number, data: Uint8Array): Promise<void> {
-    const e = await this.entry(gc);
+    await this.bound();
+    const e = await this.lookup(gc);
     const off = (e[0] & OFF_HI) * HI + ((e[1] & OFF_LO) >>> 0);
     const inPlace = off !== 0 && (e[0] & 0x80000000) !== 0 && (e[0] & 0x40000000) === 0;
     const host = inPlace ? off : await this.refs.alloc(1);
@@ -130,14 +149,16 @@ export class Qcow2Editor {
   /** Guest cluster gc reads as zeros (v3 zero flag; compat=0.10 writes zeros). */
   async zeroCluster(gc: number): Promise<void> {
     if (this.h.version === 2) { await this.writeCluster(gc, new Uint8Array(this.cs)); return; }
-    const e = await this.entry(gc);
+    await this.bound();
+    const e = await this.lookup(gc);
     this.release(e);
     await this.setEntry(gc, this.entryBytes === 16 ? [0, 0, 0xffffffff, 0] : [0, 1, 0, 0]);
   }
 
   /** Guest cluster gc becomes unallocated (reads from the backing file). */
   async discardCluster(gc: number): Promise<void> {
-    const e = await this.entry(gc);
+    await this.bound();
+    const e = await this.lookup(gc);
     if (!e[0] && !e[1] && !e[2] && !e[3]) return;
     this.release(e);
     await this.setEntry(gc, [0, 0, 0, 0]);
@@ -151,7 +172,8 @@ export class Qcow2Editor {
       const clusters = Math.ceil((need * 8) / this.cs);
       const grown = new Uint8Array(clusters * this.cs);
       grown.set(this.l1);
-      if (this.h.l1Size) this.frees.push([this.h.l1Offset, oldClusters * this.cs]);
+      if (this.h.l1Size && !this.l1Moved) this.afterHeader.push([this.h.l1Offset, oldClusters * this.cs]);
+      else if (this.l1Moved) this.released.push([this.l1Moved.offset, this.l1Moved.clusters * this.cs]); // never named by the header
       this.h.l1Offset = await this.refs.alloc(clusters);
       this.l1 = grown;
       this.l1Moved = { offset: this.h.l1Offset, clusters };
@@ -163,6 +185,29 @@ export class Qcow2Editor {
   }
 
   async flush(): Promise<void> {
+    await this.writeTables();
+    if (this.l1Dirty) await this.t.pwrite(this.l1Moved ? this.l1 : this.l1.subarray(0, this.h.l1Size * 8), this.h.l1Offset);
+    this.l1Dirty = false;
+    if (this.headerDirty) await this.writeHeader();
+    await this.t.flush();
+    this.l1Moved = undefined;
+    await this.decrement(this.afterHeader);
+    await this.decrement(this.released);
+    this.evict();
+  }
+
+  /** Between two calls: writes and drops the cache once it passes its limit (see the file comment). */
+  private async bound(): Promise<void> {
+    if (this.l2s.size * this.cs + this.refs.cachedBytes <= this.cacheLimit && this.released.length <= this.releaseLimit) return;
+    if (this.dirtyL2.size || this.refs.dirty.size || this.released.length) {
+      await this.writeTables();
+      await this.decrement(this.released);
+    }
+    this.evict();
+  }
+
+  /** Data and refcount increments → [header fields of a moved refcount table] → L2 tables, synced. */
+  private async writeTables(): Promise<void> {
     await this.refs.writeDirty();
     await this.t.flush();
     if (this.refs.tableMoved) {
@@ -174,20 +219,29 @@ export class Qcow2Editor {
       await this.t.pwrite(encodeEditedHeader(this.disk), 0);
       await this.t.flush();
       this.refs.tableMoved = false;
+      const old = this.refs.oldTable;
+      if (old) { this.afterHeader.push([old.offset, old.clusters * this.cs]); this.refs.oldTable = undefined; }
     }
-    for (const i of this.dirtyL2) await this.t.pwrite(this.l2s.get(i)!, this.l1Entry(i));
+    if (this.dirtyL2.size === 0) return;
+    for (const i of [...this.dirtyL2].sort((a, b) => a - b)) await this.t.pwrite(this.l2s.get(i)!, this.l1Entry(i));
     this.dirtyL2.clear();
     await this.t.flush();
-    if (this.l1Dirty) await this.t.pwrite(this.l1Moved ? this.l1 : this.l1.subarray(0, this.h.l1Size * 8), this.h.l1Offset);
-    this.l1Dirty = false;
-    if (this.headerDirty) await this.writeHeader();
-    await this.t.flush();
-    if (this.refs.oldTable) { this.frees.push([this.refs.oldTable.offset, this.refs.oldTable.clusters * this.cs]); this.refs.oldTable = undefined; }
-    for (const [off, len] of this.frees.splice(0)) {
+  }
+
+  /** Lowers the refcounts of ranges nothing on disk names any more, and syncs them. */
+  private async decrement(ranges: [number, number][]): Promise<void> {
+    if (ranges.length === 0) return;
+    for (const [off, len] of ranges.splice(0)) {
       for (let k = Math.floor(off / this.cs); k * this.cs < off + len; k++) await this.refs.add(k, -1);
     }
     await this.refs.writeDirty();
     await this.t.flush();
+  }
+
+  /** Drops written L2 tables and refcount blocks (read again on demand). */
+  private evict(): void {
+    for (const [i, buf] of this.l2s) if (!this.dirtyL2.has(i)) { this.l2s.delete(i); this.spare.push(buf); }
+    this.refs.evictClean();
   }
 
   private async writeHeader(): Promise<void> {
