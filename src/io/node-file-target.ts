@@ -6,7 +6,7 @@ import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promis
 import { basename, dirname, join } from 'node:path';
 import type { ImageTarget } from './target.js';
 import { targetFsError } from './target-error.js';
-import { punchHoles } from './punch-hole.js';
+import { coalesce, punchHoles } from './punch-hole.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 
 const ZEROS = new Uint8Array(1 << 20);
@@ -107,8 +107,14 @@ export class NodeFileTarget implements ImageTarget {
 
   /** fallocate PUNCH_HOLE through util-linux's fallocate(1) (best effort, see punch-hole.ts). */
   async discard(offset: number, length: number): Promise<void> {
-    const end = Math.min(offset + length, this.cur);
-    if (end > offset) await punchHoles(this.writePath, [[offset, end - offset]]);
+    await this.discardRanges([[offset, length]]);
+  }
+
+  /** Punches every range (clamped to the file) in one go; returns the bytes known punched, of those asked. */
+  async discardRanges(ranges: [number, number][]): Promise<{ asked: number; punched: number }> {
+    const inside = ranges.map(([o, n]): [number, number] => [o, Math.max(0, Math.min(o + n, this.cur) - o)]).filter(([, n]) => n > 0);
+    const asked = coalesce(inside).reduce((a, [, n]) => a + n, 0);
+    return { asked, punched: asked ? await punchHoles(this.writePath, inside) : 0 };
   }
 
   async truncate(size: number): Promise<void> {
