@@ -9,6 +9,7 @@
 import type { ImageSource } from '../../io/source.js';
 import { parseHeader } from './qcow2/parse-header.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { entryOffsetAt } from './qcow2/host-offset.js';
 
 export const EXT_BITMAPS = 0x23852875;
 export const BME_IN_USE = 1;
@@ -55,7 +56,7 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
     const tv = new DataView(tb.buffer);
     const table: number[] = [];
     for (let j = 0; j < n; j++) {
-      const off = (tv.getUint32(j * 8) & 0x00ffffff) * HI + (tv.getUint32(j * 8 + 4) & 0xfffffe00);
+      const off = entryOffsetAt(tv, j * 8);
       table.push(off !== 0 ? off : (tv.getUint32(j * 8 + 4) & 1) ? -1 : 0);
     }
     out.list.push({ name, flags: dv.getUint32(at + 12), type: dir[at + 16]!, granularityBits: dir[at + 17]!, table });

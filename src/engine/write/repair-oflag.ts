@@ -9,8 +9,8 @@
 // lowered and `set` after: at every point a flag is set only where the refcount on disk is 1.
 import type { ImageTarget } from '../../io/target.js';
 import type { ParsedHeader } from './qcow2/parse-header.js';
+import { entryOffset, entryOffsetAt } from './qcow2/host-offset.js';
 
-const HI = 2 ** 32;
 const COPIED = 0x80000000;
 const COMPRESSED = 0x40000000;
 
@@ -43,7 +43,7 @@ export async function oflagCopied(
   const l2 = new Uint8Array(cs);
   const l2v = new DataView(l2.buffer);
   for (let i = 0; i < h.l1Size; i++) {
-    const l2off = (l1v.getUint32(i * 8) & 0x00ffffff) * HI + (l1v.getUint32(i * 8 + 4) & 0xfffffe00);
+    const l2off = entryOffsetAt(l1v, i * 8);
     if (l2off === 0) continue;
     if (fix(l1v, i * 8, refcount(Math.floor(l2off / cs)))) await t.pwrite(l1.subarray(i * 8, i * 8 + 8), h.l1Offset + i * 8);
     l2.fill(0);
@@ -52,7 +52,7 @@ export async function oflagCopied(
     for (let j = 0; j < cs; j += esz) {
       const hi = l2v.getUint32(j);
       if (hi & COMPRESSED) continue;
-      const off = (hi & 0x00ffffff) * HI + (l2v.getUint32(j + 4) & 0xfffffe00);
+      const off = entryOffset(hi, l2v.getUint32(j + 4));
       if (off === 0) continue; // unallocated or ZERO_PLAIN: no host cluster
       if (fix(l2v, j, refcount(Math.floor(off / cs)))) dirty = true;
     }

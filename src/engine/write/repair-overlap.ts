@@ -6,6 +6,7 @@
 import type { ImageTarget } from '../../io/target.js';
 import type { ParsedHeader } from './qcow2/parse-header.js';
 import { readTable } from './repair-snapshots.js';
+import { refTableOffsetAt } from './qcow2/host-offset.js';
 
 const EXT_BITMAPS = 0x23852875;
 const HI = 2 ** 32;
@@ -21,7 +22,7 @@ export async function metadataClusters(t: ImageTarget, h: ParsedHeader): Promise
   await t.pread!(table, h.refTableOffset);
   const dv = new DataView(table.buffer);
   for (let i = 0; i < table.length; i += 8) {
-    const off = dv.getUint32(i) * HI + (dv.getUint32(i + 4) & 0xfffffe00);
+    const off = refTableOffsetAt(dv, i);
     if (off) span(off, cs);
   }
   const head = new Uint8Array(96);

@@ -15,6 +15,7 @@ import { shrinkTail } from './shrink-tail.js';
 import { engineFor, openSourceChain, refuseDirty, type OpenCommon } from './open.js';
 import { checkAbort, phased, type LongOp, type PhaseReporter } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { entryOffset } from './qcow2/host-offset.js';
 
 export interface ResizeOptions extends LongOp, OpenCommon {
   image: string;
@@ -138,6 +139,6 @@ function hostClusters(e: [number, number, number, number], clusterBits: number):
     const len = (Number((v >> x) & ((1n << BigInt(clusterBits - 8)) - 1n)) + 1) * 512 - (off % 512);
     return [Math.floor(off / cs), Math.floor((off + len - 1) / cs)];
   }
-  const off = (e[0] & 0x00ffffff) * 2 ** 32 + (e[1] & 0xfffffe00);
+  const off = entryOffset(e[0]!, e[1]!);
   return off ? [off / cs] : [];
 }

@@ -13,9 +13,9 @@ import type { ImageTarget } from '../../io/target.js';
 import type { ParsedHeader } from './qcow2/parse-header.js';
 import { EditRefcounts } from './qcow2/edit-refcounts.js';
 import { discardClusters } from './repair-discard.js';
+import { entryOffsetAt } from './qcow2/host-offset.js';
 
-const HI = 2 ** 32;
-const u64 = (dv: DataView, at: number) => (dv.getUint32(at) & 0x00ffffff) * HI + (dv.getUint32(at + 4) & 0xfffffe00);
+const u64 = entryOffsetAt;
 
 function refcountIn(blk: Uint8Array, i: number, bits: number): number {
   if (bits < 8) return (blk[(i * bits) >> 3]! >> ((i * bits) & 7)) & ((1 << bits) - 1);

@@ -4,9 +4,8 @@
 // table is allocated the same way); decrements wait until the metadata that stopped using a cluster is
 // on disk (see editor.ts). A new block is linked into the table only after it is on disk (writeDirty).
 import type { ImageTarget } from '../../../io/target.js';
+import { refTableOffsetAt } from './host-offset.js';
 
-const MASK_HI = 0x00ffffff;
-const MASK_LO = 0xfffffe00;
 
 export class EditRefcounts {
   readonly blocks = new Map<number, Uint8Array>();
@@ -35,7 +34,7 @@ export class EditRefcounts {
   private entry(b: number): number {
     if (b * 8 >= this.table.length) return 0;
     const dv = new DataView(this.table.buffer, this.table.byteOffset);
-    return (dv.getUint32(b * 8) & MASK_HI) * 2 ** 32 + ((dv.getUint32(b * 8 + 4) & MASK_LO) >>> 0);
+    return refTableOffsetAt(dv, b * 8);
   }
 
   private async block(b: number, create: boolean): Promise<Uint8Array | undefined> {

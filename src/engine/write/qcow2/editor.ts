@@ -11,10 +11,9 @@ import type { ImageTarget } from '../../../io/target.js';
 import { EditRefcounts } from './edit-refcounts.js';
 import { encodeEditedHeader, parseHeader, type ParsedHeader } from './parse-header.js';
 import { VdiskError } from '../../../errors/vdisk-error.js';
+import { entryOffset, entryOffsetAt } from './host-offset.js';
 
 const HI = 2 ** 32;
-const OFF_HI = 0x00ffffff;
-const OFF_LO = 0xfffffe00;
 
 export class Qcow2Editor {
   readonly cs: number;
@@ -68,7 +67,7 @@ export class Qcow2Editor {
   private l1Entry(i: number): number {
     if (i * 8 >= this.l1.length) return 0;
     const dv = new DataView(this.l1.buffer);
-    return (dv.getUint32(i * 8) & OFF_HI) * HI + ((dv.getUint32(i * 8 + 4) & OFF_LO) >>> 0);
+    return entryOffsetAt(dv, i * 8);
   }
 
   private async table(gc: number, create: boolean): Promise<Uint8Array | undefined> {
@@ -130,7 +129,7 @@ export class Qcow2Editor {
       this.released.push([Math.floor(off / 512) * 512, sectors * 512]);
       return;
     }
-    const off = (e[0] & OFF_HI) * HI + ((e[1] & OFF_LO) >>> 0);
+    const off = entryOffset(e[0]!, e[1]!);
     if (off) this.released.push([off, this.cs]);
   }
 
@@ -138,7 +137,7 @@ export class Qcow2Editor {
   async writeCluster(gc: number, data: Uint8Array): Promise<void> {
     await this.bound();
     const e = await this.lookup(gc);
-    const off = (e[0] & OFF_HI) * HI + ((e[1] & OFF_LO) >>> 0);
+    const off = entryOffset(e[0]!, e[1]!);
     const inPlace = off !== 0 && (e[0] & 0x80000000) !== 0 && (e[0] & 0x40000000) === 0;
     const host = inPlace ? off : await this.refs.alloc(1);
     await this.t.pwrite(data, host);
