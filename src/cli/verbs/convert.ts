@@ -8,6 +8,7 @@ import type { Engine } from '../../engine/engine.js';
 import { convertImage } from '../../engine/write/convert.js';
 import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
 import { format, progressPrinter, sigintSignal } from './write-common.js';
+import type { Progress } from '../../engine/write/progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
@@ -41,11 +42,20 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
       targetIsZero: values['target-is-zero'], targetSize: values['target-size'] !== undefined ? parseSize(values['target-size']) : undefined,
       overwrite: values.force, bitmaps: values.bitmaps, skipBrokenBitmaps: values['skip-broken-bitmaps'], durable: values.t !== 'unsafe',
       chunkSize: values['chunk-size'] !== undefined ? parseSize(values['chunk-size']) : undefined, depth: values.depth !== undefined ? Number(values.depth) : undefined, probeBacking: values['probe-backing'], warn: io.stderr,
-      onProgress: progressPrinter(io, values.p), signal: cancel.signal,
+      onProgress: untilDone(progressPrinter(io, values.p)), signal: cancel.signal,
     });
     if (values.p) io.stdout('    (100.00/100%)\n');
     return 0;
   } finally {
     cancel.done();
   }
+}
+
+/** Holds back the 100 % line: the copy reaches it before the writes land; success prints it. */
+function untilDone(print: ((p: Progress) => void) | undefined): ((p: Progress) => void) | undefined {
+  if (!print) return undefined;
+  return (p) => {
+    const f = p.fraction ?? (p.total ? p.done / p.total : 1);
+    if (f < 1) print(p);
+  };
 }
