@@ -1,34 +1,67 @@
 // Refcounts of a new image (qcow2.txt "Host cluster management"). Allocation only appends, so every
-// host cluster below the end has refcount 1, except clusters shared by compressed pieces: only those
-// are kept (a map of exceptions), so memory does not grow with the image.
+// host cluster below the end has refcount 1, except clusters shared by compressed pieces. Those
+// counts go into the refcount block of the range the append pointer is in (the only block held in
+// memory); once the pointer passes that range its counts are final, the writer stores the block in a
+// cluster it appends (`take`) and moves on, so memory is one cluster whatever the image size. The
+// blocks of the last range(s), and the table, are placed after the data by `layout`.
 //
 //   refcount table: u64 offsets of refcount blocks          refcount block: 2^(cluster_bits+3-order)
 //   entries of 2^order bits; below 8 bits packed LSB first, else big-endian (spec "refcount_bits")
 export class Refcounts {
-  /** Counts that are not 1, by host cluster index. */
-  readonly extra = new Map<number, number>();
-  constructor(readonly clusterBits: number, readonly order: number) {}
+  readonly perBlock: number;
+  private readonly bits: number;
+  /** Range of the block in memory; blocks of the ranges before it are on disk. */
+  private current = 0;
+  /** Counts of range `current`; 0 stands for the implicit 1 (or 0 past the end). */
+  private block: Uint8Array;
+  /** Host cluster index of each refcount block already written, by range. */
+  private readonly placed: number[] = [];
+
+  constructor(readonly clusterBits: number, readonly order: number) {
+    this.bits = 2 ** order;
+    this.perBlock = (2 ** clusterBits * 8) / this.bits;
+    this.block = new Uint8Array(2 ** clusterBits);
+  }
 
   get max(): number { return this.order >= 6 ? Number.MAX_SAFE_INTEGER : 2 ** (2 ** this.order) - 1; }
 
-  /** Marks clusters [first, last] as referenced once more by a compressed piece. */
-  addShared(first: number, last: number, fresh: (i: number) => boolean): void {
-    for (let i = first; i <= last; i++) {
-      if (fresh(i)) continue; // a cluster allocated for this piece starts at 1
-      this.extra.set(i, (this.extra.get(i) ?? 1) + 1);
-    }
+  /** Bytes of host space one refcount block covers. */
+  get rangeBytes(): number { return this.perBlock * 2 ** this.clusterBits; }
+
+  /** First range whose block is still in memory (ranges before it are written). */
+  get written(): number { return this.current; }
+
+  /** Refcount of cluster `c` (in the current range), 1 unless shared. */
+  count(c: number): number { return this.get(this.slot(c)) || 1; }
+
+  /** Cluster `c` (in the current range, already counted once) gets one more reference. */
+  addShared(c: number): void { this.put(this.block, this.slot(c), this.count(c) + 1); }
+
+  /**
+   * The block of the current range, final now that every cluster of it is in use; it will be stored
+   * at host cluster `at`. The next range's block starts empty.
+   */
+  take(at: number): Uint8Array {
+    const out = this.fill(this.block, this.perBlock);
+    this.placed.push(at);
+    this.current++;
+    this.block = new Uint8Array(this.block.length);
+    return out;
   }
 
-  /** Refcount blocks and table for an image of `used` clusters, placed from cluster `used` on. */
+  /**
+   * The blocks not yet written and the table, for an image of `used` clusters, placed from cluster
+   * `used` on: blocks for ranges `written`.. `written + blocks - 1`, then the table.
+   */
   layout(used: number): { blocks: number; tableClusters: number; blocksAt: number; tableAt: number; end: number } {
     const cluster = 2 ** this.clusterBits;
-    const perBlock = (cluster * 8) / 2 ** this.order;
+    const done = this.current;
     let blocks = 0;
     let table = 0;
     for (;;) {
       const total = used + blocks + table;
-      const nb = Math.ceil(total / perBlock);
-      const nt = Math.max(1, Math.ceil((nb * 8) / cluster));
+      const nb = Math.max(0, Math.ceil(total / this.perBlock) - done);
+      const nt = Math.max(1, Math.ceil(((done + nb) * 8) / cluster));
       if (nb === blocks && nt === table) break;
       blocks = nb;
       table = nt;
@@ -36,39 +69,61 @@ export class Refcounts {
     return { blocks, tableClusters: table, blocksAt: used, tableAt: used + blocks, end: used + blocks + table };
   }
 
-  /** Refcount block `b` for an image whose clusters [0, end) are all in use. */
-  encodeBlock(b: number, end: number): Uint8Array {
-    const cluster = 2 ** this.clusterBits;
-    const bits = 2 ** this.order;
-    const perBlock = (cluster * 8) / bits;
-    const buf = new Uint8Array(cluster);
-    const first = b * perBlock;
-    const n = Math.max(0, Math.min(perBlock, end - first));
-    const put = (i: number, v: number) => {
-      if (bits < 8) { buf[(i * bits) >> 3]! |= v << ((i * bits) & 7); return; }
-      const bytes = bits / 8;
-      for (let k = 0; k < bytes && v > 0; k++) { buf[i * bytes + bytes - 1 - k] = v % 256; v = Math.floor(v / 256); }
-    };
-    if (bits === 16) { for (let i = 0; i < n; i++) buf[i * 2 + 1] = 1; }
-    else for (let i = 0; i < n; i++) put(i, 1);
-    for (const [c, v] of this.extra) {
-      if (c < first || c >= first + n) continue;
-      if (bits < 8) buf[((c - first) * bits) >> 3]! &= ~(((1 << bits) - 1) << (((c - first) * bits) & 7));
-      else buf.fill(0, (c - first) * (bits / 8), (c - first + 1) * (bits / 8));
-      put(c - first, v);
-    }
-    return buf;
+  /** Block `k` of those `layout` placed (range `written + k`), for an image of clusters [0, end). */
+  encodeBlock(k: number, end: number): Uint8Array {
+    const first = (this.current + k) * this.perBlock;
+    const n = Math.max(0, Math.min(this.perBlock, end - first));
+    if (k === 0) return this.fill(this.block.slice(), n);
+    return this.fill(new Uint8Array(this.block.length), n);
   }
 
+  /** The table: blocks already written, then `blocks` blocks from cluster `blocksAt` on. */
   encodeTable(blocksAt: number, blocks: number, tableClusters: number): Uint8Array {
     const cluster = 2 ** this.clusterBits;
     const buf = new Uint8Array(tableClusters * cluster);
     const dv = new DataView(buf.buffer);
-    for (let b = 0; b < blocks; b++) {
-      const off = (blocksAt + b) * cluster;
+    const at = (b: number) => (b < this.placed.length ? this.placed[b]! : blocksAt + b - this.placed.length);
+    for (let b = 0; b < this.placed.length + blocks; b++) {
+      const off = at(b) * cluster;
       dv.setUint32(b * 8, Math.floor(off / 2 ** 32));
       dv.setUint32(b * 8 + 4, off >>> 0);
     }
     return buf;
+  }
+
+  private slot(c: number): number {
+    const i = c - this.current * this.perBlock;
+    if (i < 0 || i >= this.perBlock) throw new Error(`refcount of cluster ${c} outside the range in memory`);
+    return i;
+  }
+
+  /** Entries [0, n) still 0 become 1 (clusters in use, not shared). */
+  private fill(buf: Uint8Array, n: number): Uint8Array {
+    if (this.bits === 16) { for (let i = 0; i < n; i++) if (buf[i * 2] === 0 && buf[i * 2 + 1] === 0) buf[i * 2 + 1] = 1; return buf; }
+    for (let i = 0; i < n; i++) if (this.getIn(buf, i) === 0) this.put(buf, i, 1);
+    return buf;
+  }
+
+  private get(i: number): number { return this.getIn(this.block, i); }
+
+  private getIn(buf: Uint8Array, i: number): number {
+    const bits = this.bits;
+    if (bits < 8) return (buf[(i * bits) >> 3]! >> ((i * bits) & 7)) & ((1 << bits) - 1);
+    const bytes = bits / 8;
+    let v = 0;
+    for (let k = 0; k < bytes; k++) v = v * 256 + buf[i * bytes + k]!;
+    return v;
+  }
+
+  private put(buf: Uint8Array, i: number, v: number): void {
+    const bits = this.bits;
+    if (bits < 8) {
+      const at = (i * bits) >> 3;
+      const sh = (i * bits) & 7;
+      buf[at] = (buf[at]! & ~(((1 << bits) - 1) << sh)) | (v << sh);
+      return;
+    }
+    const bytes = bits / 8;
+    for (let k = 0; k < bytes; k++) { buf[i * bytes + bytes - 1 - k] = v % 256; v = Math.floor(v / 256); }
   }
 }

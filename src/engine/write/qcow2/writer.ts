@@ -1,7 +1,8 @@
 // A new qcow2 image as a copy sink (layout.ts draws the file). Host space is handed out by one
 // append pointer in guest order; the L2 table being filled is the only one in memory and is written
-// as soon as the copy moves past its range; L1, refcounts and finally the header are written by
-// finish(). Entries follow qcow2.txt "Cluster mapping" and "Extended L2 Entries".
+// as soon as the copy moves past its range, and so is each refcount block once the append pointer
+// passes the host range it covers (`settle`); L1, the last refcount blocks, the refcount table and
+// finally the header are written by finish(). Entries follow qcow2.txt "Cluster mapping" and "Extended L2 Entries".
 import type { ImageTarget } from '../../../io/target.js';
 import type { Sink } from '../sink.js';
 import type { Qcow2Params } from './options.js';
@@ -47,6 +48,20 @@ export class Qcow2Writer implements Sink {
       this.next = this.preBase + Math.ceil(o.size / this.geo.cluster) * this.geo.cluster;
       for (let i = 0; i < this.geo.l1Size; i++) this.l1[i] = this.l2Base + i * this.geo.cluster;
     }
+    this.settle();
+  }
+
+  /**
+   * Writes the refcount block of every host range the append pointer has passed (all its clusters
+   * are in use and no later piece can share them), each in a cluster appended for it.
+   */
+  private settle(): void {
+    const cs = this.geo.cluster;
+    while (this.next >= (this.refs.written + 1) * this.refs.rangeBytes) {
+      const at = Math.ceil(this.next / cs) * cs;
+      this.next = at + cs;
+      void this.track(this.target.pwrite(this.refs.take(at / cs), at));
+    }
   }
 
   private track(p: Promise<void>): Promise<void> {
@@ -59,6 +74,7 @@ export class Qcow2Writer implements Sink {
     const cs = this.geo.cluster;
     const at = Math.ceil(this.next / cs) * cs;
     this.next = at + n * cs;
+    this.settle();
     return at;
   }
 
@@ -122,14 +138,13 @@ export class Qcow2Writer implements Sink {
       }
       // Pieces start on 512-byte boundaries; a cluster shared by several pieces counts each one.
       let at = Math.ceil(this.next / 512) * 512;
-      const firstShared = Math.floor(at / cs);
-      const shareable = at % cs !== 0 && (this.refs.extra.get(firstShared) ?? 1) < this.refs.max;
-      if (!shareable) at = this.allocClusters(0);
+      // Clusters the piece runs into past the first are fresh (count 1).
+      const shareable = at % cs !== 0 && this.refs.count(Math.floor(at / cs)) < this.refs.max;
+      if (shareable) this.refs.addShared(Math.floor(at / cs));
+      else at = Math.ceil(this.next / cs) * cs; // a fresh cluster, counted when next passes it
       const end = at + z.length;
-      const firstC = Math.floor(at / cs);
-      const freshFrom = shareable ? firstC + 1 : firstC;
-      this.refs.addShared(firstC, Math.floor((Math.ceil(end / 512) * 512 - 1) / cs), (k) => k >= freshFrom);
       this.next = Math.ceil(end / 512) * 512;
+      this.settle();
       const d = compressedDescriptor(this.p.clusterBits, at, z.length);
       this.setEntry(first + i, d.hi, d.lo, 0, 0);
       writes.push(this.track(this.target.pwrite(z, at)));
