@@ -106,12 +106,8 @@ export class NodeFileTarget implements ImageTarget {
   }
 
   /** fallocate PUNCH_HOLE through util-linux's fallocate(1) (best effort, see punch-hole.ts). */
-  async discard(offset: number, length: number): Promise<void> {
-    await this.discardRanges([[offset, length]]);
-  }
-
   /** Punches every range (clamped to the file) in one go; returns the bytes known punched, of those asked. */
-  async discardRanges(ranges: [number, number][]): Promise<{ asked: number; punched: number }> {
+  async discard(ranges: [number, number][]): Promise<{ asked: number; punched: number }> {
     const inside = ranges.map(([o, n]): [number, number] => [o, Math.max(0, Math.min(o + n, this.cur) - o)]).filter(([, n]) => n > 0);
     const asked = coalesce(inside).reduce((a, [, n]) => a + n, 0);
     return { asked, punched: asked ? await punchHoles(this.writePath, inside) : 0 };

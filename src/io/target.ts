@@ -13,10 +13,12 @@ export interface ImageTarget {
   /** Makes [offset, offset+length) read as zeros; may punch a hole instead of writing. */
   zero(offset: number, length: number): Promise<void>;
   /**
-   * Frees the storage under [offset, offset+length) (a hole: reads as zeros, the size stays), as
-   * QEMU passes a qcow2 discard down to its file. Best effort; absent where the medium has no holes.
+   * Frees the storage under each [offset, length) range (a hole: reads as zeros, the size stays), as
+   * QEMU passes a qcow2 discard down to its file; all ranges in one go (a discard may cost a process
+   * spawn). Best effort: returns the bytes asked (within the file) and those known punched. Absent
+   * where the medium has no holes.
    */
-  discard?(offset: number, length: number): Promise<void>;
+  discard?(ranges: [offset: number, length: number][]): Promise<{ asked: number; punched: number }>;
   /** Sets the size: growing reads as zeros (sparse where the medium can), shrinking drops the tail. */
   truncate(size: number): Promise<void>;
   /** Makes every write so far durable (fdatasync). */

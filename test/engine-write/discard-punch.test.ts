@@ -40,7 +40,7 @@ describe('punching holes', () => {
     const path = join(root, 't.raw');
     writeFileSync(path, noise(4 * K64, 7));
     const t = await NodeFileTarget.create(path, { reuse: true });
-    await t.discard(3 * K64, 8 * K64);
+    await t.discard([[3 * K64, 8 * K64]]);
     await t.commit();
     expect(statSync(path).size).toBe(4 * K64);
     expect(readFileSync(path).subarray(3 * K64).every((b) => b === 0)).toBe(true);

@@ -23,7 +23,7 @@ export function failAfter(inner: ImageTarget, budget: number, errno = 'ENOSPC'):
     get written() { return written; },
     async pwrite(b, o) { spend(b.length, o); await inner.pwrite(b, o); },
     async zero(o, n) { spend(Math.min(n, 1 << 20), o); await inner.zero(o, n); },
-    discard: inner.discard ? (o, n) => inner.discard!(o, n) : undefined,
+    discard: inner.discard ? (r) => inner.discard!(r) : undefined,
     // As on a full disk, cutting the file frees what was written past the new end.
     async truncate(n) { await inner.truncate(n); if (n === 0) written = 0; },
     flush: () => inner.flush(),

@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { expect } from 'vitest';
+import { isVdiskError, type VdiskError } from '../../src/errors/vdisk-error.js';
 import { runTool } from '../fixtures/qemu.js';
 import { describeRun, runVdisk, type CliRun } from '../fixtures/vdisk-cli.js';
 
@@ -47,4 +48,11 @@ export function expectAllocatedNear(ours: string, theirs: string): void {
   const a = allocated(ours);
   const b = allocated(theirs);
   expect(Math.abs(a - b), `allocated ${a} vs qemu-img ${b}`).toBeLessThanOrEqual(Math.max(b * 0.05, 4096));
+}
+
+/** The VdiskError a run rejects with (fails the test if it resolves or throws something else). */
+export async function vdiskFailure(run: Promise<unknown>): Promise<VdiskError> {
+  const e = await run.then(() => undefined, (x: unknown) => x);
+  if (!isVdiskError(e)) throw new Error(`expected a VdiskError, got ${String(e)}`);
+  return e;
 }

@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { convertImage } from '../../src/engine/write/convert.js';
-import { isVdiskError, VdiskError } from '../../src/errors/vdisk-error.js';
+import { VdiskError } from '../../src/errors/vdisk-error.js';
 import { noise, qcow2, raw, writeBytes, MiB } from '../fixtures/fixture.js';
 import { qemuInfoJson } from '../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
-import { expectCheckClean, expectIdentical, vdiskOk } from './helpers.js';
+import { expectCheckClean, expectIdentical, vdiskOk, vdiskFailure } from './helpers.js';
 import { expectNoCorruption } from './long-op.js';
 import { scratch } from './reuse-fixture.js';
 import { failingFile } from './failing-target.js';
@@ -17,11 +17,6 @@ import { failingFile } from './failing-target.js';
 let root: string;
 let fresh: () => string;
 
-async function failure(run: Promise<unknown>): Promise<VdiskError> {
-  const e = await run.then(() => undefined, (x: unknown) => x);
-  if (!isVdiskError(e)) throw new Error(`expected a VdiskError, got ${String(e)}`);
-  return e;
-}
 
 /** An 8 MiB source: data, a zero run, more data, a hole. */
 function source(dir: string): string {
@@ -46,7 +41,7 @@ describe('convert -n onto a qcow2 target of the same size that fails part-way', 
       const dst = qcow2(dir, 't.qcow2', 8 * MiB, t.opts, t.io).path;
       for (const budget of [0, 64 * 1024, 1536 * 1024]) {
         const target = await failingFile(dst, budget, { reuse: true });
-        const e = await failure(convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, chunkSize: MiB }));
+        const e = await vdiskFailure(convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, chunkSize: MiB }));
         expect(e.code).toBe('E_NO_SPACE');
         expect(String(e.detail.targetState)).toMatch(/kept as a valid qcow2 image, partly written/);
         expect(e.toLine()).toContain('target kept as a valid qcow2 image');
@@ -65,7 +60,7 @@ describe('convert -n onto a qcow2 target of the same size that fails part-way', 
     writeBytes(src, noise(8 * MiB, 7)); // incompressible: the copy writes more than the budget
     const dst = qcow2(dir, 't.qcow2', 8 * MiB, { compat: '1.1', cluster_size: '65536' }).path;
     const target = await failingFile(dst, 2 * MiB, { reuse: true });
-    const e = await failure(convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, compress: true }));
+    const e = await vdiskFailure(convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, compress: true }));
     expect(e.code).toBe('E_NO_SPACE');
     expect(String(e.detail.targetState)).toMatch(/valid, empty qcow2 image/);
     const info = qemuInfoJson(dst);
@@ -81,7 +76,7 @@ describe('convert -n onto a qcow2 target of the same size that fails part-way', 
     const src = source(dir);
     const dst = qcow2(dir, 't.qcow2', 8 * MiB, { compat: '1.1' }, ['write -P 0x77 1M 1M']).path;
     const before = readFileSync(dst);
-    const e = await failure(convertImage({ source: src, target: dst, targetFormat: 'qcow2', reuseTarget: true, compress: true }));
+    const e = await vdiskFailure(convertImage({ source: src, target: dst, targetFormat: 'qcow2', reuseTarget: true, compress: true }));
     expect(e.code).toBe('E_WRITE_UNSUPPORTED');
     expect(e.detail.targetState).toBeUndefined();
     expect(readFileSync(dst).equals(before)).toBe(true);

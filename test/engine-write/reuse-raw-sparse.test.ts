@@ -71,7 +71,7 @@ describe('convert -n onto a raw target keeps it sparse', () => {
     const inner = await NodeFileTarget.create(v, { reuse: true });
     let asked = 0;
     const noHoles = Object.assign(Object.create(inner) as NodeFileTarget, {
-      discardRanges: async (r: [number, number][]) => { asked += r.length; return { asked: 1, punched: 0 }; },
+      discard: async (r: [number, number][]) => { asked += r.length; return { asked: 1, punched: 0 }; },
     });
     await convertImage({ source: src.path, target: noHoles, targetFormat: 'raw', reuseTarget: true });
     expect(asked).toBeGreaterThan(0);

@@ -9,21 +9,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { convertImage } from '../../src/engine/write/convert.js';
 import { convertVerb } from '../../src/cli/verbs/convert.js';
 import { createNodeEngine } from '../../src/engine/node-engine.js';
-import { isVdiskError, type VdiskError } from '../../src/errors/vdisk-error.js';
 import { qcow2, raw, MiB } from '../fixtures/fixture.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
-import { expectIdentical, vdiskRun } from './helpers.js';
+import { expectIdentical, vdiskRun, vdiskFailure } from './helpers.js';
 import { scratch } from './reuse-fixture.js';
 import { failingFile } from './failing-target.js';
 
 let root: string;
 let fresh: () => string;
 
-async function failure(run: Promise<unknown>): Promise<VdiskError> {
-  const e = await run.then(() => undefined, (x: unknown) => x);
-  if (!isVdiskError(e)) throw new Error(`expected a VdiskError, got ${String(e)}`);
-  return e;
-}
 
 /** Nothing at the destination and no `.NAME.vdisk-PID.part` beside it. */
 function expectNothingLeft(dir: string, dst: string): void {
@@ -46,7 +40,7 @@ describe('write errors', () => {
       const dir = fresh();
       const dst = join(dir, `out.${fmt}`);
       const target = await failingFile(dst, 2 * MiB);
-      const e = await failure(convertImage({ source: source(dir), target, targetFormat: fmt, chunkSize: MiB }));
+      const e = await vdiskFailure(convertImage({ source: source(dir), target, targetFormat: fmt, chunkSize: MiB }));
       expect(e.code).toBe('E_NO_SPACE');
       expect(e.detail.path).toBe(dst);
       expect(e.detail.targetState).toBeUndefined();
@@ -58,7 +52,7 @@ describe('write errors', () => {
     const dir = fresh();
     const dst = raw(dir, 't.raw', 8 * MiB, ['write -P 0x77 0 8M']).path;
     const target = await failingFile(dst, MiB, { reuse: true });
-    const e = await failure(convertImage({ source: source(dir), target, targetFormat: 'raw', reuseTarget: true, chunkSize: MiB }));
+    const e = await vdiskFailure(convertImage({ source: source(dir), target, targetFormat: 'raw', reuseTarget: true, chunkSize: MiB }));
     expect(e.code).toBe('E_NO_SPACE');
     expect(String(e.detail.targetState)).toMatch(/^kept, partly written/);
     expect(readFileSync(dst).length).toBe(8 * MiB);
@@ -70,7 +64,7 @@ describe('write errors', () => {
     const dst = join(dir, 'out.qcow2');
     let grown = false;
     const onProgress = () => { if (!grown) { grown = true; appendFileSync(src, Buffer.alloc(512, 1)); } };
-    const e = await failure(convertImage({ source: src, target: dst, targetFormat: 'qcow2', chunkSize: MiB, onProgress }));
+    const e = await vdiskFailure(convertImage({ source: src, target: dst, targetFormat: 'qcow2', chunkSize: MiB, onProgress }));
     expect(grown).toBe(true);
     expect([e.code, e.detail.path, e.detail.before, e.detail.after]).toEqual(['E_SOURCE_CHANGED', src, 8 * MiB, 8 * MiB + 512]);
     expectNothingLeft(dir, dst);
@@ -86,7 +80,7 @@ describe('write errors', () => {
       resized = true;
       execFileSync('qemu-img', ['resize', src, '16M'], { stdio: 'ignore' });
     };
-    const e = await failure(convertImage({ source: src, target: dst, targetFormat: 'raw', chunkSize: MiB, onProgress }));
+    const e = await vdiskFailure(convertImage({ source: src, target: dst, targetFormat: 'raw', chunkSize: MiB, onProgress }));
     expect(resized).toBe(true);
     expect(e.code).toBe('E_SOURCE_CHANGED');
     expectNothingLeft(dir, dst);
@@ -113,7 +107,7 @@ describe('write errors', () => {
     const dir = fresh();
     const dst = join(dir, 'out.raw');
     const target = await failingFile(dst, MiB, { errno: 'EACCES' });
-    const e = await failure(convertImage({ source: source(dir), target, targetFormat: 'raw', chunkSize: MiB }));
+    const e = await vdiskFailure(convertImage({ source: source(dir), target, targetFormat: 'raw', chunkSize: MiB }));
     expect(e.code).toBe('E_PERMISSION');
     expectNothingLeft(dir, dst);
   });
@@ -128,7 +122,7 @@ describe('write errors', () => {
       stdout: (t: string) => { out.push(t); if (!grown) { grown = true; appendFileSync(src, Buffer.alloc(512, 1)); } },
       stderr: () => {},
     };
-    const e = await failure(convertVerb(engine, ['-p', '--chunk-size', '1M', '-O', 'raw', src, join(dir, 'out.raw')], io));
+    const e = await vdiskFailure(convertVerb(engine, ['-p', '--chunk-size', '1M', '-O', 'raw', src, join(dir, 'out.raw')], io));
     expect(e.code).toBe('E_SOURCE_CHANGED');
     expect(out.length).toBeGreaterThan(0);
     expect(out.join('')).not.toContain('(100.00/100%)');

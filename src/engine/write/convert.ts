@@ -7,7 +7,7 @@ import type { ImageFormat } from '../gate.js';
 import { copyChain } from './copier.js';
 import { copyConcat, sectorSize } from './concat.js';
 import type { Chain } from '../chain.js';
-import { holePuncher, RawSink } from './raw-sink.js';
+import { RawSink } from './raw-sink.js';
 import { Qcow2Writer, type WriterOptions } from './qcow2/writer.js';
 import { readBitmaps } from './bitmap-read.js';
 import { bitmapsToCopy, withBitmaps } from './bitmap-write.js';
@@ -76,7 +76,7 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
         sink = bitmaps ? withBitmaps(w, wo, target, chain.top.source, bitmaps, bitmapList) : w;
       } else {
         if (opts.reuseTarget && target.size < size) throw new VdiskError('E_SIZE_MISMATCH', `target is ${target.size} bytes, the source needs ${size}`, { path: target.name });
-        sink = new RawSink(target, size, target.startsZero || (opts.targetIsZero ?? false), opts.reuseTarget ? holePuncher(target) : undefined);
+        sink = new RawSink(target, size, target.startsZero || (opts.targetIsZero ?? false), opts.reuseTarget);
       }
       const copyOpts = { ...opts, shallow: opts.backing !== undefined, targetSize: copySize };
       writing = recover ? 'emptied' : 'started';

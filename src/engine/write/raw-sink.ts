@@ -2,19 +2,14 @@
 // already reads as zeros (a new sparse file, or --target-is-zero) and written otherwise. Like
 // qemu-img, the first 4 KiB of a new raw image is always allocated.
 // A reused raw target (-n) stays sparse as qemu-img leaves it (its zero writes carry MAY_UNMAP, and
-// file-posix punches holes): zero runs are collected and punched in one go at the end, where the
-// target can tell what was punched (NodeFileTarget.discardRanges); if any of it was not (no hole
-// support, no fallocate(1)), zeros are written over every run instead.
+// file-posix punches holes): zero runs are collected and punched in batches of up to 4096 runs
+// (the rest at the end), where the target can tell what was punched (ImageTarget.discard); if any of it was not (no hole support, no
+// fallocate(1)), zeros are written over every run instead.
 import type { ImageTarget } from '../../io/target.js';
 import type { Sink } from './sink.js';
 
 type Range = [offset: number, length: number];
-/** A target that punches holes and says how much of it succeeded. */
-export interface HolePuncher { discardRanges(ranges: Range[]): Promise<{ asked: number; punched: number }> }
-
-export function holePuncher(t: ImageTarget): HolePuncher | undefined {
-  return typeof (t as Partial<HolePuncher>).discardRanges === 'function' ? (t as unknown as HolePuncher) : undefined;
-}
+const MAX_HOLES = 4096;
 
 export class RawSink implements Sink {
   readonly unit = 1;
@@ -22,7 +17,7 @@ export class RawSink implements Sink {
   private wroteHead = false;
   private readonly holes: Range[] = [];
 
-  constructor(private readonly target: ImageTarget, private readonly size: number, private readonly isZero: boolean, private readonly punch?: HolePuncher) {}
+  constructor(private readonly target: ImageTarget, private readonly size: number, private readonly isZero: boolean, private readonly punch = false) {}
 
   data(offset: number, bytes: Uint8Array): Promise<void> {
     if (offset < 4096) this.wroteHead = true;
@@ -31,11 +26,21 @@ export class RawSink implements Sink {
 
   zero(offset: number, length: number): Promise<void> {
     if (this.isZero) return Promise.resolve();
-    if (!this.punch) return this.target.zero(offset, length);
+    if (!this.punch || !this.target.discard) return this.target.zero(offset, length);
     const last = this.holes[this.holes.length - 1];
     if (last && last[0] + last[1] === offset) last[1] += length;
     else this.holes.push([offset, length]);
-    return Promise.resolve();
+    // Punched in batches, so the list stays bounded whatever the image size.
+    return this.holes.length >= MAX_HOLES ? this.punchHoles() : Promise.resolve();
+  }
+
+  /** Punches the runs collected so far; where any was not punched, writes zeros over them. */
+  private async punchHoles(): Promise<void> {
+    const runs = this.holes.splice(0);
+    if (!runs.length) return;
+    const { asked, punched } = await this.target.discard!(runs);
+    // Past the file's end a truncate in finish() reads as zeros; inside it, a run not punched keeps old bytes.
+    if (punched < asked) for (const [o, n] of runs) await this.target.zero(o, n);
   }
 
   hole(offset: number, length: number): Promise<void> {
@@ -43,11 +48,7 @@ export class RawSink implements Sink {
   }
 
   async finish(): Promise<void> {
-    if (this.holes.length) {
-      const { asked, punched } = await this.punch!.discardRanges(this.holes);
-      // Past the file's end a truncate below reads as zeros; inside it, a range not punched keeps old bytes.
-      if (punched < asked) for (const [o, n] of this.holes) await this.target.zero(o, n);
-    }
+    await this.punchHoles();
     if (this.target.size < this.size) await this.target.truncate(this.size);
     if (!this.wroteHead && this.isZero && this.target.startsZero && this.size > 0) {
       await this.target.pwrite(new Uint8Array(Math.min(4096, this.size)), 0);

@@ -3,7 +3,7 @@
 // file (qcow2_process_discards → bdrv_pdiscard → fallocate PUNCH_HOLE on a local file). Run once the
 // lowered refcounts are on disk, so only clusters nothing refers to lose their bytes.
 import type { ImageTarget } from '../../io/target.js';
-import { coalesce, type Range } from '../../io/punch-hole.js';
+import type { Range } from '../../io/punch-hole.js';
 
 /** Host clusters [k, k+1) whose refcount went to 0, discarded in merged ranges. */
 export async function discardClusters(t: ImageTarget, clusters: Iterable<number>, clusterBits: number): Promise<number> {
@@ -11,7 +11,5 @@ export async function discardClusters(t: ImageTarget, clusters: Iterable<number>
   const cs = 2 ** clusterBits;
   const ranges: Range[] = [];
   for (const k of clusters) ranges.push([k * cs, cs]);
-  let bytes = 0;
-  for (const [o, n] of coalesce(ranges)) { await t.discard(o, n); bytes += n; }
-  return bytes;
+  return ranges.length ? (await t.discard(ranges)).asked : 0;
 }
