@@ -10,6 +10,7 @@ const FIELD_NAMES = new Map<number, string>(
 
 export const NEED_IO = status.NEED_IO;
 export const OK = status.OK;
+export const E_NO_MEMORY = status.E_NO_MEMORY;
 
 export function statusName(code: number): string {
   return STATUS_NAMES.get(code) ?? `E_ENGINE_${code}`;

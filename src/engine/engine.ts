@@ -2,7 +2,7 @@
 // the engine's I/O requests between calls (the engine itself never does I/O).
 import type { ImageSource } from '../io/source.js';
 import type { EngineExports, EngineFlavor } from './load.js';
-import { NEED_IO, OK, engineError } from './codes.js';
+import { NEED_IO, OK, E_NO_MEMORY, engineError } from './codes.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import * as K from '../../assembly/keys';
 
@@ -46,7 +46,7 @@ export class Engine {
   error(code: number, path?: string): VdiskError {
     const slot = this.x.errorSlot();
     const source = slot >= 0 ? this.files.get(slot * 2) : undefined;
-    if (code === E_NO_MEMORY_STATUS && this.x.memoryRefusedPinned()) {
+    if (code === E_NO_MEMORY && this.x.memoryRefusedPinned()) {
       return new VdiskError('E_ENGINE_BUSY', undefined, { path: path ?? source?.name });
     }
     return engineError(code, {
@@ -178,8 +178,6 @@ function coalesce(reqs: Request[]): { reads: Request[][]; others: Request[] } {
   }
   return { reads, others };
 }
-
-const E_NO_MEMORY_STATUS = 300; // assembly/status.ts
 
 let codecs: Promise<typeof import('./decompress.js')> | undefined;
 const loadCodecs = () => (codecs ??= import('./decompress.js'));

@@ -1,6 +1,7 @@
 // Guest reads into engine memory: drives readGuest until the whole range is planned and serviced.
 import type { Chain } from './chain.js';
 import type { Engine } from './engine.js';
+import { E_NO_MEMORY } from './codes.js';
 
 /** Fills [ptr, ptr+len) of engine memory with guest bytes [pos, pos+len) of the chain. */
 export async function readGuest(engine: Engine, chain: Chain, pos: number, len: number, ptr: number): Promise<void> {
@@ -21,7 +22,7 @@ export async function readGuest(engine: Engine, chain: Chain, pos: number, len: 
 /** A 4 KiB-aligned buffer in engine memory, freed by release(). */
 export function engineBuffer(engine: Engine, bytes: number): { ptr: number; bytes: number; view(): Uint8Array; release(): void } {
   const ptr = engine.x.alloc(bytes);
-  if (ptr === 0) throw engine.error(300);
+  if (ptr === 0) throw engine.error(E_NO_MEMORY);
   return {
     ptr,
     bytes,

@@ -6,6 +6,7 @@
 // whatever the image size.
 import type { Chain } from '../chain.js';
 import type { Engine } from '../engine.js';
+import { E_NO_MEMORY } from '../codes.js';
 import { planGuestRead, memoryGuard } from './read-ahead.js';
 import { Pipeline } from './pipeline.js';
 import { Aligner, type Op } from './aligner.js';
@@ -99,7 +100,7 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
 
 function engineAlloc(engine: Engine, bytes: number): number {
   const p = engine.x.alloc(bytes);
-  if (p === 0) throw engine.error(300);
+  if (p === 0) throw engine.error(E_NO_MEMORY);
   return p;
 }
 

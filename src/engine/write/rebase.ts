@@ -5,6 +5,7 @@
 // chain plus those clusters shows the same, so an interruption never changes what the image reads.
 import type { ImageFormat } from '../gate.js';
 import type { Engine } from '../engine.js';
+import { E_NO_MEMORY } from '../codes.js';
 import type { Chain } from '../chain.js';
 import { readGuest } from '../reader.js';
 import { Aligner } from './aligner.js';
@@ -59,7 +60,7 @@ async function copyDiffering(engine: Engine, chain: Chain, next: Chain | undefin
   const chunk = Math.max(cs, Math.floor((o.chunkSize ?? 4 << 20) / cs) * cs);
   const a = engine.x.alloc(chunk);
   const b = engine.x.alloc(chunk);
-  if (!a || !b) throw engine.error(300);
+  if (!a || !b) throw engine.error(E_NO_MEMORY);
   const progress = reporter(o, 'rebase', size);
   try {
     const aligner = new Aligner(cs, size, false);
