@@ -10,8 +10,8 @@ import { describeRun, runVdisk, type CliRun } from '../fixtures/vdisk-cli.js';
 /** A guard against hangs only (writes of a few MiB take well under a second). */
 const WRITE_GUARD_MS = 60_000;
 
-export async function vdiskOk(args: string[], cwd: string): Promise<CliRun> {
-  const r = await runVdisk(args, { cwd, timeoutMs: WRITE_GUARD_MS });
+export async function vdiskOk(args: string[], cwd: string, opts: { liveHeap?: boolean } = {}): Promise<CliRun> {
+  const r = await runVdisk(args, { cwd, timeoutMs: WRITE_GUARD_MS, ...opts });
   expect(r.status, describeRun(r)).toBe(0);
   return r;
 }

@@ -34,6 +34,12 @@ export class Refcounts {
   /** Refcount of cluster `c` (in the current range), 1 unless shared. */
   count(c: number): number { return this.get(this.slot(c)) || 1; }
 
+  /** Whether cluster `c` can take one more reference: its block is still in memory and not at max. */
+  canShare(c: number): boolean {
+    const i = c - this.current * this.perBlock;
+    return i >= 0 && i < this.perBlock && this.count(c) < this.max;
+  }
+
   /** Cluster `c` (in the current range, already counted once) gets one more reference. */
   addShared(c: number): void { this.put(this.block, this.slot(c), this.count(c) + 1); }
 

@@ -26,7 +26,9 @@ export class Qcow2Writer implements Sink {
   readonly backed: boolean;
   readonly geo: Geometry;
   readonly refs: Refcounts;
-  private next: number; // append pointer, bytes (cluster aligned unless compressed pieces ended mid-cluster)
+  private next: number; // append pointer, bytes, cluster aligned
+  /** Where the next compressed piece may start, inside a cluster a piece ended in; 0: none. */
+  private free = 0;
   private readonly l1: Float64Array;
   private l2Index = -1;
   private l2 = new Uint8Array(0);
@@ -136,20 +138,35 @@ export class Qcow2Writer implements Sink {
         writes.push(this.track(this.target.pwrite(c.slice(), host)));
         continue;
       }
-      // Pieces start on 512-byte boundaries; a cluster shared by several pieces counts each one.
-      let at = Math.ceil(this.next / 512) * 512;
-      // Clusters the piece runs into past the first are fresh (count 1).
-      const shareable = at % cs !== 0 && this.refs.count(Math.floor(at / cs)) < this.refs.max;
-      if (shareable) this.refs.addShared(Math.floor(at / cs));
-      else at = Math.ceil(this.next / cs) * cs; // a fresh cluster, counted when next passes it
-      const end = at + z.length;
-      this.next = Math.ceil(end / 512) * 512;
-      this.settle();
+      const at = this.placePiece(z.length);
       const d = compressedDescriptor(this.p.clusterBits, at, z.length);
       this.setEntry(first + i, d.hi, d.lo, 0, 0);
       writes.push(this.track(this.target.pwrite(z, at)));
     }
     return Promise.all(writes).then(() => {});
+  }
+
+  /**
+   * Host offset for a compressed piece of `len` bytes, packed byte by byte as qcow2_alloc_bytes packs
+   * them (a reader takes the 512-byte sectors the descriptor names and stops at the end of the
+   * stream): into the rest of the cluster the last piece ended in, even with an L2 table or a
+   * refcount block appended since, running on into fresh clusters when that cluster is the last one
+   * appended. A cluster that takes another piece counts one more reference; fresh ones count 1.
+   */
+  private placePiece(len: number): number {
+    const cs = this.geo.cluster;
+    const c = Math.floor(this.free / cs);
+    const room = this.free ? (c + 1) * cs - this.free : 0;
+    let at: number;
+    if (room > 0 && (len <= room || (c + 1) * cs === this.next) && this.refs.canShare(c)) {
+      this.refs.addShared(c);
+      at = this.free;
+      if (len > room) { this.next += Math.ceil((len - room) / cs) * cs; this.settle(); }
+    } else {
+      at = this.allocClusters(Math.ceil(len / cs));
+    }
+    this.free = (at + len) % cs ? at + len : 0;
+    return at;
   }
 
   zero(offset: number, length: number): Promise<void> {
