@@ -2,6 +2,9 @@
 import { processIo, type CliIo } from './io.js';
 import { readFile } from 'node:fs/promises';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
+import { describeCode } from '../errors/codes.js';
+import { generalHelp, verbHelp } from './help.js';
+import { version } from '../../package.json';
 
 // Every verb loads on first use, so a verb pays only for its own modules: `vdisk map` does not
 // load zod and hono, `vdisk convert` does not load the check printer (Node's start-up is most of a
@@ -35,26 +38,36 @@ const VERBS: Record<string, Verb> = {
 /** Exit code qemu-img uses for errors of each verb (compare: 2, the rest: 1). */
 const ERROR_EXIT: Record<string, number> = { compare: 2, check: 1 };
 
-const USAGE = `usage: vdisk <verb> [options]
-verbs: ${Object.keys(VERBS).join(', ')}
-`;
+/** `-h`/`--help` among a verb's options (not after `--`, where it is an argument). */
+const asksHelp = (args: string[]): boolean => {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
+};
+const unknownVerb = (verb: string) => `vdisk: unknown verb ${verb}\nverbs: ${Object.keys(VERBS).join(', ')}\nsee vdisk help\n`;
 
 export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
   const [verb, ...rest] = argv;
-  const f = verb !== undefined ? VERBS[verb] : undefined;
-  if (!f) {
-    io.stderr(verb === undefined || verb === '--help' ? USAGE : `vdisk: unknown verb ${verb}\n${USAGE}`);
-    return verb === '--help' ? 0 : 1;
-  }
+  if (verb === undefined) { io.stderr(generalHelp()); return 1; }
+  if (verb === '--version' || verb === '-V') { io.stdout(`vdisk ${version}\n`); return 0; }
+  if ((verb === 'help' && rest[0] === undefined) || verb === '--help' || verb === '-h') { io.stdout(generalHelp()); return 0; }
+  const name = verb === 'help' ? rest[0]! : verb;
+  const f = Object.hasOwn(VERBS, name) ? VERBS[name] : undefined;
+  if (!f) { io.stderr(unknownVerb(name)); return 1; }
+  // Help never loads the verb's module or the engine.
+  if (verb === 'help' || asksHelp(rest)) { io.stdout(verbHelp(name)); return 0; }
   try {
     return await f(rest, io);
   } catch (e) {
-    const err = isVdiskError(e) ? e : new VdiskError('E_USAGE', (e as Error).message);
+    let err = isVdiskError(e) ? e : new VdiskError('E_USAGE', (e as Error).message);
     if (!isVdiskError(e) && !(e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`${(e as Error).stack}\n`);
     }
+    // The generic usage hint names this verb's help; a hint of the error's own is kept.
+    if (err.code === 'E_USAGE' && err.detail.hint === describeCode('E_USAGE').hint) {
+      err = new VdiskError('E_USAGE', err.message, { ...err.detail, hint: `see vdisk help ${verb}` });
+    }
     io.stderr(`vdisk ${verb}: ${err.toLine()}\n`);
-    return ERROR_EXIT[verb!] ?? 1;
+    return ERROR_EXIT[verb] ?? 1;
   }
 }
 
