@@ -54,15 +54,17 @@ describe('convert -n onto a qcow2 target of the same size that fails part-way', 
     });
   }
 
-  test('-c onto an empty target: recreated empty after the failure; a retry succeeds', async () => {
+  test('-c onto an empty target: byte for byte the image it was after the failure; a retry succeeds', async () => {
     const dir = fresh();
     const src = join(dir, 's.raw');
     writeBytes(src, noise(8 * MiB, 7)); // incompressible: the copy writes more than the budget
     const dst = qcow2(dir, 't.qcow2', 8 * MiB, { compat: '1.1', cluster_size: '65536' }).path;
+    const before = readFileSync(dst);
     const target = await failingFile(dst, 2 * MiB, { reuse: true });
     const e = await vdiskFailure(convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, compress: true }));
     expect(e.code).toBe('E_NO_SPACE');
-    expect(String(e.detail.targetState)).toMatch(/valid, empty qcow2 image/);
+    expect(String(e.detail.targetState)).toMatch(/kept as it was, a valid, empty qcow2 image/);
+    expect(readFileSync(dst).equals(before)).toBe(true);
     const info = qemuInfoJson(dst);
     expect([info.format, info['virtual-size'], info['cluster-size']]).toEqual(['qcow2', 8 * MiB, 65536]);
     expectCheckClean(dst);

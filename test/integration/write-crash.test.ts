@@ -1,10 +1,10 @@
 // Crash safety of the writers: SIGKILL while progress is between 30 % and 70 % of a convert, a
-// commit, a rebase and a resize --shrink. Afterwards the chain reads as before (qemu-img compare
+// convert -n -c onto an empty target, a commit, a rebase and a resize --shrink. Afterwards the chain reads as before (qemu-img compare
 // against a flat copy taken first; the shrunk image as before or as qemu-img's shrink of it),
 // qemu-img check finds no corruption (leaks allowed), and no file sits at the convert's
 // destination; the next convert removes the dead run's temporary.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
@@ -77,6 +77,25 @@ describe('SIGKILL between 30 % and 70 % leaves images that read as before', () =
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(dir).filter((n) => n.startsWith('.out.qcow2.vdisk-'))).toEqual([]);
     expectSame(c.flat, out);
+  }, 180_000);
+
+  test('convert -n -c onto an empty target: the target is the image it was, byte for byte; a retry succeeds', async () => {
+    const dir = join(root, 'reuse-c');
+    require_dir(dir);
+    const c = chain(dir);
+    const t = join(dir, 't.qcow2');
+    qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=65536', '-b', 'base.raw', '-F', 'raw', t, '512M'], dir);
+    const before = readFileSync(t);
+    const k = await killMidway(['convert', '-p', '-n', '-c', '-O', 'qcow2', c.top, t], dir);
+    expect(k.killedAt).toBeGreaterThanOrEqual(30);
+    expect(readFileSync(t).subarray(0, before.length).equals(before)).toBe(true);
+    expectNoCorruption(t);
+    expectSame(c.base, t); // still the empty overlay of base.raw
+    const { runVdisk } = await import('../fixtures/vdisk-cli.js');
+    const r = await runVdisk(['convert', '-n', '-c', '-O', 'qcow2', c.top, t], { cwd: dir, timeoutMs: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expectSame(c.flat, t);
+    expect(runTool('qemu-img', ['check', t], dir).status).toBe(0);
   }, 180_000);
 
   test('commit: the chain reads as before, base and top without corruption', async () => {

@@ -63,7 +63,7 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
     const bitmapList = bitmaps ? bitmapsToCopy(bitmaps, opts.skipBrokenBitmaps ?? false, opts.warn) : [];
     const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable });
     const watches = await Promise.all(chains.map((c) => watchSource(c)));
-    let writing: 'no' | 'started' | 'emptied' = 'no';
+    let writing: 'no' | 'started' | 'appended' = 'no';
     let recover: (() => Promise<void>) | undefined;
     try {
       let sink;
@@ -79,7 +79,7 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
         sink = new RawSink(target, size, target.startsZero || (opts.targetIsZero ?? false), opts.reuseTarget);
       }
       const copyOpts = { ...opts, shallow: opts.backing !== undefined, targetSize: copySize };
-      writing = recover ? 'emptied' : 'started';
+      writing = recover ? 'appended' : 'started';
       const r = chains.length > 1 ? await copyConcat(engine, chains, sink, copyOpts) : await copyChain(engine, chain, sink, copyOpts);
       for (const w of watches) await w.check();
       await target.commit();
@@ -97,18 +97,18 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
 
 /**
  * What a failed -n copy left in the target, for the error. A qcow2 target edited in place keeps
- * valid metadata at every point (editor.ts flush order); one emptied for a -c rewrite is recreated
- * as an empty image first.
+ * valid metadata at every point (editor.ts flush order); an empty one written anew for -c is the
+ * old image until the new header is written, and the appended part is cut off.
  */
-async function reusedState(fmt: ImageFormat, writing: 'started' | 'emptied', recover?: () => Promise<void>): Promise<string> {
+async function reusedState(fmt: ImageFormat, writing: 'started' | 'appended', recover?: () => Promise<void>): Promise<string> {
   const again = 'repeat the copy to get the source\'s content';
   if (fmt !== 'qcow2') return `kept, partly written (raw: old and new bytes mixed); ${again}`;
   if (writing === 'started') return `kept as a valid qcow2 image, partly written (old and new clusters mixed, at most leaked clusters that \`vdisk check -r leaks\` frees); ${again}`;
   try {
     await recover!();
-    return `kept as a valid, empty qcow2 image (its creation options and backing file unchanged); ${again}`;
+    return `kept as it was, a valid, empty qcow2 image (its creation options and backing file unchanged); ${again}`;
   } catch {
-    return 'left without a valid qcow2 header (it was emptied to be rewritten compressed); recreate it with `vdisk create` or `qemu-img create`, then repeat the copy';
+    return 'possibly left with a partly written header (the copy failed while writing it); check it with `vdisk check`, recreate it with `vdisk create` if it does not open, then repeat the copy';
   }
 }
 

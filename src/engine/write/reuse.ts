@@ -11,8 +11,9 @@
 //   past the end (tail-merge.ts);
 // - with -B (a shallow copy) what the source's top leaves unallocated keeps the target's bytes.
 // -c: compressed clusters cannot overwrite allocated ones (qemu-img fails with EIO there), so -c is
-// refused unless the target holds nothing; such an empty target is rewritten from scratch, and on a
-// failure recreated empty (recoverEmpty) — only a kill during that copy leaves it without a header.
+// refused unless the target holds nothing; such an empty target is written anew after its own end
+// with its header last (writer.ts `replaces`), so a failure or a kill before that header write
+// leaves it the empty image it was (a failure also cuts off what was appended).
 import type { Engine } from '../engine.js';
 import { openLayer } from '../chain.js';
 import type { ImageTarget } from '../../io/target.js';
@@ -58,7 +59,7 @@ export interface ReusedSink {
   sink: Sink;
   /** How much of the guest range the copy covers. */
   copySize: number;
-  /** Set when the target was emptied to be rewritten (-c): makes it a valid empty image again. */
+  /** Set for -c, where the target is written anew after its end: cuts that off after a failure. */
   recover?: () => Promise<void>;
 }
 
@@ -75,9 +76,13 @@ export async function reusedQcow2Sink(engine: Engine, t: ImageTarget, size: numb
     if (f.size > size || !empty) throw new VdiskError('E_WRITE_UNSUPPORTED', '-c with -n onto a target larger than the source or holding data: compressed clusters cannot overwrite allocated ones', { path: t.name, hint: 'leave out -c, or create the target anew' });
     const p = paramsOf(f);
     const backing = f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined;
-    const recover = async () => { await t.truncate(0); await new Qcow2Writer(t, p, { size: f.size, backing }).finish(); await t.flush(); };
-    await t.truncate(0);
-    return { sink: new Qcow2Writer(t, p, { size: f.size, backing, compress: await compressorFor(p) }), copySize: f.size, recover };
+    const oldSize = t.size;
+    const w = new Qcow2Writer(t, p, { size: f.size, backing, compress: await compressorFor(p), replaces: Math.ceil(oldSize / 2 ** p.clusterBits) });
+    const recover = async () => {
+      if (w.headerWritten) throw new Error('the new header may be partly written');
+      await t.truncate(oldSize);
+    };
+    return { sink: w, copySize: f.size, recover };
   }
   const zeros = o.backing === undefined && f.backingName === undefined ? new ZeroSkip(ed) : undefined;
   return { sink: await inPlace(engine, t, ed, size, f.size, o, zeros), copySize: size };

@@ -32,13 +32,14 @@ export interface Geometry {
   dataStart: number;
 }
 
-export function geometry(p: Qcow2Params, size: number): Geometry {
+/** `first`: host cluster of the L1 table (past an image being replaced in the same file, see writer.ts). */
+export function geometry(p: Qcow2Params, size: number, first = 1): Geometry {
   const cluster = 2 ** p.clusterBits;
   const entryBytes = p.extL2 ? 16 : 8;
   const perL2 = cluster / entryBytes;
   const l1Size = Math.ceil(size / (cluster * perL2));
   const l1Clusters = Math.max(1, Math.ceil((l1Size * 8) / cluster));
-  return { cluster, perL2, entryBytes, l1Size, l1Offset: cluster, dataStart: cluster * (1 + l1Clusters) };
+  return { cluster, perL2, entryBytes, l1Size, l1Offset: cluster * first, dataStart: cluster * (first + l1Clusters) };
 }
 
 export interface HeaderFields {

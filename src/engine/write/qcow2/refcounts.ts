@@ -17,7 +17,8 @@ export class Refcounts {
   /** Host cluster index of each refcount block already written, by range. */
   private readonly placed: number[] = [];
 
-  constructor(readonly clusterBits: number, readonly order: number) {
+  /** `unused`: host clusters [from, to) left at refcount 0 (an image being replaced, see writer.ts). */
+  constructor(readonly clusterBits: number, readonly order: number, private readonly unused: [number, number] = [0, 0]) {
     this.bits = 2 ** order;
     this.perBlock = (2 ** clusterBits * 8) / this.bits;
     this.block = new Uint8Array(2 ** clusterBits);
@@ -48,7 +49,7 @@ export class Refcounts {
    * at host cluster `at`. The next range's block starts empty.
    */
   take(at: number): Uint8Array {
-    const out = this.fill(this.block, this.perBlock);
+    const out = this.fill(this.block, this.perBlock, this.current * this.perBlock);
     this.placed.push(at);
     this.current++;
     this.block = new Uint8Array(this.block.length);
@@ -79,8 +80,8 @@ export class Refcounts {
   encodeBlock(k: number, end: number): Uint8Array {
     const first = (this.current + k) * this.perBlock;
     const n = Math.max(0, Math.min(this.perBlock, end - first));
-    if (k === 0) return this.fill(this.block.slice(), n);
-    return this.fill(new Uint8Array(this.block.length), n);
+    if (k === 0) return this.fill(this.block.slice(), n, first);
+    return this.fill(new Uint8Array(this.block.length), n, first);
   }
 
   /** The table: blocks already written, then `blocks` blocks from cluster `blocksAt` on. */
@@ -103,10 +104,12 @@ export class Refcounts {
     return i;
   }
 
-  /** Entries [0, n) still 0 become 1 (clusters in use, not shared). */
-  private fill(buf: Uint8Array, n: number): Uint8Array {
-    if (this.bits === 16) { for (let i = 0; i < n; i++) if (buf[i * 2] === 0 && buf[i * 2 + 1] === 0) buf[i * 2 + 1] = 1; return buf; }
-    for (let i = 0; i < n; i++) if (this.getIn(buf, i) === 0) this.put(buf, i, 1);
+  /** Entries [0, n) of the block whose first cluster is `first` still 0 become 1 (in use, not shared). */
+  private fill(buf: Uint8Array, n: number, first: number): Uint8Array {
+    const [from, to] = this.unused;
+    const used = (i: number) => first + i < from || first + i >= to;
+    if (this.bits === 16) { for (let i = 0; i < n; i++) if (buf[i * 2] === 0 && buf[i * 2 + 1] === 0 && used(i)) buf[i * 2 + 1] = 1; return buf; }
+    for (let i = 0; i < n; i++) if (this.getIn(buf, i) === 0 && used(i)) this.put(buf, i, 1);
     return buf;
   }
 

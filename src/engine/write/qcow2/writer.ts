@@ -17,6 +17,13 @@ export interface WriterOptions {
   compress?: (cluster: Uint8Array) => Uint8Array | null;
   extensions?: HeaderFields['extensions'];
   autoclear?: number;
+  /**
+   * Host clusters [0, n) hold an image this one replaces in the same file (-n -c onto an empty
+   * target). The new tables and data go after them, so until the new header is written over the old
+   * one the file is still the old image; clusters 1..n-1 keep refcount 0 and are discarded once the
+   * new header is on disk.
+   */
+  replaces?: number;
 }
 
 const HI = 2 ** 32;
@@ -38,10 +45,11 @@ export class Qcow2Writer implements Sink {
   private preBase = 0;
 
   constructor(private readonly target: ImageTarget, readonly p: Qcow2Params, private readonly o: WriterOptions) {
-    this.geo = geometry(p, o.size);
+    const first = Math.max(1, o.replaces ?? 1);
+    this.geo = geometry(p, o.size, first);
     this.unit = this.geo.cluster;
     this.backed = o.backing !== undefined;
-    this.refs = new Refcounts(p.clusterBits, p.refcountOrder);
+    this.refs = new Refcounts(p.clusterBits, p.refcountOrder, [1, first]);
     this.l1 = new Float64Array(this.geo.l1Size);
     this.next = this.geo.dataStart;
     if (p.prealloc) {
@@ -219,12 +227,21 @@ export class Qcow2Writer implements Sink {
     for (let b = 0; b < r.blocks; b++) await this.target.pwrite(this.refs.encodeBlock(b, r.end), (r.blocksAt + b) * cs);
     await this.target.pwrite(this.refs.encodeTable(r.blocksAt, r.blocks, r.tableClusters), r.tableAt * cs);
     await this.target.flush();
+    this.headerWritten = true;
     await this.target.pwrite(encodeHeader(this.p, {
       size: this.o.size, l1Size: this.geo.l1Size, l1Offset: this.geo.l1Offset,
       refTableOffset: r.tableAt * cs, refTableClusters: r.tableClusters, backing: this.o.backing,
       extensions: this.o.extensions, autoclear: this.o.autoclear,
     }), 0);
+    const old = this.geo.l1Offset / cs;
+    if (old > 1 && this.target.discard) {
+      await this.target.flush(); // the old tables stay readable until the header no longer names them
+      await this.target.discard([[cs, (old - 1) * cs]]);
+    }
   }
+
+  /** Whether finish() has begun writing the header (the file may no longer be the image it replaces). */
+  headerWritten = false;
 
   private readonly written = new Set<number>();
   /** preallocation=metadata: every guest cluster of a table maps its fixed host cluster. */
