@@ -87,9 +87,9 @@ export const HELP: Record<string, VerbHelp> = {
     notes: ignored('-q, -t, -T'),
   },
   resize: {
-    summary: 'grow or shrink an image (as qemu-img resize)', usage: 'vdisk resize [-f FMT] [--shrink] [-p] [--probe-backing] FILE [+]SIZE\n       vdisk resize [-f FMT] --shrink [-p] FILE -- -SIZE',
+    summary: 'grow or shrink an image (as qemu-img resize)', usage: 'vdisk resize [-f FMT] [--shrink] [-p] [--probe-backing] FILE [+|-]SIZE',
     options: [fmt('-f FMT'), ['--shrink', 'allow the image to get smaller (required for any shrink)'], PROGRESS, PROBE],
-    notes: `SIZE sets the size, +SIZE grows by SIZE, -SIZE shrinks by SIZE (give it after --).\n${SIZES}\n${ignored('-q')}`,
+    notes: `SIZE sets the size, +SIZE grows by SIZE, -SIZE shrinks by SIZE (with --shrink).\n${SIZES}\n${ignored('-q')}`,
   },
   start: {
     summary: 'run the whole system here: demo pool, agent, gateway, console', usage: 'vdisk start [--dir DIR] [--port N] [--no-vm]',

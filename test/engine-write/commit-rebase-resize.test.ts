@@ -89,6 +89,11 @@ describe('commit, rebase, resize', () => {
     qemuImg(['convert', '-O', 'raw', c.top, head]);
     qemuImg(['resize', '-f', 'raw', '--shrink', c.flat, '8M']);
     expectIdentical(c.flat, head);
+    // A negative size as qemu-img takes it: the last argument, no `--`.
+    expect((await vdiskRun(['resize', c.top, '-2M'], c.dir)).stderr).toContain('E_SHRINK_NEEDS_FLAG');
+    await vdiskOk(['resize', '--shrink', c.top, '-2M'], c.dir);
+    expect(qemuInfo(c.top)['virtual-size']).toBe(6 * 2 ** 20);
+    expectCheckClean(c.top);
   });
 
   test('writers refuse a dirty image with a code naming the repair command', async () => {

@@ -7,9 +7,16 @@ import { parseSize } from '../../engine/write/qcow2/options.js';
 import { format, progressPrinter, sigintSignal } from './write-common.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
+/** qemu-img takes `resize FILE -1G`: a last argument that reads as a negative size is a positional. */
+function sizeLast(argv: string[]): string[] {
+  const last = argv.length - 1;
+  if (last < 0 || !/^-\d/.test(argv[last]!) || argv.includes('--')) return argv;
+  return [...argv.slice(0, last), '--', argv[last]!];
+}
+
 export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, allowNegative: true,
+    args: sizeLast(argv), allowPositionals: true, allowNegative: true,
     options: { f: { type: 'string' }, shrink: { type: 'boolean', default: false }, p: { type: 'boolean', default: false }, q: { type: 'boolean' }, 'probe-backing': { type: 'boolean', default: false } },
   });
   if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE');
