@@ -36,6 +36,8 @@ export class Qcow2Writer implements Sink {
   private next: number; // append pointer, bytes, cluster aligned
   /** Where the next compressed piece may start, inside a cluster a piece ended in; 0: none. */
   private free = 0;
+  /** Whether finish() has begun writing the header (the file may no longer be the image it replaces). */
+  headerWritten = false;
   private readonly l1: Float64Array;
   private l2Index = -1;
   private l2 = new Uint8Array(0);
@@ -240,8 +242,6 @@ export class Qcow2Writer implements Sink {
     }
   }
 
-  /** Whether finish() has begun writing the header (the file may no longer be the image it replaces). */
-  headerWritten = false;
 
   private readonly written = new Set<number>();
   /** preallocation=metadata: every guest cluster of a table maps its fixed host cluster. */
