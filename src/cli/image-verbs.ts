@@ -4,13 +4,13 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
 import type { Engine } from '../engine/engine.js';
 import { openImageNode } from '../engine/node-engine.js';
-import type { ImageFormat } from '../engine/gate.js';
 import { chainInfo } from './verbs/info.js';
 import { humanInfo } from './verbs/info-human.js';
 import { qdictOrder, qemuJson } from './verbs/qdict-order.js';
 import { mapEntries, jsonLine, humanLine } from './verbs/map.js';
 import { compareChains } from './verbs/compare.js';
 import { VdiskError } from '../errors/vdisk-error.js';
+import { format, outputMode } from './verbs/args.js';
 
 const common = {
   format: { type: 'string', short: 'f' },
@@ -18,10 +18,7 @@ const common = {
   'probe-backing': { type: 'boolean', default: false },
 } as const;
 
-function fmt(v: string | undefined): ImageFormat | undefined {
-  if (v === undefined || v === 'raw' || v === 'qcow2') return v;
-  throw new VdiskError('E_FORMAT_UNSUPPORTED', `format ${v} is not supported (raw, qcow2)`);
-}
+const fmt = (v: string | undefined) => format(v, 'image');
 
 function one(positionals: string[], verb: string): string {
   if (positionals.length !== 1) throw new VdiskError('E_USAGE', `usage: vdisk ${verb} [options] FILE`);
@@ -30,13 +27,14 @@ function one(positionals: string[], verb: string): string {
 
 export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...common, 'backing-chain': { type: 'boolean', default: false } } });
+  const output = outputMode(values.output);
   // Like qemu-img info, a single layer is described without opening its backing file.
   const chain = await openImageNode(engine, one(positionals, 'info'), {
     format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr, noBacking: !values['backing-chain'],
   });
   try {
     const info = await chainInfo(chain, values['backing-chain']);
-    io.stdout(values.output === 'json' ? `${qemuJson(info)}\n` : humanInfo(qdictOrder(info)));
+    io.stdout(output === 'json' ? `${qemuJson(info)}\n` : humanInfo(qdictOrder(info)));
     return 0;
   } finally {
     await chain.close();
@@ -45,9 +43,9 @@ export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promi
 
 export async function mapVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: common });
+  const json = outputMode(values.output) === 'json';
   const chain = await openImageNode(engine, one(positionals, 'map'), { format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr });
   try {
-    const json = values.output === 'json';
     // Printed a batch at a time, as qemu-img does: a map can be larger than is wise to hold.
     if (!json) io.stdout(`${'Offset'.padEnd(16)}${'Length'.padEnd(16)}${'Mapped to'.padEnd(16)}File\n`);
     let first = true;

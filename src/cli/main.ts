@@ -62,9 +62,9 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
     if (!isVdiskError(e) && !(e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`${(e as Error).stack}\n`);
     }
-    // The generic usage hint names this verb's help; a hint of the error's own is kept.
-    if (err.code === 'E_USAGE' && err.detail.hint === describeCode('E_USAGE').hint) {
-      err = new VdiskError('E_USAGE', err.message, { ...err.detail, hint: `see vdisk help ${verb}` });
+    // A generic usage or option hint names this verb's help; a hint of the error's own is kept.
+    if ((err.code === 'E_USAGE' || err.code === 'E_BAD_OPTION') && err.detail.hint === describeCode(err.code).hint) {
+      err = new VdiskError(err.code, err.message, { ...err.detail, hint: `see vdisk help ${verb}` });
     }
     io.stderr(`vdisk ${verb}: ${err.toLine()}\n`);
     return ERROR_EXIT[verb] ?? 1;

@@ -9,6 +9,7 @@ import { checkLayer, checkJson, checkHuman, checkExit, type CheckReport } from '
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
+import { format, outputMode } from './args.js';
 
 export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -19,9 +20,8 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
     },
   });
   if (positionals.length !== 1) throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] [-r leaks|all [-p]] FILE');
-  const fmt = values.format;
-  if (fmt !== undefined && fmt !== 'raw' && fmt !== 'qcow2') throw new VdiskError('E_FORMAT_UNSUPPORTED', `format ${fmt} is not supported (raw, qcow2)`);
-  if (values.output !== 'human' && values.output !== 'json') throw new VdiskError('E_USAGE', `--output must be human or json`);
+  const fmt = format(values.format, 'image');
+  const output = outputMode(values.output);
   const mode = values.repair;
   if (mode !== undefined && mode !== 'leaks' && mode !== 'all') throw new VdiskError('E_USAGE', `-r must be leaks or all (got ${mode})`);
   const file = positionals[0]!;
@@ -40,7 +40,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   }
   if (mode !== undefined) {
     const { repairImage } = await import('../../engine/write/repair.js');
-    const shown = values.output === 'json' ? { ...io, stdout: io.stderr } : io;
+    const shown = output === 'json' ? { ...io, stdout: io.stderr } : io;
     const cancel = sigintSignal();
     try {
       r = await repairImage({ engine, target: file, mode, warn: io.stderr, snapshotsCut: cut, onProgress: progressPrinter(shown, values.progress), signal: cancel.signal });
@@ -52,7 +52,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
     } finally { cancel.done(); }
   }
   const fixed = (r!.leaksFixed ?? 0) + (r!.corruptionsFixed ?? 0) > 0;
-  if (values.output === 'json') io.stdout(`${qemuJson(checkJson(r!, file, 'qcow2'))}\n`);
+  if (output === 'json') io.stdout(`${qemuJson(checkJson(r!, file, 'qcow2'))}\n`);
   else {
     if (fixed) {
       io.stdout(`The following inconsistencies were found and repaired:\n\n    ${r!.leaksFixed ?? 0} leaked clusters\n`

@@ -7,7 +7,8 @@ import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { convertImage } from '../../engine/write/convert.js';
 import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
-import { format, progressPrinter, sigintSignal } from './write-common.js';
+import { progressPrinter, sigintSignal } from './write-common.js';
+import { format } from './args.js';
 import type { Progress } from '../../engine/write/progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 

@@ -5,7 +5,8 @@ import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { createImage } from '../../engine/write/create.js';
 import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
-import { format, progressPrinter, sigintSignal } from './write-common.js';
+import { progressPrinter, sigintSignal } from './write-common.js';
+import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export async function createVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {

@@ -4,7 +4,7 @@ import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { measureImage } from '../../engine/write/measure.js';
 import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
-import { format } from './write-common.js';
+import { format, outputMode } from './args.js';
 
 export async function measureVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -15,7 +15,7 @@ export async function measureVerb(engine: Engine, argv: string[], io: CliIo): Pr
     engine, source: positionals[0], sourceFormat: format(values.f, 'source'), size: values.size !== undefined ? parseSize(values.size) : undefined,
     targetFormat: format(values.O, 'target')!, options: parseOptionString((values.o ?? []).join(',')), probeBacking: values['probe-backing'], warn: io.stderr,
   });
-  if (values.output === 'json') io.stdout(`${JSON.stringify(r, null, 4)}\n`);
+  if (outputMode(values.output) === 'json') io.stdout(`${JSON.stringify(r, null, 4)}\n`);
   else io.stdout(`required size: ${r.required}\nfully allocated size: ${r['fully-allocated']}\n${r.bitmaps !== undefined ? `bitmaps size: ${r.bitmaps}\n` : ''}`);
   return 0;
 }

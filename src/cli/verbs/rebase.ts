@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { rebaseImage } from '../../engine/write/rebase.js';
-import { format, progressPrinter, sigintSignal } from './write-common.js';
+import { progressPrinter, sigintSignal } from './write-common.js';
+import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export async function rebaseVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {

@@ -4,7 +4,8 @@ import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { resizeImage } from '../../engine/write/resize.js';
 import { parseSize } from '../../engine/write/qcow2/options.js';
-import { format, progressPrinter, sigintSignal } from './write-common.js';
+import { progressPrinter, sigintSignal } from './write-common.js';
+import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 /** qemu-img takes `resize FILE -1G`: a last argument that reads as a negative size is a positional. */

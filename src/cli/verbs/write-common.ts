@@ -1,13 +1,6 @@
-// Shared bits of the writing verbs: format names, -o parsing, qemu-img's -p progress line.
+// Shared bits of the writing verbs: qemu-img's -p progress line, Ctrl-C as an AbortSignal.
 import type { CliIo } from '../io.js';
-import type { ImageFormat } from '../../engine/gate.js';
 import type { Progress } from '../../engine/write/progress.js';
-import { VdiskError } from '../../errors/vdisk-error.js';
-
-export function format(v: string | undefined, what: string): ImageFormat | undefined {
-  if (v === undefined || v === 'raw' || v === 'qcow2') return v;
-  throw new VdiskError('E_FORMAT_UNSUPPORTED', `${what} format ${v} is not supported (raw, qcow2)`);
-}
 
 /**
  * qemu-img -p: "    (12.34/100%)\r", printed when the percentage moves by 0.01 or more (the whole
