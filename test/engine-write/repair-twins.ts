@@ -25,5 +25,6 @@ export async function expectCheckAsQemu(q: string, v: string, dir: string, args:
   const vr = await vdiskRun(['check', ...args, '--output=json', v], dir);
   expect(vr.status, describeRun(vr)).toBe(qr.status);
   if (qr.report) expectCheckCountsEqual(JSON.parse(vr.stdout), qr.report);
+  else expect(vr.stdout, `qemu-img printed no report\n${describeRun(vr)}`).toBe('');
   return { qr, vr };
 }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { openImageNode } from '../../engine/node-engine.js';
-import { checkLayer, checkJson, checkHuman, checkExit, type CheckReport } from '../../engine/check.js';
+import { checkLayerDetail, checkJson, checkHuman, checkExit, type CheckReport } from '../../engine/check.js';
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
@@ -34,7 +34,15 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
       io.stderr('vdisk check: This image format does not support checks\n');
       return 63; // qemu-img: -ENOTSUP from bdrv_check
     }
-    if (mode === undefined) r = await checkLayer(engine, chain.top);
+    if (mode === undefined) {
+      const d = await checkLayerDetail(engine, chain.top, false);
+      const unreadable = unreadableSnapshots(d.snapExtraTooBig, d.snapDropped);
+      if (unreadable) {
+        io.stderr(`vdisk check: ${unreadable.toLine()}\nvdisk check: Check failed: File too large\n`);
+        return 1;
+      }
+      r = d.report;
+    }
   } finally {
     await chain.close();
   }
@@ -62,4 +70,15 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   }
   if (r!.checkErrors) io.stderr('vdisk check: Check failed\n');
   return checkExit(r!);
+}
+
+/**
+ * A snapshot table QEMU cannot read (qcow2_check_read_snapshot_table without a fix mode fails with
+ * EFBIG): qemu-img check prints no report then, only the reason and "Check failed", and exits 1.
+ */
+function unreadableSnapshots(extraTooBig: number, dropped: number): VdiskError | undefined {
+  const hint = 'run `vdisk check -r all` to force-remove it';
+  if (extraTooBig) return new VdiskError('E_QCOW2_BAD_SNAPSHOT_TABLE', `failed to read the snapshot table: too much extra metadata in ${extraTooBig} snapshot table entr${extraTooBig === 1 ? 'y' : 'ies'} (over 1 KiB)`, { hint });
+  if (dropped) return new VdiskError('E_QCOW2_BAD_SNAPSHOT_TABLE', 'failed to read the snapshot table: snapshot table too large (over 64 MiB)', { hint: 'run `vdisk check -r all` to cut the entries past 64 MiB off' });
+  return undefined;
 }
