@@ -43,8 +43,23 @@ export async function checkLayer(engine: Engine, layer: Layer): Promise<CheckRep
   return (await checkLayerDetail(engine, layer, false)).report;
 }
 
-/** The check, and with `arrays` a copy of the refcounts it computed and read (for repairs). */
-export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = true): Promise<CheckDetail> {
+/** A host cluster whose stored refcount differs from the one the metadata implies (0xffffffff: unreadable). */
+export type RefcountMismatch = (cluster: number, stored: number, expected: number) => void;
+
+/**
+ * qemu-img check's line for a mismatch (qcow2-refcount.c compare_refcounts, without a fix mode):
+ * more stored than used is a leak, fewer an error.
+ */
+export function mismatchLine(cluster: number, stored: number, expected: number): string {
+  if (stored === 0xffffffff) return `Can't get refcount for cluster ${cluster}: Input/output error`;
+  return `${stored < expected ? 'ERROR' : 'Leaked'} cluster ${cluster} refcount=${stored} reference=${expected}`;
+}
+
+/**
+ * The check, and with `arrays` a copy of the refcounts it computed and read (for repairs).
+ * `onMismatch` hears of every cluster whose counts differ, in cluster order, without a copy.
+ */
+export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = true, onMismatch?: RefcountMismatch): Promise<CheckDetail> {
   const x = engine.x;
   try {
     await engine.drive(() => x.checkRun(layer.slot));
@@ -53,6 +68,12 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
       checkErrors: v(0), corruptions: v(1), leaks: v(2), imageEndOffset: v(3),
       totalClusters: v(4), allocatedClusters: v(5), fragmentedClusters: v(6), compressedClusters: v(7),
     };
+    if (onMismatch) {
+      const all = v(13);
+      const exp = new Uint32Array(x.memory.buffer, v(11), all);
+      const got = new Uint32Array(x.memory.buffer, v(12), all);
+      for (let i = 0; i < all; i++) if (exp[i] !== got[i]) onMismatch(i, got[i]!, exp[i]!);
+    }
     const n = arrays ? v(13) : 0;
     const copy = (ptr: number) => new Uint32Array(x.memory.buffer.slice(ptr, ptr + n * 4));
     const rx = x as unknown as RepairExports;

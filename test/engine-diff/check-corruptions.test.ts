@@ -1,5 +1,7 @@
 // `vdisk check` on scripted corruptions: the exit code and every count of `qemu-img check
-// --output=json` on the same file (0 clean, 2 corruptions, 3 leaks only).
+// --output=json` on the same file (0 clean, 2 corruptions, 3 leaks only), and the lines naming each
+// refcount mismatch that qemu-img prints on stderr ("Leaked cluster 4 refcount=2 reference=1",
+// "ERROR cluster …"), in the same order.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -9,6 +11,9 @@ import { expectModestMemory } from '../fixtures/expect-cli.js';
 import { qemuCheckJson } from '../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
 import { describeRun, runVdisk } from '../fixtures/vdisk-cli.js';
+
+/** qemu-img's compare_refcounts lines, one per cluster whose stored refcount differs from its use. */
+const mismatchLines = (stderr: string) => stderr.split('\n').filter((l) => /^(Leaked|ERROR) cluster \d+ refcount=|^Can't get refcount/.test(l));
 
 describe('vdisk check matches qemu-img check on damaged images', () => {
   let root: string;
@@ -38,6 +43,7 @@ describe('vdisk check matches qemu-img check on damaged images', () => {
       expect(run.status, describeRun(run)).toBe(q.status);
       expect(q.report, `qemu-img check printed no report: ${q.stderr}`).toBeDefined();
       expectCheckCountsEqual(JSON.parse(run.stdout), q.report);
+      expect(mismatchLines(run.stderr), describeRun(run)).toEqual(mismatchLines(q.stderr));
       expectModestMemory(run);
     });
   }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/engine.js';
 import { openImageNode } from '../../engine/node-engine.js';
-import { checkLayerDetail, checkJson, checkHuman, checkExit, type CheckReport } from '../../engine/check.js';
+import { checkLayerDetail, checkJson, checkHuman, checkExit, mismatchLine, type CheckReport } from '../../engine/check.js';
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
@@ -35,7 +35,8 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
       return 63; // qemu-img: -ENOTSUP from bdrv_check
     }
     if (mode === undefined) {
-      const d = await checkLayerDetail(engine, chain.top, false);
+      // qemu-img names each refcount mismatch on stderr before its report.
+      const d = await checkLayerDetail(engine, chain.top, false, (c, got, want) => io.stderr(`${mismatchLine(c, got, want)}\n`));
       const unreadable = unreadableSnapshots(d.snapExtraTooBig, d.snapDropped);
       if (unreadable) {
         io.stderr(`vdisk check: ${unreadable.toLine()}\nvdisk check: Check failed: File too large\n`);
