@@ -47,12 +47,38 @@ export async function checkLayer(engine: Engine, layer: Layer): Promise<CheckRep
 export type RefcountMismatch = (cluster: number, stored: number, expected: number) => void;
 
 /**
- * qemu-img check's line for a mismatch (qcow2-refcount.c compare_refcounts, without a fix mode):
- * more stored than used is a leak, fewer an error.
+ * qemu-img check's line for a mismatch (qcow2-refcount.c compare_refcounts): more stored than used
+ * is a leak, fewer an error, and "Repairing" what the fix mode fixes (leaks with -r leaks or all,
+ * errors with -r all; a stored 0 needs a rebuild instead).
  */
-export function mismatchLine(cluster: number, stored: number, expected: number): string {
+export function mismatchLine(cluster: number, stored: number, expected: number, fix: 'none' | 'leaks' | 'all' = 'none'): string {
   if (stored === 0xffffffff) return `Can't get refcount for cluster ${cluster}: Input/output error`;
-  return `${stored < expected ? 'ERROR' : 'Leaked'} cluster ${cluster} refcount=${stored} reference=${expected}`;
+  const fixed = stored !== 0 && ((stored > expected && fix !== 'none') || (stored < expected && fix === 'all'));
+  return `${fixed ? 'Repairing' : stored < expected ? 'ERROR' : 'Leaked'} cluster ${cluster} refcount=${stored} reference=${expected}`;
+}
+
+/**
+ * Every cluster whose counts differ, in cluster order, as compare_refcounts walks them, and the
+ * cluster just past the end of the file where metadata uses it (QEMU's array grows by it; nothing
+ * is stored there). Clusters further out are corruptions QEMU reports without a refcount line.
+ */
+function eachMismatch(expected: Uint32Array, stored: Uint32Array, extra: [number, number][], fn: RefcountMismatch): void {
+  for (let i = 0; i < expected.length; i++) if (expected[i] !== stored[i]) fn(i, stored[i]!, expected[i]!);
+  const end = extra.find(([k]) => k === expected.length);
+  if (end && end[1] > 0) fn(end[0], 0, end[1]);
+}
+
+/** Every mismatch of a check run with arrays, as compare_refcounts prints them under `fix`. */
+export function sayMismatches(d: CheckDetail, fix: 'none' | 'leaks' | 'all', say: (line: string) => void): void {
+  eachMismatch(d.expected, d.stored, d.extra, (c, got, want) => say(`${mismatchLine(c, got, want, fix)}\n`));
+}
+
+/**
+ * Whether QEMU's plain read of the snapshot table fails (an entry with over 1 KiB of extra data, a
+ * table past 64 MiB): its check stops there, before it compares any refcount.
+ */
+export function snapshotTableUnreadable(d: Pick<CheckDetail, 'snapExtraTooBig' | 'snapDropped'>): boolean {
+  return d.snapExtraTooBig > 0 || d.snapDropped > 0;
 }
 
 /**
@@ -68,17 +94,15 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
       checkErrors: v(0), corruptions: v(1), leaks: v(2), imageEndOffset: v(3),
       totalClusters: v(4), allocatedClusters: v(5), fragmentedClusters: v(6), compressedClusters: v(7),
     };
-    if (onMismatch) {
-      const all = v(13);
-      const exp = new Uint32Array(x.memory.buffer, v(11), all);
-      const got = new Uint32Array(x.memory.buffer, v(12), all);
-      for (let i = 0; i < all; i++) if (exp[i] !== got[i]) onMismatch(i, got[i]!, exp[i]!);
+    const rx = x as unknown as RepairExports;
+    const extra: [number, number][] = [];
+    for (let i = 0; (arrays || onMismatch) && i < v(14); i++) extra.push([rx.checkExtra(i, 0), rx.checkExtra(i, 1)]);
+    if (onMismatch && !snapshotTableUnreadable({ snapExtraTooBig: v(18), snapDropped: v(19) })) {
+      const view = (ptr: number) => new Uint32Array(x.memory.buffer, ptr, v(13)); // in place: no copy
+      eachMismatch(view(v(11)), view(v(12)), extra, onMismatch);
     }
     const n = arrays ? v(13) : 0;
     const copy = (ptr: number) => new Uint32Array(x.memory.buffer.slice(ptr, ptr + n * 4));
-    const rx = x as unknown as RepairExports;
-    const extra: [number, number][] = [];
-    for (let i = 0; arrays && i < v(14); i++) extra.push([rx.checkExtra(i, 0), rx.checkExtra(i, 1)]);
     const zeroFixes: number[] = [];
     for (let i = 0; arrays && i < v(15); i++) zeroFixes.push(rx.checkZeroFix(i));
     return {

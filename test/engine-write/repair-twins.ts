@@ -19,11 +19,18 @@ export function twinCopies(root: string, src: string): { q: string; v: string; d
   return { q, v, dir };
 }
 
-/** `check [args] --output=json` by qemu-img on `q` and by vdisk on `v`: same exit code and counts. */
+/** qemu-img's compare_refcounts lines (Leaked / ERROR / Repairing cluster N …), in order. */
+export const mismatchLines = (stderr: string) => stderr.split('\n').filter((l) => /^(Leaked|ERROR|Repairing) cluster \d+ refcount=|^Can't get refcount/.test(l));
+
+/**
+ * `check [args] --output=json` by qemu-img on `q` and by vdisk on `v`: same exit code and counts,
+ * and the same lines naming each refcount mismatch (and each repair) on stderr.
+ */
 export async function expectCheckAsQemu(q: string, v: string, dir: string, args: string[]) {
   const qr = qemuCheckJson(q, args);
   const vr = await vdiskRun(['check', ...args, '--output=json', v], dir);
   expect(vr.status, describeRun(vr)).toBe(qr.status);
+  expect(mismatchLines(vr.stderr), `refcount lines\n${describeRun(vr)}`).toEqual(mismatchLines(qr.stderr));
   if (qr.report) expectCheckCountsEqual(JSON.parse(vr.stdout), qr.report);
   else expect(vr.stdout, `qemu-img printed no report\n${describeRun(vr)}`).toBe('');
   return { qr, vr };

@@ -11,7 +11,7 @@
 import type { ImageTarget } from '../../io/target.js';
 import type { Engine } from '../engine.js';
 import { openLayer } from '../chain.js';
-import { checkLayerDetail, type CheckDetail, type CheckReport } from '../check.js';
+import { checkLayerDetail, sayMismatches, snapshotTableUnreadable, type CheckDetail, type CheckReport } from '../check.js';
 import { engineFor, openTarget, type OpenCommon } from './open.js';
 import { targetAsSource } from './reuse.js';
 import { parseHeader, type ParsedHeader } from './qcow2/parse-header.js';
@@ -55,7 +55,10 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     // Too much extra data in a snapshot entry, or a table over 64 MiB, fails QEMU's read of the
     // table, except under -r all: the excess is dropped (corruptions, fixed below).
     const failed = (d: CheckDetail) => d.report.checkErrors - (all ? d.snapExtraTooBig + (d.snapDropped ? 1 : 0) : 0);
-    if (failed(p1)) throw new VdiskError('E_REPAIR_FAILED', undefined, { path: t.name });
+    if (failed(p1)) {
+      if (!snapshotTableUnreadable(p1)) sayMismatches(p1, 'none', say);
+      throw new VdiskError('E_REPAIR_FAILED', undefined, { path: t.name });
+    }
     checkAbort(o.signal);
     if (all) snapCut += await cutSnapshotTable(t, p1.snapDropped, say);
     // QEMU fixes these while it counts (fix_l2_entry_by_zero): fixed first, then counted afresh.
@@ -77,6 +80,8 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     if (grownFixed) p1 = await pass(engine, t);
     zeroFixed += grownFixed;
     checked(1);
+    // qcow2_check_refcounts names each mismatch as it compares (no fix yet), then again as it fixes.
+    sayMismatches(p1, 'none', say);
     let d = p1;
     let leaksFixed: number;
     let corruptionsFixed: number;
@@ -89,12 +94,14 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
       checkAbort(o.signal);
       await rebuildRefcounts(t, computedArray(p1), h.clusterBits, h.refcountOrder);
       d = await pass(engine, t);
+      sayMismatches(d, 'leaks', say);
       plan = planRefcounts(d, false); // the old table and blocks are leaked now: free them
       left = walkCorruptions(d);
       corruptionsFixed = Math.max(0, p1.report.corruptions - p1.oflagCorruptions - p1.snapIncomplete - left);
       leaksFixed = p1.report.leaks;
       leaksLeft = plan.leaks;
     } else {
+      if (p1.report.leaks || p1.report.corruptions) sayMismatches(p1, o.mode, say);
       plan = planRefcounts(p1, o.mode === 'all');
       leaksFixed = plan.lower.length;
       corruptionsFixed = plan.raise.length;
@@ -128,7 +135,9 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     const again = leaksFixed + corruptionsFixed > 0;
     const rechecked = ph('recheck', again ? 1 : 0);
     rechecked(0);
-    const report = again ? (await pass(engine, t)).report : p1.report;
+    const second = again ? await pass(engine, t) : undefined;
+    if (second) sayMismatches(second, 'none', say);
+    const report = second ? second.report : p1.report;
     rechecked(1);
     await t.commit();
     return { ...report, leaksFixed, corruptionsFixed };
