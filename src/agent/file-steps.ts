@@ -5,7 +5,8 @@ import { chmodSync, closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
 import type { ActionCall } from '../plan/actions.js';
 import type { AgentContext } from './context.js';
 import { commitInto, convert, createEmpty, rebaseUnsafe, type Progress } from './engine-write.js';
-import { checkTarget, verifyCopy } from './verify.js';
+import { checkTarget } from './check-target.js';
+import { verifyCopy } from './verify-copy.js';
 import { removeFile, wipeFile } from './wipe.js';
 import { withImageLock } from './write-guard.js';
 import { applyOwner } from './owner.js';
@@ -59,7 +60,7 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
     case 'verify-copy':
       return verifyCopy(ctx, call.params, format, o.signal);
     case 'check-target':
-      return checkTarget(ctx, call.params);
+      return checkTarget(ctx, call.params, o.signal);
     case 'commit-offline': {
       const p = call.params;
       await withImageLock(ctx, p.basePath, async () => {

@@ -43,6 +43,7 @@ export const PLAN_CODES = {
   E_PLAN_REUSE_TARGET_MISMATCH: refused('the existing target does not match: wrong format or too small'),
   E_PLAN_TARGET_NOT_EMPTY: refused('the REUSE_EXT target does not read as zeros'),
   E_PLAN_TARGET_WRONG_BACKING: refused("the shallow REUSE_EXT target does not name the source's backing"),
+  E_PLAN_TARGET_STRAY_DATA: refused('the shallow REUSE_EXT target holds data of its own that reads differently from its backing'),
   E_PLAN_PIVOT_BEFORE_READY: { message: 'pivot requested before the job is ready', hint: 'wait for BLOCK_JOB_READY', http: 409 },
   E_JOB_VERB_REFUSED: { message: 'the job does not accept this verb in its current state', http: 409 },
   E_JOB_BAD_TRANSITION: { message: 'impossible job state transition', http: 500 },

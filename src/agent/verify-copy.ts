@@ -1,0 +1,79 @@
+// verify-copy: is the new image the source's copy? Every mode checks the header facts first — the
+// target opens with its stated format, its virtual size holds the source's, and its backing chain
+// has the shape the copy promised (none for a flattened copy; for a top-only copy, as many layers
+// as the source, each of the same format and size). Then:
+// - `metadata`, offline: the guest-visible allocation maps agree — every range the source has data in
+//   (a top-only copy: every range its top layer allocates) is allocated in the target too, unless a
+//   read of both shows the same bytes there (the copy turned a zero-filled block into a hole);
+// - `metadata`, live (a running VM has the source open): header facts only, since the guest changes
+//   the maps under the check (the mirror's READY state is checked by the pivot that follows);
+// - `full`: guest data compared wherever either side has data; holes and zero runs on both sides
+//   are never read, so a sparse disk costs its data, not its size.
+import { VdiskError } from '../errors/vdisk-error.js';
+import type { Chain } from '../engine/chain.js';
+import type { ParamsOf } from '../plan/actions.js';
+import type { AgentContext } from './context.js';
+import { openInRoots } from './verify.js';
+import { guestReader } from './verify-reads.js';
+import { hasData, minus, topAllocated, union, walkSpans, type RunTest } from './verify-ranges.js';
+import { readVmGraph } from './vm-graph.js';
+
+type Params = ParamsOf<'verify-copy'>;
+
+export async function verifyCopy(ctx: AgentContext, p: Params, format: (path: string) => 'raw' | 'qcow2' | undefined, signal?: AbortSignal): Promise<void> {
+  const live = await openByVm(ctx, p.sourcePath);
+  await ctx.engine.use(async (e) => {
+    const src = await openInRoots(ctx, e, p.sourcePath, format(p.sourcePath));
+    const dst = await openInRoots(ctx, e, p.targetPath, format(p.targetPath)).catch(async (err) => { await src.close(); throw err; });
+    try {
+      checkHeaders(p, src, dst);
+      if (live && p.mode === 'metadata') return;
+      const tests: [RunTest, RunTest] = p.mode === 'metadata' && p.depth === 'top' ? [topAllocated, topAllocated] : [hasData, hasData];
+      const pick = p.mode === 'full' ? union : minus;
+      const reader = guestReader(e);
+      try {
+        await walkSpans(e, src, dst, src.size, tests, pick, async (span) => {
+          const at = await reader.firstDifference(src, dst, span, signal);
+          if (at >= 0) throw mismatch(p, `guest data differs at offset ${at}`, at);
+        }, signal);
+      } finally {
+        reader.release();
+      }
+    } finally {
+      await dst.close();
+      await src.close();
+    }
+  });
+}
+
+function checkHeaders(p: Params, src: Chain, dst: Chain): void {
+  if (dst.size < src.size) throw mismatch(p, `its virtual size ${dst.size} is below the source's ${src.size}`);
+  if (p.depth === 'flatten') {
+    if (dst.layers.length !== 1) throw mismatch(p, 'a flattened copy names a backing file');
+    return;
+  }
+  if (dst.layers.length !== src.layers.length) {
+    throw mismatch(p, `its backing chain has ${dst.layers.length} layers, the source's ${src.layers.length}`);
+  }
+  for (let i = 1; i < src.layers.length; i++) {
+    const a = src.layers[i]!.facts;
+    const b = dst.layers[i]!.facts;
+    if (a.format !== b.format || a.size !== b.size) {
+      throw mismatch(p, `backing layer ${i} is ${b.format} of ${b.size} bytes, the source's is ${a.format} of ${a.size} bytes`);
+    }
+  }
+}
+
+/** True when a running VM holds the file open (its guest may be writing it right now). */
+async function openByVm(ctx: AgentContext, path: string): Promise<boolean> {
+  for (const vm of ctx.vms.names) {
+    const graph = await ctx.vms.session(vm).then(readVmGraph).catch(() => undefined);
+    if (graph?.openFiles.includes(path)) return true;
+  }
+  return false;
+}
+
+const mismatch = (p: Params, why: string, offset?: number) =>
+  new VdiskError('E_AGENT_VERIFY_MISMATCH', `${p.targetPath} does not match ${p.sourcePath}: ${why}`, {
+    path: p.targetPath, ...(offset !== undefined ? { offset } : {}),
+  });
