@@ -23,6 +23,8 @@ export interface AgentOptions {
   /** A transcript per VM (tests compare them with the simulator). */
   transcripts?: Map<string, Transcript>;
   clock?: () => number;
+  /** Test seams (src/agent/context.ts StepHooks). */
+  stepHooks?: AgentContext['stepHooks'];
 }
 
 export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
@@ -33,7 +35,7 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     vms: new VmSessions(config.vms, { transcript: (vm) => transcriptFor(vm, config, opts) }),
     engine: new EngineAccess(), store: InventoryStore.open(join(config.stateDir, 'inventory.json')), storeLock: new Serial(),
     journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,
-    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs },
+    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs }, stepHooks: opts.stepHooks,
   };
   const jobs = new JobManager(ctx);
   const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock });

@@ -14,6 +14,11 @@ export interface AgentTimeouts {
   heartbeatMs: number;
 }
 
+/** Test seams, never set in production: run after a call's journaled end (e.g. corrupt a copy before its verify). */
+export interface StepHooks {
+  afterCall?(call: { action: string; params: unknown }): Promise<void> | void;
+}
+
 export interface AgentContext {
   name: string;
   version: string;
@@ -28,4 +33,5 @@ export interface AgentContext {
   /** Where the journal and the store live (never scanned as a pool). */
   stateDir: string;
   timeouts: AgentTimeouts;
+  stepHooks?: StepHooks;
 }

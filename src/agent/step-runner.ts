@@ -51,6 +51,7 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
       throw e;
     }
     ctx.journal.append({ t: 'step-end', job: h.jobId, call: key, ok: true, at: now() });
+    await ctx.stepHooks?.afterCall?.(call);
     h.onCall({ key, step, call, undo, phase: 'end' });
   };
 }
