@@ -24,6 +24,8 @@ export interface StartQemuOptions {
   commandTimeoutMs?: number;
   /** More command-line arguments (e.g. `-object throttle-group,...` for a slow disk). */
   extraArgs?: string[];
+  /** Guest memory in MiB (default 64; a booting kernel needs more). */
+  memoryMiB?: number;
 }
 
 export interface QemuInstance {
@@ -55,7 +57,7 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
   const dir = mkdtempSync(join(tmpdir(), 'vq-'));
   const socketPath = join(dir, 'qmp.sock');
   if (Buffer.byteLength(socketPath) > SUN_PATH_MAX) throw new Error(`QMP socket path too long for a unix socket: ${socketPath}`);
-  const args = ['-nodefaults', '-display', 'none', '-qmp', `unix:${socketPath},server=on,wait=off`, ...machineArgs(opts.disks), ...(opts.extraArgs ?? [])];
+  const args = ['-nodefaults', '-display', 'none', '-qmp', `unix:${socketPath},server=on,wait=off`, ...machineArgs(opts.disks, opts.memoryMiB), ...(opts.extraArgs ?? [])];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(child);
   let stderr = '';
@@ -95,9 +97,9 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
   return instance;
 }
 
-function machineArgs(disks: GuestDisk[] | undefined): string[] {
+function machineArgs(disks: GuestDisk[] | undefined, memoryMiB = 64): string[] {
   if (!disks) return ['-machine', 'none'];
-  const args = ['-S', '-machine', 'q35,accel=tcg', '-m', '64'];
+  const args = ['-S', '-machine', `q35,accel=${process.env.VDISK_KVM === '1' ? 'kvm' : 'tcg'}`, '-m', String(memoryMiB)];
   for (const disk of disks) {
     for (const node of disk.nodes) args.push('-blockdev', JSON.stringify(node));
     const top = disk.nodes.at(-1)?.['node-name'];

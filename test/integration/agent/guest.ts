@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GuestBoot } from '../../helpers/guest-os/boot.js';
 import { startQemu, type QemuInstance } from '../../helpers/qemu.js';
 import { requireTool } from '../../helpers/tools.js';
 import type { BlockdevOptions } from '../../../src/qmp/types.js';
@@ -55,10 +56,12 @@ function fileNode(d: DiskSpec, name: string, path: string, top: boolean, readOnl
   return { ...file, 'node-name': `f-${name}` };
 }
 
-export async function startGuest(pool: string, disks: DiskSpec[]): Promise<QemuInstance> {
+/** A paused machine with the disks; with `boot`, a running Linux guest whose init writes to them. */
+export async function startGuest(pool: string, disks: DiskSpec[], boot?: GuestBoot): Promise<QemuInstance> {
   const extraArgs = disks.filter((d) => d.throttleBps).flatMap((d) => ['-object', `throttle-group,id=tg-${d.id},x-bps-total=${d.throttleBps}`]);
-  return startQemu({
-    extraArgs,
+  if (boot) extraArgs.push(...boot.args);
+  const qemu = await startQemu({
+    extraArgs, ...(boot ? { memoryMiB: boot.memoryMiB } : {}),
     disks: disks.map((d) => ({
       id: d.id,
       nodes: d.layers.flatMap((name, i) => {
@@ -70,6 +73,8 @@ export async function startGuest(pool: string, disks: DiskSpec[]): Promise<QemuI
       }),
     })),
   });
+  if (boot) await qemu.qmp.execute('cont');
+  return qemu;
 }
 
 export function tempDir(prefix = 'vg-'): string {

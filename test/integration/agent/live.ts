@@ -16,6 +16,8 @@ import { worldFromInventory } from '../../../src/plan/sim/from-inventory.js';
 import { BLOCKS } from '../../../src/plan/sim/world.js';
 import { queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
 import { Transcript } from '../../../src/qmp/transcript.js';
+import { attachGuest, guestBootArgs } from '../../helpers/guest-os/boot.js';
+import type { GuestControl } from '../../helpers/guest-os/control.js';
 import type { QemuInstance } from '../../helpers/qemu.js';
 import type { JobStatus } from '../../../src/agent/job.js';
 import { makeImages, qemuImg, startGuest, tempDir, type DiskSpec } from './guest.js';
@@ -24,6 +26,8 @@ export const SECRET = 'integration secret, long enough';
 
 export interface Live {
   dir: string; pool1: string; pool2: string; qemu: QemuInstance; agent: Agent; transcript: Transcript;
+  /** The writing guest's control port (with `os: true`). */
+  guest?: GuestControl;
   path(name: string, pool?: 1 | 2): string;
   inventory(): Promise<Inventory>;
   /** Plans `request`, simulates it, runs it; returns the job's end and both command lists. */
@@ -40,14 +44,17 @@ type Cmd = { execute: string; arguments: Record<string, unknown> };
 
 const isQuery = (name: string) => name.startsWith('query-') || name.startsWith('x-debug-query-') || name === 'qmp_capabilities';
 
-export async function liveAgent(disks: DiskSpec[]): Promise<Live> {
+/** `os: true` boots the test Linux guest, whose init writes to every disk (live.guest). */
+export async function liveAgent(disks: DiskSpec[], o: { os?: boolean } = {}): Promise<Live> {
   const dir = tempDir();
   const pool1 = join(dir, 'p1');
   const pool2 = join(dir, 'p2');
   mkdirSync(pool2, { recursive: true });
   makeImages(pool1, disks);
-  const qemu = await startGuest(pool1, disks);
+  const boot = o.os ? guestBootArgs(dir) : undefined;
+  const qemu = await startGuest(pool1, disks, boot);
   await qemu.qmp.close(); // QEMU serves one QMP client at a time: the agent's
+  const guest = boot ? await attachGuest(boot).catch(async (e) => { await qemu.stop(); throw e; }) : undefined;
   const transcript = new Transcript();
   const agent = createAgent({
     name: 'h1', roots: [{ name: 'p1', dir: pool1 }, { name: 'p2', dir: pool2 }], vms: [{ name: 'vm1', socket: qemu.socketPath }],
@@ -72,7 +79,7 @@ export async function liveAgent(disks: DiskSpec[]): Promise<Live> {
   };
   let quitDone = false;
   const live: Live = {
-    dir, pool1, pool2, qemu, agent, transcript, inventory,
+    dir, pool1, pool2, qemu, agent, transcript, inventory, guest,
     path: (name, pool = 1) => join(pool === 1 ? pool1 : pool2, /\.(qcow2|img)$/.test(name) ? name : `${name}.qcow2`),
     async run(request, o = {}) {
       const inv = await inventory();
@@ -103,6 +110,7 @@ export async function liveAgent(disks: DiskSpec[]): Promise<Live> {
     },
     async dispose() {
       saveTranscript(transcript);
+      guest?.close();
       await live.quit().catch(() => undefined);
       await agent.close();
       await qemu.stop();
