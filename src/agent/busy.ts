@@ -21,6 +21,12 @@ export class BusyTable {
     for (const k of keys) this.holders.set(k, job);
   }
 
+  /** Keeps only `keep` of what `job` holds (a switched job keeps the old files it still wipes and deletes). */
+  narrow(job: string, keep: PlanScope): void {
+    const kept = new Set(BusyTable.keys(keep));
+    for (const [k, j] of this.holders) if (j === job && !kept.has(k)) this.holders.delete(k);
+  }
+
   release(job: string): void {
     for (const [k, j] of this.holders) if (j === job) this.holders.delete(k);
   }

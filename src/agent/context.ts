@@ -14,8 +14,10 @@ export interface AgentTimeouts {
   heartbeatMs: number;
 }
 
-/** Test seams, never set in production: run after a call's journaled end (e.g. corrupt a copy before its verify). */
+/** Test seams, never set in production (e.g. corrupt a copy before its verify, hold a wipe). */
 export interface StepHooks {
+  /** Runs once a call has started (journaled), before it acts (e.g. hold a wipe at its start). */
+  beforeCall?(call: { action: string; params: unknown }): Promise<void> | void;
   afterCall?(call: { action: string; params: unknown }): Promise<void> | void;
 }
 

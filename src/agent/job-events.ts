@@ -1,6 +1,6 @@
 // A job's event stream for Server-Sent Events: numbered from 1, kept in memory for the job's life so
 // a watcher that reconnects with Last-Event-ID gets what it missed, then live events.
-export interface JobEvent { id: number; event: 'state' | 'progress' | 'step' | 'end'; data: unknown }
+export interface JobEvent { id: number; event: 'state' | 'progress' | 'step' | 'switched' | 'end'; data: unknown }
 
 export class JobEvents {
   readonly list: JobEvent[] = [];

@@ -1,13 +1,17 @@
 // A job's states and the moves between them, as a table (contract: docs/contracts.md JobStatus).
+// This list is the one the gateway's schema and the console read.
 // The run report's outcome decides the final state; a cancel request changes how a rollback reads.
 import type { RunReport } from '../plan/execute.js';
 
-export const JOB_STATES = ['queued', 'running', 'cancelling', 'done', 'failed', 'rolled-back', 'cancelled'] as const;
+// `cleanup`: the data is switched (the job's last commit step landed) and only cleanup steps — wipe
+// and delete of old files — remain; the job then holds nothing but those files.
+export const JOB_STATES = ['queued', 'running', 'cleanup', 'cancelling', 'done', 'failed', 'rolled-back', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 export const JOB_STATE_NEXT: Readonly<Record<JobState, readonly JobState[]>> = {
   queued: ['running', 'cancelling', 'failed'],
-  running: ['cancelling', 'done', 'failed', 'rolled-back'],
+  running: ['cleanup', 'cancelling', 'done', 'failed', 'rolled-back'],
+  cleanup: ['done', 'failed'],
   cancelling: ['cancelled', 'done', 'failed', 'rolled-back'],
   done: [],
   failed: [],

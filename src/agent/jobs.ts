@@ -11,7 +11,7 @@ import { Job } from './job.js';
 import { finalState } from './job-state.js';
 import { now, type StepError } from './journal.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
-import { planScope } from './plan-scope.js';
+import { filesAfter, planScope, switchIndex } from './plan-scope.js';
 import { agentRunner, describe } from './step-runner.js';
 
 export interface Submitted { job: Job; created: boolean }
@@ -112,6 +112,9 @@ export class JobManager {
       job.events.emit('progress', { progress: job.progress, step: job.step, ...(stepProgress !== undefined ? { stepProgress } : {}) });
     };
     job.moveTo(job.cancelRequested ? 'cancelling' : 'running');
+    const switchAt = switchIndex(job.plan);
+    let failed = false;
+    if (switchAt >= 0 && replay.get(job.plan.steps[switchAt]!.id)?.ok) this.switched(job, switchAt); // switched before a restart
     const runner = agentRunner(this.ctx, {
       jobId: job.id, replay, inFlight, signal: job.abort.signal,
       onCall: ({ key, step, call, undo, phase, error }) => {
@@ -122,6 +125,8 @@ export class JobManager {
           this.ctx.log(`step-${phase}`, { job: job.id, call: key, action: call.action, undo, ...(error ? { error } : {}) });
         }
         if (phase === 'end' && !undo) setProgress(done / total);
+        if (phase === 'end' && error && step.phase !== 'cleanup') failed = true;
+        if (phase === 'end' && !undo && !error && !failed && step.id === job.plan.steps[switchAt]?.id) this.switched(job, switchAt);
       },
       onProgress: (step: Step, f: number) => setProgress((done + step.weight * f) / total, f),
     });
@@ -134,6 +139,19 @@ export class JobManager {
       job.error = describe(e);
       this.finish(job, 'failed');
     }
+  }
+
+  /**
+   * The data is switched (the plan's last commit step landed, only cleanup remains): say so, and let
+   * go of the VM and the volumes, keeping only the old files the cleanup wipes and deletes, so the
+   * moved volume can take a new plan while a long wipe runs.
+   */
+  private switched(job: Job, index: number): void {
+    if (job.state !== 'running') return;
+    this.busy.narrow(job.id, filesAfter(job.plan, index));
+    job.moveTo('cleanup');
+    job.events.emit('switched', { step: job.plan.steps[index]!.id });
+    this.ctx.log('job-switched', { job: job.id, step: job.plan.steps[index]!.id });
   }
 
   private finish(job: Job, state: ReturnType<typeof finalState>): void {

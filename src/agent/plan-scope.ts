@@ -34,3 +34,16 @@ export function planScope(plan: Plan): PlanScope {
   for (const c of planCalls(plan)) walk(c.params, c.action.startsWith('qmp-'));
   return { vms: [...vms], volumes: [...volumes], paths: [...paths] };
 }
+
+/** The files the steps after `index` touch: what a job still holds once its data is switched. */
+export function filesAfter(plan: Plan, index: number): PlanScope {
+  const rest = { ...plan, request: {}, steps: plan.steps.slice(index + 1) } as unknown as Plan;
+  return { vms: [], volumes: [], paths: planScope(rest).paths };
+}
+
+/** Index of the last step before which every later step is cleanup (-1 when the plan never switches). */
+export function switchIndex(plan: Plan): number {
+  let last = -1;
+  plan.steps.forEach((s, i) => { if (s.phase !== 'cleanup') last = i; });
+  return last >= 0 && plan.steps[last]!.phase === 'commit' && last < plan.steps.length - 1 ? last : -1;
+}

@@ -40,6 +40,7 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
     h.onCall({ key, step, call, undo, phase: 'start' });
     try {
       if (cancellable && h.signal.aborted) throw new VdiskError('E_AGENT_CANCELLED', 'the job was cancelled');
+      await ctx.stepHooks?.beforeCall?.(call);
       await execute(ctx, call, {
         marker: `${h.jobId}:${key}`, resumed: h.inFlight.has(key), signal: cancellable ? h.signal : undefined,
         onProgress: (f) => h.onProgress(step, f),

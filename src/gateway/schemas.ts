@@ -1,6 +1,7 @@
 // The zod schemas the routes validate with; /v1/openapi.json is generated from these same objects.
 // Request and plan shapes are the planner's own (src/plan), so the gateway and the agents agree.
 import { z } from '@hono/zod-openapi';
+import { JOB_STATES } from '../agent/job-state.js';
 import { InventorySchema } from '../plan/inventory.js';
 import { PlanSchema } from '../plan/plan-schema.js';
 import { PlanRequestSchema } from '../plan/requests.js';
@@ -47,7 +48,7 @@ export const IdempotencyHeaders = z.object({
 
 export const JobStatusSchema = z.looseObject({
   id: z.string(), planId: z.string(), kind: z.string(),
-  state: z.enum(['queued', 'running', 'cancelling', 'done', 'failed', 'rolled-back', 'cancelled']),
+  state: z.enum(JOB_STATES),
   progress: z.number(), step: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   createdAt: z.string(), updatedAt: z.string(),

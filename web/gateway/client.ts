@@ -11,7 +11,7 @@ export interface InventoryAnswer { agents: AgentState[]; inventory: Inventory }
 export interface PlanPreview { agent: string; plan: Plan; text: string }
 export interface JobStatus {
   id: string; planId: string; kind: string; agent?: string;
-  state: 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'rolled-back' | 'cancelled';
+  state: 'queued' | 'running' | 'cleanup' | 'cancelling' | 'done' | 'failed' | 'rolled-back' | 'cancelled';
   progress: number; step?: string; error?: { code: string; message: string };
 }
 
