@@ -51,7 +51,10 @@ export function switchOps(f: MoveFacts): InventoryOp[] {
 export function addSourceDeletes(list: StepList, f: MoveFacts, after: string[]): void {
   for (const v of f.deleted) {
     list.add({ action: 'delete-file', params: { path: v.path, pool: v.pool, wipe: f.wipe } }, {
-      label: `${f.wipe ? 'wipe and ' : ''}delete the old ${v.path}`, phase: 'cleanup', afterOnly: after,
+      label: f.wipe
+        ? `wipe (zero every allocated byte, flush) and delete the old ${v.path}; on a copy-on-write file system (btrfs, XFS with reflink) blocks shared with other files are not erased`
+        : `delete the old ${v.path}`,
+      phase: 'cleanup', afterOnly: after,
     });
   }
 }
