@@ -13,6 +13,7 @@ import { qmpCommand } from '../../src/plan/sim/qemu.js';
 import { simulatePlan, type SimOptions } from '../../src/plan/sim/simulate.js';
 import type { SimWorld } from '../../src/plan/sim/world.js';
 import { world } from './fixtures.js';
+import { diskView } from './helpers.js';
 
 /** The map before the fix: copied backing layers opened with `read-only: true` on a separate file node. */
 function oldScript(call: ActionCall): QmpOp[] {
@@ -54,6 +55,17 @@ const CASES = [
 
 describe('snapshot delete after a keep-chain live move', () => {
   for (const c of CASES) {
+    it(`${c.name}: done, guest data kept`, async () => {
+      const results = await sequence(c.requests);
+      for (const r of results) {
+        expect(r.problems).toEqual([]);
+        expect(r.report.outcome).toBe('done');
+      }
+      const before = diskView(worldFromInventory(parseInventory(world({ snapshots: true }))), 'vm1', 'vda');
+      expect(diskView(results.at(-1)!.world, 'vm1', 'vda')).toEqual(before);
+      expect(results.at(-1)!.qmp.some((q) => q.execute === 'block-commit' && !q.error)).toBe(true);
+    });
+
     it(`${c.name}, with the old node options: the commit is refused and the delete rolls back`, async () => {
       const results = await sequence(c.requests, oldScript);
       const del = results.at(-1)!;
