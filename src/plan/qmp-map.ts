@@ -35,8 +35,17 @@ const createJob = (job: string, options: Record<string, unknown>): QmpOp[] => [
   send('blockdev-create', { 'job-id': job, options }), wait(job, 'concluded'), send('job-dismiss', { id: job }),
 ];
 
-const fileNode = (node: string, filename: string, readOnly = false): QmpSend =>
-  send('blockdev-add', { driver: 'file', 'node-name': node, filename, ...(readOnly ? { 'read-only': true } : {}) });
+const fileNode = (node: string, filename: string): QmpSend => send('blockdev-add', { driver: 'file', 'node-name': node, filename });
+
+/**
+ * A layer opened to be read (a copied backing layer), as libvirt opens one: `auto-read-only` on the
+ * file node, which QEMU then holds O_RDONLY, and `read-only` on the format node only. A later commit
+ * into the layer reopens the format node read-write, and the file node follows once the commit asks
+ * to write. With `read-only: true` on a separately added file node that reopen fails in QEMU 7.2
+ * ("Block node is read-only"): a reopen does not reach a child added by name.
+ */
+const readLayerFileNode = (node: string, filename: string): QmpSend =>
+  send('blockdev-add', { driver: 'file', 'node-name': node, filename, 'auto-read-only': true });
 
 export function qmpScript(call: ActionCall): QmpOp[] {
   switch (call.action) {
@@ -63,7 +72,7 @@ export function qmpScript(call: ActionCall): QmpOp[] {
       const ro = p.readOnly ? { 'read-only': true } : {};
       const fmt = p.format === 'qcow2' ? { backing: p.backing } : {};
       return [
-        fileNode(p.fileNode, p.path, p.readOnly),
+        p.readOnly ? readLayerFileNode(p.fileNode, p.path) : fileNode(p.fileNode, p.path),
         send('blockdev-add', { driver: p.format, 'node-name': p.node, file: p.fileNode, ...ro, ...fmt }),
       ];
     }

@@ -10,11 +10,19 @@ export interface FormatNodeOptions {
   readOnly?: boolean;
 }
 
-export function fileNode(nodeName: string, filename: string, readOnly = false): BlockdevOptions {
-  return { driver: 'file', 'node-name': nodeName, filename, 'read-only': readOnly };
+/**
+ * A separately added file node, opened read-write. A layer only read gets `auto-read-only: true`
+ * here instead (libvirt's way, see src/plan/qmp-map.ts), never `read-only: true`: a commit into the
+ * layer could not reopen such a node read-write in QEMU 7.2 ("Block node is read-only").
+ */
+export function fileNode(nodeName: string, filename: string): BlockdevOptions {
+  return { driver: 'file', 'node-name': nodeName, filename };
 }
 
-/** A format node over an inline file node; omitting `backing` lets QEMU open the recorded backing file. */
+/**
+ * A format node over an inline file node; omitting `backing` lets QEMU open the recorded backing file.
+ * The inline file node inherits `read-only` from its format node, so a commit can reopen both read-write.
+ */
 export function imageNode(nodeName: string, filename: string, opts: FormatNodeOptions): BlockdevOptions {
   const node: BlockdevOptions = {
     driver: opts.format,

@@ -1,5 +1,6 @@
 // Builds a simulated world from an inventory: a file per volume with a few blocks of data named
-// after it, and for each running VM its block graph with the nodes the inventory lists.
+// after it, and for each running VM its block graph with the nodes the inventory lists (opened the way
+// libvirt opens a running VM's chain).
 import { cloneInventory } from '../apply-inventory-ops.js';
 import type { Inventory, Volume } from '../inventory.js';
 import { relativeBackingName } from '../paths.js';
@@ -29,8 +30,9 @@ export function worldFromInventory(inv: Inventory, blocks = defaultBlocks): SimW
     for (const disk of vm.disks) {
       disk.nodes.forEach((n, i) => {
         const v = inv.volumes.find((x) => x.id === n.volume)!;
-        q.nodes.set(n.fileNode, { driver: 'file', path: v.path, backing: null, readOnly: i > 0 });
-        q.nodes.set(n.node, { driver: v.format, file: n.fileNode, backing: disk.nodes[i + 1]?.node ?? null, readOnly: i > 0 });
+        // Opened as libvirt opens a chain: the file node auto-read-only, backing layers' format nodes read-only.
+        q.nodes.set(n.fileNode, { driver: 'file', path: v.path, backing: null, readOnly: false, autoReadOnly: true });
+        q.nodes.set(n.node, { driver: v.format, file: n.fileNode, backing: disk.nodes[i + 1]?.node ?? null, readOnly: i > 0, autoReadOnly: false });
       });
       if (disk.nodes[0]) q.devices.set(disk.target, disk.nodes[0].node);
     }

@@ -1,7 +1,9 @@
 // QEMU's QMP commands as the simulator models them (7.2 semantics): node graph changes, block jobs
 // driven through the job-state tables, transactions all-or-nothing. A command refused because of a
 // job's state raises the same verb error the tables define; a pivot before ready is a violation.
+// Writes into a node follow QEMU's read-only rule (read-only.ts).
 import { assertVerb, canTransition, verbAllowed, type JobStatus } from '../job-states.js';
+import { checkCommitBase, checkCommitOverlay, checkFormatOverFile, checkMirrorTarget } from './read-only.js';
 import { fileOpen, nodeChain, sparse, viewOfNode } from './view.js';
 import { SimError, type SimJob, type SimQemu, type SimWorld } from './world.js';
 
@@ -33,13 +35,14 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     }
     q.jobs.set(id, newJob(id, 'create', '', 'concluded'));
   },
-  'blockdev-add': (w, q, a) => {
+  'blockdev-add': (w, q, a, vm) => {
     const name = str(a, 'node-name');
     if (q.nodes.has(name)) throw generic(`node ${name} exists`);
     const readOnly = a['read-only'] === true;
+    const autoReadOnly = a['auto-read-only'] === true;
     if (a.driver === 'file') {
       if (!w.files.has(str(a, 'filename'))) throw generic(`could not open ${str(a, 'filename')}`);
-      q.nodes.set(name, { driver: 'file', path: str(a, 'filename'), backing: null, readOnly });
+      q.nodes.set(name, { driver: 'file', path: str(a, 'filename'), backing: null, readOnly, autoReadOnly });
       return;
     }
     const file = q.nodes.get(str(a, 'file'));
@@ -49,7 +52,8 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     if (a.driver === 'qcow2' && !('backing' in a)) w.violations.push(`blockdev-add ${name} without backing: QEMU would open a backing by name`);
     const backing = (a.backing as string | null | undefined) ?? null;
     if (backing !== null && !q.nodes.has(backing)) throw notFound(`node ${backing}`);
-    q.nodes.set(name, { driver: a.driver as 'raw' | 'qcow2', file: str(a, 'file'), backing, readOnly });
+    checkFormatOverFile(w, vm, q, name, str(a, 'file'), readOnly);
+    q.nodes.set(name, { driver: a.driver as 'raw' | 'qcow2', file: str(a, 'file'), backing, readOnly, autoReadOnly });
   },
   'blockdev-del': (_w, q, a) => {
     const name = str(a, 'node-name');
@@ -61,9 +65,10 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     const id = str(a, 'job-id');
     if (q.jobs.has(id)) throw generic(`job ${id} exists`);
     if (!q.nodes.has(str(a, 'device')) || !q.nodes.has(str(a, 'target'))) throw notFound('mirror node');
+    checkMirrorTarget(q, str(a, 'target'));
     q.jobs.set(id, { ...newJob(id, 'mirror', str(a, 'device'), 'running'), target: str(a, 'target'), sync: a.sync as 'full' | 'top' });
   },
-  'block-commit': (w, q, a) => {
+  'block-commit': (w, q, a, vm) => {
     const id = str(a, 'job-id');
     if (q.jobs.has(id)) throw generic(`job ${id} exists`);
     const device = str(a, 'device');
@@ -73,7 +78,7 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     if (chain.indexOf(top) < 0 || chain.indexOf(base) <= chain.indexOf(top)) throw generic('top/base not in the chain');
     const active = chain[0] === top;
     if (active && a['backing-file'] !== undefined) throw generic("'backing-file' cannot be used for an active commit");
-    void w;
+    checkCommitBase(w, vm, q, base);
     q.jobs.set(id, {
       ...newJob(id, 'commit', device, 'running'), top, base, active, backingFile: (a['backing-file'] as string | undefined) ?? null,
     });
@@ -86,9 +91,13 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     move(job, 'waiting');
     move(job, 'pending');
   },
-  'job-finalize': (w, q, a) => {
+  'job-finalize': (w, q, a, vm) => {
     const job = getJob(q, str(a, 'id'));
     verb(job, 'finalize');
+    if (job.type === 'commit' && !job.active && !job.failed && job.cancelled === 'none') {
+      const chain = chainNodes(q, job.device);
+      checkCommitOverlay(w, vm, q, chain[chain.indexOf(job.top!) - 1]!);
+    }
     if (!job.failed && job.cancelled === 'none') applyGraphChange(w, q, job);
     move(job, 'concluded');
   },

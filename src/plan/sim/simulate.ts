@@ -7,7 +7,7 @@ import { applyInventoryOps } from '../apply-inventory-ops.js';
 import { runPlan, type RunReport } from '../execute.js';
 import type { Inventory } from '../inventory.js';
 import type { Plan } from '../plan-schema.js';
-import { qmpScript } from '../qmp-map.js';
+import { qmpScript, type QmpOp } from '../qmp-map.js';
 import { awaitJob } from './await-job.js';
 import { fileAction } from './file-actions.js';
 import { qmpCommand } from './qemu.js';
@@ -31,7 +31,15 @@ export interface SimResult {
   problems: string[];
 }
 
-export async function simulatePlan(plan: Plan, inventory: Inventory, opts: { fault?: Fault; world?: SimWorld } = {}): Promise<SimResult> {
+export interface SimOptions {
+  fault?: Fault;
+  world?: SimWorld;
+  /** The step → QMP map (default: the one the agent runs); a test may run an older one through the model. */
+  script?: (call: ActionCall) => QmpOp[];
+}
+
+export async function simulatePlan(plan: Plan, inventory: Inventory, opts: SimOptions = {}): Promise<SimResult> {
+  const script = opts.script ?? qmpScript;
   const w = opts.world ?? worldFromInventory(inventory);
   const overwritten = plan.steps.flatMap((s) => (s.action === 'check-target' ? [s.params.volume] : []));
   const roots = rootsOf(w, overwritten);
@@ -41,7 +49,7 @@ export async function simulatePlan(plan: Plan, inventory: Inventory, opts: { fau
   const report = await runPlan(plan, (call, { step, undo }) => {
     const fault = !undo && opts.fault?.step === step.id;
     try {
-      runCall(w, call, fault, opts.fault?.at ?? 0);
+      runCall(w, call, fault, opts.fault?.at ?? 0, script);
     } finally {
       const lost = lostData(w, roots);
       if (lost) problems.push(`after ${undo ? 'undo of ' : ''}${step.id} (${call.action}): ${lost}`);
@@ -55,9 +63,11 @@ export async function simulatePlan(plan: Plan, inventory: Inventory, opts: { fau
   return { report, world: w, qmp: w.qmpLog, problems: [...new Set(problems)] };
 }
 
-function runCall(w: SimWorld, call: ActionCall, fault: boolean, at: number): void {
+type Script = (call: ActionCall) => QmpOp[];
+
+function runCall(w: SimWorld, call: ActionCall, fault: boolean, at: number, script: Script): void {
   const traits = ACTION_TRAITS[call.action];
-  if (traits.layer === 'qmp') return runScript(w, call, fault ? at : -1);
+  if (traits.layer === 'qmp') return runScript(w, call, fault ? at : -1, script(call));
   if (fault && traits.atomic) throw new SimError('E_PLAN_STEP_FAILED', `injected fault in ${call.action}`);
   if (call.action === 'inventory-update') {
     w.inv = applyInventoryOps(w.inv, call.params.ops);
@@ -66,11 +76,10 @@ function runCall(w: SimWorld, call: ActionCall, fault: boolean, at: number): voi
   fileAction(w, call as Parameters<typeof fileAction>[1], fault);
 }
 
-function runScript(w: SimWorld, call: ActionCall, faultAt: number): void {
+function runScript(w: SimWorld, call: ActionCall, faultAt: number, script: QmpOp[]): void {
   const vm = (call.params as { vm: string }).vm;
   const q = w.qemu.get(vm);
   if (!q) throw new SimError('E_PLAN_VM_NOT_RUNNING', `VM ${vm} is not running`);
-  const script = qmpScript(call);
   const failAt = faultAt < 0 ? -1 : Math.min(faultAt, script.length - 1);
   script.forEach((op, i) => {
     if (op.op === 'await') {

@@ -23,6 +23,8 @@ export interface SimNode {
   file?: string;
   backing: string | null;
   readOnly: boolean;
+  /** Opened with `auto-read-only: true` (file nodes): writable once a writer attaches. */
+  autoReadOnly: boolean;
 }
 
 export interface SimJob {

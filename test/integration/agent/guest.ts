@@ -1,6 +1,7 @@
 // A paused q35 guest (TCG) whose disks are qcow2 chains in a storage root, each layer opened the
-// way the agent's plans open images (a named file node under a named format node), and a helper
-// to write a layer's pattern. Options slow a disk down (throttle) or make its reads fail (blkdebug).
+// way libvirt opens a chain (a named file node with auto-read-only under a named format node,
+// read-only below the top), and a helper to write a layer's pattern. Options slow a disk down
+// (throttle) or make its reads fail (blkdebug).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,8 +48,9 @@ export function makeImages(pool: string, disks: DiskSpec[]): void {
   }
 }
 
-function fileNode(d: DiskSpec, name: string, path: string, top: boolean, readOnly: boolean): BlockdevOptions {
-  const file = { driver: 'file', filename: path, ...(readOnly ? { 'read-only': true } : {}) };
+function fileNode(d: DiskSpec, name: string, path: string, top: boolean): BlockdevOptions {
+  // As libvirt: QEMU holds the file read-only until a writer (a commit into the layer) attaches.
+  const file = { driver: 'file', filename: path, 'auto-read-only': true };
   if (top && d.throttleBps) return { driver: 'throttle', 'node-name': `f-${name}`, 'throttle-group': `tg-${d.id}`, file };
   if (top && d.failReadAt !== undefined) {
     return { driver: 'blkdebug', 'node-name': `f-${name}`, image: file, 'inject-error': [{ event: 'read_aio', errno: 5, sector: d.failReadAt / 512 }] };
@@ -67,7 +69,7 @@ export async function startGuest(pool: string, disks: DiskSpec[], boot?: GuestBo
       nodes: d.layers.flatMap((name, i) => {
         const path = join(pool, `${name}.qcow2`);
         const top = i === d.layers.length - 1;
-        return [fileNode(d, name, path, top, !top), {
+        return [fileNode(d, name, path, top), {
           driver: 'qcow2', 'node-name': `n-${name}`, file: `f-${name}`, backing: i ? `n-${d.layers[i - 1]}` : null, ...(top ? {} : { 'read-only': true }),
         }];
       }),

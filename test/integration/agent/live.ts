@@ -13,7 +13,7 @@ import { planRequest } from '../../../src/plan/plan.js';
 import type { Plan } from '../../../src/plan/plan-schema.js';
 import { simulatePlan, type SimResult } from '../../../src/plan/sim/simulate.js';
 import { worldFromInventory } from '../../../src/plan/sim/from-inventory.js';
-import { BLOCKS } from '../../../src/plan/sim/world.js';
+import { BLOCKS, type SimWorld } from '../../../src/plan/sim/world.js';
 import { queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
 import { Transcript } from '../../../src/qmp/transcript.js';
 import { attachGuest, guestBootArgs } from '../../helpers/guest-os/boot.js';
@@ -30,8 +30,13 @@ export interface Live {
   guest?: GuestControl;
   path(name: string, pool?: 1 | 2): string;
   inventory(): Promise<Inventory>;
-  /** Plans `request`, simulates it, runs it; returns the job's end and both command lists. */
-  run(request: Record<string, unknown>, o?: { prefix?: string; simFault?: (plan: Plan) => string }): Promise<Ran>;
+  /**
+   * Plans `request`, simulates it, runs it; returns the job's end and both command lists. `world`
+   * simulates on the world an earlier run left (the QEMU graph as that run's plan opened it).
+   */
+  run(request: Record<string, unknown>, o?: { prefix?: string; simFault?: (plan: Plan) => string; world?: SimWorld }): Promise<Ran>;
+  /** A guest write through vda's device (HMP qemu-io on the virtio backend): `len` bytes of `pattern` at `offset`. */
+  guestWrite(pattern: number, offset: number, len: number): Promise<void>;
   /** Devices → node names, and every named node, from the live graph. */
   graph(): Promise<{ devices: Record<string, string>; nodes: string[] }>;
   /** Quits QEMU so qemu-img may open the images. */
@@ -85,7 +90,8 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean } = {}): Pr
       const inv = await inventory();
       const plan = planRequest(request, inv, counterIds(o.prefix ?? 'x'));
       const fault = o.simFault ? { step: o.simFault(plan) } : undefined;
-      const sim = await simulatePlan(plan, inv, { world: await worldOf(inv), ...(fault ? { fault } : {}) });
+      const world = o.world ? { ...o.world, qmpLog: [], violations: [] } : await worldOf(inv);
+      const sim = await simulatePlan(plan, inv, { world, ...(fault ? { fault } : {}) });
       const mark = transcript.entries.length;
       const res = await req('POST', '/v1/jobs', { plan }, { 'idempotency-key': `k-${plan.id}-${Math.random()}` });
       expect(res.status, await res.clone().text()).toBe(202);
@@ -95,6 +101,12 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean } = {}): Pr
       const real = transcript.entries.slice(mark).flatMap((e) => (e.type === 'command' && !isQuery(e.execute) ? [{ execute: e.execute, arguments: e.arguments ?? {} }] : []));
       const simulated = sim.qmp.map((c) => ({ execute: c.execute, arguments: c.arguments }));
       return { plan, status: job.status(), sim, real, simulated };
+    },
+    async guestWrite(pattern, offset, len) {
+      const cmd = `qemu-io -d /machine/peripheral/vda/virtio-backend "write -P 0x${pattern.toString(16)} ${offset} ${len}"`;
+      const out = await (await session()).execute<string>('human-monitor-command', { 'command-line': cmd });
+      // qemu-io prints its result on QEMU's stdout; the HMP reply carries only errors.
+      if (out.trim() !== '') throw new Error(`guest write failed: ${out}`);
     },
     async graph() {
       const qmp = await session();
