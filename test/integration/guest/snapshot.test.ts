@@ -37,4 +37,18 @@ describe('snapshots with a guest writing', () => {
     const sums = await finishWriting(live);
     expectEveryWrite(live, sums, { vda: live.path('a.s1.s2') });
   });
+
+  it('snapshot, keep-chain live move, then delete the snapshot (commit into the copied layer)', { timeout: 180_000 }, async () => {
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { os: true });
+    expect((await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' })).status.state).toBe('done');
+    await live.guest!.writes(10);
+    const top = (await live.inventory()).vms[0]!.disks[0]!.volume;
+    const move = await live.run({ kind: 'move', volume: top, toPool: 'p2', shape: 'keep-chain' }, { prefix: 'm' });
+    expect([move.status.state, move.status.error]).toEqual(['done', undefined]);
+    await live.guest!.writes(10);
+    const del = await live.run({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }, { prefix: 'd' });
+    expect([del.status.state, del.status.error]).toEqual(['done', undefined]);
+    const sums = await finishWriting(live);
+    expectEveryWrite(live, sums, { vda: live.path('top', 2) });
+  });
 });
