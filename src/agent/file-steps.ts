@@ -6,6 +6,7 @@ import type { ActionCall } from '../plan/actions.js';
 import type { AgentContext } from './context.js';
 import { commitInto, convert, createEmpty, rebaseUnsafe, type Progress } from './engine-write.js';
 import { checkTarget, verifyCopy } from './verify.js';
+import { checkRoomForCopy } from './space-check.js';
 import { removeFile, wipeFile } from './wipe.js';
 import { withImageLock } from './write-guard.js';
 import { applyOwner } from './owner.js';
@@ -40,6 +41,7 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
     case 'copy-data': {
       const p = call.params;
       await withImageLock(ctx, p.targetPath, async () => {
+        checkRoomForCopy(ctx, p);
         const tf = format(p.targetPath) ?? 'qcow2';
         const backing = p.depth === 'top' ? backingOf(ctx, p.targetPath) : undefined;
         await convert(ctx.roots, { ...long, source: p.sourcePath, sourceFormat: format(p.sourcePath), target: p.targetPath, targetFormat: tf, reuseTarget: true, ...(backing ? { backing } : {}) });

@@ -1,0 +1,44 @@
+// The agent runs only plans it can vouch for: it plans the request a submitted plan carries again,
+// against its own inventory as it is now and with the same ids, and runs that plan, its own. Other
+// facts than the plan's digest says → E_PLAN_STALE with the fresh plan; the same facts but another
+// plan (a step's backing name, a path, a mode edited on the way) → E_AGENT_PLAN_MISMATCH. Either
+// way nothing has run and nothing was written. `{ request }` alone is planned here with fresh ids.
+import { randomBytes } from 'node:crypto';
+import { VdiskError } from '../errors/vdisk-error.js';
+import { counterIds, idPrefixOf, type IdSource } from '../plan/ids.js';
+import { planRequest } from '../plan/plan.js';
+import { comparablePlanJson } from '../plan/plan-compare.js';
+import { parsePlan, type Plan } from '../plan/plan-schema.js';
+import type { AgentContext } from './context.js';
+import { buildInventory } from './inventory.js';
+import { checkPlanShape } from './plan-guard.js';
+
+/** The plan this agent will run for a POST /v1/jobs body (`{ plan }` or `{ request }`), containment-checked. */
+export async function vouchedPlan(ctx: AgentContext, body: unknown): Promise<Plan> {
+  const b = (body !== null && typeof body === 'object' ? body : {}) as { plan?: unknown; request?: unknown };
+  if (b.plan === undefined && b.request !== undefined) {
+    return checkPlanShape(ctx, planRequest(b.request, (await buildInventory(ctx)).inventory, freshIds()));
+  }
+  const sent = parsePlan(b.plan);
+  if (sent.host !== ctx.name) {
+    throw new VdiskError('E_AGENT_WRONG_HOST', `the plan is for host '${sent.host}', this agent is '${ctx.name}'`, { field: 'host', value: sent.host });
+  }
+  const prefix = idPrefixOf(sent.id);
+  if (!prefix) throw mismatch(`plan id '${sent.id.slice(0, 40)}' is not one the planner makes (PREFIX p N)`);
+  const own = planRequest(sent.request, (await buildInventory(ctx)).inventory, counterIds(prefix));
+  if (own.facts !== sent.facts) {
+    throw new VdiskError('E_PLAN_STALE', `plan ${sent.id} was made from other facts than this host shows now: the fresh plan is in \`plan\``, { plan: own });
+  }
+  if (comparablePlanJson(b.plan) !== comparablePlanJson(JSON.parse(JSON.stringify(own)))) {
+    ctx.log('plan-mismatch', { plan: sent.id });
+    throw mismatch(`plan ${sent.id} differs from the plan its request gives on this host`);
+  }
+  return checkPlanShape(ctx, own);
+}
+
+const mismatch = (message: string) => new VdiskError('E_AGENT_PLAN_MISMATCH', message, { field: 'plan' });
+
+/** `a` + 8 base-36 characters, as the gateway's ids (src/gateway/plan-ids.ts) but marked as the agent's. */
+function freshIds(): IdSource {
+  return counterIds(`a${[...randomBytes(8)].map((b) => (b % 36).toString(36)).join('')}`);
+}
