@@ -12,6 +12,7 @@ import { parsePlan, type Plan } from '../plan/plan-schema.js';
 import type { AgentContext } from './context.js';
 import { buildInventory } from './inventory.js';
 import { checkPlanShape } from './plan-guard.js';
+import { planScope } from './plan-scope.js';
 
 /** The plan this agent will run for a POST /v1/jobs body (`{ plan }` or `{ request }`), containment-checked. */
 export async function vouchedPlan(ctx: AgentContext, body: unknown): Promise<Plan> {
@@ -22,6 +23,10 @@ export async function vouchedPlan(ctx: AgentContext, body: unknown): Promise<Pla
   const sent = parsePlan(b.plan);
   if (sent.host !== ctx.name) {
     throw new VdiskError('E_AGENT_WRONG_HOST', `the plan is for host '${sent.host}', this agent is '${ctx.name}'`, { field: 'host', value: sent.host });
+  }
+  // A VM this agent does not manage is named as such (it would otherwise read as a planner miss).
+  for (const vm of planScope(sent).vms) {
+    if (!ctx.vms.has(vm)) throw new VdiskError('E_AGENT_UNKNOWN_VM', `this agent manages no VM '${vm}'`, { field: 'vm', value: vm });
   }
   const prefix = idPrefixOf(sent.id);
   if (!prefix) throw mismatch(`plan id '${sent.id.slice(0, 40)}' is not one the planner makes (PREFIX p N)`);

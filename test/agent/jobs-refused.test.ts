@@ -58,7 +58,7 @@ describe('refused job submissions', () => {
     expect(await submit(t, { ...plan, host: 'h2' }).then((r) => [r.status, r.body.code])).toEqual([422, 'E_AGENT_WRONG_HOST']);
     const vmPlan = structuredClone(plan);
     vmPlan.steps.push({ ...vmPlan.steps[0]!, id: 's99', action: 'qmp-job-dismiss', params: { vm: 'ghost', job: 'j' }, undo: [] } as never);
-    expect(await submit(t, vmPlan).then((r) => [r.status, r.body.code])).toEqual([422, 'E_AGENT_PLAN_MISMATCH']);
+    expect(await submit(t, vmPlan).then((r) => [r.status, r.body.code])).toEqual([422, 'E_AGENT_UNKNOWN_VM']);
     expect(journal(t)).toBe('');
   });
 
