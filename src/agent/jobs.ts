@@ -38,7 +38,7 @@ export class JobManager {
       if (seen.bodyHash !== bodyHash) throw new VdiskError('E_IDEMPOTENCY_MISMATCH', `key ${key} was used for job ${seen.id} with another body`, { job: seen.id });
       return { job: seen, created: false };
     }
-    const plan = await vouchedPlan(this.ctx, body);
+    const plan = await vouchedPlan(this.ctx, body, (id) => this.get(id));
     const id = `job-${randomBytes(6).toString('hex')}`;
     this.busy.acquire(id, planScope(plan));
     try {

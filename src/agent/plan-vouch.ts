@@ -2,10 +2,13 @@
 // against its own inventory as it is now and with the same ids, and runs that plan, its own. Other
 // facts than the plan's digest says → E_PLAN_STALE with the fresh plan; the same facts but another
 // plan (a step's backing name, a path, a mode edited on the way) → E_AGENT_PLAN_MISMATCH. Either
-// way nothing has run and nothing was written. `{ request }` alone is planned here with fresh ids.
+// way nothing has run and nothing was written. `{ request }` alone is planned here with fresh ids;
+// `{ retryOf: JOB }` is the retry plan the agent builds from that job's own plan and run report.
 import { randomBytes } from 'node:crypto';
 import { VdiskError } from '../errors/vdisk-error.js';
+import type { RunReport } from '../plan/execute.js';
 import { counterIds, idPrefixOf, type IdSource } from '../plan/ids.js';
+import { retryPlan } from '../plan/retry-plan.js';
 import { planRequest } from '../plan/plan.js';
 import { comparablePlanJson } from '../plan/plan-compare.js';
 import { parsePlan, type Plan } from '../plan/plan-schema.js';
@@ -14,9 +17,19 @@ import { buildInventory } from './inventory.js';
 import { checkPlanShape } from './plan-guard.js';
 import { planScope } from './plan-scope.js';
 
-/** The plan this agent will run for a POST /v1/jobs body (`{ plan }` or `{ request }`), containment-checked. */
-export async function vouchedPlan(ctx: AgentContext, body: unknown): Promise<Plan> {
-  const b = (body !== null && typeof body === 'object' ? body : {}) as { plan?: unknown; request?: unknown };
+/** A job this agent ran: its own plan and the report of its run (in memory or from the journal). */
+export type RanJob = (id: string) => { plan: Plan; report?: RunReport };
+
+/** The plan this agent will run for a POST /v1/jobs body (`{ plan }`, `{ request }` or `{ retryOf }`), containment-checked. */
+export async function vouchedPlan(ctx: AgentContext, body: unknown, ranJob: RanJob): Promise<Plan> {
+  const b = (body !== null && typeof body === 'object' ? body : {}) as { plan?: unknown; request?: unknown; retryOf?: unknown };
+  if (b.plan === undefined && typeof b.retryOf === 'string') {
+    const { plan, report } = ranJob(b.retryOf);
+    if (!report || (report.orphans.length === 0 && report.retry.length === 0)) {
+      throw new VdiskError('E_AGENT_NOTHING_TO_RETRY', `job ${b.retryOf} left nothing to retry`, { job: b.retryOf });
+    }
+    return checkPlanShape(ctx, retryPlan(plan, report));
+  }
   if (b.plan === undefined && b.request !== undefined) {
     return checkPlanShape(ctx, planRequest(b.request, (await buildInventory(ctx)).inventory, freshIds()));
   }

@@ -18,6 +18,7 @@ export const AGENT_CODES = {
     message: 'the plan is not the one the planner makes from its request and these facts: nothing was run',
     hint: 'submit the plan exactly as the planner (POST /v1/plans) made it, or submit { request }', http: 422,
   },
+  E_AGENT_NOTHING_TO_RETRY: { message: 'the job left no orphan and no stuck step: there is nothing to retry', http: 409 },
   E_AGENT_POOL_FULL: { message: 'the target pool has not enough free space for this copy now', hint: 'free space in the pool and retry', http: 507 },
   E_AGENT_PRECONDITION: { message: "a plan precondition does not hold on this host", hint: 'the inventory was stale: plan again', http: 409 },
   E_BUSY: { message: 'a volume or VM of this plan is held by another job', hint: 'wait for that job to end', http: 409 },

@@ -40,9 +40,13 @@ export const ExtentSchema = z.object({ start: z.number(), length: z.number(), ze
 export const PlanPreviewBody = z.object({ request: PlanRequestSchema }).openapi('PlanPreviewRequest');
 export const PlanPreviewSchema = z.object({ agent: z.string(), plan: PlanSchema, text: z.string() }).openapi('PlanPreview');
 
-/** A previewed plan (the agent re-plans its request and runs it only if it is the same), or a request to plan and run. */
-export const JobBody = z.object({ plan: PlanSchema.optional(), request: PlanRequestSchema.optional() })
-  .refine((b) => (b.plan === undefined) !== (b.request === undefined), { message: 'give either plan or request', path: ['plan'] })
+/**
+ * A previewed plan (the agent re-plans its request and runs it only if it is the same), a request to
+ * plan and run, or `retryOf` a job id: the retry plan its agent builds from that job's plan and report.
+ */
+export const JobBody = z.object({
+  plan: PlanSchema.optional(), request: PlanRequestSchema.optional(), retryOf: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}~/).optional(),
+}).refine((b) => [b.plan, b.request, b.retryOf].filter((x) => x !== undefined).length === 1, { message: 'give one of plan, request, retryOf', path: ['plan'] })
   .openapi('JobRequest');
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,200}$/).openapi({

@@ -57,6 +57,10 @@ describe('the gateway relays what the agent vouches for', () => {
     expect(status.state).toBe('done');
     expect(status.planId).toMatch(/^a[a-z0-9]{8}p[0-9]+$/);
     expect(readdirSync(join(w.dir, 'p2'))).toEqual(['c.qcow2']);
+    // { retryOf } reaches the job's agent, which builds the retry plan itself: here there is none.
+    expect(await w.call('/v1/jobs', { retryOf: r.body.id }).then((x) => [x.status, x.body.code])).toEqual([409, 'E_AGENT_NOTHING_TO_RETRY']);
+    expect(await w.call('/v1/jobs', { retryOf: 'host-a~job-nope' }).then((x) => [x.status, x.body.code])).toEqual([404, 'E_AGENT_UNKNOWN_JOB']);
+    expect(await w.call('/v1/jobs', { retryOf: r.body.id, request: clone }).then((x) => [x.status, x.body.code])).toEqual([400, 'E_GATEWAY_BAD_REQUEST']);
   });
 
   it('a previewed plan with an edited backing name: 422 E_AGENT_PLAN_MISMATCH, nothing written', async () => {

@@ -17,6 +17,7 @@ import {
 } from '../schemas.js';
 import { BEARER, router } from './router.js';
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 
 const create = createRoute({
   method: 'post', path: '/v1/jobs', tags: ['jobs'], security: BEARER, middleware: [requireWrite] as const,
@@ -43,6 +44,15 @@ const cancel = createRoute({
   responses: { 202: ok(JobStatusSchema, 'cancel requested'), 409: problem('the job cannot be cancelled now'), ...COMMON_ERRORS, ...AGENT_ERRORS },
 });
 
+/** Sends the job body to the agent with the caller's key; answers the public job id. */
+async function forward(c: Context, deps: GatewayDeps, agent: ReturnType<GatewayDeps['agent']>, key: string, body: unknown) {
+  const res = await agentJson(deps.call, agent, { method: 'POST', path: '/v1/jobs', body: JSON.stringify(body), headers: { 'idempotency-key': key } });
+  const { id } = agentReply(z.object({ id: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@+-]{0,199}$/) }), res.json, agent.name);
+  const pub = publicJobId(agent.name, id);
+  c.header('Location', `/v1/jobs/${encodeURIComponent(pub)}`);
+  return c.json({ id: pub, agent: agent.name }, res.status === 200 ? 200 : 202);
+}
+
 type Job = z.infer<typeof JobStatusSchema>;
 const publicJob = (agent: string, job: Job): Job => ({ ...job, id: publicJobId(agent, job.id), agent });
 
@@ -50,6 +60,10 @@ export const jobRoutes = (deps: GatewayDeps) => router()
   .openapi(create, async (c) => {
     const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
+    if (body.retryOf) {
+      const { agent, id } = parseJobId(body.retryOf);
+      return forward(c, deps, deps.agent(agent), key, { retryOf: id });
+    }
     const joined = await joinInventories(deps);
     // A bare request is planned here only to learn its host; the agent plans it again and runs its own plan.
     const plan = body.plan ?? planRequest(body.request, joined.inventory, randomIds());
@@ -59,13 +73,7 @@ export const jobRoutes = (deps: GatewayDeps) => router()
       if (down.length) throw new VdiskError('E_GATEWAY_AGENT_DOWN', `no reachable agent serves host ${plan.host}; agent ${down.join(', ')} is down; nothing was sent`, { agent: down[0] });
       throw new VdiskError('E_GATEWAY_UNKNOWN_HOST', `no agent serves host ${plan.host}`);
     }
-    const res = await agentJson(deps.call, agent, {
-      method: 'POST', path: '/v1/jobs', body: JSON.stringify(body.plan ? { plan } : { request: body.request }), headers: { 'idempotency-key': key },
-    });
-    const { id } = agentReply(z.object({ id: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@+-]{0,199}$/) }), res.json, agent.name);
-    const pub = publicJobId(agent.name, id);
-    c.header('Location', `/v1/jobs/${encodeURIComponent(pub)}`);
-    return c.json({ id: pub, agent: agent.name }, res.status === 200 ? 200 : 202);
+    return forward(c, deps, agent, key, body.plan ? { plan } : { request: body.request });
   })
   .openapi(list, async (c) => {
     const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/jobs' });
