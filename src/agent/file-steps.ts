@@ -7,6 +7,7 @@ import type { AgentContext } from './context.js';
 import { commitInto, convert, createEmpty, rebaseUnsafe, type Progress } from './engine-write.js';
 import { checkTarget } from './check-target.js';
 import { verifyCopy } from './verify-copy.js';
+import { checkRoomForCopy } from './space-check.js';
 import { removeFile, wipeFile } from './wipe.js';
 import { withImageLock } from './write-guard.js';
 import { applyOwner } from './owner.js';
@@ -41,6 +42,7 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
     case 'copy-data': {
       const p = call.params;
       await withImageLock(ctx, p.targetPath, async () => {
+        checkRoomForCopy(ctx, p);
         const tf = format(p.targetPath) ?? 'qcow2';
         const backing = p.depth === 'top' ? backingOf(ctx, p.targetPath) : undefined;
         await convert(ctx.roots, { ...long, source: p.sourcePath, sourceFormat: format(p.sourcePath), target: p.targetPath, targetFormat: tf, reuseTarget: true, ...(backing ? { backing } : {}) });

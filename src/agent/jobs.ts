@@ -12,6 +12,7 @@ import { finalState } from './job-state.js';
 import { now, type StepError } from './journal.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
 import { filesAfter, planScope, switchIndex } from './plan-scope.js';
+import { vouchedPlan } from './plan-vouch.js';
 import { agentRunner, describe } from './step-runner.js';
 
 export interface Submitted { job: Job; created: boolean }
@@ -37,7 +38,7 @@ export class JobManager {
       if (seen.bodyHash !== bodyHash) throw new VdiskError('E_IDEMPOTENCY_MISMATCH', `key ${key} was used for job ${seen.id} with another body`, { job: seen.id });
       return { job: seen, created: false };
     }
-    const plan = checkPlanShape(this.ctx, (body as { plan?: unknown } | null)?.plan);
+    const plan = await vouchedPlan(this.ctx, body, (id) => this.get(id));
     const id = `job-${randomBytes(6).toString('hex')}`;
     this.busy.acquire(id, planScope(plan));
     try {
@@ -89,6 +90,7 @@ export class JobManager {
       const inFlight = new Set([...started].filter((k) => !replay.has(k)));
       job.cancelRequested = mine.some((x) => x.t === 'cancel');
       if (job.cancelRequested) job.abort.abort();
+      if (this.refusedAtRecovery(job)) continue;
       this.busy.acquire(job.id, planScope(job.plan));
       this.ctx.journal.append({ t: 'resume', job: job.id, at: now() });
       this.ctx.log('job-resume', { job: job.id, replayed: replay.size, inFlight: [...inFlight] });
@@ -96,6 +98,19 @@ export class JobManager {
       resumed.push(job);
     }
     return resumed;
+  }
+
+  /** A journal's plan passes the same shape and containment checks as a submitted one; a failing one ends failed, unrun. */
+  private refusedAtRecovery(job: Job): boolean {
+    try {
+      checkPlanShape(this.ctx, job.plan);
+      return false;
+    } catch (e) {
+      job.error = describe(e);
+      this.ctx.log('job-refused-at-recovery', { job: job.id, error: job.error });
+      this.finish(job, 'failed');
+      return true;
+    }
   }
 
   private track(job: Job): void {

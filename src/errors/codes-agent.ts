@@ -14,6 +14,12 @@ export const AGENT_CODES = {
   },
   E_AGENT_SYMLINK_ESCAPE: { message: 'a symbolic link leads out of the storage roots', http: 403 },
   E_AGENT_BACKING_OUTSIDE_ROOTS: { message: 'a backing file lies outside the storage roots', http: 403 },
+  E_AGENT_PLAN_MISMATCH: {
+    message: 'the plan is not the one the planner makes from its request and these facts: nothing was run',
+    hint: 'submit the plan exactly as the planner (POST /v1/plans) made it, or submit { request }', http: 422,
+  },
+  E_AGENT_NOTHING_TO_RETRY: { message: 'the job left no orphan and no stuck step: there is nothing to retry', http: 409 },
+  E_AGENT_POOL_FULL: { message: 'the target pool has not enough free space for this copy now', hint: 'free space in the pool and retry', http: 507 },
   E_AGENT_PRECONDITION: { message: "a plan precondition does not hold on this host", hint: 'the inventory was stale: plan again', http: 409 },
   E_BUSY: { message: 'a volume or VM of this plan is held by another job', hint: 'wait for that job to end', http: 409 },
   E_IDEMPOTENCY_KEY_REQUIRED: { message: 'POST /v1/jobs needs an Idempotency-Key header', http: 400 },

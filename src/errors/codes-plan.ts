@@ -18,6 +18,9 @@ export const PLAN_CODES = {
   E_PLAN_BLOCK_POOL: refused('block-device pools are not supported yet', 'use a directory pool'),
   E_PLAN_PATH_OUTSIDE_POOL: refused('the path is not inside any pool root', 'name a path under a pool root, without ..'),
   E_PLAN_POOL_TOO_SMALL: refused('the target pool has not enough free space for the copy'),
+  E_PLAN_STALE: {
+    message: 'the facts this plan was made from have changed on the host', hint: 'review the fresh plan in `plan` and submit it', http: 409,
+  },
   E_PLAN_CLONE_SMALLER: refused('a clone cannot be smaller than its source', 'give a capacity at least the source size'),
   E_PLAN_NAME_TAKEN: refused('a volume with that path already exists'),
   E_PLAN_SAME_POOL: refused('the volume is already in that pool'),

@@ -1,7 +1,8 @@
 // An agent's error answer as a VdiskError: its problem+json code and status are relayed (422
-// E_IDEMPOTENCY_MISMATCH, 409 E_BUSY...), a refused signature becomes the gateway's own 502 (a
+// E_IDEMPOTENCY_MISMATCH or E_AGENT_PLAN_MISMATCH, 409 E_BUSY, 409 E_PLAN_STALE with its fresh plan...), a refused signature becomes the gateway's own 502 (a
 // configuration fault, not the caller's), anything unreadable is a bad reply.
 import { VdiskError } from '../errors/vdisk-error.js';
+import { PlanSchema } from '../plan/plan-schema.js';
 
 const CODE = /^E_[A-Z0-9_]{2,64}$/;
 const MAX_DETAIL = 1000;
@@ -19,7 +20,9 @@ export async function agentError(agent: string, res: Response): Promise<VdiskErr
   }
   const detail = typeof body.detail === 'string' ? body.detail.slice(0, MAX_DETAIL) : undefined;
   const field = typeof body.field === 'string' ? body.field : undefined;
-  return new VdiskError(code, detail, { agent, status: res.status, ...(field ? { field } : {}) });
+  // E_PLAN_STALE carries the agent's fresh plan: relayed only when it is a plan by the schema.
+  const fresh = code === 'E_PLAN_STALE' ? PlanSchema.safeParse(body.plan) : undefined;
+  return new VdiskError(code, detail, { agent, status: res.status, ...(field ? { field } : {}), ...(fresh?.success ? { plan: fresh.data } : {}) });
 }
 
 /** An agent's success answer checked against the schema the gateway relies on. */

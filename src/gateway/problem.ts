@@ -7,7 +7,7 @@ import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 export const PROBLEM_TYPE = 'application/problem+json';
 
 /** Extra detail keys that may appear in an answer; anything else stays in the server log. */
-const PUBLIC_DETAIL = ['field', 'hint', 'agent', 'job', 'value'] as const;
+const PUBLIC_DETAIL = ['field', 'hint', 'agent', 'job', 'value', 'plan'] as const;
 
 export function problemBody(err: VdiskError): Record<string, unknown> {
   const status = statusOf(err);

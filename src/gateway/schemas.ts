@@ -11,6 +11,8 @@ import { PLAIN_ID } from './job-id.js';
 export const ProblemSchema = z.object({
   type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string(),
   field: z.string().optional(), hint: z.string().optional(), agent: z.string().optional(),
+  /** E_PLAN_STALE: the plan the agent makes now from the same request (review it, then submit it). */
+  plan: PlanSchema.optional(),
 }).openapi('Problem');
 
 export const AgentParam = z.object({
@@ -39,7 +41,14 @@ export const ExtentSchema = z.object({ start: z.number(), length: z.number(), ze
 export const PlanPreviewBody = z.object({ request: PlanRequestSchema }).openapi('PlanPreviewRequest');
 export const PlanPreviewSchema = z.object({ agent: z.string(), plan: PlanSchema, text: z.string() }).openapi('PlanPreview');
 
-export const JobBody = z.object({ plan: PlanSchema }).openapi('JobRequest');
+/**
+ * A previewed plan (the agent re-plans its request and runs it only if it is the same), a request to
+ * plan and run, or `retryOf` a job id: the retry plan its agent builds from that job's plan and report.
+ */
+export const JobBody = z.object({
+  plan: PlanSchema.optional(), request: PlanRequestSchema.optional(), retryOf: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}~/).optional(),
+}).refine((b) => [b.plan, b.request, b.retryOf].filter((x) => x !== undefined).length === 1, { message: 'give one of plan, request, retryOf', path: ['plan'] })
+  .openapi('JobRequest');
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,200}$/).openapi({
     param: { name: 'idempotency-key', in: 'header', required: true }, example: 'c0ffee-1',

@@ -10,10 +10,11 @@ const job = z.string();
 export const ACTION_PARAMS = {
   /** Create an empty image file (with its backing name) and register it ILLEGAL. */
   'create-volume': z.object({ volume: VolumeSchema, backingFormat: FormatSchema.nullable() }),
-  /** Copy guest data offline: the whole chain flattened, or only the top layer. Sparse. */
+  /** Copy guest data offline: the whole chain flattened, or only the top layer. Sparse. The agent checks
+   * the target's free space when the step runs (allocation drifts, so it is not a parameter). */
   'copy-data': z.object({
     source: z.string(), sourcePath: z.string(), target: z.string(), targetPath: z.string(),
-    depth: z.enum(['flatten', 'top']), bytes: z.number().int().nonnegative(),
+    depth: z.enum(['flatten', 'top']),
   }),
   'flush-volume': z.object({ volume: z.string(), path: z.string() }),
   /** Compare the copy with its source: metadata (format, size, backing) or guest-visible data. */

@@ -9,7 +9,7 @@ export interface LayerCopy {
   /** The new volume's record (state is forced to illegal until verified). */
   target: Volume;
   depth: 'flatten' | 'top';
-  /** Bytes to copy, for progress and pool-space checks. */
+  /** Bytes to copy (allocation: it drifts), for the progress weight and the planner's free-space check only. */
   bytes: number;
   backingFormat: Format | null;
 }
@@ -25,7 +25,7 @@ export function addOfflineCopy(list: StepList, copy: LayerCopy, verify: Verify, 
     undo: [{ action: 'delete-volume', params: { volume: t.id, path: t.path } }],
   });
   const paths = { source: source.id, sourcePath: source.path, target: t.id, targetPath: t.path };
-  list.add({ action: 'copy-data', params: { ...paths, depth: copy.depth, bytes: copy.bytes } }, {
+  list.add({ action: 'copy-data', params: { ...paths, depth: copy.depth } }, {
     label: `copy ${copy.depth === 'flatten' ? 'the whole chain of' : 'the layer'} ${source.path} to ${t.path}`,
     unit, weight: bytesWeight(copy.bytes),
   });

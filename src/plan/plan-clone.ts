@@ -40,7 +40,7 @@ export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Pla
   const bytes = backing ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
   if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the clone needs ${bytes}`, { field: 'toPool', value: pool.id });
   const target = {
-    ...source, id: ids('volume'), pool: pool.id, path, format, virtualSize: capacity, allocated: bytes, state: 'illegal' as const,
+    ...source, id: ids('volume'), pool: pool.id, path, format, virtualSize: capacity, allocated: 0, state: 'illegal' as const,
     owner: req.owner ?? source.owner, mode: req.mode ?? source.mode,
     backing: backing?.id ?? null, backingName: backing ? relativeBackingName(path, backing.path) : null,
   };

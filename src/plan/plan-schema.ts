@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { ACTION_PARAMS, ACTIONS, ActionCallSchema, type ActionCall } from './actions.js';
 import { ConditionSchema } from './conditions.js';
+import { FACTS_PATTERN } from './facts.js';
 import {
   BlockCopyRequestSchema, CloneRequestSchema, MoveRequestSchema, SnapshotDeleteRequestSchema, SnapshotRequestSchema,
 } from './requests.js';
@@ -48,6 +49,11 @@ const planBase = {
   postconditions: z.array(ConditionSchema),
   /** What a caller does after a partial failure (e.g. re-run the same request). */
   retry: z.string(),
+  /**
+   * `sha256:` digest of the facts the plan was made from (src/plan/facts.ts): an agent re-plans the
+   * request and answers E_PLAN_STALE when its own facts differ. Set by planRequest.
+   */
+  facts: z.string().regex(FACTS_PATTERN).optional(),
 };
 
 export const PlanSchema = z.discriminatedUnion('kind', [

@@ -2,6 +2,7 @@
 // stable code, and hand the request to the planner of its kind. Pure: ids come from the caller.
 import type { z } from 'zod';
 import { VdiskError } from '../errors/vdisk-error.js';
+import { factsDigest } from './facts.js';
 import type { IdSource } from './ids.js';
 import { InventorySchema, type Inventory } from './inventory.js';
 import { planBlockCopy } from './plan-block-copy.js';
@@ -34,7 +35,8 @@ export function parseRequest(value: unknown): PlanRequest {
 export function planRequest(request: unknown, inventory: unknown, ids: IdSource): Plan {
   const req = parseRequest(request);
   const inv = parseInventory(inventory);
-  return (PLANNERS[req.kind] as Planner<PlanKind>)(req as never, inv, ids);
+  const plan = (PLANNERS[req.kind] as Planner<PlanKind>)(req as never, inv, ids);
+  return { ...plan, facts: factsDigest(req, inv) };
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, code: string): T {

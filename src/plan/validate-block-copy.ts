@@ -58,7 +58,7 @@ function newTarget(
   if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${bytes}`, { field: 'pool', value: pool.id });
   return {
     ...top, id: ids('volume'), pool: pool.id, path, format: shape.format === 'raw' ? 'raw' : top.format,
-    allocated: bytes, state: 'illegal', storage: 'file',
+    allocated: 0, state: 'illegal', storage: 'file', // allocation drifts: never a plan parameter
     backing: backing?.id ?? null, backingName: backing?.path ?? null,
   };
 }

@@ -62,7 +62,7 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
     copies.push({
       source, depth: keepChain ? 'top' : 'flatten', bytes, backingFormat: below?.format ?? null,
       target: {
-        ...source, id: ids ? ids('volume') : `${source.id}-copy`, pool: pool.id, path, allocated: bytes, state: 'illegal',
+        ...source, id: ids ? ids('volume') : `${source.id}-copy`, pool: pool.id, path, allocated: 0, state: 'illegal',
         backing: below?.id ?? null, backingName: below ? basename(below.path) : null,
       },
     });

@@ -1,5 +1,6 @@
 // Bad job submissions are refused with stable codes and touch nothing: no journal entry, no file,
-// no job. Plans are made by the real planner from the agent's inventory, then tampered with.
+// no job. Plans are made by the real planner from the agent's inventory, then tampered with: the
+// agent re-plans the request and runs only its own plan, so any edit is E_AGENT_PLAN_MISMATCH.
 import { existsSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,16 +29,16 @@ function retarget(plan: Awaited<ReturnType<typeof clonePlan>>, path: string) {
 
 describe('refused job submissions', () => {
   it.each([
-    ['a path outside the roots', (t: TestAgent) => join(t.dir, 'elsewhere.qcow2'), 403, 'E_AGENT_PATH_OUTSIDE_ROOTS'],
-    ['a path with ..', (t: TestAgent) => `${t.pool('p2')}/../p1/x.qcow2`, 403, 'E_AGENT_PATH_OUTSIDE_ROOTS'],
+    ['a path outside the roots', (t: TestAgent) => join(t.dir, 'elsewhere.qcow2'), 422, 'E_AGENT_PLAN_MISMATCH'],
+    ['a path with ..', (t: TestAgent) => `${t.pool('p2')}/../p1/x.qcow2`, 422, 'E_AGENT_PLAN_MISMATCH'],
     ['a symlink that leaves the roots', (t: TestAgent) => {
       symlinkSync(t.dir, join(t.pool('p2'), 'up'));
       return join(t.pool('p2'), 'up', 'x.qcow2');
-    }, 403, 'E_AGENT_SYMLINK_ESCAPE'],
+    }, 422, 'E_AGENT_PLAN_MISMATCH'],
     ['a dangling symlink in the target place', (t: TestAgent) => {
       symlinkSync(join(t.dir, 'nowhere.qcow2'), join(t.pool('p2'), 'dangling.qcow2'));
       return join(t.pool('p2'), 'dangling.qcow2');
-    }, 403, 'E_AGENT_SYMLINK_ESCAPE'],
+    }, 422, 'E_AGENT_PLAN_MISMATCH'],
   ])('%s', async (_name, target, status, code) => {
     const plan = await clonePlan();
     const before = readdirSync(t.dir).sort();
@@ -61,14 +62,14 @@ describe('refused job submissions', () => {
     expect(journal(t)).toBe('');
   });
 
-  it('a missing Idempotency-Key, a body that is not JSON, a stale plan (precondition)', async () => {
+  it('a missing Idempotency-Key, a body that is not JSON, a plan the planner now refuses', async () => {
     const plan = await clonePlan();
     const noKey = await t.req('POST', '/v1/jobs', { plan });
     expect([noKey.status, ((await noKey.json()) as { code: string }).code]).toEqual([400, 'E_IDEMPOTENCY_KEY_REQUIRED']);
     const bad = await t.req('POST', '/v1/jobs', '{not json', { headers: { 'idempotency-key': 'x' } });
     expect(((await bad.json()) as { code: string }).code).toBe('E_AGENT_BAD_REQUEST');
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p2'), 'b.qcow2'), '4M'); // the target appeared since planning
-    expect(await submit(t, plan).then((r) => [r.status, r.body.code])).toEqual([409, 'E_AGENT_PRECONDITION']);
+    expect(await submit(t, plan).then((r) => [r.status, r.body.code])).toEqual([422, 'E_PLAN_NAME_TAKEN']);
     expect(journal(t)).toBe('');
   });
 });

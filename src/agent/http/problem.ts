@@ -4,7 +4,8 @@ import { describeCode } from '../../errors/codes.js';
 import { isVdiskError, VdiskError } from '../../errors/vdisk-error.js';
 
 export const PROBLEM_TYPE = 'application/problem+json';
-const PUBLIC_DETAIL = ['field', 'hint', 'job', 'value', 'path', 'vm', 'resource'] as const;
+/** `plan`: the fresh plan an E_PLAN_STALE answer carries. */
+const PUBLIC_DETAIL = ['field', 'hint', 'job', 'value', 'path', 'vm', 'resource', 'plan'] as const;
 
 export function toVdiskError(e: unknown): VdiskError {
   return isVdiskError(e) ? e : new VdiskError('E_AGENT_INTERNAL');

@@ -1,5 +1,5 @@
-// Jobs live in the agents; the gateway only routes. POST /v1/jobs sends a plan to the agent serving
-// its host with the caller's Idempotency-Key (the agent keeps key → body digest → job, so a retry
+// Jobs live in the agents; the gateway only routes. POST /v1/jobs sends a plan (or a request, planned
+// here only to find its host) to the agent serving its host with the caller's Idempotency-Key (the agent keeps key → body digest → job, so a retry
 // never starts a second job); status, list and cancel go to the agent named in the job id.
 import { createRoute } from '@hono/zod-openapi';
 import { agentJson } from '../agent-client.js';
@@ -8,6 +8,8 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 import type { GatewayDeps } from '../deps.js';
 import { askAll } from '../fan-out.js';
 import { joinInventories } from '../inventories.js';
+import { randomIds } from '../plan-ids.js';
+import { planRequest } from '../../plan/plan.js';
 import { parseJobId, publicJobId } from '../job-id.js';
 import { requireWrite } from '../middleware/auth.js';
 import {
@@ -15,15 +17,17 @@ import {
 } from '../schemas.js';
 import { BEARER, router } from './router.js';
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 
 const create = createRoute({
   method: 'post', path: '/v1/jobs', tags: ['jobs'], security: BEARER, middleware: [requireWrite] as const,
-  summary: 'Run a plan on the agent that serves its host',
+  summary: 'Run a previewed plan, or plan and run a request, on the agent that serves its host',
   request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: JobBody } }, required: true } },
   responses: {
     202: ok(JobCreatedSchema, 'job started; Location names it'), 200: ok(JobCreatedSchema, 'same key and body: the existing job'),
-    409: problem('a volume or VM of the plan is busy'), 413: problem('body too large'),
-    422: problem('the key was used with another body, or no agent serves the host'), ...COMMON_ERRORS, ...AGENT_ERRORS,
+    409: problem('a volume or VM of the plan is busy, or E_PLAN_STALE: the facts changed (the fresh plan is in `plan`)'),
+    413: problem('body too large'),
+    422: problem('the key was used with another body, no agent serves the host, or E_AGENT_PLAN_MISMATCH: the plan is not the one its request gives'), ...COMMON_ERRORS, ...AGENT_ERRORS,
   },
 });
 const list = createRoute({
@@ -40,27 +44,36 @@ const cancel = createRoute({
   responses: { 202: ok(JobStatusSchema, 'cancel requested'), 409: problem('the job cannot be cancelled now'), ...COMMON_ERRORS, ...AGENT_ERRORS },
 });
 
+/** Sends the job body to the agent with the caller's key; answers the public job id. */
+async function forward(c: Context, deps: GatewayDeps, agent: ReturnType<GatewayDeps['agent']>, key: string, body: unknown) {
+  const res = await agentJson(deps.call, agent, { method: 'POST', path: '/v1/jobs', body: JSON.stringify(body), headers: { 'idempotency-key': key } });
+  const { id } = agentReply(z.object({ id: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@+-]{0,199}$/) }), res.json, agent.name);
+  const pub = publicJobId(agent.name, id);
+  c.header('Location', `/v1/jobs/${encodeURIComponent(pub)}`);
+  return c.json({ id: pub, agent: agent.name }, res.status === 200 ? 200 : 202);
+}
+
 type Job = z.infer<typeof JobStatusSchema>;
 const publicJob = (agent: string, job: Job): Job => ({ ...job, id: publicJobId(agent, job.id), agent });
 
 export const jobRoutes = (deps: GatewayDeps) => router()
   .openapi(create, async (c) => {
-    const { plan } = c.req.valid('json');
+    const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
+    if (body.retryOf) {
+      const { agent, id } = parseJobId(body.retryOf);
+      return forward(c, deps, deps.agent(agent), key, { retryOf: id });
+    }
     const joined = await joinInventories(deps);
+    // A bare request is planned here only to learn its host; the agent plans it again and runs its own plan.
+    const plan = body.plan ?? planRequest(body.request, joined.inventory, randomIds());
     const agent = joined.owner.get(plan.host);
     if (!agent) {
       const down = joined.agents.filter((a) => !a.up).map((a) => a.name);
       if (down.length) throw new VdiskError('E_GATEWAY_AGENT_DOWN', `no reachable agent serves host ${plan.host}; agent ${down.join(', ')} is down; nothing was sent`, { agent: down[0] });
       throw new VdiskError('E_GATEWAY_UNKNOWN_HOST', `no agent serves host ${plan.host}`);
     }
-    const res = await agentJson(deps.call, agent, {
-      method: 'POST', path: '/v1/jobs', body: JSON.stringify({ plan }), headers: { 'idempotency-key': key },
-    });
-    const { id } = agentReply(z.object({ id: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@+-]{0,199}$/) }), res.json, agent.name);
-    const pub = publicJobId(agent.name, id);
-    c.header('Location', `/v1/jobs/${encodeURIComponent(pub)}`);
-    return c.json({ id: pub, agent: agent.name }, res.status === 200 ? 200 : 202);
+    return forward(c, deps, agent, key, body.plan ? { plan } : { request: body.request });
   })
   .openapi(list, async (c) => {
     const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/jobs' });

@@ -38,6 +38,13 @@ describe('agent guards with a running VM', () => {
     expect(s.report?.orphans).toEqual([expect.objectContaining({ path: free, reason: expect.stringContaining('open') })]);
     expect(existsSync(free)).toBe(true);
     await qmp.execute('blockdev-del', { 'node-name': 'x-open' });
+    // The retry plan the agent builds from its own plan and report finishes the source delete.
+    const retry = await post(live, '/v1/jobs', { retryOf: job.id }, { 'idempotency-key': 'retry' });
+    expect(retry.status).toBe(202);
+    const again = live.agent.jobs.get(((await retry.json()) as { id: string }).id);
+    await again.ended;
+    expect([again.status().state, again.status().planId]).toEqual(['done', `${plan.id}-retry`]);
+    expect(existsSync(free)).toBe(false);
   });
 
   it('refuses a plan for a VM it does not manage and touches nothing', { timeout: 60_000 }, async () => {
