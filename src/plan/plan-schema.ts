@@ -7,6 +7,7 @@ import { ConditionSchema } from './conditions.js';
 import {
   BlockCopyRequestSchema, CloneRequestSchema, MoveRequestSchema, SnapshotDeleteRequestSchema, SnapshotRequestSchema,
 } from './requests.js';
+import { MAX_ITEMS, prose, text } from './limits.js';
 
 export const PLAN_VERSION = 1;
 
@@ -19,13 +20,13 @@ export const PhaseSchema = z.enum(['prepare', 'commit', 'cleanup']);
 export type Phase = z.infer<typeof PhaseSchema>;
 
 const stepBase = {
-  id: z.string(),
-  label: z.string(),
-  after: z.array(z.string()),
+  id: text(),
+  label: prose(),
+  after: z.array(text()).max(MAX_ITEMS),
   /** Failure scope: one disk of a group, or `all`. */
-  unit: z.string(),
+  unit: text(),
   phase: PhaseSchema,
-  undo: z.array(ActionCallSchema),
+  undo: z.array(ActionCallSchema).max(MAX_ITEMS),
   weight: z.number().nonnegative(),
 };
 const stepSchemas = ACTIONS.map((a) => z.object({ ...stepBase, action: z.literal(a), params: ACTION_PARAMS[a] }));
@@ -39,15 +40,15 @@ export type Step = ActionCall & {
 
 const planBase = {
   version: z.literal(PLAN_VERSION),
-  id: z.string(),
-  host: z.string(),
+  id: text(),
+  host: text(),
   live: z.boolean(),
-  summary: z.string(),
-  preconditions: z.array(ConditionSchema),
-  steps: z.array(StepSchema),
-  postconditions: z.array(ConditionSchema),
+  summary: prose(),
+  preconditions: z.array(ConditionSchema).max(MAX_ITEMS),
+  steps: z.array(StepSchema).max(MAX_ITEMS),
+  postconditions: z.array(ConditionSchema).max(MAX_ITEMS),
   /** What a caller does after a partial failure (e.g. re-run the same request). */
-  retry: z.string(),
+  retry: prose(),
 };
 
 export const PlanSchema = z.discriminatedUnion('kind', [
