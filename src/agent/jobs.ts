@@ -11,6 +11,7 @@ import { Job } from './job.js';
 import { finalState } from './job-state.js';
 import { now, type StepError } from './journal.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
+import { containCall, containPlan, ownerPolicy } from './containment.js';
 import { planScope } from './plan-scope.js';
 import { agentRunner, describe } from './step-runner.js';
 
@@ -41,7 +42,9 @@ export class JobManager {
     const id = `job-${randomBytes(6).toString('hex')}`;
     this.busy.acquire(id, planScope(plan));
     try {
-      checkPreconditions(plan, (await buildInventory(this.ctx)).inventory);
+      const { inventory } = await buildInventory(this.ctx);
+      containPlan(this.ctx.roots, plan, inventory, this.ctx.allowOwnerRoot);
+      checkPreconditions(plan, inventory);
     } catch (e) {
       this.busy.release(id);
       throw e;
@@ -112,6 +115,7 @@ export class JobManager {
       job.events.emit('progress', { progress: job.progress, step: job.step, ...(stepProgress !== undefined ? { stepProgress } : {}) });
     };
     job.moveTo(job.cancelRequested ? 'cancelling' : 'running');
+    const owners = ownerPolicy(job.plan, this.ctx.store.data, this.ctx.allowOwnerRoot);
     const runner = agentRunner(this.ctx, {
       jobId: job.id, replay, inFlight, signal: job.abort.signal,
       onCall: ({ key, step, call, undo, phase, error }) => {
@@ -124,6 +128,7 @@ export class JobManager {
         if (phase === 'end' && !undo) setProgress(done / total);
       },
       onProgress: (step: Step, f: number) => setProgress((done + step.weight * f) / total, f),
+      contain: (call) => containCall(call, { roots: this.ctx.roots, world: this.ctx.store.data, owners, strict: false }),
     });
     try {
       const report = await runPlan(job.plan, runner);

@@ -23,6 +23,8 @@ export interface RunnerHooks {
   signal: AbortSignal;
   onCall(event: { key: string; step: Step; call: ActionCall; undo: boolean; phase: 'start' | 'end'; error?: StepError }): void;
   onProgress(step: Step, fraction: number): void;
+  /** Containment of one call, checked just before it runs (src/agent/containment.ts). */
+  contain(call: ActionCall): void;
 }
 
 export const callKey = (step: Step, call: ActionCall, undo: boolean): string => (undo ? `${step.id}/undo/${step.undo.indexOf(call)}` : step.id);
@@ -40,6 +42,7 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
     h.onCall({ key, step, call, undo, phase: 'start' });
     try {
       if (cancellable && h.signal.aborted) throw new VdiskError('E_AGENT_CANCELLED', 'the job was cancelled');
+      h.contain(call);
       await execute(ctx, call, {
         marker: `${h.jobId}:${key}`, resumed: h.inFlight.has(key), signal: cancellable ? h.signal : undefined,
         onProgress: (f) => h.onProgress(step, f),
