@@ -11,8 +11,9 @@ import { Job } from './job.js';
 import { finalState } from './job-state.js';
 import { now, type StepError } from './journal.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
-import { containCall, containPlan, ownerPolicy } from './containment.js';
 import { planScope } from './plan-scope.js';
+import { publicStepError } from './public-error.js';
+import { containCall, containPlan, ownerPolicy } from './containment.js';
 import { agentRunner, describe } from './step-runner.js';
 
 export interface Submitted { job: Job; created: boolean }
@@ -136,7 +137,8 @@ export class JobManager {
       if (report.failure) job.error = { code: report.failure.code, message: report.failure.message };
       this.finish(job, finalState(report, job.cancelRequested));
     } catch (e) {
-      job.error = describe(e);
+      this.ctx.log('job-error', { job: job.id, ...describe(e) });
+      job.error = publicStepError(e, this.ctx.roots);
       this.finish(job, 'failed');
     }
   }
