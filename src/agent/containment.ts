@@ -16,7 +16,7 @@ import { planCalls, planScope } from './plan-scope.js';
 import type { Roots } from './roots.js';
 
 /** What the agent knows of its host: volume records (path, owner) and the VMs' disk node chains. */
-export interface World { volumes: Pick<Volume, 'id' | 'path' | 'owner'>[]; vms: Pick<Vm, 'id' | 'disks'>[] }
+export interface World { volumes: (Pick<Volume, 'id' | 'path' | 'owner'> & { backing?: string | null })[]; vms: Pick<Vm, 'id' | 'disks'>[] }
 
 export interface OwnerPolicy { allowRoot: boolean; sourceOwners: string[] }
 
@@ -90,13 +90,26 @@ export function newVolumes(plan: Plan): Volume[] {
   });
 }
 
-/** Owners of the existing volumes the plan reads from: a copy of a uid-0 file may stay uid 0. */
+/**
+ * Owners of the existing volumes the plan copies from (the request's volume or the VM's disks, the
+ * volumes its steps name, and their backing chains): a copy of a uid-0 file may stay uid 0.
+ */
 export function ownerPolicy(plan: Plan, world: World, allowRoot: boolean): OwnerPolicy {
   const created = new Set(newVolumes(plan).map((v) => v.id));
-  const req = plan.request as { volume?: unknown };
-  const ids = new Set([...planScope(plan).volumes, ...(typeof req.volume === 'string' ? [req.volume] : [])]);
-  const sourceOwners = world.volumes.filter((v) => ids.has(v.id) && !created.has(v.id)).map((v) => v.owner);
-  return { allowRoot, sourceOwners };
+  const req = plan.request as { volume?: unknown; vm?: unknown };
+  const disks = world.vms.find((m) => m.id === req.vm)?.disks ?? [];
+  const todo = [
+    ...planScope(plan).volumes, ...(typeof req.volume === 'string' ? [req.volume] : []),
+    ...disks.flatMap((d) => [d.volume, ...d.nodes.map((n) => n.volume)]),
+  ];
+  const ids = new Set<string>();
+  for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+    if (ids.has(id) || created.has(id)) continue;
+    ids.add(id);
+    const backing = world.volumes.find((v) => v.id === id)?.backing;
+    if (backing) todo.push(backing);
+  }
+  return { allowRoot, sourceOwners: world.volumes.filter((v) => ids.has(v.id)).map((v) => v.owner) };
 }
 
 const isRoot = (owner: string): boolean => owner === 'root' || resolveOwner(owner)?.uid === 0;

@@ -37,6 +37,8 @@ const legit: [string, () => { plan: Plan; world: World }][] = [
   ['move offline, keep-chain', () => planned({ kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' }, world({ running: false }))],
   ['move live', () => planned({ kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' }, world())],
   ['clone shallow', () => planned({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'c.qcow2', shape: 'shallow' }, world({ running: false }))],
+  ['block-copy full', () => planned(copy(8), world())],
+  ['block-copy full, keep-copy, two disks', () => planned({ ...copy(8), disks: [{ disk: 'vda', pool: 'p2', name: 'a.qcow2', flags: 8 }, { disk: 'vdb', pool: 'p2', name: 'b.qcow2', flags: 8 }], finish: 'keep-copy' }, world({ secondDisk: true }))],
   ['block-copy shallow', () => planned(copy(9), world())],
   ['block-copy REUSE_EXT|SHALLOW', () => planned(copy(11, { pool: undefined, name: undefined, path: '/pool2/pre.qcow2', format: 'qcow2' }), world({ preCreated: true }))],
   ['snapshot', () => planned({ kind: 'snapshot', vm: 'vm1', name: 's3' }, twoDisks())],
