@@ -2,9 +2,10 @@
 // gives it to root when its source is not root's. Refused with a stable code: by the planner for a
 // request (E_PLAN_UNSAFE_MODE), by the agent for any plan (E_AGENT_UNSAFE_MODE, E_AGENT_OWNER_ROOT).
 // A mode inherited from a world-writable source is masked, not refused.
-import { chmodSync, chownSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseAgentArgs } from '../../src/agent/config.js';
 import { planRequest } from '../../src/plan/plan.js';
 import { counterIds } from '../../src/plan/ids.js';
 import { world, vol } from '../plan/fixtures.js';
@@ -89,5 +90,15 @@ describe('modes and owners of the files a plan creates', () => {
     const r = await submit(t, await clonePlan(t, { owner: 'root' }));
     expect(r.status).toBe(202);
     expect((await ended(t, r.body.id)).state).toBe('done');
+  });
+
+  it('--allow-owner takes only root; without it uid 0 is not allowed', async () => {
+    t = await testAgent();
+    const secret = join(t.dir, 'secret');
+    writeFileSync(secret, 'a secret of enough length', { mode: 0o600 });
+    const args = ['--root', `p1=${t.pool('p1')}`, '--secret-file', secret];
+    expect(parseAgentArgs(args).allowOwnerRoot).toBe(false);
+    expect(parseAgentArgs([...args, '--allow-owner', 'root']).allowOwnerRoot).toBe(true);
+    expect(() => parseAgentArgs([...args, '--allow-owner', 'alice'])).toThrow(expect.objectContaining({ code: 'E_USAGE', detail: expect.objectContaining({ field: 'allow-owner' }) }));
   });
 });
