@@ -35,7 +35,8 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     vms: new VmSessions(config.vms, { transcript: (vm) => transcriptFor(vm, config, opts) }),
     engine: new EngineAccess(), store: InventoryStore.open(join(config.stateDir, 'inventory.json')), storeLock: new Serial(),
     journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,
-    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs }, stepHooks: opts.stepHooks,
+    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs }, allowOwnerRoot: config.allowOwnerRoot ?? false,
+    stepHooks: opts.stepHooks,
   };
   const jobs = new JobManager(ctx);
   const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock });

@@ -19,6 +19,8 @@ export interface AgentConfig {
   transcriptDir?: string;
   jobTimeoutMs: number;
   heartbeatMs: number;
+  /** `--allow-owner root`: plans may give new files to uid 0 even when their source is not root's. */
+  allowOwnerRoot?: boolean;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:7420';
@@ -41,6 +43,7 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
       root: { type: 'string', multiple: true }, qmp: { type: 'string', multiple: true }, listen: { type: 'string' },
       'secret-file': { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' },
       'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
+      'allow-owner': { type: 'string', multiple: true },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
@@ -57,8 +60,10 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     if (!Number.isSafeInteger(n) || n <= 0) throw usage(`--${field} takes a positive integer`, field);
     return n;
   };
+  const allowOwner = values['allow-owner'] ?? [];
+  for (const o of allowOwner) if (o !== 'root') throw usage(`--allow-owner takes only root, not ${o}`, 'allow-owner');
   return {
-    name, roots, vms, secret,
+    name, roots, vms, secret, allowOwnerRoot: allowOwner.includes('root'),
     listen: values.listen ?? DEFAULT_LISTEN,
     stateDir: values['state-dir'] ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local/state'), 'vdisk-agent'),
     transcriptDir: values['qmp-transcripts'],

@@ -35,5 +35,7 @@ export interface AgentContext {
   /** Where the journal and the store live (never scanned as a pool). */
   stateDir: string;
   timeouts: AgentTimeouts;
+  /** `--allow-owner root` (src/agent/containment.ts). */
+  allowOwnerRoot: boolean;
   stepHooks?: StepHooks;
 }

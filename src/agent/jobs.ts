@@ -13,6 +13,8 @@ import { now, type StepError } from './journal.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
 import { filesAfter, planScope, switchIndex } from './plan-scope.js';
 import { vouchedPlan } from './plan-vouch.js';
+import { publicStepError } from './public-error.js';
+import { containCall, containPlan, ownerPolicy } from './containment.js';
 import { agentRunner, describe } from './step-runner.js';
 
 export interface Submitted { job: Job; created: boolean }
@@ -42,7 +44,9 @@ export class JobManager {
     const id = `job-${randomBytes(6).toString('hex')}`;
     this.busy.acquire(id, planScope(plan));
     try {
-      checkPreconditions(plan, (await buildInventory(this.ctx)).inventory);
+      const { inventory } = await buildInventory(this.ctx);
+      containPlan(this.ctx.roots, plan, inventory, this.ctx.allowOwnerRoot);
+      checkPreconditions(plan, inventory);
     } catch (e) {
       this.busy.release(id);
       throw e;
@@ -130,6 +134,7 @@ export class JobManager {
     const switchAt = switchIndex(job.plan);
     let failed = false;
     if (switchAt >= 0 && replay.get(job.plan.steps[switchAt]!.id)?.ok) this.switched(job, switchAt); // switched before a restart
+    const owners = ownerPolicy(job.plan, this.ctx.store.data, this.ctx.allowOwnerRoot);
     const runner = agentRunner(this.ctx, {
       jobId: job.id, replay, inFlight, signal: job.abort.signal,
       onCall: ({ key, step, call, undo, phase, error }) => {
@@ -144,6 +149,7 @@ export class JobManager {
         if (phase === 'end' && !undo && !error && !failed && step.id === job.plan.steps[switchAt]?.id) this.switched(job, switchAt);
       },
       onProgress: (step: Step, f: number) => setProgress((done + step.weight * f) / total, f),
+      contain: (call) => containCall(call, { roots: this.ctx.roots, world: this.ctx.store.data, owners, strict: false }),
     });
     try {
       const report = await runPlan(job.plan, runner);
@@ -151,7 +157,8 @@ export class JobManager {
       if (report.failure) job.error = { code: report.failure.code, message: report.failure.message };
       this.finish(job, finalState(report, job.cancelRequested));
     } catch (e) {
-      job.error = describe(e);
+      this.ctx.log('job-error', { job: job.id, ...describe(e) });
+      job.error = publicStepError(e, this.ctx.roots);
       this.finish(job, 'failed');
     }
   }

@@ -1,12 +1,14 @@
 // Everything checked before a submitted plan may run, in order, so a bad request touches nothing:
 // the plan's schema (unknown actions refused), its host, its VMs, every path any step or undo call
-// names (roots, `..`, symlink escapes), then its preconditions against this host as it is now.
+// names (roots, `..`, symlink escapes) and every condition path, then (src/agent/jobs.ts) the full
+// containment against the inventory (src/agent/containment.ts), then its preconditions as they are now.
 import { existsSync } from 'node:fs';
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { Condition } from '../plan/conditions.js';
 import type { Inventory } from '../plan/inventory.js';
 import { parsePlan, type Plan } from '../plan/plan-schema.js';
 import type { AgentContext } from './context.js';
+import { containConditions } from './containment.js';
 import { planScope } from './plan-scope.js';
 
 export function checkPlanShape(ctx: AgentContext, value: unknown): Plan {
@@ -19,6 +21,8 @@ export function checkPlanShape(ctx: AgentContext, value: unknown): Plan {
     if (!ctx.vms.has(vm)) throw new VdiskError('E_AGENT_UNKNOWN_VM', `this agent manages no VM '${vm}'`, { field: 'vm', value: vm });
   }
   for (const p of scope.paths) ctx.roots.resolve(p);
+  // Before anything asks whether a condition's file exists: the answer must not depend on it.
+  containConditions(ctx.roots, plan);
   return plan;
 }
 

@@ -32,7 +32,9 @@ export class Roots {
     if (!root || path === root.dir) throw outside(path);
     const real = realOrAncestor(path);
     if (real === null || !inside(root.dir, real)) {
-      throw new VdiskError('E_AGENT_SYMLINK_ESCAPE', `${path} resolves to ${real ?? 'a dangling link'}, outside root ${root.name}`, { path });
+      // The message is the same for a target that exists and one that does not, and never names it
+      // (the target stays in `resolved`, for the agent's log only).
+      throw new VdiskError('E_AGENT_SYMLINK_ESCAPE', `${path} leads out of root ${root.name} through a symbolic link`, { path, resolved: real ?? 'a dangling link' });
     }
     return { root, path };
   }

@@ -2,7 +2,7 @@
 // (fsync'd before acting), replays journaled outcomes after a restart so runPlan takes the same path
 // again, re-runs the call that was in flight idempotently, and sends each call to QEMU, the engine
 // or the inventory store by its action's layer (src/plan/action-traits.ts).
-import { VdiskError } from '../errors/vdisk-error.js';
+import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 import { ACTION_TRAITS } from '../plan/action-traits.js';
 import type { ActionCall } from '../plan/actions.js';
 import type { StepRunner } from '../plan/execute.js';
@@ -11,6 +11,7 @@ import type { AgentContext } from './context.js';
 import { runFileStep } from './file-steps.js';
 import { applyOps } from './inventory-apply.js';
 import { now, type StepError } from './journal.js';
+import { publicStepError } from './public-error.js';
 import { runQmpStep } from './qmp-step.js';
 
 export interface RunnerHooks {
@@ -23,6 +24,8 @@ export interface RunnerHooks {
   signal: AbortSignal;
   onCall(event: { key: string; step: Step; call: ActionCall; undo: boolean; phase: 'start' | 'end'; error?: StepError }): void;
   onProgress(step: Step, fraction: number): void;
+  /** Containment of one call, checked just before it runs (src/agent/containment.ts). */
+  contain(call: ActionCall): void;
 }
 
 export const callKey = (step: Step, call: ActionCall, undo: boolean): string => (undo ? `${step.id}/undo/${step.undo.indexOf(call)}` : step.id);
@@ -40,16 +43,20 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
     h.onCall({ key, step, call, undo, phase: 'start' });
     try {
       if (cancellable && h.signal.aborted) throw new VdiskError('E_AGENT_CANCELLED', 'the job was cancelled');
+      h.contain(call);
       await ctx.stepHooks?.beforeCall?.(call);
       await execute(ctx, call, {
         marker: `${h.jobId}:${key}`, resumed: h.inFlight.has(key), signal: cancellable ? h.signal : undefined,
         onProgress: (f) => h.onProgress(step, f),
       });
     } catch (e) {
-      const error = describe(e);
+      // Callers (status, report, events, the journal) get the public error; the log keeps the rest.
+      const error = publicStepError(e, ctx.roots);
+      const raw = describe(e);
+      if (raw.message !== error.message) ctx.log('step-error-detail', { job: h.jobId, call: key, ...raw });
       ctx.journal.append({ t: 'step-end', job: h.jobId, call: key, ok: false, error, at: now() });
       h.onCall({ key, step, call, undo, phase: 'end', error });
-      throw e;
+      throw isVdiskError(e) && e.message === error.message ? e : new VdiskError(error.code, error.message);
     }
     ctx.journal.append({ t: 'step-end', job: h.jobId, call: key, ok: true, at: now() });
     await ctx.stepHooks?.afterCall?.(call);

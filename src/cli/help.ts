@@ -133,6 +133,7 @@ export const HELP: Record<string, VerbHelp> = {
       ['--name NAME', 'agent name (default: the host name)'], ['--state-dir DIR', 'the job journal (default: $XDG_STATE_HOME/vdisk-agent)'],
       ['--qmp-transcripts DIR', 'record each VM\'s QMP exchanges in DIR/VM.jsonl'], ['--job-timeout-ms N', 'give up a job after N ms (default: 86400000)'],
       ['--heartbeat-ms N', 'job heartbeat interval (default: 15000)'],
+      ['--allow-owner root', 'plans may give new files to root even when their source is not root\'s'],
     ],
     notes: 'Unfinished jobs are recovered from the journal at start; logs are JSON lines on stderr.',
   },

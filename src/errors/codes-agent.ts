@@ -20,6 +20,13 @@ export const AGENT_CODES = {
   },
   E_AGENT_NOTHING_TO_RETRY: { message: 'the job left no orphan and no stuck step: there is nothing to retry', http: 409 },
   E_AGENT_POOL_FULL: { message: 'the target pool has not enough free space for this copy now', hint: 'free space in the pool and retry', http: 507 },
+  E_AGENT_UNSAFE_MODE: {
+    message: 'a plan may not create a file setuid, setgid, sticky or writable by others', hint: 'plan again: modes are 0NNN without 0002', http: 403,
+  },
+  E_AGENT_OWNER_ROOT: {
+    message: 'a plan may give a new file to root only when its source belongs to root',
+    hint: 'ask for another owner, or start the agent with --allow-owner root', http: 403,
+  },
   E_AGENT_PRECONDITION: { message: "a plan precondition does not hold on this host", hint: 'the inventory was stale: plan again', http: 409 },
   E_BUSY: { message: 'a volume or VM of this plan is held by another job', hint: 'wait for that job to end', http: 409 },
   E_IDEMPOTENCY_KEY_REQUIRED: { message: 'POST /v1/jobs needs an Idempotency-Key header', http: 400 },

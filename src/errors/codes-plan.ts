@@ -17,6 +17,9 @@ export const PLAN_CODES = {
   E_PLAN_UNKNOWN_SNAPSHOT: missing('the VM has no such snapshot'),
   E_PLAN_BLOCK_POOL: refused('block-device pools are not supported yet', 'use a directory pool'),
   E_PLAN_PATH_OUTSIDE_POOL: refused('the path is not inside any pool root', 'name a path under a pool root, without ..'),
+  E_PLAN_UNSAFE_MODE: refused(
+    'a new volume cannot be setuid, setgid, sticky or writable by others', 'give a mode 0NNN without 4000, 2000, 1000 or 0002 bits, e.g. 0640',
+  ),
   E_PLAN_POOL_TOO_SMALL: refused('the target pool has not enough free space for the copy'),
   E_PLAN_STALE: {
     message: 'the facts this plan was made from have changed on the host', hint: 'review the fresh plan in `plan` and submit it', http: 409,

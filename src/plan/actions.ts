@@ -3,9 +3,10 @@
 import { z } from 'zod';
 import { FormatSchema, VolumeSchema } from './inventory.js';
 import { InventoryOpSchema } from './inventory-ops.js';
+import { MAX_DISKS, MAX_ITEMS, text } from './limits.js';
 
-const vm = z.string();
-const job = z.string();
+const vm = text();
+const job = text();
 
 export const ACTION_PARAMS = {
   /** Create an empty image file (with its backing name) and register it ILLEGAL. */
@@ -13,50 +14,50 @@ export const ACTION_PARAMS = {
   /** Copy guest data offline: the whole chain flattened, or only the top layer. Sparse. The agent checks
    * the target's free space when the step runs (allocation drifts, so it is not a parameter). */
   'copy-data': z.object({
-    source: z.string(), sourcePath: z.string(), target: z.string(), targetPath: z.string(),
+    source: text(), sourcePath: text(), target: text(), targetPath: text(),
     depth: z.enum(['flatten', 'top']),
   }),
-  'flush-volume': z.object({ volume: z.string(), path: z.string() }),
+  'flush-volume': z.object({ volume: text(), path: text() }),
   /** Compare the copy with its source: metadata (format, size, backing) or guest-visible data. */
   'verify-copy': z.object({
-    source: z.string(), sourcePath: z.string(), target: z.string(), targetPath: z.string(),
+    source: text(), sourcePath: text(), target: text(), targetPath: text(),
     mode: z.enum(['metadata', 'full']), depth: z.enum(['flatten', 'top']),
   }),
   /** REUSE_EXT: read the existing target's metadata (format stated, never probed) before the job. */
   'check-target': z.object({
-    volume: z.string(), path: z.string(), format: FormatSchema, minSize: z.number().int(),
-    expect: z.enum(['zeros', 'backing']), backingPath: z.string().nullable(),
+    volume: text(), path: text(), format: FormatSchema, minSize: z.number().int(),
+    expect: z.enum(['zeros', 'backing']), backingPath: text().nullable(),
   }),
   /** `qemu-img commit -d`: merge `top` into `base` (the base gains data; nothing else changes). */
-  'commit-offline': z.object({ top: z.string(), topPath: z.string(), base: z.string(), basePath: z.string() }),
+  'commit-offline': z.object({ top: text(), topPath: text(), base: text(), basePath: text() }),
   /** `qemu-img rebase -u`: rewrite the backing name only (safe after a commit). */
   'rebase-offline': z.object({
-    volume: z.string(), path: z.string(), backing: z.string(), backingName: z.string(), backingFormat: FormatSchema,
+    volume: text(), path: text(), backing: text(), backingName: text(), backingFormat: FormatSchema,
   }),
   /** Remove a file this plan created and its inventory record (compensation). */
-  'delete-volume': z.object({ volume: z.string(), path: z.string() }),
+  'delete-volume': z.object({ volume: text(), path: text() }),
   /** Storage cleanup: remove a file the inventory no longer names; never touches the inventory. */
-  'delete-file': z.object({ path: z.string(), pool: z.string(), wipe: z.boolean() }),
-  'inventory-update': z.object({ ops: z.array(InventoryOpSchema) }),
+  'delete-file': z.object({ path: text(), pool: text(), wipe: z.boolean() }),
+  'inventory-update': z.object({ ops: z.array(InventoryOpSchema).max(MAX_ITEMS) }),
   /** blockdev-create the file (and the qcow2 on it) through QEMU, as libvirt does, then open it. */
   'qmp-create-image': z.object({
-    vm, fileJob: job, formatJob: job.nullable(), node: z.string(), fileNode: z.string(), path: z.string(), format: FormatSchema,
-    size: z.number().int().positive(), backingFile: z.string().nullable(), backingFormat: FormatSchema.nullable(),
+    vm, fileJob: job, formatJob: job.nullable(), node: text(), fileNode: text(), path: text(), format: FormatSchema,
+    size: z.number().int().positive(), backingFile: text().nullable(), backingFormat: FormatSchema.nullable(),
     /** Node to open the new image on (a shallow copy shares the source's backing node), or none. */
-    backing: z.string().nullable(),
+    backing: text().nullable(),
   }),
   'qmp-open-image': z.object({
-    vm, node: z.string(), fileNode: z.string(), path: z.string(), format: FormatSchema,
-    readOnly: z.boolean(), backing: z.string().nullable(),
+    vm, node: text(), fileNode: text(), path: text(), format: FormatSchema,
+    readOnly: z.boolean(), backing: text().nullable(),
   }),
-  'qmp-close-image': z.object({ vm, node: z.string(), fileNode: z.string() }),
-  'qmp-mirror': z.object({ vm, job, device: z.string(), target: z.string(), sync: z.enum(['full', 'top']) }),
+  'qmp-close-image': z.object({ vm, node: text(), fileNode: text() }),
+  'qmp-mirror': z.object({ vm, job, device: text(), target: text(), sync: z.enum(['full', 'top']) }),
   'qmp-commit': z.object({
-    vm, job, device: z.string(), top: z.string(), base: z.string(), backingFile: z.string().nullable(), active: z.boolean(),
+    vm, job, device: text(), top: text(), base: text(), backingFile: text().nullable(), active: z.boolean(),
   }),
   'qmp-wait-ready': z.object({ vm, job }),
   /** Give a shallow copy its backing before pivot: transaction [blockdev-snapshot]. */
-  'qmp-attach-backing': z.object({ vm, node: z.string(), overlay: z.string() }),
+  'qmp-attach-backing': z.object({ vm, node: text(), overlay: text() }),
   /** job-complete (only once ready), then job-finalize: the device switches to the copy. */
   'qmp-pivot': z.object({ vm, job }),
   /** Finalize a job that finishes by itself (intermediate commit). */
@@ -68,7 +69,7 @@ export const ACTION_PARAMS = {
   /** Abandon a job (compensation): force cancel, then dismiss. */
   'qmp-job-cancel': z.object({ vm, job }),
   /** One transaction of blockdev-snapshot actions: all disks or none. */
-  'qmp-snapshot-group': z.object({ vm, pairs: z.array(z.object({ node: z.string(), overlay: z.string() })).min(1) }),
+  'qmp-snapshot-group': z.object({ vm, pairs: z.array(z.object({ node: text(), overlay: text() })).min(1).max(MAX_DISKS) }),
 } as const;
 
 export type Action = keyof typeof ACTION_PARAMS;

@@ -1,18 +1,19 @@
 // The inventory a plan is made from: hosts, directory pools, volumes (files), VMs with their disks'
 // node chains, and external snapshots. It is the planner's only view of the world.
 import { z } from 'zod';
+import { MAX_ITEMS, text } from './limits.js';
 
 export const FormatSchema = z.enum(['raw', 'qcow2']);
 export type Format = z.infer<typeof FormatSchema>;
 
-export const HostSchema = z.object({ id: z.string().min(1), name: z.string().optional() });
+export const HostSchema = z.object({ id: text().min(1), name: text().optional() });
 
 export const PoolSchema = z.object({
-  id: z.string().min(1),
-  host: z.string().min(1),
+  id: text().min(1),
+  host: text().min(1),
   /** Only directory pools are supported; block pools are refused with E_PLAN_BLOCK_POOL. */
   type: z.enum(['dir', 'block']).default('dir'),
-  root: z.string().startsWith('/'),
+  root: text().startsWith('/'),
   capacity: z.number().int().nonnegative(),
   free: z.number().int().nonnegative(),
 });
@@ -20,59 +21,59 @@ export const PoolSchema = z.object({
 export const VolumeStateSchema = z.enum(['ok', 'illegal']);
 
 export const VolumeSchema = z.object({
-  id: z.string().min(1),
-  pool: z.string().min(1),
+  id: text().min(1),
+  pool: text().min(1),
   /** Absolute path of the image file, inside the pool root. */
-  path: z.string().startsWith('/'),
+  path: text().startsWith('/'),
   /** `file` is what plans handle; block and network layers are refused where files are needed. */
   storage: z.enum(['file', 'block', 'network']).default('file'),
   format: FormatSchema,
   virtualSize: z.number().int().positive(),
   /** Bytes the image occupies on disk: what a copy needs free in the target pool. */
   allocated: z.number().int().nonnegative(),
-  backing: z.string().nullable().default(null),
+  backing: text().nullable().default(null),
   /** The backing name as recorded in the image header (relative names resolve against its dir). */
-  backingName: z.string().nullable().default(null),
-  owner: z.string().default('root'),
-  mode: z.string().regex(/^[0-7]{3,4}$/).default('0600'),
+  backingName: text().nullable().default(null),
+  owner: text().default('root'),
+  mode: text().regex(/^[0-7]{3,4}$/).default('0600'),
   state: VolumeStateSchema.default('ok'),
 });
 
 export const NodeRefSchema = z.object({
-  volume: z.string(),
+  volume: text(),
   /** Format node name in QEMU's block graph, and its protocol (file) node. */
-  node: z.string(),
-  fileNode: z.string(),
+  node: text(),
+  fileNode: text(),
 });
 
 export const DiskSchema = z.object({
-  target: z.string().min(1),
+  target: text().min(1),
   /** Top volume of the disk's chain. */
-  volume: z.string(),
+  volume: text(),
   /** The running VM's node chain, top first (empty when the VM is off). */
-  nodes: z.array(NodeRefSchema).default([]),
+  nodes: z.array(NodeRefSchema).max(MAX_ITEMS).default([]),
 });
 
 export const VmSchema = z.object({
-  id: z.string().min(1),
-  host: z.string().min(1),
+  id: text().min(1),
+  host: text().min(1),
   running: z.boolean(),
-  qmpSocket: z.string().optional(),
+  qmpSocket: text().optional(),
   disks: z.array(DiskSchema),
 });
 
 export const SnapshotDiskSchema = z.object({
-  target: z.string(),
+  target: text(),
   /** The overlay volume this snapshot created for the disk. */
-  layer: z.string(),
+  layer: text(),
   /** Set once a delete has committed this disk's layer (a partly deleted snapshot). */
   merged: z.boolean().default(false),
 });
 
 export const SnapshotSchema = z.object({
-  id: z.string().min(1),
-  vm: z.string(),
-  parent: z.string().nullable().default(null),
+  id: text().min(1),
+  vm: text(),
+  parent: text().nullable().default(null),
   current: z.boolean().default(false),
   disks: z.array(SnapshotDiskSchema),
 });

@@ -13,6 +13,7 @@ import { addOfflineCopy } from './offline-copy.js';
 import { isInside, joinPath, relativeBackingName } from './paths.js';
 import type { Plan } from './plan-schema.js';
 import type { CloneRequest } from './requests.js';
+import { inheritedMode, requestedMode } from './modes.js';
 
 export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Plan {
   const source = getVolume(inv, req.volume);
@@ -41,7 +42,7 @@ export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Pla
   if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the clone needs ${bytes}`, { field: 'toPool', value: pool.id });
   const target = {
     ...source, id: ids('volume'), pool: pool.id, path, format, virtualSize: capacity, allocated: 0, state: 'illegal' as const,
-    owner: req.owner ?? source.owner, mode: req.mode ?? source.mode,
+    owner: req.owner ?? source.owner, mode: req.mode !== undefined ? requestedMode(req.mode) : inheritedMode(source.mode),
     backing: backing?.id ?? null, backingName: backing ? relativeBackingName(path, backing.path) : null,
   };
   const list = new StepList();

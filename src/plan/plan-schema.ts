@@ -8,6 +8,7 @@ import { FACTS_PATTERN } from './facts.js';
 import {
   BlockCopyRequestSchema, CloneRequestSchema, MoveRequestSchema, SnapshotDeleteRequestSchema, SnapshotRequestSchema,
 } from './requests.js';
+import { MAX_ITEMS, prose, text } from './limits.js';
 
 export const PLAN_VERSION = 1;
 
@@ -20,13 +21,13 @@ export const PhaseSchema = z.enum(['prepare', 'commit', 'cleanup']);
 export type Phase = z.infer<typeof PhaseSchema>;
 
 const stepBase = {
-  id: z.string(),
-  label: z.string(),
-  after: z.array(z.string()),
+  id: text(),
+  label: prose(),
+  after: z.array(text()).max(MAX_ITEMS),
   /** Failure scope: one disk of a group, or `all`. */
-  unit: z.string(),
+  unit: text(),
   phase: PhaseSchema,
-  undo: z.array(ActionCallSchema),
+  undo: z.array(ActionCallSchema).max(MAX_ITEMS),
   weight: z.number().nonnegative(),
 };
 const stepSchemas = ACTIONS.map((a) => z.object({ ...stepBase, action: z.literal(a), params: ACTION_PARAMS[a] }));
@@ -40,15 +41,15 @@ export type Step = ActionCall & {
 
 const planBase = {
   version: z.literal(PLAN_VERSION),
-  id: z.string(),
-  host: z.string(),
+  id: text(),
+  host: text(),
   live: z.boolean(),
-  summary: z.string(),
-  preconditions: z.array(ConditionSchema),
-  steps: z.array(StepSchema),
-  postconditions: z.array(ConditionSchema),
+  summary: prose(),
+  preconditions: z.array(ConditionSchema).max(MAX_ITEMS),
+  steps: z.array(StepSchema).max(MAX_ITEMS),
+  postconditions: z.array(ConditionSchema).max(MAX_ITEMS),
   /** What a caller does after a partial failure (e.g. re-run the same request). */
-  retry: z.string(),
+  retry: prose(),
   /**
    * `sha256:` digest of the facts the plan was made from (src/plan/facts.ts): an agent re-plans the
    * request and answers E_PLAN_STALE when its own facts differ. Set by planRequest.

@@ -13,6 +13,7 @@ import { makePlan } from './make-plan.js';
 import { basename, dirname, joinPath } from './paths.js';
 import type { Plan } from './plan-schema.js';
 import type { SnapshotRequest } from './requests.js';
+import { inheritedMode } from './modes.js';
 
 export function planSnapshot(req: SnapshotRequest, inv: Inventory, ids: IdSource): Plan {
   const vm = getVm(inv, req.vm);
@@ -32,7 +33,7 @@ export function planSnapshot(req: SnapshotRequest, inv: Inventory, ids: IdSource
     const path = joinPath(dirname(top.path), `${basename(top.path).replace(/\.[^.]*$/, '')}.${req.name}.qcow2`);
     assertPathFree(inv, path);
     const overlay: Volume = {
-      ...top, id: ids('volume'), path, format: 'qcow2', allocated: 0, state: 'illegal',
+      ...top, id: ids('volume'), path, format: 'qcow2', allocated: 0, state: 'illegal', mode: inheritedMode(top.mode),
       backing: top.id, backingName: basename(top.path),
     };
     return { disk, top, overlay, node: newNode(ids, overlay.id) };

@@ -2,6 +2,7 @@
 // inventory (src/plan/validate-*.ts) before any step is planned.
 import { z } from 'zod';
 import { FormatSchema } from './inventory.js';
+import { MAX_DISKS, text } from './limits.js';
 
 export const VerifySchema = z.enum(['none', 'metadata', 'full']);
 export type Verify = z.infer<typeof VerifySchema>;
@@ -10,8 +11,8 @@ export const ShapeSchema = z.enum(['flatten', 'keep-chain']);
 
 export const MoveRequestSchema = z.object({
   kind: z.literal('move'),
-  volume: z.string(),
-  toPool: z.string(),
+  volume: text(),
+  toPool: text(),
   shape: ShapeSchema.default('flatten'),
   /** Default: `full` offline, `metadata` live (a live guest keeps writing, so no full compare). */
   verify: VerifySchema.optional(),
@@ -21,16 +22,16 @@ export const MoveRequestSchema = z.object({
 
 export const CloneRequestSchema = z.object({
   kind: z.literal('clone'),
-  volume: z.string(),
-  toPool: z.string(),
+  volume: text(),
+  toPool: text(),
   /** File name of the new volume inside the target pool. */
-  name: z.string().regex(/^[^/]+$/),
+  name: text().regex(/^[^/]+$/),
   format: FormatSchema.optional(),
   capacity: z.number().int().positive().optional(),
   /** `flatten` copies the whole chain; `shallow` copies only the top onto the same backing. */
   shape: z.enum(['flatten', 'shallow']).default('flatten'),
-  owner: z.string().optional(),
-  mode: z.string().regex(/^[0-7]{3,4}$/).optional(),
+  owner: text().optional(),
+  mode: text().regex(/^[0-7]{3,4}$/).optional(),
   verify: VerifySchema.default('full'),
 });
 
@@ -45,11 +46,11 @@ export const CopyFlagsSchema = z.object({
 export type CopyFlags = z.infer<typeof CopyFlagsSchema>;
 
 export const CopyDiskSchema = z.object({
-  disk: z.string(),
+  disk: text(),
   /** Destination: a new file `name` in `pool`, or (REUSE_EXT) an existing volume's path. */
-  pool: z.string().optional(),
-  name: z.string().regex(/^[^/]+$/).optional(),
-  path: z.string().optional(),
+  pool: text().optional(),
+  name: text().regex(/^[^/]+$/).optional(),
+  path: text().optional(),
   /** REUSE_EXT: the caller states the existing target's format; it is never probed. */
   format: FormatSchema.optional(),
   flags: z.union([CopyFlagsSchema, z.number().int().min(0).max(31)]),
@@ -57,24 +58,24 @@ export const CopyDiskSchema = z.object({
 
 export const BlockCopyRequestSchema = z.object({
   kind: z.literal('block-copy'),
-  vm: z.string(),
+  vm: text(),
   /** Several disks form a group: all reach ready, then all pivot; a failure before pivot cancels all. */
-  disks: z.array(CopyDiskSchema).min(1),
+  disks: z.array(CopyDiskSchema).min(1).max(MAX_DISKS),
   finish: z.enum(['pivot', 'keep-copy']).default('pivot'),
 });
 
 export const SnapshotRequestSchema = z.object({
   kind: z.literal('snapshot'),
-  vm: z.string(),
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  vm: text(),
+  name: text().regex(/^[A-Za-z0-9._-]+$/),
   /** Default: every disk of the VM. */
-  disks: z.array(z.string()).optional(),
+  disks: z.array(text()).max(MAX_DISKS).optional(),
 });
 
 export const SnapshotDeleteRequestSchema = z.object({
   kind: z.literal('snapshot-delete'),
-  vm: z.string(),
-  snapshot: z.string(),
+  vm: text(),
+  snapshot: text(),
   /** libvirt's three modes: the snapshot, the snapshot and its children, only its children. */
   mode: z.enum(['snapshot', 'with-children', 'children-only']).default('snapshot'),
 });

@@ -9,6 +9,7 @@ import {
 } from './lookup.js';
 import { joinPath } from './paths.js';
 import type { CopyDisk } from './requests.js';
+import { inheritedMode } from './modes.js';
 
 export interface DiskCopy {
   disk: Disk;
@@ -58,7 +59,7 @@ function newTarget(
   if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${bytes}`, { field: 'pool', value: pool.id });
   return {
     ...top, id: ids('volume'), pool: pool.id, path, format: shape.format === 'raw' ? 'raw' : top.format,
-    allocated: 0, state: 'illegal', storage: 'file', // allocation drifts: never a plan parameter
+    allocated: 0, state: 'illegal', storage: 'file', mode: inheritedMode(top.mode), // allocation drifts: never a plan parameter
     backing: backing?.id ?? null, backingName: backing?.path ?? null,
   };
 }

@@ -8,6 +8,7 @@ import {
 import type { LayerCopy } from './offline-copy.js';
 import { basename, joinPath } from './paths.js';
 import type { MoveRequest, Verify } from './requests.js';
+import { inheritedMode } from './modes.js';
 
 export interface MoveFacts {
   volume: Volume;
@@ -63,6 +64,7 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
       source, depth: keepChain ? 'top' : 'flatten', bytes, backingFormat: below?.format ?? null,
       target: {
         ...source, id: ids ? ids('volume') : `${source.id}-copy`, pool: pool.id, path, allocated: 0, state: 'illegal',
+        mode: inheritedMode(source.mode),
         backing: below?.id ?? null, backingName: below ? basename(below.path) : null,
       },
     });

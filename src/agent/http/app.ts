@@ -8,6 +8,7 @@ import { buildInventory } from '../inventory.js';
 import type { JobManager } from '../jobs.js';
 import { hmacAuth, type AuthEnv } from './auth.js';
 import { requestLog } from './logging.js';
+import { publicError } from '../public-error.js';
 import { problemResponse, toVdiskError } from './problem.js';
 import { jobRoutes } from './routes-jobs.js';
 import { volumeRoutes } from './routes-volumes.js';
@@ -21,7 +22,9 @@ export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOpt
   app.onError((e) => {
     const err = toVdiskError(e);
     if (err.code === 'E_AGENT_INTERNAL') ctx.log('internal-error', { message: (e as Error).message, stack: (e as Error).stack });
-    return problemResponse(err);
+    const safe = publicError(err, ctx.roots);
+    if (safe.message !== err.message || err.detail.resolved !== undefined) ctx.log('error-detail', { code: err.code, message: err.message, ...err.detail });
+    return problemResponse(safe);
   });
   app.notFound(() => problemResponse(new VdiskError('E_AGENT_NOT_FOUND')));
   return app

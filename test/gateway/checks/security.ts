@@ -4,6 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, rand, setup, type Setup, type SetupOptions } from '../helpers/setup.js';
 import { moveRequest } from '../helpers/worlds.js';
 
+/** The token with its last character changed: always a different character, whatever the random token ends in. */
+export function offByOne(token: string): string {
+  return token.slice(0, -1) + (token.endsWith('0') ? '1' : '0');
+}
+
 export function securityChecks(opts: SetupOptions = {}) {
   let s: Setup;
   const answers: string[] = [];
@@ -17,13 +22,21 @@ export function securityChecks(opts: SetupOptions = {}) {
   afterAll(async () => { await s.close(); });
 
   describe('bearer tokens', () => {
+    it('builds an off-by-one token that differs in its last character only, for every last character', () => {
+      for (const last of '0123456789abcdef') {
+        const token = `w1234${last}`;
+        expect(offByOne(token)).not.toBe(token);
+        expect(offByOne(token).slice(0, -1)).toBe(token.slice(0, -1));
+      }
+    });
+
     it.each([
       ['no header', {}, 401, 'E_AUTH_MISSING'],
       ['a wrong token', { authorization: `Bearer x${rand()}` }, 401, 'E_AUTH_BAD_TOKEN'],
       ['a malformed header', { authorization: 'Basic abc' }, 401, 'E_AUTH_BAD_TOKEN'],
       ['a token one character off', 'off-by-one', 401, 'E_AUTH_BAD_TOKEN'],
     ] as const)('refuses %s with 401 and a problem', async (_n, headers, status, code) => {
-      const h = headers === 'off-by-one' ? { authorization: `Bearer ${s.tokens.write.slice(0, -1)}0` } : headers;
+      const h = headers === 'off-by-one' ? { authorization: `Bearer ${offByOne(s.tokens.write)}` } : headers;
       const { res, body } = await req('/v1/inventory', { headers: h });
       expect(res.status).toBe(status);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
