@@ -1,10 +1,12 @@
 // Jobs on this agent: submission (idempotency key, checks, busy table, journal), running a plan with
 // the agent's StepRunner, cancel, and recovery of every plan the journal shows unfinished.
 import { randomBytes } from 'node:crypto';
+import { NO_CALLER } from '../auth/caller.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { runPlan } from '../plan/execute.js';
 import type { Plan, Step } from '../plan/plan-schema.js';
 import { BusyTable } from './busy.js';
+import { IdempotencyKeys } from './idempotency.js';
 import type { AgentContext } from './context.js';
 import { buildInventory } from './inventory.js';
 import { Job } from './job.js';
@@ -18,7 +20,8 @@ export interface Submitted { job: Job; created: boolean }
 
 export class JobManager {
   readonly jobs = new Map<string, Job>();
-  private readonly byKey = new Map<string, Job>();
+  /** Idempotency keys per caller → their job (src/agent/idempotency.ts). */
+  private readonly keys = new IdempotencyKeys<Job>();
   /** Which job holds which VM, volume and file (public for tests and diagnostics). */
   readonly busy = new BusyTable();
 
@@ -30,13 +33,17 @@ export class JobManager {
     return job;
   }
 
-  /** Same key and body → the same job; same key, other body → E_IDEMPOTENCY_MISMATCH. */
-  async submit(body: unknown, key: string, bodyHash: string): Promise<Submitted> {
-    const seen = this.byKey.get(key);
-    if (seen) {
-      if (seen.bodyHash !== bodyHash) throw new VdiskError('E_IDEMPOTENCY_MISMATCH', `key ${key} was used for job ${seen.id} with another body`, { job: seen.id });
-      return { job: seen, created: false };
-    }
+  /**
+   * Same caller, key and body → the same job; same caller and key, other body → E_IDEMPOTENCY_MISMATCH.
+   * The key is claimed before anything is awaited; a refused submission frees it again.
+   */
+  async submit(body: unknown, key: string, bodyHash: string, caller = NO_CALLER): Promise<Submitted> {
+    const claim = this.keys.claim(caller, key, bodyHash);
+    if (claim.kind === 'taken') return { job: await claim.outcome, created: false };
+    return { job: await claim.settle(this.start(body, key, bodyHash, caller)), created: true };
+  }
+
+  private async start(body: unknown, key: string, bodyHash: string, caller: string): Promise<Job> {
     const plan = checkPlanShape(this.ctx, (body as { plan?: unknown } | null)?.plan);
     const id = `job-${randomBytes(6).toString('hex')}`;
     this.busy.acquire(id, planScope(plan));
@@ -46,12 +53,12 @@ export class JobManager {
       this.busy.release(id);
       throw e;
     }
-    const job = new Job(id, plan, now(), key, bodyHash);
-    this.ctx.journal.append({ t: 'job', job: id, plan, key, bodyHash, at: job.createdAt });
+    const job = new Job(id, plan, now(), key, bodyHash, caller);
+    this.ctx.journal.append({ t: 'job', job: id, plan, key, bodyHash, caller, at: job.createdAt });
     this.track(job);
-    this.ctx.log('job-submitted', { job: id, plan: plan.id, kind: plan.kind });
+    this.ctx.log('job-submitted', { job: id, plan: plan.id, kind: plan.kind, caller });
     void this.run(job, new Map(), new Set());
-    return { job, created: true };
+    return job;
   }
 
   cancel(id: string): Job {
@@ -72,7 +79,7 @@ export class JobManager {
     const resumed: Job[] = [];
     for (const r of recs) {
       if (r.t !== 'job') continue;
-      const job = new Job(r.job, r.plan, r.at, r.key, r.bodyHash);
+      const job = new Job(r.job, r.plan, r.at, r.key, r.bodyHash, r.caller ?? NO_CALLER);
       const mine = recs.filter((x) => x.job === r.job);
       const end = mine.find((x) => x.t === 'end');
       this.track(job);
@@ -100,7 +107,7 @@ export class JobManager {
 
   private track(job: Job): void {
     this.jobs.set(job.id, job);
-    if (job.key) this.byKey.set(job.key, job);
+    if (job.key && job.bodyHash) this.keys.bind(job.startedBy, job.key, job.bodyHash, job);
   }
 
   private async run(job: Job, replay: Map<string, { ok: boolean; error?: StepError }>, inFlight: Set<string>): Promise<void> {

@@ -11,7 +11,8 @@ import type { JobState } from './job-state.js';
 export interface StepError { code: string; message: string }
 
 export type JournalRecord =
-  | { t: 'job'; job: string; plan: Plan; key?: string; bodyHash?: string; at: string }
+  /** `caller`: who started the job (absent in journals written before callers had names). */
+  | { t: 'job'; job: string; plan: Plan; key?: string; bodyHash?: string; caller?: string; at: string }
   /** `call` is the step id, or `STEP/undo/INDEX` for the INDEX-th undo call of STEP. */
   | { t: 'step-start'; job: string; call: string; action: string; at: string }
   | { t: 'step-end'; job: string; call: string; ok: boolean; error?: StepError; at: string }

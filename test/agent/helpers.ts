@@ -14,6 +14,8 @@ export const SECRET = 'a test secret of enough length';
 
 export interface TestAgent {
   agent: Agent;
+  /** The configuration it was made with (a test restarts an agent on the same state dir with it). */
+  config: AgentConfig;
   dir: string;
   pool(name: string): string;
   /** A signed request; `sign: false` sends it unsigned, `headers` override the signature's. */
@@ -31,7 +33,7 @@ export async function testAgent(over: Partial<AgentConfig> = {}, log = silentLog
   const agent = createAgent(config, { log });
   await agent.start();
   return {
-    agent, dir,
+    agent, config, dir,
     pool: (name) => join(dir, name),
     async req(method, path, body, o = {}) {
       const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);

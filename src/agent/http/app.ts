@@ -6,7 +6,8 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 import type { AgentContext } from '../context.js';
 import { buildInventory } from '../inventory.js';
 import type { JobManager } from '../jobs.js';
-import { hmacAuth, type AuthEnv } from './auth.js';
+import { hmacAuth } from './auth.js';
+import { callerName, type AgentEnv } from './caller.js';
 import { requestLog } from './logging.js';
 import { problemResponse, toVdiskError } from './problem.js';
 import { jobRoutes } from './routes-jobs.js';
@@ -15,9 +16,10 @@ import { volumeRoutes } from './routes-volumes.js';
 export interface AppOptions { secret: string; nonces?: NonceCache; clock?: () => number }
 
 export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOptions) {
-  const app = new Hono<AuthEnv>();
+  const app = new Hono<AgentEnv>();
   app.use('*', requestLog(ctx.log));
   app.use('*', hmacAuth(opts.secret, opts.nonces, opts.clock));
+  app.use('*', callerName);
   app.onError((e) => {
     const err = toVdiskError(e);
     if (err.code === 'E_AGENT_INTERNAL') ctx.log('internal-error', { message: (e as Error).message, stack: (e as Error).stack });

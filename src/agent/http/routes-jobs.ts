@@ -6,10 +6,10 @@ import { sha256Hex } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { JobManager } from '../jobs.js';
 import type { JobEvent } from '../job-events.js';
-import type { AuthEnv } from './auth.js';
+import type { AgentEnv } from './caller.js';
 
-export function jobRoutes(jobs: JobManager, heartbeatMs: number): Hono<AuthEnv> {
-  return new Hono<AuthEnv>()
+export function jobRoutes(jobs: JobManager, heartbeatMs: number): Hono<AgentEnv> {
+  return new Hono<AgentEnv>()
     .post('/v1/jobs', async (c) => {
       const key = c.req.header('idempotency-key');
       if (!key) throw new VdiskError('E_IDEMPOTENCY_KEY_REQUIRED');
@@ -20,7 +20,7 @@ export function jobRoutes(jobs: JobManager, heartbeatMs: number): Hono<AuthEnv> 
       } catch {
         throw new VdiskError('E_AGENT_BAD_REQUEST');
       }
-      const { job, created } = await jobs.submit(body, key, await sha256Hex(raw));
+      const { job, created } = await jobs.submit(body, key, await sha256Hex(raw), c.get('caller'));
       const ended = !created && ['done', 'failed', 'rolled-back', 'cancelled'].includes(job.state);
       c.header('location', `/v1/jobs/${job.id}`);
       return c.json(job.status(), ended ? 200 : 202);

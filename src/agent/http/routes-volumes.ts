@@ -10,7 +10,7 @@ import type { Volume } from '../../plan/inventory.js';
 import type { AgentContext } from '../context.js';
 import { buildInventory } from '../inventory.js';
 import { openInRoots } from '../verify.js';
-import type { AuthEnv } from './auth.js';
+import type { AgentEnv } from './caller.js';
 import { parseRange } from './range.js';
 
 export interface ImageExtent { start: number; length: number; zero: boolean; hole: boolean }
@@ -23,8 +23,8 @@ async function findVolume(ctx: AgentContext, id: string): Promise<Volume> {
   return v;
 }
 
-export function volumeRoutes(ctx: AgentContext): Hono<AuthEnv> {
-  return new Hono<AuthEnv>()
+export function volumeRoutes(ctx: AgentContext): Hono<AgentEnv> {
+  return new Hono<AgentEnv>()
     .get('/v1/volumes/:id/data', async (c) => {
       const v = await findVolume(ctx, c.req.param('id'));
       const size = statSync(v.path).size;
