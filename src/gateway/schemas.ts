@@ -51,6 +51,7 @@ export const JobStatusSchema = z.looseObject({
   progress: z.number(), step: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   createdAt: z.string(), updatedAt: z.string(),
+  startedBy: z.string().optional().openapi({ description: "the caller (token name) that started the job; absent from agents older than this field" }),
 }).openapi('JobStatus');
 export const JobCreatedSchema = z.object({ id: z.string(), agent: z.string() }).openapi('JobCreated');
 export const JobListSchema = z.object({

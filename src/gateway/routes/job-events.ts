@@ -36,7 +36,7 @@ export const jobEventRoutes = (deps: GatewayDeps) => router()
     const upstream = new AbortController();
     // Connect before answering, so an unknown job or a down agent is a plain problem+json error.
     const res = await callAgent(deps.call, deps.agent(agent), {
-      method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}/events`, stream: true, signal: upstream.signal,
+      method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}/events`, stream: true, signal: upstream.signal, caller: c.get('caller'),
       headers: { accept: 'text/event-stream', ...(last !== undefined && { 'last-event-id': last }) },
     });
     return streamSSE(c, async (stream) => {

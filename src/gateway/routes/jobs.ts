@@ -47,7 +47,7 @@ export const jobRoutes = (deps: GatewayDeps) => router()
   .openapi(create, async (c) => {
     const { plan } = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
-    const joined = await joinInventories(deps);
+    const joined = await joinInventories(deps, c.get('caller'));
     const agent = joined.owner.get(plan.host);
     if (!agent) {
       const down = joined.agents.filter((a) => !a.up).map((a) => a.name);
@@ -55,7 +55,7 @@ export const jobRoutes = (deps: GatewayDeps) => router()
       throw new VdiskError('E_GATEWAY_UNKNOWN_HOST', `no agent serves host ${plan.host}`);
     }
     const res = await agentJson(deps.call, agent, {
-      method: 'POST', path: '/v1/jobs', body: JSON.stringify({ plan }), headers: { 'idempotency-key': key },
+      method: 'POST', path: '/v1/jobs', body: JSON.stringify({ plan }), headers: { 'idempotency-key': key }, caller: c.get('caller'),
     });
     const { id } = agentReply(z.object({ id: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@+-]{0,199}$/) }), res.json, agent.name);
     const pub = publicJobId(agent.name, id);
@@ -63,18 +63,18 @@ export const jobRoutes = (deps: GatewayDeps) => router()
     return c.json({ id: pub, agent: agent.name }, res.status === 200 ? 200 : 202);
   })
   .openapi(list, async (c) => {
-    const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/jobs' });
+    const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/jobs', caller: c.get('caller') });
     const jobs = answers.flatMap((a) => a.up ? agentReply(z.array(JobStatusSchema), a.json, a.agent.name).map((j) => publicJob(a.agent.name, j)) : []);
     const agents = answers.map((a) => a.up ? { name: a.agent.name, up: true } : { name: a.agent.name, up: false, error: a.error });
     return c.json({ jobs, agents }, 200);
   })
   .openapi(status, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
-    const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}` });
+    const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}`, caller: c.get('caller') });
     return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 200);
   })
   .openapi(cancel, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
-    const res = await agentJson(deps.call, deps.agent(agent), { method: 'POST', path: `/v1/jobs/${encodeURIComponent(id)}/cancel` });
+    const res = await agentJson(deps.call, deps.agent(agent), { method: 'POST', path: `/v1/jobs/${encodeURIComponent(id)}/cancel`, caller: c.get('caller') });
     return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 202);
   });

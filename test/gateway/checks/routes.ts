@@ -1,6 +1,7 @@
 // Route checks: the gateway in front of two agent-shaped upstreams on loopback, through app.request()
 // on Node or over HTTP under workerd (the same checks for both).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../../src/auth/hmac.js';
 import { json, setup, type Setup, type SetupOptions } from '../helpers/setup.js';
 import { moveRequest } from '../helpers/worlds.js';
 
@@ -132,6 +133,24 @@ export function routeChecks(opts: SetupOptions = {}) {
       const unknown = await s.request('/v1/jobs/beta~j99', s.auth('read'));
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ code: 'E_JOB_UNKNOWN', agent: 'beta' });
+    });
+  });
+
+  describe('callers', () => {
+    it("names the caller to the agents on every call: the token's name, or a name from its hash", async () => {
+      const before = [s.alpha.calls.length, s.beta.calls.length];
+      await s.request('/v1/agents', s.auth('read'));
+      await s.request('/v1/inventory', s.auth('read'));
+      await s.request('/v1/agents/alpha/volumes/data/extents', s.auth('read'));
+      const readCalls = [...s.alpha.calls.slice(before[0]), ...s.beta.calls.slice(before[1])];
+      const derived = `token-${(await sha256Hex(s.tokens.read)).slice(0, 12)}`;
+      expect(readCalls.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(readCalls.map((c) => c.headers['x-vdisk-caller']))).toEqual(new Set([derived]));
+      const { body: { plan } } = await preview();
+      await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `k-${Math.random()}` })));
+      const sent = s.alpha.calls.filter((c) => c.method === 'POST' && c.path === '/v1/jobs').at(-1)!;
+      expect(sent.headers['x-vdisk-caller']).toBe('ops');
+      expect(JSON.stringify([...s.alpha.calls, ...s.beta.calls].map((c) => c.headers))).not.toContain(s.tokens.read);
     });
   });
 }
