@@ -4,10 +4,11 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transcript, type TranscriptEntry } from '../qmp/transcript.js';
 import { queryJobs } from '../qmp/jobs.js';
-import type { AgentConfig } from './config.js';
+import { DEFAULT_LIMITS, type AgentConfig } from './config.js';
 import type { AgentContext } from './context.js';
 import { EngineAccess } from './engine-access.js';
 import { createAgentApp } from './http/app.js';
+import { StreamCaps } from './http/stream-caps.js';
 import { JobManager } from './jobs.js';
 import { Journal } from './journal.js';
 import { jsonLogger, type Logger } from './log.js';
@@ -36,9 +37,10 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs },
   };
   const jobs = new JobManager(ctx);
-  const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock });
+  const streams = new StreamCaps(config.maxStreams ?? DEFAULT_LIMITS.maxStreams, config.maxStreamsPerCaller ?? DEFAULT_LIMITS.maxStreamsPerCaller);
+  const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock, streams });
   return {
-    ctx, jobs, app,
+    ctx, jobs, app, streams,
     /** Logs the jobs each VM has, then resumes, completes or compensates every unfinished plan. */
     async start() {
       for (const vm of ctx.vms.names) {

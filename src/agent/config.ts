@@ -19,7 +19,13 @@ export interface AgentConfig {
   transcriptDir?: string;
   jobTimeoutMs: number;
   heartbeatMs: number;
+  /** Concurrent event streams on this agent, and per caller (DEFAULT_LIMITS when absent). */
+  maxStreams?: number;
+  maxStreamsPerCaller?: number;
 }
+
+/** Defaults of the optional limits (docs/agent.md). */
+export const DEFAULT_LIMITS = { maxStreams: 128, maxStreamsPerCaller: 32 } as const;
 
 export const DEFAULT_LISTEN = '127.0.0.1:7420';
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -41,6 +47,7 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
       root: { type: 'string', multiple: true }, qmp: { type: 'string', multiple: true }, listen: { type: 'string' },
       'secret-file': { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' },
       'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
+      'max-streams': { type: 'string' }, 'max-streams-per-caller': { type: 'string' },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
@@ -64,5 +71,7 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     transcriptDir: values['qmp-transcripts'],
     jobTimeoutMs: num(values['job-timeout-ms'], 24 * 3600_000, 'job-timeout-ms'),
     heartbeatMs: num(values['heartbeat-ms'], 15_000, 'heartbeat-ms'),
+    maxStreams: num(values['max-streams'], DEFAULT_LIMITS.maxStreams, 'max-streams'),
+    maxStreamsPerCaller: num(values['max-streams-per-caller'], DEFAULT_LIMITS.maxStreamsPerCaller, 'max-streams-per-caller'),
   };
 }

@@ -19,7 +19,9 @@ export async function agentError(agent: string, res: Response): Promise<VdiskErr
   }
   const detail = typeof body.detail === 'string' ? body.detail.slice(0, MAX_DETAIL) : undefined;
   const field = typeof body.field === 'string' ? body.field : undefined;
-  return new VdiskError(code, detail, { agent, status: res.status, ...(field ? { field } : {}) });
+  // An agent's 429 (too many event streams) says when to come back; the caller gets that too.
+  const retryAfter = /^\d{1,6}$/.test(res.headers.get('retry-after') ?? '') ? Number(res.headers.get('retry-after')) : undefined;
+  return new VdiskError(code, detail, { agent, status: res.status, ...(field ? { field } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}) });
 }
 
 /** An agent's success answer checked against the schema the gateway relies on. */

@@ -1,14 +1,17 @@
 // Jobs over HTTP (docs/contracts.md): submit a plan (202 + Location; Idempotency-Key required),
-// list, status, events as Server-Sent Events (ids, Last-Event-ID, heartbeats), cancel.
+// list, status, events as Server-Sent Events (ids, Last-Event-ID, heartbeats; capped per caller and
+// per agent, src/agent/http/stream-caps.ts), cancel.
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { sha256Hex } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import type { Job } from '../job.js';
 import type { JobManager } from '../jobs.js';
 import type { JobEvent } from '../job-events.js';
 import type { AgentEnv } from './caller.js';
+import type { StreamCaps } from './stream-caps.js';
 
-export function jobRoutes(jobs: JobManager, heartbeatMs: number): Hono<AgentEnv> {
+export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: StreamCaps): Hono<AgentEnv> {
   return new Hono<AgentEnv>()
     .post('/v1/jobs', async (c) => {
       const key = c.req.header('idempotency-key');
@@ -31,24 +34,28 @@ export function jobRoutes(jobs: JobManager, heartbeatMs: number): Hono<AgentEnv>
     .get('/v1/jobs/:id/events', (c) => {
       const job = jobs.get(c.req.param('id'));
       const last = Number(c.req.header('last-event-id') ?? 0) || 0;
-      return streamSSE(c, async (stream) => {
-        let chain = Promise.resolve();
-        // Writes are queued: events and heartbeats must not interleave inside one frame.
-        const write = (f: () => Promise<void>) => (chain = chain.then(f).catch(() => undefined));
-        let finish!: () => void;
-        const over = new Promise<void>((r) => (finish = r));
-        const send = (e: JobEvent) => {
-          write(() => stream.writeSSE({ id: String(e.id), event: e.event, data: JSON.stringify(e.data) }));
-          if (e.event === 'end') finish();
-        };
-        const unfollow = job.events.follow(last, send);
-        const beat = setInterval(() => write(() => stream.write(': heartbeat\n\n').then(() => undefined)), heartbeatMs);
-        stream.onAbort(finish);
-        if (job.events.list.some((e) => e.event === 'end' && e.id <= last)) finish();
-        await over;
-        clearInterval(beat);
-        unfollow();
-        await chain;
-      });
+      const release = streams.acquire(c.get('caller'));
+      return streamSSE(c, (stream) => followJob(stream, job, last, heartbeatMs).finally(release));
     });
+}
+
+/** Events after `last`, then live ones until the job's `end` or the watcher leaves, with heartbeats. */
+async function followJob(stream: SSEStreamingApi, job: Job, last: number, heartbeatMs: number): Promise<void> {
+  let chain = Promise.resolve();
+  // Writes are queued: events and heartbeats must not interleave inside one frame.
+  const write = (f: () => Promise<void>) => (chain = chain.then(f).catch(() => undefined));
+  let finish!: () => void;
+  const over = new Promise<void>((r) => (finish = r));
+  const send = (e: JobEvent) => {
+    write(() => stream.writeSSE({ id: String(e.id), event: e.event, data: JSON.stringify(e.data) }));
+    if (e.event === 'end') finish();
+  };
+  const unfollow = job.events.follow(last, send);
+  const beat = setInterval(() => write(() => stream.write(': heartbeat\n\n').then(() => undefined)), heartbeatMs);
+  stream.onAbort(finish);
+  if (job.events.list.some((e) => e.event === 'end' && e.id <= last)) finish();
+  await over;
+  clearInterval(beat);
+  unfollow();
+  await chain;
 }

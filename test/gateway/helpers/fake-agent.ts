@@ -83,6 +83,12 @@ export async function startFakeAgent(opts: { name: string; secret: string; inven
     return c.json(job.status, 202);
   });
   app.get('/v1/jobs/:id/events', (c) => {
+    // A caller over the agent's stream cap (src/agent/http/stream-caps.ts).
+    if (c.req.param('id') === 'crowded') {
+      const res = problem(429, 'E_AGENT_TOO_MANY_STREAMS', 'too many event streams');
+      res.headers.set('retry-after', '5');
+      return res;
+    }
     const job = jobs.get(c.req.param('id'));
     if (!job) return problem(404, 'E_JOB_UNKNOWN', 'no such job');
     let next = Number(c.req.header('last-event-id') ?? 0) + 1;
