@@ -36,18 +36,22 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,
     timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs },
   };
-  const jobs = new JobManager(ctx);
+  const jobs = new JobManager(ctx, {
+    keepJobs: config.keepJobs ?? DEFAULT_LIMITS.keepJobs, keepMs: (config.keepJobsDays ?? DEFAULT_LIMITS.keepJobsDays) * 86_400_000,
+  });
   const streams = new StreamCaps(config.maxStreams ?? DEFAULT_LIMITS.maxStreams, config.maxStreamsPerCaller ?? DEFAULT_LIMITS.maxStreamsPerCaller);
   const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock, streams });
   return {
     ctx, jobs, app, streams,
-    /** Logs the jobs each VM has, then resumes, completes or compensates every unfinished plan. */
+    /** Logs the jobs each VM has, resumes, completes or compensates every unfinished plan, then compacts the journal. */
     async start() {
       for (const vm of ctx.vms.names) {
         const found = await ctx.vms.session(vm).then(queryJobs).catch((e: Error) => e.message);
         log('vm-jobs', { vm, jobs: found });
       }
-      return jobs.recover();
+      const resumed = jobs.recover();
+      jobs.compact();
+      return resumed;
     },
     async close() {
       await ctx.vms.closeAll();

@@ -46,8 +46,8 @@ export class Job {
   }
 
   /** A job the journal shows as ended before a restart: its final state and its last two events. */
-  restoreEnded(state: JobState, report?: RunReport, error?: StepError): void {
-    Object.assign(this, { state, report, error, progress: report?.progress ?? 0 });
+  restoreEnded(state: JobState, report?: RunReport, error?: StepError, endedAt?: string): void {
+    Object.assign(this, { state, report, error, progress: report?.progress ?? 0, updatedAt: endedAt ?? this.updatedAt });
     this.events.emit('state', { state });
     this.events.emit('end', { state, report, error });
     this.markEnded();

@@ -1,22 +1,30 @@
 // Jobs on this agent: submission (idempotency key, checks, busy table, journal), running a plan with
 // the agent's StepRunner, cancel, and recovery of every plan the journal shows unfinished.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { NO_CALLER } from '../auth/caller.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { runPlan } from '../plan/execute.js';
 import type { Plan, Step } from '../plan/plan-schema.js';
 import { BusyTable } from './busy.js';
+import { DEFAULT_LIMITS } from './config.js';
 import { IdempotencyKeys } from './idempotency.js';
 import type { AgentContext } from './context.js';
 import { buildInventory } from './inventory.js';
 import { Job } from './job.js';
+import { JobHistory, jobFromStatus } from './job-history.js';
+import { pageJobs, type JobPage } from './job-list.js';
+import { compactionDue, compactJournal, jobsToMove, type AfterStep, type KeepPolicy } from './journal-compact.js';
 import { finalState } from './job-state.js';
-import { now, type StepError } from './journal.js';
+import { now, type JournalRecord, type StepError } from './journal.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
 import { planScope } from './plan-scope.js';
 import { agentRunner, describe } from './step-runner.js';
 
 export interface Submitted { job: Job; created: boolean }
+
+/** Finished jobs kept in the journal (--keep-jobs, --keep-jobs-days). */
+export const DEFAULT_KEEP: KeepPolicy = { keepJobs: DEFAULT_LIMITS.keepJobs, keepMs: DEFAULT_LIMITS.keepJobsDays * 86_400_000 };
 
 export class JobManager {
   readonly jobs = new Map<string, Job>();
@@ -25,10 +33,17 @@ export class JobManager {
   /** Which job holds which VM, volume and file (public for tests and diagnostics). */
   readonly busy = new BusyTable();
 
-  constructor(private readonly ctx: AgentContext) {}
+  /** Finished jobs compacted out of the journal (src/agent/journal-compact.ts). */
+  readonly history: JobHistory;
 
+  constructor(private readonly ctx: AgentContext, private readonly keep: KeepPolicy = DEFAULT_KEEP) {
+    this.history = new JobHistory(join(ctx.stateDir, 'history.jsonl'));
+  }
+
+  /** A job in memory, or a finished one from the history file. */
   get(id: string): Job {
-    const job = this.jobs.get(id);
+    const past = this.jobs.has(id) ? undefined : this.history.get(id);
+    const job = this.jobs.get(id) ?? (past && jobFromStatus(past));
     if (!job) throw new VdiskError('E_AGENT_UNKNOWN_JOB', `no job '${id}'`, { field: 'id', value: id });
     return job;
   }
@@ -73,18 +88,44 @@ export class JobManager {
     return job;
   }
 
-  /** Reads the journal and runs every unfinished plan again: finished calls replay, the one in flight re-runs. */
-  recover(): Job[] {
+  /** One page of jobs, newest first (src/agent/job-list.ts), from memory and the history file. */
+  page(limit: number, after?: { createdAt: string; id: string }): JobPage {
+    return pageJobs(this.jobs.values(), this.history, limit, after);
+  }
+
+  /** Moves finished jobs beyond the keep policy to the history file; `after` is a test hook. */
+  compact(after?: AfterStep): void {
+    const moved = jobsToMove(this.jobs.values(), this.keep, Date.now());
+    compactJournal(this.ctx.journal, this.history, moved, after);
+    for (const job of moved) {
+      this.jobs.delete(job.id);
+      if (job.key) this.keys.forget(job.startedBy, job.key);
+    }
+    if (moved.length) this.ctx.log('journal-compacted', { moved: moved.length, kept: this.jobs.size });
+  }
+
+  /**
+   * Reads the journal and runs every unfinished plan again: finished calls replay, the one in flight
+   * re-runs. `run: false` (a test hook) only loads the jobs, as a crash right after reading would.
+   */
+  recover(run = true): Job[] {
     const recs = this.ctx.journal.records;
+    // One pass groups the records by job, so recovery is linear in the journal (which compaction bounds).
+    const byJob = new Map<string, JournalRecord[]>();
+    for (const x of recs) {
+      const list = byJob.get(x.job);
+      if (list) list.push(x);
+      else byJob.set(x.job, [x]);
+    }
     const resumed: Job[] = [];
     for (const r of recs) {
       if (r.t !== 'job') continue;
       const job = new Job(r.job, r.plan, r.at, r.key, r.bodyHash, r.caller ?? NO_CALLER);
-      const mine = recs.filter((x) => x.job === r.job);
+      const mine = byJob.get(r.job)!;
       const end = mine.find((x) => x.t === 'end');
       this.track(job);
       if (end && end.t === 'end') {
-        job.restoreEnded(end.state, end.report, end.error);
+        job.restoreEnded(end.state, end.report, end.error, end.at);
         continue;
       }
       const replay = new Map<string, { ok: boolean; error?: StepError }>();
@@ -93,6 +134,7 @@ export class JobManager {
         if (x.t === 'step-start') started.add(x.call);
         if (x.t === 'step-end') replay.set(x.call, { ok: x.ok, error: x.error });
       }
+      if (!run) { resumed.push(job); continue; }
       const inFlight = new Set([...started].filter((k) => !replay.has(k)));
       job.cancelRequested = mine.some((x) => x.t === 'cancel');
       if (job.cancelRequested) job.abort.abort();
@@ -153,6 +195,12 @@ export class JobManager {
     this.busy.release(job.id);
     this.ctx.log('job-end', { job: job.id, state, outcome: job.report?.outcome, error: job.error });
     job.moveTo(state);
+    if (!compactionDue(this.jobs.values(), this.keep, Date.now())) return;
+    try {
+      this.compact();
+    } catch (e) {
+      this.ctx.log('journal-error', { message: (e as Error).message });
+    }
   }
 }
 

@@ -45,6 +45,14 @@ export class Journal {
     this.records.push(record);
   }
 
+  /** After compaction renamed a shorter journal over this one: append to the new file from now on. */
+  reopen(records: JournalRecord[]): void {
+    this.close();
+    this.fd = openSync(this.path, 'a');
+    this.records.length = 0;
+    for (const r of records) this.records.push(r);
+  }
+
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;

@@ -57,6 +57,11 @@ export const JobCreatedSchema = z.object({ id: z.string(), agent: z.string() }).
 export const JobListSchema = z.object({
   jobs: z.array(JobStatusSchema),
   agents: z.array(z.object({ name: z.string(), up: z.boolean(), error: AgentErrorSchema.optional() })),
+  next: z.string().nullable().openapi({ description: 'cursor of the next page (null: no more jobs on any agent that answered)' }),
+});
+export const JobListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional().openapi({ param: { name: 'limit', in: 'query' }, description: 'jobs per agent per page (default 100)', example: 50 }),
+  cursor: z.string().max(4096).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'the `next` of the previous page' }),
 });
 
 export const RangeHeaders = z.object({

@@ -6,6 +6,7 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { sha256Hex } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { Job } from '../job.js';
+import { parsePageQuery } from '../job-list.js';
 import type { JobManager } from '../jobs.js';
 import type { JobEvent } from '../job-events.js';
 import type { AgentEnv } from './caller.js';
@@ -28,7 +29,10 @@ export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: Stream
       c.header('location', `/v1/jobs/${job.id}`);
       return c.json(job.status(), ended ? 200 : 202);
     })
-    .get('/v1/jobs', (c) => c.json([...jobs.jobs.values()].map((j) => j.status())))
+    .get('/v1/jobs', (c) => {
+      const { limit, after } = parsePageQuery(c.req.query('limit'), c.req.query('cursor'));
+      return c.json(jobs.page(limit, after));
+    })
     .get('/v1/jobs/:id', (c) => c.json(jobs.get(c.req.param('id')).status()))
     .post('/v1/jobs/:id/cancel', (c) => c.json(jobs.cancel(c.req.param('id')).status(), 202))
     .get('/v1/jobs/:id/events', (c) => {

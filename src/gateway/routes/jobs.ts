@@ -6,12 +6,12 @@ import { agentJson } from '../agent-client.js';
 import { agentReply } from '../agent-errors.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { GatewayDeps } from '../deps.js';
-import { askAll } from '../fan-out.js';
 import { joinInventories } from '../inventories.js';
+import { listJobPage } from '../job-pages.js';
 import { parseJobId, publicJobId } from '../job-id.js';
 import { requireWrite } from '../middleware/auth.js';
 import {
-  AGENT_ERRORS, COMMON_ERRORS, IdempotencyHeaders, JobBody, JobCreatedSchema, JobListSchema, JobParam, JobStatusSchema, ok, problem,
+  AGENT_ERRORS, COMMON_ERRORS, IdempotencyHeaders, JobBody, JobCreatedSchema, JobListQuery, JobListSchema, JobParam, JobStatusSchema, ok, problem,
 } from '../schemas.js';
 import { BEARER, router } from './router.js';
 import { z } from '@hono/zod-openapi';
@@ -27,8 +27,9 @@ const create = createRoute({
   },
 });
 const list = createRoute({
-  method: 'get', path: '/v1/jobs', tags: ['jobs'], security: BEARER, summary: "Every agent's jobs",
-  responses: { 200: ok(JobListSchema, 'jobs, and which agents answered'), ...COMMON_ERRORS },
+  method: 'get', path: '/v1/jobs', tags: ['jobs'], security: BEARER, summary: "Every agent's jobs, newest first, paged per agent",
+  request: { query: JobListQuery },
+  responses: { 200: ok(JobListSchema, 'jobs (up to `limit` of each agent), which agents answered, and the next cursor'), ...COMMON_ERRORS },
 });
 const status = createRoute({
   method: 'get', path: '/v1/jobs/{id}', tags: ['jobs'], security: BEARER, summary: 'Job status',
@@ -63,10 +64,8 @@ export const jobRoutes = (deps: GatewayDeps) => router()
     return c.json({ id: pub, agent: agent.name }, res.status === 200 ? 200 : 202);
   })
   .openapi(list, async (c) => {
-    const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/jobs', caller: c.get('caller') });
-    const jobs = answers.flatMap((a) => a.up ? agentReply(z.array(JobStatusSchema), a.json, a.agent.name).map((j) => publicJob(a.agent.name, j)) : []);
-    const agents = answers.map((a) => a.up ? { name: a.agent.name, up: true } : { name: a.agent.name, up: false, error: a.error });
-    return c.json({ jobs, agents }, 200);
+    const { limit, cursor } = c.req.valid('query');
+    return c.json(await listJobPage(deps, c.get('caller'), limit ?? 100, cursor), 200);
   })
   .openapi(status, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);

@@ -136,6 +136,32 @@ export function routeChecks(opts: SetupOptions = {}) {
     });
   });
 
+  describe('job list pages', () => {
+    it('pages every agent with a cursor per agent: each job once, then next null; a forged cursor is 400', async () => {
+      const { body: { plan } } = await preview();
+      for (let i = 0; i < 3; i++) await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `page-${i}-${Math.random()}` })));
+      const all = await (await s.request('/v1/jobs?limit=500', s.auth('read'))).json() as { jobs: { id: string }[]; next: string | null };
+      expect(all.next).toBeNull();
+      expect(all.jobs.length).toBeGreaterThanOrEqual(3);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages <= all.jobs.length; pages++) {
+        const q: string = cursor ? `&cursor=${cursor}` : '';
+        const page = await (await s.request(`/v1/jobs?limit=1${q}`, s.auth('read'))).json() as { jobs: { id: string }[]; next: string | null };
+        expect(page.jobs.length).toBeLessThanOrEqual(2); // one per agent at most
+        seen.push(...page.jobs.map((j) => j.id));
+        cursor = page.next;
+        if (!cursor) break;
+      }
+      expect(cursor).toBeNull();
+      expect(seen.sort()).toEqual(all.jobs.map((j) => j.id).sort());
+      const forged = await s.request(`/v1/jobs?cursor=${btoa(JSON.stringify({ gamma: 'c1' }))}`, s.auth('read'));
+      expect([forged.status, (await forged.json() as { code: string }).code]).toEqual([400, 'E_GATEWAY_BAD_CURSOR']);
+      const tooMany = await s.request('/v1/jobs?limit=501', s.auth('read'));
+      expect(tooMany.status).toBe(400);
+    });
+  });
+
   describe('callers', () => {
     it("names the caller to the agents on every call: the token's name, or a name from its hash", async () => {
       const before = [s.alpha.calls.length, s.beta.calls.length];

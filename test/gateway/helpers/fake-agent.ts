@@ -71,7 +71,14 @@ export async function startFakeAgent(opts: { name: string; secret: string; inven
     c.header('Location', `/v1/jobs/${id}`);
     return c.json({ id }, 202);
   });
-  app.get('/v1/jobs', (c) => c.json([...jobs.values()].map((j) => j.status)));
+  // Pages newest first as agents do; this agent's cursor `cN` means "jobs before jN".
+  app.get('/v1/jobs', (c) => {
+    const limit = Number(c.req.query('limit') ?? 100);
+    const before = Number((c.req.query('cursor') ?? `c${jobs.size + 1}`).slice(1));
+    const older = [...jobs.values()].map((j, i) => ({ n: i + 1, status: j.status })).filter((j) => j.n < before).reverse();
+    const page = older.slice(0, limit);
+    return c.json({ jobs: page.map((j) => j.status), next: older.length > limit ? `c${page.at(-1)!.n}` : null });
+  });
   app.get('/v1/jobs/:id', (c) => {
     const job = jobs.get(c.req.param('id'));
     return job ? c.json(job.status) : problem(404, 'E_JOB_UNKNOWN', 'no such job');
