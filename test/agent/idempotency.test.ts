@@ -44,3 +44,18 @@ describe('idempotency keys and callers', () => {
     expect(await again.json()).toMatchObject({ id: first.id, startedBy: 'alice' });
   });
 });
+
+describe('agent limits on the command line', () => {
+  it('parses --max-streams, --max-streams-per-caller, --keep-jobs, --keep-jobs-days, with defaults', async () => {
+    const { parseAgentArgs, DEFAULT_LIMITS } = await import('../../src/agent/config.js');
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const secret = join(mkdtempSync(join(tmpdir(), 'va-args-')), 'secret');
+    writeFileSync(secret, 'a secret of sixteen or more', { mode: 0o600 });
+    const base = ['--root', 'p1=/srv/p1', '--secret-file', secret];
+    expect(parseAgentArgs(base)).toMatchObject(DEFAULT_LIMITS);
+    expect(parseAgentArgs([...base, '--max-streams', '9', '--max-streams-per-caller', '3', '--keep-jobs', '50', '--keep-jobs-days', '2']))
+      .toMatchObject({ maxStreams: 9, maxStreamsPerCaller: 3, keepJobs: 50, keepJobsDays: 2 });
+    expect(() => parseAgentArgs([...base, '--keep-jobs', '0'])).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('--keep-jobs') }));
+  });
+});
