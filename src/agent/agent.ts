@@ -50,7 +50,12 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
         log('vm-jobs', { vm, jobs: found });
       }
       const resumed = jobs.recover();
-      jobs.compact();
+      try {
+        jobs.compact();
+      } catch (e) {
+        // The journal stays as it was (every step is atomic): the agent runs, compaction tries again later.
+        log('journal-error', { message: (e as Error).message });
+      }
       return resumed;
     },
     async close() {
