@@ -4,10 +4,11 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transcript, type TranscriptEntry } from '../qmp/transcript.js';
 import { queryJobs } from '../qmp/jobs.js';
-import type { AgentConfig } from './config.js';
+import { DEFAULT_LIMITS, type AgentConfig } from './config.js';
 import type { AgentContext } from './context.js';
 import { EngineAccess } from './engine-access.js';
 import { createAgentApp } from './http/app.js';
+import { StreamCaps } from './http/stream-caps.js';
 import { JobManager } from './jobs.js';
 import { Journal } from './journal.js';
 import { jsonLogger, type Logger } from './log.js';
@@ -38,17 +39,27 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs }, allowOwnerRoot: config.allowOwnerRoot ?? false,
     stepHooks: opts.stepHooks,
   };
-  const jobs = new JobManager(ctx);
-  const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock });
+  const jobs = new JobManager(ctx, {
+    keepJobs: config.keepJobs ?? DEFAULT_LIMITS.keepJobs, keepMs: (config.keepJobsDays ?? DEFAULT_LIMITS.keepJobsDays) * 86_400_000,
+  });
+  const streams = new StreamCaps(config.maxStreams ?? DEFAULT_LIMITS.maxStreams, config.maxStreamsPerCaller ?? DEFAULT_LIMITS.maxStreamsPerCaller);
+  const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock, streams });
   return {
-    ctx, jobs, app,
-    /** Logs the jobs each VM has, then resumes, completes or compensates every unfinished plan. */
+    ctx, jobs, app, streams,
+    /** Logs the jobs each VM has, resumes, completes or compensates every unfinished plan, then compacts the journal. */
     async start() {
       for (const vm of ctx.vms.names) {
         const found = await ctx.vms.session(vm).then(queryJobs).catch((e: Error) => e.message);
         log('vm-jobs', { vm, jobs: found });
       }
-      return jobs.recover();
+      const resumed = jobs.recover();
+      try {
+        jobs.compact();
+      } catch (e) {
+        // The journal stays as it was (every step is atomic): the agent runs, compaction tries again later.
+        log('journal-error', { message: (e as Error).message });
+      }
+      return resumed;
     },
     async close() {
       await ctx.vms.closeAll();

@@ -21,7 +21,16 @@ export interface AgentConfig {
   heartbeatMs: number;
   /** `--allow-owner root`: plans may give new files to uid 0 even when their source is not root's. */
   allowOwnerRoot?: boolean;
+  /** Concurrent event streams on this agent, and per caller (DEFAULT_LIMITS when absent). */
+  maxStreams?: number;
+  maxStreamsPerCaller?: number;
+  /** Finished jobs kept in the journal (the rest move to history.jsonl): a count and an age in days. */
+  keepJobs?: number;
+  keepJobsDays?: number;
 }
+
+/** Defaults of the optional limits (docs/agent.md). */
+export const DEFAULT_LIMITS = { maxStreams: 128, maxStreamsPerCaller: 32, keepJobs: 1000, keepJobsDays: 30 } as const;
 
 export const DEFAULT_LISTEN = '127.0.0.1:7420';
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -44,6 +53,8 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
       'secret-file': { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' },
       'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
       'allow-owner': { type: 'string', multiple: true },
+      'max-streams': { type: 'string' }, 'max-streams-per-caller': { type: 'string' },
+      'keep-jobs': { type: 'string' }, 'keep-jobs-days': { type: 'string' },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
@@ -69,5 +80,9 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     transcriptDir: values['qmp-transcripts'],
     jobTimeoutMs: num(values['job-timeout-ms'], 24 * 3600_000, 'job-timeout-ms'),
     heartbeatMs: num(values['heartbeat-ms'], 15_000, 'heartbeat-ms'),
+    maxStreams: num(values['max-streams'], DEFAULT_LIMITS.maxStreams, 'max-streams'),
+    maxStreamsPerCaller: num(values['max-streams-per-caller'], DEFAULT_LIMITS.maxStreamsPerCaller, 'max-streams-per-caller'),
+    keepJobs: num(values['keep-jobs'], DEFAULT_LIMITS.keepJobs, 'keep-jobs'),
+    keepJobsDays: num(values['keep-jobs-days'], DEFAULT_LIMITS.keepJobsDays, 'keep-jobs-days'),
   };
 }

@@ -1,5 +1,6 @@
 // One job: a plan this agent runs, its state, progress and event stream, and how it looks on the
 // wire (JobStatus, docs/contracts.md).
+import { NO_CALLER } from '../auth/caller.js';
 import type { RunReport } from '../plan/execute.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { JobEvents } from './job-events.js';
@@ -9,6 +10,8 @@ import type { StepError } from './journal.js';
 export interface JobStatus {
   id: string; planId: string; kind: string; state: JobState; progress: number; step?: string;
   report?: RunReport; error?: { code: string; message: string }; createdAt: string; updatedAt: string;
+  /** The caller (gateway token name, `-` when none was sent) that started the job. */
+  startedBy: string;
 }
 
 export class Job {
@@ -25,7 +28,7 @@ export class Job {
   readonly ended: Promise<void>;
   private markEnded!: () => void;
 
-  constructor(readonly id: string, readonly plan: Plan, readonly createdAt: string, readonly key?: string, readonly bodyHash?: string) {
+  constructor(readonly id: string, readonly plan: Plan, readonly createdAt: string, readonly key?: string, readonly bodyHash?: string, readonly startedBy = NO_CALLER) {
     this.updatedAt = createdAt;
     this.ended = new Promise((r) => (this.markEnded = r));
   }
@@ -43,8 +46,8 @@ export class Job {
   }
 
   /** A job the journal shows as ended before a restart: its final state and its last two events. */
-  restoreEnded(state: JobState, report?: RunReport, error?: StepError): void {
-    Object.assign(this, { state, report, error, progress: report?.progress ?? 0 });
+  restoreEnded(state: JobState, report?: RunReport, error?: StepError, endedAt?: string): void {
+    Object.assign(this, { state, report, error, progress: report?.progress ?? 0, updatedAt: endedAt ?? this.updatedAt });
     this.events.emit('state', { state });
     this.events.emit('end', { state, report, error });
     this.markEnded();
@@ -59,6 +62,7 @@ export class Job {
       id: this.id, planId: this.plan.id, kind: this.plan.kind, state: this.state, progress: this.progress,
       ...(this.step ? { step: this.step } : {}), ...(this.report ? { report: this.report } : {}),
       ...(this.error ? { error: this.error } : {}), createdAt: this.createdAt, updatedAt: this.updatedAt,
+      startedBy: this.startedBy,
     };
   }
 }

@@ -1,15 +1,22 @@
 // Jobs on this agent: submission (idempotency key, checks, busy table, journal), running a plan with
 // the agent's StepRunner, cancel, and recovery of every plan the journal shows unfinished.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { NO_CALLER } from '../auth/caller.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { runPlan } from '../plan/execute.js';
 import type { Plan, Step } from '../plan/plan-schema.js';
 import { BusyTable } from './busy.js';
+import { DEFAULT_LIMITS } from './config.js';
+import { IdempotencyKeys } from './idempotency.js';
 import type { AgentContext } from './context.js';
 import { buildInventory } from './inventory.js';
 import { Job } from './job.js';
+import { JobHistory, jobFromStatus } from './job-history.js';
+import { pageJobs, type JobPage } from './job-list.js';
+import { compactionDue, compactJournal, jobsToMove, type AfterStep, type KeepPolicy } from './journal-compact.js';
 import { finalState } from './job-state.js';
-import { now, type StepError } from './journal.js';
+import { now, type JournalRecord, type StepError } from './journal.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
 import { filesAfter, planScope, switchIndex } from './plan-scope.js';
 import { vouchedPlan } from './plan-vouch.js';
@@ -19,27 +26,42 @@ import { agentRunner, describe } from './step-runner.js';
 
 export interface Submitted { job: Job; created: boolean }
 
+/** Finished jobs kept in the journal (--keep-jobs, --keep-jobs-days). */
+export const DEFAULT_KEEP: KeepPolicy = { keepJobs: DEFAULT_LIMITS.keepJobs, keepMs: DEFAULT_LIMITS.keepJobsDays * 86_400_000 };
+
 export class JobManager {
   readonly jobs = new Map<string, Job>();
-  private readonly byKey = new Map<string, Job>();
+  /** Idempotency keys per caller → their job (src/agent/idempotency.ts). */
+  private readonly keys = new IdempotencyKeys<Job>();
   /** Which job holds which VM, volume and file (public for tests and diagnostics). */
   readonly busy = new BusyTable();
 
-  constructor(private readonly ctx: AgentContext) {}
+  /** Finished jobs compacted out of the journal (src/agent/journal-compact.ts). */
+  readonly history: JobHistory;
 
+  constructor(private readonly ctx: AgentContext, private readonly keep: KeepPolicy = DEFAULT_KEEP) {
+    this.history = new JobHistory(join(ctx.stateDir, 'history.jsonl'));
+  }
+
+  /** A job in memory, or a finished one from the history file. */
   get(id: string): Job {
-    const job = this.jobs.get(id);
+    const past = this.jobs.has(id) ? undefined : this.history.get(id);
+    const job = this.jobs.get(id) ?? (past && jobFromStatus(past));
     if (!job) throw new VdiskError('E_AGENT_UNKNOWN_JOB', `no job '${id}'`, { field: 'id', value: id });
     return job;
   }
 
-  /** Same key and body → the same job; same key, other body → E_IDEMPOTENCY_MISMATCH. */
-  async submit(body: unknown, key: string, bodyHash: string): Promise<Submitted> {
-    const seen = this.byKey.get(key);
-    if (seen) {
-      if (seen.bodyHash !== bodyHash) throw new VdiskError('E_IDEMPOTENCY_MISMATCH', `key ${key} was used for job ${seen.id} with another body`, { job: seen.id });
-      return { job: seen, created: false };
-    }
+  /**
+   * Same caller, key and body → the same job; same caller and key, other body → E_IDEMPOTENCY_MISMATCH.
+   * The key is claimed before anything is awaited; a refused submission frees it again.
+   */
+  async submit(body: unknown, key: string, bodyHash: string, caller = NO_CALLER): Promise<Submitted> {
+    const claim = this.keys.claim(caller, key, bodyHash);
+    if (claim.kind === 'taken') return { job: await claim.outcome, created: false };
+    return { job: await claim.settle(this.start(body, key, bodyHash, caller)), created: true };
+  }
+
+  private async start(body: unknown, key: string, bodyHash: string, caller: string): Promise<Job> {
     const plan = await vouchedPlan(this.ctx, body, (id) => this.get(id));
     const id = `job-${randomBytes(6).toString('hex')}`;
     this.busy.acquire(id, planScope(plan));
@@ -51,12 +73,12 @@ export class JobManager {
       this.busy.release(id);
       throw e;
     }
-    const job = new Job(id, plan, now(), key, bodyHash);
-    this.ctx.journal.append({ t: 'job', job: id, plan, key, bodyHash, at: job.createdAt });
+    const job = new Job(id, plan, now(), key, bodyHash, caller);
+    this.ctx.journal.append({ t: 'job', job: id, plan, key, bodyHash, caller, at: job.createdAt });
     this.track(job);
-    this.ctx.log('job-submitted', { job: id, plan: plan.id, kind: plan.kind });
+    this.ctx.log('job-submitted', { job: id, plan: plan.id, kind: plan.kind, caller });
     void this.run(job, new Map(), new Set());
-    return { job, created: true };
+    return job;
   }
 
   cancel(id: string): Job {
@@ -71,18 +93,44 @@ export class JobManager {
     return job;
   }
 
-  /** Reads the journal and runs every unfinished plan again: finished calls replay, the one in flight re-runs. */
-  recover(): Job[] {
+  /** One page of jobs, newest first (src/agent/job-list.ts), from memory and the history file. */
+  page(limit: number, after?: { createdAt: string; id: string }): JobPage {
+    return pageJobs(this.jobs.values(), this.history, limit, after);
+  }
+
+  /** Moves finished jobs beyond the keep policy to the history file; `after` is a test hook. */
+  compact(after?: AfterStep): void {
+    const moved = jobsToMove(this.jobs.values(), this.keep, Date.now());
+    compactJournal(this.ctx.journal, this.history, moved, after);
+    for (const job of moved) {
+      this.jobs.delete(job.id);
+      if (job.key) this.keys.forget(job.startedBy, job.key);
+    }
+    if (moved.length) this.ctx.log('journal-compacted', { moved: moved.length, kept: this.jobs.size });
+  }
+
+  /**
+   * Reads the journal and runs every unfinished plan again: finished calls replay, the one in flight
+   * re-runs. `run: false` (a test hook) only loads the jobs, as a crash right after reading would.
+   */
+  recover(run = true): Job[] {
     const recs = this.ctx.journal.records;
+    // One pass groups the records by job, so recovery is linear in the journal (which compaction bounds).
+    const byJob = new Map<string, JournalRecord[]>();
+    for (const x of recs) {
+      const list = byJob.get(x.job);
+      if (list) list.push(x);
+      else byJob.set(x.job, [x]);
+    }
     const resumed: Job[] = [];
     for (const r of recs) {
       if (r.t !== 'job') continue;
-      const job = new Job(r.job, r.plan, r.at, r.key, r.bodyHash);
-      const mine = recs.filter((x) => x.job === r.job);
+      const job = new Job(r.job, r.plan, r.at, r.key, r.bodyHash, r.caller ?? NO_CALLER);
+      const mine = byJob.get(r.job)!;
       const end = mine.find((x) => x.t === 'end');
       this.track(job);
       if (end && end.t === 'end') {
-        job.restoreEnded(end.state, end.report, end.error);
+        job.restoreEnded(end.state, end.report, end.error, end.at);
         continue;
       }
       const replay = new Map<string, { ok: boolean; error?: StepError }>();
@@ -91,6 +139,7 @@ export class JobManager {
         if (x.t === 'step-start') started.add(x.call);
         if (x.t === 'step-end') replay.set(x.call, { ok: x.ok, error: x.error });
       }
+      if (!run) { resumed.push(job); continue; }
       const inFlight = new Set([...started].filter((k) => !replay.has(k)));
       job.cancelRequested = mine.some((x) => x.t === 'cancel');
       if (job.cancelRequested) job.abort.abort();
@@ -119,7 +168,7 @@ export class JobManager {
 
   private track(job: Job): void {
     this.jobs.set(job.id, job);
-    if (job.key) this.byKey.set(job.key, job);
+    if (job.key && job.bodyHash) this.keys.bind(job.startedBy, job.key, job.bodyHash, job);
   }
 
   private async run(job: Job, replay: Map<string, { ok: boolean; error?: StepError }>, inFlight: Set<string>): Promise<void> {
@@ -186,6 +235,12 @@ export class JobManager {
     this.busy.release(job.id);
     this.ctx.log('job-end', { job: job.id, state, outcome: job.report?.outcome, error: job.error });
     job.moveTo(state);
+    if (!compactionDue(this.jobs.values(), this.keep, Date.now())) return;
+    try {
+      this.compact();
+    } catch (e) {
+      this.ctx.log('journal-error', { message: (e as Error).message });
+    }
   }
 }
 

@@ -11,7 +11,8 @@ import type { JobState } from './job-state.js';
 export interface StepError { code: string; message: string }
 
 export type JournalRecord =
-  | { t: 'job'; job: string; plan: Plan; key?: string; bodyHash?: string; at: string }
+  /** `caller`: who started the job (absent in journals written before callers had names). */
+  | { t: 'job'; job: string; plan: Plan; key?: string; bodyHash?: string; caller?: string; at: string }
   /** `call` is the step id, or `STEP/undo/INDEX` for the INDEX-th undo call of STEP. */
   | { t: 'step-start'; job: string; call: string; action: string; at: string }
   | { t: 'step-end'; job: string; call: string; ok: boolean; error?: StepError; at: string }
@@ -42,6 +43,14 @@ export class Journal {
       throw new VdiskError('E_AGENT_JOURNAL', `cannot append to ${this.path}: ${(e as Error).message}`, { path: this.path });
     }
     this.records.push(record);
+  }
+
+  /** After compaction renamed a shorter journal over this one: append to the new file from now on. */
+  reopen(records: JournalRecord[]): void {
+    this.close();
+    this.fd = openSync(this.path, 'a');
+    this.records.length = 0;
+    for (const r of records) this.records.push(r);
   }
 
   close(): void {

@@ -121,7 +121,7 @@ export const HELP: Record<string, VerbHelp> = {
     usage: 'vdisk gateway --agent NAME=URL,secret-file=FILE [--agent ...] --token-file FILE\n       [--listen [HOST:]PORT] [--cors-origin ORIGIN ...] [--max-body BYTES]',
     options: [
       ['--agent NAME=URL,secret-file=FILE', 'an agent and the file holding its shared secret (repeatable; one needed)'],
-      ['--token-file FILE', 'one "read TOKEN" or "write TOKEN" per line'], ['--listen [HOST:]PORT', 'where to listen (default: 127.0.0.1:8080)'],
+      ['--token-file FILE', 'one "read TOKEN NAME" or "write TOKEN NAME" per line (NAME: who holds it)'], ['--listen [HOST:]PORT', 'where to listen (default: 127.0.0.1:8080)'],
       ['--cors-origin ORIGIN', 'allow browser requests from ORIGIN (repeatable)'], ['--max-body BYTES', 'largest request body (default: 1048576)'],
     ],
   },
@@ -134,6 +134,9 @@ export const HELP: Record<string, VerbHelp> = {
       ['--qmp-transcripts DIR', 'record each VM\'s QMP exchanges in DIR/VM.jsonl'], ['--job-timeout-ms N', 'give up a job after N ms (default: 86400000)'],
       ['--heartbeat-ms N', 'job heartbeat interval (default: 15000)'],
       ['--allow-owner root', 'plans may give new files to root even when their source is not root\'s'],
+      ['--max-streams N', 'concurrent job event streams (default: 128)'], ['--max-streams-per-caller N', 'the same per caller (default: 32)'],
+      ['--keep-jobs N', 'finished jobs kept in the journal; older ones move to history.jsonl (default: 1000)'],
+      ['--keep-jobs-days D', 'finished jobs older than D days move to history.jsonl (default: 30)'],
     ],
     notes: 'Unfinished jobs are recovered from the journal at start; logs are JSON lines on stderr.',
   },

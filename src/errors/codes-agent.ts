@@ -4,6 +4,11 @@ import type { CodeInfo } from './codes.js';
 
 export const AGENT_CODES = {
   E_AGENT_BAD_REQUEST: { message: 'the request body is not valid JSON', http: 400 },
+  E_AGENT_BAD_CALLER: { message: 'the x-vdisk-caller header is not a valid caller name', hint: 'token names are letters, digits, . _ @ - (at most 64)', http: 400 },
+  E_AGENT_TOO_MANY_STREAMS: {
+    message: 'too many event streams are open', hint: 'close a stream, or retry after the Retry-After seconds', http: 429,
+  },
+  E_AGENT_BAD_PAGE: { message: 'limit or cursor of a job list is not valid', hint: 'limit is 1 to 500; send back the `next` cursor as given', http: 400 },
   E_AGENT_NOT_FOUND: { message: 'no such route', http: 404 },
   E_AGENT_UNKNOWN_JOB: { message: 'no job with this id on this agent', http: 404 },
   E_AGENT_UNKNOWN_VOLUME: { message: 'no volume with this id on this agent', http: 404 },

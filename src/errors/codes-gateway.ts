@@ -9,6 +9,7 @@ export const GATEWAY_CODES = {
     message: 'an id in the path is not a valid id',
     hint: 'ids are letters, digits and . _ : @ + - (no slashes, no ..)', http: 400,
   },
+  E_GATEWAY_BAD_CURSOR: { message: 'the job list cursor is not one this gateway gave', hint: 'send back `next` as given, or start again without a cursor', http: 400 },
   E_GATEWAY_IDEMPOTENCY_KEY: {
     message: 'POST /v1/jobs needs an Idempotency-Key header',
     hint: 'send a fresh random key per job and the same key when retrying it', http: 400,

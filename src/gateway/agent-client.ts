@@ -1,5 +1,6 @@
 // Calls to host agents: every call signed with the agent's HMAC secret (src/auth/hmac.ts), bounded by
 // a timeout, and turned into a VdiskError naming the agent when it fails. Web APIs only (runs on workerd).
+import { CALLER_HEADER } from '../auth/caller.js';
 import { signRequest } from '../auth/hmac.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { AgentConfig } from './config.js';
@@ -16,6 +17,8 @@ export interface AgentCall {
   path: string;
   body?: string;
   headers?: Record<string, string>;
+  /** The caller's name (its token's), sent as x-vdisk-caller: agents scope keys and caps by it. */
+  caller?: string;
   /** Aborts the call (the client went away). */
   signal?: AbortSignal;
   /** Keep the answer's body open past the timeout (streams, image data). */
@@ -54,7 +57,7 @@ async function send(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall) {
   const done = () => { clearTimeout(timer); if (!call.stream) call.signal?.removeEventListener('abort', onAbort); };
   const body = call.body ?? '';
   const signed = await signRequest(agent.secret, call.method, call.path, body);
-  const headers: Record<string, string> = { ...call.headers, ...signed };
+  const headers: Record<string, string> = { ...call.headers, ...(call.caller !== undefined && { [CALLER_HEADER]: call.caller }), ...signed };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   try {
     const res = await deps.fetch(agent.url + call.path, {

@@ -22,7 +22,11 @@ export async function agentError(agent: string, res: Response): Promise<VdiskErr
   const field = typeof body.field === 'string' ? body.field : undefined;
   // E_PLAN_STALE carries the agent's fresh plan: relayed only when it is a plan by the schema.
   const fresh = code === 'E_PLAN_STALE' ? PlanSchema.safeParse(body.plan) : undefined;
-  return new VdiskError(code, detail, { agent, status: res.status, ...(field ? { field } : {}), ...(fresh?.success ? { plan: fresh.data } : {}) });
+  // An agent's 429 (too many event streams) says when to come back; the caller gets that too.
+  const retryAfter = /^\d{1,6}$/.test(res.headers.get('retry-after') ?? '') ? Number(res.headers.get('retry-after')) : undefined;
+  return new VdiskError(code, detail, {
+    agent, status: res.status, ...(field ? { field } : {}), ...(fresh?.success ? { plan: fresh.data } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}),
+  });
 }
 
 /** An agent's success answer checked against the schema the gateway relies on. */

@@ -39,7 +39,7 @@ export function createGatewayApp(input: GatewayConfigInput, opts: GatewayOptions
     origin: config.corsOrigins,
     allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'Range'],
-    exposeHeaders: ['Location', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'WWW-Authenticate'],
+    exposeHeaders: ['Location', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'WWW-Authenticate', 'Retry-After'],
     maxAge: 600,
   }));
   app.use('/v1/*', except(PUBLIC, authenticate(config.tokens)));

@@ -2,6 +2,7 @@
 // scopes, the browser origins allowed by CORS and its limits. Checked once with zod at start, so a bad
 // configuration fails before the first request; messages name the field, never a secret's value.
 import { z } from 'zod';
+import { CALLER_NAME } from '../auth/caller.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 
 /** Agent names go into public job ids (`AGENT~ID`) and paths, so they stay short and plain. */
@@ -18,6 +19,8 @@ const AgentSchema = z.object({
 const TokenSchema = z.object({
   token: z.string().min(16, 'tokens need at least 16 characters').regex(/^[A-Za-z0-9._~+/-]+=*$/, 'tokens are base64url-like'),
   scope: z.enum(['read', 'write']),
+  /** Who holds it: sent to agents (x-vdisk-caller), recorded on the jobs it starts. Default: from its hash. */
+  name: z.string().regex(CALLER_NAME, 'token names are letters, digits, . _ @ - (at most 64)').optional(),
 });
 
 export const GatewayConfigSchema = z.object({
@@ -31,6 +34,7 @@ export const GatewayConfigSchema = z.object({
 });
 
 export type Scope = z.infer<typeof TokenSchema>['scope'];
+export type TokenEntry = z.input<typeof TokenSchema>;
 export type AgentConfig = z.infer<typeof AgentSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
@@ -44,15 +48,22 @@ export function parseGatewayConfig(value: unknown): GatewayConfig {
   throw new VdiskError('E_GATEWAY_CONFIG', `${field || '(root)'}: ${issue.message}`, { field });
 }
 
-/** Token file: one `read TOKEN` or `write TOKEN` per line; `#` starts a comment. */
-export function parseTokenFile(text: string): { token: string; scope: Scope }[] {
-  const out: { token: string; scope: Scope }[] = [];
+/**
+ * Token file: one `read TOKEN [NAME]` or `write TOKEN [NAME]` per line; `#` starts a comment. NAME says
+ * who holds the token (two tokens may share one, for rotation); without it the name comes from the
+ * token's hash (src/gateway/middleware/auth.ts), never from the token itself.
+ */
+export function parseTokenFile(text: string): TokenEntry[] {
+  const out: TokenEntry[] = [];
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
-    const m = /^(read|write)\s+(\S+)$/.exec(line);
-    if (!m) throw new VdiskError('E_GATEWAY_CONFIG', `token file line ${i + 1}: expected "read TOKEN" or "write TOKEN"`);
-    out.push({ scope: m[1] as Scope, token: m[2]! });
+    const m = /^(read|write)\s+(\S+)(?:\s+(\S+))?$/.exec(line);
+    if (!m) throw new VdiskError('E_GATEWAY_CONFIG', `token file line ${i + 1}: expected "read TOKEN NAME" or "write TOKEN NAME"`);
+    if (m[3] !== undefined && !CALLER_NAME.test(m[3])) {
+      throw new VdiskError('E_GATEWAY_CONFIG', `token file line ${i + 1}: token names are letters, digits, . _ @ - (at most 64)`);
+    }
+    out.push({ scope: m[1] as Scope, token: m[2]!, ...(m[3] !== undefined && { name: m[3] }) });
   }
   return out;
 }

@@ -15,8 +15,8 @@ export interface Joined {
   owner: Map<string, AgentConfig>;
 }
 
-export async function joinInventories(deps: GatewayDeps): Promise<Joined> {
-  const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/inventory' });
+export async function joinInventories(deps: GatewayDeps, caller: string): Promise<Joined> {
+  const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/inventory', caller });
   const inventory: Inventory = { hosts: [], pools: [], volumes: [], vms: [], snapshots: [] };
   const agents: AgentInventoryStatus[] = [];
   const owner = new Map<string, AgentConfig>();

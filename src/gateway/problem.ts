@@ -25,8 +25,9 @@ export function statusOf(err: VdiskError): number {
 }
 
 export function problemResponse(err: VdiskError, headers: Record<string, string> = {}): Response {
+  const retry: Record<string, string> = typeof err.detail.retryAfter === 'number' ? { 'retry-after': String(err.detail.retryAfter) } : {};
   return new Response(JSON.stringify(problemBody(err)), {
-    status: statusOf(err), headers: { 'content-type': PROBLEM_TYPE, ...headers },
+    status: statusOf(err), headers: { 'content-type': PROBLEM_TYPE, ...retry, ...headers },
   });
 }
 

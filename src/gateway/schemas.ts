@@ -61,11 +61,17 @@ export const JobStatusSchema = z.looseObject({
   progress: z.number(), step: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   createdAt: z.string(), updatedAt: z.string(),
+  startedBy: z.string().optional().openapi({ description: "the caller (token name) that started the job; absent from agents older than this field" }),
 }).openapi('JobStatus');
 export const JobCreatedSchema = z.object({ id: z.string(), agent: z.string() }).openapi('JobCreated');
 export const JobListSchema = z.object({
   jobs: z.array(JobStatusSchema),
   agents: z.array(z.object({ name: z.string(), up: z.boolean(), error: AgentErrorSchema.optional() })),
+  next: z.string().nullable().openapi({ description: 'cursor of the next page (null: no more jobs on any agent that answered)' }),
+});
+export const JobListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional().openapi({ param: { name: 'limit', in: 'query' }, description: 'jobs per agent per page (default 100)', example: 50 }),
+  cursor: z.string().max(4096).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'the `next` of the previous page' }),
 });
 
 export const RangeHeaders = z.object({

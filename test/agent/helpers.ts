@@ -14,6 +14,8 @@ export const SECRET = 'a test secret of enough length';
 
 export interface TestAgent {
   agent: Agent;
+  /** The configuration it was made with (a test restarts an agent on the same state dir with it). */
+  config: AgentConfig;
   dir: string;
   pool(name: string): string;
   /** A signed request; `sign: false` sends it unsigned, `headers` override the signature's. */
@@ -30,19 +32,21 @@ export async function testAgent(over: Partial<AgentConfig> = {}, log = silentLog
   };
   const agent = createAgent(config, { log });
   await agent.start();
-  return {
-    agent, dir,
+  const t: TestAgent = {
+    agent, config, dir,
     pool: (name) => join(dir, name),
     async req(method, path, body, o = {}) {
       const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
       const signed = o.sign === false ? {} : await signRequest(SECRET, method, path, text);
-      return agent.app.request(path, { method, headers: { ...signed, ...o.headers }, ...(text ? { body: text } : {}) });
+      // t.agent, not agent: a test that restarts the agent replaces t.agent and keeps calling t.req.
+      return t.agent.app.request(path, { method, headers: { ...signed, ...o.headers }, ...(text ? { body: text } : {}) });
     },
     async close() {
-      await agent.close();
+      await t.agent.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return t;
 }
 
 export function qemuImg(...args: string[]): string {

@@ -34,7 +34,8 @@ const OPTIONS: Record<string, { has: string[]; not: string }> = {
   },
   gateway: { has: ['--agent', '--token-file', '--listen', '--cors-origin', '--max-body'], not: '--root' },
   agent: {
-    has: ['--root', '--qmp', '--listen', '--secret-file', '--name', '--state-dir', '--qmp-transcripts', '--job-timeout-ms', '--heartbeat-ms'],
+    has: ['--root', '--qmp', '--listen', '--secret-file', '--name', '--state-dir', '--qmp-transcripts', '--job-timeout-ms', '--heartbeat-ms',
+      '--max-streams', '--max-streams-per-caller', '--keep-jobs', '--keep-jobs-days'],
     not: '--agent',
   },
 };

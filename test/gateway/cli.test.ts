@@ -35,6 +35,11 @@ describe('arguments and files', () => {
     expect(parseTokenFile('# tokens\nread  abcdefghijklmnop1\n\nwrite abcdefghijklmnop2 # ops\n')).toEqual([
       { scope: 'read', token: 'abcdefghijklmnop1' }, { scope: 'write', token: 'abcdefghijklmnop2' },
     ]);
+    expect(parseTokenFile('write abcdefghijklmnop3 ops@site\nread abcdefghijklmnop4 console.ro # 2nd')).toEqual([
+      { scope: 'write', token: 'abcdefghijklmnop3', name: 'ops@site' }, { scope: 'read', token: 'abcdefghijklmnop4', name: 'console.ro' },
+    ]);
+    expect(() => parseTokenFile('read abcdefghijklmnop5 two words')).toThrow(expect.objectContaining({ code: 'E_GATEWAY_CONFIG' }));
+    expect(() => parseTokenFile('read abcdefghijklmnop5 -dash')).toThrow(expect.objectContaining({ code: 'E_GATEWAY_CONFIG' }));
     expect(() => parseTokenFile('admin abcdefghijklmnop')).toThrow(expect.objectContaining({ code: 'E_GATEWAY_CONFIG', message: expect.stringContaining('line 1') }));
   });
 

@@ -3,22 +3,26 @@
 import { Hono } from 'hono';
 import type { NonceCache } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { DEFAULT_LIMITS } from '../config.js';
 import type { AgentContext } from '../context.js';
 import { buildInventory } from '../inventory.js';
 import type { JobManager } from '../jobs.js';
-import { hmacAuth, type AuthEnv } from './auth.js';
+import { hmacAuth } from './auth.js';
+import { callerName, type AgentEnv } from './caller.js';
 import { requestLog } from './logging.js';
 import { publicError } from '../public-error.js';
 import { problemResponse, toVdiskError } from './problem.js';
+import { StreamCaps } from './stream-caps.js';
 import { jobRoutes } from './routes-jobs.js';
 import { volumeRoutes } from './routes-volumes.js';
 
-export interface AppOptions { secret: string; nonces?: NonceCache; clock?: () => number }
+export interface AppOptions { secret: string; nonces?: NonceCache; clock?: () => number; streams?: StreamCaps }
 
 export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOptions) {
-  const app = new Hono<AuthEnv>();
+  const app = new Hono<AgentEnv>();
   app.use('*', requestLog(ctx.log));
   app.use('*', hmacAuth(opts.secret, opts.nonces, opts.clock));
+  app.use('*', callerName);
   app.onError((e) => {
     const err = toVdiskError(e);
     if (err.code === 'E_AGENT_INTERNAL') ctx.log('internal-error', { message: (e as Error).message, stack: (e as Error).stack });
@@ -31,7 +35,7 @@ export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOpt
     .get('/v1/health', (c) => c.json({ ok: true, agent: ctx.name, version: ctx.version, roots: ctx.roots.list.map((r) => r.name), vms: ctx.vms.names }))
     .get('/v1/inventory', async (c) => c.json((await buildInventory(ctx)).inventory))
     .route('/', volumeRoutes(ctx))
-    .route('/', jobRoutes(jobs, ctx.timeouts.heartbeatMs));
+    .route('/', jobRoutes(jobs, ctx.timeouts.heartbeatMs, opts.streams ?? new StreamCaps(DEFAULT_LIMITS.maxStreams, DEFAULT_LIMITS.maxStreamsPerCaller)));
 }
 
 export type AgentApp = ReturnType<typeof createAgentApp>;

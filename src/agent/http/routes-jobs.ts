@@ -1,15 +1,19 @@
 // Jobs over HTTP (docs/contracts.md): submit a plan (202 + Location; Idempotency-Key required),
-// list, status, events as Server-Sent Events (ids, Last-Event-ID, heartbeats), cancel.
+// list, status, events as Server-Sent Events (ids, Last-Event-ID, heartbeats; capped per caller and
+// per agent, src/agent/http/stream-caps.ts), cancel.
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { sha256Hex } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import type { Job } from '../job.js';
+import { parsePageQuery } from '../job-list.js';
 import type { JobManager } from '../jobs.js';
 import type { JobEvent } from '../job-events.js';
-import type { AuthEnv } from './auth.js';
+import type { AgentEnv } from './caller.js';
+import type { StreamCaps } from './stream-caps.js';
 
-export function jobRoutes(jobs: JobManager, heartbeatMs: number): Hono<AuthEnv> {
-  return new Hono<AuthEnv>()
+export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: StreamCaps): Hono<AgentEnv> {
+  return new Hono<AgentEnv>()
     .post('/v1/jobs', async (c) => {
       const key = c.req.header('idempotency-key');
       if (!key) throw new VdiskError('E_IDEMPOTENCY_KEY_REQUIRED');
@@ -20,35 +24,42 @@ export function jobRoutes(jobs: JobManager, heartbeatMs: number): Hono<AuthEnv> 
       } catch {
         throw new VdiskError('E_AGENT_BAD_REQUEST');
       }
-      const { job, created } = await jobs.submit(body, key, await sha256Hex(raw));
+      const { job, created } = await jobs.submit(body, key, await sha256Hex(raw), c.get('caller'));
       const ended = !created && ['done', 'failed', 'rolled-back', 'cancelled'].includes(job.state);
       c.header('location', `/v1/jobs/${job.id}`);
       return c.json(job.status(), ended ? 200 : 202);
     })
-    .get('/v1/jobs', (c) => c.json([...jobs.jobs.values()].map((j) => j.status())))
+    .get('/v1/jobs', (c) => {
+      const { limit, after } = parsePageQuery(c.req.query('limit'), c.req.query('cursor'));
+      return c.json(jobs.page(limit, after));
+    })
     .get('/v1/jobs/:id', (c) => c.json(jobs.get(c.req.param('id')).status()))
     .post('/v1/jobs/:id/cancel', (c) => c.json(jobs.cancel(c.req.param('id')).status(), 202))
     .get('/v1/jobs/:id/events', (c) => {
       const job = jobs.get(c.req.param('id'));
       const last = Number(c.req.header('last-event-id') ?? 0) || 0;
-      return streamSSE(c, async (stream) => {
-        let chain = Promise.resolve();
-        // Writes are queued: events and heartbeats must not interleave inside one frame.
-        const write = (f: () => Promise<void>) => (chain = chain.then(f).catch(() => undefined));
-        let finish!: () => void;
-        const over = new Promise<void>((r) => (finish = r));
-        const send = (e: JobEvent) => {
-          write(() => stream.writeSSE({ id: String(e.id), event: e.event, data: JSON.stringify(e.data) }));
-          if (e.event === 'end') finish();
-        };
-        const unfollow = job.events.follow(last, send);
-        const beat = setInterval(() => write(() => stream.write(': heartbeat\n\n').then(() => undefined)), heartbeatMs);
-        stream.onAbort(finish);
-        if (job.events.list.some((e) => e.event === 'end' && e.id <= last)) finish();
-        await over;
-        clearInterval(beat);
-        unfollow();
-        await chain;
-      });
+      const release = streams.acquire(c.get('caller'));
+      return streamSSE(c, (stream) => followJob(stream, job, last, heartbeatMs).finally(release));
     });
+}
+
+/** Events after `last`, then live ones until the job's `end` or the watcher leaves, with heartbeats. */
+async function followJob(stream: SSEStreamingApi, job: Job, last: number, heartbeatMs: number): Promise<void> {
+  let chain = Promise.resolve();
+  // Writes are queued: events and heartbeats must not interleave inside one frame.
+  const write = (f: () => Promise<void>) => (chain = chain.then(f).catch(() => undefined));
+  let finish!: () => void;
+  const over = new Promise<void>((r) => (finish = r));
+  const send = (e: JobEvent) => {
+    write(() => stream.writeSSE({ id: String(e.id), event: e.event, data: JSON.stringify(e.data) }));
+    if (e.event === 'end') finish();
+  };
+  const unfollow = job.events.follow(last, send);
+  const beat = setInterval(() => write(() => stream.write(': heartbeat\n\n').then(() => undefined)), heartbeatMs);
+  stream.onAbort(finish);
+  if (job.events.list.some((e) => e.event === 'end' && e.id <= last)) finish();
+  await over;
+  clearInterval(beat);
+  unfollow();
+  await chain;
 }

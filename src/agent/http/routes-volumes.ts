@@ -8,23 +8,27 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 import { chainRuns, RUN } from '../../engine/block-status.js';
 import type { Volume } from '../../plan/inventory.js';
 import type { AgentContext } from '../context.js';
-import { buildInventory } from '../inventory.js';
 import { openInRoots } from '../verify.js';
-import type { AuthEnv } from './auth.js';
+import type { AgentEnv } from './caller.js';
 import { parseRange } from './range.js';
 
 export interface ImageExtent { start: number; length: number; zero: boolean; hole: boolean }
 
+/**
+ * A volume the agent already knows: from its store, which every inventory call and every job's
+ * inventory update keeps. An unknown id is a 404 at once, never a rescan (a caller could otherwise
+ * make the agent walk every root per request); a file made since is known after the job that made
+ * it or the next GET /v1/inventory.
+ */
 async function findVolume(ctx: AgentContext, id: string): Promise<Volume> {
-  const known = () => ctx.store.data.volumes.find((v) => v.id === id);
-  const v = known() ?? (await buildInventory(ctx), known());
+  const v = ctx.store.data.volumes.find((x) => x.id === id);
   if (!v) throw new VdiskError('E_AGENT_UNKNOWN_VOLUME', `no volume '${id}'`, { field: 'id', value: id });
   ctx.roots.resolve(v.path);
   return v;
 }
 
-export function volumeRoutes(ctx: AgentContext): Hono<AuthEnv> {
-  return new Hono<AuthEnv>()
+export function volumeRoutes(ctx: AgentContext): Hono<AgentEnv> {
+  return new Hono<AgentEnv>()
     .get('/v1/volumes/:id/data', async (c) => {
       const v = await findVolume(ctx, c.req.param('id'));
       const size = statSync(v.path).size;

@@ -1,22 +1,33 @@
-// Bearer tokens with scopes, on hono's bearer-auth: every configured token is compared in constant
-// time (no early exit, so timing tells neither which token nor how much matched), and the matching
-// token's scope is left on the context for `requireWrite`.
+// Bearer tokens with scopes and names, on hono's bearer-auth: every configured token is compared in
+// constant time (no early exit, so timing tells neither which token nor how much matched), and the
+// matching token's scope and name are left on the context: the scope for `requireWrite`, the name
+// for the agents (x-vdisk-caller). A token without a name is named from its hash, never its text.
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
-import { timingSafeEqualStr } from '../../auth/hmac.js';
+import { sha256Hex, timingSafeEqualStr } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { GatewayConfig, Scope } from '../config.js';
 import type { GatewayEnv } from '../env.js';
 import { problemResponse } from '../problem.js';
 
+/** `token-` and 12 hex digits of the token's SHA-256: stable, short, and says nothing usable about it. */
+export const derivedTokenName = async (token: string) => `token-${(await sha256Hex(token)).slice(0, 12)}`;
+
 export function authenticate(tokens: GatewayConfig['tokens']) {
   const refuse = (code: string, message: string) => () => problemResponse(new VdiskError(code, message));
+  const names = tokens.map((t) => (t.name !== undefined ? Promise.resolve(t.name) : derivedTokenName(t.token)));
   return bearerAuth<GatewayEnv>({
-    verifyToken: (presented, c) => {
-      let scope: Scope | undefined;
-      for (const t of tokens) if (timingSafeEqualStr(t.token, presented) && scope !== 'write') scope = t.scope;
-      if (scope) c.set('scope', scope);
-      return scope !== undefined;
+    verifyToken: async (presented, c) => {
+      let match: number | undefined;
+      // Every token is compared (no early exit); a write entry wins when one string is listed twice.
+      tokens.forEach((t, i) => {
+        const equal = timingSafeEqualStr(t.token, presented);
+        if (equal && (match === undefined || t.scope === 'write')) match = i;
+      });
+      if (match === undefined) return false;
+      c.set('scope', tokens[match]!.scope as Scope);
+      c.set('caller', await names[match]!);
+      return true;
     },
     noAuthenticationHeader: { message: refuse('E_AUTH_MISSING', 'send Authorization: Bearer TOKEN') },
     invalidAuthenticationHeader: { message: refuse('E_AUTH_BAD_TOKEN', 'the Authorization header is not "Bearer TOKEN"') },

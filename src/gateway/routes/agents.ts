@@ -29,11 +29,11 @@ function status(a: AgentAnswer<Health>): z.infer<typeof AgentStatusSchema> {
 }
 
 export const agentRoutes = (deps: GatewayDeps) => router()
-  .openapi(list, async (c) => c.json((await askAll<Health>(deps, HEALTH)).map(status), 200))
+  .openapi(list, async (c) => c.json((await askAll<Health>(deps, { ...HEALTH, caller: c.get('caller') })).map(status), 200))
   .openapi(one, async (c) => {
     const agent = deps.agent(c.req.valid('param').agent);
     try {
-      const { json } = await agentJson<Health>(deps.call, agent, HEALTH);
+      const { json } = await agentJson<Health>(deps.call, agent, { ...HEALTH, caller: c.get('caller') });
       return c.json(status({ agent, up: true, json }), 200);
     } catch (e) {
       if (!isVdiskError(e)) throw e;

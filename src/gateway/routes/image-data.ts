@@ -35,7 +35,7 @@ export const imageDataRoutes = (deps: GatewayDeps) => router()
     const { range } = c.req.valid('header');
     const res = await callAgent(deps.call, deps.agent(agent), {
       method: c.req.method, path: volumePath(id, 'data'), headers: range ? { range } : {},
-      signal: c.req.raw.signal, stream: true,
+      caller: c.get('caller'), signal: c.req.raw.signal, stream: true,
     });
     const headers = new Headers();
     for (const h of PASSED) { const v = res.headers.get(h); if (v !== null) headers.set(h, v); }
@@ -43,7 +43,7 @@ export const imageDataRoutes = (deps: GatewayDeps) => router()
   })
   .openapi(extents, async (c) => {
     const { agent, id } = c.req.valid('param');
-    const res = await callAgent(deps.call, deps.agent(agent), { method: 'GET', path: volumePath(id, 'extents') });
+    const res = await callAgent(deps.call, deps.agent(agent), { method: 'GET', path: volumePath(id, 'extents'), caller: c.get('caller') });
     const json = await res.json().catch(() => undefined);
     return c.json(agentReply(z.array(ExtentSchema), json, agent), 200);
   });

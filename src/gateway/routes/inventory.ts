@@ -14,6 +14,6 @@ const route = createRoute({
 
 export const inventoryRoutes = (deps: GatewayDeps) => router()
   .openapi(route, async (c) => {
-    const { inventory, agents } = await joinInventories(deps);
+    const { inventory, agents } = await joinInventories(deps, c.get('caller'));
     return c.json({ inventory, agents }, 200);
   });

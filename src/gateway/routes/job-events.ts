@@ -7,7 +7,7 @@ import { callAgent } from '../agent-client.js';
 import type { GatewayDeps } from '../deps.js';
 import { parseJobId, publicJobId } from '../job-id.js';
 import { readSse } from '../sse-parse.js';
-import { AGENT_ERRORS, COMMON_ERRORS, EventHeaders, JobParam } from '../schemas.js';
+import { AGENT_ERRORS, COMMON_ERRORS, EventHeaders, JobParam, problem } from '../schemas.js';
 import { BEARER, router } from './router.js';
 
 const route = createRoute({
@@ -16,6 +16,7 @@ const route = createRoute({
   request: { params: JobParam, headers: EventHeaders },
   responses: {
     200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'event stream; ends after the `end` event' },
+    429: problem('the agent serves too many event streams (for this caller or in all); Retry-After says when to try again'),
     ...COMMON_ERRORS, ...AGENT_ERRORS,
   },
 });
@@ -36,7 +37,7 @@ export const jobEventRoutes = (deps: GatewayDeps) => router()
     const upstream = new AbortController();
     // Connect before answering, so an unknown job or a down agent is a plain problem+json error.
     const res = await callAgent(deps.call, deps.agent(agent), {
-      method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}/events`, stream: true, signal: upstream.signal,
+      method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}/events`, stream: true, signal: upstream.signal, caller: c.get('caller'),
       headers: { accept: 'text/event-stream', ...(last !== undefined && { 'last-event-id': last }) },
     });
     return streamSSE(c, async (stream) => {

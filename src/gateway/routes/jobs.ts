@@ -6,14 +6,14 @@ import { agentJson } from '../agent-client.js';
 import { agentReply } from '../agent-errors.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { GatewayDeps } from '../deps.js';
-import { askAll } from '../fan-out.js';
 import { joinInventories } from '../inventories.js';
 import { randomIds } from '../plan-ids.js';
 import { planRequest } from '../../plan/plan.js';
+import { listJobPage } from '../job-pages.js';
 import { parseJobId, publicJobId } from '../job-id.js';
 import { requireWrite } from '../middleware/auth.js';
 import {
-  AGENT_ERRORS, COMMON_ERRORS, IdempotencyHeaders, JobBody, JobCreatedSchema, JobListSchema, JobParam, JobStatusSchema, ok, problem,
+  AGENT_ERRORS, COMMON_ERRORS, IdempotencyHeaders, JobBody, JobCreatedSchema, JobListQuery, JobListSchema, JobParam, JobStatusSchema, ok, problem,
 } from '../schemas.js';
 import { BEARER, router } from './router.js';
 import { z } from '@hono/zod-openapi';
@@ -31,8 +31,9 @@ const create = createRoute({
   },
 });
 const list = createRoute({
-  method: 'get', path: '/v1/jobs', tags: ['jobs'], security: BEARER, summary: "Every agent's jobs",
-  responses: { 200: ok(JobListSchema, 'jobs, and which agents answered'), ...COMMON_ERRORS },
+  method: 'get', path: '/v1/jobs', tags: ['jobs'], security: BEARER, summary: "Every agent's jobs, newest first, paged per agent",
+  request: { query: JobListQuery },
+  responses: { 200: ok(JobListSchema, 'jobs (up to `limit` of each agent), which agents answered, and the next cursor'), ...COMMON_ERRORS },
 });
 const status = createRoute({
   method: 'get', path: '/v1/jobs/{id}', tags: ['jobs'], security: BEARER, summary: 'Job status',
@@ -46,7 +47,9 @@ const cancel = createRoute({
 
 /** Sends the job body to the agent with the caller's key; answers the public job id. */
 async function forward(c: Context, deps: GatewayDeps, agent: ReturnType<GatewayDeps['agent']>, key: string, body: unknown) {
-  const res = await agentJson(deps.call, agent, { method: 'POST', path: '/v1/jobs', body: JSON.stringify(body), headers: { 'idempotency-key': key } });
+  const res = await agentJson(deps.call, agent, {
+    method: 'POST', path: '/v1/jobs', body: JSON.stringify(body), headers: { 'idempotency-key': key }, caller: c.get('caller'),
+  });
   const { id } = agentReply(z.object({ id: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@+-]{0,199}$/) }), res.json, agent.name);
   const pub = publicJobId(agent.name, id);
   c.header('Location', `/v1/jobs/${encodeURIComponent(pub)}`);
@@ -64,7 +67,7 @@ export const jobRoutes = (deps: GatewayDeps) => router()
       const { agent, id } = parseJobId(body.retryOf);
       return forward(c, deps, deps.agent(agent), key, { retryOf: id });
     }
-    const joined = await joinInventories(deps);
+    const joined = await joinInventories(deps, c.get('caller'));
     // A bare request is planned here only to learn its host; the agent plans it again and runs its own plan.
     const plan = body.plan ?? planRequest(body.request, joined.inventory, randomIds());
     const agent = joined.owner.get(plan.host);
@@ -76,18 +79,16 @@ export const jobRoutes = (deps: GatewayDeps) => router()
     return forward(c, deps, agent, key, body.plan ? { plan } : { request: body.request });
   })
   .openapi(list, async (c) => {
-    const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/jobs' });
-    const jobs = answers.flatMap((a) => a.up ? agentReply(z.array(JobStatusSchema), a.json, a.agent.name).map((j) => publicJob(a.agent.name, j)) : []);
-    const agents = answers.map((a) => a.up ? { name: a.agent.name, up: true } : { name: a.agent.name, up: false, error: a.error });
-    return c.json({ jobs, agents }, 200);
+    const { limit, cursor } = c.req.valid('query');
+    return c.json(await listJobPage(deps, c.get('caller'), limit ?? 100, cursor), 200);
   })
   .openapi(status, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
-    const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}` });
+    const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}`, caller: c.get('caller') });
     return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 200);
   })
   .openapi(cancel, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
-    const res = await agentJson(deps.call, deps.agent(agent), { method: 'POST', path: `/v1/jobs/${encodeURIComponent(id)}/cancel` });
+    const res = await agentJson(deps.call, deps.agent(agent), { method: 'POST', path: `/v1/jobs/${encodeURIComponent(id)}/cancel`, caller: c.get('caller') });
     return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 202);
   });

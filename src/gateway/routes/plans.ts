@@ -26,7 +26,7 @@ const route = createRoute({
 export const planRoutes = (deps: GatewayDeps) => router()
   .openapi(route, async (c) => {
     const { request } = c.req.valid('json');
-    const joined = await joinInventories(deps);
+    const joined = await joinInventories(deps, c.get('caller'));
     let plan: Plan;
     try {
       plan = planRequest(request, joined.inventory, randomIds());

@@ -65,5 +65,11 @@ export function eventChecks(opts: SetupOptions = {}) {
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ code: 'E_JOB_UNKNOWN', agent: 'alpha' });
     });
+
+    it("relays an agent's 429 (stream cap) with its Retry-After", async () => {
+      const res = await s.request('/v1/jobs/alpha~crowded/events', s.auth('read'));
+      expect([res.status, res.headers.get('retry-after')]).toEqual([429, '5']);
+      expect(await res.json()).toMatchObject({ code: 'E_AGENT_TOO_MANY_STREAMS', agent: 'alpha' });
+    });
   });
 }

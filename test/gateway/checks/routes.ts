@@ -1,6 +1,7 @@
 // Route checks: the gateway in front of two agent-shaped upstreams on loopback, through app.request()
 // on Node or over HTTP under workerd (the same checks for both).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../../src/auth/hmac.js';
 import { json, setup, type Setup, type SetupOptions } from '../helpers/setup.js';
 import { moveRequest } from '../helpers/worlds.js';
 
@@ -132,6 +133,50 @@ export function routeChecks(opts: SetupOptions = {}) {
       const unknown = await s.request('/v1/jobs/beta~j99', s.auth('read'));
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ code: 'E_JOB_UNKNOWN', agent: 'beta' });
+    });
+  });
+
+  describe('job list pages', () => {
+    it('pages every agent with a cursor per agent: each job once, then next null; a forged cursor is 400', async () => {
+      const { body: { plan } } = await preview();
+      for (let i = 0; i < 3; i++) await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `page-${i}-${Math.random()}` })));
+      const all = await (await s.request('/v1/jobs?limit=500', s.auth('read'))).json() as { jobs: { id: string }[]; next: string | null };
+      expect(all.next).toBeNull();
+      expect(all.jobs.length).toBeGreaterThanOrEqual(3);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages <= all.jobs.length; pages++) {
+        const q: string = cursor ? `&cursor=${cursor}` : '';
+        const page = await (await s.request(`/v1/jobs?limit=1${q}`, s.auth('read'))).json() as { jobs: { id: string }[]; next: string | null };
+        expect(page.jobs.length).toBeLessThanOrEqual(2); // one per agent at most
+        seen.push(...page.jobs.map((j) => j.id));
+        cursor = page.next;
+        if (!cursor) break;
+      }
+      expect(cursor).toBeNull();
+      expect(seen.sort()).toEqual(all.jobs.map((j) => j.id).sort());
+      const forged = await s.request(`/v1/jobs?cursor=${btoa(JSON.stringify({ gamma: 'c1' }))}`, s.auth('read'));
+      expect([forged.status, (await forged.json() as { code: string }).code]).toEqual([400, 'E_GATEWAY_BAD_CURSOR']);
+      const tooMany = await s.request('/v1/jobs?limit=501', s.auth('read'));
+      expect(tooMany.status).toBe(400);
+    });
+  });
+
+  describe('callers', () => {
+    it("names the caller to the agents on every call: the token's name, or a name from its hash", async () => {
+      const before = [s.alpha.calls.length, s.beta.calls.length];
+      await s.request('/v1/agents', s.auth('read'));
+      await s.request('/v1/inventory', s.auth('read'));
+      await s.request('/v1/agents/alpha/volumes/data/extents', s.auth('read'));
+      const readCalls = [...s.alpha.calls.slice(before[0]), ...s.beta.calls.slice(before[1])];
+      const derived = `token-${(await sha256Hex(s.tokens.read)).slice(0, 12)}`;
+      expect(readCalls.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(readCalls.map((c) => c.headers['x-vdisk-caller']))).toEqual(new Set([derived]));
+      const { body: { plan } } = await preview();
+      await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `k-${Math.random()}` })));
+      const sent = s.alpha.calls.filter((c) => c.method === 'POST' && c.path === '/v1/jobs').at(-1)!;
+      expect(sent.headers['x-vdisk-caller']).toBe('ops');
+      expect(JSON.stringify([...s.alpha.calls, ...s.beta.calls].map((c) => c.headers))).not.toContain(s.tokens.read);
     });
   });
 }

@@ -71,7 +71,14 @@ export async function startFakeAgent(opts: { name: string; secret: string; inven
     c.header('Location', `/v1/jobs/${id}`);
     return c.json({ id }, 202);
   });
-  app.get('/v1/jobs', (c) => c.json([...jobs.values()].map((j) => j.status)));
+  // Pages newest first as agents do; this agent's cursor `cN` means "jobs before jN".
+  app.get('/v1/jobs', (c) => {
+    const limit = Number(c.req.query('limit') ?? 100);
+    const before = Number((c.req.query('cursor') ?? `c${jobs.size + 1}`).slice(1));
+    const older = [...jobs.values()].map((j, i) => ({ n: i + 1, status: j.status })).filter((j) => j.n < before).reverse();
+    const page = older.slice(0, limit);
+    return c.json({ jobs: page.map((j) => j.status), next: older.length > limit ? `c${page.at(-1)!.n}` : null });
+  });
   app.get('/v1/jobs/:id', (c) => {
     const job = jobs.get(c.req.param('id'));
     return job ? c.json(job.status) : problem(404, 'E_JOB_UNKNOWN', 'no such job');
@@ -83,6 +90,12 @@ export async function startFakeAgent(opts: { name: string; secret: string; inven
     return c.json(job.status, 202);
   });
   app.get('/v1/jobs/:id/events', (c) => {
+    // A caller over the agent's stream cap (src/agent/http/stream-caps.ts).
+    if (c.req.param('id') === 'crowded') {
+      const res = problem(429, 'E_AGENT_TOO_MANY_STREAMS', 'too many event streams');
+      res.headers.set('retry-after', '5');
+      return res;
+    }
     const job = jobs.get(c.req.param('id'));
     if (!job) return problem(404, 'E_JOB_UNKNOWN', 'no such job');
     let next = Number(c.req.header('last-event-id') ?? 0) + 1;

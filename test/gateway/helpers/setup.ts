@@ -35,7 +35,8 @@ export async function setup(opts: SetupOptions = {}): Promise<Setup> {
       { name: 'alpha', url: alpha.url, secret: opts.alphaSecretAtGateway ?? alpha.secret },
       { name: 'beta', url: beta.url, secret: beta.secret },
     ],
-    tokens: [{ token: tokens.read, scope: 'read' }, { token: tokens.write, scope: 'write' }],
+    // The write token is named; the read token is not (its name comes from its hash).
+    tokens: [{ token: tokens.read, scope: 'read' }, { token: tokens.write, scope: 'write', name: 'ops' }],
     corsOrigins: opts.corsOrigins, maxBodyBytes: opts.maxBodyBytes, heartbeatMs: opts.heartbeatMs, agentTimeoutMs: 5000,
   };
   const stopAgents = async () => { await alpha.close(); if (!opts.betaDown) await beta.close(); };
