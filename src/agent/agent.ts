@@ -4,11 +4,12 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transcript, type TranscriptEntry } from '../qmp/transcript.js';
 import { queryJobs } from '../qmp/jobs.js';
-import type { AgentConfig } from './config.js';
+import { DEFAULT_MAX_BODY, type AgentConfig } from './config.js';
 import type { AgentContext } from './context.js';
 import { EngineAccess } from './engine-access.js';
 import { createAgentApp } from './http/app.js';
 import { JobManager } from './jobs.js';
+import { NONCE_LOG, PersistentNonces } from './nonce-log.js';
 import { Journal } from './journal.js';
 import { jsonLogger, type Logger } from './log.js';
 import { Roots } from './roots.js';
@@ -36,7 +37,9 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs },
   };
   const jobs = new JobManager(ctx);
-  const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock });
+  const clock = opts.clock ?? Date.now;
+  const nonces = new PersistentNonces(join(config.stateDir, NONCE_LOG), clock());
+  const app = createAgentApp(ctx, jobs, { agent: config.name, secret: config.secret, maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY, nonces, clock });
   return {
     ctx, jobs, app,
     /** Logs the jobs each VM has, then resumes, completes or compensates every unfinished plan. */

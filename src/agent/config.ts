@@ -19,7 +19,19 @@ export interface AgentConfig {
   transcriptDir?: string;
   jobTimeoutMs: number;
   heartbeatMs: number;
+  /** Largest request body read (`--max-body`, DEFAULT_MAX_BODY); the gateway's own cap is below it. */
+  maxBodyBytes?: number;
+  /** HTTPS (`--tls-cert`, `--tls-key`, and `--tls-client-ca` to require client certificates). */
+  tls?: AgentTls;
+  /** Plain HTTP off loopback, allowed with a warning (`--insecure-http`). */
+  insecureHttp?: boolean;
 }
+
+/** PEM file paths; read when the server starts. */
+export interface AgentTls { certFile: string; keyFile: string; clientCaFile?: string }
+
+/** The agent reads plans, which can be larger than the gateway's request (1 MiB cap by default). */
+export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
 export const DEFAULT_LISTEN = '127.0.0.1:7420';
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -41,6 +53,8 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
       root: { type: 'string', multiple: true }, qmp: { type: 'string', multiple: true }, listen: { type: 'string' },
       'secret-file': { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' },
       'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
+      'max-body': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
+      'tls-client-ca': { type: 'string' }, 'insecure-http': { type: 'boolean' },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
@@ -57,8 +71,14 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     if (!Number.isSafeInteger(n) || n <= 0) throw usage(`--${field} takes a positive integer`, field);
     return n;
   };
+  const [certFile, keyFile, clientCaFile] = [values['tls-cert'], values['tls-key'], values['tls-client-ca']];
+  if (!certFile !== !keyFile) throw usage('--tls-cert and --tls-key go together', certFile ? 'tls-key' : 'tls-cert');
+  if (clientCaFile && !certFile) throw usage('--tls-client-ca needs --tls-cert and --tls-key', 'tls-client-ca');
   return {
     name, roots, vms, secret,
+    maxBodyBytes: num(values['max-body'], DEFAULT_MAX_BODY, 'max-body'),
+    ...(certFile && keyFile && { tls: { certFile, keyFile, ...(clientCaFile && { clientCaFile }) } }),
+    ...(values['insecure-http'] && { insecureHttp: true }),
     listen: values.listen ?? DEFAULT_LISTEN,
     stateDir: values['state-dir'] ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local/state'), 'vdisk-agent'),
     transcriptDir: values['qmp-transcripts'],

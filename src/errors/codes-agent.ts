@@ -4,6 +4,8 @@ import type { CodeInfo } from './codes.js';
 
 export const AGENT_CODES = {
   E_AGENT_BAD_REQUEST: { message: 'the request body is not valid JSON', http: 400 },
+  E_AGENT_BODY_TOO_LARGE: { message: 'the request body is larger than the agent accepts', hint: 'raise the agent\'s --max-body', http: 413 },
+  E_AGENT_BAD_LENGTH: { message: 'the Content-Length header is not a byte count', http: 400 },
   E_AGENT_NOT_FOUND: { message: 'no such route', http: 404 },
   E_AGENT_UNKNOWN_JOB: { message: 'no job with this id on this agent', http: 404 },
   E_AGENT_UNKNOWN_VOLUME: { message: 'no volume with this id on this agent', http: 404 },

@@ -52,12 +52,13 @@ async function send(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall) {
   call.signal?.addEventListener('abort', onAbort, { once: true });
   // A stream keeps listening: aborting the caller's signal later must still end the agent's body.
   const done = () => { clearTimeout(timer); if (!call.stream) call.signal?.removeEventListener('abort', onAbort); };
-  const body = call.body ?? '';
-  const signed = await signRequest(agent.secret, call.method, call.path, body);
+  const url = agent.url + call.path;
+  // Signed for this agent by name, with Host and the headers that pick bytes, jobs and callers.
+  const signed = await signRequest(agent.secret, { agent: agent.name, method: call.method, url, headers: call.headers, body: call.body ?? '' });
   const headers: Record<string, string> = { ...call.headers, ...signed };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   try {
-    const res = await deps.fetch(agent.url + call.path, {
+    const res = await deps.fetch(url, {
       method: call.method, headers, body: call.body, signal: ctl.signal, redirect: 'manual',
     });
     if (call.stream) clearTimeout(timer);

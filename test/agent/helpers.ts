@@ -12,6 +12,11 @@ import { requireTool } from '../helpers/tools.js';
 
 export const SECRET = 'a test secret of enough length';
 
+/** Signature headers for a call to agent `agent` through app.request (whose URL host is `localhost`). */
+export function signAs(agent: string, method: string, path: string, body = '', headers: Record<string, string> = {}, now?: number) {
+  return signRequest(SECRET, { agent, method, url: `http://localhost${path}`, headers, body }, now);
+}
+
 export interface TestAgent {
   agent: Agent;
   dir: string;
@@ -35,7 +40,7 @@ export async function testAgent(over: Partial<AgentConfig> = {}, log = silentLog
     pool: (name) => join(dir, name),
     async req(method, path, body, o = {}) {
       const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-      const signed = o.sign === false ? {} : await signRequest(SECRET, method, path, text);
+      const signed = o.sign === false ? {} : await signAs(config.name, method, path, text, o.headers);
       return agent.app.request(path, { method, headers: { ...signed, ...o.headers }, ...(text ? { body: text } : {}) });
     },
     async close() {
