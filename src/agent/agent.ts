@@ -4,12 +4,13 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transcript, type TranscriptEntry } from '../qmp/transcript.js';
 import { queryJobs } from '../qmp/jobs.js';
-import { DEFAULT_LIMITS, type AgentConfig } from './config.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_BODY, type AgentConfig } from './config.js';
 import type { AgentContext } from './context.js';
 import { EngineAccess } from './engine-access.js';
 import { createAgentApp } from './http/app.js';
 import { StreamCaps } from './http/stream-caps.js';
 import { JobManager } from './jobs.js';
+import { NONCE_LOG, PersistentNonces } from './nonce-log.js';
 import { Journal } from './journal.js';
 import { jsonLogger, type Logger } from './log.js';
 import { Roots } from './roots.js';
@@ -43,7 +44,11 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     keepJobs: config.keepJobs ?? DEFAULT_LIMITS.keepJobs, keepMs: (config.keepJobsDays ?? DEFAULT_LIMITS.keepJobsDays) * 86_400_000,
   });
   const streams = new StreamCaps(config.maxStreams ?? DEFAULT_LIMITS.maxStreams, config.maxStreamsPerCaller ?? DEFAULT_LIMITS.maxStreamsPerCaller);
-  const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock, streams });
+  const clock = opts.clock ?? Date.now;
+  const nonces = new PersistentNonces(join(config.stateDir, NONCE_LOG), clock());
+  const app = createAgentApp(ctx, jobs, {
+    agent: config.name, secret: config.secret, maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY, nonces, clock, streams,
+  });
   return {
     ctx, jobs, app, streams,
     /** Logs the jobs each VM has, resumes, completes or compensates every unfinished plan, then compacts the journal. */

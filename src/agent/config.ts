@@ -27,10 +27,22 @@ export interface AgentConfig {
   /** Finished jobs kept in the journal (the rest move to history.jsonl): a count and an age in days. */
   keepJobs?: number;
   keepJobsDays?: number;
+  /** Largest request body read (`--max-body`, DEFAULT_MAX_BODY); the gateway's own cap is below it. */
+  maxBodyBytes?: number;
+  /** HTTPS (`--tls-cert`, `--tls-key`, and `--tls-client-ca` to require client certificates). */
+  tls?: AgentTls;
+  /** Plain HTTP off loopback, allowed with a warning (`--insecure-http`). */
+  insecureHttp?: boolean;
 }
 
 /** Defaults of the optional limits (docs/agent.md). */
 export const DEFAULT_LIMITS = { maxStreams: 128, maxStreamsPerCaller: 32, keepJobs: 1000, keepJobsDays: 30 } as const;
+
+/** PEM file paths; read when the server starts. */
+export interface AgentTls { certFile: string; keyFile: string; clientCaFile?: string }
+
+/** The agent reads plans, which can be larger than the gateway's request (1 MiB cap by default). */
+export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
 export const DEFAULT_LISTEN = '127.0.0.1:7420';
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -55,6 +67,8 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
       'allow-owner': { type: 'string', multiple: true },
       'max-streams': { type: 'string' }, 'max-streams-per-caller': { type: 'string' },
       'keep-jobs': { type: 'string' }, 'keep-jobs-days': { type: 'string' },
+      'max-body': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
+      'tls-client-ca': { type: 'string' }, 'insecure-http': { type: 'boolean' },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
@@ -73,8 +87,14 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
   };
   const allowOwner = values['allow-owner'] ?? [];
   for (const o of allowOwner) if (o !== 'root') throw usage(`--allow-owner takes only root, not ${o}`, 'allow-owner');
+  const [certFile, keyFile, clientCaFile] = [values['tls-cert'], values['tls-key'], values['tls-client-ca']];
+  if (!certFile !== !keyFile) throw usage('--tls-cert and --tls-key go together', certFile ? 'tls-key' : 'tls-cert');
+  if (clientCaFile && !certFile) throw usage('--tls-client-ca needs --tls-cert and --tls-key', 'tls-client-ca');
   return {
     name, roots, vms, secret, allowOwnerRoot: allowOwner.includes('root'),
+    maxBodyBytes: num(values['max-body'], DEFAULT_MAX_BODY, 'max-body'),
+    ...(certFile && keyFile && { tls: { certFile, keyFile, ...(clientCaFile && { clientCaFile }) } }),
+    ...(values['insecure-http'] && { insecureHttp: true }),
     listen: values.listen ?? DEFAULT_LISTEN,
     stateDir: values['state-dir'] ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local/state'), 'vdisk-agent'),
     transcriptDir: values['qmp-transcripts'],

@@ -1,17 +1,33 @@
-// Request signing between the gateway and host agents: HMAC-SHA256 over method, path, timestamp,
-// nonce and the body's digest (docs/contracts.md). Web Crypto only, so it runs on Node and workerd.
+// Request signing between the gateway and host agents (docs/contracts.md): HMAC-SHA256 over the
+// method, the agent the call is meant for, Host, path and query, timestamp, nonce, the headers that
+// change what a call does (SIGNED_HEADERS) and the body's digest. Web Crypto only, so it runs on Node
+// and workerd. Verification is split so an agent can check the cheap parts (header shapes, clock)
+// before it reads a byte of body, then hash the body while streaming it under a cap.
 import { VdiskError } from '../errors/vdisk-error.js';
 
 export const SIG_HEADERS = {
+  agent: 'x-vdisk-agent',
   timestamp: 'x-vdisk-timestamp',
   nonce: 'x-vdisk-nonce',
   signature: 'x-vdisk-signature',
 } as const;
 
+/** Headers whose value is signed (empty when absent): each changes which bytes or job a call gets. */
+export const SIGNED_HEADERS = ['idempotency-key', 'range', 'last-event-id', 'x-vdisk-caller'] as const;
+
+/** First line of the signed string; a new layout gets a new version, never a silent change. */
+const VERSION = 'vdisk-sig-2';
+
 /** How far a timestamp may be from the verifier's clock, either way. */
 export const REPLAY_WINDOW_MS = 60_000;
 
+const TIMESTAMP = /^\d{1,16}$/;
+const NONCE = /^[A-Za-z0-9_-]{16,128}$/;
+const SIGNATURE = /^[0-9a-fA-F]{64}$/;
+
 const enc = new TextEncoder();
+
+export type HeaderLookup = (name: string) => string | undefined | null;
 
 function hex(buf: ArrayBuffer): string {
   return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -22,12 +38,20 @@ export async function sha256Hex(body: Uint8Array | string): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', bytes));
 }
 
-async function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+async function hmacHex(secret: string, msg: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return hex(await crypto.subtle.sign('HMAC', key, enc.encode(msg)));
 }
 
-export function canonical(method: string, pathAndQuery: string, timestamp: string, nonce: string, bodyHex: string): string {
-  return [method.toUpperCase(), pathAndQuery, timestamp, nonce, bodyHex].join('\n');
+/** What a signature covers. `host` is the URL's authority as `new URL(u).host` spells it. */
+export interface CanonicalParts {
+  method: string; agent: string; host: string; pathAndQuery: string;
+  timestamp: string; nonce: string; header: HeaderLookup; bodyHex: string;
+}
+
+export function canonical(p: CanonicalParts): string {
+  const signed = SIGNED_HEADERS.map((h) => p.header(h) ?? '');
+  return [VERSION, p.method.toUpperCase(), p.agent, p.host.toLowerCase(), p.pathAndQuery, p.timestamp, p.nonce, ...signed, p.bodyHex].join('\n');
 }
 
 function randomNonce(): string {
@@ -35,15 +59,30 @@ function randomNonce(): string {
   return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+export interface CallToSign {
+  /** The agent's configured name: a signature made for one agent is refused by every other. */
+  agent: string;
+  method: string;
+  /** The full URL the call goes to; its host and path+query are signed. */
+  url: string;
+  /** The headers the call carries (SIGNED_HEADERS among them are signed). */
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+}
+
 /** Headers to add to a request. `now` and `nonce` are injectable for tests. */
-export async function signRequest(
-  secret: string, method: string, pathAndQuery: string, body: Uint8Array | string = '',
-  now = Date.now(), nonce = randomNonce(),
-): Promise<Record<string, string>> {
+export async function signRequest(secret: string, call: CallToSign, now = Date.now(), nonce = randomNonce()): Promise<Record<string, string>> {
+  const url = new URL(call.url);
+  const lower = Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const timestamp = String(now);
-  const msg = canonical(method, pathAndQuery, timestamp, nonce, await sha256Hex(body));
-  const sig = hex(await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(msg)));
-  return { [SIG_HEADERS.timestamp]: timestamp, [SIG_HEADERS.nonce]: nonce, [SIG_HEADERS.signature]: sig };
+  const msg = canonical({
+    method: call.method, agent: call.agent, host: url.host, pathAndQuery: url.pathname + url.search,
+    timestamp, nonce, header: (n) => lower[n], bodyHex: await sha256Hex(call.body ?? ''),
+  });
+  return {
+    [SIG_HEADERS.agent]: call.agent, [SIG_HEADERS.timestamp]: timestamp, [SIG_HEADERS.nonce]: nonce,
+    [SIG_HEADERS.signature]: await hmacHex(secret, msg),
+  };
 }
 
 /** Constant-time equality of two strings (length is not secret). */
@@ -55,37 +94,75 @@ export function timingSafeEqualStr(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** Where a verifier remembers nonces; false when the nonce was already used. */
+export interface NonceStore { remember(nonce: string, now: number): boolean }
+
 /** Remembers nonces for the replay window; bounded by the window, not by traffic history. */
-export class NonceCache {
+export class NonceCache implements NonceStore {
   private seen = new Map<string, number>();
   constructor(private readonly windowMs = REPLAY_WINDOW_MS, private readonly max = 100_000) {}
   /** False if the nonce was already used. */
   remember(nonce: string, now: number): boolean {
-    for (const [n, t] of this.seen) { if (t >= now - this.windowMs * 2) break; this.seen.delete(n); }
+    this.expire(now);
     if (this.seen.has(nonce)) return false;
     if (this.seen.size >= this.max) throw new VdiskError('E_AUTH_REPLAY', 'too many requests in the replay window');
     this.seen.set(nonce, now);
     return true;
   }
+  /** Puts back a nonce seen at `at` (a restart reloading its log); older than the window, dropped. */
+  restore(nonce: string, at: number, now: number): void {
+    if (at >= now - this.windowMs * 2 && this.seen.size < this.max) this.seen.set(nonce, at);
+  }
+  /** How many nonces are still inside the window. */
+  count(now: number): number {
+    this.expire(now);
+    return this.seen.size;
+  }
+  /** The nonces still inside the window, oldest first. */
+  live(now: number): [string, number][] {
+    this.expire(now);
+    return [...this.seen];
+  }
+  // A timestamp may lead the clock by a window, so a nonce is kept for two.
+  private expire(now: number): void {
+    for (const [n, t] of this.seen) { if (t >= now - this.windowMs * 2) break; this.seen.delete(n); }
+  }
+}
+
+/** The signature headers, checked for shape and freshness; needs no body and no secret. */
+export interface SignatureHeaders { agent: string; timestamp: string; nonce: string; signature: string }
+
+/** Throws E_AUTH_* unless the signature headers are present, well formed and inside the window. */
+export function checkSignatureHeaders(header: HeaderLookup, now = Date.now()): SignatureHeaders {
+  const agent = header(SIG_HEADERS.agent);
+  const timestamp = header(SIG_HEADERS.timestamp);
+  const nonce = header(SIG_HEADERS.nonce);
+  const signature = header(SIG_HEADERS.signature);
+  if (!agent || !timestamp || !nonce || !signature) throw new VdiskError('E_AUTH_MISSING', 'request is not signed');
+  if (!TIMESTAMP.test(timestamp) || Math.abs(now - Number(timestamp)) > REPLAY_WINDOW_MS) {
+    throw new VdiskError('E_AUTH_STALE', 'signature timestamp outside the replay window');
+  }
+  if (!NONCE.test(nonce)) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'malformed nonce');
+  if (!SIGNATURE.test(signature)) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'malformed signature');
+  return { agent, timestamp, nonce, signature };
 }
 
 export interface SignedRequestParts {
-  method: string; pathAndQuery: string; body: Uint8Array | string;
-  header: (name: string) => string | undefined | null;
+  /** The verifier's own name (never the header's claim). */
+  agent: string;
+  method: string; host: string; pathAndQuery: string; header: HeaderLookup;
 }
 
-/** Throws VdiskError E_AUTH_* unless the request carries a fresh, unreplayed, valid signature. */
-export async function verifyRequest(secret: string, req: SignedRequestParts, nonces: NonceCache, now = Date.now()): Promise<void> {
-  const ts = req.header(SIG_HEADERS.timestamp);
-  const nonce = req.header(SIG_HEADERS.nonce);
-  const sig = req.header(SIG_HEADERS.signature);
-  if (!ts || !nonce || !sig) throw new VdiskError('E_AUTH_MISSING', 'request is not signed');
-  if (!/^\d{1,16}$/.test(ts) || Math.abs(now - Number(ts)) > REPLAY_WINDOW_MS) {
-    throw new VdiskError('E_AUTH_STALE', 'signature timestamp outside the replay window');
-  }
-  if (!/^[A-Za-z0-9_-]{16,128}$/.test(nonce)) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'malformed nonce');
-  const msg = canonical(req.method, req.pathAndQuery, ts, nonce, await sha256Hex(req.body));
-  const want = hex(await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(msg)));
-  if (!timingSafeEqualStr(want, sig.toLowerCase())) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'signature does not match');
-  if (!nonces.remember(nonce, now)) throw new VdiskError('E_AUTH_REPLAY', 'nonce already used');
+/** Throws E_AUTH_BAD_SIGNATURE unless the signature matches; `bodyHex` is the body's SHA-256. */
+export async function verifySignature(secret: string, req: SignedRequestParts, sig: SignatureHeaders, bodyHex: string): Promise<void> {
+  if (sig.agent !== req.agent) throw new VdiskError('E_AUTH_WRONG_AGENT', `the request was signed for agent ${sig.agent.slice(0, 32)}, not ${req.agent}`);
+  const want = await hmacHex(secret, canonical({ ...req, timestamp: sig.timestamp, nonce: sig.nonce, bodyHex }));
+  if (!timingSafeEqualStr(want, sig.signature.toLowerCase())) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'signature does not match');
+}
+
+/** All checks at once, for a verifier that already holds the body (tests, small fakes). */
+export async function verifyRequest(secret: string, req: SignedRequestParts & { body: Uint8Array | string }, nonces: NonceStore, now = Date.now()): Promise<void> {
+  const sig = checkSignatureHeaders(req.header, now);
+  await verifySignature(secret, req, sig, await sha256Hex(req.body));
+  if (!nonces.remember(sig.nonce, now)) throw new VdiskError('E_AUTH_REPLAY', 'nonce already used');
 }

@@ -118,9 +118,11 @@ export const HELP: Record<string, VerbHelp> = {
   },
   gateway: {
     summary: 'serve the HTTP API in front of one or more agents',
-    usage: 'vdisk gateway --agent NAME=URL,secret-file=FILE [--agent ...] --token-file FILE\n       [--listen [HOST:]PORT] [--cors-origin ORIGIN ...] [--max-body BYTES]',
+    usage: 'vdisk gateway --agent NAME=URL,secret-file=FILE[,ca-file=FILE][,cert-file=FILE,key-file=FILE] [--agent ...]\n       --token-file FILE [--listen [HOST:]PORT] [--cors-origin ORIGIN ...] [--max-body BYTES]',
     options: [
       ['--agent NAME=URL,secret-file=FILE', 'an agent and the file holding its shared secret (repeatable; one needed)'],
+      ['  ,ca-file=FILE', 'trust the CA certificate(s) in FILE for this agent\'s https:// URL'],
+      ['  ,cert-file=FILE,key-file=FILE', 'present this client certificate to the agent (for --tls-client-ca)'],
       ['--token-file FILE', 'one "read TOKEN NAME" or "write TOKEN NAME" per line (NAME: who holds it)'], ['--listen [HOST:]PORT', 'where to listen (default: 127.0.0.1:8080)'],
       ['--cors-origin ORIGIN', 'allow browser requests from ORIGIN (repeatable)'], ['--max-body BYTES', 'largest request body (default: 1048576)'],
     ],
@@ -137,6 +139,10 @@ export const HELP: Record<string, VerbHelp> = {
       ['--max-streams N', 'concurrent job event streams (default: 128)'], ['--max-streams-per-caller N', 'the same per caller (default: 32)'],
       ['--keep-jobs N', 'finished jobs kept in the journal; older ones move to history.jsonl (default: 1000)'],
       ['--keep-jobs-days D', 'finished jobs older than D days move to history.jsonl (default: 30)'],
+      ['--max-body BYTES', 'largest request body read (default: 4194304)'],
+      ['--tls-cert FILE --tls-key FILE', 'serve HTTPS with this certificate and key (PEM)'],
+      ['--tls-client-ca FILE', 'require client certificates signed by a CA in FILE'],
+      ['--insecure-http', 'allow plain HTTP on a non-loopback address (warns; anyone on the path reads the traffic)'],
     ],
     notes: 'Unfinished jobs are recovered from the journal at start; logs are JSON lines on stderr.',
   },

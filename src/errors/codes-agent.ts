@@ -9,6 +9,8 @@ export const AGENT_CODES = {
     message: 'too many event streams are open', hint: 'close a stream, or retry after the Retry-After seconds', http: 429,
   },
   E_AGENT_BAD_PAGE: { message: 'limit or cursor of a job list is not valid', hint: 'limit is 1 to 500; send back the `next` cursor as given', http: 400 },
+  E_AGENT_BODY_TOO_LARGE: { message: 'the request body is larger than the agent accepts', hint: 'raise the agent\'s --max-body', http: 413 },
+  E_AGENT_BAD_LENGTH: { message: 'the Content-Length header is not a byte count', http: 400 },
   E_AGENT_NOT_FOUND: { message: 'no such route', http: 404 },
   E_AGENT_UNKNOWN_JOB: { message: 'no job with this id on this agent', http: 404 },
   E_AGENT_UNKNOWN_VOLUME: { message: 'no volume with this id on this agent', http: 404 },

@@ -8,4 +8,7 @@ export const AUTH_CODES = {
   E_AUTH_BAD_SIGNATURE: { message: 'the request signature does not match', http: 401 },
   E_AUTH_STALE: { message: 'the request timestamp is outside the replay window', hint: 'check the clocks', http: 401 },
   E_AUTH_REPLAY: { message: 'the request nonce was already used', http: 401 },
+  E_AUTH_WRONG_AGENT: {
+    message: 'the request was signed for another agent', hint: 'send it to the agent it names in X-Vdisk-Agent, or check the gateway\'s --agent names', http: 401,
+  },
 } satisfies Record<string, CodeInfo>;

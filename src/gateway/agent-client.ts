@@ -55,12 +55,14 @@ async function send(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall) {
   call.signal?.addEventListener('abort', onAbort, { once: true });
   // A stream keeps listening: aborting the caller's signal later must still end the agent's body.
   const done = () => { clearTimeout(timer); if (!call.stream) call.signal?.removeEventListener('abort', onAbort); };
-  const body = call.body ?? '';
-  const signed = await signRequest(agent.secret, call.method, call.path, body);
-  const headers: Record<string, string> = { ...call.headers, ...(call.caller !== undefined && { [CALLER_HEADER]: call.caller }), ...signed };
+  const url = agent.url + call.path;
+  // Signed for this agent by name, with Host and the headers that pick bytes, jobs and callers.
+  const sent: Record<string, string> = { ...call.headers, ...(call.caller !== undefined && { [CALLER_HEADER]: call.caller }) };
+  const signed = await signRequest(agent.secret, { agent: agent.name, method: call.method, url, headers: sent, body: call.body ?? '' });
+  const headers: Record<string, string> = { ...sent, ...signed };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   try {
-    const res = await deps.fetch(agent.url + call.path, {
+    const res = await deps.fetch(url, {
       method: call.method, headers, body: call.body, signal: ctl.signal, redirect: 'manual',
     });
     if (call.stream) clearTimeout(timer);

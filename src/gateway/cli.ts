@@ -7,6 +7,7 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import { createGatewayApp, type GatewayOptions } from './app.js';
 import { parseTokenFile, type GatewayConfigInput } from './config.js';
 import { parseGatewayArgs, type GatewayArgs } from './cli-args.js';
+import { agentFetch } from './tls-fetch.js';
 
 async function readSecret(path: string, what: string): Promise<string> {
   try {
@@ -37,7 +38,7 @@ export async function startGateway(config: GatewayConfigInput, listen: { host: s
 
 export async function gatewayCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseGatewayArgs(argv);
-  const gw = await startGateway(await configFromArgs(args), args);
+  const gw = await startGateway(await configFromArgs(args), args, { fetch: await agentFetch(args.agents) });
   io.stdout(`vdisk gateway listening on ${gw.url} (agents: ${args.agents.map((a) => a.name).join(', ')})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); gw.close().then(resolve); };

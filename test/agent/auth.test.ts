@@ -2,7 +2,7 @@
 // anything runs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/auth/hmac.js';
-import { SECRET, testAgent, type TestAgent } from './helpers.js';
+import { signAs, testAgent, type TestAgent } from './helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());
@@ -23,24 +23,24 @@ describe('agent request signatures', () => {
 
   it('refuses a wrong secret, a replayed nonce, a stale timestamp and a signature for another path', async () => {
     t = await testAgent();
-    const wrong = await signRequest('not the agent secret at all', 'GET', '/v1/inventory');
+    const wrong = await signRequest('not the agent secret at all', { agent: 'h1', method: 'GET', url: 'http://localhost/v1/inventory' });
     expect(await code(await t.req('GET', '/v1/inventory', undefined, { headers: wrong, sign: false }))).toBe('E_AUTH_BAD_SIGNATURE');
 
-    const once = await signRequest(SECRET, 'GET', '/v1/health');
+    const once = await signAs('h1', 'GET', '/v1/health');
     expect((await t.req('GET', '/v1/health', undefined, { headers: once, sign: false })).status).toBe(200);
     const again = await t.req('GET', '/v1/health', undefined, { headers: once, sign: false });
     expect([again.status, await code(again)]).toEqual([401, 'E_AUTH_REPLAY']);
 
-    const stale = await signRequest(SECRET, 'GET', '/v1/health', '', Date.now() - 10 * 60_000);
+    const stale = await signAs('h1', 'GET', '/v1/health', '', {}, Date.now() - 10 * 60_000);
     expect(await code(await t.req('GET', '/v1/health', undefined, { headers: stale, sign: false }))).toBe('E_AUTH_STALE');
 
-    const other = await signRequest(SECRET, 'GET', '/v1/jobs');
+    const other = await signAs('h1', 'GET', '/v1/jobs');
     expect(await code(await t.req('GET', '/v1/health', undefined, { headers: other, sign: false }))).toBe('E_AUTH_BAD_SIGNATURE');
   });
 
   it('refuses a body that is not the one signed, and unknown routes only after auth', async () => {
     t = await testAgent();
-    const h = await signRequest(SECRET, 'POST', '/v1/jobs', '{"plan":1}');
+    const h = await signAs('h1', 'POST', '/v1/jobs', '{"plan":1}', { 'idempotency-key': 'k' });
     const res = await t.agent.app.request('/v1/jobs', { method: 'POST', headers: { ...h, 'idempotency-key': 'k' }, body: '{"plan":2}' });
     expect(await code(res)).toBe('E_AUTH_BAD_SIGNATURE');
     expect(await code(await t.req('GET', '/v1/nothing', undefined, { sign: false }))).toBe('E_AUTH_MISSING');

@@ -12,6 +12,11 @@ import { requireTool } from '../helpers/tools.js';
 
 export const SECRET = 'a test secret of enough length';
 
+/** Signature headers for a call to agent `agent` through app.request (whose URL host is `localhost`). */
+export function signAs(agent: string, method: string, path: string, body = '', headers: Record<string, string> = {}, now?: number) {
+  return signRequest(SECRET, { agent, method, url: `http://localhost${path}`, headers, body }, now);
+}
+
 export interface TestAgent {
   agent: Agent;
   /** The configuration it was made with (a test restarts an agent on the same state dir with it). */
@@ -37,7 +42,7 @@ export async function testAgent(over: Partial<AgentConfig> = {}, log = silentLog
     pool: (name) => join(dir, name),
     async req(method, path, body, o = {}) {
       const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-      const signed = o.sign === false ? {} : await signRequest(SECRET, method, path, text);
+      const signed = o.sign === false ? {} : await signAs(config.name, method, path, text, o.headers);
       // t.agent, not agent: a test that restarts the agent replaces t.agent and keeps calling t.req.
       return t.agent.app.request(path, { method, headers: { ...signed, ...o.headers }, ...(text ? { body: text } : {}) });
     },

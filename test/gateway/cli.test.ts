@@ -20,6 +20,8 @@ describe('arguments and files', () => {
       tokenFile: '/t', host: '0.0.0.0', port: 9000, corsOrigins: ['https://c.example'], maxBodyBytes: 2048,
     });
     expect(parseGatewayArgs(['--agent', 'a=http://x,secret-file=/s', '--token-file', '/t'])).toMatchObject({ host: '127.0.0.1', port: 8080 });
+    expect(parseGatewayArgs(['--agent', 'a=https://x:1,secret-file=/s,ca-file=/ca.pem,cert-file=/c.pem,key-file=/c.key', '--token-file', '/t']).agents)
+      .toEqual([{ name: 'a', url: 'https://x:1', secretFile: '/s', caFile: '/ca.pem', certFile: '/c.pem', keyFile: '/c.key' }]);
   });
 
   it.each([
@@ -27,6 +29,9 @@ describe('arguments and files', () => {
     [['--agent', 'a=http://x', '--token-file', '/t'], 'NAME=URL,secret-file=FILE'],
     [['--agent', 'a=http://x,secret-file=/s'], '--token-file'],
     [['--agent', 'a=http://x,secret-file=/s', '--token-file', '/t', '--listen', 'nowhere'], '--listen'],
+    [['--agent', 'a=http://x,secret-file=/s,ca-file=/ca', '--token-file', '/t'], 'need an https:// URL'],
+    [['--agent', 'a=https://x,secret-file=/s,cert-file=/c', '--token-file', '/t'], 'cert-file and key-file go together'],
+    [['--agent', 'a=https://x,secret-file=/s,trust=all', '--token-file', '/t'], 'unknown or empty option trust'],
   ])('refuses %j with E_USAGE', (argv, msg) => {
     expect(() => parseGatewayArgs(argv)).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining(msg) }));
   });

@@ -5,11 +5,10 @@
 import { appendFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signRequest } from '../../src/auth/hmac.js';
 import { createAgent, type Agent } from '../../src/agent/agent.js';
 import { HIDDEN_PATH, publicError, publicStepError, publicText } from '../../src/agent/public-error.js';
 import { VdiskError } from '../../src/errors/vdisk-error.js';
-import { SECRET, submit, testAgent, type TestAgent } from '../agent/helpers.js';
+import { SECRET, signAs, submit, testAgent, type TestAgent } from '../agent/helpers.js';
 import { clonePlan, pathsOutside, type AnyPlan } from './helpers.js';
 
 let t: TestAgent;
@@ -71,7 +70,7 @@ describe('errors name no host path outside the roots', () => {
     const job = again.jobs.get('job-leak');
     await job.ended;
     const path = '/v1/jobs/job-leak';
-    const res = await again.app.request(path, { headers: await signRequest(SECRET, 'GET', path, '') });
+    const res = await again.app.request(path, { headers: await signAs('h1', 'GET', path) });
     const status = await res.json() as { state: string; error?: { code: string; message: string }; report?: { failure?: { code: string; message: string } } };
     expect(status.state).toBe('rolled-back');
     expect(status.report?.failure?.code).toBe('ENOENT');

@@ -1,7 +1,7 @@
 // The agent's Hono app: request log, HMAC auth on every route, health, inventory, volumes, jobs,
 // and problem+json for every error. Runtime-neutral; src/agent/server.ts serves it on Node.
 import { Hono } from 'hono';
-import type { NonceCache } from '../../auth/hmac.js';
+import type { NonceStore } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { DEFAULT_LIMITS } from '../config.js';
 import type { AgentContext } from '../context.js';
@@ -16,12 +16,12 @@ import { StreamCaps } from './stream-caps.js';
 import { jobRoutes } from './routes-jobs.js';
 import { volumeRoutes } from './routes-volumes.js';
 
-export interface AppOptions { secret: string; nonces?: NonceCache; clock?: () => number; streams?: StreamCaps }
+export interface AppOptions { agent: string; secret: string; maxBodyBytes: number; nonces?: NonceStore; clock?: () => number; streams?: StreamCaps }
 
 export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOptions) {
   const app = new Hono<AgentEnv>();
   app.use('*', requestLog(ctx.log));
-  app.use('*', hmacAuth(opts.secret, opts.nonces, opts.clock));
+  app.use('*', hmacAuth(opts));
   app.use('*', callerName);
   app.onError((e) => {
     const err = toVdiskError(e);

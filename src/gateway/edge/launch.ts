@@ -74,6 +74,9 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
 /** The `npm run edge` command: same arguments as `vdisk gateway`. */
 export async function edgeCommand(argv: string[], io: CliIo, root = process.cwd()): Promise<number> {
   const args = parseGatewayArgs(argv);
+  const tls = args.agents.find((a) => a.caFile || a.certFile);
+  // workerd trusts its own store, set in its config, not per fetch: docs/gateway.md "Agents over HTTPS".
+  if (tls) throw new VdiskError('E_USAGE', `--agent ${tls.name}: ca-file, cert-file and key-file work with vdisk gateway on Node, not on workerd`, { hint: 'see docs/gateway.md, "Agents over HTTPS"' });
   const gw = await startEdgeGateway(await configFromArgs(args), args, root);
   io.stdout(`vdisk gateway (workerd) listening on ${gw.url} (agents: ${args.agents.map((a) => a.name).join(', ')})\n`);
   gw.child.stdout!.pipe(process.stdout);

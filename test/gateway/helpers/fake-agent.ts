@@ -36,7 +36,7 @@ export async function startFakeAgent(opts: { name: string; secret: string; inven
     const call: SeenCall = { method: c.req.method, path: url.pathname + url.search, verified: true, headers: Object.fromEntries(c.req.raw.headers), body };
     calls.push(call);
     try {
-      await verifyRequest(opts.secret, { method: c.req.method, pathAndQuery: call.path, body, header: (n) => c.req.header(n) }, nonces);
+      await verifyRequest(opts.secret, { agent: opts.name, method: c.req.method, host: url.host, pathAndQuery: call.path, body, header: (n) => c.req.header(n) }, nonces);
     } catch (e) {
       call.verified = isVdiskError(e) ? String(e.code) : String(e);
       return problem(401, call.verified, 'refused');

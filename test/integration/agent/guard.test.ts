@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function post(l: Live, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const text = body === undefined ? '' : JSON.stringify(body);
-  const signed = await signRequest(SECRET, 'POST', path, text);
+  const signed = await signRequest(SECRET, { agent: 'h1', method: 'POST', url: `http://localhost${path}`, headers, body: text });
   return l.agent.app.request(path, { method: 'POST', headers: { ...signed, ...headers }, ...(text ? { body: text } : {}) });
 }
 

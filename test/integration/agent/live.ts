@@ -69,7 +69,7 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean } = {}): Pr
   const session = () => agent.ctx.vms.session('vm1');
   const req = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const text = body === undefined ? '' : JSON.stringify(body);
-    const signed = await signRequest(SECRET, method, path, text);
+    const signed = await signRequest(SECRET, { agent: 'h1', method, url: `http://localhost${path}`, headers, body: text });
     return agent.app.request(path, { method, headers: { ...signed, ...headers }, ...(text ? { body: text } : {}) });
   };
   const inventory = async () => (await (await req('GET', '/v1/inventory')).json()) as Inventory;

@@ -51,7 +51,9 @@ export async function startAgentProcess(args: string[], socket: string, secretFi
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const call: AgentProcess['call'] = async (method, path, body, headers = {}) => {
     const text = body === undefined ? '' : JSON.stringify(body);
-    const signed = await signRequest(secret, method, path, text);
+    // Over a unix socket Node sends `Host: localhost`; the name is the one given with --name.
+    const agent = args[args.indexOf('--name') + 1] ?? '';
+    const signed = await signRequest(secret, { agent, method, url: `http://localhost${path}`, headers, body: text });
     return new Promise((resolve, reject) => {
       const req = request({ socketPath: socket, method, path, headers: { ...signed, ...headers, ...(text ? { 'content-type': 'application/json' } : {}) } }, (res) => {
         let data = '';
