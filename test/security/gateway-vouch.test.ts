@@ -32,7 +32,7 @@ async function world() {
   cleanups.push(async () => { await server.close(); await agent.close(); });
   const token = `w${rand()}`;
   const app = createGatewayApp({
-    agents: [{ name: 'host-a', url: `http://${server.address}`, secret }], tokens: [{ token, scope: 'write' }],
+    agents: [{ name: 'h1', url: `http://${server.address}`, secret }], tokens: [{ token, scope: 'write' }],
   }, { log: () => {} });
   const call = async (path: string, body: unknown) => {
     const res = await app.request(path, json(body, { authorization: `Bearer ${token}`, 'idempotency-key': `k-${rand(8)}` }));
@@ -59,7 +59,7 @@ describe('the gateway relays what the agent vouches for', () => {
     expect(readdirSync(join(w.dir, 'p2'))).toEqual(['c.qcow2']);
     // { retryOf } reaches the job's agent, which builds the retry plan itself: here there is none.
     expect(await w.call('/v1/jobs', { retryOf: r.body.id }).then((x) => [x.status, x.body.code])).toEqual([409, 'E_AGENT_NOTHING_TO_RETRY']);
-    expect(await w.call('/v1/jobs', { retryOf: 'host-a~job-nope' }).then((x) => [x.status, x.body.code])).toEqual([404, 'E_AGENT_UNKNOWN_JOB']);
+    expect(await w.call('/v1/jobs', { retryOf: 'h1~job-nope' }).then((x) => [x.status, x.body.code])).toEqual([404, 'E_AGENT_UNKNOWN_JOB']);
     expect(await w.call('/v1/jobs', { retryOf: r.body.id, request: clone }).then((x) => [x.status, x.body.code])).toEqual([400, 'E_GATEWAY_BAD_REQUEST']);
   });
 
