@@ -1,23 +1,22 @@
 // Reading images to check a step's work, with the engine's read side: `verify-copy` (metadata, or
 // every guest-visible byte) and `check-target` (a REUSE_EXT target opened with its stated format,
-// never probed). Backing chains open only through a gate limited to the storage roots.
+// never probed). Every layer is opened through safe-open (O_NOFOLLOW, descriptor checked in a root).
 import { VdiskError } from '../errors/vdisk-error.js';
 import { chainRuns, RUN } from '../engine/block-status.js';
 import { openChain, type Chain } from '../engine/chain.js';
 import type { Engine } from '../engine/engine.js';
-import { NodeGate } from '../engine/node-gate.js';
 import { engineBuffer, readGuest } from '../engine/reader.js';
-import { NodeFileSource } from '../io/node-file-source.js';
 import type { ParamsOf } from '../plan/actions.js';
 import { resolveBacking } from '../plan/paths.js';
+import { CheckedGate, checkedSource } from './checked-io.js';
 import type { AgentContext } from './context.js';
 
 const CHUNK = 1 << 20;
 
+/** The image at `path` and its backing chain, each file opened and checked by safe-open. */
 export async function openInRoots(ctx: AgentContext, e: Engine, path: string, format?: 'raw' | 'qcow2', noBacking = false): Promise<Chain> {
-  ctx.roots.resolve(path);
-  const gate = new NodeGate({ roots: ctx.roots.list.map((r) => r.dir) });
-  return openChain(e, await NodeFileSource.open(path), { ...(format ? { format } : {}), gate, noBacking });
+  const gate = new CheckedGate(ctx.files);
+  return openChain(e, await checkedSource(ctx.files, path), { ...(format ? { format } : {}), gate, noBacking });
 }
 
 export async function verifyCopy(ctx: AgentContext, p: ParamsOf<'verify-copy'>, format: (path: string) => 'raw' | 'qcow2' | undefined, signal?: AbortSignal): Promise<void> {
