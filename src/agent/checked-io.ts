@@ -38,10 +38,13 @@ export async function checkedTarget(files: CheckedFiles, path: string, o: NewFil
   const st = lstatSync(path, { throwIfNoEntry: false });
   if (st?.isDirectory() || (st && !o.overwrite)) throw new VdiskError('E_TARGET_EXISTS', undefined, { path });
   await removeStaleTemporaries(path);
-  const tmp = await files.create(tempNameFor(path), 0o600);
+  const tmp = await files.create(tempNameFor(path), 0o600); // private while it is written
+  // A replaced file keeps its permission bits; a new one gets 0644, as the engine's own targets do.
+  const mode = st ? st.mode & 0o777 : 0o644;
   return NodeFileTarget.adopt(tmp.handle, {
     name: path, tempPath: tmp.path, durable: o.durable,
     beforeRename: async (handle) => {
+      await handle.chmod(mode);
       await o.prepare?.(handle);
       await files.assertSame(tmp);
       await files.checkDir(dirname(path));

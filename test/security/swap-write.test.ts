@@ -1,7 +1,7 @@
 // A local user who can write in a root swaps the file a write step is about to open for a symlink
 // or a hard link to a file outside the roots: the agent refuses, the outside file keeps its bytes
 // and its mode. The swap happens between the agent's check and its open (test hook), every run.
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from '../agent/helpers.js';
@@ -71,6 +71,7 @@ describe('write steps open what they checked', () => {
     const status = await clone('0640');
     expect(status.error).toBeUndefined();
     expect(opened).toBeGreaterThan(0);
+    expect(statSync(target).mode & 0o7777).toBe(0o640); // set on the descriptor before the rename
     copyFileSync(src, join(t.dir, 'ref.qcow2'));
     expect(qemuImg('compare', '-f', 'qcow2', '-F', 'qcow2', join(t.dir, 'ref.qcow2'), target)).toContain('identical');
   });
