@@ -14,6 +14,7 @@ import { NONCE_LOG, PersistentNonces } from './nonce-log.js';
 import { Journal } from './journal.js';
 import { jsonLogger, type Logger } from './log.js';
 import { Roots } from './roots.js';
+import { CheckedFiles } from './safe-open.js';
 import { Serial } from './serial.js';
 import { InventoryStore } from './store.js';
 import { VmSessions } from './vms.js';
@@ -32,8 +33,9 @@ export interface AgentOptions {
 export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
   const log = opts.log ?? jsonLogger();
+  const roots = new Roots(config.roots);
   const ctx: AgentContext = {
-    name: config.name, version: AGENT_VERSION, roots: new Roots(config.roots),
+    name: config.name, version: AGENT_VERSION, roots, files: new CheckedFiles(roots, log),
     vms: new VmSessions(config.vms, { transcript: (vm) => transcriptFor(vm, config, opts) }),
     engine: new EngineAccess(), store: InventoryStore.open(join(config.stateDir, 'inventory.json')), storeLock: new Serial(),
     journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,

@@ -3,6 +3,7 @@ import type { EngineAccess } from './engine-access.js';
 import type { Journal } from './journal.js';
 import type { Logger } from './log.js';
 import type { Roots } from './roots.js';
+import type { CheckedFiles } from './safe-open.js';
 import type { Serial } from './serial.js';
 import type { InventoryStore } from './store.js';
 import type { VmSessions } from './vms.js';
@@ -25,6 +26,8 @@ export interface AgentContext {
   name: string;
   version: string;
   roots: Roots;
+  /** Opens every file the agent touches: O_NOFOLLOW, then the descriptor checked (safe-open.ts). */
+  files: CheckedFiles;
   vms: VmSessions;
   engine: EngineAccess;
   store: InventoryStore;

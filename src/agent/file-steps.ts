@@ -1,8 +1,9 @@
 // The offline steps: image files created, copied, merged, checked and removed on this host through
 // the engine (never qemu-img), each one safe to run again after a crash. Writes go through the write
-// guard (roots, no running VM has the file open, flock held).
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
+// guard (roots, no running VM has the file open, flock held); every file is opened through
+// safe-open and used through its checked descriptor (mode and owner too), never by name again.
 import type { ActionCall } from '../plan/actions.js';
+import { checkedTarget } from './checked-io.js';
 import type { AgentContext } from './context.js';
 import { commitInto, convert, createEmpty, rebaseUnsafe, type Progress } from './engine-write.js';
 import { checkTarget } from './check-target.js';
@@ -31,11 +32,13 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
       const v = call.params.volume;
       await o.record(call); // the record first: a scan between the two finds the file already named
       await withImageLock(ctx, v.path, async () => {
-        removeFile(v.path); // a half-made file from a crashed run of this step
         const backing = v.backingName ? { name: v.backingName, format: call.params.backingFormat ?? v.format } : undefined;
-        await createEmpty(ctx.roots, { target: v.path, targetFormat: v.format, size: v.virtualSize, ...(backing ? { backing } : {}) });
-        chmodSync(v.path, parseInt(v.mode, 8));
-        applyOwner(v.path, v.owner, ctx.log);
+        // A half-made file from a crashed run of this step is replaced by the rename (overwrite).
+        const target = await checkedTarget(ctx.files, v.path, {
+          overwrite: true,
+          prepare: async (h) => { await h.chmod(parseInt(v.mode, 8)); applyOwner(v.path, v.owner, ctx.log, h.fd); },
+        });
+        await createEmpty(ctx.files, { target, targetFormat: v.format, size: v.virtualSize, ...(backing ? { backing } : {}) });
       });
       return;
     }
@@ -45,17 +48,16 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
         checkRoomForCopy(ctx, p);
         const tf = format(p.targetPath) ?? 'qcow2';
         const backing = p.depth === 'top' ? backingOf(ctx, p.targetPath) : undefined;
-        await convert(ctx.roots, { ...long, source: p.sourcePath, sourceFormat: format(p.sourcePath), target: p.targetPath, targetFormat: tf, reuseTarget: true, ...(backing ? { backing } : {}) });
+        await convert(ctx.files, { ...long, source: p.sourcePath, sourceFormat: format(p.sourcePath), target: p.targetPath, targetFormat: tf, reuseTarget: true, ...(backing ? { backing } : {}) });
       });
       return;
     }
     case 'flush-volume': {
-      ctx.roots.resolve(call.params.path);
-      const fd = openSync(call.params.path, 'r');
+      const f = await ctx.files.open(call.params.path, 'read');
       try {
-        fsyncSync(fd);
+        await f.handle.sync();
       } finally {
-        closeSync(fd);
+        await f.handle.close();
       }
       return;
     }
@@ -66,25 +68,25 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
     case 'commit-offline': {
       const p = call.params;
       await withImageLock(ctx, p.basePath, async () => {
-        await commitInto(ctx.roots, { ...long, image: p.topPath, format: format(p.topPath), base: p.basePath });
+        await commitInto(ctx.files, { ...long, image: p.topPath, format: format(p.topPath), base: p.basePath });
       });
       return;
     }
     case 'rebase-offline': {
       const p = call.params;
       await withImageLock(ctx, p.path, async () => {
-        await rebaseUnsafe(ctx.roots, { image: p.path, format: format(p.path), backing: { name: p.backingName, format: p.backingFormat } });
+        await rebaseUnsafe(ctx.files, { image: p.path, format: format(p.path), backing: { name: p.backingName, format: p.backingFormat } });
       });
       return;
     }
     case 'delete-volume':
-      await withImageLock(ctx, call.params.path, async () => removeFile(call.params.path));
+      await withImageLock(ctx, call.params.path, () => removeFile(ctx.files, call.params.path));
       await o.record(call);
       return;
     case 'delete-file':
       await withImageLock(ctx, call.params.path, async () => {
-        if (call.params.wipe && existsSync(call.params.path)) await wipeFile(call.params.path);
-        removeFile(call.params.path);
+        if (call.params.wipe) await wipeFile(ctx.files, call.params.path);
+        else await removeFile(ctx.files, call.params.path);
       });
       return;
   }

@@ -20,7 +20,7 @@ export function buildInventory(ctx: AgentContext): Promise<BuiltInventory> {
 export async function buildUnlocked(ctx: AgentContext): Promise<BuiltInventory> {
   const stored = ctx.store.data;
   const byPath = new Map(stored.volumes.map((v) => [v.path, v]));
-  const scanned = await scanRoots(ctx.roots.list, ctx.engine, (p) => byPath.get(p)?.format, ctx.log, [ctx.stateDir]);
+  const scanned = await scanRoots(ctx.roots.list, ctx.engine, (p) => byPath.get(p)?.format, ctx.log, [ctx.stateDir], ctx.files);
   const refused: BuiltInventory['refused'] = [];
   const ids = new Set<string>();
   const volumes = new Map<string, Volume>();

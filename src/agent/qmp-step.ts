@@ -9,6 +9,7 @@ import { waitForJobStatus } from '../qmp/job-wait.js';
 import { queryJobs } from '../qmp/jobs.js';
 import { assertVerb } from '../plan/job-states.js';
 import { classifyQmpError } from './qmp-classify.js';
+import { fileNamed } from './qmp-files.js';
 import { alreadyDone } from './qmp-resume.js';
 
 export interface QmpStepOptions {
@@ -18,6 +19,8 @@ export interface QmpStepOptions {
   signal?: AbortSignal;
   /** Fraction of the awaited job's work done (current-progress / total-progress). */
   onProgress?: (fraction: number) => void;
+  /** Checks a file name right before QEMU is sent it (qmp-files.ts); absent only in protocol tests. */
+  checkFile?: (path: string, creates: boolean) => Promise<void>;
 }
 
 const POLL_MS = 250;
@@ -32,6 +35,8 @@ export async function runQmpStep(qmp: QmpClient, call: ActionCall, opts: QmpStep
       continue;
     }
     if (op.execute === 'job-complete') await assertReady(qmp, String(op.arguments.id));
+    const file = fileNamed(op);
+    if (file && opts.checkFile) await opts.checkFile(file.path, file.creates);
     try {
       await qmp.execute(op.execute, op.arguments);
     } catch (e) {

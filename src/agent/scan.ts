@@ -1,6 +1,6 @@
 // Reads what the storage roots hold: every regular file under a root that the engine can open as an
 // image, with its format, virtual size, allocation and recorded backing name. Only the file itself is
-// opened (noBacking): backing layers are never opened, let alone probed, during a scan. A format
+// opened (noBacking), through safe-open: backing layers are never opened, let alone probed, during a scan. A format
 // already recorded in the agent's store is used as stated; only unknown files are probed.
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { NodeFileSource } from '../io/node-file-source.js';
 import type { EngineAccess } from './engine-access.js';
 import type { Logger } from './log.js';
 import type { Root } from './roots.js';
+import type { CheckedFiles } from './safe-open.js';
 
 export interface ScannedImage {
   path: string;
@@ -25,12 +26,12 @@ export interface ScannedImage {
 const MAX_DEPTH = 8;
 
 export async function scanRoots(
-  roots: Root[], engine: EngineAccess, knownFormat: (path: string) => 'raw' | 'qcow2' | undefined, log: Logger, skip: string[] = [],
+  roots: Root[], engine: EngineAccess, knownFormat: (path: string) => 'raw' | 'qcow2' | undefined, log: Logger, skip: string[], files: CheckedFiles,
 ): Promise<ScannedImage[]> {
   const out: ScannedImage[] = [];
   for (const root of roots) {
     for (const path of walk(root.dir, 0, skip)) {
-      const image = await readImage(path, root, engine, knownFormat(path)).catch((e: unknown) => {
+      const image = await readImage(files, path, root, engine, knownFormat(path)).catch((e: unknown) => {
         log('scan-skip', { path, code: (e as { code?: string }).code, message: (e as Error).message });
         return undefined;
       });
@@ -52,10 +53,11 @@ function* walk(dir: string, depth: number, skip: string[]): Generator<string> {
   }
 }
 
-async function readImage(path: string, root: Root, engine: EngineAccess, format: 'raw' | 'qcow2' | undefined): Promise<ScannedImage> {
-  const st = lstatSync(path);
+async function readImage(files: CheckedFiles, path: string, root: Root, engine: EngineAccess, format: 'raw' | 'qcow2' | undefined): Promise<ScannedImage> {
   return engine.use(async (e) => {
-    const chain = await openChain(e, await NodeFileSource.open(path), { ...(format ? { format } : {}), noBacking: true });
+    const { handle, stat: st } = await files.open(path, 'read');
+    const source = NodeFileSource.adopt(path, handle, st.size);
+    const chain = await openChain(e, source, { ...(format ? { format } : {}), noBacking: true });
     try {
       const f = chain.top.facts;
       return {

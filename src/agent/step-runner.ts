@@ -9,6 +9,7 @@ import type { StepRunner } from '../plan/execute.js';
 import type { Step } from '../plan/plan-schema.js';
 import type { AgentContext } from './context.js';
 import { runFileStep } from './file-steps.js';
+import { checkNameForQemu } from './qmp-files.js';
 import { applyOps } from './inventory-apply.js';
 import { now, type StepError } from './journal.js';
 import { publicStepError } from './public-error.js';
@@ -70,7 +71,10 @@ async function execute(ctx: AgentContext, call: ActionCall, o: ExecOptions): Pro
   switch (ACTION_TRAITS[call.action].layer) {
     case 'qmp': {
       const qmp = await ctx.vms.session((call.params as { vm: string }).vm);
-      return runQmpStep(qmp, call, { resumed: o.resumed, timeoutMs: ctx.timeouts.jobMs, signal: o.signal, onProgress: o.onProgress });
+      return runQmpStep(qmp, call, {
+        resumed: o.resumed, timeoutMs: ctx.timeouts.jobMs, signal: o.signal, onProgress: o.onProgress,
+        checkFile: (path, creates) => checkNameForQemu(ctx.files, path, creates),
+      });
     }
     case 'inventory':
       return applyOps(ctx, (call as Extract<ActionCall, { action: 'inventory-update' }>).params.ops, o.marker);

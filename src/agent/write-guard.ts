@@ -2,7 +2,7 @@
 // VM may have the file open (checked in every configured VM's block graph: QEMU's own image locks
 // are OFD locks that flock does not see), and the agent holds an exclusive flock on the file while it
 // writes, so two writers (another agent, a second job) never meet on one image.
-import { closeSync, existsSync, openSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { AgentContext } from './context.js';
@@ -24,20 +24,21 @@ export async function assertNotInUse(ctx: AgentContext, path: string): Promise<v
 /**
  * Runs `fn` holding an exclusive, non-blocking flock on `path`. A file that does not exist yet is
  * being created by `fn` (the engine writes a temp file and renames it): there is nothing to lock.
+ * The lock's descriptor is opened through safe-open too (no symlink, inside a root).
  */
 export async function withImageLock<T>(ctx: AgentContext, path: string, fn: () => Promise<T>): Promise<T> {
   ctx.roots.resolve(path);
   await assertNotInUse(ctx, path);
   if (!existsSync(path)) return fn();
-  const fd = openSync(path, 'r');
+  const f = await ctx.files.open(path, 'lock');
   try {
     try {
-      flockSync(fd, 'exnb');
+      flockSync(f.handle.fd, 'exnb');
     } catch (e) {
       throw new VdiskError('E_AGENT_LOCKED', `${path} is locked by another process (${(e as NodeJS.ErrnoException).code})`, { path });
     }
     return await fn();
   } finally {
-    closeSync(fd); // closing the descriptor drops the lock
+    await f.handle.close(); // closing the descriptor drops the lock
   }
 }

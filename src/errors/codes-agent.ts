@@ -20,6 +20,16 @@ export const AGENT_CODES = {
     message: 'the path is not under a configured storage root', hint: 'name an absolute path under a --root, without ..', http: 403,
   },
   E_AGENT_SYMLINK_ESCAPE: { message: 'a symbolic link leads out of the storage roots', http: 403 },
+  E_AGENT_SYMLINK: {
+    message: 'a symbolic link stands where the agent opens a file: it opens only real paths (O_NOFOLLOW)',
+    hint: 'replace the link by the file itself, or name the file by its real path', http: 403,
+  },
+  E_AGENT_HARD_LINK: {
+    message: 'the file has more than one link: the agent never writes, wipes or deletes a hard-linked file',
+    hint: 'remove the other links (find -samefile), then retry', http: 403,
+  },
+  E_AGENT_FILE_CHANGED: { message: 'the file changed between the agent\'s check and its use', hint: 'nothing was written; retry the job', http: 409 },
+  E_AGENT_NOT_A_FILE: { message: 'the path names no regular file (a directory, device, FIFO or socket)', http: 403 },
   E_AGENT_BACKING_OUTSIDE_ROOTS: { message: 'a backing file lies outside the storage roots', http: 403 },
   E_AGENT_PLAN_MISMATCH: {
     message: 'the plan is not the one the planner makes from its request and these facts: nothing was run',

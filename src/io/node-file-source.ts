@@ -20,6 +20,11 @@ export class NodeFileSource implements ImageSource {
     private readonly handle: FileHandle,
   ) {}
 
+  /** A file the caller opened and checked (the agent's safe-open): read through that descriptor, never by name. */
+  static adopt(name: string, handle: FileHandle, size: number): NodeFileSource {
+    return new NodeFileSource(name, size, handle);
+  }
+
   static async open(path: string): Promise<NodeFileSource> {
     let handle: FileHandle | undefined;
     try {

@@ -22,6 +22,16 @@ export interface NodeTargetOptions {
   durable?: boolean;
 }
 
+/** A descriptor the caller opened and checked (the agent's safe-open), adopted as a target. */
+export interface AdoptOptions {
+  name: string;
+  /** A new file written under this temporary name and renamed to `name` at commit; absent: written in place. */
+  tempPath?: string;
+  durable?: boolean;
+  /** Runs on the open descriptor after the last flush, before it is closed and renamed (mode, owner, checks). */
+  beforeRename?: (handle: FileHandle) => Promise<void>;
+}
+
 export function tempNameFor(path: string, pid = process.pid): string {
   return join(dirname(path), `.${basename(path)}.vdisk-${pid}.part`);
 }
@@ -58,9 +68,19 @@ export class NodeFileTarget implements ImageTarget {
     readonly startsZero: boolean,
     private readonly reuse: boolean,
     private readonly durable = true,
+    /** What fallocate(1) opens to punch holes: the name, or for an adopted descriptor its /proc link (the same inode). */
+    private readonly holePath = writePath,
+    private readonly beforeRename?: (handle: FileHandle) => Promise<void>,
   ) {}
 
   get size(): number { return this.cur; }
+
+  static async adopt(handle: FileHandle, o: AdoptOptions): Promise<NodeFileTarget> {
+    const fresh = o.tempPath !== undefined;
+    const size = fresh ? 0 : (await handle.stat()).size;
+    const viaFd = `/proc/${process.pid}/fd/${handle.fd}`;
+    return new NodeFileTarget(o.name, o.tempPath ?? o.name, handle, size, fresh, !fresh, o.durable ?? true, viaFd, o.beforeRename);
+  }
 
   static async create(path: string, opts: NodeTargetOptions = {}): Promise<NodeFileTarget> {
     if (opts.reuse) {
@@ -110,7 +130,7 @@ export class NodeFileTarget implements ImageTarget {
   async discard(ranges: [number, number][]): Promise<{ asked: number; punched: number }> {
     const inside = ranges.map(([o, n]): [number, number] => [o, Math.max(0, Math.min(o + n, this.cur) - o)]).filter(([, n]) => n > 0);
     const asked = coalesce(inside).reduce((a, [, n]) => a + n, 0);
-    return { asked, punched: asked ? await punchHoles(this.writePath, inside) : 0 };
+    return { asked, punched: asked ? await punchHoles(this.holePath, inside) : 0 };
   }
 
   async truncate(size: number): Promise<void> {
@@ -144,6 +164,12 @@ export class NodeFileTarget implements ImageTarget {
   async commit(): Promise<void> {
     if (this.ended) return;
     await this.flush();
+    try {
+      await this.beforeRename?.(this.handle);
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
     await this.handle.close();
     this.ended = true;
     if (this.reuse) return;

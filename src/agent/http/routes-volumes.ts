@@ -1,7 +1,6 @@
 // Image data over HTTP in the style of ovirt-imageio: the file's bytes with Range (206), HEAD for
 // the size, and the guest view's extents `{start, length, zero, hole}` read from metadata by the
-// engine (nothing is scanned). Read-only; volumes are looked up by id and re-checked against roots.
-import { createReadStream, statSync } from 'node:fs';
+// engine (nothing is scanned). Read-only; volumes are looked up by id and opened through safe-open.
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { VdiskError } from '../../errors/vdisk-error.js';
@@ -31,17 +30,24 @@ export function volumeRoutes(ctx: AgentContext): Hono<AgentEnv> {
   return new Hono<AgentEnv>()
     .get('/v1/volumes/:id/data', async (c) => {
       const v = await findVolume(ctx, c.req.param('id'));
-      const size = statSync(v.path).size;
-      const base = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
-      const range = parseRange(c.req.header('range'), size);
-      if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...base, 'content-range': `bytes */${size}` } });
-      const [start, end] = range.kind === 'part' ? [range.start, range.end] : [0, size - 1];
-      const headers: Record<string, string> = { ...base, 'content-length': String(Math.max(0, end - start + 1)) };
-      if (range.kind === 'part') headers['content-range'] = `bytes ${start}-${end}/${size}`;
-      const status = range.kind === 'part' ? 206 : 200;
-      if (c.req.method === 'HEAD' || size === 0) return new Response(null, { status, headers });
-      const body = Readable.toWeb(createReadStream(v.path, { start, end })) as ReadableStream<Uint8Array>;
-      return new Response(body, { status, headers });
+      // The bytes come from the descriptor safe-open checked, never from the name again.
+      const f = await ctx.files.open(v.path, 'read');
+      let streaming = false;
+      try {
+        const size = f.stat.size;
+        const base = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
+        const range = parseRange(c.req.header('range'), size);
+        if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...base, 'content-range': `bytes */${size}` } });
+        const [start, end] = range.kind === 'part' ? [range.start, range.end] : [0, size - 1];
+        const headers: Record<string, string> = { ...base, 'content-length': String(Math.max(0, end - start + 1)) };
+        if (range.kind === 'part') headers['content-range'] = `bytes ${start}-${end}/${size}`;
+        const status = range.kind === 'part' ? 206 : 200;
+        if (c.req.method === 'HEAD' || size === 0) return new Response(null, { status, headers });
+        streaming = true; // the stream closes the descriptor when it ends or is cancelled
+        return new Response(Readable.toWeb(f.handle.createReadStream({ start, end })) as ReadableStream<Uint8Array>, { status, headers });
+      } finally {
+        if (!streaming) await f.handle.close();
+      }
     })
     .get('/v1/volumes/:id/extents', async (c) => {
       const v = await findVolume(ctx, c.req.param('id'));

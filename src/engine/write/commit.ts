@@ -9,7 +9,7 @@ import type { Chain } from '../chain.js';
 import { copyChain } from './copier.js';
 import { EditSink, RawEditSink } from './edit-sink.js';
 import { Qcow2Editor } from './qcow2/editor.js';
-import { engineFor, openSourceChain, refuseDirty, type OpenCommon } from './open.js';
+import { engineFor, openSourceChain, openTarget, refuseDirty, type OpenCommon } from './open.js';
 import { emptyQcow2 } from './empty.js';
 import type { LongOp } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
@@ -48,8 +48,7 @@ export async function commitImage(o: CommitOptions): Promise<{ bytesRead: number
     if (empties && f.nbSnapshots > 0) throw new VdiskError('E_SNAPSHOTS_PRESENT', 'the top keeps internal snapshots; commit with -d', { path: o.image });
     const layer = chain.layers[idx]!;
     const basePath = layer.resolved ?? layer.source.name;
-    const { NodeFileTarget } = await import('../../io/node-file-target.js');
-    const target = await NodeFileTarget.create(basePath, { reuse: true });
+    const target = await openTarget(basePath, { reuse: true }, o.files);
     try {
       let sink;
       if (layer.facts.format === 'qcow2') {
@@ -71,6 +70,6 @@ export async function commitImage(o: CommitOptions): Promise<{ bytesRead: number
   } finally {
     await chain.close();
   }
-  if (top) { o.onProgress?.({ phase: 'empty', done: 0, total: 1 }); await emptyQcow2(engine, o.image); o.onProgress?.({ phase: 'empty', done: 1, total: 1 }); }
+  if (top) { o.onProgress?.({ phase: 'empty', done: 0, total: 1 }); await emptyQcow2(engine, o.image, o.files); o.onProgress?.({ phase: 'empty', done: 1, total: 1 }); }
   return r!;
 }

@@ -61,7 +61,7 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
     if (opts.bitmaps) checkBitmapOptions(opts, chains.length, params?.version, size !== chain.size);
     const bitmaps = opts.bitmaps && chain.top.facts.format === 'qcow2' ? await readBitmaps(chain.top.source) : undefined;
     const bitmapList = bitmaps ? bitmapsToCopy(bitmaps, opts.skipBrokenBitmaps ?? false, opts.warn) : [];
-    const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable });
+    const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable }, opts.files);
     const watches = await Promise.all(chains.map((c) => watchSource(c)));
     let writing: 'no' | 'started' | 'appended' = 'no';
     let recover: (() => Promise<void>) | undefined;

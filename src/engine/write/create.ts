@@ -36,7 +36,7 @@ export async function createImage(o: CreateOptions): Promise<void> {
   if (size === undefined || !Number.isSafeInteger(size) || size < 0) throw new VdiskError('E_USAGE', 'image size missing or invalid');
   const params = o.format === 'qcow2' ? qcow2Params(o.options, o.backing !== undefined) : undefined;
   checkAbort(o.signal);
-  const target = await openTarget(o.target, { overwrite: o.overwrite });
+  const target = await openTarget(o.target, { overwrite: o.overwrite }, o.files);
   const w = watched(target, o.signal);
   try {
     let total = 1;

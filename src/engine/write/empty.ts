@@ -4,13 +4,13 @@
 import type { Engine } from '../engine.js';
 import { Qcow2Writer } from './qcow2/writer.js';
 import { paramsOf, targetFacts } from './reuse.js';
+import { openTarget, type FileAccess } from './open.js';
 
-export async function emptyQcow2(engine: Engine, path: string): Promise<void> {
-  const { NodeFileTarget } = await import('../../io/node-file-target.js');
-  const old = await NodeFileTarget.create(path, { reuse: true });
+export async function emptyQcow2(engine: Engine, path: string, files?: FileAccess): Promise<void> {
+  const old = await openTarget(path, { reuse: true }, files);
   const f = await targetFacts(engine, old);
   await old.abort();
-  const fresh = await NodeFileTarget.create(path, { overwrite: true });
+  const fresh = await openTarget(path, { overwrite: true }, files);
   try {
     const backing = f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined;
     await new Qcow2Writer(fresh, paramsOf(f), { size: f.size, backing }).finish();

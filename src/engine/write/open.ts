@@ -8,8 +8,20 @@ import type { ImageTarget } from '../../io/target.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { markMetaPrealloc } from '../meta-prealloc.js';
 
+export interface TargetOpenOptions { reuse?: boolean; overwrite?: boolean; durable?: boolean }
+
+/**
+ * How files given by name are opened. Default (absent): by name, through src/io (the CLI). The host
+ * agent passes its own, which opens with O_NOFOLLOW and checks each descriptor against its roots.
+ */
+export interface FileAccess {
+  source(path: string): Promise<ImageSource>;
+  target(path: string, o: TargetOpenOptions): Promise<ImageTarget>;
+}
+
 export interface OpenCommon {
   engine?: Engine;
+  files?: FileAccess;
   gate?: BackingGate;
   probeBacking?: boolean;
   warn?: (m: string) => void;
@@ -25,6 +37,7 @@ export async function openSourceChain(engine: Engine, source: string | ImageSour
   const base = { format, probeBacking: opts.probeBacking, warn: opts.warn, noBacking: opts.noBacking };
   let chain: Chain;
   if (typeof source !== 'string') chain = await openChain(engine, source, { ...base, gate: opts.gate });
+  else if (opts.files) chain = await openChain(engine, await opts.files.source(source), { ...base, gate: opts.gate });
   else {
     const { openImageNode } = await import('../node-engine.js');
     chain = await openImageNode(engine, source, { ...base, ...(opts.gate ? { gate: opts.gate } : {}) });
@@ -34,8 +47,9 @@ export async function openSourceChain(engine: Engine, source: string | ImageSour
   return chain;
 }
 
-export async function openTarget(target: string | ImageTarget, o: { reuse?: boolean; overwrite?: boolean; durable?: boolean }): Promise<ImageTarget> {
+export async function openTarget(target: string | ImageTarget, o: TargetOpenOptions, files?: FileAccess): Promise<ImageTarget> {
   if (typeof target !== 'string') return target;
+  if (files) return files.target(target, o);
   const { NodeFileTarget } = await import('../../io/node-file-target.js');
   return NodeFileTarget.create(target, o);
 }

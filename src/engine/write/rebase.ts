@@ -11,7 +11,7 @@ import { readGuest } from '../reader.js';
 import { Aligner } from './aligner.js';
 import { sourceRuns } from './source-runs.js';
 import { Qcow2Editor } from './qcow2/editor.js';
-import { engineFor, openSourceChain, refuseDirty, type OpenCommon } from './open.js';
+import { engineFor, openSourceChain, openTarget, refuseDirty, type OpenCommon } from './open.js';
 import { checkAbort, reporter, type LongOp } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
@@ -26,7 +26,6 @@ export interface RebaseOptions extends LongOp, OpenCommon {
 
 export async function rebaseImage(o: RebaseOptions): Promise<{ bytesRead: number; bytesWritten: number }> {
   const engine = await engineFor(o);
-  const { NodeFileTarget } = await import('../../io/node-file-target.js');
   const result = { bytesRead: 0, bytesWritten: 0 };
   const chain = o.unsafe ? undefined : await openSourceChain(engine, o.image, o.format, o);
   let next: Chain | undefined;
@@ -37,7 +36,7 @@ export async function rebaseImage(o: RebaseOptions): Promise<{ bytesRead: number
       const { resolveRelative } = await import('../node-gate.js');
       next = await openSourceChain(engine, resolveRelative(o.backing.name, o.image), o.backing.format, o);
     }
-    const target = await NodeFileTarget.create(o.image, { reuse: true });
+    const target = await openTarget(o.image, { reuse: true }, o.files);
     try {
       const ed = await Qcow2Editor.open(target);
       if (chain) await copyDiffering(engine, chain, next, ed, o, result);
