@@ -42,18 +42,23 @@ export function bitmapsStep(slot: i32, l: Layer): i32 {
   const cluster = (<u64>1) << l.clusterBits;
   while (stage == 1 && at + 24 <= l.bitmapDirSize) {
     const p = dir + <usize>at;
+    const tableOff = be64(p);
+    // Past the end of the file a table reads as zeros, and a zero entry counts nothing: only the
+    // part inside the file is read, so table_size (up to 2^32 entries) cannot make the check
+    // allocate or walk more than the file holds.
     const n = <u64>be32(p + 8);
+    const inFile = tableOff >= l.fileSize ? 0 : min(n, (l.fileSize - tableOff) >> 3);
     if (!pending) {
-      St.inc(be64(p), n * 8);
-      tableBytes = n * 8;
+      St.inc(tableOff, n * 8);
+      tableBytes = inFile * 8;
       table = allocPages(tableBytes);
       if (table == 0) return S.E_NO_MEMORY;
       pending = true;
-      pushRequest(OP_READ, fileId(slot, false), be64(p), <u32>tableBytes, table, 0);
+      pushRequest(OP_READ, fileId(slot, false), tableOff, <u32>tableBytes, table, 0);
       return S.NEED_IO;
     }
     pending = false;
-    for (let i: u64 = 0; i < n; i++) {
+    for (let i: u64 = 0; i < inFile; i++) {
       const e = be64(table + <usize>(i << 3));
       const off = e & BME_OFFSET;
       if ((e & BME_RESERVED) != 0 || (off != 0 && ((e & BME_ALL_ONES) != 0 || (off & (cluster - 1)) != 0))) {
