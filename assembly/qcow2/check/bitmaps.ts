@@ -14,6 +14,7 @@ const BME_OFFSET: u64 = 0x00fffffffffffe00;
 const BME_ALL_ONES: u64 = 1;
 
 let dir: usize = 0;
+let dirBytes: u64 = 0;
 let at: u64 = 0;       // offset of the next directory entry
 let table: usize = 0;
 let tableBytes: u64 = 0;
@@ -29,7 +30,8 @@ export function bitmapsStep(slot: i32, l: Layer): i32 {
   if (stage == 0) {
     if (!pending) {
       St.inc(l.bitmapDirOffset, l.bitmapDirSize);
-      dir = allocPages(l.bitmapDirSize + 8);
+      dirBytes = l.bitmapDirSize + 8;
+      dir = allocPages(dirBytes);
       if (dir == 0) return S.E_NO_MEMORY;
       memory.fill(dir, 0, <usize>l.bitmapDirSize + 8);
       pending = true;
@@ -71,8 +73,14 @@ export function bitmapsStep(slot: i32, l: Layer): i32 {
     table = 0;
     at += (24 + <u64>be32(p + 20) + <u64>be16(p + 18) + 7) & ~(<u64>7);
   }
-  if (dir != 0) freePages(dir, l.bitmapDirSize + 8);
-  dir = 0;
+  bitmapsFreeAll();
   stage = 2;
   return S.OK;
+}
+
+/** Frees the directory and a table, whichever are held (also after a check that stopped early). */
+export function bitmapsFreeAll(): void {
+  if (dir != 0) freePages(dir, dirBytes);
+  if (table != 0) freePages(table, tableBytes);
+  dir = 0; table = 0;
 }
