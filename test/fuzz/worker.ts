@@ -68,7 +68,8 @@ for (const index of indices()) {
   c.release();
   if (fresh) e = await load();
   tally.cases++;
-  if (performance.now() - lastPost > 250) {
+  // Defects go out at once: a later hang terminates this thread with whatever is unposted.
+  if (defects.length || performance.now() - lastPost > 250) {
     post({ type: 'progress', tally, defects });
     tally = emptyTally();
     defects = [];
