@@ -19,6 +19,8 @@ export interface PoolOptions {
   timeoutMs: number;
   memBoundBytes: number;
   workerFile: string;
+  /** Test hook (WorkerInput.spinAt): cases that never return. */
+  spinAt?: number[];
   onProgress?: (t: Tally) => void;
 }
 
@@ -47,7 +49,7 @@ function runWorkers(o: PoolOptions, bases: BaseImage[], ranges: Range[], tally: 
     const start = (slot: number, r: Range) => {
       running++;
       Atomics.store(beat, slot * 2, 0);
-      const data: WorkerInput = { seed: o.seed, bases, ...r, memBoundBytes: o.memBoundBytes, slowMs: o.timeoutMs, heartbeat, slot };
+      const data: WorkerInput = { seed: o.seed, bases, ...r, memBoundBytes: o.memBoundBytes, slowMs: o.timeoutMs, heartbeat, slot, spinAt: o.spinAt };
       const w = new Worker(o.workerFile, { workerData: data });
       let seen = 0;
       let since = Date.now();

@@ -22,6 +22,8 @@ export interface WorkerInput {
   slowMs: number;
   heartbeat: SharedArrayBuffer;
   slot: number;
+  /** Test hook: at these indices the worker spins synchronously, as a hung engine call would. */
+  spinAt?: number[];
 }
 
 export interface Defect {

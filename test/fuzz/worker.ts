@@ -35,6 +35,7 @@ let defects: Defect[] = [];
 let lastPost = performance.now();
 for (const index of indices()) {
   Atomics.store(beat, input.slot * 2, index + 1);
+  if (input.spinAt?.includes(index)) for (;;);
   const c = makeCase(input.seed, index, input.bases, scratch);
   const t0 = performance.now();
   const found: Omit<Defect, 'index' | 'base' | 'mutations'>[] = [];
