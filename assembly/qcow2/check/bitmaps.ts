@@ -14,6 +14,7 @@ const BME_OFFSET: u64 = 0x00fffffffffffe00;
 const BME_ALL_ONES: u64 = 1;
 
 let dir: usize = 0;
+let dirBytes: u64 = 0;
 let at: u64 = 0;       // offset of the next directory entry
 let table: usize = 0;
 let tableBytes: u64 = 0;
@@ -29,7 +30,8 @@ export function bitmapsStep(slot: i32, l: Layer): i32 {
   if (stage == 0) {
     if (!pending) {
       St.inc(l.bitmapDirOffset, l.bitmapDirSize);
-      dir = allocPages(l.bitmapDirSize + 8);
+      dirBytes = l.bitmapDirSize + 8;
+      dir = allocPages(dirBytes);
       if (dir == 0) return S.E_NO_MEMORY;
       memory.fill(dir, 0, <usize>l.bitmapDirSize + 8);
       pending = true;
@@ -42,18 +44,23 @@ export function bitmapsStep(slot: i32, l: Layer): i32 {
   const cluster = (<u64>1) << l.clusterBits;
   while (stage == 1 && at + 24 <= l.bitmapDirSize) {
     const p = dir + <usize>at;
+    const tableOff = be64(p);
+    // Past the end of the file a table reads as zeros, and a zero entry counts nothing: only the
+    // part inside the file is read, so table_size (up to 2^32 entries) cannot make the check
+    // allocate or walk more than the file holds.
     const n = <u64>be32(p + 8);
+    const inFile = tableOff >= l.fileSize ? 0 : min(n, (l.fileSize - tableOff) >> 3);
     if (!pending) {
-      St.inc(be64(p), n * 8);
-      tableBytes = n * 8;
+      St.inc(tableOff, n * 8);
+      tableBytes = inFile * 8;
       table = allocPages(tableBytes);
       if (table == 0) return S.E_NO_MEMORY;
       pending = true;
-      pushRequest(OP_READ, fileId(slot, false), be64(p), <u32>tableBytes, table, 0);
+      pushRequest(OP_READ, fileId(slot, false), tableOff, <u32>tableBytes, table, 0);
       return S.NEED_IO;
     }
     pending = false;
-    for (let i: u64 = 0; i < n; i++) {
+    for (let i: u64 = 0; i < inFile; i++) {
       const e = be64(table + <usize>(i << 3));
       const off = e & BME_OFFSET;
       if ((e & BME_RESERVED) != 0 || (off != 0 && ((e & BME_ALL_ONES) != 0 || (off & (cluster - 1)) != 0))) {
@@ -66,8 +73,14 @@ export function bitmapsStep(slot: i32, l: Layer): i32 {
     table = 0;
     at += (24 + <u64>be32(p + 20) + <u64>be16(p + 18) + 7) & ~(<u64>7);
   }
-  if (dir != 0) freePages(dir, l.bitmapDirSize + 8);
-  dir = 0;
+  bitmapsFreeAll();
   stage = 2;
   return S.OK;
+}
+
+/** Frees the directory and a table, whichever are held (also after a check that stopped early). */
+export function bitmapsFreeAll(): void {
+  if (dir != 0) freePages(dir, dirBytes);
+  if (table != 0) freePages(table, tableBytes);
+  dir = 0; table = 0;
 }

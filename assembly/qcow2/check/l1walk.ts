@@ -16,17 +16,19 @@ let l1Count: u64 = 0;
 let idx: u64 = 0;
 let active: bool = false;
 let l2: usize = 0;
+let l2Bytes: u64 = 0;
 let pending: bool = false;
 
 /** Starts a walk over `count` host-order entries at `table` (owned by the caller). */
 export function walkStart(l: Layer, table: usize, count: u64, isActive: bool): bool {
-  if (l2 == 0) l2 = allocPages((<u64>1) << l.clusterBits);
+  if (l2 == 0) { l2Bytes = (<u64>1) << l.clusterBits; l2 = allocPages(l2Bytes); }
   l1 = table; l1Count = count; idx = 0; active = isActive; pending = false;
   return l2 != 0;
 }
 
-export function walkFree(l: Layer): void {
-  if (l2 != 0) freePages(l2, (<u64>1) << l.clusterBits);
+/** Frees the L2 buffer, also after a check that stopped early (the next may have larger clusters). */
+export function walkFree(): void {
+  if (l2 != 0) freePages(l2, l2Bytes);
   l2 = 0;
 }
 

@@ -7,8 +7,8 @@ import { layerAt, validSlot, FMT_QCOW2 } from '../../layer';
 import * as St from './state';
 import { loadReftable, readStored, checkRefblocks, reftableFree } from './refblocks';
 import { walkStart, walkStep, walkFree } from './l1walk';
-import { snapStep, snapStart, snapFinish } from './snapshots';
-import { bitmapsStep, bitmapsStart } from './bitmaps';
+import { snapStep, snapStart, snapFinish, snapFree } from './snapshots';
+import { bitmapsStep, bitmapsStart, bitmapsFreeAll } from './bitmaps';
 
 let phase: u32 = 0;
 let curSlot: i32 = -1;
@@ -52,7 +52,7 @@ export function checkRun(slot: i32): i32 {
     if (rc != S.OK) return rc;
     checkRefblocks(l);
     St.compare();
-    walkFree(l);
+    walkFree();
     reftableFree();
     phase = 0;
     result = 1;
@@ -62,6 +62,10 @@ export function checkRun(slot: i32): i32 {
 
 /** Frees the arrays of the last run. */
 export function checkEnd(): void {
+  // A check stopped by an error (no memory, a failed read) still holds its stage's buffers.
+  walkFree();
+  snapFree();
+  bitmapsFreeAll();
   St.stateFree();
   reftableFree();
   result = 0;

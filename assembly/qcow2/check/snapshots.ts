@@ -19,6 +19,7 @@ let buf: usize = 0;
 let cursor: u64 = 0;   // file offset of the next entry
 let parsed: u32 = 0;   // entries parsed
 let list: usize = 0;   // (l1 offset u64, l1 size u64) per snapshot
+let listBytes: u64 = 0;
 let walking: u32 = 0;  // snapshot being walked
 let l1: usize = 0;
 let l1Bytes: u64 = 0;
@@ -33,7 +34,7 @@ export function snapStart(l: Layer): void {
 
 export function snapStep(slot: i32, l: Layer): i32 {
   while (stage == 0) {
-    if (buf == 0) { buf = allocPages(CHUNK); list = allocPages(<u64>l.nbSnapshots * 16); }
+    if (buf == 0) { buf = allocPages(CHUNK); listBytes = <u64>l.nbSnapshots * 16; list = allocPages(listBytes); }
     if (buf == 0 || list == 0) return S.E_NO_MEMORY;
     if (!pending) {
       pending = true;
@@ -96,6 +97,13 @@ export function snapStep(slot: i32, l: Layer): i32 {
 /** The snapshot table itself (QEMU s->snapshots_size: the entries parsed, each padded to 8). */
 export function snapFinish(l: Layer): void {
   if (l.nbSnapshots != 0) St.inc(l.snapshotsOffset, cursor - l.snapshotsOffset);
-  if (buf != 0) { freePages(buf, CHUNK); freePages(list, <u64>l.nbSnapshots * 16); }
-  buf = 0; list = 0;
+  snapFree();
+}
+
+/** Frees the table chunk, the entry list and a snapshot L1 table, whichever are held. */
+export function snapFree(): void {
+  if (buf != 0) freePages(buf, CHUNK);
+  if (list != 0) freePages(list, listBytes);
+  if (l1 != 0) freePages(l1, l1Bytes);
+  buf = 0; list = 0; l1 = 0;
 }

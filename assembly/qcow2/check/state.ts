@@ -103,7 +103,11 @@ export function setStored(k: u64, v: u64): void {
   if (k < nbClusters) store<u32>(stored + <usize>(k << 2), v >= <u64>SAT ? SAT : <u32>v);
 }
 
-/** qcow2_inc_refcounts_imrt: +1 for every cluster [off, off+size) touches; overflow is a corruption. */
+/**
+ * qcow2_inc_refcounts_imrt: +1 for every cluster [off, off+size) touches; overflow is a corruption.
+ * QEMU returns at the first cluster its array cannot grow to: so does this, so a hostile size far
+ * past the end of the file costs one failed growth, not a search per cluster.
+ */
 export function inc(off: u64, size: u64): void {
   if (size == 0) return;
   const first = off >> clusterBits;
@@ -111,18 +115,19 @@ export function inc(off: u64, size: u64): void {
   for (let k = first; k <= last; k++) {
     if (expectedAt(k) >= refMax || expectedAt(k) >= <u64>SAT) { corruptions++; continue; } // "ERROR: overflow cluster"
     if (k < nbClusters) { const p = expected + <usize>(k << 2); store<u32>(p, load<u32>(p) + 1); continue; }
-    bumpExtra(k);
+    if (!bumpExtra(k)) return;
   }
 }
 
-function bumpExtra(k: u64): void {
+function bumpExtra(k: u64): bool {
   for (let i = 0; i < nExtra; i++) {
-    if (load<u64>(extraIdx + (<usize>i << 3)) == k) { const p = extraCnt + (<usize>i << 2); store<u32>(p, load<u32>(p) + 1); return; }
+    if (load<u64>(extraIdx + (<usize>i << 3)) == k) { const p = extraCnt + (<usize>i << 2); store<u32>(p, load<u32>(p) + 1); return true; }
   }
-  if (nExtra >= EXTRA_MAX) { checkErrors++; return; } // QEMU: realloc_refcount_array failed
+  if (nExtra >= EXTRA_MAX) { checkErrors++; return false; } // QEMU: realloc_refcount_array failed
   store<u64>(extraIdx + (<usize>nExtra << 3), k);
   store<u32>(extraCnt + (<usize>nExtra << 2), 1);
   nExtra++;
+  return true;
 }
 
 /** Size of QEMU's grown refcount array: the file's clusters, or up to the furthest referenced one. */

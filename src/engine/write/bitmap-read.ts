@@ -15,6 +15,7 @@ export const EXT_BITMAPS = 0x23852875;
 export const BME_IN_USE = 1;
 export const BME_AUTO = 2;
 const HI = 2 ** 32;
+const MAX_TABLE = 0x8000000; // BME_MAX_TABLE_SIZE
 
 export interface SourceBitmap {
   name: string;
@@ -42,6 +43,7 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
   const dirSize = ev.getUint32(8) * HI + ev.getUint32(12);
   const dirOff = ev.getUint32(16) * HI + ev.getUint32(20);
   if (dirSize > 64 << 20) throw new VdiskError('E_QCOW2_BAD_EXTENSION', 'bitmap directory too large', { path: src.name, offset: dirOff });
+  if (dirOff + dirSize > src.size) throw new VdiskError('E_QCOW2_BAD_BITMAPS', 'bitmap directory past the end of the file', { path: src.name, offset: dirOff });
   const dir = new Uint8Array(dirSize);
   await src.pread(dir, dirOff);
   const dv = new DataView(dir.buffer);
@@ -51,6 +53,11 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
     const nameLen = dv.getUint16(at + 18);
     const extra = dv.getUint32(at + 20);
     const name = new TextDecoder().decode(dir.subarray(at + 24 + extra, at + 24 + extra + nameLen));
+    // As the engine's directory check (assembly/qcow2/bitmaps.ts): a table of 1..2^27 entries,
+    // cluster-aligned, inside the file; a hostile size must not size an allocation.
+    if (n === 0 || n > MAX_TABLE || tableOff === 0 || tableOff % cs !== 0 || tableOff + n * 8 > src.size) {
+      throw new VdiskError('E_QCOW2_BAD_BITMAPS', `bitmap ${i}: table of ${n} entries at ${tableOff} is invalid`, { path: src.name, offset: dirOff + at });
+    }
     const tb = new Uint8Array(n * 8);
     await src.pread(tb, tableOff);
     const tv = new DataView(tb.buffer);
