@@ -33,7 +33,7 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     vms: new VmSessions(config.vms, { transcript: (vm) => transcriptFor(vm, config, opts) }),
     engine: new EngineAccess(), store: InventoryStore.open(join(config.stateDir, 'inventory.json')), storeLock: new Serial(),
     journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,
-    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs },
+    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs }, adopt: config.adopt,
   };
   const jobs = new JobManager(ctx);
   const app = createAgentApp(ctx, jobs, { secret: config.secret, clock: opts.clock });

@@ -5,6 +5,7 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VdiskError } from '../errors/vdisk-error.js';
+import type { Adoption } from './format-source.js';
 import type { Root } from './roots.js';
 import type { VmConfig } from './vms.js';
 
@@ -19,6 +20,8 @@ export interface AgentConfig {
   transcriptDir?: string;
   jobTimeoutMs: number;
   heartbeatMs: number;
+  /** `--adopt VOLUME=FORMAT`: formats the operator states (VOLUME is an id or POOL:relative/path). */
+  adopt?: Adoption[];
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:7420';
@@ -41,6 +44,7 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
       root: { type: 'string', multiple: true }, qmp: { type: 'string', multiple: true }, listen: { type: 'string' },
       'secret-file': { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' },
       'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
+      adopt: { type: 'string', multiple: true },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
@@ -57,8 +61,13 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     if (!Number.isSafeInteger(n) || n <= 0) throw usage(`--${field} takes a positive integer`, field);
     return n;
   };
+  const adopt = (values.adopt ?? []).map((spec) => {
+    const m = /^(.+)=(raw|qcow2)$/.exec(spec);
+    if (!m) throw usage(`--adopt takes VOLUME=raw or VOLUME=qcow2, not ${spec}`, 'adopt');
+    return { volume: m[1]!, format: m[2] as Adoption['format'] };
+  });
   return {
-    name, roots, vms, secret,
+    name, roots, vms, secret, adopt,
     listen: values.listen ?? DEFAULT_LISTEN,
     stateDir: values['state-dir'] ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local/state'), 'vdisk-agent'),
     transcriptDir: values['qmp-transcripts'],

@@ -14,7 +14,11 @@ import { writeDemoChain } from '../cli/demo-image.js';
 
 const MiB = 1 << 20;
 
-export interface DemoPool { dir: string; pools: { name: string; dir: string }[]; vmDisk: string }
+export interface DemoPool {
+  dir: string; pools: { name: string; dir: string }[]; vmDisk: string;
+  /** The images written here, with the format they were written in (stated to the agent, never probed). */
+  adopt: { volume: string; format: 'qcow2' }[];
+}
 
 /** A guest image with `dataMiB` of patterned data at the start and holes after it. */
 function pattern(sizeMiB: number, dataMiB: number, seed: number): MemorySource {
@@ -43,5 +47,7 @@ export async function makeDemoPool(engine: Engine, dir: string, withVm: boolean)
   }
   const vmDisk = join(a, 'vm-root.qcow2');
   if (withVm) await convertImage({ engine, gate, source: pattern(32, 4, 7), target: vmDisk, targetFormat: 'qcow2' });
-  return { dir, pools: [{ name: 'pool-a', dir: a }, { name: 'pool-b', dir: b }], vmDisk };
+  const written = ['base.qcow2', 'disk.qcow2', ...(withVm ? ['vm-root.qcow2'] : [])];
+  const adopt = written.map((f) => ({ volume: `pool-a:${f}`, format: 'qcow2' as const }));
+  return { dir, pools: [{ name: 'pool-a', dir: a }, { name: 'pool-b', dir: b }], vmDisk, adopt };
 }

@@ -65,7 +65,7 @@ export async function startSystem(engine: Engine, o: StartOptions = {}): Promise
     const agentSecret = randomToken(32);
     const agent = createAgent({
       name: 'local', roots: pool.pools, vms: vm ? [{ name: vm.name, socket: vm.socket }] : [], listen: '127.0.0.1:0',
-      secret: agentSecret, stateDir: join(dir, 'agent-state'), jobTimeoutMs: 3600_000, heartbeatMs: 15_000,
+      secret: agentSecret, stateDir: join(dir, 'agent-state'), jobTimeoutMs: 3600_000, heartbeatMs: 15_000, adopt: pool.adopt,
     }, { log: () => {} });
     stops.push(() => agent.close());
     await agent.start();
