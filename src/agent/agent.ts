@@ -2,6 +2,7 @@
 // and the HTTP app. `start()` recovers unfinished plans from the journal; `close()` ends sessions.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir } from '../auth/private-files.js';
 import { Transcript, type TranscriptEntry } from '../qmp/transcript.js';
 import { queryJobs } from '../qmp/jobs.js';
 import type { AgentConfig } from './config.js';
@@ -26,7 +27,7 @@ export interface AgentOptions {
 }
 
 export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
-  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  privateDir(config.stateDir); // the journal holds every plan and key: only the agent's user may look
   const log = opts.log ?? jsonLogger();
   const ctx: AgentContext = {
     name: config.name, version: AGENT_VERSION, roots: new Roots(config.roots),

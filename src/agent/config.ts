@@ -1,9 +1,9 @@
 // `vdisk agent` options: roots, VMs, where to listen, the shared secret, where state lives. Parsed
 // and checked before anything starts, each mistake a E_USAGE naming the option.
-import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readPrivateFile } from '../auth/private-files.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { Adoption } from './format-source.js';
 import type { Root } from './roots.js';
@@ -15,7 +15,8 @@ export interface AgentConfig {
   vms: VmConfig[];
   /** `HOST:PORT` or `unix:PATH`. */
   listen: string;
-  secret: string;
+  /** One secret, or during a rotation two (the current and the next): a signature by either is accepted. */
+  secret: string | string[];
   stateDir: string;
   transcriptDir?: string;
   jobTimeoutMs: number;
@@ -42,7 +43,7 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     args: argv, strict: true, allowPositionals: false,
     options: {
       root: { type: 'string', multiple: true }, qmp: { type: 'string', multiple: true }, listen: { type: 'string' },
-      'secret-file': { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' },
+      'secret-file': { type: 'string', multiple: true }, name: { type: 'string' }, 'state-dir': { type: 'string' },
       'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
       adopt: { type: 'string', multiple: true },
     },
@@ -51,9 +52,11 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
   if (!roots.length) throw usage('at least one --root NAME=DIR is needed', 'root');
   if (new Set(roots.map((r) => r.name)).size !== roots.length) throw usage('root names must be unique', 'root');
   const vms = pairs(values.qmp, 'qmp').map(({ name, value }) => ({ name, socket: value }));
-  if (!values['secret-file']) throw usage('--secret-file FILE is needed', 'secret-file');
-  const secret = readFileSync(values['secret-file'], 'utf8').trim();
-  if (secret.length < 16) throw usage('the secret needs at least 16 characters', 'secret-file');
+  const secretFiles = values['secret-file'] ?? [];
+  if (!secretFiles.length) throw usage('--secret-file FILE is needed', 'secret-file');
+  if (secretFiles.length > 2) throw usage('--secret-file is given once, or twice while rotating the secret', 'secret-file');
+  const secret = secretFiles.map((f) => readPrivateFile(f, 'agent secret').trim());
+  if (secret.some((s) => s.length < 16)) throw usage('the secret needs at least 16 characters', 'secret-file');
   const name = values.name ?? hostname().toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 32);
   if (!NAME.test(name)) throw usage(`agent name ${name} must be lower-case letters, digits, _ and -`, 'name');
   const num = (v: string | undefined, d: number, field: string) => {

@@ -74,8 +74,11 @@ export interface SignedRequestParts {
   header: (name: string) => string | undefined | null;
 }
 
-/** Throws VdiskError E_AUTH_* unless the request carries a fresh, unreplayed, valid signature. */
-export async function verifyRequest(secret: string, req: SignedRequestParts, nonces: NonceCache, now = Date.now()): Promise<void> {
+/** Throws VdiskError E_AUTH_* unless the request carries a fresh, unreplayed, valid signature by the
+ * secret (or by one of the secrets: two are valid at once while a secret is rotated). */
+export async function verifyRequest(
+  secret: string | readonly string[], req: SignedRequestParts, nonces: NonceCache, now = Date.now(),
+): Promise<void> {
   const ts = req.header(SIG_HEADERS.timestamp);
   const nonce = req.header(SIG_HEADERS.nonce);
   const sig = req.header(SIG_HEADERS.signature);
@@ -85,7 +88,11 @@ export async function verifyRequest(secret: string, req: SignedRequestParts, non
   }
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(nonce)) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'malformed nonce');
   const msg = canonical(req.method, req.pathAndQuery, ts, nonce, await sha256Hex(req.body));
-  const want = hex(await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(msg)));
-  if (!timingSafeEqualStr(want, sig.toLowerCase())) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'signature does not match');
+  let matched = false;
+  for (const s of typeof secret === 'string' ? [secret] : secret) {
+    const want = hex(await crypto.subtle.sign('HMAC', await hmacKey(s), enc.encode(msg)));
+    matched = timingSafeEqualStr(want, sig.toLowerCase()) || matched;
+  }
+  if (!matched) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'signature does not match');
   if (!nonces.remember(nonce, now)) throw new VdiskError('E_AUTH_REPLAY', 'nonce already used');
 }

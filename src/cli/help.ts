@@ -129,10 +129,11 @@ export const HELP: Record<string, VerbHelp> = {
     summary: 'run the host agent: owns the image roots and VMs of this host', usage: 'vdisk agent --root NAME=DIR [--root ...] [--qmp VM=SOCKET ...] --secret-file FILE [options]',
     options: [
       ['--root NAME=DIR', 'a directory images may live in (repeatable; one needed)'], ['--qmp VM=SOCKET', 'a VM and its QMP socket (repeatable)'],
-      ['--secret-file FILE', 'the secret shared with the gateway (16 characters or more)'], ['--listen ADDR', 'HOST:PORT or unix:PATH (default: 127.0.0.1:7420)'],
+      ['--secret-file FILE', 'the secret shared with the gateway (16 characters or more, mode 0600; twice while rotating)'], ['--listen ADDR', 'HOST:PORT or unix:PATH (default: 127.0.0.1:7420)'],
       ['--name NAME', 'agent name (default: the host name)'], ['--state-dir DIR', 'the job journal (default: $XDG_STATE_HOME/vdisk-agent)'],
       ['--qmp-transcripts DIR', 'record each VM\'s QMP exchanges in DIR/VM.jsonl'], ['--job-timeout-ms N', 'give up a job after N ms (default: 86400000)'],
       ['--heartbeat-ms N', 'job heartbeat interval (default: 15000)'],
+      ['--adopt VOLUME=FORMAT', 'state a file\'s format (raw or qcow2; VOLUME is an id or POOL:relative/path), never probed again (repeatable)'],
     ],
     notes: 'Unfinished jobs are recovered from the journal at start; logs are JSON lines on stderr.',
   },

@@ -8,4 +8,9 @@ export const AUTH_CODES = {
   E_AUTH_BAD_SIGNATURE: { message: 'the request signature does not match', http: 401 },
   E_AUTH_STALE: { message: 'the request timestamp is outside the replay window', hint: 'check the clocks', http: 401 },
   E_AUTH_REPLAY: { message: 'the request nonce was already used', http: 401 },
+  E_SECRET_FILE_MODE: {
+    message: 'a secret or token file is readable by group or others', hint: 'chmod 600 FILE (the message names it)', http: 500,
+  },
+  E_SECRET_FILE_UNREADABLE: { message: 'a secret or token file cannot be read', http: 500 },
+  E_STATE_MODE: { message: 'a state directory or file is open to other users and cannot be tightened', http: 500 },
 } satisfies Record<string, CodeInfo>;

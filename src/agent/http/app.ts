@@ -12,7 +12,7 @@ import { problemResponse, toVdiskError } from './problem.js';
 import { jobRoutes } from './routes-jobs.js';
 import { volumeRoutes } from './routes-volumes.js';
 
-export interface AppOptions { secret: string; nonces?: NonceCache; clock?: () => number }
+export interface AppOptions { secret: string | readonly string[]; nonces?: NonceCache; clock?: () => number }
 
 export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOptions) {
   const app = new Hono<AuthEnv>();

@@ -6,7 +6,7 @@ import { NonceCache, verifyRequest } from '../../auth/hmac.js';
 
 export type AuthEnv = { Variables: { rawBody: Uint8Array } };
 
-export function hmacAuth(secret: string, nonces = new NonceCache(), clock: () => number = Date.now): MiddlewareHandler<AuthEnv> {
+export function hmacAuth(secret: string | readonly string[], nonces = new NonceCache(), clock: () => number = Date.now): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? new Uint8Array() : new Uint8Array(await c.req.arrayBuffer());
     const url = new URL(c.req.url);
