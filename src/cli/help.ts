@@ -92,10 +92,11 @@ export const HELP: Record<string, VerbHelp> = {
     notes: `SIZE sets the size, +SIZE grows by SIZE, -SIZE shrinks by SIZE (with --shrink).\n${SIZES}\n${ignored('-q')}`,
   },
   start: {
-    summary: 'run the whole system here: demo pool, agent, gateway, console', usage: 'vdisk start [--dir DIR] [--port N] [--no-vm]',
+    summary: 'run the whole system here: demo pool, agent, gateway, console', usage: 'vdisk start [--dir DIR] [--port N] [--no-vm] [--session-hours N]',
     options: [
-      ['--dir DIR', 'where the demo pool lives (default: $TMPDIR/vdisk-start-UID)'], ['--port N', 'console port (default: 7480, or any free port)'],
+      ['--dir DIR', 'where the demo pool lives: new, empty, or one vdisk start made (default: a fresh private dir, removed at stop)'], ['--port N', 'console port (default: 7480, or any free port)'],
       ['--no-vm', 'do not start the demo VM even where QEMU is installed'],
+      ['--session-hours N', 'how long the console session a login link opens lasts (default: 12)'],
     ],
     notes: 'Prints a one-time login link for the console; Ctrl-C stops everything.',
   },
