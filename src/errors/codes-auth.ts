@@ -8,7 +8,7 @@ export const AUTH_CODES = {
   E_AUTH_BAD_SIGNATURE: { message: 'the request signature does not match', http: 401 },
   E_AUTH_STALE: { message: 'the request timestamp is outside the replay window', hint: 'check the clocks', http: 401 },
   E_AUTH_SESSION_EXPIRED: {
-    message: 'the console session has expired', hint: 'log in again (vdisk start prints a fresh link on request)', http: 401,
+    message: 'the console session has expired', hint: 'log in again: restart vdisk start for a fresh login link', http: 401,
   },
   E_AUTH_REPLAY: { message: 'the request nonce was already used', http: 401 },
   E_SECRET_FILE_MODE: {

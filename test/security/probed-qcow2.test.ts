@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAgentArgs, type AgentConfig } from '../../src/agent/config.js';
+import { createGatewayApp } from '../../src/gateway/app.js';
 import type { Inventory } from '../../src/plan/inventory.js';
-import { planFor, qemuImg, testAgent, type TestAgent } from '../agent/helpers.js';
+import { planFor, qemuImg, SECRET, testAgent, type TestAgent } from '../agent/helpers.js';
 
 let t: TestAgent | undefined;
 afterEach(async () => { await t?.close(); t = undefined; });
@@ -41,6 +42,21 @@ describe('probed formats are not trusted', () => {
     const inv = (await (await t.req('GET', '/v1/inventory')).json()) as Inventory;
     expect(inv.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({ format: 'qcow2', formatSource: 'probed', backing: 'p1:base.img' });
     expect(await refusal(planFor(t, clone))).toBe('E_PLAN_FORMAT_UNCONFIRMED');
+  });
+
+  it('the gateway preview says so too (422 E_PLAN_FORMAT_UNCONFIRMED, the hint names --adopt)', async () => {
+    t = await testAgent();
+    guestWroteHeader(t.pool('p1'));
+    const agent = t.agent;
+    const gw = createGatewayApp({ agents: [{ name: 'h1', url: 'http://h1.test', secret: SECRET }], tokens: [{ token: 'w'.repeat(20), scope: 'write' }] }, {
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => agent.app.fetch(new Request(input, init))) as typeof fetch, log: () => {},
+    });
+    const res = await gw.request('/v1/plans', {
+      method: 'POST', headers: { authorization: `Bearer ${'w'.repeat(20)}`, 'content-type': 'application/json' }, body: JSON.stringify({ request: clone }),
+    });
+    const body = (await res.json()) as { code: string; hint?: string };
+    expect([res.status, body.code]).toEqual([422, 'E_PLAN_FORMAT_UNCONFIRMED']);
+    expect(body.hint).toContain('--adopt');
   });
 
   it('plans once the operator states the format with --adopt, and the statement is kept', async () => {
