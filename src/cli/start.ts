@@ -17,14 +17,16 @@ export async function startVerb(engine: Engine, argv: string[], io: CliIo): Prom
     dir: values.dir, port: values.port === undefined ? undefined : Number(values.port), vm: !values['no-vm'], sessionHours,
     log: (line) => io.stderr(`vdisk start: ${line}\n`),
   });
-  io.stdout(`\nvdisk is running: demo pools in ${sys.dir}\n`);
-  if (!sys.liveOps.available) io.stdout(`live operations are unavailable: ${sys.liveOps.reason}\n`);
-  io.stdout(`\nOpen the console (this link logs you in once and expires in 10 minutes;\nthe session it opens lasts ${sessionHours} hours):\n\n  ${sys.loginUrl}\n\nCtrl-C stops everything.\n`);
-  await new Promise<void>((resolve) => {
+  // Ctrl-C is handled before the link is printed: a signal sent as soon as it appears must stop cleanly.
+  const stopped = new Promise<void>((resolve) => {
     const done = () => { process.off('SIGINT', done); process.off('SIGTERM', done); resolve(); };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+  io.stdout(`\nvdisk is running: demo pools in ${sys.dir}\n`);
+  if (!sys.liveOps.available) io.stdout(`live operations are unavailable: ${sys.liveOps.reason}\n`);
+  io.stdout(`\nOpen the console (this link logs you in once and expires in 10 minutes;\nthe session it opens lasts ${sessionHours} hours):\n\n  ${sys.loginUrl}\n\nCtrl-C stops everything.\n`);
+  await stopped;
   io.stderr('vdisk start: stopping…\n');
   await sys.stop();
   io.stderr('vdisk start: stopped\n');
