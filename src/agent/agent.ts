@@ -2,6 +2,7 @@
 // and the HTTP app. `start()` recovers unfinished plans from the journal; `close()` ends sessions.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir } from '../auth/private-files.js';
 import { Transcript, type TranscriptEntry } from '../qmp/transcript.js';
 import { queryJobs } from '../qmp/jobs.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY, type AgentConfig } from './config.js';
@@ -31,7 +32,7 @@ export interface AgentOptions {
 }
 
 export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
-  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  privateDir(config.stateDir); // the journal holds every plan and key: only the agent's user may look
   const log = opts.log ?? jsonLogger();
   const roots = new Roots(config.roots);
   const ctx: AgentContext = {
@@ -40,7 +41,7 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     engine: new EngineAccess(), store: InventoryStore.open(join(config.stateDir, 'inventory.json')), storeLock: new Serial(),
     journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,
     timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs }, allowOwnerRoot: config.allowOwnerRoot ?? false,
-    stepHooks: opts.stepHooks,
+    stepHooks: opts.stepHooks, adopt: config.adopt,
   };
   const jobs = new JobManager(ctx, {
     keepJobs: config.keepJobs ?? DEFAULT_LIMITS.keepJobs, keepMs: (config.keepJobsDays ?? DEFAULT_LIMITS.keepJobsDays) * 86_400_000,

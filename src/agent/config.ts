@@ -1,10 +1,11 @@
 // `vdisk agent` options: roots, VMs, where to listen, the shared secret, where state lives. Parsed
 // and checked before anything starts, each mistake a E_USAGE naming the option.
-import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readPrivateFile } from '../auth/private-files.js';
 import { VdiskError } from '../errors/vdisk-error.js';
+import type { Adoption } from './format-source.js';
 import type { Root } from './roots.js';
 import type { VmConfig } from './vms.js';
 
@@ -14,7 +15,8 @@ export interface AgentConfig {
   vms: VmConfig[];
   /** `HOST:PORT` or `unix:PATH`. */
   listen: string;
-  secret: string;
+  /** One secret, or during a rotation two (the current and the next): a signature by either is accepted. */
+  secret: string | string[];
   stateDir: string;
   transcriptDir?: string;
   jobTimeoutMs: number;
@@ -33,6 +35,8 @@ export interface AgentConfig {
   tls?: AgentTls;
   /** Plain HTTP off loopback, allowed with a warning (`--insecure-http`). */
   insecureHttp?: boolean;
+  /** `--adopt VOLUME=FORMAT`: formats the operator states (VOLUME is an id or POOL:relative/path). */
+  adopt?: Adoption[];
 }
 
 /** Defaults of the optional limits (docs/agent.md). */
@@ -62,22 +66,25 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     args: argv, strict: true, allowPositionals: false,
     options: {
       root: { type: 'string', multiple: true }, qmp: { type: 'string', multiple: true }, listen: { type: 'string' },
-      'secret-file': { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' },
+      'secret-file': { type: 'string', multiple: true }, name: { type: 'string' }, 'state-dir': { type: 'string' },
       'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
       'allow-owner': { type: 'string', multiple: true },
       'max-streams': { type: 'string' }, 'max-streams-per-caller': { type: 'string' },
       'keep-jobs': { type: 'string' }, 'keep-jobs-days': { type: 'string' },
       'max-body': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
       'tls-client-ca': { type: 'string' }, 'insecure-http': { type: 'boolean' },
+      adopt: { type: 'string', multiple: true },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
   if (!roots.length) throw usage('at least one --root NAME=DIR is needed', 'root');
   if (new Set(roots.map((r) => r.name)).size !== roots.length) throw usage('root names must be unique', 'root');
   const vms = pairs(values.qmp, 'qmp').map(({ name, value }) => ({ name, socket: value }));
-  if (!values['secret-file']) throw usage('--secret-file FILE is needed', 'secret-file');
-  const secret = readFileSync(values['secret-file'], 'utf8').trim();
-  if (secret.length < 16) throw usage('the secret needs at least 16 characters', 'secret-file');
+  const secretFiles = values['secret-file'] ?? [];
+  if (!secretFiles.length) throw usage('--secret-file FILE is needed', 'secret-file');
+  if (secretFiles.length > 2) throw usage('--secret-file is given once, or twice while rotating the secret', 'secret-file');
+  const secret = secretFiles.map((f) => readPrivateFile(f, 'agent secret').trim());
+  if (secret.some((s) => s.length < 16)) throw usage('the secret needs at least 16 characters', 'secret-file');
   const name = values.name ?? hostname().toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 32);
   if (!NAME.test(name)) throw usage(`agent name ${name} must be lower-case letters, digits, _ and -`, 'name');
   const num = (v: string | undefined, d: number, field: string) => {
@@ -85,13 +92,18 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     if (!Number.isSafeInteger(n) || n <= 0) throw usage(`--${field} takes a positive integer`, field);
     return n;
   };
+  const adopt = (values.adopt ?? []).map((spec) => {
+    const m = /^(.+)=(raw|qcow2)$/.exec(spec);
+    if (!m) throw usage(`--adopt takes VOLUME=raw or VOLUME=qcow2, not ${spec}`, 'adopt');
+    return { volume: m[1]!, format: m[2] as Adoption['format'] };
+  });
   const allowOwner = values['allow-owner'] ?? [];
   for (const o of allowOwner) if (o !== 'root') throw usage(`--allow-owner takes only root, not ${o}`, 'allow-owner');
   const [certFile, keyFile, clientCaFile] = [values['tls-cert'], values['tls-key'], values['tls-client-ca']];
   if (!certFile !== !keyFile) throw usage('--tls-cert and --tls-key go together', certFile ? 'tls-key' : 'tls-cert');
   if (clientCaFile && !certFile) throw usage('--tls-client-ca needs --tls-cert and --tls-key', 'tls-client-ca');
   return {
-    name, roots, vms, secret, allowOwnerRoot: allowOwner.includes('root'),
+    name, roots, vms, secret, adopt, allowOwnerRoot: allowOwner.includes('root'),
     maxBodyBytes: num(values['max-body'], DEFAULT_MAX_BODY, 'max-body'),
     ...(certFile && keyFile && { tls: { certFile, keyFile, ...(clientCaFile && { clientCaFile }) } }),
     ...(values['insecure-http'] && { insecureHttp: true }),

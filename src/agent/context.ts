@@ -1,5 +1,6 @@
 // Everything the agent's parts share: its name, roots, VM sessions, engine, store, journal and log.
 import type { EngineAccess } from './engine-access.js';
+import type { Adoption } from './format-source.js';
 import type { Journal } from './journal.js';
 import type { Logger } from './log.js';
 import type { Roots } from './roots.js';
@@ -41,4 +42,6 @@ export interface AgentContext {
   /** `--allow-owner root` (src/agent/containment.ts). */
   allowOwnerRoot: boolean;
   stepHooks?: StepHooks;
+  /** Formats the operator stated (`--adopt`); kept in the store once applied. */
+  adopt?: Adoption[];
 }

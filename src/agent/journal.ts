@@ -1,8 +1,9 @@
 // The agent's journal: one JSON object per line, appended and fsync'd before the agent acts on it,
 // so after a crash it says which plans were running, which steps had started and which had ended.
-// A torn last line (the crash hit mid-write) is ignored; nothing before it can be torn.
+// A torn last line (the crash hit mid-write) is ignored; nothing before it can be torn. Mode 0600.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { tighten } from '../auth/private-files.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { RunReport } from '../plan/execute.js';
@@ -24,7 +25,8 @@ export class Journal {
   private fd: number;
 
   private constructor(readonly path: string, readonly records: JournalRecord[]) {
-    this.fd = openSync(path, 'a');
+    this.fd = openSync(path, 'a', 0o600);
+    tighten(path, 0o600); // a journal made before modes were enforced
   }
 
   static open(path: string): Journal {

@@ -1,8 +1,10 @@
 // Reads what the storage roots hold: every regular file under a root that the engine can open as an
 // image, with its format, virtual size, allocation and recorded backing name. Only the file itself is
-// opened (noBacking), through safe-open: backing layers are never opened, let alone probed, during a scan. A format
-// already recorded in the agent's store is used as stated; only unknown files are probed.
-import { lstatSync, readdirSync } from 'node:fs';
+// opened (noBacking), through safe-open: backing layers are never opened, let alone probed, during a
+// scan. A format already known (recorded, or stated by the operator or a VM) is used as is; only
+// unknown files are probed. A known file whose first bytes now say otherwise keeps its format: `magic`
+// reports it.
+import { closeSync, constants, lstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openChain } from '../engine/chain.js';
 import { NodeFileSource } from '../io/node-file-source.js';
@@ -21,6 +23,8 @@ export interface ScannedImage {
   backingFormat: string | null;
   uid: number;
   mode: string;
+  /** What the first bytes say now, when the file was read with a known format. */
+  magic?: 'raw' | 'qcow2';
 }
 
 const MAX_DEPTH = 8;
@@ -64,9 +68,21 @@ async function readImage(files: CheckedFiles, path: string, root: Root, engine: 
         path, root, format: f.format, virtualSize: f.size, allocated: st.blocks * 512,
         backingName: f.backingName ?? null, backingFormat: f.backingFormat ?? null,
         uid: st.uid, mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
+        ...(format ? { magic: magicOf(path) } : {}),
       };
     } finally {
       await chain.close();
     }
   });
+}
+
+/** qcow2 if the file starts with the qcow2 magic, else raw (the engine's probe, reduced to what matters here). */
+function magicOf(path: string): 'raw' | 'qcow2' {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'QFI\xfb' ? 'qcow2' : 'raw';
+  } finally {
+    closeSync(fd);
+  }
 }

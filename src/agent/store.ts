@@ -4,6 +4,7 @@
 // cannot know. Written whole to a temp file, fsync'd, renamed: a crash leaves the old or the new.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { tighten } from '../auth/private-files.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { applyInventoryOps } from '../plan/apply-inventory-ops.js';
 import type { Inventory } from '../plan/inventory.js';
@@ -22,6 +23,7 @@ export class InventoryStore {
 
   static open(path: string): InventoryStore {
     if (!existsSync(path)) return new InventoryStore(path, { volumes: [], snapshots: [], vms: [], applied: [] });
+    tighten(path, 0o600); // written 0600 (save), but one made before modes were enforced may be looser
     try {
       return new InventoryStore(path, JSON.parse(readFileSync(path, 'utf8')) as StoreData);
     } catch (e) {

@@ -153,15 +153,20 @@ export interface SignedRequestParts {
   method: string; host: string; pathAndQuery: string; header: HeaderLookup;
 }
 
-/** Throws E_AUTH_BAD_SIGNATURE unless the signature matches; `bodyHex` is the body's SHA-256. */
-export async function verifySignature(secret: string, req: SignedRequestParts, sig: SignatureHeaders, bodyHex: string): Promise<void> {
+/** Throws E_AUTH_BAD_SIGNATURE unless the signature matches one of the secrets (two are valid at once
+ * while a secret is rotated); `bodyHex` is the body's SHA-256. */
+export async function verifySignature(secret: string | readonly string[], req: SignedRequestParts, sig: SignatureHeaders, bodyHex: string): Promise<void> {
   if (sig.agent !== req.agent) throw new VdiskError('E_AUTH_WRONG_AGENT', `the request was signed for agent ${sig.agent.slice(0, 32)}, not ${req.agent}`);
-  const want = await hmacHex(secret, canonical({ ...req, timestamp: sig.timestamp, nonce: sig.nonce, bodyHex }));
-  if (!timingSafeEqualStr(want, sig.signature.toLowerCase())) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'signature does not match');
+  const msg = canonical({ ...req, timestamp: sig.timestamp, nonce: sig.nonce, bodyHex });
+  let matched = false;
+  for (const s of typeof secret === 'string' ? [secret] : secret) matched = timingSafeEqualStr(await hmacHex(s, msg), sig.signature.toLowerCase()) || matched;
+  if (!matched) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'signature does not match');
 }
 
 /** All checks at once, for a verifier that already holds the body (tests, small fakes). */
-export async function verifyRequest(secret: string, req: SignedRequestParts & { body: Uint8Array | string }, nonces: NonceStore, now = Date.now()): Promise<void> {
+export async function verifyRequest(
+  secret: string | readonly string[], req: SignedRequestParts & { body: Uint8Array | string }, nonces: NonceStore, now = Date.now(),
+): Promise<void> {
   const sig = checkSignatureHeaders(req.header, now);
   await verifySignature(secret, req, sig, await sha256Hex(req.body));
   if (!nonces.remember(sig.nonce, now)) throw new VdiskError('E_AUTH_REPLAY', 'nonce already used');

@@ -92,10 +92,11 @@ export const HELP: Record<string, VerbHelp> = {
     notes: `SIZE sets the size, +SIZE grows by SIZE, -SIZE shrinks by SIZE (with --shrink).\n${SIZES}\n${ignored('-q')}`,
   },
   start: {
-    summary: 'run the whole system here: demo pool, agent, gateway, console', usage: 'vdisk start [--dir DIR] [--port N] [--no-vm]',
+    summary: 'run the whole system here: demo pool, agent, gateway, console', usage: 'vdisk start [--dir DIR] [--port N] [--no-vm] [--session-hours N]',
     options: [
-      ['--dir DIR', 'where the demo pool lives (default: $TMPDIR/vdisk-start-UID)'], ['--port N', 'console port (default: 7480, or any free port)'],
+      ['--dir DIR', 'where the demo pool lives: new, empty, or one vdisk start made (default: a fresh private dir, removed at stop)'], ['--port N', 'console port (default: 7480, or any free port)'],
       ['--no-vm', 'do not start the demo VM even where QEMU is installed'],
+      ['--session-hours N', 'how long the console session a login link opens lasts (default: 12)'],
     ],
     notes: 'Prints a one-time login link for the console; Ctrl-C stops everything.',
   },
@@ -131,7 +132,7 @@ export const HELP: Record<string, VerbHelp> = {
     summary: 'run the host agent: owns the image roots and VMs of this host', usage: 'vdisk agent --root NAME=DIR [--root ...] [--qmp VM=SOCKET ...] --secret-file FILE [options]',
     options: [
       ['--root NAME=DIR', 'a directory images may live in (repeatable; one needed)'], ['--qmp VM=SOCKET', 'a VM and its QMP socket (repeatable)'],
-      ['--secret-file FILE', 'the secret shared with the gateway (16 characters or more)'], ['--listen ADDR', 'HOST:PORT or unix:PATH (default: 127.0.0.1:7420)'],
+      ['--secret-file FILE', 'the secret shared with the gateway (16 characters or more, mode 0600; twice while rotating)'], ['--listen ADDR', 'HOST:PORT or unix:PATH (default: 127.0.0.1:7420)'],
       ['--name NAME', 'agent name (default: the host name)'], ['--state-dir DIR', 'the job journal (default: $XDG_STATE_HOME/vdisk-agent)'],
       ['--qmp-transcripts DIR', 'record each VM\'s QMP exchanges in DIR/VM.jsonl'], ['--job-timeout-ms N', 'give up a job after N ms (default: 86400000)'],
       ['--heartbeat-ms N', 'job heartbeat interval (default: 15000)'],
@@ -143,6 +144,7 @@ export const HELP: Record<string, VerbHelp> = {
       ['--tls-cert FILE --tls-key FILE', 'serve HTTPS with this certificate and key (PEM)'],
       ['--tls-client-ca FILE', 'require client certificates signed by a CA in FILE'],
       ['--insecure-http', 'allow plain HTTP on a non-loopback address (warns; anyone on the path reads the traffic)'],
+      ['--adopt VOLUME=FORMAT', 'state a file\'s format (raw or qcow2; VOLUME is an id or POOL:relative/path), never probed again (repeatable)'],
     ],
     notes: 'Unfinished jobs are recovered from the journal at start; logs are JSON lines on stderr.',
   },

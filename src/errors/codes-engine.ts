@@ -48,6 +48,9 @@ export const ENGINE_CODES = {
   E_IO: { message: 'an I/O error occurred', http: 502 },
   E_NOT_FOUND: { message: 'no such file', http: 404 },
   E_PERMISSION: { message: 'permission denied', http: 403 },
+  E_START_DIR_NOT_EMPTY: {
+    message: 'the --dir of vdisk start holds files it did not write', hint: 'name a new or empty directory, or leave --dir out', http: 400,
+  },
   E_USAGE: { message: 'invalid command line', hint: 'see vdisk --help', http: 400 },
   E_SOURCE_CHANGED: bad('the source changed underneath the operation (size or header)'),
 } satisfies Record<string, CodeInfo>;

@@ -28,6 +28,10 @@ export const PLAN_CODES = {
   E_PLAN_NAME_TAKEN: refused('a volume with that path already exists'),
   E_PLAN_SAME_POOL: refused('the volume is already in that pool'),
   E_PLAN_ILLEGAL_VOLUME: refused('a volume involved is ILLEGAL (a half-made copy)', 'delete or repair it first'),
+  E_PLAN_FORMAT_UNCONFIRMED: refused(
+    'a layer reads as qcow2 on a backing file, but its format was only probed (a guest can write such a header)',
+    'state the format on the agent: vdisk agent --adopt VOLUME=qcow2 (or =raw if it is a raw disk)',
+  ),
   E_PLAN_CHAIN_BROKEN: refused('the backing chain in the inventory loops or names a missing volume'),
   E_PLAN_NON_LINEAR_CHAIN: refused('the snapshot tree branches below this snapshot', 'delete the other branch first'),
   E_PLAN_NOT_CURRENT_LEAF: refused('the current snapshot is not the leaf of the chain starting at this snapshot'),

@@ -26,6 +26,8 @@ export interface GatewayOptions {
   /** How to reach agents (default: the global fetch). */
   fetch?: typeof fetch;
   log?: Logger;
+  /** Now, for session expiry (tests inject one). */
+  clock?: () => number;
 }
 
 const PUBLIC = ['/v1/health', '/v1/openapi.json', '/v1/docs'];
@@ -42,7 +44,7 @@ export function createGatewayApp(input: GatewayConfigInput, opts: GatewayOptions
     exposeHeaders: ['Location', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'WWW-Authenticate', 'Retry-After'],
     maxAge: 600,
   }));
-  app.use('/v1/*', except(PUBLIC, authenticate(config.tokens)));
+  app.use('/v1/*', except(PUBLIC, authenticate(config.tokens, config.sessionSecret ? { secret: config.sessionSecret, clock: opts.clock ?? Date.now } : undefined)));
   app.use('/v1/*', bodyLimit({ maxSize: config.maxBodyBytes, onError: () => problemResponse(new VdiskError('E_GATEWAY_BODY_TOO_LARGE', `the body is over ${config.maxBodyBytes} bytes`)) }));
   app.get('/v1/health', (c) => c.json({ ok: true, agents: config.agents.map((a) => a.name) }));
   addDocs(app);

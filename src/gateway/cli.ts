@@ -1,7 +1,7 @@
 // `vdisk gateway`: the gateway app on Node (@hono/node-server). Reads the secret and token files,
 // checks the configuration, listens, and stops cleanly on SIGINT/SIGTERM.
 import { serve } from '@hono/node-server';
-import { readFile } from 'node:fs/promises';
+import { readPrivateFile } from '../auth/private-files.js';
 import type { CliIo } from '../cli/io.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { createGatewayApp, type GatewayOptions } from './app.js';
@@ -9,11 +9,13 @@ import { parseTokenFile, type GatewayConfigInput } from './config.js';
 import { parseGatewayArgs, type GatewayArgs } from './cli-args.js';
 import { agentFetch } from './tls-fetch.js';
 
+/** Secret and token files: readable by their owner only (else E_SECRET_FILE_MODE, naming the chmod). */
 async function readSecret(path: string, what: string): Promise<string> {
   try {
-    return (await readFile(path, 'utf8')).trim();
+    return readPrivateFile(path, what).trim();
   } catch (e) {
-    throw new VdiskError('E_GATEWAY_CONFIG', `cannot read the ${what} file`, { path, hint: (e as NodeJS.ErrnoException).code });
+    if ((e as VdiskError).code !== 'E_SECRET_FILE_UNREADABLE') throw e;
+    throw new VdiskError('E_GATEWAY_CONFIG', `cannot read the ${what} file`, { path, hint: String((e as VdiskError).detail.errno) });
   }
 }
 

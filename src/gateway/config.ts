@@ -31,6 +31,8 @@ export const GatewayConfigSchema = z.object({
   maxBodyBytes: z.number().int().positive().default(1024 * 1024),
   agentTimeoutMs: z.number().int().positive().default(10_000),
   heartbeatMs: z.number().int().positive().default(15_000),
+  /** Checks console session tokens (src/auth/session-token.ts) minted by whoever holds it too. */
+  sessionSecret: z.string().min(16, 'the session secret needs at least 16 characters').optional(),
 });
 
 export type Scope = z.infer<typeof TokenSchema>['scope'];

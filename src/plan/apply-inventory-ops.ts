@@ -37,7 +37,8 @@ const APPLY: { [K in InventoryOp['op']]: Handler<K> } = {
     if (inv.volumes.some((v) => v.id === op.volume.id || v.path === op.volume.path)) {
       throw new VdiskError('E_PLAN_NAME_TAKEN', `volume '${op.volume.id}' exists`, { path: op.volume.path });
     }
-    inv.volumes.push({ ...op.volume });
+    // The plan's own steps write the file in this format: stated, whatever the op says.
+    inv.volumes.push({ ...op.volume, formatSource: 'stated' });
   },
   'forget-volume': (inv, op) => { inv.volumes = inv.volumes.filter((v) => v.id !== op.volume); },
   'set-state': (inv, op) => {
@@ -48,7 +49,7 @@ const APPLY: { [K in InventoryOp['op']]: Handler<K> } = {
     const v = volume(inv, op.volume);
     const from = volume(inv, op.from);
     Object.assign(v, {
-      pool: from.pool, path: from.path, format: from.format, virtualSize: from.virtualSize, allocated: from.allocated,
+      pool: from.pool, path: from.path, format: from.format, formatSource: from.formatSource, virtualSize: from.virtualSize, allocated: from.allocated,
       backingName: from.backingName, state: from.state, backing: op.backing,
     });
     inv.volumes = inv.volumes.filter((x) => x.id !== op.from);

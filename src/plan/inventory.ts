@@ -18,6 +18,15 @@ export const PoolSchema = z.object({
   free: z.number().int().nonnegative(),
 });
 
+/**
+ * Who said what format a volume is: `stated` by the operator (`vdisk agent --adopt`), by a running
+ * VM's block graph, or by the job that created the file; `probed` from the file's first bytes, which
+ * a guest of a raw disk can write. Never settable by a request. Inventories without it (hand-written
+ * ones, older agents) read as stated.
+ */
+export const FormatSourceSchema = z.enum(['stated', 'probed']);
+export type FormatSource = z.infer<typeof FormatSourceSchema>;
+
 export const VolumeStateSchema = z.enum(['ok', 'illegal']);
 
 export const VolumeSchema = z.object({
@@ -28,6 +37,7 @@ export const VolumeSchema = z.object({
   /** `file` is what plans handle; block and network layers are refused where files are needed. */
   storage: z.enum(['file', 'block', 'network']).default('file'),
   format: FormatSchema,
+  formatSource: FormatSourceSchema.default('stated'),
   virtualSize: z.number().int().positive(),
   /** Bytes the image occupies on disk: what a copy needs free in the target pool. */
   allocated: z.number().int().nonnegative(),

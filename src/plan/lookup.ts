@@ -94,6 +94,16 @@ export function assertLegal(chain: Volume[]): void {
   if (bad) throw new VdiskError('E_PLAN_ILLEGAL_VOLUME', `volume '${bad.id}' is ILLEGAL`, { field: 'volume', value: bad.id, path: bad.path });
 }
 
+/** A layer whose format was only probed and that names a backing file is no plan's source: its
+ * "header" may be guest data (a raw disk's first sector), its backing any file the guest chose. */
+export function assertFormatsStated(chain: Volume[]): void {
+  const bad = chain.find((v) => v.formatSource === 'probed' && v.format === 'qcow2' && (v.backing !== null || v.backingName !== null));
+  if (bad) {
+    const message = `volume '${bad.id}' reads as qcow2 on a backing file, but that format was only probed`;
+    throw new VdiskError('E_PLAN_FORMAT_UNCONFIRMED', message, { field: 'volume', value: bad.id });
+  }
+}
+
 export function assertFiles(chain: Volume[]): void {
   const bad = chain.find((v) => v.storage !== 'file');
   if (bad) throw new VdiskError('E_PLAN_LAYER_NOT_FILE', `layer '${bad.id}' is ${bad.storage} storage`, { field: 'volume', value: bad.id });

@@ -6,7 +6,7 @@ import { StepList } from './builder.js';
 import type { IdSource } from './ids.js';
 import type { Inventory } from './inventory.js';
 import {
-  assertFiles, assertLegal, assertPathFree, chainOf, disksUsing, getPool, getVolume, poolsOf, runningWriter, singleHost,
+  assertFiles, assertFormatsStated, assertLegal, assertPathFree, chainOf, disksUsing, getPool, getVolume, poolsOf, runningWriter, singleHost,
 } from './lookup.js';
 import { makePlan } from './make-plan.js';
 import { addOfflineCopy } from './offline-copy.js';
@@ -22,6 +22,7 @@ export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Pla
   const sourcePools = poolsOf(inv, chain);
   assertFiles(chain);
   assertLegal(chain);
+  assertFormatsStated(chain);
   const host = singleHost([pool.host, ...sourcePools.map((p) => p.host), ...disksUsing(inv, source.id).map((u) => u.vm.host)]);
   const writer = runningWriter(inv, source.id);
   if (writer) throw new VdiskError('E_PLAN_VOLUME_IN_USE', `'${source.id}' is written by running VM '${writer.vm.id}'`, { field: 'volume', value: source.id });

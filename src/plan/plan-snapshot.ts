@@ -8,7 +8,7 @@ import type { IdSource } from './ids.js';
 import type { Inventory, Snapshot, Volume } from './inventory.js';
 import type { InventoryOp } from './inventory-ops.js';
 import { createTarget, newNode } from './live-steps.js';
-import { assertFiles, assertLegal, assertNodes, assertPathFree, chainOf, getDisk, getPool, getVm, singleHost } from './lookup.js';
+import { assertFiles, assertFormatsStated, assertLegal, assertNodes, assertPathFree, chainOf, getDisk, getPool, getVm, singleHost } from './lookup.js';
 import { makePlan } from './make-plan.js';
 import { basename, dirname, joinPath } from './paths.js';
 import type { Plan } from './plan-schema.js';
@@ -28,6 +28,7 @@ export function planSnapshot(req: SnapshotRequest, inv: Inventory, ids: IdSource
     assertNodes(vm, disk);
     const chain = chainOf(inv, disk.volume);
     assertLegal(chain);
+    assertFormatsStated(chain);
     assertFiles(chain.slice(0, 1));
     const top = chain[0]!;
     const path = joinPath(dirname(top.path), `${basename(top.path).replace(/\.[^.]*$/, '')}.${req.name}.qcow2`);

@@ -5,7 +5,7 @@ import { flagRow, flagsToNumber, type CopyShape } from './block-copy-flags.js';
 import type { IdSource } from './ids.js';
 import type { Disk, Inventory, Pool, Vm, Volume } from './inventory.js';
 import {
-  assertLegal, assertNodes, assertPathFree, chainOf, childrenOf, disksUsing, getDisk, getPool, poolOfPath, poolsOf,
+  assertFormatsStated, assertLegal, assertNodes, assertPathFree, chainOf, childrenOf, disksUsing, getDisk, getPool, poolOfPath, poolsOf,
 } from './lookup.js';
 import { joinPath } from './paths.js';
 import type { CopyDisk } from './requests.js';
@@ -32,6 +32,7 @@ export function checkDiskCopy(inv: Inventory, vm: Vm, d: CopyDisk, ids: IdSource
   const chain = chainOf(inv, disk.volume);
   const sourcePools = poolsOf(inv, chain);
   assertLegal(chain);
+  assertFormatsStated(chain);
   const top = chain[0]!;
   if (shape.needsRawSource && top.format !== 'raw') {
     throw new VdiskError('E_PLAN_SHALLOW_RAW_NEEDS_RAW_SOURCE', `the top of '${disk.target}' is ${top.format}`, { field: 'flags', value: top.format });

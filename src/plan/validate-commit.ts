@@ -2,7 +2,7 @@
 // files in the disk's current chain, nothing outside the chain hangs on them or on the base.
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { Disk, Inventory, NodeRef, Snapshot, Vm, Volume } from './inventory.js';
-import { assertFiles, assertLegal, chainOf, childrenOf, disksUsing, getDisk } from './lookup.js';
+import { assertFiles, assertFormatsStated, assertLegal, chainOf, childrenOf, disksUsing, getDisk } from './lookup.js';
 import type { DeleteMode } from './snapshot-tree.js';
 
 export interface DiskCommit {
@@ -40,6 +40,7 @@ export function checkDiskCommit(
   const segment = chain.slice(topAt, baseAt + 1);
   assertFiles(segment);
   assertLegal(segment);
+  assertFormatsStated(segment);
   for (let i = topAt + 1; i <= baseAt; i++) {
     const kids = childrenOf(inv, chain[i]!.id);
     const others = disksUsing(inv, chain[i]!.id).filter((u) => u.disk !== disk);

@@ -3,7 +3,7 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import type { Disk, Inventory, Pool, Vm, Volume } from './inventory.js';
 import type { IdSource } from './ids.js';
 import {
-  assertFiles, assertLegal, assertNodes, assertPathFree, chainOf, childrenOf, disksUsing, getPool, getVolume, poolsOf, singleHost,
+  assertFiles, assertFormatsStated, assertLegal, assertNodes, assertPathFree, chainOf, childrenOf, disksUsing, getPool, getVolume, poolsOf, singleHost,
 } from './lookup.js';
 import type { LayerCopy } from './offline-copy.js';
 import { basename, joinPath } from './paths.js';
@@ -36,6 +36,7 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
   const sourcePools = poolsOf(inv, chain);
   assertFiles(chain);
   assertLegal(chain);
+  assertFormatsStated(chain);
   if (volume.pool === pool.id) throw new VdiskError('E_PLAN_SAME_POOL', `'${volume.id}' is already in pool '${pool.id}'`, { field: 'toPool', value: pool.id });
   if (childrenOf(inv, volume.id).length) throw shared(volume);
   const users = disksUsing(inv, volume.id);

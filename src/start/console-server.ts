@@ -1,5 +1,6 @@
 // The one HTTP origin `vdisk start` serves on 127.0.0.1: the console's files, its configuration,
-// the login exchange, and the gateway app under /v1 (same origin, so no CORS and OPFS works).
+// the login exchange (a single-use link for a session token that expires), and the gateway app under
+// /v1 (same origin, so no CORS and OPFS works).
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { VdiskError } from '../errors/vdisk-error.js';
@@ -12,7 +13,8 @@ export interface ConsoleServerOptions {
   webRoot: string;
   /** What the console reads at start (gateway, live operations). */
   config?: Record<string, unknown>;
-  login?: { tokens: LoginTokens; bearer: string };
+  /** Redeems login links; `session()` mints the session token handed out (never a standing token). */
+  login?: { tokens: LoginTokens; session: () => Promise<{ token: string; expiresAt: number }> };
   /** The gateway app (anything with a fetch), mounted at /v1. */
   gateway?: { fetch(req: Request): Response | Promise<Response> };
 }
@@ -42,7 +44,8 @@ export function consoleServer(o: ConsoleServerOptions): Hono {
       if (e instanceof VdiskError) return problem(e);
       throw e;
     }
-    return c.json({ token: o.login.bearer });
+    const s = await o.login.session();
+    return c.json({ token: s.token, expiresAt: new Date(s.expiresAt).toISOString() });
   });
   if (o.gateway) {
     const gw = o.gateway;

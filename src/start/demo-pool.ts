@@ -3,7 +3,7 @@
 //   pool-a/base.qcow2   64 MiB, 8 MiB of data           pool-b/  (empty: the target of moves)
 //   pool-a/disk.qcow2   overlay on base.qcow2 with data
 //   pool-a/vm-root.qcow2  the demo VM's disk (when QEMU is installed)
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Engine } from '../engine/engine.js';
@@ -14,7 +14,11 @@ import { writeDemoChain } from '../cli/demo-image.js';
 
 const MiB = 1 << 20;
 
-export interface DemoPool { dir: string; pools: { name: string; dir: string }[]; vmDisk: string }
+export interface DemoPool {
+  dir: string; pools: { name: string; dir: string }[]; vmDisk: string;
+  /** The images written here, with the format they were written in (stated to the agent, never probed). */
+  adopt: { volume: string; format: 'qcow2' }[];
+}
 
 /** A guest image with `dataMiB` of patterned data at the start and holes after it. */
 function pattern(sizeMiB: number, dataMiB: number, seed: number): MemorySource {
@@ -29,12 +33,12 @@ function pattern(sizeMiB: number, dataMiB: number, seed: number): MemorySource {
 export async function makeDemoPool(engine: Engine, dir: string, withVm: boolean): Promise<DemoPool> {
   const a = join(dir, 'pool-a');
   const b = join(dir, 'pool-b');
-  rmSync(dir, { recursive: true, force: true });
+  // The directory is prepared by start-dir.ts (fresh, empty, or cleared of our own files only).
   for (const d of [a, b]) mkdirSync(d, { recursive: true });
   const gate = new NodeGate();
   await convertImage({ engine, gate, source: pattern(64, 8, 1), target: join(a, 'base.qcow2'), targetFormat: 'qcow2' });
   // The overlay's own clusters come from the hand-laid demo chain's top layer (a shallow copy onto base.qcow2).
-  const scratch = join(tmpdir(), `vdisk-demo-src-${process.pid}`);
+  const scratch = mkdtempSync(join(tmpdir(), 'vdisk-demo-src-')); // private, never a guessable name
   const { top } = await writeDemoChain(scratch);
   try {
     await convertImage({ engine, gate, source: top, target: join(a, 'disk.qcow2'), targetFormat: 'qcow2', backing: { name: 'base.qcow2', format: 'qcow2' } });
@@ -43,5 +47,7 @@ export async function makeDemoPool(engine: Engine, dir: string, withVm: boolean)
   }
   const vmDisk = join(a, 'vm-root.qcow2');
   if (withVm) await convertImage({ engine, gate, source: pattern(32, 4, 7), target: vmDisk, targetFormat: 'qcow2' });
-  return { dir, pools: [{ name: 'pool-a', dir: a }, { name: 'pool-b', dir: b }], vmDisk };
+  const written = ['base.qcow2', 'disk.qcow2', ...(withVm ? ['vm-root.qcow2'] : [])];
+  const adopt = written.map((f) => ({ volume: `pool-a:${f}`, format: 'qcow2' as const }));
+  return { dir, pools: [{ name: 'pool-a', dir: a }, { name: 'pool-b', dir: b }], vmDisk, adopt };
 }

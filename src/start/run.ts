@@ -1,12 +1,12 @@
 // `vdisk start`: the whole system on one machine with nothing to configure. A demo pool written by
 // the engine, one agent, the gateway and the console on 127.0.0.1 behind one origin, a demo VM where
 // QEMU is installed, and a short-lived login link. stop() takes it all down in reverse order.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine.js';
 import { createAgent } from '../agent/agent.js';
+import { mintSession } from '../auth/session-token.js';
 import { createGatewayApp } from '../gateway/app.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { makeDemoPool } from './demo-pool.js';
@@ -15,6 +15,7 @@ import { consoleServer } from './console-server.js';
 import { quietEvents } from './quiet-events.js';
 import { listen, type Listening } from './listen.js';
 import { LoginTokens, makeLoginToken, randomToken } from './login-token.js';
+import { prepareStartDir } from './start-dir.js';
 
 export interface StartOptions {
   dir?: string;
@@ -22,6 +23,10 @@ export interface StartOptions {
   /** Lifetime of the printed login link. */
   loginTtlMs?: number;
   vm?: boolean;
+  /** Lifetime of a console session the login link gives (default 12). */
+  sessionHours?: number;
+  /** Now, for session expiry (tests inject one). */
+  clock?: () => number;
   log?: (line: string) => void;
 }
 
@@ -50,10 +55,13 @@ async function listenConsole(app: { fetch(r: Request): Response | Promise<Respon
 export async function startSystem(engine: Engine, o: StartOptions = {}): Promise<System> {
   const log = o.log ?? (() => {});
   const webRoot = findWebRoot();
-  const dir = o.dir ?? join(tmpdir(), `vdisk-start-${process.getuid?.() ?? 'user'}`);
+  const clock = o.clock ?? Date.now;
+  const sessionMs = (o.sessionHours ?? 12) * 3600_000;
   const noQemu = o.vm === false ? 'the demo VM was turned off (--no-vm)' : qemuAvailable();
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => { for (const s of stops.reverse()) await s().catch(() => undefined); };
+  const { dir, release } = prepareStartDir(o.dir);
+  stops.push(async () => release());
   try {
     log(`writing the demo pool in ${dir}`);
     const pool = await makeDemoPool(engine, dir, !noQemu);
@@ -65,7 +73,7 @@ export async function startSystem(engine: Engine, o: StartOptions = {}): Promise
     const agentSecret = randomToken(32);
     const agent = createAgent({
       name: 'local', roots: pool.pools, vms: vm ? [{ name: vm.name, socket: vm.socket }] : [], listen: '127.0.0.1:0',
-      secret: agentSecret, stateDir: join(dir, 'agent-state'), jobTimeoutMs: 3600_000, heartbeatMs: 15_000,
+      secret: agentSecret, stateDir: join(dir, 'agent-state'), jobTimeoutMs: 3600_000, heartbeatMs: 15_000, adopt: pool.adopt,
     }, { log: () => {} });
     stops.push(() => agent.close());
     await agent.start();
@@ -73,14 +81,18 @@ export async function startSystem(engine: Engine, o: StartOptions = {}): Promise
     stops.push(() => agentServer.close());
     log(`agent "local" on ${agentServer.url}`);
 
-    const bearer = randomToken(32);
-    const gateway = createGatewayApp({ agents: [{ name: 'local', url: agentServer.url.replace(/\/$/, ''), secret: agentSecret }], tokens: [{ token: bearer, scope: 'write' }] }, { log: () => {} });
+    // The console gets sessions that expire; the standing token is never handed out (the config needs one).
+    const sessionSecret = randomToken(32);
+    const gateway = createGatewayApp({
+      agents: [{ name: 'local', url: agentServer.url.replace(/\/$/, ''), secret: agentSecret }], tokens: [{ token: randomToken(32), scope: 'write' }], sessionSecret,
+    }, { log: () => {}, clock });
+    const session = async () => { const expiresAt = clock() + sessionMs; return { token: await mintSession(sessionSecret, 'write', expiresAt), expiresAt }; };
     const loginSecret = randomToken(32);
     const liveOps = noQemu ? { available: false, reason: noQemu } : { available: true };
-    const site = await listenConsole(consoleServer({ webRoot, config: { liveOps }, login: { tokens: new LoginTokens(loginSecret), bearer }, gateway }), o.port);
+    const site = await listenConsole(consoleServer({ webRoot, config: { liveOps }, login: { tokens: new LoginTokens(loginSecret), session }, gateway }), o.port);
     stops.push(() => site.close());
     const newLoginUrl = async () => `${site.url}#login=${await makeLoginToken(loginSecret, o.loginTtlMs ?? 10 * 60_000)}`;
-    return { url: site.url, loginUrl: await newLoginUrl(), dir, liveOps, newLoginUrl, stop: async () => { await stop(); rmSync(join(dir, 'run'), { recursive: true, force: true }); } };
+    return { url: site.url, loginUrl: await newLoginUrl(), dir, liveOps, newLoginUrl, stop };
   } catch (e) {
     await stop();
     throw e;

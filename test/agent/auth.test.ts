@@ -2,7 +2,7 @@
 // anything runs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/auth/hmac.js';
-import { signAs, testAgent, type TestAgent } from './helpers.js';
+import { SECRET, signAs, testAgent, type TestAgent } from './helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());
@@ -46,5 +46,15 @@ describe('agent request signatures', () => {
     expect(await code(await t.req('GET', '/v1/nothing', undefined, { sign: false }))).toBe('E_AUTH_MISSING');
     const nf = await t.req('GET', '/v1/nothing');
     expect([nf.status, await code(nf)]).toEqual([404, 'E_AGENT_NOT_FOUND']);
+  });
+
+  it('accepts a signature by either secret while rotating (--secret-file twice), and no other', async () => {
+    const next = 'the next secret, also long enough';
+    t = await testAgent({ secret: [SECRET, next] });
+    expect((await t.req('GET', '/v1/health')).status).toBe(200);
+    const byNext = await signRequest(next, { agent: 'h1', method: 'GET', url: 'http://localhost/v1/health' });
+    expect((await t.req('GET', '/v1/health', undefined, { headers: byNext, sign: false })).status).toBe(200);
+    const byOther = await signRequest('a third secret, not configured', { agent: 'h1', method: 'GET', url: 'http://localhost/v1/health' });
+    expect(await code(await t.req('GET', '/v1/health', undefined, { headers: byOther, sign: false }))).toBe('E_AUTH_BAD_SIGNATURE');
   });
 });

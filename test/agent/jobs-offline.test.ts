@@ -11,7 +11,8 @@ let t: TestAgent;
 afterEach(async () => t?.close());
 
 async function chain(): Promise<{ base: string; top: string }> {
-  t = await testAgent();
+  // The operator states the top's format: a probed qcow2 on a backing is no plan source.
+  t = await testAgent({ adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }] });
   const base = join(t.pool('p1'), 'base.qcow2');
   const top = join(t.pool('p1'), 'top.qcow2');
   qemuImg('create', '-q', '-f', 'qcow2', base, '8M');

@@ -16,7 +16,7 @@ import { StreamCaps } from './stream-caps.js';
 import { jobRoutes } from './routes-jobs.js';
 import { volumeRoutes } from './routes-volumes.js';
 
-export interface AppOptions { agent: string; secret: string; maxBodyBytes: number; nonces?: NonceStore; clock?: () => number; streams?: StreamCaps }
+export interface AppOptions { agent: string; secret: string | readonly string[]; maxBodyBytes: number; nonces?: NonceStore; clock?: () => number; streams?: StreamCaps }
 
 export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOptions) {
   const app = new Hono<AgentEnv>();

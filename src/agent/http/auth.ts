@@ -14,7 +14,8 @@ export type AuthEnv = { Variables: { rawBody: Uint8Array } };
 export interface AuthOptions {
   /** This agent's name: signatures made for another agent are refused. */
   agent: string;
-  secret: string;
+  /** One secret, or two while it is rotated: a signature by either is accepted. */
+  secret: string | readonly string[];
   maxBodyBytes: number;
   nonces?: NonceStore;
   clock?: () => number;
