@@ -58,7 +58,7 @@ describe('a backing name that leads out of the storage roots', () => {
   });
 
   it('a relative name that crosses pools but stays in the roots still runs (a shallow clone)', async () => {
-    t = await testAgent();
+    t = await testAgent({ adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }] });
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'base.qcow2'), '4M');
     qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'top.qcow2'));
     const plan = await planFor(t, { kind: 'clone', volume: 'p1:top.qcow2', toPool: 'p2', name: 'c.qcow2', shape: 'shallow' });

@@ -26,6 +26,7 @@ async function world() {
   const agent: Agent = createAgent({
     name: 'h1', roots: [{ name: 'p1', dir: join(dir, 'p1') }, { name: 'p2', dir: join(dir, 'p2') }], vms: [],
     listen: '127.0.0.1:0', secret, stateDir: join(dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 1_000,
+    adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }], // stated: a probed qcow2 on a backing is no plan source
   }, { log: silentLogger });
   await agent.start();
   const server = await listen(agent.app.fetch, '127.0.0.1:0');

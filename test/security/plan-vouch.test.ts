@@ -17,7 +17,8 @@ const journal = (t: TestAgent) => {
 
 /** base.qcow2 ← top.qcow2 in p1, and a shallow clone of top into p2 planned by the real planner. */
 async function shallowClonePlan() {
-  t = await testAgent();
+  // The operator states top.qcow2's format: a probed qcow2 on a backing is no plan source.
+  t = await testAgent({ adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }] });
   qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'base.qcow2'), '4M');
   qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'top.qcow2'));
   return planFor(t, { kind: 'clone', volume: 'p1:top.qcow2', toPool: 'p2', name: 'c.qcow2', shape: 'shallow' });
