@@ -61,11 +61,11 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     if (hasParents(q, name)) throw generic(`node ${name} is in use`);
     q.nodes.delete(name);
   },
-  'blockdev-mirror': (_w, q, a) => {
+  'blockdev-mirror': (w, q, a) => {
     const id = str(a, 'job-id');
     if (q.jobs.has(id)) throw generic(`job ${id} exists`);
     if (!q.nodes.has(str(a, 'device')) || !q.nodes.has(str(a, 'target'))) throw notFound('mirror node');
-    checkMirrorTarget(q, str(a, 'target'));
+    checkMirrorTarget(w, q, str(a, 'target'));
     q.jobs.set(id, { ...newJob(id, 'mirror', str(a, 'device'), 'running'), target: str(a, 'target'), sync: a.sync as 'full' | 'top' });
   },
   'block-commit': (w, q, a, vm) => {
@@ -104,6 +104,7 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
   'job-dismiss': (_w, q, a) => {
     const job = getJob(q, str(a, 'id'));
     verb(job, 'dismiss');
+    move(job, 'null');
     q.jobs.delete(job.id);
   },
   'block-job-cancel': (_w, q, a) => {
@@ -184,6 +185,7 @@ export function copyPart(into: Record<number, string>, from: Record<number, stri
 export function move(job: SimJob, to: JobStatus): void {
   if (!canTransition(job.status, to)) throw new SimError('E_JOB_BAD_TRANSITION', `job ${job.id}: ${job.status} -> ${to}`, 'wrong-state');
   job.status = to;
+  job.trail.push(to);
 }
 
 function verb(job: SimJob, v: Parameters<typeof assertVerb>[0]): void {
@@ -218,8 +220,10 @@ export function getJob(q: SimQemu, id: string): SimJob {
   return job;
 }
 
+/** A job as QEMU starts it: created, then running; blockdev-create runs to its end at once in the model. */
 function newJob(id: string, type: SimJob['type'], device: string, status: JobStatus): SimJob {
-  return { id, type, device, status, completeRequested: false, cancelled: 'none', failed: false };
+  const trail: JobStatus[] = status === 'concluded' ? ['created', 'running', 'waiting', 'pending', 'concluded'] : ['created', status];
+  return { id, type, device, status, completeRequested: false, cancelled: 'none', failed: false, trail };
 }
 
 const notFound = (what: string) => new SimError('E_PLAN_QMP_ERROR', `${what} not found`, 'not-found');
