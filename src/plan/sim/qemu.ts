@@ -79,9 +79,12 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     const active = chain[0] === top;
     if (active && a['backing-file'] !== undefined) throw generic("'backing-file' cannot be used for an active commit");
     checkCommitBase(w, vm, q, base);
+    const baseNode = q.nodes.get(base)!;
     q.jobs.set(id, {
       ...newJob(id, 'commit', device, 'running'), top, base, active, backingFile: (a['backing-file'] as string | undefined) ?? null,
+      baseReadOnly: baseNode.readOnly,
     });
+    baseNode.readOnly = false; // the commit writes into it
   },
   'job-complete': (w, q, a, vm) => {
     const job = getJob(q, str(a, 'id'));
@@ -99,6 +102,7 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
       checkCommitOverlay(w, vm, q, chain[chain.indexOf(job.top!) - 1]!);
     }
     if (!job.failed && job.cancelled === 'none') applyGraphChange(w, q, job);
+    restoreBase(q, job);
     move(job, 'concluded');
   },
   'job-dismiss': (_w, q, a) => {
@@ -118,6 +122,7 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     }
     job.cancelled = 'force';
     job.failed = true;
+    restoreBase(q, job);
     move(job, 'aborting');
     move(job, 'concluded');
   },
@@ -135,17 +140,32 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
   },
 };
 
-/** bdrv_append: every parent of `node` now points at `overlay`, whose backing becomes `node`. */
+/**
+ * bdrv_append: every parent of `node` now points at `overlay`, whose backing becomes `node`. QEMU
+ * reopens the new backing layer read-only (query-named-block-nodes shows `ro` on it afterwards).
+ */
 function append(q: SimQemu, overlay: string, node: string): void {
   for (const [dev, root] of q.devices) if (root === node) q.devices.set(dev, overlay);
   for (const [name, n] of q.nodes) if (n.backing === node && name !== overlay) n.backing = overlay;
   q.nodes.get(overlay)!.backing = node;
+  q.nodes.get(node)!.readOnly = true;
 }
 
 /** Replace `from` by `to` for every parent of `from` (pivot). */
 function replace(q: SimQemu, from: string, to: string): void {
   for (const [dev, root] of q.devices) if (root === from) q.devices.set(dev, to);
   for (const [name, n] of q.nodes) if (n.backing === from && name !== to) n.backing = to;
+}
+
+/**
+ * A commit that ends gives its base back its read-only flag, unless an active commit pivoted onto it:
+ * then the base takes the place (and the writability) of the active layer.
+ */
+function restoreBase(q: SimQemu, job: SimJob): void {
+  if (job.type !== 'commit' || !job.baseReadOnly) return;
+  const pivoted = job.active && job.completeRequested && !job.failed && job.cancelled === 'none';
+  const base = q.nodes.get(job.base!);
+  if (!pivoted && base) base.readOnly = true;
 }
 
 function applyGraphChange(w: SimWorld, q: SimQemu, job: SimJob): void {

@@ -38,6 +38,8 @@ export interface SimJob {
   sync?: 'full' | 'top';
   backingFile?: string | null;
   active?: boolean;
+  /** A commit's base was read-only before the commit reopened it read-write (restored when the job ends). */
+  baseReadOnly?: boolean;
   completeRequested: boolean;
   cancelled: 'none' | 'soft' | 'force';
   failed: boolean;
