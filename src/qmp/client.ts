@@ -13,7 +13,7 @@ export interface QmpClientOptions {
   commandTimeoutMs?: number;
   /** Time allowed for connecting, the greeting and qmp_capabilities together (ms). */
   connectTimeoutMs?: number;
-  /** Records every command sent and every event received. */
+  /** Records every command sent, every reply and every event received. */
   transcript?: Transcript;
 }
 
@@ -156,7 +156,10 @@ export class QmpClient {
     }
     this.pending.delete(id);
     clearTimeout(pending.timer);
-    if (message.kind === 'return') return pending.resolve(message.value);
+    if (message.kind === 'return') {
+      this.options.transcript?.record({ type: 'return', execute: pending.command, return: message.value ?? {} });
+      return pending.resolve(message.value);
+    }
     this.options.transcript?.record({ type: 'error', execute: pending.command, class: message.qmpClass, desc: message.desc });
     pending.reject(commandError(pending.command, message.qmpClass, message.desc));
   }

@@ -1,9 +1,10 @@
-// A record of one QMP session, in order: every command sent (name and arguments) and every event
-// received (without QEMU's timestamp), plus error replies. Real runs' transcripts are compared with
+// A record of one QMP session, in order: every command sent (name and arguments), every event
+// received (without QEMU's timestamp) and every reply, a return value or an error. Real runs' transcripts are compared with
 // the planner's simulator, so entries hold exactly what crossed the socket, as plain JSON.
 export type TranscriptEntry =
   | { type: 'command'; execute: string; arguments?: Record<string, unknown> }
   | { type: 'event'; event: string; data?: Record<string, unknown> }
+  | { type: 'return'; execute: string; return: unknown }
   | { type: 'error'; execute: string; class: string; desc: string };
 
 export class Transcript {

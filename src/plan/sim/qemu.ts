@@ -61,11 +61,11 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     if (hasParents(q, name)) throw generic(`node ${name} is in use`);
     q.nodes.delete(name);
   },
-  'blockdev-mirror': (_w, q, a) => {
+  'blockdev-mirror': (w, q, a) => {
     const id = str(a, 'job-id');
     if (q.jobs.has(id)) throw generic(`job ${id} exists`);
     if (!q.nodes.has(str(a, 'device')) || !q.nodes.has(str(a, 'target'))) throw notFound('mirror node');
-    checkMirrorTarget(q, str(a, 'target'));
+    checkMirrorTarget(w, q, str(a, 'target'));
     q.jobs.set(id, { ...newJob(id, 'mirror', str(a, 'device'), 'running'), target: str(a, 'target'), sync: a.sync as 'full' | 'top' });
   },
   'block-commit': (w, q, a, vm) => {
@@ -79,9 +79,12 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     const active = chain[0] === top;
     if (active && a['backing-file'] !== undefined) throw generic("'backing-file' cannot be used for an active commit");
     checkCommitBase(w, vm, q, base);
+    const baseNode = q.nodes.get(base)!;
     q.jobs.set(id, {
       ...newJob(id, 'commit', device, 'running'), top, base, active, backingFile: (a['backing-file'] as string | undefined) ?? null,
+      baseReadOnly: baseNode.readOnly,
     });
+    baseNode.readOnly = false; // the commit writes into it
   },
   'job-complete': (w, q, a, vm) => {
     const job = getJob(q, str(a, 'id'));
@@ -99,11 +102,13 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
       checkCommitOverlay(w, vm, q, chain[chain.indexOf(job.top!) - 1]!);
     }
     if (!job.failed && job.cancelled === 'none') applyGraphChange(w, q, job);
+    restoreBase(q, job);
     move(job, 'concluded');
   },
   'job-dismiss': (_w, q, a) => {
     const job = getJob(q, str(a, 'id'));
     verb(job, 'dismiss');
+    move(job, 'null');
     q.jobs.delete(job.id);
   },
   'block-job-cancel': (_w, q, a) => {
@@ -117,6 +122,7 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     }
     job.cancelled = 'force';
     job.failed = true;
+    restoreBase(q, job);
     move(job, 'aborting');
     move(job, 'concluded');
   },
@@ -134,17 +140,32 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
   },
 };
 
-/** bdrv_append: every parent of `node` now points at `overlay`, whose backing becomes `node`. */
+/**
+ * bdrv_append: every parent of `node` now points at `overlay`, whose backing becomes `node`. QEMU
+ * reopens the new backing layer read-only (query-named-block-nodes shows `ro` on it afterwards).
+ */
 function append(q: SimQemu, overlay: string, node: string): void {
   for (const [dev, root] of q.devices) if (root === node) q.devices.set(dev, overlay);
   for (const [name, n] of q.nodes) if (n.backing === node && name !== overlay) n.backing = overlay;
   q.nodes.get(overlay)!.backing = node;
+  q.nodes.get(node)!.readOnly = true;
 }
 
 /** Replace `from` by `to` for every parent of `from` (pivot). */
 function replace(q: SimQemu, from: string, to: string): void {
   for (const [dev, root] of q.devices) if (root === from) q.devices.set(dev, to);
   for (const [name, n] of q.nodes) if (n.backing === from && name !== to) n.backing = to;
+}
+
+/**
+ * A commit that ends gives its base back its read-only flag, unless an active commit pivoted onto it:
+ * then the base takes the place (and the writability) of the active layer.
+ */
+function restoreBase(q: SimQemu, job: SimJob): void {
+  if (job.type !== 'commit' || !job.baseReadOnly) return;
+  const pivoted = job.active && job.completeRequested && !job.failed && job.cancelled === 'none';
+  const base = q.nodes.get(job.base!);
+  if (!pivoted && base) base.readOnly = true;
 }
 
 function applyGraphChange(w: SimWorld, q: SimQemu, job: SimJob): void {
@@ -184,6 +205,7 @@ export function copyPart(into: Record<number, string>, from: Record<number, stri
 export function move(job: SimJob, to: JobStatus): void {
   if (!canTransition(job.status, to)) throw new SimError('E_JOB_BAD_TRANSITION', `job ${job.id}: ${job.status} -> ${to}`, 'wrong-state');
   job.status = to;
+  job.trail.push(to);
 }
 
 function verb(job: SimJob, v: Parameters<typeof assertVerb>[0]): void {
@@ -218,8 +240,10 @@ export function getJob(q: SimQemu, id: string): SimJob {
   return job;
 }
 
+/** A job as QEMU starts it: created, then running; blockdev-create runs to its end at once in the model. */
 function newJob(id: string, type: SimJob['type'], device: string, status: JobStatus): SimJob {
-  return { id, type, device, status, completeRequested: false, cancelled: 'none', failed: false };
+  const trail: JobStatus[] = status === 'concluded' ? ['created', 'running', 'waiting', 'pending', 'concluded'] : ['created', status];
+  return { id, type, device, status, completeRequested: false, cancelled: 'none', failed: false, trail };
 }
 
 const notFound = (what: string) => new SimError('E_PLAN_QMP_ERROR', `${what} not found`, 'not-found');

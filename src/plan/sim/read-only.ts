@@ -16,6 +16,9 @@ const fileOf = (q: SimQemu, name: string) => {
   return file ? { name: file, node: q.nodes.get(file) } : undefined;
 };
 
+/** False when a test took the rule out of the model (SimWorld.rules) to show the test notices. */
+const applies = (w: SimWorld): boolean => w.rules?.readOnly !== false;
+
 /** Whether QEMU can make format node `name` writable by reopening it (its file node allows writes). */
 export function reopenableForWrite(q: SimQemu, name: string): boolean {
   return !(fileOf(q, name)?.node?.readOnly ?? false);
@@ -23,7 +26,7 @@ export function reopenableForWrite(q: SimQemu, name: string): boolean {
 
 /** block-commit writes into its base: refused when the base cannot be reopened read-write. */
 export function checkCommitBase(w: SimWorld, vm: string, q: SimQemu, base: string): void {
-  if (reopenableForWrite(q, base)) return;
+  if (!applies(w) || reopenableForWrite(q, base)) return;
   w.violations.push(`${vm}: block-commit into ${base}, whose file node ${fileOf(q, base)!.name} was opened read-only `
     + `without auto-read-only: QEMU 7.2 cannot reopen it read-write ("${READ_ONLY}")`);
   throw new SimError('E_PLAN_QMP_ERROR', READ_ONLY, 'generic');
@@ -31,14 +34,15 @@ export function checkCommitBase(w: SimWorld, vm: string, q: SimQemu, base: strin
 
 /** An intermediate commit's finalize rewrites the backing name of the layer above its top. */
 export function checkCommitOverlay(w: SimWorld, vm: string, q: SimQemu, overlay: string): void {
-  if (reopenableForWrite(q, overlay)) return;
+  if (!applies(w) || reopenableForWrite(q, overlay)) return;
   w.violations.push(`${vm}: job-finalize of a commit under ${overlay}, whose file node was opened read-only `
     + 'without auto-read-only: QEMU 7.2 cannot rewrite its backing name and crashes (SIGSEGV)');
   throw new SimError('E_PLAN_QMP_ERROR', `${READ_ONLY} (QEMU exited)`, 'generic');
 }
 
 /** blockdev-mirror writes into its target as opened: a read-only target is refused. */
-export function checkMirrorTarget(q: SimQemu, target: string): void {
+export function checkMirrorTarget(w: SimWorld, q: SimQemu, target: string): void {
+  if (!applies(w)) return;
   if (q.nodes.get(target)?.readOnly || !reopenableForWrite(q, target)) throw new SimError('E_PLAN_QMP_ERROR', READ_ONLY, 'generic');
 }
 
@@ -49,7 +53,7 @@ export function checkMirrorTarget(q: SimQemu, target: string): void {
  */
 export function checkFormatOverFile(w: SimWorld, vm: string, q: SimQemu, name: string, fileName: string, readOnly: boolean): void {
   const file = q.nodes.get(fileName);
-  if (!file || file.driver !== 'file') return;
+  if (!applies(w) || !file || file.driver !== 'file') return;
   if (!readOnly && file.readOnly) throw new SimError('E_PLAN_QMP_ERROR', READ_ONLY, 'generic');
   if (readOnly && !file.readOnly && !file.autoReadOnly) {
     w.violations.push(`${vm}: ${name} is read-only but its file node ${fileName} holds ${file.path} open for writing (no auto-read-only)`);

@@ -38,9 +38,13 @@ export interface SimJob {
   sync?: 'full' | 'top';
   backingFile?: string | null;
   active?: boolean;
+  /** A commit's base was read-only before the commit reopened it read-write (restored when the job ends). */
+  baseReadOnly?: boolean;
   completeRequested: boolean;
   cancelled: 'none' | 'soft' | 'force';
   failed: boolean;
+  /** Every status the job has had, from `created`: the JOB_STATUS_CHANGE events QEMU emits (events.ts). */
+  trail: JobStatus[];
 }
 
 export interface SimQemu {
@@ -59,6 +63,8 @@ export interface SimWorld {
   qmpLog: QmpRecord[];
   /** Things a correct plan never does (pivot before ready, deleting an open file...). */
   violations: string[];
+  /** QEMU rules the model may leave out, to show a test catches their loss (default: all applied). */
+  rules?: { readOnly?: boolean };
 }
 
 export class SimError extends Error {

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 describe('live block copy through the agent', () => {
   it('full copy, then pivot: the guest runs on the flattened copy, the old chain is closed', { timeout: 60_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { record: 'copy-full-pivot' });
     const ref = join(live.dir, 'ref.qcow2');
     reference(live.path('top'), ref);
     const r = await live.run({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] });
@@ -38,7 +38,7 @@ describe('live block copy through the agent', () => {
   });
 
   it('shallow copy onto a pre-created target (REUSE_EXT), then pivot onto it and the shared backing', { timeout: 60_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { record: 'copy-shallow-reuse-pivot' });
     const ref = join(live.dir, 'ref.qcow2');
     reference(live.path('top'), ref);
     const target = live.path('copy');
@@ -60,7 +60,7 @@ describe('live block copy through the agent', () => {
   });
 
   it('copy, then end without pivot: the guest stays on its disk, the copy is complete and closed', { timeout: 60_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { record: 'copy-no-pivot' });
     const ref = join(live.dir, 'ref.qcow2');
     reference(live.path('top'), ref);
     const r = await live.run({ kind: 'block-copy', vm: 'vm1', finish: 'keep-copy', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] });

@@ -3,7 +3,7 @@
 // for the same plan and inventory, and the images checked with qemu-img once QEMU has quit.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { signRequest } from '../../../src/auth/hmac.js';
 import { createAgent, type Agent } from '../../../src/agent/agent.js';
 import { silentLogger } from '../../../src/agent/log.js';
@@ -21,6 +21,7 @@ import type { GuestControl } from '../../helpers/guest-os/control.js';
 import type { QemuInstance } from '../../helpers/qemu.js';
 import type { JobStatus } from '../../../src/agent/job.js';
 import { makeImages, qemuImg, startGuest, tempDir, type DiskSpec } from './guest.js';
+import { recorder } from './record.js';
 
 export const SECRET = 'integration secret, long enough';
 
@@ -49,8 +50,11 @@ type Cmd = { execute: string; arguments: Record<string, unknown> };
 
 const isQuery = (name: string) => name.startsWith('query-') || name.startsWith('x-debug-query-') || name === 'qmp_capabilities';
 
-/** `os: true` boots the test Linux guest, whose init writes to every disk (live.guest). */
-export async function liveAgent(disks: DiskSpec[], o: { os?: boolean } = {}): Promise<Live> {
+/**
+ * `os: true` boots the test Linux guest, whose init writes to every disk (live.guest). `record` names
+ * the scenario's QMP recording (test/fixtures/qmp/NAME.jsonl, written with VDISK_RECORD_QMP=1).
+ */
+export async function liveAgent(disks: DiskSpec[], o: { os?: boolean; record?: string } = {}): Promise<Live> {
   const dir = tempDir();
   const pool1 = join(dir, 'p1');
   const pool2 = join(dir, 'p2');
@@ -61,10 +65,12 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean } = {}): Pr
   await qemu.qmp.close(); // QEMU serves one QMP client at a time: the agent's
   const guest = boot ? await attachGuest(boot).catch(async (e) => { await qemu.stop(); throw e; }) : undefined;
   const transcript = new Transcript();
+  const rec = recorder(o.record, dir, qemu.socketPath, transcript, expect.getState().currentTestName ?? '');
+  if (rec) onTestFinished(({ task }) => { if (task.result?.state === 'pass') rec.save(); });
   const agent = createAgent({
     name: 'h1', roots: [{ name: 'p1', dir: pool1 }, { name: 'p2', dir: pool2 }], vms: [{ name: 'vm1', socket: qemu.socketPath }],
     listen: '127.0.0.1:0', secret: SECRET, stateDir: join(dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 1000,
-  }, { log: silentLogger, transcripts: new Map([['vm1', transcript]]) });
+  }, { log: rec ? (e, f) => rec.log(e, f) : silentLogger, transcripts: new Map([['vm1', transcript]]) });
   await agent.start();
   const session = () => agent.ctx.vms.session('vm1');
   const req = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -93,6 +99,7 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean } = {}): Pr
       const world = o.world ? { ...o.world, qmpLog: [], violations: [] } : await worldOf(inv);
       const sim = await simulatePlan(plan, inv, { world, ...(fault ? { fault } : {}) });
       const mark = transcript.entries.length;
+      rec?.run(o.prefix ?? 'x', request, inv, plan);
       const res = await req('POST', '/v1/jobs', { plan }, { 'idempotency-key': `k-${plan.id}-${Math.random()}` });
       expect(res.status, await res.clone().text()).toBe(202);
       const { id } = (await res.json()) as { id: string };
@@ -117,6 +124,7 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean } = {}): Pr
     async quit() {
       if (quitDone) return;
       quitDone = true;
+      rec?.stop();
       await (await session()).execute('quit').catch(() => undefined);
       await qemu.exited;
     },

@@ -15,7 +15,7 @@ afterEach(async () => {
 
 describe('live moves through the agent', () => {
   it('move with wipe: copy, pivot, then the old chain is wiped and deleted', { timeout: 60_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { record: 'move-flatten-wipe' });
     const ref = join(live.dir, 'ref.qcow2');
     reference(live.path('top'), ref);
     const r = await live.run({ kind: 'move', volume: 'p1:top.qcow2', toPool: 'p2', wipeSource: true });
@@ -36,7 +36,7 @@ describe('live moves through the agent', () => {
   });
 
   it('move of a whole chain: backing copied by the engine, top mirrored shallow onto it, pivot', { timeout: 60_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['base', 'mid', 'top'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'mid', 'top'] }], { record: 'move-keep-chain' });
     const ref = join(live.dir, 'ref.qcow2');
     reference(live.path('top'), ref);
     const r = await live.run({ kind: 'move', volume: 'p1:top.qcow2', toPool: 'p2', shape: 'keep-chain' });

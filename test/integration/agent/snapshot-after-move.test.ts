@@ -44,7 +44,7 @@ const moveKeepChain = async (l: Live) => ({ kind: 'move', volume: await topVolum
 
 describe('snapshot delete after a keep-chain live move', () => {
   it('snapshot, keep-chain move, delete the snapshot: active commit into the copied layer, data of every layer kept', { timeout: 120_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { record: 'snapshot-move-keep-chain-delete' });
     const w = writer(live);
     w.layers(2);
     const snap = await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' });
@@ -73,7 +73,7 @@ describe('snapshot delete after a keep-chain live move', () => {
   });
 
   it('two snapshots, keep-chain move, delete the older then the newer: intermediate then active commit into copied layers', { timeout: 120_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['base'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['base'] }], { record: 'snapshots-move-keep-chain-delete-both' });
     const w = writer(live);
     w.layers(1);
     const s1 = await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' });
@@ -103,4 +103,34 @@ describe('snapshot delete after a keep-chain live move', () => {
     expect(identical(w.ref, live.path('base', 2))).toBe(true);
     expect(clean(live.path('base', 2))).toBe(true);
   });
+
+  it('with the copied layer opened as before the fix (file node read-only), QEMU refuses the commit and the delete rolls back', { timeout: 120_000 }, async () => {
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { record: 'snapshot-move-keep-chain-delete-prefix' });
+    await openReadLayersAsBeforeTheFix(live);
+    const snap = await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' });
+    expectDone(snap);
+    const move = await live.run(await moveKeepChain(live), { prefix: 'm', world: snap.sim.world });
+    expect(move.status.state).toBe('done');
+    const del = await live.run({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }, { prefix: 'd', world: move.sim.world });
+    expect(del.status.state).toBe('rolled-back');
+    expect(del.status.error?.message).toContain('Block node is read-only');
+    expect((await live.inventory()).snapshots).toHaveLength(1);
+  });
 });
+
+/**
+ * The agent's QMP session as it was before 3d5a87f: a copied layer's file node added with
+ * `read-only: true` instead of `auto-read-only: true`. Kept to record the defect from real QEMU for
+ * the replay test, which must find it with the simulator's read-only rule and miss it without.
+ */
+async function openReadLayersAsBeforeTheFix(l: Live): Promise<void> {
+  const qmp = await l.agent.ctx.vms.session('vm1');
+  const execute = qmp.execute.bind(qmp);
+  qmp.execute = ((command: string, args?: Record<string, unknown>, opts?: { timeoutMs?: number }) => {
+    if (command === 'blockdev-add' && args?.driver === 'file' && args['auto-read-only'] === true) {
+      const { 'auto-read-only': _, ...rest } = args;
+      return execute(command, { ...rest, 'read-only': true }, opts);
+    }
+    return execute(command, args, opts);
+  }) as typeof qmp.execute;
+}

@@ -18,7 +18,7 @@ const ORIGINAL = ['f-a', 'f-b', 'n-a', 'n-b'];
 
 describe('live snapshots through the agent', () => {
   it('atomic snapshot of two disks, then its deletion: active commits with pivot on both', { timeout: 90_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['a'] }, { id: 'vdb', layers: ['b'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['a'] }, { id: 'vdb', layers: ['b'] }], { record: 'snapshot-two-disks-delete' });
     const refA = join(live.dir, 'ref-a.qcow2');
     const refB = join(live.dir, 'ref-b.qcow2');
     reference(live.path('a'), refA);
@@ -80,7 +80,7 @@ describe('live snapshots through the agent', () => {
   });
 
   it('deleting an older snapshot: intermediate commit, relative backing name kept', { timeout: 90_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['a'] }]);
+    live = await liveAgent([{ id: 'vda', layers: ['a'] }], { record: 'snapshot-delete-intermediate' });
     expect((await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' })).status.state).toBe('done');
     expect((await live.run({ kind: 'snapshot', vm: 'vm1', name: 's2' }, { prefix: 't' })).status.state).toBe('done');
     const top = live.path('a.s1.s2');

@@ -21,6 +21,10 @@ describe('QMP client on qemu-system-x86_64 -machine none', () => {
     // Commands only work after negotiation: this one would be refused in capabilities mode.
     const status = await vm.qmp.execute<{ status: string }>('query-status');
     expect(status.status).toBe('running');
+    await vm.qmp.execute('no-such-command').catch(() => undefined);
+    // Every reply is kept with its command, in socket order (the recorded-session replay needs them).
+    expect(transcript.entries.map((e) => e.type)).toEqual(['command', 'return', 'command', 'return', 'command', 'error']);
+    expect(transcript.entries[3]).toEqual({ type: 'return', execute: 'query-status', return: status });
   });
 
   it('matches concurrent replies to their commands', { timeout: 10_000 }, async () => {
