@@ -117,6 +117,20 @@ export const HELP: Record<string, VerbHelp> = {
     ],
     notes: 'Exit status: 0 planned, 1 refused (a stable code says why), 2 usage error.',
   },
+  job: {
+    summary: 'submit, watch, cancel and retry jobs through a gateway',
+    usage: 'vdisk job submit (--request FILE | --plan FILE) [--key KEY] --gateway URL --token-file FILE\n'
+      + '       vdisk job status|cancel|retry ID | list [--limit N] | events ID [--last-event-id N]  (same --gateway, --token-file)',
+    options: [
+      ['--gateway URL', 'the gateway (default: $VDISK_GATEWAY)'], ['--token-file FILE', 'a private file (0600) holding the bearer token (default: $VDISK_TOKEN_FILE)'],
+      ['--request FILE', 'submit a request (JSON; - for stdin): the agent plans and runs it'],
+      ['--plan FILE', 'submit a plan as POST /v1/plans previewed it (the agent re-derives it: a stale one is refused)'],
+      ['--key KEY', 'the Idempotency-Key (default: random, printed with --output=json); reuse it to retry a submission safely'],
+      ['--limit N', 'jobs per agent on a list page'], ['--last-event-id N', 'resume events after this id'],
+      ['--output=human|json', 'output format (default: human)'],
+    ],
+    notes: 'events follows the job to its end (reconnecting with Last-Event-ID); exit 0 when it ended done, 1 otherwise.\nretry asks the job\'s agent to build and run the retry plan of its orphans and stuck steps.',
+  },
   gateway: {
     summary: 'serve the HTTP API in front of one or more agents',
     usage: 'vdisk gateway --agent NAME=URL,secret-file=FILE[,ca-file=FILE][,cert-file=FILE,key-file=FILE] [--agent ...]\n       --token-file FILE [--listen [HOST:]PORT] [--cors-origin ORIGIN ...] [--max-body BYTES]',

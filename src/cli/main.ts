@@ -33,6 +33,7 @@ const VERBS: Record<string, Verb> = {
   plan: async (argv, io) => (await import('./plan-command.js')).planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
   gateway: async (argv, io) => (await import('../gateway/cli.js')).gatewayCommand(argv, io),
   agent: async (argv, io) => (await import('../agent/cli.js')).agentCommand(argv, io),
+  job: async (argv, io) => (await import('./job/verb.js')).jobVerb(argv, io),
 };
 
 /** Exit code qemu-img uses for errors of each verb (compare: 2, the rest: 1). */

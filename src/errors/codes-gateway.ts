@@ -4,6 +4,8 @@ import type { CodeInfo } from './codes.js';
 
 export const GATEWAY_CODES = {
   E_GATEWAY_BAD_JSON: { message: 'the request body is not valid JSON', http: 400 },
+  E_GATEWAY_BAD_ANSWER: { message: 'the gateway answered without a problem code', hint: 'check --gateway names a vdisk gateway', http: 502 },
+  E_GATEWAY_UNREACHABLE: { message: 'the gateway could not be reached, or its event stream kept breaking', hint: 'check --gateway and retry', http: 502 },
   E_GATEWAY_BAD_REQUEST: { message: 'the request does not match the schema', hint: 'see /v1/openapi.json', http: 400 },
   E_GATEWAY_BAD_ID: {
     message: 'an id in the path is not a valid id',

@@ -35,9 +35,11 @@ const OPTIONS: Record<string, { has: string[]; not: string }> = {
   gateway: { has: ['--agent', '--token-file', '--listen', '--cors-origin', '--max-body'], not: '--root' },
   agent: {
     has: ['--root', '--qmp', '--listen', '--secret-file', '--name', '--state-dir', '--qmp-transcripts', '--job-timeout-ms', '--heartbeat-ms',
-      '--max-streams', '--max-streams-per-caller', '--keep-jobs', '--keep-jobs-days'],
+      '--max-streams', '--max-streams-per-caller', '--keep-jobs', '--keep-jobs-days', '--allow-owner', '--max-body', '--tls-cert', '--tls-key',
+      '--tls-client-ca', '--insecure-http', '--adopt'],
     not: '--agent',
   },
+  job: { has: ['--gateway', '--token-file', '--request', '--plan', '--key', '--limit', '--last-event-id', '--output'], not: '--root' },
 };
 const VERBS = Object.keys(OPTIONS);
 
