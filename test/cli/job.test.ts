@@ -1,7 +1,7 @@
 // `vdisk job` against a real gateway (served on a port) in front of a real agent: submit a request,
 // follow its events to the end, status, list, cancel of an ended job, retry with nothing to retry,
 // a previewed plan submitted as is, and the refusals (loose token file, stale plan).
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -95,6 +95,27 @@ describe('vdisk job', () => {
     const ok = await vdisk('submit', '--plan', planFile);
     expect(ok.code, ok.stderr).toBe(0);
     expect((await vdisk('events', ok.stdout.trim())).code).toBe(0);
+  });
+
+  it('retry an orphan: a move whose old file could not be deleted (a second hard link) is finished by vdisk job retry', async () => {
+    const old = join(dir, 'p1', 'orphan.qcow2');
+    qemuImg('create', '-q', '-f', 'qcow2', old, '4M');
+    const link = join(dir, 'link.qcow2'); // outside the roots: the agent refuses to delete a file with two links
+    linkSync(old, link);
+    const req = join(dir, 'move.json');
+    writeFileSync(req, JSON.stringify({ kind: 'move', volume: 'p1:orphan.qcow2', toPool: 'p2' }));
+    const id = (await vdisk('submit', '--request', req)).stdout.trim();
+    expect((await vdisk('events', id)).code).toBe(0);
+    const st = await vdisk('status', id);
+    expect(st.stdout).toMatch(/ done /);
+    expect(st.stdout).toContain(`orphan ${old}`);
+    expect(existsSync(old)).toBe(true);
+    rmSync(link);
+    const retry = await vdisk('retry', id);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect((await vdisk('events', retry.stdout.trim())).code).toBe(0);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(join(dir, 'p2', 'orphan.qcow2'))).toBe(true);
   });
 
   it('refuses a token file others can read, naming the chmod', async () => {

@@ -29,6 +29,16 @@ export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: Stream
       c.header('location', `/v1/jobs/${job.id}`);
       return c.json(job.status(), ended ? 200 : 202);
     })
+    // The retry plan of a job's orphans and stuck steps, built by this agent from its own journaled
+    // report: the same as POST /v1/jobs { retryOf }, idempotent by key.
+    .post('/v1/jobs/:id/retry', async (c) => {
+      const key = c.req.header('idempotency-key');
+      if (!key) throw new VdiskError('E_IDEMPOTENCY_KEY_REQUIRED');
+      const body = { retryOf: c.req.param('id') };
+      const { job, created } = await jobs.submit(body, key, await sha256Hex(JSON.stringify(body)), c.get('caller'));
+      c.header('location', `/v1/jobs/${job.id}`);
+      return c.json(job.status(), !created && ['done', 'failed', 'rolled-back', 'cancelled'].includes(job.state) ? 200 : 202);
+    })
     .get('/v1/jobs', (c) => {
       const { limit, after } = parsePageQuery(c.req.query('limit'), c.req.query('cursor'));
       return c.json(jobs.page(limit, after));

@@ -52,7 +52,7 @@ export async function jobVerb(argv: string[], io: CliIo, stdin = () => readFileS
       return submitted(io, output, await gw.json('POST', '/v1/jobs', body, { 'idempotency-key': key }), key);
     }
     case 'retry':
-      return submitted(io, output, await gw.json('POST', '/v1/jobs', { retryOf: id() }, { 'idempotency-key': key }), key);
+      return submitted(io, output, await gw.json('POST', `/v1/jobs/${encodeURIComponent(id())}/retry`, undefined, { 'idempotency-key': key }), key);
     case 'status':
       show((await gw.json('GET', `/v1/jobs/${encodeURIComponent(id())}`)).body);
       return 0;

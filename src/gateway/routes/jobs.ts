@@ -39,6 +39,15 @@ const status = createRoute({
   method: 'get', path: '/v1/jobs/{id}', tags: ['jobs'], security: BEARER, summary: 'Job status',
   request: { params: JobParam }, responses: { 200: ok(JobStatusSchema, 'the job'), ...COMMON_ERRORS, ...AGENT_ERRORS },
 });
+const retry = createRoute({
+  method: 'post', path: '/v1/jobs/{id}/retry', tags: ['jobs'], security: BEARER, middleware: [requireWrite] as const,
+  summary: "Run the retry plan of a job's orphans and stuck steps (built by its agent from its own report)",
+  request: { params: JobParam, headers: IdempotencyHeaders },
+  responses: {
+    202: ok(JobCreatedSchema, 'retry job started; Location names it'), 200: ok(JobCreatedSchema, 'same key: the existing retry job'),
+    409: problem('nothing to retry, or busy'), ...COMMON_ERRORS, ...AGENT_ERRORS,
+  },
+});
 const cancel = createRoute({
   method: 'post', path: '/v1/jobs/{id}/cancel', tags: ['jobs'], security: BEARER, middleware: [requireWrite] as const,
   summary: 'Cancel a job', request: { params: JobParam },
@@ -86,6 +95,10 @@ export const jobRoutes = (deps: GatewayDeps) => router()
     const { agent, id } = parseJobId(c.req.valid('param').id);
     const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}`, caller: c.get('caller') });
     return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 200);
+  })
+  .openapi(retry, async (c) => {
+    const { agent, id } = parseJobId(c.req.valid('param').id);
+    return forward(c, deps, deps.agent(agent), c.req.valid('header')['idempotency-key'], { retryOf: id });
   })
   .openapi(cancel, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
