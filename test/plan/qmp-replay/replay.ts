@@ -83,7 +83,9 @@ class State {
   run(l: Line): void {
     const inv = l.inventory as Inventory;
     const plan = planRequest(l.request, inv, counterIds(String(l.prefix)));
-    if (JSON.stringify(plan) !== JSON.stringify(l.plan)) throw new Divergence('the planner now makes another plan from this request: re-record (npm run record-qmp)');
+    // The facts digest hashes the real paths the recording normalised away, so it cannot match here.
+    const bare = (p: unknown) => JSON.stringify({ ...(p as object), facts: undefined });
+    if (bare(plan) !== bare(l.plan)) throw new Divergence('the planner now makes another plan from this request: re-record (npm run record-qmp)');
     this.plan = plan;
     this.w.inv = cloneInventory(inv);
     // Files the test made between runs (a pre-created target) appear in the inventory.
