@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/integration/**'],
           testTimeout: 60_000,
+          // Fixture builders spawn qemu-img many times; on 2 busy cores a 10 s hook limit is a lottery.
+          hookTimeout: 60_000,
           pool: 'threads',
         },
       },

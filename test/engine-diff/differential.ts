@@ -28,7 +28,7 @@ export function describeDifferential(group: string, fixtures: ImageFixture[]): v
         const image = f.build(dir);
         built.set(f.name, { image, facts: qemuFacts(image.path) });
       }
-    });
+    }, 120_000); // dozens of qemu-img runs: seconds alone, far more when the machine is busy
     afterAll(() => removeScratchDir(root));
     const get = (name: string) => built.get(name)!;
 
