@@ -15,8 +15,10 @@ const ENTRY = `
 import { verifyCopy } from './src/agent/verify-copy.ts';
 import { EngineAccess } from './src/agent/engine-access.ts';
 import { Roots } from './src/agent/roots.ts';
+import { CheckedFiles } from './src/agent/safe-open.ts';
 export function verifier(dir) {
-  const ctx = { roots: new Roots([{ name: 'bench', dir }]), engine: new EngineAccess(), vms: { names: [] } };
+  const roots = new Roots([{ name: 'bench', dir }]);
+  const ctx = { roots, files: new CheckedFiles(roots, () => {}), engine: new EngineAccess(), vms: { names: [] } };
   return (src, dst) => verifyCopy(ctx, { source: 's', sourcePath: src, target: 't', targetPath: dst, mode: 'full', depth: 'flatten' }, () => 'qcow2');
 }`;
 
