@@ -1,9 +1,10 @@
 // Issue 12, item 10: 20,000 damaged images through the engine in-process (test/fuzz/, docs/fuzz.md):
 // open with the chain, info listings, block status, guest reads, check, measure and convert into
 // memory. Fails on a crash, a catch-all code, a case over 1 s twice (watchdog), Wasm memory over the
-// bound or a leak; defects go to fuzz-crashers/ as replayable lines. The seed is fixed per UTC day
-// (a new corner of the space each day, the same all day); VDISK_FUZZ_SEED and VDISK_FUZZ_CASES
-// override it and the count.
+// bound or a leak; defects go to fuzz-crashers/ as replayable lines. The seed is fixed, so the suite
+// passes or fails on the code alone, never on the date (its cases are the first 20,000 of the
+// 1,000,000-case run in docs/fuzz.md); new corners are `npm run fuzz`'s job. VDISK_FUZZ_SEED and
+// VDISK_FUZZ_CASES override the seed and the count.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type BaseImage, buildBases } from '../fuzz/bases.js';
@@ -14,8 +15,7 @@ import { failures, pastHeaderShare, saveCrashers, summary } from '../fuzz/report
 import { makeScratchDir, removeScratchDir } from '../fixtures/tmp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const DAY = Math.floor(Date.now() / 86_400_000);
-const SEED = Number(process.env.VDISK_FUZZ_SEED ?? (0x5eed1200 + (DAY % 4096))) >>> 0;
+const SEED = Number(process.env.VDISK_FUZZ_SEED ?? 20261207) >>> 0;
 const COUNT = Number(process.env.VDISK_FUZZ_CASES ?? 20_000);
 
 describe(`in-process fuzz of the engine (seed ${SEED}, ${COUNT} cases; replay: VDISK_FUZZ_SEED=${SEED} npm run fuzz -- --index I)`, () => {
