@@ -3,9 +3,10 @@
 // has the shape the copy promised (none for a flattened copy; for a top-only copy, as many layers
 // as the source, each of the same format and size). Then:
 // - `metadata`, offline: the guest-visible allocation maps agree — every range the source has data in
-//   (a top-only copy: every range its top layer allocates) is allocated in the target too, unless a
-//   read of both shows the same bytes there (the copy turned a zero-filled block into a hole);
-// - `metadata`, live (a running VM has the source open): header facts only, since the guest changes
+//   is data in the target too (a top-only copy besides: every range the source's top layer allocates,
+//   zero clusters included, is allocated in the target's top), unless a read of both shows the same
+//   bytes there (the copy turned a zero-filled block into a hole);
+// - `metadata`, live (a running VM has the source open for writing): header facts only, since the guest changes
 //   the maps under the check (the mirror's READY state is checked by the pivot that follows);
 // - `full`: guest data compared wherever either side has data; holes and zero runs on both sides
 //   are never read, so a sparse disk costs its data, not its size.
@@ -28,14 +29,19 @@ export async function verifyCopy(ctx: AgentContext, p: Params, format: (path: st
     try {
       checkHeaders(p, src, dst);
       if (live && p.mode === 'metadata') return;
-      const tests: [RunTest, RunTest] = p.mode === 'metadata' && p.depth === 'top' ? [topAllocated, topAllocated] : [hasData, hasData];
+      // A top-only copy must allocate what the source's top allocates, and (second pass) must not
+      // read as zero or hole where the source's guest view has data: a zero cluster is allocated too.
+      const both = (t: RunTest): [RunTest, RunTest] => [t, t];
+      const passes = p.mode === 'metadata' && p.depth === 'top' ? [both(topAllocated), both(hasData)] : [both(hasData)];
       const pick = p.mode === 'full' ? union : minus;
       const reader = guestReader(e);
       try {
-        await walkSpans(e, src, dst, src.size, tests, pick, async (span) => {
-          const at = await reader.firstDifference(src, dst, span, signal);
-          if (at >= 0) throw mismatch(p, `guest data differs at offset ${at}`, at);
-        }, signal);
+        for (const tests of passes) {
+          await walkSpans(e, src, dst, src.size, tests, pick, async (span) => {
+            const at = await reader.firstDifference(src, dst, span, signal);
+            if (at >= 0) throw mismatch(p, `guest data differs at offset ${at}`, at);
+          }, signal);
+        }
       } finally {
         reader.release();
       }
@@ -64,11 +70,18 @@ function checkHeaders(p: Params, src: Chain, dst: Chain): void {
   }
 }
 
-/** True when a running VM holds the file open (its guest may be writing it right now). */
+/**
+ * True when a running VM holds the file open for writing (its guest, or a job, may change it right
+ * now). A backing layer QEMU holds read-only (the lower layers a live keep-chain move copies offline)
+ * does not change: its copy gets the offline checks.
+ */
 async function openByVm(ctx: AgentContext, path: string): Promise<boolean> {
   for (const vm of ctx.vms.names) {
     const graph = await ctx.vms.session(vm).then(readVmGraph).catch(() => undefined);
-    if (graph?.openFiles.includes(path)) return true;
+    if (!graph?.openFiles.includes(path)) continue;
+    // The format node's read-only flag says it (a file node opened auto-read-only reports writable).
+    const layers = graph.devices.flatMap((d) => d.layers.filter((l) => l.path === path));
+    if (!layers.length || layers.some((l) => !l.readOnly)) return true;
   }
   return false;
 }

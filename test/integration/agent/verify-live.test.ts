@@ -64,6 +64,29 @@ describe('a live move whose copy is corrupted before its verify', () => {
   });
 });
 
+describe('a live keep-chain move whose copied backing layer is corrupted before its verify', () => {
+  it('is caught by the offline allocation check (QEMU holds that layer read-only) and rolled back', { timeout: 90_000 }, async () => {
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
+    const l = live;
+    const before = { inv: facts(await l.inventory()), graph: await l.graph() };
+    const lower = l.path('base', 2);
+    let corrupted = false;
+    l.agent.ctx.stepHooks = {
+      afterCall(call) {
+        if (call.action !== 'flush-volume' || (call.params as { path: string }).path !== lower) return;
+        qemuIo(lower, 'discard 0 64k'); // base holds 0xa0 there: the copy now lacks it
+        corrupted = true;
+      },
+    };
+    const r = await l.run({ kind: 'move', volume: 'p1:top.qcow2', toPool: 'p2', shape: 'keep-chain' });
+    expect(corrupted).toBe(true);
+    expect([r.status.state, r.status.error?.code, r.status.error?.message]).toEqual(['rolled-back', 'E_AGENT_VERIFY_MISMATCH', expect.stringContaining('offset 0')]);
+    expect(existsSync(lower)).toBe(false);
+    expect(await l.graph()).toEqual(before.graph);
+    expect(facts(await l.inventory())).toEqual(before.inv);
+  });
+});
+
 describe('check-target refusals through the agent, on real images', () => {
   it('stray data, another backing, a non-empty full target, a target shrunk below the source', { timeout: 120_000 }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
