@@ -1,7 +1,8 @@
 // verify-copy: is the new image the source's copy? Every mode checks the header facts first — the
 // target opens with its stated format, its virtual size holds the source's, and its backing chain
 // has the shape the copy promised (none for a flattened copy; for a top-only copy, as many layers
-// as the source, each of the same format and size). Then:
+// as the source, each of the same format and size, each resolving to the file the agent's records
+// of the plan's volumes name: device and inode). Then:
 // - `metadata`, offline: the guest-visible allocation maps agree — every range the source has data in
 //   is data in the target too (a top-only copy besides: every range the source's top layer allocates,
 //   zero clusters included, is allocated in the target's top), unless a read of both shows the same
@@ -13,6 +14,7 @@
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { Chain } from '../engine/chain.js';
 import type { ParamsOf } from '../plan/actions.js';
+import { sameFile } from './check-target.js';
 import type { AgentContext } from './context.js';
 import { openInRoots } from './verify.js';
 import { guestReader } from './verify-reads.js';
@@ -27,7 +29,7 @@ export async function verifyCopy(ctx: AgentContext, p: Params, format: (path: st
     const src = await openInRoots(ctx, e, p.sourcePath, format(p.sourcePath));
     const dst = await openInRoots(ctx, e, p.targetPath, format(p.targetPath)).catch(async (err) => { await src.close(); throw err; });
     try {
-      checkHeaders(p, src, dst);
+      checkHeaders(p, src, dst, plannedBackings(ctx, p.target));
       if (live && p.mode === 'metadata') return;
       // A top-only copy must allocate what the source's top allocates, and (second pass) must not
       // read as zero or hole where the source's guest view has data: a zero cluster is allocated too.
@@ -52,7 +54,7 @@ export async function verifyCopy(ctx: AgentContext, p: Params, format: (path: st
   });
 }
 
-function checkHeaders(p: Params, src: Chain, dst: Chain): void {
+function checkHeaders(p: Params, src: Chain, dst: Chain, planned: string[]): void {
   if (dst.size < src.size) throw mismatch(p, `its virtual size ${dst.size} is below the source's ${src.size}`);
   if (p.depth === 'flatten') {
     if (dst.layers.length !== 1) throw mismatch(p, 'a flattened copy names a backing file');
@@ -67,7 +69,28 @@ function checkHeaders(p: Params, src: Chain, dst: Chain): void {
     if (a.format !== b.format || a.size !== b.size) {
       throw mismatch(p, `backing layer ${i} is ${b.format} of ${b.size} bytes, the source's is ${a.format} of ${a.size} bytes`);
     }
+    const want = planned[i - 1];
+    if (want !== undefined && !sameFile(dst.layers[i]!.resolved ?? dst.layers[i]!.source.name, want)) {
+      throw mismatch(p, `backing layer ${i} resolves to another file than the plan's`);
+    }
   }
+}
+
+/**
+ * The files the target's backing layers must be, top-down, from the agent's own records of the plan's
+ * volumes (a shallow clone: the source's backing; a keep-chain copy: the copied lower layers). Empty
+ * when the target has no record (nothing to hold it to beyond the source's shape).
+ */
+function plannedBackings(ctx: AgentContext, target: string): string[] {
+  const vols = ctx.store.data.volumes;
+  const out: string[] = [];
+  let rec = vols.find((v) => v.id === target);
+  while (rec?.backing && out.length < 64) {
+    const id: string = rec.backing;
+    rec = vols.find((v) => v.id === id);
+    if (rec) out.push(rec.path);
+  }
+  return out;
 }
 
 /**
