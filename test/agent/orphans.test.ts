@@ -74,6 +74,15 @@ describe('orphans keep their identity until their retry deletes them', () => {
     expect(await at(old)).toEqual([expect.objectContaining({ state: 'orphan', orphanOf: retry.id })]);
   });
 
+  it('an agent whose state dir predates the register fills it from the journal\'s ended jobs at start', async () => {
+    t = await testAgent();
+    const { old, job } = await orphanedMove();
+    await t.agent.close();
+    rmSync(join(t.config.stateDir, 'orphans.json'));
+    await restart();
+    expect(await at(old)).toEqual([expect.objectContaining({ state: 'orphan', orphanOf: job })]);
+  });
+
   it('a new file under the orphan\'s name is an ordinary volume', async () => {
     t = await testAgent();
     const { old } = await orphanedMove();
