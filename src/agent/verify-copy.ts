@@ -7,8 +7,9 @@
 //   is data in the target too (a top-only copy besides: every range the source's top layer allocates,
 //   zero clusters included, is allocated in the target's top), unless a read of both shows the same
 //   bytes there (the copy turned a zero-filled block into a hole);
-// - `metadata`, live (a running VM has the source open for writing): header facts only, since the guest changes
-//   the maps under the check (the mirror's READY state is checked by the pivot that follows);
+// - `metadata`, live (a running VM has the source open for writing): the VM's mirror is READY with no
+//   error, and header facts only, since the guest changes the maps under any deeper check (the pivot
+//   that follows checks READY again);
 // - `full`: guest data compared wherever either side has data; holes and zero runs on both sides
 //   are never read, so a sparse disk costs its data, not its size.
 import { VdiskError } from '../errors/vdisk-error.js';
@@ -19,12 +20,14 @@ import type { AgentContext } from './context.js';
 import { openInRoots } from './verify.js';
 import { guestReader } from './verify-reads.js';
 import { hasData, minus, topAllocated, union, walkSpans, type RunTest } from './verify-ranges.js';
+import { queryJobs } from '../qmp/jobs.js';
 import { readVmGraph } from './vm-graph.js';
 
 type Params = ParamsOf<'verify-copy'>;
 
 export async function verifyCopy(ctx: AgentContext, p: Params, format: (path: string) => 'raw' | 'qcow2' | undefined, signal?: AbortSignal): Promise<void> {
   const live = await openByVm(ctx, p.sourcePath);
+  if (live && p.mode === 'metadata') await mirrorsReady(ctx, live, p);
   await ctx.engine.use(async (e) => {
     const src = await openInRoots(ctx, e, p.sourcePath, format(p.sourcePath));
     const dst = await openInRoots(ctx, e, p.targetPath, format(p.targetPath)).catch(async (err) => { await src.close(); throw err; });
@@ -93,20 +96,29 @@ function plannedBackings(ctx: AgentContext, target: string): string[] {
   return out;
 }
 
+/** Live: the VM's mirror (the move holds the VM, so it is this move's) is READY and reports no error. */
+async function mirrorsReady(ctx: AgentContext, vm: string, p: Params): Promise<void> {
+  const mirrors = (await queryJobs(await ctx.vms.session(vm))).filter((j) => j.type === 'mirror');
+  if (!mirrors.length) throw mismatch(p, 'no mirror job runs into it');
+  for (const j of mirrors) {
+    if (j.status !== 'ready' || j.error) throw mismatch(p, `mirror job ${j.id} is ${j.status}${j.error ? ` (${j.error})` : ''}, not ready`);
+  }
+}
+
 /**
- * True when a running VM holds the file open for writing (its guest, or a job, may change it right
+ * The running VM that holds the file open for writing (its guest, or a job, may change it right
  * now). A backing layer QEMU holds read-only (the lower layers a live keep-chain move copies offline)
  * does not change: its copy gets the offline checks.
  */
-async function openByVm(ctx: AgentContext, path: string): Promise<boolean> {
+async function openByVm(ctx: AgentContext, path: string): Promise<string | undefined> {
   for (const vm of ctx.vms.names) {
     const graph = await ctx.vms.session(vm).then(readVmGraph).catch(() => undefined);
     if (!graph?.openFiles.includes(path)) continue;
     // The format node's read-only flag says it (a file node opened auto-read-only reports writable).
     const layers = graph.devices.flatMap((d) => d.layers.filter((l) => l.path === path));
-    if (!layers.length || layers.some((l) => !l.readOnly)) return true;
+    if (!layers.length || layers.some((l) => !l.readOnly)) return vm;
   }
-  return false;
+  return undefined;
 }
 
 const mismatch = (p: Params, why: string, offset?: number) =>

@@ -1,6 +1,6 @@
 // Failures rehearsed on real QEMU. A live move whose target is corrupted after the mirror is READY and
-// before the verify: live verify checks header facts (the guest changes the allocation maps under any
-// deeper check; guest data is not compared live), so the corruption is one it checks — the target's
+// before the verify: live verify checks the mirror's state and header facts (the guest changes the
+// allocation maps under any deeper check; guest data is not compared live), so the corruption is one it checks — the target's
 // virtual size in its qcow2 header — and the job fails E_AGENT_VERIFY_MISMATCH, rolls back (mirror
 // cancelled, copy closed and deleted), and leaves the source byte for byte as it was, the VM on it and
 // the inventory unchanged. Then each check-target refusal through the agent, on real images a running
@@ -61,6 +61,26 @@ describe('a live move whose copy is corrupted before its verify', () => {
     await live.quit();
     expect(digest(src)).toBe(before.bytes);
     expect(identical(src, ref)).toBe(true);
+  });
+});
+
+describe('a live move whose mirror leaves READY before its verify', () => {
+  it('fails E_AGENT_VERIFY_MISMATCH naming the mirror\'s state, and rolls back', { timeout: 90_000 }, async () => {
+    live = await liveAgent([{ id: 'vda', layers: ['disk'], topDataMiB: 2 }]);
+    const l = live;
+    const before = { inv: facts(await l.inventory()), graph: await l.graph() };
+    l.agent.ctx.stepHooks = {
+      async afterCall(call) {
+        if (call.action !== 'qmp-wait-ready') return;
+        await (await l.agent.ctx.vms.session('vm1')).execute('job-pause', { id: (call.params as { job: string }).job });
+      },
+    };
+    const r = await l.run({ kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2' });
+    expect([r.status.state, r.status.error?.code, r.status.error?.message])
+      .toEqual(['rolled-back', 'E_AGENT_VERIFY_MISMATCH', expect.stringMatching(/mirror job \S+ is standby/)]);
+    expect(existsSync(l.path('disk', 2))).toBe(false);
+    expect(await l.graph()).toEqual(before.graph);
+    expect(facts(await l.inventory())).toEqual(before.inv);
   });
 });
 
