@@ -60,7 +60,8 @@ export async function checkTarget(ctx: AgentContext, p: Params, signal?: AbortSi
   });
 }
 
-function sameFile(a: string, b: string): boolean {
+/** Both names name the same file (device and inode). */
+export function sameFile(a: string, b: string): boolean {
   const x = statSync(a, { throwIfNoEntry: false });
   const y = statSync(b, { throwIfNoEntry: false });
   return !!x && !!y && x.dev === y.dev && x.ino === y.ino;

@@ -8,6 +8,7 @@ import { InventorySchema, type Inventory, type Volume, type Vm } from '../plan/i
 import { resolveBacking } from '../plan/paths.js';
 import type { AgentContext } from './context.js';
 import { knownFormats } from './format-source.js';
+import { markOrphans } from './orphans.js';
 import { scanRoots, type ScannedImage } from './scan.js';
 import { readVmGraph, type VmGraph } from './vm-graph.js';
 import { volumeIdFor } from './volume-ids.js';
@@ -40,6 +41,7 @@ export async function buildUnlocked(ctx: AgentContext): Promise<BuiltInventory> 
       mode: rec?.mode ?? s.mode, state: rec?.state ?? 'ok',
     });
   }
+  markOrphans(ctx, volumes.values()); // files a job's cleanup left stay that job's orphans (orphans.ts)
   linkBackings(ctx, scanned, volumes, refused);
   const vms = ctx.vms.names.map((name) => vmEntry(ctx, name, volumes, graphs.get(name)));
   const vmIds = new Set(vms.map((v) => v.id));

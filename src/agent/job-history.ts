@@ -1,5 +1,6 @@
 // Finished jobs moved out of the journal (src/agent/journal-compact.ts) live in `history.jsonl`: one
-// line per job, `{"id","createdAt","status"}`, appended and fsync'd. The file is read once, lazily,
+// line per job, `{"id","createdAt","status"}` (and `"plan"` when the job left orphans or stuck steps:
+// its retry plan is built from it), appended and fsync'd. The file is read once, lazily,
 // into an index of byte offsets (not statuses), so memory and start-up stay small however long the
 // history; a status is read back from its offset when asked for. A torn line (a crash mid-append)
 // is skipped; the job it held is still in the journal and is appended again by the next compaction.
@@ -15,8 +16,8 @@ export class JobHistory {
 
   constructor(readonly path: string) {}
 
-  /** Appends the statuses and flushes them to disk before returning. */
-  append(statuses: JobStatus[]): void {
+  /** Appends the statuses (with the plans given) and flushes them to disk before returning. */
+  append(statuses: JobStatus[], plans: ReadonlyMap<string, Plan> = new Map()): void {
     if (!statuses.length) return;
     const index = this.load();
     const fd = openSync(this.path, 'a+', 0o600); // readable too: the last byte is checked
@@ -26,7 +27,8 @@ export class JobHistory {
       let text = size > 0 && lastByte(fd, size) !== 0x0a ? '\n' : '';
       const added: HistoryEntry[] = [];
       for (const s of statuses) {
-        const line = JSON.stringify({ id: s.id, createdAt: s.createdAt, status: s });
+        const plan = plans.get(s.id);
+        const line = JSON.stringify({ id: s.id, createdAt: s.createdAt, status: s, ...(plan ? { plan } : {}) });
         added.push({ id: s.id, createdAt: s.createdAt, offset: size + Buffer.byteLength(text), length: Buffer.byteLength(line) });
         text += `${line}\n`;
       }
@@ -44,13 +46,22 @@ export class JobHistory {
   }
 
   get(id: string): JobStatus | undefined {
+    return this.line(id)?.status;
+  }
+
+  /** The plan kept with a job that left something to retry. */
+  plan(id: string): Plan | undefined {
+    return this.line(id)?.plan;
+  }
+
+  private line(id: string): { status: JobStatus; plan?: Plan } | undefined {
     const e = this.load().get(id);
     if (!e) return undefined;
     const fd = openSync(this.path, 'r');
     try {
       const buf = Buffer.alloc(e.length);
       readSync(fd, buf, 0, e.length, e.offset);
-      return (JSON.parse(buf.toString('utf8')) as { status: JobStatus }).status;
+      return JSON.parse(buf.toString('utf8')) as { status: JobStatus; plan?: Plan };
     } finally {
       closeSync(fd);
     }
@@ -87,9 +98,10 @@ export function compareNewestFirst(a: { createdAt: string; id: string }, b: { cr
 }
 
 /** A finished job from its history line, for status, cancel (a no-op) and its two closing events. */
-export function jobFromStatus(s: JobStatus): Job {
-  // Only the plan's id and kind are shown for a finished job; its steps are in the report.
-  const job = new Job(s.id, { id: s.planId, kind: s.kind } as Plan, s.createdAt, undefined, undefined, s.startedBy);
+export function jobFromStatus(s: JobStatus, plan?: Plan): Job {
+  // Only the plan's id and kind are shown for a finished job; its steps are in the report. The whole
+  // plan is kept only for a job with something to retry.
+  const job = new Job(s.id, plan ?? ({ id: s.planId, kind: s.kind } as Plan), s.createdAt, undefined, undefined, s.startedBy);
   job.restoreEnded(s.state, s.report, s.error, s.updatedAt);
   return job;
 }

@@ -17,6 +17,7 @@ import { pageJobs, type JobPage } from './job-list.js';
 import { compactionDue, compactJournal, jobsToMove, type AfterStep, type KeepPolicy } from './journal-compact.js';
 import { finalState } from './job-state.js';
 import { now, type JournalRecord, type StepError } from './journal.js';
+import { noteJobEnd, seedFromJournal } from './orphans.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
 import { filesAfter, planScope, switchIndex } from './plan-scope.js';
 import { vouchedPlan } from './plan-vouch.js';
@@ -46,7 +47,7 @@ export class JobManager {
   /** A job in memory, or a finished one from the history file. */
   get(id: string): Job {
     const past = this.jobs.has(id) ? undefined : this.history.get(id);
-    const job = this.jobs.get(id) ?? (past && jobFromStatus(past));
+    const job = this.jobs.get(id) ?? (past && jobFromStatus(past, this.history.plan(id)));
     if (!job) throw new VdiskError('E_AGENT_UNKNOWN_JOB', `no job '${id}'`, { field: 'id', value: id });
     return job;
   }
@@ -115,6 +116,7 @@ export class JobManager {
    */
   recover(run = true): Job[] {
     const recs = this.ctx.journal.records;
+    seedFromJournal(this.ctx, recs);
     // One pass groups the records by job, so recovery is linear in the journal (which compaction bounds).
     const byJob = new Map<string, JournalRecord[]>();
     for (const x of recs) {
@@ -227,6 +229,11 @@ export class JobManager {
 
   private finish(job: Job, state: ReturnType<typeof finalState>): void {
     job.step = undefined;
+    try {
+      noteJobEnd(this.ctx, job.id, job.report); // before the end is journaled: a crash between re-runs the job
+    } catch (e) {
+      this.ctx.log('orphans-error', { job: job.id, message: (e as Error).message });
+    }
     try {
       this.ctx.journal.append({ t: 'end', job: job.id, state, report: job.report, error: job.error, at: now() });
     } catch (e) {

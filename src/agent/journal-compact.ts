@@ -39,7 +39,9 @@ export function compactionDue(jobs: Iterable<Job>, policy: KeepPolicy, now: numb
 
 export function compactJournal(journal: Journal, history: JobHistory, moved: Job[], after: AfterStep = () => {}): void {
   if (!moved.length) return;
-  history.append(moved.map((j) => j.status()));
+  // A job with orphans or stuck steps keeps its plan: POST /v1/jobs/:id/retry builds the retry from it.
+  const retryable = moved.filter((j) => j.report && (j.report.orphans.length > 0 || j.report.retry.length > 0));
+  history.append(moved.map((j) => j.status()), new Map(retryable.map((j) => [j.id, j.plan])));
   after('history-written');
   const ids = new Set(moved.map((j) => j.id));
   const kept = journal.records.filter((r) => !ids.has(r.job));

@@ -27,7 +27,8 @@ export const PoolSchema = z.object({
 export const FormatSourceSchema = z.enum(['stated', 'probed']);
 export type FormatSource = z.infer<typeof FormatSourceSchema>;
 
-export const VolumeStateSchema = z.enum(['ok', 'illegal']);
+/** `orphan`: a file a job's cleanup could not wipe or delete, kept by the agent until a retry of that job deletes it. */
+export const VolumeStateSchema = z.enum(['ok', 'illegal', 'orphan']);
 
 export const VolumeSchema = z.object({
   id: text().min(1),
@@ -47,6 +48,8 @@ export const VolumeSchema = z.object({
   owner: text().default('root'),
   mode: text().regex(/^[0-7]{3,4}$/).default('0600'),
   state: VolumeStateSchema.default('ok'),
+  /** For state `orphan`: the agent's id of the job that left it (`vdisk job retry HOST~JOB` deletes it). */
+  orphanOf: text().optional(),
 });
 
 export const NodeRefSchema = z.object({

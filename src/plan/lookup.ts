@@ -91,7 +91,9 @@ export function assertPathFree(inv: Inventory, path: string): void {
 
 export function assertLegal(chain: Volume[]): void {
   const bad = chain.find((v) => v.state !== 'ok');
-  if (bad) throw new VdiskError('E_PLAN_ILLEGAL_VOLUME', `volume '${bad.id}' is ILLEGAL`, { field: 'volume', value: bad.id, path: bad.path });
+  if (!bad) return;
+  const what = bad.state === 'orphan' ? `an orphan of job ${bad.orphanOf ?? '?'} (its retry deletes it)` : 'ILLEGAL';
+  throw new VdiskError('E_PLAN_ILLEGAL_VOLUME', `volume '${bad.id}' is ${what}`, { field: 'volume', value: bad.id, path: bad.path });
 }
 
 /** A layer whose format was only probed and that names a backing file is no plan's source: its

@@ -43,6 +43,13 @@ describe('verify-copy on real files', () => {
     expect(await refusal(verify(src, dst, 'metadata'))).toEqual({ code: 'E_AGENT_VERIFY_MISMATCH', offset: 2 * MiB });
   });
 
+  it('metadata, top-only copy: a zero cluster where the source has data is a mismatch, though the cluster is allocated', async () => {
+    const { src, dst } = await pair();
+    await expect(verify(src, dst, 'metadata', 'top')).resolves.toBeUndefined();
+    qemuIo(dst, 'write -z 2M 64k'); // allocated as a zero cluster: the guest reads zeros, the source 0x5a
+    expect(await refusal(verify(src, dst, 'metadata', 'top'))).toEqual({ code: 'E_AGENT_VERIFY_MISMATCH', offset: 2 * MiB });
+  });
+
   it('full: one changed byte inside the data is found at its offset', async () => {
     const { src, dst } = await pair();
     qemuIo(dst, 'write -P 0x5b 2621443 1');

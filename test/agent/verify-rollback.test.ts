@@ -2,7 +2,7 @@
 // new file with qemu-io): the job fails E_AGENT_VERIFY_MISMATCH, rolls back, leaves the source byte
 // for byte as it was and the inventory as it was, and no copy behind.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/plan/inventory.js';
@@ -47,4 +47,33 @@ describe('a copy corrupted before its verify is caught and rolled back', () => {
       expect(await volumes()).toEqual(before.volumes);
     });
   }
+});
+
+describe('a top-only copy is held to the backing files the plan names', () => {
+  it('shallow clone rebased onto a byte-identical twin of its backing before its verify: mismatch, rolled back', async () => {
+    t = await testAgent({ adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }, { volume: 'p1:base.qcow2', format: 'qcow2' }] });
+    const base = join(t.pool('p1'), 'base.qcow2');
+    const top = join(t.pool('p1'), 'top.qcow2');
+    qemuImg('create', '-q', '-f', 'qcow2', base, '16M');
+    qemuIo(base, 'write -P 0x3a 0 1M');
+    qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', top);
+    qemuIo(top, 'write -P 0x3b 1M 1M');
+    const before = await volumes();
+    const target = join(t.pool('p2'), 'c.qcow2');
+    const plan = await planFor(t, { kind: 'clone', volume: 'p1:top.qcow2', toPool: 'p2', name: 'c.qcow2', shape: 'shallow', verify: 'metadata' });
+    copyFileSync(base, join(t.pool('p2'), 'twin.qcow2')); // made after the plan: not in its facts
+    let rebased = false;
+    t.agent.ctx.stepHooks = {
+      afterCall(call) {
+        if (call.action !== 'flush-volume') return;
+        qemuImg('rebase', '-q', '-u', '-f', 'qcow2', '-b', 'twin.qcow2', '-F', 'qcow2', target);
+        rebased = true;
+      },
+    };
+    const status = await ended(t, (await submit(t, plan)).body.id);
+    expect(rebased).toBe(true);
+    expect([status.state, status.error?.code, status.error?.message]).toEqual(['rolled-back', 'E_AGENT_VERIFY_MISMATCH', expect.stringContaining('backing layer 1 resolves to another file')]);
+    expect(existsSync(target)).toBe(false);
+    expect((await volumes()).filter((v) => !v.path.endsWith('twin.qcow2'))).toEqual(before);
+  });
 });

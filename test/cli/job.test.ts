@@ -18,6 +18,7 @@ let agent: Agent;
 const closers: (() => Promise<void> | void)[] = [];
 let gateway: string;
 let tokenFile: string;
+const token = 'job-verb-test-token-0123456789';
 
 async function vdisk(...argv: string[]) {
   let stdout = '';
@@ -39,7 +40,6 @@ beforeAll(async () => {
   await agent.start();
   const a = await listen(agent.app.fetch, '127.0.0.1:0');
   closers.push(() => a.close(), () => agent.close());
-  const token = 'job-verb-test-token-0123456789';
   const app = createGatewayApp({ agents: [{ name: 'h1', url: `http://${a.address}`, secret }], tokens: [{ token, scope: 'write', name: 'ops' }] }, { log: () => {} });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
@@ -110,11 +110,16 @@ describe('vdisk job', () => {
     expect(st.stdout).toMatch(/ done /);
     expect(st.stdout).toContain(`orphan ${old}`);
     expect(existsSync(old)).toBe(true);
+    // Through the gateway's inventory the old file is the job's orphan (the agent's id under its public one).
+    const atOld = async () => ((await (await fetch(`${gateway}/v1/inventory`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      inventory: { volumes: { path: string; state: string; orphanOf?: string }[] } }).inventory.volumes.filter((v) => v.path === old);
+    expect((await atOld()).map((v) => [v.state, `h1~${v.orphanOf}`])).toEqual([['orphan', id]]);
     rmSync(link);
     const retry = await vdisk('retry', id);
     expect(retry.code, retry.stderr).toBe(0);
     expect((await vdisk('events', retry.stdout.trim())).code).toBe(0);
     expect(existsSync(old)).toBe(false);
+    expect(await atOld()).toEqual([]);
     expect(existsSync(join(dir, 'p2', 'orphan.qcow2'))).toBe(true);
   });
 
