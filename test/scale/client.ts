@@ -92,6 +92,8 @@ export async function runJob(spec: JobSpec, env: ClientEnv, rng: Rng): Promise<J
     rec.files = asked.files;
     const preview = await retrying(gws, rng, deadline, (gw) => call(gw, tokens.read, '/v1/plans', { method: 'POST', body: JSON.stringify({ request }) }));
     if (preview.kind !== 'ok') { rec.refused = preview.json?.code ?? `preview ${preview.status}`; break; }
+    // A snapshot's overlay sits on the top the plan saw, which may be newer than our inventory: take its name from the plan.
+    if (spec.kind === 'snapshot') rec.files = { target: new RegExp(`"(/[^"]*\\.s${spec.index}\\.qcow2)"`).exec(JSON.stringify(preview.json.plan))?.[1] };
     const use: KeyUse = { key: `k${spec.index}-${round}-${Math.floor(rng.next() * 1e9).toString(36)}`, attempts: 0, status: 0 };
     rec.keys.push(use);
     rec.submittedAt ??= Date.now();
