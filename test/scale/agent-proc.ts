@@ -1,4 +1,5 @@
-// A real agent in its own process (the agent verb bundled from src/ with esbuild), listening on
+// A real agent in its own process (the agent verb bundled from src/ with esbuild, into dist/ so its
+// packages resolve from node_modules and the engine's wasm from dist/), listening on
 // loopback TCP: started on port 0, killed with SIGKILL, and started again on the same port with the
 // same state dir, so the gateways' configuration stays valid and the agent recovers from its journal.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,19 +9,20 @@ import { build } from 'esbuild';
 
 const bundles = new Map<string, Promise<string>>();
 
-/** Bundles src/agent/cli.ts once per process into `outDir` (packages resolve from the repo's node_modules). */
-export function agentBundle(root: string, outDir: string): Promise<string> {
-  const out = join(outDir, 'agent.mjs');
+/** Bundles one CLI verb (`agentCommand` from src/agent/cli.ts, `gatewayCommand` from src/gateway/cli.ts) once per process into `outDir`. */
+export function verbBundle(root: string, outDir: string, verb: 'agent' | 'gateway'): Promise<string> {
+  const out = join(outDir, `${verb}.mjs`);
+  const fn = `${verb}Command`;
   if (!bundles.has(out)) bundles.set(out, (async () => {
     mkdirSync(outDir, { recursive: true });
     await build({
       stdin: {
-        contents: "import { agentCommand } from './src/agent/cli.ts';\n" +
-          'agentCommand(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })' +
+        contents: `import { ${fn} } from './src/${verb}/cli.ts';\n` +
+          `${fn}(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })` +
           '.then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });\n',
         resolveDir: root, loader: 'ts',
       },
-      bundle: true, platform: 'node', format: 'esm', outfile: out, packages: 'external', logLevel: 'error', nodePaths: [join(root, 'node_modules')],
+      bundle: true, platform: 'node', format: 'esm', outfile: out, packages: 'external', logLevel: 'error',
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
     return out;

@@ -1,8 +1,10 @@
-// The two gateway copies in front of the agents: one on Node (@hono/node-server, in this process)
-// and one under workerd (its own process). Both can be killed and started again on the same port;
+// The two gateway copies in front of the agents, each its own process: `vdisk gateway` on Node and
+// the same app under workerd. Both are killed with SIGKILL and started again on the same port;
 // clients pick either at random, as behind a load balancer.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GatewayConfigInput } from '../../src/gateway/config.js';
-import { startGateway } from '../../src/gateway/cli.js';
 import { startEdgeGateway, type EdgeGateway } from '../../src/gateway/edge/launch.js';
 
 export interface Gateway {
@@ -16,22 +18,43 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export function nodeGateway(config: GatewayConfigInput): Gateway {
-  let server: Awaited<ReturnType<typeof startGateway>> | undefined;
-  let port = 0;
+/** `vdisk gateway` in its own process (the verb bundled like the agent's), killed with SIGKILL. */
+export function nodeGateway(config: GatewayConfigInput, bundle: string, dir: string): Gateway {
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let listen = '127.0.0.1:0';
+  mkdirSync(dir, { recursive: true });
+  const tokenFile = join(dir, 'tokens');
+  writeFileSync(tokenFile, config.tokens.map((t) => `${t.scope} ${t.token}${t.name ? ` ${t.name}` : ''}\n`).join(''), { mode: 0o600 });
+  const agentArgs = config.agents.flatMap((a) => {
+    const file = join(dir, `secret-${a.name}`);
+    writeFileSync(file, a.secret, { mode: 0o600 });
+    return ['--agent', `${a.name}=${a.url},secret-file=${file}`];
+  });
   const g: Gateway = {
     name: 'node', url: '', up: false, restarts: 0,
     async start() {
-      server = await startGateway(config, { host: '127.0.0.1', port }, { log: () => {} });
-      g.url = server.url;
-      port = Number(new URL(server.url).port);
+      const c = spawn(process.execPath, [bundle, ...agentArgs, '--token-file', tokenFile, '--listen', listen], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = c;
+      exited = new Promise((r) => c.once('exit', () => r()));
+      let out = '';
+      g.url = await new Promise<string>((resolve, reject) => {
+        const seen = (d: Buffer) => {
+          out += d;
+          const m = /listening on (http:\/\/[^ ]+)/.exec(out);
+          if (m) resolve(m[1]!);
+        };
+        c.stdout!.on('data', seen);
+        c.stderr!.on('data', seen);
+        c.once('exit', (code) => reject(new Error(`gateway exited (${code}) at start: ${out.slice(-2000)}`)));
+      });
+      listen = new URL(g.url).host;
       g.up = true;
     },
-    // A crashed process: every connection reset, nothing answered. (closeAllConnections inside close.)
     async kill() {
       g.up = false;
-      await server?.close();
-      server = undefined;
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
     async close() { await g.kill(); },
   };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGuest } from '../integration/agent/guest.js';
 import type { QemuInstance } from '../helpers/qemu.js';
-import { AgentProc, agentBundle } from './agent-proc.js';
+import { AgentProc, verbBundle } from './agent-proc.js';
 import { runChecks, type AgentFiles, type Verdict } from './checks.js';
 import { KINDS, runJob, type JobRecord, type JobSpec } from './client.js';
 import { Faults } from './faults.js';
@@ -33,7 +33,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const gws: Gateway[] = [];
   const files: AgentFiles[] = [];
   try {
-    const bundle = await agentBundle(o.root, bundleDir);
+    const bundle = await verbBundle(o.root, bundleDir, 'agent');
     for (let i = 0; i < o.agents; i++) {
       const name = `h${i + 1}`;
       const adir = join(dir, name);
@@ -53,9 +53,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const config = {
       agents: agents.map((a) => ({ name: a.spec.name, url: a.url, secret: a.spec.secret })),
       tokens: [{ token: tokens.read, scope: 'read' as const, name: 'reader' }, { token: tokens.write, scope: 'write' as const, name: 'chaos' }],
-      heartbeatMs: 1_000, agentTimeoutMs: 20_000,
+      heartbeatMs: 1_000, agentTimeoutMs: 10_000,
     };
-    gws.push(nodeGateway(config), workerdGateway(config, o.root));
+    gws.push(nodeGateway(config, await verbBundle(o.root, bundleDir, 'gateway'), join(dir, 'gateway')), workerdGateway(config, o.root));
     await Promise.all(gws.map((g) => g.start()));
     log(`seed ${o.seed}: ${o.agents} agents, ${gws.length} gateways (node ${gws[0]!.url}, workerd ${gws[1]!.url}), ${o.jobs} jobs, ${o.clients} clients`);
 
