@@ -28,7 +28,8 @@ export default defineConfig({
       },
       {
         // The chaos suite (test/scale/): agents, gateways and VMs of its own, killed and restarted;
-        // one file at a time, 5 minutes at most (the 2 × 2 × 20 run takes about a minute).
+        // 5 minutes at most (the 2 × 2 × 20 run takes about two on 2 busy cores). With one worker it
+        // joins vitest's sequential group: after the unit files, one file at a time with integration's.
         test: {
           name: 'scale',
           include: ['test/scale/**/*.test.ts'],

@@ -3,7 +3,7 @@
 // everything stopped and checked (checks.ts). Used by test/scale/chaos.test.ts (small) and by
 // `npm run bench -- scale` (full size). Free of vitest, so the bench can bundle it.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGuest } from '../integration/agent/guest.js';
@@ -110,7 +110,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await Promise.all(agents.map((a) => a.stop().catch(() => {})));
     await Promise.all(qemus.map((q) => q.stop().catch(() => {})));
     if (!process.env.VDISK_CHAOS_KEEP) rmSync(dir, { recursive: true, force: true });
-    else log(`kept ${dir}`);
+    else {
+      for (const a of agents) writeFileSync(join(dir, a.spec.name, 'agent.log'), a.log);
+      log(`kept ${dir} (each agent's log in hN/agent.log)`);
+    }
     rmSync(bundleDir, { recursive: true, force: true });
   }
 }
