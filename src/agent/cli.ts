@@ -1,5 +1,5 @@
 // `vdisk agent --root NAME=DIR ... --qmp VM=SOCKET ... --listen ADDR --secret-file FILE [--tls-cert ...]`: starts the
-// host agent, recovers unfinished plans from its journal, serves the HTTP API until SIGINT/SIGTERM.
+// host agent, recovers unfinished plans from its journal, then serves the HTTP API until SIGINT/SIGTERM.
 import type { CliIo } from '../cli/io.js';
 import { createAgent } from './agent.js';
 import { parseAgentArgs } from './config.js';
@@ -12,9 +12,11 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
   checkTransport(config, io.stderr);
   const log = jsonLogger((line) => io.stderr(line));
   const agent = createAgent(config, { log });
+  // Recover first: a request answered before the journal is read back would not find the jobs it
+  // names (404), nor their idempotency keys (a retried submission would start a second job).
+  const resumed = await agent.start();
   const server = await listen(agent.app.fetch, config.listen, config.tls);
   log('listening', { address: server.address, tls: Boolean(config.tls), clientCerts: Boolean(config.tls?.clientCaFile), agent: config.name, roots: agent.ctx.roots.list, vms: config.vms.map((v) => v.name) });
-  const resumed = await agent.start();
   log('recovered', { jobs: resumed.map((j) => j.id) });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -21,14 +21,17 @@ export class Job {
   report?: RunReport;
   error?: StepError;
   updatedAt: string;
-  readonly events = new JobEvents();
   readonly abort = new AbortController();
   cancelRequested = false;
   /** Resolves when the job has ended. */
   readonly ended: Promise<void>;
   private markEnded!: () => void;
 
-  constructor(readonly id: string, readonly plan: Plan, readonly createdAt: string, readonly key?: string, readonly bodyHash?: string, readonly startedBy = NO_CALLER) {
+  constructor(
+    readonly id: string, readonly plan: Plan, readonly createdAt: string, readonly key?: string, readonly bodyHash?: string, readonly startedBy = NO_CALLER,
+    /** Its event stream; the agent's carries on from the events written before a restart. */
+    readonly events = new JobEvents(),
+  ) {
     this.updatedAt = createdAt;
     this.ended = new Promise((r) => (this.markEnded = r));
   }
@@ -45,11 +48,13 @@ export class Job {
     }
   }
 
-  /** A job the journal shows as ended before a restart: its final state and its last two events. */
+  /** A job the journal shows as ended before a restart: its final state, and its last two events unless they were kept. */
   restoreEnded(state: JobState, report?: RunReport, error?: StepError, endedAt?: string): void {
     Object.assign(this, { state, report, error, progress: report?.progress ?? 0, updatedAt: endedAt ?? this.updatedAt });
-    this.events.emit('state', { state });
-    this.events.emit('end', { state, report, error });
+    if (this.events.lastEvent?.event !== 'end') {
+      this.events.emit('state', { state });
+      this.events.emit('end', { state, report, error });
+    }
     this.markEnded();
   }
 

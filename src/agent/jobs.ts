@@ -11,6 +11,8 @@ import { DEFAULT_LIMITS } from './config.js';
 import { IdempotencyKeys } from './idempotency.js';
 import type { AgentContext } from './context.js';
 import { buildInventory } from './inventory.js';
+import { EventLog } from './event-log.js';
+import { JobEvents } from './job-events.js';
 import { Job } from './job.js';
 import { JobHistory, jobFromStatus } from './job-history.js';
 import { pageJobs, type JobPage } from './job-list.js';
@@ -39,9 +41,18 @@ export class JobManager {
 
   /** Finished jobs compacted out of the journal (src/agent/journal-compact.ts). */
   readonly history: JobHistory;
+  /** Every job's events, written down so their ids survive a restart (src/agent/event-log.ts). */
+  readonly eventLog: EventLog;
 
   constructor(private readonly ctx: AgentContext, private readonly keep: KeepPolicy = DEFAULT_KEEP) {
     this.history = new JobHistory(join(ctx.stateDir, 'history.jsonl'));
+    this.eventLog = new EventLog(join(ctx.stateDir, 'events'));
+  }
+
+  /** A job's event stream: the events written before a restart, then new ones written as they come. */
+  private events(id: string): JobEvents {
+    const sink = this.eventLog.sink(id, (message) => this.ctx.log('event-log-error', { job: id, message }));
+    return new JobEvents(sink, this.eventLog.load(id));
   }
 
   /** A job in memory, or a finished one from the history file. */
@@ -74,7 +85,7 @@ export class JobManager {
       this.busy.release(id);
       throw e;
     }
-    const job = new Job(id, plan, now(), key, bodyHash, caller);
+    const job = new Job(id, plan, now(), key, bodyHash, caller, this.events(id));
     this.ctx.journal.append({ t: 'job', job: id, plan, key, bodyHash, caller, at: job.createdAt });
     this.track(job);
     this.ctx.log('job-submitted', { job: id, plan: plan.id, kind: plan.kind, caller });
@@ -105,6 +116,7 @@ export class JobManager {
     compactJournal(this.ctx.journal, this.history, moved, after);
     for (const job of moved) {
       this.jobs.delete(job.id);
+      this.eventLog.remove(job.id);
       if (job.key) this.keys.forget(job.startedBy, job.key);
     }
     if (moved.length) this.ctx.log('journal-compacted', { moved: moved.length, kept: this.jobs.size });
@@ -127,7 +139,7 @@ export class JobManager {
     const resumed: Job[] = [];
     for (const r of recs) {
       if (r.t !== 'job') continue;
-      const job = new Job(r.job, r.plan, r.at, r.key, r.bodyHash, r.caller ?? NO_CALLER);
+      const job = new Job(r.job, r.plan, r.at, r.key, r.bodyHash, r.caller ?? NO_CALLER, this.events(r.job));
       const mine = byJob.get(r.job)!;
       const end = mine.find((x) => x.t === 'end');
       this.track(job);
