@@ -16,6 +16,7 @@ import { mapGap } from './map-gap.js';
 import { mark, marks } from './marks.js';
 import { convertImage } from '../src/engine/write/index.js';
 import { openRef } from './open-ref.js';
+import { COPY_SHAPES } from './copy-shape.js';
 import { consoleError } from './codes.js';
 import { listOpfs, removeOpfs, importToOpfs, type OpfsEntry } from './opfs-files.js';
 import type { ConvertRequest, ConvertResult, ImageRef, ImageSummary, MapPicture, ProgressFn, TargetRef, WorkerStats } from './types.js';
@@ -97,7 +98,7 @@ export const api = {
         const target = to.kind === 'opfs' ? await OpfsTarget.create(to.path) : new DownloadTarget(to.stream, to.name);
         const r = await convertImage({
           engine, gate, source, sourceFormat: ref.format, target, targetFormat: req.targetFormat,
-          sparseSize: req.sparseSize, signal, onProgress,
+          sparseSize: req.sparseSize, signal, onProgress, ...COPY_SHAPES[ref.kind],
         });
         return { ...r, virtualSize: target.size };
       });
