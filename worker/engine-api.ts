@@ -94,7 +94,7 @@ export const api = {
         // the cached one lets go first and is reopened on the next call.
         await host.close(key);
         const engine = await host.get();
-        const { source, gate } = await openRef(ref, signal);
+        const { source, gate } = await openRef(ref, signal, true);
         const target = to.kind === 'opfs' ? await OpfsTarget.create(to.path) : new DownloadTarget(to.stream, to.name);
         const r = await convertImage({
           engine, gate, source, sourceFormat: ref.format, target, targetFormat: req.targetFormat,
