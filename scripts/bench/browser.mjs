@@ -34,8 +34,9 @@ async function nodeFlatten(ctx, src, fmt) {
   return { ms, cpuMs: (c.user + c.system) / 1000 };
 }
 
-async function flattenRow(ctx, tab, label, ref, src, fmt, goal) {
-  const tabMs = [], nodeMs = [], mem = [];
+/** `fetchRef`: also time a plain fetch of the file's bytes from the page in each round (HTTP rows). */
+async function flattenRow(ctx, tab, label, ref, src, fmt, goal, fetchRef) {
+  const tabMs = [], nodeMs = [], mem = [], fetchMs = [];
   let stats;
   let nodeCpu = 0;
   for (let i = 0; i < ROUNDS; i++) {
@@ -43,6 +44,7 @@ async function flattenRow(ctx, tab, label, ref, src, fmt, goal) {
       async () => { const r = await flattenInTab(tab, ref, fmt); tabMs.push(r.ms); mem.push(r.mem); stats = r.stats; },
       async () => { const r = await nodeFlatten(ctx, src, fmt); nodeMs.push(r.ms); nodeCpu = r.cpuMs; },
     ];
+    if (fetchRef) pair.push(async () => { fetchMs.push((await fetchBandwidth(tab, fetchRef.url, fetchRef.headers, fetchRef.bytes)).ms); });
     for (const f of i % 2 ? pair.reverse() : pair) await f();
   }
   const peak = mem.reduce((a, m) => ({ wasm: Math.max(a.wasm, m.wasm), heap: Math.max(a.heap, m.heap) }), { wasm: 0, heap: 0 });
@@ -52,7 +54,7 @@ async function flattenRow(ctx, tab, label, ref, src, fmt, goal) {
       `tab memory peak: Wasm ${(peak.wasm / MiB).toFixed(0)} MiB, JS heap (page + worker) ${(peak.heap / MiB).toFixed(0)} MiB; ${stats}; Node CPU ${Math.round(nodeCpu)} ms; load ${load()}`,
     goal,
   });
-  return { ms: med(tabMs), peak };
+  return { ms: med(tabMs), peak, fetchMs: fetchMs.length ? med(fetchMs) : undefined };
 }
 
 export default async function (ctx) {
@@ -66,22 +68,22 @@ export default async function (ctx) {
     const ratio = { text: '≤ 1.3× Node', test: (r) => r.ratio <= 1.3 };
     const url = await sys.volumeUrl('fl-2g.qcow2');
     const fileMiB = statSync(src).size / MiB; // what a flatten reads: the file's bytes
-    let bw;
-    if (want('url')) {
-      bw = await fetchBandwidth(tab, url, sys.headers, 1024 * MiB);
-      ctx.row('browser loopback fetch of 1 GiB (relay, 8 MiB × 8)', { vdiskMs: bw.ms, note: `${bw.mibps.toFixed(0)} MiB/s; load ${load()}` });
-    }
     if (want('opfs')) await tab.importOpfs('bench/fl-2g.qcow2');
     const label = '2 GiB qcow2 (1 GiB data)';
     for (const fmt of ['raw', 'qcow2']) {
       if (want('file', fmt)) await flattenRow(ctx, tab, `${label} from File`, { kind: 'file' }, src, fmt, ratio);
       if (want('opfs', fmt)) await flattenRow(ctx, tab, `${label} from OPFS`, { kind: 'opfs', path: 'bench/fl-2g.qcow2' }, src, fmt, ratio);
       if (!want('url', fmt)) continue;
-      const h = await flattenRow(ctx, tab, `${label} over HTTP`, { kind: 'url', url, headers: sys.headers }, src, fmt);
+      // The bandwidth the flatten is judged against is measured in the same rounds: the file's bytes
+      // fetched from the page through the same relay, 8 MiB ranges, 8 in flight.
+      const bytes = statSync(src).size;
+      const h = await flattenRow(ctx, tab, `${label} over HTTP`, { kind: 'url', url, headers: sys.headers }, src, fmt, undefined, { url, headers: sys.headers, bytes });
       const mibps = fileMiB / (h.ms / 1000);
+      const bw = fileMiB / (h.fetchMs / 1000);
       ctx.row(`  HTTP → ${fmt}: share of loopback fetch bandwidth`, {
-        note: `${mibps.toFixed(0)} of ${bw.mibps.toFixed(0)} MiB/s (${((100 * mibps) / bw.mibps).toFixed(0)} %); load ${load()}`,
-        goal: { text: '≥ 80 %', test: () => mibps >= 0.8 * bw.mibps },
+        vdiskMs: h.ms, qemuMs: h.fetchMs,
+        note: `qemu column: fetching the file's bytes through the same relay in the same rounds; ${mibps.toFixed(0)} of ${bw.toFixed(0)} MiB/s (${((100 * mibps) / bw).toFixed(0)} %); load ${load()}`,
+        goal: { text: '≥ 80 %', test: () => mibps >= 0.8 * bw },
       });
     }
     await tab.removeOpfs('bench/');
