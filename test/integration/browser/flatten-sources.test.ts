@@ -1,6 +1,6 @@
 // Flatten in the browser from each kind of source, through the engine worker as the console runs it:
 // a picked File, a file in OPFS and an HTTP range URL all give exactly the bytes of qemu-img convert
-// (the 64 MiB chain spans eight of the 8 MiB chunks a File or URL source is copied in, eight in
+// (the 64 MiB chain spans eight of the 8 MiB chunks a File source is copied in, eight in
 // flight); a cancel mid-way leaves no file in OPFS, hidden partial ones included; and a 16 GiB sparse
 // image flattens without more Wasm memory than a 2 GiB one holding the same data, with a JS heap
 // in the worker within a bound far above what a size-dependent structure would need to break.
