@@ -73,3 +73,4 @@ export function readPlannedBytes(): f64 { return <f64>planned; }
 export * from './api/listing';
 export * from './api/check';
 export * from './api/write';
+export * from './api/l2-scan';

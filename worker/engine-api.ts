@@ -10,11 +10,13 @@ import { httpCounters } from '../src/io/http-request.js';
 import { DownloadTarget } from '../src/io/download-target.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { EngineHost, type EngineInit } from './engine-host.js';
-import { mapPicture } from './map-picture.js';
-import { plannedTimings } from './planned-reads.js';
+import { mapPicture } from '../src/engine/read/map-picture.js';
+import { plannedTimings } from '../src/engine/read/planned-reads.js';
+import { mapGap } from './map-gap.js';
 import { mark, marks } from './marks.js';
 import { convertImage } from '../src/engine/write/index.js';
 import { openRef } from './open-ref.js';
+import { COPY_SHAPES } from './copy-shape.js';
 import { consoleError } from './codes.js';
 import { listOpfs, removeOpfs, importToOpfs, type OpfsEntry } from './opfs-files.js';
 import type { ConvertRequest, ConvertResult, ImageRef, ImageSummary, MapPicture, ProgressFn, TargetRef, WorkerStats } from './types.js';
@@ -74,7 +76,7 @@ export const api = {
   async map(id: string, key: string, ref: ImageRef, buckets: number): Promise<MapPicture> {
     mark('map-start');
     return run(id, async (signal) => {
-      const pic = await mapPicture(await host.get(), await host.chain(key, ref, signal), buckets, { signal });
+      const pic = await mapPicture(await host.get(), await host.chain(key, ref, signal), buckets, { signal, gap: mapGap });
       mark('map-done');
       return transfer(pic, [pic.bytes.buffer]);
     });
@@ -92,11 +94,11 @@ export const api = {
         // the cached one lets go first and is reopened on the next call.
         await host.close(key);
         const engine = await host.get();
-        const { source, gate } = await openRef(ref, signal);
+        const { source, gate } = await openRef(ref, signal, true);
         const target = to.kind === 'opfs' ? await OpfsTarget.create(to.path) : new DownloadTarget(to.stream, to.name);
         const r = await convertImage({
           engine, gate, source, sourceFormat: ref.format, target, targetFormat: req.targetFormat,
-          sparseSize: req.sparseSize, signal, onProgress,
+          sparseSize: req.sparseSize, signal, onProgress, ...COPY_SHAPES[ref.kind],
         });
         return { ...r, virtualSize: target.size };
       });
@@ -121,7 +123,7 @@ export const api = {
   async stats(): Promise<WorkerStats> {
     const engine = await host.get();
     return {
-      flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), openImages: host.count, running: [...calls.keys()], opfs: { ...opfsTimings }, blob: { ...blobTimings },
+      flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), wasmBytes: engine.x.memory.buffer.byteLength, openImages: host.count, running: [...calls.keys()], opfs: { ...opfsTimings }, blob: { ...blobTimings },
       http: { ...httpCounters }, planned: { ...plannedTimings }, marks: { ...marks },
     };
   },

@@ -7,6 +7,7 @@ import { BlobSource } from '../src/io/blob-source.js';
 import { OpfsSource } from '../src/io/opfs-source.js';
 import { HttpSource } from '../src/io/http-source.js';
 import { RemoteSource } from './remote-source.js';
+import { StreamedBlobSource } from './streamed-blob.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import type { UrlLayer } from './types.js';
 
@@ -20,14 +21,16 @@ function missing(req: GateRequest, where: string, hint: string): VdiskError {
 
 /** Picked or dropped files: a backing name matches a file of the same base name. */
 export class BlobGate implements BackingGate {
-  constructor(private readonly files: Blob[], private readonly names: string[]) {}
+  /** `streamed`: backing files are read as streams where read in order (a flatten, streamed-blob.ts). */
+  constructor(private readonly files: Blob[], private readonly names: string[], private readonly streamed = false) {}
   async identify(source: ImageSource): Promise<string> {
     return `blob:${source.name}`;
   }
   async open(req: GateRequest): Promise<GateAnswer> {
     const i = this.names.findIndex((n) => n === basename(req.name));
     if (i < 0) throw missing(req, 'among the files you opened', 'select or drop the image together with its backing files');
-    return { source: new BlobSource(this.files[i]!, this.names[i]), identity: `blob:${this.names[i]}`, resolved: this.names[i]! };
+    const source = this.streamed ? new StreamedBlobSource(this.files[i]!, this.names[i]) : new BlobSource(this.files[i]!, this.names[i]);
+    return { source, identity: `blob:${this.names[i]}`, resolved: this.names[i]! };
   }
 }
 

@@ -7,14 +7,17 @@ import { HttpSource } from '../src/io/http-source.js';
 import { RemoteSource } from './remote-source.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { BlobGate, OpfsGate, UrlGate } from './gates.js';
+import { StreamedBlobSource } from './streamed-blob.js';
 import type { ImageRef } from './types.js';
 
-export async function openRef(ref: ImageRef, signal?: AbortSignal): Promise<{ source: ImageSource; gate: BackingGate }> {
+/** `streamed`: picked files are read as streams where read in order (a flatten; streamed-blob.ts). */
+export async function openRef(ref: ImageRef, signal?: AbortSignal, streamed = false): Promise<{ source: ImageSource; gate: BackingGate }> {
   switch (ref.kind) {
     case 'blob': {
       const blob = ref.files[ref.top];
       if (!blob) throw new VdiskError('E_BAD_ARGUMENT', `no file at index ${ref.top}`);
-      return { source: new BlobSource(blob, ref.names[ref.top]), gate: new BlobGate(ref.files, ref.names) };
+      const source = streamed ? new StreamedBlobSource(blob, ref.names[ref.top]) : new BlobSource(blob, ref.names[ref.top]);
+      return { source, gate: new BlobGate(ref.files, ref.names, streamed) };
     }
     case 'opfs':
       return { source: await OpfsSource.open(ref.path), gate: new OpfsGate() };

@@ -1,7 +1,7 @@
 // A remote volume (HTTP range source) as the console reads it: every engine read is a request, so the
 // file's first HEAD_BYTES come in one request on the first read inside them and are kept (opening a
 // qcow2 reads its header, extensions, and usually its L1 and refcount tables there: one request
-// instead of three or four per layer). The map reads L2 tables in planned spans (planned-walk.ts).
+// instead of three or four per layer). The map reads L2 tables in planned spans (src/engine/read/planned-walk.ts).
 import type { Extent, ImageSource } from '../src/io/source.js';
 import type { HttpSource } from '../src/io/http-source.js';
 

@@ -48,18 +48,8 @@ export interface ImageSummary {
 export const MAP_KINDS = ['data', 'zero', 'unallocated', 'compressed'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
 
-/**
- * The map picture: for each layer (top first) and each of `buckets` equal slices of the guest space,
- * how many bytes are of each kind. `bytes[(layer * buckets + bucket) * 4 + kind]`.
- */
-export interface MapPicture {
-  buckets: number;
-  layers: number;
-  virtualSize: number;
-  bytes: Float64Array;
-  /** Block-status runs the engine reported, all layers together. */
-  runs: number;
-}
+/** The map picture (the engine's, src/engine/read/map-picture.ts). */
+export type { MapPicture } from '../src/engine/read/map-picture.js';
 
 export type TargetRef =
   /** A new file in OPFS (replaced when it exists). */
@@ -82,6 +72,8 @@ export interface ConvertResult {
 export interface WorkerStats {
   flavor: 'simd' | 'scalar';
   memoryInUse: number;
+  /** The engine's linear memory (it only grows): what the Wasm side holds of the tab's memory. */
+  wasmBytes: number;
   openImages: number;
   running: string[];
   /** Time spent in OPFS sync-handle calls since the worker started. */

@@ -1,10 +1,9 @@
 // Planned span reads: ranges merged into bounded spans, reads served from the span in hand, the
-// next spans read ahead, at most AHEAD + 1 spans held; and the L2 entry scan the map relies on.
+// next spans read ahead, at most AHEAD + 1 spans held (the L2 scan has its own file, l2-runs.test.ts).
 import { describe, expect, it } from 'vitest';
-import { MemorySource } from '../../src/io/memory-source.js';
-import type { ImageSource } from '../../src/io/source.js';
-import { AHEAD, PlannedReadSource, planSpans } from '../../worker/planned-reads.js';
-import { l2Runs } from '../../worker/l2-runs.js';
+import { MemorySource } from '../../../src/io/memory-source.js';
+import type { ImageSource } from '../../../src/io/source.js';
+import { AHEAD, PlannedReadSource, planSpans } from '../../../src/engine/read/planned-reads.js';
 
 /** A source that records each read (offset, length). */
 function counting(bytes: Uint8Array): ImageSource & { log: [number, number][] } {
@@ -45,23 +44,5 @@ describe('planned span reads', () => {
     for (const [o, l] of ranges) expect(await src.view(o + 8, l - 8)).toEqual(bytes.subarray(o + 8, o + l));
     expect(inner.log.map(([o]) => o)).toEqual(ranges.map(([o]) => o)); // every span read once, in order
     expect((src as unknown as { loaded: Map<number, unknown> }).loaded.size).toBeLessThanOrEqual(AHEAD + 1);
-  });
-});
-
-describe('L2 entry runs', () => {
-  const table = (entryBytes: number, used: number[]) => {
-    const t = new Uint8Array(64 * entryBytes);
-    for (const j of used) t[j * entryBytes + entryBytes - 1] = 1; // the last byte: a bitmap bit with extended L2
-    return t;
-  };
-  it('splits a table into runs of used and all-zero entries', () => {
-    expect(l2Runs(table(8, [0, 1, 5, 63]), 8, 64)).toEqual([[0, 2, true], [2, 3, false], [5, 1, true], [6, 57, false], [63, 1, true]]);
-    expect(l2Runs(table(16, [3]), 16, 64)).toEqual([[0, 3, false], [3, 1, true], [4, 60, false]]);
-    expect(l2Runs(table(8, []), 8, 10)).toEqual([[0, 10, false]]); // only the entries inside the image
-  });
-  it('reads a table at any byte offset', () => {
-    const buf = new Uint8Array(1 + 64 * 8);
-    buf.set(table(8, [2]), 1);
-    expect(l2Runs(buf.subarray(1), 8, 64)).toEqual([[0, 2, false], [2, 1, true], [3, 61, false]]);
   });
 });

@@ -5,9 +5,8 @@
 // them into spans (tables close together read as one, the bytes between included) and reads AHEAD
 // spans while the engine works on the one in hand, so reading and walking overlap. At most
 // AHEAD + 1 spans of MAX_SPAN are held. Reads outside the plan go straight to the source.
-import type { ImageSource } from '../src/io/source.js';
-import { BlobSource } from '../src/io/blob-source.js';
-import { epochNow } from './marks.js';
+import type { ImageSource } from '../../io/source.js';
+import { BlobSource } from '../../io/blob-source.js';
 
 /** Largest span read at once (one Blob slice, one Range request). */
 export const MAX_SPAN = 8 << 20;
@@ -58,9 +57,9 @@ export class PlannedReadSource implements ImageSource {
     for (const k of this.loaded.keys()) if (k < i || k > i + this.ahead) this.loaded.delete(k); // the walk goes forward
     const data = this.load(i);
     for (let k = i + 1; k <= i + this.ahead && k < this.spans.length; k++) this.load(k).catch(() => undefined); // surfaces when awaited
-    const t0 = epochNow();
+    const t0 = performance.now();
     const bytes = await data;
-    plannedTimings.waitMs += epochNow() - t0;
+    plannedTimings.waitMs += performance.now() - t0;
     const at = offset - this.spans[i]!.start;
     return at + length <= bytes.length ? bytes.subarray(at, at + length) : undefined; // a short read: ask the source
   }

@@ -1,13 +1,13 @@
 // One qcow2 layer of the map picture, walked in the file order of its L2 tables: the tables are read
 // in planned spans (planned-reads.ts, reads ahead while the walk runs), each table's all-zero entries
-// count as unallocated at once (l2-runs.ts) and only its used entries go to the engine. The buckets
-// only sum bytes, so the order does not change the picture.
-import type { Chain } from '../src/engine/chain.js';
-import type { Engine } from '../src/engine/engine.js';
-import { chainRuns, type Run } from '../src/engine/block-status.js';
-import * as K from '../assembly/keys';
+// count as unallocated at once (the engine's L2 scan, l2-runs.ts) and only its used entries go to the
+// chain walk. The buckets only sum bytes, so the order does not change the picture.
+import type { Chain } from '../chain.js';
+import type { Engine } from '../engine.js';
+import { chainRuns, type Run } from '../block-status.js';
+import * as K from '../../../assembly/keys';
 import { PlannedReadSource, planSpans, plannedTimings } from './planned-reads.js';
-import { l2Runs } from './l2-runs.js';
+import { L2Scanner, type L2Run } from './l2-runs.js';
 
 const OFFSET_MASK = 0x00fffffffffffe00n;
 const L1_RESERVED = 0x7f000000000001ffn; // qcow2.txt: L1 entry bits 0-8 and 56-62
@@ -49,12 +49,13 @@ export async function plannedWalk(engine: Engine, sub: Chain, size: number, gap:
   tables.sort((a, b) => a.offset - b.offset);
   const planned = new PlannedReadSource(src, planSpans(tables.map((t) => [t.offset, cluster]), src.size, undefined, gap));
   engine.attachFile(layer.slot, false, planned);
+  const scanner = new L2Scanner(engine, cluster);
   try {
     for (const t of tables) {
       const entries = Math.min(perTable, Math.ceil((size - t.start) / cluster));
       const bytes = await planned.view(t.offset, cluster);
       const t0 = performance.now();
-      const runs = bytes ? l2Runs(bytes, entryBytes, entries) : [[0, entries, true] as [number, number, boolean]];
+      const runs: L2Run[] = bytes ? scanner.runs(bytes, entryBytes, entries) : [[0, entries, true]];
       const t1 = performance.now();
       plannedTimings.scanMs += t1 - t0;
       for (const [first, count, used] of runs) {
@@ -67,6 +68,7 @@ export async function plannedWalk(engine: Engine, sub: Chain, size: number, gap:
     }
     for (const [start, length] of engineRanges) for await (const r of chainRuns(engine, sub, start, length)) add(r);
   } finally {
+    scanner.free();
     engine.attachFile(layer.slot, false, src);
     await planned.close();
   }

@@ -5,14 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qemuImg, qemuIo } from '../fixtures/qemu.js';
-import { createNodeEngine } from '../../src/engine/node-engine.js';
-import type { Engine } from '../../src/engine/engine.js';
-import { openChain } from '../../src/engine/chain.js';
-import type { BackingGate } from '../../src/engine/gate.js';
-import { BlobSource, blobTimings } from '../../src/io/blob-source.js';
-import { MemorySource } from '../../src/io/memory-source.js';
-import { mapPicture } from '../../worker/map-picture.js';
+import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
+import { createNodeEngine } from '../../../src/engine/node-engine.js';
+import type { Engine } from '../../../src/engine/engine.js';
+import { openChain } from '../../../src/engine/chain.js';
+import type { BackingGate } from '../../../src/engine/gate.js';
+import { BlobSource, blobTimings } from '../../../src/io/blob-source.js';
+import { MemorySource } from '../../../src/io/memory-source.js';
+import { mapPicture } from '../../../src/engine/read/map-picture.js';
+import { mapGap } from '../../../worker/map-gap.js';
 
 const MiB = 1 << 20;
 
@@ -59,7 +60,7 @@ describe('map picture of qcow2 layers (file-order walk)', () => {
     await guestOrder.close();
     const before = blobTimings.reads;
     const picked = await openChain(engine, new BlobSource(new Blob([image]), 'scattered.qcow2'));
-    const got = await mapPicture(engine, picked, 1024);
+    const got = await mapPicture(engine, picked, 1024, { gap: mapGap });
     await picked.close();
     expect(Array.from(got.bytes)).toEqual(Array.from(want.bytes));
     expect(got.virtualSize).toBe(want.virtualSize);
@@ -76,7 +77,7 @@ describe('map picture of qcow2 layers (file-order walk)', () => {
     const want = await mapPicture(engine, plain, 512, { planned: false });
     await plain.close();
     const chain = await open();
-    const got = await mapPicture(engine, chain, 512);
+    const got = await mapPicture(engine, chain, 512, { gap: mapGap });
     await chain.close();
     expect(got.layers).toBe(2);
     expect(Array.from(got.bytes)).toEqual(Array.from(want.bytes));

@@ -3,17 +3,25 @@
 // view is its block status with the layers below cut off at depth 0, so the cost follows the number
 // of runs (L2 metadata), never the image size: a mostly empty multi-TiB image is a few hundred runs.
 // A qcow2 layer is walked in the file order of its L2 tables (planned-walk.ts); anything else whole.
-import { Chain } from '../src/engine/chain.js';
-import type { Engine } from '../src/engine/engine.js';
-import { chainRuns, RUN, type Run } from '../src/engine/block-status.js';
-import { markMetaPrealloc } from '../src/engine/meta-prealloc.js';
-import { BlobSource } from '../src/io/blob-source.js';
-import type { MapPicture } from './types.js';
-import { HttpSource } from '../src/io/http-source.js';
-import { RemoteSource } from './remote-source.js';
-import type { ImageSource } from '../src/io/source.js';
-import { MAX_GAP } from './planned-reads.js';
+import { Chain } from '../chain.js';
+import type { Engine } from '../engine.js';
+import { chainRuns, RUN, type Run } from '../block-status.js';
+import { markMetaPrealloc } from '../meta-prealloc.js';
+import type { ImageSource } from '../../io/source.js';
 import { plannedWalk } from './planned-walk.js';
+
+/**
+ * The map picture: for each layer (top first) and each of `buckets` equal slices of the guest space,
+ * how many bytes are of each kind. `bytes[(layer * buckets + bucket) * 4 + kind]`.
+ */
+export interface MapPicture {
+  buckets: number;
+  layers: number;
+  virtualSize: number;
+  bytes: Float64Array;
+  /** Block-status runs the engine reported, all layers together. */
+  runs: number;
+}
 
 const KIND = { data: 0, zero: 1, unallocated: 2, compressed: 3 } as const;
 
@@ -34,15 +42,15 @@ export function addRun(row: Float64Array, buckets: number, width: number, r: Run
   }
 }
 
-/** Bytes between L2 tables worth reading through: a Blob or HTTP read costs a round trip. */
-function gapFor(source: ImageSource): number {
-  return source instanceof BlobSource || source instanceof RemoteSource || source instanceof HttpSource ? MAX_GAP : 0;
-}
-
 export interface MapOptions {
   signal?: AbortSignal;
   /** false: ask the engine for the whole guest range in order (the reference the tests compare with). */
   planned?: boolean;
+  /**
+   * Bytes between L2 tables of a layer worth reading through rather than skipped (default 0): a
+   * medium that costs a round trip per read (a Blob, HTTP) gives MAX_GAP (planned-reads.ts).
+   */
+  gap?: (source: ImageSource) => number;
 }
 
 export async function mapPicture(engine: Engine, chain: Chain, buckets: number, opts: MapOptions = {}): Promise<MapPicture> {
@@ -61,7 +69,7 @@ export async function mapPicture(engine: Engine, chain: Chain, buckets: number, 
       addRun(row, buckets, width, r, kindOf(r));
       if (++runs % 4096 === 0) opts.signal?.throwIfAborted();
     };
-    const planned = opts.planned !== false && (await plannedWalk(engine, sub, layerSize, gapFor(sub.top.source), add));
+    const planned = opts.planned !== false && (await plannedWalk(engine, sub, layerSize, opts.gap?.(sub.top.source) ?? 0, add));
     if (!planned) for await (const r of chainRuns(engine, sub, 0, layerSize)) add(r);
     // A backing layer smaller than the top: the rest reads as zeros, allocated nowhere.
     if (layerSize < size) addRun(row, buckets, width, { start: layerSize, length: size - layerSize, flags: 0, host: 0, depth: 1, slot: -1 }, KIND.unallocated);

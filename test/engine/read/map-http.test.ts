@@ -5,16 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qemuImg, qemuIo } from '../fixtures/qemu.js';
-import { createNodeEngine } from '../../src/engine/node-engine.js';
-import type { Engine } from '../../src/engine/engine.js';
-import { openChain } from '../../src/engine/chain.js';
-import { HttpSource } from '../../src/io/http-source.js';
-import { chainInfo } from '../../src/cli/verbs/info.js';
-import { mapPicture } from '../../worker/map-picture.js';
-import { MAX_SPAN } from '../../worker/planned-reads.js';
-import { HEAD_BYTES, RemoteSource } from '../../worker/remote-source.js';
-import { startRangeServer, type RangeServer } from '../io/helpers/range-server.js';
+import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
+import { createNodeEngine } from '../../../src/engine/node-engine.js';
+import type { Engine } from '../../../src/engine/engine.js';
+import { openChain } from '../../../src/engine/chain.js';
+import { HttpSource } from '../../../src/io/http-source.js';
+import { chainInfo } from '../../../src/cli/verbs/info.js';
+import { mapPicture } from '../../../src/engine/read/map-picture.js';
+import { mapGap } from '../../../worker/map-gap.js';
+import { MAX_SPAN } from '../../../src/engine/read/planned-reads.js';
+import { HEAD_BYTES, RemoteSource } from '../../../worker/remote-source.js';
+import { startRangeServer, type RangeServer } from '../../io/helpers/range-server.js';
 
 const MiB = 1 << 20;
 const rangeLength = (range = '') => { const [a, b] = range.slice(6).split('-').map(Number); return b! - a! + 1; };
@@ -62,7 +63,7 @@ describe('a remote qcow2 in the console', () => {
     expect(info[0]!.filename).toBe('pool/remote.qcow2');
 
     server.requests.length = 0;
-    const got = await mapPicture(engine, chain, 1024);
+    const got = await mapPicture(engine, chain, 1024, { gap: mapGap });
     await chain.close();
     expect(Array.from(got.bytes)).toEqual(Array.from(want.bytes));
     const reads = gets();
