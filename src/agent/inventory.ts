@@ -7,6 +7,7 @@
 // (inventory-cache/cache.ts): unchanged files are not opened again, and callers share a refresh.
 import { existsSync, statfsSync } from 'node:fs';
 import { VolumeSchema, type Inventory, type Volume, type Vm } from '../plan/inventory.js';
+import { VdiskError } from '../errors/vdisk-error.js';
 import { resolveBacking } from '../plan/paths.js';
 import type { AgentContext } from './context.js';
 import { knownFormats } from './format-source.js';
@@ -142,6 +143,8 @@ async function readGraphs(ctx: AgentContext): Promise<Map<string, VmGraph>> {
   unreachable.set(ctx, down);
   for (const name of ctx.vms.names) {
     try {
+      // No socket, no QEMU: off, without a connection attempt (100 VMs off cost 100 failed connects per refresh).
+      if (!existsSync(ctx.vms.socketOf(name)!)) throw new VdiskError('E_QMP_CONNECT', `no QMP socket for VM ${name}`, { vm: name });
       graphs.set(name, await readVmGraph(await ctx.vms.session(name)));
       down.delete(name);
     } catch (e) {

@@ -6,14 +6,13 @@
 // reports it. Given FileFacts, a file whose device, inode, size, mtime and ctime are those of the last
 // read is not opened again (inventory-cache/file-facts.ts); a file that cannot be read is reported
 // through `failed` with its code, and the scan goes on.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, type BigIntStats } from 'node:fs';
-import { join } from 'node:path';
+import { fstatSync, lstatSync, readSync, readdirSync, type Stats } from 'node:fs';
 import { openChain } from '../engine/chain.js';
 import { NodeFileSource } from '../io/node-file-source.js';
 import type { EngineAccess } from './engine-access.js';
 import type { Logger } from './log.js';
 import type { Root } from './roots.js';
-import { factKey, failureOf, type FileFact, type FileFacts } from './inventory-cache/file-facts.js';
+import { factKey, failureOf, type FileFact, type FileFacts, type FileKey } from './inventory-cache/file-facts.js';
 import type { CheckedFiles } from './safe-open.js';
 
 export interface ScannedImage {
@@ -43,7 +42,7 @@ export async function scanRoots(
   roots: Root[], engine: EngineAccess, knownFormat: (path: string) => 'raw' | 'qcow2' | undefined, log: Logger, skip: string[], files: CheckedFiles,
   opts: ScanOptions = {},
 ): Promise<ScannedImage[]> {
-  const entries: { path: string; root: Root; key: string; format: 'raw' | 'qcow2' | undefined; fact?: FileFact }[] = [];
+  const entries: { path: string; root: Root; key: FileKey; format: 'raw' | 'qcow2' | undefined; fact?: FileFact }[] = [];
   const seen = new Set<string>();
   for (const root of roots) {
     for (const { path, st } of walk(root.dir, 0, skip)) {
@@ -72,7 +71,7 @@ export async function scanRoots(
   return out;
 }
 
-const READ_AHEAD = 8;
+const READ_AHEAD = 16;
 
 /** Runs `fn` on every item, at most `n` at once. */
 async function inWindow<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -84,14 +83,14 @@ async function inWindow<T>(items: T[], n: number, fn: (item: T) => Promise<void>
 }
 
 /** Regular files only: a symlink inside a root is not followed (it could lead anywhere). */
-function* walk(dir: string, depth: number, skip: string[]): Generator<{ path: string; st: BigIntStats }> {
+function* walk(dir: string, depth: number, skip: string[]): Generator<{ path: string; st: Stats }> {
   if (depth > MAX_DEPTH || skip.includes(dir)) return;
   // A directory removed or made unreadable while the scan runs is skipped; a root that cannot be read fails.
   const names = depth === 0 ? readdirSync(dir) : tryReaddir(dir);
   for (const name of names.sort()) {
-    const path = join(dir, name);
+    const path = dir.endsWith('/') ? dir + name : `${dir}/${name}`; // join() without its normalizing: both parts are clean
     if (skip.includes(path) || name.endsWith('.tmp')) continue;
-    const st = lstatSync(path, { throwIfNoEntry: false, bigint: true });
+    const st = lstatSync(path, { throwIfNoEntry: false });
     if (st?.isDirectory()) yield* walk(path, depth + 1, skip);
     else if (st?.isFile()) yield { path, st };
   }
@@ -121,7 +120,7 @@ async function readImage(files: CheckedFiles, path: string, root: Root, engine: 
         path, root, format: f.format, virtualSize: f.size, allocated: st.blocks * 512,
         backingName: f.backingName ?? null, backingFormat: f.backingFormat ?? null,
         uid: st.uid, mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
-        ...(format ? { magic: magicOf(path) } : {}),
+        ...(format ? { magic: magicOf(handle.fd) } : {}),
       };
     } finally {
       await chain.close();
@@ -130,12 +129,7 @@ async function readImage(files: CheckedFiles, path: string, root: Root, engine: 
 }
 
 /** qcow2 if the file starts with the qcow2 magic, else raw (the engine's probe, reduced to what matters here). */
-function magicOf(path: string): 'raw' | 'qcow2' {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'QFI\xfb' ? 'qcow2' : 'raw';
-  } finally {
-    closeSync(fd);
-  }
+function magicOf(fd: number): 'raw' | 'qcow2' {
+  const head = Buffer.alloc(4);
+  return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'QFI\xfb' ? 'qcow2' : 'raw';
 }

@@ -5,7 +5,7 @@
 // its allocation every second, a pool's free space moves with it) are not facts.
 import { canonicalJson } from './canonical.js';
 import type { Inventory, Pool, Snapshot, Vm, Volume } from './inventory.js';
-import { childrenById, volumeById } from './inventory-index.js';
+import { childrenById, volumeById, volumesWithIds } from './inventory-index.js';
 import type { PlanRequest } from './requests.js';
 import { sha256Hex } from './sha256.js';
 
@@ -49,7 +49,7 @@ export function planFacts(request: PlanRequest, inv: Inventory): PlanFacts {
   }
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
-    volumes: inv.volumes.filter((v) => volumes.has(v.id)).map(({ allocated: _drifts, ...v }) => ({
+    volumes: volumesWithIds(inv, volumes).map(({ allocated: _drifts, ...v }) => ({
       ...v, children: childrenById(inv, v.id).map((c) => c.id).sort(),
     })).sort(byId),
     pools: inv.pools.filter((p) => pools.has(p.id)).map(({ free: _f, capacity: _c, ...p }) => p).sort(byId),

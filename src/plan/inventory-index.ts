@@ -8,6 +8,8 @@ import { isTrusted } from './trusted-inventory.js';
 
 export interface InventoryIndex {
   byId: Map<string, Volume>;
+  /** No two volumes share an id (else lookups by a set of ids fall back to a scan). */
+  uniqueIds: boolean;
   byPath: Map<string, Volume>;
   children: Map<string, Volume[]>;
 }
@@ -38,8 +40,10 @@ function buildIndex(inv: Inventory): InventoryIndex {
   const byId = new Map<string, Volume>();
   const byPath = new Map<string, Volume>();
   const children = new Map<string, Volume[]>();
+  let uniqueIds = true;
   for (const v of inv.volumes) {
     if (!byId.has(v.id)) byId.set(v.id, v);
+    else uniqueIds = false;
     if (!byPath.has(v.path)) byPath.set(v.path, v);
     if (v.backing !== null) {
       const list = children.get(v.backing);
@@ -47,7 +51,7 @@ function buildIndex(inv: Inventory): InventoryIndex {
       else children.set(v.backing, [v]);
     }
   }
-  return { byId, byPath, children };
+  return { byId, uniqueIds, byPath, children };
 }
 
 /** The first volume with this id (indexed when possible). */
@@ -65,4 +69,16 @@ export function volumeByPath(inv: Inventory, path: string): Volume | undefined {
 export function childrenById(inv: Inventory, id: string): Volume[] {
   const ix = indexOf(inv);
   return ix ? [...(ix.children.get(id) ?? [])] : inv.volumes.filter((v) => v.backing === id);
+}
+
+/** Every volume whose id is in `ids`, in no particular order (callers sort). */
+export function volumesWithIds(inv: Inventory, ids: ReadonlySet<string>): Volume[] {
+  const ix = indexOf(inv);
+  if (!ix?.uniqueIds) return inv.volumes.filter((v) => ids.has(v.id));
+  const out: Volume[] = [];
+  for (const id of ids) {
+    const v = ix.byId.get(id);
+    if (v) out.push(v);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 // caller that arrives meanwhile shares it (single flight). `fresh()` waits for a refresh that starts
 // after the call, for answers that must see every change made before it (a job's submission).
 // A refresh is cheap when little changed: files whose key is the same are not opened (file-facts.ts).
-// Each distinct content gets a generation (a digest of the JSON body, the same across restarts) and
+// Each distinct content gets a generation (a digest of its JSON, the same across restarts) and
 // is checked against InventorySchema once (volumes one by one by the builder, so one bad file is
 // refused alone), then frozen and trusted by the planner (no parse per plan).
 import { createHash } from 'node:crypto';
@@ -15,7 +15,7 @@ import { FileFacts } from './file-facts.js';
 export interface Refusal { path: string; code: string }
 export interface BuiltInventory { inventory: Inventory; refused: Refusal[]; graphs: Map<string, VmGraph> }
 export interface CachedInventory extends BuiltInventory {
-  /** Changes whenever the content changes (a digest of `body`). */
+  /** Changes whenever the content changes (a digest of the parts of `body`). */
   generation: string;
   /** The inventory as JSON, as GET /v1/inventory sends it. */
   body: string;
@@ -28,8 +28,8 @@ export class InventoryCache {
   /** What each file read as, keyed on its identity and change marks: kept across refreshes. */
   readonly files = new FileFacts();
   private current: CachedInventory | undefined;
-  private raw = '';
-  private rawOf: Inventory | undefined;
+  private builtFrom: Inventory | undefined;
+  private volumes: { of?: Inventory['volumes']; json: string; digest: string } = { json: '', digest: '' };
   private running: Promise<CachedInventory> | undefined;
   private runningEpoch = -1;
   private next: Promise<CachedInventory> | undefined;
@@ -85,19 +85,31 @@ export class InventoryCache {
   private accept(b: BuiltInventory, epoch: number): CachedInventory {
     if (epoch === this.epoch) this.stale = false;
     const builtAt = this.clock();
-    // The builder hands back the very same object when nothing changed: no need to serialize it.
-    const raw = b.inventory === this.rawOf ? this.raw : JSON.stringify(b.inventory);
-    this.rawOf = b.inventory;
-    if (this.current && raw === this.raw) {
-      this.current = { ...this.current, refused: b.refused, graphs: b.graphs, builtAt };
-      return this.current;
+    // The builder hands back the very same object when nothing changed: nothing to check or serialize.
+    if (this.current && b.inventory === this.builtFrom) return this.keep(b, builtAt);
+    this.builtFrom = b.inventory;
+    // Volumes were checked one by one as they were built (an invalid one is refused, not fatal); the
+    // rest is small. The volume list's JSON and digest are kept while the list is the same object, so
+    // a change of a pool's free space alone costs no re-serialization of 10,000 volumes.
+    const checked = InventorySchema.parse({ ...b.inventory, volumes: [] });
+    if (b.inventory.volumes !== this.volumes.of) {
+      const json = JSON.stringify(b.inventory.volumes);
+      this.volumes = { of: b.inventory.volumes, json, digest: sha256(json) };
     }
-    // Volumes were checked one by one as they were built (an invalid one is refused, not fatal).
-    const inventory = trustInventory({ ...InventorySchema.parse({ ...b.inventory, volumes: [] }), volumes: b.inventory.volumes });
-    const body = JSON.stringify(inventory);
-    const generation = createHash('sha256').update(body).digest('hex').slice(0, 24);
-    this.raw = raw;
+    const [hosts, pools, vms, snapshots] = [checked.hosts, checked.pools, checked.vms, checked.snapshots].map((x) => JSON.stringify(x));
+    const generation = sha256(`${sha256(`${hosts}\n${pools}\n${vms}\n${snapshots}`)}:${this.volumes.digest}`).slice(0, 24);
+    if (this.current && generation === this.current.generation) return this.keep(b, builtAt);
+    const body = `{"hosts":${hosts},"pools":${pools},"volumes":${this.volumes.json},"vms":${vms},"snapshots":${snapshots}}`;
+    const inventory = trustInventory({ ...checked, volumes: b.inventory.volumes });
     this.current = { inventory, refused: b.refused, graphs: b.graphs, generation, body, builtAt };
     return this.current;
   }
+
+  /** The same content as the current one: kept (same object, same generation), its age reset. */
+  private keep(b: BuiltInventory, builtAt: number): CachedInventory {
+    this.current = { ...this.current!, refused: b.refused, graphs: b.graphs, builtAt };
+    return this.current;
+  }
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

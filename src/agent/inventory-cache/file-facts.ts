@@ -1,23 +1,27 @@
 // What a scan learned about each file, kept between scans and keyed on the file's identity and
-// change marks: device, inode, size, mtime and ctime (nanoseconds), plus the format it was read
+// change marks: device, inode, size, mtime and ctime (sub-microsecond), plus the format it was read
 // with. A refresh stats every file and re-opens only those whose key changed: a rewrite in place
 // (`qemu-img rebase -u`, `resize`, a guest's growth) moves mtime/ctime or size, a replacement moves
 // the inode, so each is read again; an unchanged file costs one lstat. A file is read again, too,
 // when the format to read it with changed (an operator or a VM stated another one); a probe that
 // found the format now known counts as read with it. Each entry is bounded: the facts the engine
 // read (its names are bounded there) and an error's code and a short message.
-import type { BigIntStats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import type { ScannedImage } from '../scan.js';
 
 export interface FileFailure { code: string; message: string }
 export type ReadAs = 'raw' | 'qcow2' | undefined;
-export interface FileFact { key: string; readAs: ReadAs; image?: ScannedImage; failure?: FileFailure }
+/** The change marks of a file, as numbers (compared field by field: no string is built per file). */
+export interface FileKey { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }
+export interface FileFact { key: FileKey; readAs: ReadAs; image?: ScannedImage; failure?: FileFailure }
 
 const MAX_MESSAGE = 200;
 
-export function factKey(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+export function factKey(st: Stats): FileKey {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
 }
+
+const sameKey = (a: FileKey, b: FileKey) => a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.dev === b.dev;
 
 export function failureOf(e: unknown): FileFailure {
   const code = (e as { code?: unknown }).code;
@@ -32,9 +36,9 @@ export class FileFacts {
   version = 0;
 
   /** The facts read for `path` under exactly this key and format, or undefined (never read, or changed since). */
-  get(path: string, key: string, format: ReadAs): FileFact | undefined {
+  get(path: string, key: FileKey, format: ReadAs): FileFact | undefined {
     const f = this.byPath.get(path);
-    if (f?.key !== key) return undefined;
+    if (!f || !sameKey(f.key, key)) return undefined;
     if (f.readAs === format) return f;
     if (f.readAs !== undefined || !f.image || f.image.format !== format) return undefined;
     // Probed before as what is now the known format: the same read, and the first bytes said so.
