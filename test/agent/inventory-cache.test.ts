@@ -100,6 +100,24 @@ describe('inventory cache: TTL, jobs and single flight', () => {
     expect(await names()).toEqual(['p1:a.qcow2', 'p1:outside-change.qcow2', created].sort());
   });
 
+  it('a read made mid-job is not served after the job: every step invalidates the cache (a move deletes its source after the update)', async () => {
+    t = await testAgent({ inventoryTtlMs: 3_600_000 });
+    qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '1M');
+    const { ended, planFor, submit } = await import('./helpers.js');
+    const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
+    const seen: string[][] = [];
+    t.agent.ctx.stepHooks = {
+      afterCall: async (call) => {
+        if (call.action === 'inventory-update') seen.push((await t.agent.ctx.inventory.get()).inventory.volumes.map((v) => v.path));
+      },
+    };
+    const r = await submit(t, plan);
+    expect((await ended(t, r.body.id)).state).toBe('done');
+    expect(seen.flat()).toContain(join(t.pool('p1'), 'a.qcow2')); // mid-job: the source file was still there
+    const after = (await (await t.req('GET', '/v1/inventory')).json()) as { volumes: { id: string; path: string }[] };
+    expect(after.volumes).toEqual([expect.objectContaining({ id: 'p1:a.qcow2', path: join(t.pool('p2'), 'a.qcow2') })]);
+  });
+
   it('concurrent GETs share one refresh; fresh() calls made during a refresh share the next one', async () => {
     t = await testAgent({ inventoryTtlMs: 3_600_000 });
     for (let i = 0; i < 50; i++) writeFileSync(join(t.pool('p1'), `d-${i}.img`), Buffer.alloc(1 << 20)); // raw images
