@@ -8,6 +8,8 @@ import { queryJobs } from '../qmp/jobs.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY, type AgentConfig } from './config.js';
 import type { AgentContext } from './context.js';
 import { EngineAccess } from './engine-access.js';
+import { buildLocked } from './inventory.js';
+import { InventoryCache } from './inventory-cache/cache.js';
 import { createAgentApp } from './http/app.js';
 import { StreamCaps } from './http/stream-caps.js';
 import { JobManager } from './jobs.js';
@@ -39,6 +41,7 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     name: config.name, version: AGENT_VERSION, roots, files: new CheckedFiles(roots, log),
     vms: new VmSessions(config.vms, { transcript: (vm) => transcriptFor(vm, config, opts) }),
     engine: new EngineAccess(), store: InventoryStore.open(join(config.stateDir, 'inventory.json')), storeLock: new Serial(),
+    inventory: new InventoryCache(() => buildLocked(ctx), config.inventoryTtlMs),
     journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,
     timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs }, allowOwnerRoot: config.allowOwnerRoot ?? false,
     stepHooks: opts.stepHooks, adopt: config.adopt,

@@ -37,6 +37,8 @@ export interface AgentConfig {
   insecureHttp?: boolean;
   /** `--adopt VOLUME=FORMAT`: formats the operator states (VOLUME is an id or POOL:relative/path). */
   adopt?: Adoption[];
+  /** `--inventory-ttl-ms`: how long GET /v1/inventory answers from the cache (DEFAULT_INVENTORY_TTL_MS). */
+  inventoryTtlMs?: number;
 }
 
 /** Defaults of the optional limits (docs/agent.md). */
@@ -73,7 +75,7 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
       'keep-jobs': { type: 'string' }, 'keep-jobs-days': { type: 'string' },
       'max-body': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
       'tls-client-ca': { type: 'string' }, 'insecure-http': { type: 'boolean' },
-      adopt: { type: 'string', multiple: true },
+      adopt: { type: 'string', multiple: true }, 'inventory-ttl-ms': { type: 'string' },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
@@ -116,5 +118,6 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     maxStreamsPerCaller: num(values['max-streams-per-caller'], DEFAULT_LIMITS.maxStreamsPerCaller, 'max-streams-per-caller'),
     keepJobs: num(values['keep-jobs'], DEFAULT_LIMITS.keepJobs, 'keep-jobs'),
     keepJobsDays: num(values['keep-jobs-days'], DEFAULT_LIMITS.keepJobsDays, 'keep-jobs-days'),
+    ...(values['inventory-ttl-ms'] !== undefined && { inventoryTtlMs: num(values['inventory-ttl-ms'], 0, 'inventory-ttl-ms') }),
   };
 }

@@ -1,6 +1,7 @@
 // Everything the agent's parts share: its name, roots, VM sessions, engine, store, journal and log.
 import type { EngineAccess } from './engine-access.js';
 import type { Adoption } from './format-source.js';
+import type { InventoryCache } from './inventory-cache/cache.js';
 import type { Journal } from './journal.js';
 import type { Logger } from './log.js';
 import type { Roots } from './roots.js';
@@ -34,6 +35,8 @@ export interface AgentContext {
   store: InventoryStore;
   /** Serializes every read-modify-write of the store (inventory builds and updates). */
   storeLock: Serial;
+  /** The inventory kept in memory: TTL, single flight, per-file facts (inventory-cache/cache.ts). */
+  inventory: InventoryCache;
   journal: Journal;
   log: Logger;
   /** Where the journal and the store live (never scanned as a pool). */

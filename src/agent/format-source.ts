@@ -21,9 +21,7 @@ export function knownFormats(ctx: AgentContext, graphs: Map<string, VmGraph>): (
   }
   return (path) => {
     const rec = stored.get(path);
-    const root = ctx.roots.list.find((r) => path.startsWith(`${r.dir}/`));
-    const names = [rec?.id, root && `${root.name}:${relative(root.dir, path)}`];
-    const adopted = (ctx.adopt ?? []).find((a) => names.includes(a.volume));
+    const adopted = ctx.adopt?.length ? adoptionOf(ctx, ctx.adopt, rec?.id, path) : undefined;
     const vm = byVm.get(path);
     const known: KnownFormat | undefined = adopted ? { format: adopted.format, source: 'stated', by: 'operator' }
       : vm ? { format: vm, source: 'stated', by: 'vm' }
@@ -34,4 +32,11 @@ export function knownFormats(ctx: AgentContext, graphs: Map<string, VmGraph>): (
     }
     return known;
   };
+}
+
+/** The operator's statement for this file, by volume id or POOL:relative/path. */
+function adoptionOf(ctx: AgentContext, adopt: Adoption[], id: string | undefined, path: string): Adoption | undefined {
+  const root = ctx.roots.list.find((r) => path.startsWith(`${r.dir}/`));
+  const names = [id, root && `${root.name}:${relative(root.dir, path)}`];
+  return adopt.find((a) => names.includes(a.volume));
 }

@@ -49,7 +49,7 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
       await execute(ctx, call, {
         marker: `${h.jobId}:${key}`, resumed: h.inFlight.has(key), signal: cancellable ? h.signal : undefined,
         onProgress: (f) => h.onProgress(step, f),
-      });
+      }).finally(() => ctx.inventory.invalidate()); // files, records or a VM's graph may have changed: the next read refreshes
     } catch (e) {
       // Callers (status, report, events, the journal) get the public error; the log keeps the rest.
       const error = publicStepError(e, ctx.roots);

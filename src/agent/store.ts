@@ -19,13 +19,19 @@ export interface StoreData {
 }
 
 export class InventoryStore {
+  /** The text last written or read: a build that changes nothing writes nothing. */
+  private text: string | undefined;
+
   private constructor(readonly path: string, public data: StoreData) {}
 
   static open(path: string): InventoryStore {
     if (!existsSync(path)) return new InventoryStore(path, { volumes: [], snapshots: [], vms: [], applied: [] });
     tighten(path, 0o600); // written 0600 (save), but one made before modes were enforced may be looser
     try {
-      return new InventoryStore(path, JSON.parse(readFileSync(path, 'utf8')) as StoreData);
+      const text = readFileSync(path, 'utf8');
+      const store = new InventoryStore(path, JSON.parse(text) as StoreData);
+      store.text = text;
+      return store;
     } catch (e) {
       throw new VdiskError('E_AGENT_JOURNAL', `cannot read ${path}: ${(e as Error).message}`, { path });
     }
@@ -39,11 +45,22 @@ export class InventoryStore {
     return next;
   }
 
+  /** Saves `data` unless it is what the file holds already (no write, no fsync). */
+  saveIfChanged(data: StoreData): void {
+    const text = JSON.stringify(data, null, 1);
+    if (text === this.text) this.data = data;
+    else this.write(data, text);
+  }
+
   save(data: StoreData): void {
+    this.write(data, JSON.stringify(data, null, 1));
+  }
+
+  private write(data: StoreData, text: string): void {
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, JSON.stringify(data, null, 1));
+      writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -56,5 +73,6 @@ export class InventoryStore {
       closeSync(dir);
     }
     this.data = data;
+    this.text = text;
   }
 }

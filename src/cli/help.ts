@@ -150,6 +150,7 @@ export const HELP: Record<string, VerbHelp> = {
       ['--name NAME', 'agent name (default: the host name)'], ['--state-dir DIR', 'the job journal (default: $XDG_STATE_HOME/vdisk-agent)'],
       ['--qmp-transcripts DIR', 'record each VM\'s QMP exchanges in DIR/VM.jsonl'], ['--job-timeout-ms N', 'give up a job after N ms (default: 86400000)'],
       ['--heartbeat-ms N', 'job heartbeat interval (default: 15000)'],
+      ['--inventory-ttl-ms N', 'GET /v1/inventory answers from the cache this long; jobs refresh it (default: 3000)'],
       ['--allow-owner root', 'plans may give new files to root even when their source is not root\'s'],
       ['--max-streams N', 'concurrent job event streams (default: 128)'], ['--max-streams-per-caller N', 'the same per caller (default: 32)'],
       ['--keep-jobs N', 'finished jobs kept in the journal; older ones move to history.jsonl (default: 1000)'],

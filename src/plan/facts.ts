@@ -5,6 +5,7 @@
 // its allocation every second, a pool's free space moves with it) are not facts.
 import { canonicalJson } from './canonical.js';
 import type { Inventory, Pool, Snapshot, Vm, Volume } from './inventory.js';
+import { childrenById, volumeById, volumesWithIds } from './inventory-index.js';
 import type { PlanRequest } from './requests.js';
 import { sha256Hex } from './sha256.js';
 
@@ -40,7 +41,7 @@ export function planFacts(request: PlanRequest, inv: Inventory): PlanFacts {
     }
     if (volumes.has(id)) continue;
     volumes.add(id);
-    const v = inv.volumes.find((x) => x.id === id);
+    const v = volumeById(inv, id);
     if (!v) continue;
     pools.add(v.pool);
     if (v.backing !== null) todo.push(['volume', v.backing]);
@@ -48,8 +49,8 @@ export function planFacts(request: PlanRequest, inv: Inventory): PlanFacts {
   }
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
-    volumes: inv.volumes.filter((v) => volumes.has(v.id)).map(({ allocated: _drifts, ...v }) => ({
-      ...v, children: inv.volumes.filter((c) => c.backing === v.id).map((c) => c.id).sort(),
+    volumes: volumesWithIds(inv, volumes).map(({ allocated: _drifts, ...v }) => ({
+      ...v, children: childrenById(inv, v.id).map((c) => c.id).sort(),
     })).sort(byId),
     pools: inv.pools.filter((p) => pools.has(p.id)).map(({ free: _f, capacity: _c, ...p }) => p).sort(byId),
     vms: inv.vms.filter((m) => vms.has(m.id)).sort(byId),
@@ -85,7 +86,7 @@ function chainIds(inv: Inventory, top: string): string[] {
   const out: string[] = [];
   for (let id: string | null = top; id !== null && !out.includes(id); ) {
     out.push(id);
-    id = inv.volumes.find((v) => v.id === id)?.backing ?? null;
+    id = volumeById(inv, id)?.backing ?? null;
   }
   return out;
 }

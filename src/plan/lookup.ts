@@ -1,10 +1,11 @@
 // Reading the inventory with the checks every planner needs; each miss is a stable code.
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { Disk, Inventory, Pool, Snapshot, Vm, Volume } from './inventory.js';
+import { childrenById, volumeById, volumeByPath } from './inventory-index.js';
 import { isInside } from './paths.js';
 
 export function getVolume(inv: Inventory, id: string): Volume {
-  const v = inv.volumes.find((x) => x.id === id);
+  const v = volumeById(inv, id);
   if (!v) throw new VdiskError('E_PLAN_UNKNOWN_VOLUME', `no volume '${id}' in the inventory`, { field: 'volume', value: id });
   return v;
 }
@@ -42,7 +43,7 @@ export function chainOf(inv: Inventory, topId: string): Volume[] {
   for (let id: string | null = topId; id !== null; ) {
     if (seen.has(id)) throw new VdiskError('E_PLAN_CHAIN_BROKEN', `backing chain of '${topId}' loops at '${id}'`, { field: 'backing', value: id });
     seen.add(id);
-    const v = inv.volumes.find((x) => x.id === id);
+    const v = volumeById(inv, id);
     if (!v) throw new VdiskError('E_PLAN_CHAIN_BROKEN', `backing '${id}' of '${topId}' is not in the inventory`, { field: 'backing', value: id });
     chain.push(v);
     id = v.backing;
@@ -52,7 +53,7 @@ export function chainOf(inv: Inventory, topId: string): Volume[] {
 
 /** Volumes whose backing is `id`. */
 export function childrenOf(inv: Inventory, id: string): Volume[] {
-  return inv.volumes.filter((v) => v.backing === id);
+  return childrenById(inv, id);
 }
 
 /** The disks (of any VM) whose chain contains the volume, and where in it. */
@@ -86,7 +87,7 @@ export function poolOfPath(inv: Inventory, path: string): Pool {
 }
 
 export function assertPathFree(inv: Inventory, path: string): void {
-  if (inv.volumes.some((v) => v.path === path)) throw new VdiskError('E_PLAN_NAME_TAKEN', `'${path}' already exists`, { path });
+  if (volumeByPath(inv, path)) throw new VdiskError('E_PLAN_NAME_TAKEN', `'${path}' already exists`, { path });
 }
 
 export function assertLegal(chain: Volume[]): void {

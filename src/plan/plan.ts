@@ -5,10 +5,12 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import { factsDigest } from './facts.js';
 import type { IdSource } from './ids.js';
 import { InventorySchema, type Inventory } from './inventory.js';
+import { withIndex } from './inventory-index.js';
 import { planBlockCopy } from './plan-block-copy.js';
 import { planClone } from './plan-clone.js';
 import { planMove } from './plan-move.js';
 import type { Plan } from './plan-schema.js';
+import { isTrusted } from './trusted-inventory.js';
 import { planSnapshotDelete } from './plan-snapshot-delete.js';
 import { planSnapshot } from './plan-snapshot.js';
 import { PlanRequestSchema, type PlanKind, type PlanRequest } from './requests.js';
@@ -34,9 +36,11 @@ export function parseRequest(value: unknown): PlanRequest {
 /** Builds the plan for a request, or throws a VdiskError with the reason it is refused. */
 export function planRequest(request: unknown, inventory: unknown, ids: IdSource): Plan {
   const req = parseRequest(request);
-  const inv = parseInventory(inventory);
-  const plan = (PLANNERS[req.kind] as Planner<PlanKind>)(req as never, inv, ids);
-  return { ...plan, facts: factsDigest(req, inv) };
+  const inv = isTrusted(inventory) ? inventory : parseInventory(inventory);
+  return withIndex(inv, () => {
+    const plan = (PLANNERS[req.kind] as Planner<PlanKind>)(req as never, inv, ids);
+    return { ...plan, facts: factsDigest(req, inv) };
+  });
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, code: string): T {

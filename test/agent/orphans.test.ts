@@ -84,7 +84,7 @@ describe('orphans keep their identity until their retry deletes them', () => {
   });
 
   it('a new file under the orphan\'s name is an ordinary volume', async () => {
-    t = await testAgent();
+    t = await testAgent({ inventoryTtlMs: 0 }); // changes made by hand are seen at once, not after the cache's TTL
     const { old } = await orphanedMove();
     closeSync(fds.pop()!);
     rmSync(old); // removed by hand, not by the retry

@@ -76,7 +76,7 @@ describe('the agent runs only the plan it re-derives', () => {
   });
 
   it('data written into the source after the preview (allocation drift only) still runs, and the copy has the data', async () => {
-    t = await testAgent();
+    t = await testAgent({ inventoryTtlMs: 0 }); // each GET /v1/inventory refreshes: the test reads the drift through it
     const src = join(t.pool('p1'), 'a.qcow2');
     qemuImg('create', '-q', '-f', 'qcow2', src, '4M');
     const allocated = async () => ((await (await t.req('GET', '/v1/inventory')).json()) as { volumes: { id: string; allocated: number }[] })

@@ -5,7 +5,6 @@ import type { NonceStore } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { DEFAULT_LIMITS } from '../config.js';
 import type { AgentContext } from '../context.js';
-import { buildInventory } from '../inventory.js';
 import type { JobManager } from '../jobs.js';
 import { hmacAuth } from './auth.js';
 import { callerName, type AgentEnv } from './caller.js';
@@ -14,6 +13,7 @@ import { publicError } from '../public-error.js';
 import { problemResponse, toVdiskError } from './problem.js';
 import { StreamCaps } from './stream-caps.js';
 import { jobRoutes } from './routes-jobs.js';
+import { inventoryRoutes } from './routes-inventory.js';
 import { volumeRoutes } from './routes-volumes.js';
 
 export interface AppOptions { agent: string; secret: string | readonly string[]; maxBodyBytes: number; nonces?: NonceStore; clock?: () => number; streams?: StreamCaps }
@@ -33,7 +33,7 @@ export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOpt
   app.notFound(() => problemResponse(new VdiskError('E_AGENT_NOT_FOUND')));
   return app
     .get('/v1/health', (c) => c.json({ ok: true, agent: ctx.name, version: ctx.version, roots: ctx.roots.list.map((r) => r.name), vms: ctx.vms.names }))
-    .get('/v1/inventory', async (c) => c.json((await buildInventory(ctx)).inventory))
+    .route('/', inventoryRoutes(ctx))
     .route('/', volumeRoutes(ctx))
     .route('/', jobRoutes(jobs, ctx.timeouts.heartbeatMs, opts.streams ?? new StreamCaps(DEFAULT_LIMITS.maxStreams, DEFAULT_LIMITS.maxStreamsPerCaller)));
 }
