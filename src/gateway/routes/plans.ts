@@ -11,6 +11,7 @@ import { joinInventories } from '../inventories.js';
 import { randomIds } from '../plan-ids.js';
 import { AGENT_ERRORS, COMMON_ERRORS, ok, PlanPreviewBody, PlanPreviewSchema, problem } from '../schemas.js';
 import { BEARER, router } from './router.js';
+import { who } from '../middleware/request-id.js';
 
 const route = createRoute({
   method: 'post', path: '/v1/plans', tags: ['plans'], security: BEARER,
@@ -26,7 +27,7 @@ const route = createRoute({
 export const planRoutes = (deps: GatewayDeps) => router()
   .openapi(route, async (c) => {
     const { request } = c.req.valid('json');
-    const joined = await joinInventories(deps, c.get('caller'));
+    const joined = await joinInventories(deps, who(c));
     let plan: Plan;
     try {
       plan = planRequest(request, joined.inventory, randomIds());
