@@ -10,7 +10,7 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import { parseGatewayConfig, type GatewayConfigInput } from './config.js';
 import { makeDeps, type Logger } from './deps.js';
 import type { GatewayEnv } from './env.js';
-import { Drain, drainGuard } from './drain.js';
+import { Drain, gatewayDrainGuard } from './drain.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
 import { authenticate } from './middleware/auth.js';
@@ -43,7 +43,7 @@ export function createGatewayApp(input: GatewayConfigInput, opts: GatewayOptions
   const config = parseGatewayConfig(input);
   const deps = makeDeps(config, opts);
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
-  app.use('*', requestId, accessLog(deps.log, deps.metrics), secureHeaders(), drainGuard(deps.drain, ['/v1/health', '/v1/ready', '/metrics']));
+  app.use('*', requestId, accessLog(deps.log, deps.metrics), secureHeaders(), gatewayDrainGuard(deps.drain));
   app.use('/v1/*', cors({
     origin: config.corsOrigins,
     allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],

@@ -46,11 +46,15 @@ export async function startGateway(config: GatewayConfigInput, listen: { host: s
   const stop = async (graceMs = DRAIN_MS) => {
     drain.start();
     const closed = new Promise<void>((r) => server.close(() => r()));
+    const srv = server as { closeIdleConnections?: () => void };
+    // Answers finish (streams end with their retry hint); kept-alive sockets are closed once idle.
+    const idle = setInterval(() => srv.closeIdleConnections?.(), 50);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([drain.settled(), new Promise((r) => { timer = setTimeout(r, graceMs); })]);
+    const grace = new Promise<void>((r) => { timer = setTimeout(r, graceMs); });
+    await Promise.race([drain.settled().then(() => closed), grace]);
+    clearInterval(idle);
     clearTimeout(timer);
-    // Idle keep-alive sockets (and anything past the grace period) are cut so close() can finish.
-    closeAll();
+    closeAll(); // whatever outlived the grace period
     await closed;
   };
   return { url: `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`, close, stop, drain };
@@ -62,15 +66,16 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<number>
   const gw = await startGateway(await configFromArgs(args), args, { fetch: await agentFetch(args.agents), log });
   io.stdout(`vdisk gateway listening on ${gw.url} (agents: ${args.agents.map((a) => a.name).join(', ')})\n`);
   await new Promise<void>((resolve) => {
+    let stopping = false;
+    // A second signal while draining changes nothing: the drain has its own deadline (DRAIN_MS).
     const stop = (signal: string) => {
-      process.off('SIGINT', onInt); process.off('SIGTERM', onTerm);
+      if (stopping) return;
+      stopping = true;
       log({ level: 'info', msg: 'draining', signal, inFlight: gw.drain.active });
       gw.stop().then(() => { log({ level: 'info', msg: 'stopped' }); resolve(); });
     };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
 }

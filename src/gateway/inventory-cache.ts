@@ -38,6 +38,15 @@ export class InventoryCache {
     return Promise.all(this.deps.agents().map((a) => this.snapshot(a, who)));
   }
 
+  /**
+   * The agent's facts are about to change (this copy sent it a job, or relayed a job's end): its next
+   * use revalidates (a 304 when nothing changed), so a preview after a job sees what the job did.
+   */
+  invalidate(agent: string): void {
+    const s = this.snaps.get(agent);
+    if (s) this.snaps.set(agent, { ...s, at: -Infinity });
+  }
+
   /** What is cached now, without asking anyone (metrics). */
   peek(): Snapshot[] {
     return [...this.snaps.values()];

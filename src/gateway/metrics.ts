@@ -1,7 +1,7 @@
 // The gateway's Prometheus metrics (GET /metrics, read scope): requests by route, method and status,
 // latency histograms by route, event streams open, whether it is draining, and per agent whether its
 // last inventory answer was good and how old it is.
-import { Registry } from '../metrics/registry.js';
+import { Registry } from '../ops/metrics.js';
 import type { Drain } from './drain.js';
 import type { InventoryCache } from './inventory-cache.js';
 
@@ -22,7 +22,7 @@ export function gatewayMetrics(drain: Drain, inventories: () => InventoryCache, 
   registry.gauge('vdisk_gateway_agent_up', '1 when the agent answered its last inventory call.', () =>
     inventories().peek().map((s) => ({ labels: { agent: s.agent.name }, value: s.up ? 1 : 0 })));
   registry.gauge('vdisk_gateway_inventory_age_seconds', "Age of this copy's cached inventory of each agent.", () =>
-    inventories().peek().map((s) => ({ labels: { agent: s.agent.name }, value: Math.max(0, clock() - s.at) / 1000 })));
+    inventories().peek().filter((s) => Number.isFinite(s.at)).map((s) => ({ labels: { agent: s.agent.name }, value: Math.max(0, clock() - s.at) / 1000 })));
   return {
     registry, streams,
     request(route, method, status, seconds) {

@@ -51,6 +51,7 @@ export const jobEventRoutes = (deps: GatewayDeps) => router()
       deps.metrics.streams.open++;
       try {
         for await (const ev of readSse(res.body!)) {
+          if (ev.event === 'end' || ev.event === 'switched') deps.inventories.invalidate(agent);
           await stream.writeSSE({ ...ev, data: publicData(ev.data, agent, id) });
           if (ev.event === 'end') break;
         }

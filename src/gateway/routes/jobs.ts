@@ -57,6 +57,7 @@ const cancel = createRoute({
 
 /** Sends the job body to the agent with the caller's key; answers the public job id. */
 async function forward(c: Context, deps: GatewayDeps, agent: ReturnType<GatewayDeps['agent']>, key: string, body: unknown) {
+  deps.inventories.invalidate(agent.name);
   const res = await agentJson(deps.call, agent, {
     method: 'POST', path: '/v1/jobs', body: JSON.stringify(body), headers: { 'idempotency-key': key }, ...who(c),
   });
@@ -95,7 +96,9 @@ export const jobRoutes = (deps: GatewayDeps) => router()
   .openapi(status, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
     const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}`, ...who(c) });
-    return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 200);
+    const job = agentReply(JobStatusSchema, res.json, agent);
+    if (job.state !== 'queued') deps.inventories.invalidate(agent); // a running or ended job may have changed the agent's files
+    return c.json(publicJob(agent, job), 200);
   })
   .openapi(retry, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);

@@ -4,7 +4,7 @@
 // probe every second costs at most one call per agent per TTL.
 import { createRoute, z } from '@hono/zod-openapi';
 import { VdiskError } from '../../errors/vdisk-error.js';
-import { METRICS_CONTENT_TYPE } from '../../metrics/registry.js';
+import { METRICS_CONTENT_TYPE } from '../../ops/metrics.js';
 import type { GatewayDeps } from '../deps.js';
 import { problemResponse } from '../problem.js';
 import { COMMON_ERRORS, ok, problem } from '../schemas.js';

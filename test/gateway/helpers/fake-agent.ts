@@ -17,6 +17,8 @@ export interface FakeAgent {
   calls: SeenCall[]; jobs: Map<string, Job>;
   /** Replaces the inventory (a new generation, so a new ETag). */
   setInventory(inventory: InventoryInput): void;
+  /** Holds every GET /v1/inventory until the returned function is called (a slow agent, on cue). */
+  holdInventory(): () => void;
   /** Inventory calls answered with a body (200) and with 304. */
   inventoryAnswers: { full: number; notModified: number };
   emit(jobId: string, event: string, data: unknown): void;
@@ -37,6 +39,7 @@ export interface FakeAgentOptions {
 export async function startFakeAgent(opts: FakeAgentOptions): Promise<FakeAgent> {
   let inventory = opts.inventory;
   let generation = 1;
+  let held: Promise<void> | undefined;
   const inventoryAnswers = { full: 0, notModified: 0 };
   const calls: SeenCall[] = [];
   const jobs = new Map<string, Job>();
@@ -61,6 +64,7 @@ export async function startFakeAgent(opts: FakeAgentOptions): Promise<FakeAgent>
   app.get('/v1/health', (c) => c.json({ ok: true, agent: opts.name, version: '0-test', roots: ['/pool1'], vms: [] }));
   app.get('/v1/inventory', async (c) => {
     if (opts.hang) await new Promise(() => {});
+    await held;
     const tag = `"${generation}"`;
     if (opts.etag && c.req.header('if-none-match') === tag) { inventoryAnswers.notModified++; return new Response(null, { status: 304, headers: { etag: tag } }); }
     inventoryAnswers.full++;
@@ -141,6 +145,7 @@ export async function startFakeAgent(opts: FakeAgentOptions): Promise<FakeAgent>
   return {
     name: opts.name, url: `http://127.0.0.1:${port}`, secret: opts.secret, port, calls, jobs, inventoryAnswers,
     setInventory(next) { inventory = next; generation++; },
+    holdInventory() { let release!: () => void; held = new Promise((r) => (release = r)); return () => { held = undefined; release(); }; },
     emit(jobId, event, data) {
       const job = jobs.get(jobId)!;
       job.events.push({ id: job.events.length + 1, event, data: JSON.stringify(data) });
