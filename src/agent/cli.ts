@@ -27,15 +27,13 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  // A second signal while draining changes nothing: the drain has its own deadline (DRAIN_MS).
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
   log('draining', { signal, inFlight: agent.ops.drain.active, running: runningJobs(agent.jobs.jobs.values()).map((j) => j.id) });
   agent.ops.drain.start();
-  const closed = server.stop();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([agent.ops.drain.settled(), new Promise((r) => { timer = setTimeout(r, DRAIN_MS); })]);
-  clearTimeout(timer);
-  server.cutIdle();
+  await server.drain(agent.ops.drain.settled(), DRAIN_MS);
   if (runningJobs(agent.jobs.jobs.values()).length === 0) {
-    await closed;
     await agent.close();
     log('stopped', {});
     return 0;

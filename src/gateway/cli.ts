@@ -7,6 +7,7 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import { createGatewayApp, type GatewayOptions } from './app.js';
 import { jsonLineLogger } from './deps.js';
 import { Drain } from './drain.js';
+import { closeAfter } from '../ops/close-server.js';
 import { parseTokenFile, type GatewayConfigInput } from './config.js';
 import { parseGatewayArgs, type GatewayArgs } from './cli-args.js';
 import { agentFetch } from './tls-fetch.js';
@@ -45,17 +46,7 @@ export async function startGateway(config: GatewayConfigInput, listen: { host: s
   /** SIGTERM: refuse new work, let answers in flight finish (streams get their retry hint), then stop. */
   const stop = async (graceMs = DRAIN_MS) => {
     drain.start();
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    const srv = server as { closeIdleConnections?: () => void };
-    // Answers finish (streams end with their retry hint); kept-alive sockets are closed once idle.
-    const idle = setInterval(() => srv.closeIdleConnections?.(), 50);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise<void>((r) => { timer = setTimeout(r, graceMs); });
-    await Promise.race([drain.settled().then(() => closed), grace]);
-    clearInterval(idle);
-    clearTimeout(timer);
-    closeAll(); // whatever outlived the grace period
-    await closed;
+    await closeAfter(server, drain.settled(), graceMs);
   };
   return { url: `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`, close, stop, drain };
 }
