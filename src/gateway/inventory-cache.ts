@@ -22,7 +22,10 @@ export interface Snapshot {
   error?: AgentError;
 }
 
-export type Who = Pick<AgentCall, 'caller' | 'requestId'>;
+export type Who = Pick<AgentCall, 'caller' | 'requestId'> & {
+  /** Keeps a background refresh alive past the answer (workerd's ctx.waitUntil); Node needs none. */
+  waitUntil?: (p: Promise<unknown>) => void;
+};
 
 const ETAG = /^(W\/)?"[\x21\x23-\x7e]{0,200}"$/;
 
@@ -52,12 +55,29 @@ export class InventoryCache {
     return [...this.snaps.values()];
   }
 
+  /**
+   * Fresh (younger than the TTL): as is. Stale but within inventoryStaleMs more: as is, while one
+   * refresh runs in the background, so no preview waits for a slow or hung agent twice. Older, never
+   * fetched, or invalidated: the caller waits for the refresh (bounded by the fan-out deadline).
+   */
   private snapshot(agent: AgentConfig, who: Who): Promise<Snapshot> {
     const s = this.snaps.get(agent.name);
-    if (s && this.clock() - s.at < this.deps.config.inventoryTtlMs) return Promise.resolve(s);
+    const age = s ? this.clock() - s.at : Infinity;
+    const { inventoryTtlMs: ttl, inventoryStaleMs: stale } = this.deps.config;
+    if (s && age < ttl) return Promise.resolve(s);
+    const p = this.refreshing(agent, s, who);
+    if (s && age < ttl + stale) {
+      who.waitUntil?.(p);
+      return Promise.resolve(s);
+    }
+    return p;
+  }
+
+  private refreshing(agent: AgentConfig, s: Snapshot | undefined, who: Who): Promise<Snapshot> {
     let p = this.pending.get(agent.name);
     if (!p) {
-      p = this.refresh(agent, s, who).finally(() => this.pending.delete(agent.name));
+      const { caller, requestId } = who;
+      p = this.refresh(agent, s, { caller, requestId }).finally(() => this.pending.delete(agent.name));
       this.pending.set(agent.name, p);
     }
     return p;

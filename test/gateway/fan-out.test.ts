@@ -25,7 +25,8 @@ describe('50 agents, one of them hung', () => {
   });
 
   it('previews are planned for the agents that answered; one naming the hung agent\'s volume says it is down', async () => {
-    const app = createGatewayApp(fleet.config, { log: () => {} });
+    // A long TTL: no background refresh of this app may land during the next test's count.
+    const app = createGatewayApp({ ...fleet.config, inventoryTtlMs: 600_000 }, { log: () => {} });
     const ok = await app.request('/v1/plans', auth(json({ request: { kind: 'move', volume: 'v3-5', toPool: 'p3b' } })));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ agent: 'a3', plan: { host: 'h3' } });
@@ -56,7 +57,7 @@ describe('revalidation', () => {
 
   it('reuses the inventory for the TTL, then asks with If-None-Match; a 304 keeps it, a new generation replaces it', async () => {
     let now = 1_000_000;
-    const app = createGatewayApp({ ...fleet.config, inventoryTtlMs: 2000 }, { log: () => {}, cacheClock: () => now });
+    const app = createGatewayApp({ ...fleet.config, inventoryTtlMs: 2000, inventoryStaleMs: 0 }, { log: () => {}, cacheClock: () => now });
     const [a0] = fleet.agents;
     const ids = async () => ((await (await app.request('/v1/inventory', auth)).json()) as { inventory: { volumes: { id: string }[] } }).inventory.volumes.map((v) => v.id);
     expect(await ids()).toHaveLength(8);
@@ -79,7 +80,7 @@ describe('revalidation', () => {
     const plain = await startFleet({ agents: 1, volumes: 3, etag: false });
     try {
       let now = 0;
-      const app = createGatewayApp({ ...plain.config, inventoryTtlMs: 500 }, { log: () => {}, cacheClock: () => now });
+      const app = createGatewayApp({ ...plain.config, inventoryTtlMs: 500, inventoryStaleMs: 0 }, { log: () => {}, cacheClock: () => now });
       const get = () => app.request('/v1/inventory', { headers: { authorization: `Bearer ${plain.tokens.read}` } });
       expect((await get()).status).toBe(200);
       now += 500;
@@ -87,5 +88,27 @@ describe('revalidation', () => {
       expect(plain.agents[0]!.inventoryAnswers).toEqual({ full: 2, notModified: 0 });
       expect(plain.agents[0]!.calls.every((c) => c.headers['if-none-match'] === undefined)).toBe(true);
     } finally { await plain.close(); }
+  });
+
+  it('past the TTL but within inventoryStaleMs: answered from the cache at once while one background refresh brings the new generation', async () => {
+    const one = await startFleet({ agents: 1, volumes: 2 });
+    try {
+      let now = 0;
+      const app = createGatewayApp({ ...one.config, inventoryTtlMs: 1000, inventoryStaleMs: 5000 }, { log: () => {}, cacheClock: () => now });
+      const count = async () => ((await (await app.request('/v1/inventory', { headers: { authorization: `Bearer ${one.tokens.read}` } })).json()) as { inventory: { volumes: unknown[] } }).inventory.volumes.length;
+      expect(await count()).toBe(2);
+      one.agents[0]!.setInventory(agentInventory(0, 3));
+      const release = one.agents[0]!.holdInventory(); // the refresh cannot finish yet
+      now += 1500;
+      expect(await count()).toBe(2); // stale, answered without waiting
+      expect(await count()).toBe(2);
+      release();
+      await expect.poll(() => one.agents[0]!.inventoryAnswers.full).toBe(2);
+      expect(await count()).toBe(3);
+      expect(one.agents[0]!.calls.filter((c) => c.path === '/v1/inventory')).toHaveLength(2); // one background refresh for both stale answers
+      now += 1000 + 5000;
+      one.agents[0]!.setInventory(agentInventory(0, 4));
+      expect(await count()).toBe(4); // too old to answer from: waited for the refresh
+    } finally { await one.close(); }
   });
 });

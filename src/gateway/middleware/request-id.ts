@@ -17,3 +17,10 @@ export const requestId = createMiddleware<GatewayEnv>(async (c, next) => {
 
 /** Who a call to an agent is for: the caller's name and the request it serves. */
 export const who = (c: Context<GatewayEnv>) => ({ caller: c.get('caller'), requestId: c.get('requestId') });
+
+/** `who`, and where background work goes on workerd (ctx.waitUntil; Node has no execution context). */
+export function whoWithBackground(c: Context<GatewayEnv>) {
+  let waitUntil: ((p: Promise<unknown>) => void) | undefined;
+  try { const ctx = c.executionCtx; waitUntil = (p) => ctx.waitUntil(p); } catch { /* Node */ }
+  return { ...who(c), waitUntil };
+}

@@ -16,7 +16,7 @@ import {
   AGENT_ERRORS, COMMON_ERRORS, IdempotencyHeaders, JobBody, JobCreatedSchema, JobListQuery, JobListSchema, JobParam, JobStatusSchema, ok, problem,
 } from '../schemas.js';
 import { BEARER, router } from './router.js';
-import { who } from '../middleware/request-id.js';
+import { who, whoWithBackground } from '../middleware/request-id.js';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
@@ -78,7 +78,7 @@ export const jobRoutes = (deps: GatewayDeps) => router()
       const { agent, id } = parseJobId(body.retryOf);
       return forward(c, deps, deps.agent(agent), key, { retryOf: id });
     }
-    const joined = await joinInventories(deps, who(c));
+    const joined = await joinInventories(deps, whoWithBackground(c));
     // A bare request is planned here only to learn its host; the agent plans it again and runs its own plan.
     const plan = body.plan ?? planRequest(body.request, joined.inventory, randomIds());
     const agent = joined.owner.get(plan.host);

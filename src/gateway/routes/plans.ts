@@ -11,7 +11,7 @@ import { joinInventories } from '../inventories.js';
 import { randomIds } from '../plan-ids.js';
 import { AGENT_ERRORS, COMMON_ERRORS, ok, PlanPreviewBody, PlanPreviewSchema, problem } from '../schemas.js';
 import { BEARER, router } from './router.js';
-import { who } from '../middleware/request-id.js';
+import { whoWithBackground } from '../middleware/request-id.js';
 
 const route = createRoute({
   method: 'post', path: '/v1/plans', tags: ['plans'], security: BEARER,
@@ -27,7 +27,7 @@ const route = createRoute({
 export const planRoutes = (deps: GatewayDeps) => router()
   .openapi(route, async (c) => {
     const { request } = c.req.valid('json');
-    const joined = await joinInventories(deps, who(c));
+    const joined = await joinInventories(deps, whoWithBackground(c));
     let plan: Plan;
     try {
       plan = planRequest(request, joined.inventory, randomIds());
