@@ -8,7 +8,7 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 import type { GatewayDeps } from '../deps.js';
 import { joinInventories } from '../inventories.js';
 import { randomIds } from '../plan-ids.js';
-import { planRequest } from '../../plan/plan.js';
+import { planChecked } from '../../plan/plan.js';
 import { listJobPage } from '../job-pages.js';
 import { parseJobId, publicJobId } from '../job-id.js';
 import { requireWrite } from '../middleware/auth.js';
@@ -80,7 +80,7 @@ export const jobRoutes = (deps: GatewayDeps) => router()
     }
     const joined = await joinInventories(deps, whoWithBackground(c));
     // A bare request is planned here only to learn its host; the agent plans it again and runs its own plan.
-    const plan = body.plan ?? planRequest(body.request, joined.inventory, randomIds());
+    const plan = body.plan ?? planChecked(body.request, joined.inventory, randomIds());
     const agent = joined.owner.get(plan.host);
     if (!agent) {
       const down = joined.agents.filter((a) => !a.up).map((a) => a.name);

@@ -2,7 +2,7 @@
 // (JSON and readable text) without running it. A request naming something on a down agent says so.
 import { createRoute } from '@hono/zod-openapi';
 import { isVdiskError, VdiskError } from '../../errors/vdisk-error.js';
-import { planRequest } from '../../plan/plan.js';
+import { planChecked } from '../../plan/plan.js';
 import type { Plan, PlanSchema } from '../../plan/plan-schema.js';
 import type { z } from 'zod';
 import { renderPlanText } from '../../plan/render-text.js';
@@ -30,7 +30,7 @@ export const planRoutes = (deps: GatewayDeps) => router()
     const joined = await joinInventories(deps, whoWithBackground(c));
     let plan: Plan;
     try {
-      plan = planRequest(request, joined.inventory, randomIds());
+      plan = planChecked(request, joined.inventory, randomIds());
     } catch (e) {
       const down = joined.agents.filter((a) => !a.up).map((a) => a.name);
       if (isVdiskError(e) && String(e.code).startsWith('E_PLAN_UNKNOWN_') && down.length) {

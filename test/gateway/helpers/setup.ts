@@ -39,7 +39,7 @@ export async function setup(opts: SetupOptions = {}): Promise<Setup> {
     tokens: [{ token: tokens.read, scope: 'read' }, { token: tokens.write, scope: 'write', name: 'ops' }],
     corsOrigins: opts.corsOrigins, maxBodyBytes: opts.maxBodyBytes, heartbeatMs: opts.heartbeatMs, agentTimeoutMs: 5000,
     // These suites look at every call the agents get: no cache unless a test asks for one.
-    inventoryTtlMs: opts.inventoryTtlMs ?? 0,
+    inventoryTtlMs: opts.inventoryTtlMs ?? 0, inventoryStaleMs: 0,
   };
   const stopAgents = async () => { await alpha.close(); if (!opts.betaDown) await beta.close(); };
   const common = {
