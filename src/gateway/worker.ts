@@ -23,6 +23,7 @@ function build(env: EdgeEnv) {
     ...(env.AGENT_TIMEOUT_MS && { agentTimeoutMs: Number(env.AGENT_TIMEOUT_MS) }),
     ...(env.FAN_OUT_TIMEOUT_MS && { fanOutTimeoutMs: Number(env.FAN_OUT_TIMEOUT_MS) }),
     ...(env.INVENTORY_TTL_MS && { inventoryTtlMs: Number(env.INVENTORY_TTL_MS) }),
+    ...(env.INVENTORY_STALE_MS && { inventoryStaleMs: Number(env.INVENTORY_STALE_MS) }),
   });
 }
 
