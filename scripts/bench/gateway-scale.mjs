@@ -3,7 +3,7 @@
 // request's scheduled time), 500 event streams held (RSS), job submissions with Idempotency-Key.
 // VDISK_BENCH_GATEWAY_SECONDS (default 10) sets each phase's length. The driver is
 // test/gateway/load/scale-load.ts, bundled here for Node; it shares the cores with what it measures.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -18,6 +18,7 @@ export default async function (ctx) {
   await build({ entryPoints: [join(root, 'test/gateway/load/scale-load.ts')], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning',
     packages: 'external', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
   const L = await import(pathToFileURL(outfile).href);
+  rmSync(outfile, { force: true }); // loaded: the shared node_modules keeps nothing of this run
   const seconds = Number(process.env.VDISK_BENCH_GATEWAY_SECONDS ?? 10);
   const c = { cli: ctx.cli, tmp: ctx.tmp, seconds };
   const only = (process.env.VDISK_BENCH_GATEWAY_ONLY ?? 'fanout,open,sse,jobs').split(',');
