@@ -11,6 +11,8 @@ import { EngineAccess } from './engine-access.js';
 import { buildLocked } from './inventory.js';
 import { InventoryCache } from './inventory-cache/cache.js';
 import { createAgentApp } from './http/app.js';
+import { type AgentOps } from './http/ops.js';
+import { Drain } from '../ops/drain.js';
 import { StreamCaps } from './http/stream-caps.js';
 import { JobManager } from './jobs.js';
 import { NONCE_LOG, PersistentNonces } from './nonce-log.js';
@@ -52,11 +54,13 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
   const streams = new StreamCaps(config.maxStreams ?? DEFAULT_LIMITS.maxStreams, config.maxStreamsPerCaller ?? DEFAULT_LIMITS.maxStreamsPerCaller);
   const clock = opts.clock ?? Date.now;
   const nonces = new PersistentNonces(join(config.stateDir, NONCE_LOG), clock());
+  // Readiness (the journal recovered) and drain, for /v1/ready, /metrics and SIGTERM (src/agent/cli.ts).
+  const ops: AgentOps = { drain: new Drain(), recovered: false };
   const app = createAgentApp(ctx, jobs, {
-    agent: config.name, secret: config.secret, maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY, nonces, clock, streams,
+    agent: config.name, secret: config.secret, maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY, nonces, clock, streams, ops,
   });
   return {
-    ctx, jobs, app, streams,
+    ctx, jobs, app, streams, ops,
     /** Logs the jobs each VM has, resumes, completes or compensates every unfinished plan, then compacts the journal. */
     async start() {
       for (const vm of ctx.vms.names) {
@@ -70,6 +74,7 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
         // The journal stays as it was (every step is atomic): the agent runs, compaction tries again later.
         log('journal-error', { message: (e as Error).message });
       }
+      ops.recovered = true;
       return resumed;
     },
     async close() {

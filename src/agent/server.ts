@@ -10,9 +10,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { VdiskError } from '../errors/vdisk-error.js';
+import { closeAfter } from '../ops/close-server.js';
 import type { AgentTls } from './config.js';
 
-export interface Listening { server: ServerType; address: string; close(): Promise<void> }
+export interface Listening {
+  server: ServerType; address: string;
+  /** Stops at once: open connections (event streams among them) are cut. */
+  close(): Promise<void>;
+  /** Stops accepting, lets the answers in flight finish (`settled`), cuts the rest after `graceMs`. */
+  drain(settled: Promise<void>, graceMs: number): Promise<void>;
+}
 
 const LINGER_BYTES = 64 * 1024 * 1024;
 const LINGER_MS = 30_000;
@@ -46,10 +53,12 @@ export function listen(fetch: (req: Request) => Response | Promise<Response>, ad
   const server = createAdaptorServer({ fetch, autoCleanupIncoming: false, ...(tls && tlsServer(tls)) });
   server.on('request', lingerOnUnreadBody);
   // Event streams stay open for as long as a job runs: end them rather than wait.
+  const cutIdle = () => (server as { closeAllConnections?: () => void }).closeAllConnections?.();
   const close = () => new Promise<void>((r) => {
     server.close(() => r());
-    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    cutIdle();
   });
+  const drain = (settled: Promise<void>, graceMs: number) => closeAfter(server, settled, graceMs);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     if (addr.startsWith('unix:')) {
@@ -57,13 +66,13 @@ export function listen(fetch: (req: Request) => Response | Promise<Response>, ad
       rmSync(path, { force: true }); // a socket left by a killed agent
       server.listen(path, () => {
         chmodSync(path, 0o600);
-        resolve({ server, address: addr, close });
+        resolve({ server, address: addr, close, drain });
       });
       return;
     }
     const m = /^(.*):(\d+)$/.exec(addr);
     if (!m) return reject(new VdiskError('E_USAGE', `--listen takes HOST:PORT or unix:PATH, not ${addr}`, { field: 'listen' }));
     const host = m[1]!.replace(/^\[|\]$/g, '');
-    server.listen(Number(m[2]), host, () => resolve({ server, address: `${m[1]}:${(server.address() as AddressInfo).port}`, close }));
+    server.listen(Number(m[2]), host, () => resolve({ server, address: `${m[1]}:${(server.address() as AddressInfo).port}`, close, drain }));
   });
 }

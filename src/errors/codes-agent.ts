@@ -12,6 +12,8 @@ export const AGENT_CODES = {
   E_AGENT_BODY_TOO_LARGE: { message: 'the request body is larger than the agent accepts', hint: 'raise the agent\'s --max-body', http: 413 },
   E_AGENT_BAD_LENGTH: { message: 'the Content-Length header is not a byte count', http: 400 },
   E_AGENT_NOT_FOUND: { message: 'no such route', http: 404 },
+  E_AGENT_DRAINING: { message: 'the agent is stopping and takes no new requests', hint: 'retry once it is back: running plans resume from its journal', http: 503 },
+  E_AGENT_NOT_READY: { message: 'the agent has not finished recovering its journal', hint: 'retry in a moment', http: 503 },
   E_AGENT_UNKNOWN_JOB: { message: 'no job with this id on this agent', http: 404 },
   E_AGENT_UNKNOWN_VOLUME: { message: 'no volume with this id on this agent', http: 404 },
   E_AGENT_UNKNOWN_VM: { message: 'the plan names a VM this agent does not manage', hint: 'start the agent with --qmp VM=SOCKET', http: 422 },

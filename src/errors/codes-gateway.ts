@@ -30,6 +30,8 @@ export const GATEWAY_CODES = {
     hint: 'the gateway and the agent must share the same secret, and their clocks must agree', http: 502,
   },
   E_GATEWAY_AGENT_BAD_REPLY: { message: 'the agent answered something the gateway does not understand', http: 502 },
+  E_GATEWAY_DRAINING: { message: 'this gateway copy is stopping and takes no new requests', hint: 'retry: another copy behind the load balancer answers', http: 503 },
+  E_GATEWAY_NOT_READY: { message: 'no agent can be reached from this gateway copy', hint: 'check that the agents run and that the gateway can reach them', http: 503 },
   E_GATEWAY_CONFIG: { message: 'the gateway configuration is invalid', http: 500 },
   E_GATEWAY_INTERNAL: { message: 'the gateway failed unexpectedly', http: 500 },
 } satisfies Record<string, CodeInfo>;

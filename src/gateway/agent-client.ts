@@ -11,6 +11,9 @@ export interface AgentCallDeps {
   timeoutMs: number;
 }
 
+/** Carried on every call to an agent (not signed: it only ties log lines together). */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
 export interface AgentCall {
   method: string;
   /** Path and query on the agent, e.g. `/v1/jobs/j1/events`. */
@@ -23,11 +26,17 @@ export interface AgentCall {
   signal?: AbortSignal;
   /** Keep the answer's body open past the timeout (streams, image data). */
   stream?: boolean;
+  /** The gateway request this call serves (src/gateway/middleware/request-id.ts), for both logs. */
+  requestId?: string;
+  /** A shorter deadline than the agent timeout (fan-out calls: one hung agent must not hold the answer). */
+  timeoutMs?: number;
 }
 
 /** Sends a signed call; answers the agent's Response when it is a success (2xx), throws otherwise. */
 export async function callAgent(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall): Promise<Response> {
   const { res, done } = await send(deps, agent, call);
+  // 304 answers a conditional call (If-None-Match): nothing changed, and it has no body.
+  if (res.status === 304) { done(); await res.body?.cancel().catch(() => {}); return new Response(null, { status: 304, headers: res.headers }); }
   if (!res.ok) { try { throw await agentError(agent.name, res); } finally { done(); } }
   if (call.stream) done();
   else {
@@ -38,9 +47,10 @@ export async function callAgent(deps: AgentCallDeps, agent: AgentConfig, call: A
   return res;
 }
 
-/** A signed JSON call; the parsed answer with its status and headers. */
+/** A signed JSON call; the parsed answer with its status and headers (`json` is undefined on a 304). */
 export async function agentJson<T = unknown>(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall): Promise<{ status: number; headers: Headers; json: T }> {
   const res = await callAgent(deps, agent, { ...call, stream: false });
+  if (res.status === 304) return { status: 304, headers: res.headers, json: undefined as T };
   try {
     return { status: res.status, headers: res.headers, json: (await res.json()) as T };
   } catch {
@@ -50,7 +60,7 @@ export async function agentJson<T = unknown>(deps: AgentCallDeps, agent: AgentCo
 
 async function send(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall) {
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(new VdiskError('E_GATEWAY_AGENT_TIMEOUT')), deps.timeoutMs);
+  const timer = setTimeout(() => ctl.abort(new VdiskError('E_GATEWAY_AGENT_TIMEOUT')), call.timeoutMs ?? deps.timeoutMs);
   const onAbort = () => ctl.abort(call.signal?.reason);
   call.signal?.addEventListener('abort', onAbort, { once: true });
   // A stream keeps listening: aborting the caller's signal later must still end the agent's body.
@@ -59,7 +69,7 @@ async function send(deps: AgentCallDeps, agent: AgentConfig, call: AgentCall) {
   // Signed for this agent by name, with Host and the headers that pick bytes, jobs and callers.
   const sent: Record<string, string> = { ...call.headers, ...(call.caller !== undefined && { [CALLER_HEADER]: call.caller }) };
   const signed = await signRequest(agent.secret, { agent: agent.name, method: call.method, url, headers: sent, body: call.body ?? '' });
-  const headers: Record<string, string> = { ...sent, ...signed };
+  const headers: Record<string, string> = { ...sent, ...signed, ...(call.requestId !== undefined && { [REQUEST_ID_HEADER]: call.requestId }) };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   try {
     const res = await deps.fetch(url, {

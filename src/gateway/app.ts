@@ -10,7 +10,9 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import { parseGatewayConfig, type GatewayConfigInput } from './config.js';
 import { makeDeps, type Logger } from './deps.js';
 import type { GatewayEnv } from './env.js';
+import { Drain, gatewayDrainGuard } from './drain.js';
 import { accessLog } from './middleware/access-log.js';
+import { requestId } from './middleware/request-id.js';
 import { authenticate } from './middleware/auth.js';
 import { validationHook } from './middleware/validation-hook.js';
 import { answerError, problemResponse, toVdiskError } from './problem.js';
@@ -20,6 +22,7 @@ import { imageDataRoutes } from './routes/image-data.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { jobEventRoutes } from './routes/job-events.js';
 import { jobRoutes } from './routes/jobs.js';
+import { opsRoutes } from './routes/ops.js';
 import { planRoutes } from './routes/plans.js';
 
 export interface GatewayOptions {
@@ -28,23 +31,29 @@ export interface GatewayOptions {
   log?: Logger;
   /** Now, for session expiry (tests inject one). */
   clock?: () => number;
+  /** Now, for the inventory cache's TTL (tests inject one). */
+  cacheClock?: () => number;
+  /** Started by the Node server on SIGTERM (src/gateway/drain.ts); default: never drains. */
+  drain?: Drain;
 }
 
-const PUBLIC = ['/v1/health', '/v1/openapi.json', '/v1/docs'];
+const PUBLIC = ['/v1/health', '/v1/ready', '/v1/openapi.json', '/v1/docs'];
 
 export function createGatewayApp(input: GatewayConfigInput, opts: GatewayOptions = {}) {
   const config = parseGatewayConfig(input);
   const deps = makeDeps(config, opts);
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
-  app.use('*', accessLog(deps.log), secureHeaders());
+  app.use('*', requestId, accessLog(deps.log, deps.metrics), secureHeaders(), gatewayDrainGuard(deps.drain));
   app.use('/v1/*', cors({
     origin: config.corsOrigins,
     allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'Range'],
-    exposeHeaders: ['Location', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'WWW-Authenticate', 'Retry-After'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'Range', 'X-Request-Id'],
+    exposeHeaders: ['X-Request-Id', 'Location', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'WWW-Authenticate', 'Retry-After'],
     maxAge: 600,
   }));
-  app.use('/v1/*', except(PUBLIC, authenticate(config.tokens, config.sessionSecret ? { secret: config.sessionSecret, clock: opts.clock ?? Date.now } : undefined)));
+  const auth = authenticate(config.tokens, config.sessionSecret ? { secret: config.sessionSecret, clock: opts.clock ?? Date.now } : undefined);
+  app.use('/v1/*', except(PUBLIC, auth));
+  app.use('/metrics', auth);
   app.use('/v1/*', bodyLimit({ maxSize: config.maxBodyBytes, onError: () => problemResponse(new VdiskError('E_GATEWAY_BODY_TOO_LARGE', `the body is over ${config.maxBodyBytes} bytes`)) }));
   app.get('/v1/health', (c) => c.json({ ok: true, agents: config.agents.map((a) => a.name) }));
   addDocs(app);
@@ -61,7 +70,8 @@ export function createGatewayApp(input: GatewayConfigInput, opts: GatewayOptions
     .route('/', imageDataRoutes(deps))
     .route('/', planRoutes(deps))
     .route('/', jobRoutes(deps))
-    .route('/', jobEventRoutes(deps));
+    .route('/', jobEventRoutes(deps))
+    .route('/', opsRoutes(deps));
 }
 
 export type AppType = ReturnType<typeof createGatewayApp>;

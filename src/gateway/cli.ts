@@ -5,6 +5,9 @@ import { readPrivateFile } from '../auth/private-files.js';
 import type { CliIo } from '../cli/io.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { createGatewayApp, type GatewayOptions } from './app.js';
+import { jsonLineLogger } from './deps.js';
+import { Drain } from './drain.js';
+import { closeAfter } from '../ops/close-server.js';
 import { parseTokenFile, type GatewayConfigInput } from './config.js';
 import { parseGatewayArgs, type GatewayArgs } from './cli-args.js';
 import { agentFetch } from './tls-fetch.js';
@@ -25,27 +28,45 @@ export async function configFromArgs(args: GatewayArgs): Promise<GatewayConfigIn
   return { agents, tokens, corsOrigins: args.corsOrigins, ...(args.maxBodyBytes && { maxBodyBytes: args.maxBodyBytes }) };
 }
 
-/** Starts the gateway on Node; answers its URL and a close function. */
+/** How long a stopping gateway waits for answers in flight before it cuts the rest. */
+export const DRAIN_MS = 10_000;
+
+/** Starts the gateway on Node; answers its URL, a drain-then-close function and a hard close. */
 export async function startGateway(config: GatewayConfigInput, listen: { host: string; port: number }, opts: GatewayOptions = {}) {
-  const app = createGatewayApp(config, opts);
+  const drain = opts.drain ?? new Drain();
+  const app = createGatewayApp(config, { ...opts, drain });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, () => resolve(s));
     s.once('error', reject);
   });
   const { port } = server.address() as { port: number };
+  const closeAll = () => (server as { closeAllConnections?: () => void }).closeAllConnections?.();
   // SSE streams stay open until their job ends; closing them is part of a clean stop.
-  const close = () => new Promise<void>((r) => { (server as { closeAllConnections?: () => void }).closeAllConnections?.(); server.close(() => r()); });
-  return { url: `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`, close };
+  const close = () => new Promise<void>((r) => { closeAll(); server.close(() => r()); });
+  /** SIGTERM: refuse new work, let answers in flight finish (streams get their retry hint), then stop. */
+  const stop = async (graceMs = DRAIN_MS) => {
+    drain.start();
+    await closeAfter(server, drain.settled(), graceMs);
+  };
+  return { url: `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`, close, stop, drain };
 }
 
 export async function gatewayCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseGatewayArgs(argv);
-  const gw = await startGateway(await configFromArgs(args), args, { fetch: await agentFetch(args.agents) });
+  const log = jsonLineLogger;
+  const gw = await startGateway(await configFromArgs(args), args, { fetch: await agentFetch(args.agents), log });
   io.stdout(`vdisk gateway listening on ${gw.url} (agents: ${args.agents.map((a) => a.name).join(', ')})\n`);
   await new Promise<void>((resolve) => {
-    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); gw.close().then(resolve); };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    let stopping = false;
+    // A second signal while draining changes nothing: the drain has its own deadline (DRAIN_MS).
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log({ level: 'info', msg: 'draining', signal, inFlight: gw.drain.active });
+      gw.stop().then(() => { log({ level: 'info', msg: 'stopped' }); resolve(); });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
 }

@@ -31,6 +31,12 @@ export const GatewayConfigSchema = z.object({
   maxBodyBytes: z.number().int().positive().default(1024 * 1024),
   agentTimeoutMs: z.number().int().positive().default(10_000),
   heartbeatMs: z.number().int().positive().default(15_000),
+  /** Deadline of each call in a fan-out (inventory, agent list, job pages): a hung agent is marked down after it. */
+  fanOutTimeoutMs: z.number().int().positive().default(1000),
+  /** How long each agent's inventory is reused before it is revalidated (0: every request asks). */
+  inventoryTtlMs: z.number().int().nonnegative().default(2000),
+  /** Past the TTL, how much longer a cached inventory is still answered while it is refreshed in the background. */
+  inventoryStaleMs: z.number().int().nonnegative().default(10_000),
   /** Checks console session tokens (src/auth/session-token.ts) minted by whoever holds it too. */
   sessionSecret: z.string().min(16, 'the session secret needs at least 16 characters').optional(),
 });

@@ -1,12 +1,14 @@
 // The agents' inventories joined into one, for GET /v1/inventory and for planning. Each agent serves
 // its own hosts; the join remembers which agent answers for which host, so a plan (which touches
-// exactly one host) can be sent to the right agent.
-import { InventorySchema, type Inventory } from '../plan/inventory.js';
+// exactly one host) can be sent to the right agent. Built from the cached snapshots
+// (inventory-cache.ts) and rebuilt only when one of them changed.
+import type { Inventory } from '../plan/inventory.js';
 import type { AgentConfig } from './config.js';
 import type { GatewayDeps } from './deps.js';
-import { askAll } from './fan-out.js';
+import type { AgentError } from './fan-out.js';
+import type { Snapshot, Who } from './inventory-cache.js';
 
-export interface AgentInventoryStatus { name: string; up: boolean; hosts: string[]; error?: { code: string; detail: string } }
+export interface AgentInventoryStatus { name: string; up: boolean; hosts: string[]; error?: AgentError; ageMs: number }
 
 export interface Joined {
   inventory: Inventory;
@@ -15,25 +17,26 @@ export interface Joined {
   owner: Map<string, AgentConfig>;
 }
 
-export async function joinInventories(deps: GatewayDeps, caller: string): Promise<Joined> {
-  const answers = await askAll<unknown>(deps, { method: 'GET', path: '/v1/inventory', caller });
+type Built = Omit<Joined, 'agents'>;
+const memo = new WeakMap<GatewayDeps, { key: string; built: Built }>();
+
+function build(snaps: Snapshot[]): Built {
   const inventory: Inventory = { hosts: [], pools: [], volumes: [], vms: [], snapshots: [] };
-  const agents: AgentInventoryStatus[] = [];
   const owner = new Map<string, AgentConfig>();
-  for (const a of answers) {
-    if (!a.up) { agents.push({ name: a.agent.name, up: false, hosts: [], error: a.error }); continue; }
-    const parsed = InventorySchema.safeParse(a.json);
-    if (!parsed.success) {
-      const where = parsed.error.issues[0]!.path.join('.');
-      agents.push({ name: a.agent.name, up: false, hosts: [], error: { code: 'E_GATEWAY_AGENT_BAD_REPLY', detail: `inventory does not match the schema at ${where}` } });
-      continue;
-    }
-    const inv = parsed.data;
-    for (const k of ['hosts', 'pools', 'volumes', 'vms', 'snapshots'] as const) (inventory[k] as unknown[]).push(...inv[k]);
-    // An agent that names no host still serves the VMs and pools it lists.
-    const hosts = new Set([...inv.hosts.map((h) => h.id), ...inv.pools.map((p) => p.host), ...inv.vms.map((v) => v.host)]);
-    for (const h of hosts) if (!owner.has(h)) owner.set(h, a.agent);
-    agents.push({ name: a.agent.name, up: true, hosts: [...hosts] });
+  for (const s of snaps) {
+    if (!s.up || !s.inventory) continue;
+    for (const k of ['hosts', 'pools', 'volumes', 'vms', 'snapshots'] as const) (inventory[k] as unknown[]).push(...s.inventory[k]);
+    for (const h of s.hosts) if (!owner.has(h)) owner.set(h, s.agent);
   }
-  return { inventory, agents, owner };
+  return { inventory, owner };
+}
+
+export async function joinInventories(deps: GatewayDeps, who: Who): Promise<Joined> {
+  const snaps = await deps.inventories.all(who);
+  const key = snaps.map((s) => s.version).join(',');
+  let m = memo.get(deps);
+  if (m?.key !== key) memo.set(deps, m = { key, built: build(snaps) });
+  const now = deps.clock();
+  const agents = snaps.map((s) => ({ name: s.agent.name, up: s.up, hosts: s.hosts, ...(s.error && { error: s.error }), ageMs: Math.max(0, Math.round(now - s.at)) }));
+  return { ...m.built, agents };
 }

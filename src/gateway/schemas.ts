@@ -32,7 +32,7 @@ export const AgentStatusSchema = z.object({
 }).openapi('AgentStatus');
 
 export const InventoryAnswerSchema = z.object({
-  agents: z.array(z.object({ name: z.string(), up: z.boolean(), hosts: z.array(z.string()), error: AgentErrorSchema.optional() })),
+  agents: z.array(z.object({ name: z.string(), up: z.boolean(), hosts: z.array(z.string()), error: AgentErrorSchema.optional(), ageMs: z.number().int().nonnegative().openapi({ description: "age of this gateway copy's cached inventory of the agent" }) })),
   inventory: InventorySchema,
 }).openapi('AggregatedInventory');
 

@@ -21,6 +21,9 @@ function build(env: EdgeEnv) {
     ...(env.MAX_BODY_BYTES && { maxBodyBytes: Number(env.MAX_BODY_BYTES) }),
     ...(env.HEARTBEAT_MS && { heartbeatMs: Number(env.HEARTBEAT_MS) }),
     ...(env.AGENT_TIMEOUT_MS && { agentTimeoutMs: Number(env.AGENT_TIMEOUT_MS) }),
+    ...(env.FAN_OUT_TIMEOUT_MS && { fanOutTimeoutMs: Number(env.FAN_OUT_TIMEOUT_MS) }),
+    ...(env.INVENTORY_TTL_MS && { inventoryTtlMs: Number(env.INVENTORY_TTL_MS) }),
+    ...(env.INVENTORY_STALE_MS && { inventoryStaleMs: Number(env.INVENTORY_STALE_MS) }),
   });
 }
 

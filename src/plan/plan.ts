@@ -35,8 +35,16 @@ export function parseRequest(value: unknown): PlanRequest {
 
 /** Builds the plan for a request, or throws a VdiskError with the reason it is refused. */
 export function planRequest(request: unknown, inventory: unknown, ids: IdSource): Plan {
+  return planChecked(request, isTrusted(inventory) ? inventory : parseInventory(inventory), ids);
+}
+
+/**
+ * The same, for an inventory the caller has already checked with InventorySchema (the gateway checks
+ * each agent's once per body it fetches): re-checking thousands of volumes per plan costs more than
+ * planning.
+ */
+export function planChecked(request: unknown, inv: Inventory, ids: IdSource): Plan {
   const req = parseRequest(request);
-  const inv = isTrusted(inventory) ? inventory : parseInventory(inventory);
   return withIndex(inv, () => {
     const plan = (PLANNERS[req.kind] as Planner<PlanKind>)(req as never, inv, ids);
     return { ...plan, facts: factsDigest(req, inv) };

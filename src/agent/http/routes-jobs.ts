@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { sha256Hex } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { RETRY_HINT_MS } from '../../ops/drain.js';
 import type { Job } from '../job.js';
 import { parsePageQuery } from '../job-list.js';
 import type { JobManager } from '../jobs.js';
@@ -12,7 +13,7 @@ import type { JobEvent } from '../job-events.js';
 import type { AgentEnv } from './caller.js';
 import type { StreamCaps } from './stream-caps.js';
 
-export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: StreamCaps): Hono<AgentEnv> {
+export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: StreamCaps, draining?: AbortSignal): Hono<AgentEnv> {
   return new Hono<AgentEnv>()
     .post('/v1/jobs', async (c) => {
       const key = c.req.header('idempotency-key');
@@ -49,12 +50,15 @@ export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: Stream
       const job = jobs.get(c.req.param('id'));
       const last = Number(c.req.header('last-event-id') ?? 0) || 0;
       const release = streams.acquire(c.get('caller'));
-      return streamSSE(c, (stream) => followJob(stream, job, last, heartbeatMs).finally(release));
+      return streamSSE(c, (stream) => followJob(stream, job, last, heartbeatMs, draining).finally(release));
     });
 }
 
-/** Events after `last`, then live ones until the job's `end` or the watcher leaves, with heartbeats. */
-async function followJob(stream: SSEStreamingApi, job: Job, last: number, heartbeatMs: number): Promise<void> {
+/**
+ * Events after `last`, then live ones until the job's `end` or the watcher leaves, with heartbeats.
+ * When the agent drains, the stream gets a `retry:` hint and ends (the watcher resumes with Last-Event-ID).
+ */
+async function followJob(stream: SSEStreamingApi, job: Job, last: number, heartbeatMs: number, draining?: AbortSignal): Promise<void> {
   let chain = Promise.resolve();
   // Writes are queued: events and heartbeats must not interleave inside one frame.
   const write = (f: () => Promise<void>) => (chain = chain.then(f).catch(() => undefined));
@@ -67,9 +71,13 @@ async function followJob(stream: SSEStreamingApi, job: Job, last: number, heartb
   const unfollow = job.events.follow(last, send);
   const beat = setInterval(() => write(() => stream.write(': heartbeat\n\n').then(() => undefined)), heartbeatMs);
   stream.onAbort(finish);
+  const drained = () => { write(() => stream.write(`retry: ${RETRY_HINT_MS}\n\n`).then(() => undefined)); finish(); };
+  if (draining?.aborted) drained();
+  else draining?.addEventListener('abort', drained, { once: true });
   if (job.events.list.some((e) => e.event === 'end' && e.id <= last)) finish();
   await over;
   clearInterval(beat);
+  draining?.removeEventListener('abort', drained);
   unfollow();
   await chain;
 }

@@ -12,6 +12,9 @@ export interface EdgeLayout {
   maxBodyBytes: number;
   heartbeatMs: number;
   agentTimeoutMs: number;
+  fanOutTimeoutMs: number;
+  inventoryTtlMs: number;
+  inventoryStaleMs: number;
 }
 
 /** Environment variable that carries a binding's value into workerd. */
@@ -24,8 +27,8 @@ export function edgeCapnp(l: EdgeLayout): string {
   const bindings = [
     `(name = "AGENTS", text = ${str(JSON.stringify(l.agents))})`,
     `(name = "CORS_ORIGINS", text = ${str(l.corsOrigins.join(','))})`,
-    ...(['MAX_BODY_BYTES', 'HEARTBEAT_MS', 'AGENT_TIMEOUT_MS'] as const).map((b, i) =>
-      `(name = "${b}", text = ${str(String([l.maxBodyBytes, l.heartbeatMs, l.agentTimeoutMs][i]))})`),
+    ...(['MAX_BODY_BYTES', 'HEARTBEAT_MS', 'AGENT_TIMEOUT_MS', 'FAN_OUT_TIMEOUT_MS', 'INVENTORY_TTL_MS', 'INVENTORY_STALE_MS'] as const).map((b, i) =>
+      `(name = "${b}", text = ${str(String([l.maxBodyBytes, l.heartbeatMs, l.agentTimeoutMs, l.fanOutTimeoutMs, l.inventoryTtlMs, l.inventoryStaleMs][i]))})`),
     fromEnv('GATEWAY_TOKENS'),
     ...l.agents.map((a) => fromEnv(secretBinding(a.name))),
   ];

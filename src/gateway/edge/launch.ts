@@ -39,7 +39,7 @@ export async function startEdgeGateway(input: GatewayConfigInput, listen: { host
   await buildEdgeBundle(root, join(dir, 'gateway.mjs'));
   const port = listen.port || await freePort(listen.host);
   const agents = config.agents.map(({ name, url }) => ({ name, url }));
-  await writeFile(join(dir, 'gateway.capnp'), edgeCapnp({ bundle: 'gateway.mjs', host: listen.host, port, agents, corsOrigins: config.corsOrigins, maxBodyBytes: config.maxBodyBytes, heartbeatMs: config.heartbeatMs, agentTimeoutMs: config.agentTimeoutMs }), { mode: 0o600 });
+  await writeFile(join(dir, 'gateway.capnp'), edgeCapnp({ bundle: 'gateway.mjs', host: listen.host, port, agents, corsOrigins: config.corsOrigins, maxBodyBytes: config.maxBodyBytes, heartbeatMs: config.heartbeatMs, agentTimeoutMs: config.agentTimeoutMs, fanOutTimeoutMs: config.fanOutTimeoutMs, inventoryTtlMs: config.inventoryTtlMs, inventoryStaleMs: config.inventoryStaleMs }), { mode: 0o600 });
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', [envVar('GATEWAY_TOKENS')]: config.tokens.map((t) => `${t.scope} ${t.token}${t.name ? ` ${t.name}` : ''}`).join('\n') };
   for (const a of config.agents) env[envVar(secretBinding(a.name))] = a.secret;
   const child = spawn(join(root, 'node_modules/.bin/workerd'), ['serve', '--experimental', join(dir, 'gateway.capnp')], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,6 +7,7 @@ import { agentJson } from '../agent-client.js';
 import { isVdiskError } from '../../errors/vdisk-error.js';
 import { AgentParam, AgentStatusSchema, COMMON_ERRORS, ok, problem } from '../schemas.js';
 import { BEARER, router } from './router.js';
+import { who } from '../middleware/request-id.js';
 import { z } from '@hono/zod-openapi';
 
 interface Health { version?: string; roots?: string[]; vms?: string[] }
@@ -29,12 +30,12 @@ function status(a: AgentAnswer<Health>): z.infer<typeof AgentStatusSchema> {
 }
 
 export const agentRoutes = (deps: GatewayDeps) => router()
-  .openapi(list, async (c) => c.json((await askAll<Health>(deps, { ...HEALTH, caller: c.get('caller') })).map(status), 200))
+  .openapi(list, async (c) => c.json((await askAll<Health>(deps, { ...HEALTH, ...who(c) })).map(status), 200))
   .openapi(one, async (c) => {
     const agent = deps.agent(c.req.valid('param').agent);
     try {
-      const { json } = await agentJson<Health>(deps.call, agent, { ...HEALTH, caller: c.get('caller') });
-      return c.json(status({ agent, up: true, json }), 200);
+      const { json } = await agentJson<Health>(deps.call, agent, { ...HEALTH, ...who(c) });
+      return c.json(status({ agent, up: true, json, status: 200, headers: new Headers() }), 200);
     } catch (e) {
       if (!isVdiskError(e)) throw e;
       return c.json(status({ agent, up: false, error: { code: String(e.code), detail: e.message } }), 200);

@@ -7,6 +7,7 @@ import { agentReply } from '../agent-errors.js';
 import type { GatewayDeps } from '../deps.js';
 import { AGENT_ERRORS, COMMON_ERRORS, ExtentSchema, ok, RangeHeaders, VolumeParam } from '../schemas.js';
 import { BEARER, router } from './router.js';
+import { who } from '../middleware/request-id.js';
 
 const PASSED = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified'];
 
@@ -35,7 +36,7 @@ export const imageDataRoutes = (deps: GatewayDeps) => router()
     const { range } = c.req.valid('header');
     const res = await callAgent(deps.call, deps.agent(agent), {
       method: c.req.method, path: volumePath(id, 'data'), headers: range ? { range } : {},
-      caller: c.get('caller'), signal: c.req.raw.signal, stream: true,
+      ...who(c), signal: c.req.raw.signal, stream: true,
     });
     const headers = new Headers();
     for (const h of PASSED) { const v = res.headers.get(h); if (v !== null) headers.set(h, v); }
@@ -43,7 +44,7 @@ export const imageDataRoutes = (deps: GatewayDeps) => router()
   })
   .openapi(extents, async (c) => {
     const { agent, id } = c.req.valid('param');
-    const res = await callAgent(deps.call, deps.agent(agent), { method: 'GET', path: volumePath(id, 'extents'), caller: c.get('caller') });
+    const res = await callAgent(deps.call, deps.agent(agent), { method: 'GET', path: volumePath(id, 'extents'), ...who(c) });
     const json = await res.json().catch(() => undefined);
     return c.json(agentReply(z.array(ExtentSchema), json, agent), 200);
   });

@@ -5,6 +5,7 @@ import type { GatewayDeps } from '../deps.js';
 import { joinInventories } from '../inventories.js';
 import { COMMON_ERRORS, InventoryAnswerSchema, ok } from '../schemas.js';
 import { BEARER, router } from './router.js';
+import { whoWithBackground } from '../middleware/request-id.js';
 
 const route = createRoute({
   method: 'get', path: '/v1/inventory', tags: ['inventory'], security: BEARER,
@@ -14,6 +15,6 @@ const route = createRoute({
 
 export const inventoryRoutes = (deps: GatewayDeps) => router()
   .openapi(route, async (c) => {
-    const { inventory, agents } = await joinInventories(deps, c.get('caller'));
+    const { inventory, agents } = await joinInventories(deps, whoWithBackground(c));
     return c.json({ inventory, agents }, 200);
   });

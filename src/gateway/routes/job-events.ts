@@ -4,11 +4,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { callAgent } from '../agent-client.js';
+import { RETRY_HINT_MS } from '../drain.js';
 import type { GatewayDeps } from '../deps.js';
 import { parseJobId, publicJobId } from '../job-id.js';
 import { readSse } from '../sse-parse.js';
 import { AGENT_ERRORS, COMMON_ERRORS, EventHeaders, JobParam, problem } from '../schemas.js';
 import { BEARER, router } from './router.js';
+import { who } from '../middleware/request-id.js';
 
 const route = createRoute({
   method: 'get', path: '/v1/jobs/{id}/events', tags: ['jobs'], security: BEARER,
@@ -37,20 +39,27 @@ export const jobEventRoutes = (deps: GatewayDeps) => router()
     const upstream = new AbortController();
     // Connect before answering, so an unknown job or a down agent is a plain problem+json error.
     const res = await callAgent(deps.call, deps.agent(agent), {
-      method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}/events`, stream: true, signal: upstream.signal, caller: c.get('caller'),
+      method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}/events`, stream: true, signal: upstream.signal, ...who(c),
       headers: { accept: 'text/event-stream', ...(last !== undefined && { 'last-event-id': last }) },
     });
     return streamSSE(c, async (stream) => {
       const beat = setInterval(() => { stream.write(': heartbeat\n\n').catch(() => {}); }, deps.config.heartbeatMs);
       stream.onAbort(() => upstream.abort());
+      // Draining: tell the client when to reconnect (to another copy, with Last-Event-ID), then end.
+      const drained = () => { stream.write(`retry: ${RETRY_HINT_MS}\n\n`).catch(() => {}).finally(() => upstream.abort()); };
+      deps.drain.signal.addEventListener('abort', drained, { once: true });
+      deps.metrics.streams.open++;
       try {
         for await (const ev of readSse(res.body!)) {
+          if (ev.event === 'end' || ev.event === 'switched') deps.inventories.invalidate(agent);
           await stream.writeSSE({ ...ev, data: publicData(ev.data, agent, id) });
           if (ev.event === 'end') break;
         }
       } catch (e) {
-        if (!upstream.signal.aborted) deps.log({ level: 'warn', msg: 'event relay ended', agent, cause: String((e as Error)?.message ?? e) });
+        if (!upstream.signal.aborted) deps.log({ level: 'warn', msg: 'event relay ended', agent, cause: String((e as Error)?.message ?? e), requestId: c.get('requestId') });
       } finally {
+        deps.metrics.streams.open--;
+        deps.drain.signal.removeEventListener('abort', drained);
         clearInterval(beat);
         upstream.abort();
       }

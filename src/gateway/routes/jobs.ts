@@ -8,7 +8,7 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 import type { GatewayDeps } from '../deps.js';
 import { joinInventories } from '../inventories.js';
 import { randomIds } from '../plan-ids.js';
-import { planRequest } from '../../plan/plan.js';
+import { planChecked } from '../../plan/plan.js';
 import { listJobPage } from '../job-pages.js';
 import { parseJobId, publicJobId } from '../job-id.js';
 import { requireWrite } from '../middleware/auth.js';
@@ -16,6 +16,7 @@ import {
   AGENT_ERRORS, COMMON_ERRORS, IdempotencyHeaders, JobBody, JobCreatedSchema, JobListQuery, JobListSchema, JobParam, JobStatusSchema, ok, problem,
 } from '../schemas.js';
 import { BEARER, router } from './router.js';
+import { who, whoWithBackground } from '../middleware/request-id.js';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
@@ -56,8 +57,9 @@ const cancel = createRoute({
 
 /** Sends the job body to the agent with the caller's key; answers the public job id. */
 async function forward(c: Context, deps: GatewayDeps, agent: ReturnType<GatewayDeps['agent']>, key: string, body: unknown) {
+  deps.inventories.invalidate(agent.name);
   const res = await agentJson(deps.call, agent, {
-    method: 'POST', path: '/v1/jobs', body: JSON.stringify(body), headers: { 'idempotency-key': key }, caller: c.get('caller'),
+    method: 'POST', path: '/v1/jobs', body: JSON.stringify(body), headers: { 'idempotency-key': key }, ...who(c),
   });
   const { id } = agentReply(z.object({ id: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@+-]{0,199}$/) }), res.json, agent.name);
   const pub = publicJobId(agent.name, id);
@@ -76,9 +78,9 @@ export const jobRoutes = (deps: GatewayDeps) => router()
       const { agent, id } = parseJobId(body.retryOf);
       return forward(c, deps, deps.agent(agent), key, { retryOf: id });
     }
-    const joined = await joinInventories(deps, c.get('caller'));
+    const joined = await joinInventories(deps, whoWithBackground(c));
     // A bare request is planned here only to learn its host; the agent plans it again and runs its own plan.
-    const plan = body.plan ?? planRequest(body.request, joined.inventory, randomIds());
+    const plan = body.plan ?? planChecked(body.request, joined.inventory, randomIds());
     const agent = joined.owner.get(plan.host);
     if (!agent) {
       const down = joined.agents.filter((a) => !a.up).map((a) => a.name);
@@ -93,8 +95,10 @@ export const jobRoutes = (deps: GatewayDeps) => router()
   })
   .openapi(status, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
-    const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}`, caller: c.get('caller') });
-    return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 200);
+    const res = await agentJson(deps.call, deps.agent(agent), { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}`, ...who(c) });
+    const job = agentReply(JobStatusSchema, res.json, agent);
+    if (job.state !== 'queued') deps.inventories.invalidate(agent); // a running or ended job may have changed the agent's files
+    return c.json(publicJob(agent, job), 200);
   })
   .openapi(retry, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
@@ -102,6 +106,6 @@ export const jobRoutes = (deps: GatewayDeps) => router()
   })
   .openapi(cancel, async (c) => {
     const { agent, id } = parseJobId(c.req.valid('param').id);
-    const res = await agentJson(deps.call, deps.agent(agent), { method: 'POST', path: `/v1/jobs/${encodeURIComponent(id)}/cancel`, caller: c.get('caller') });
+    const res = await agentJson(deps.call, deps.agent(agent), { method: 'POST', path: `/v1/jobs/${encodeURIComponent(id)}/cancel`, ...who(c) });
     return c.json(publicJob(agent, agentReply(JobStatusSchema, res.json, agent)), 202);
   });

@@ -2,7 +2,7 @@
 // (JSON and readable text) without running it. A request naming something on a down agent says so.
 import { createRoute } from '@hono/zod-openapi';
 import { isVdiskError, VdiskError } from '../../errors/vdisk-error.js';
-import { planRequest } from '../../plan/plan.js';
+import { planChecked } from '../../plan/plan.js';
 import type { Plan, PlanSchema } from '../../plan/plan-schema.js';
 import type { z } from 'zod';
 import { renderPlanText } from '../../plan/render-text.js';
@@ -11,6 +11,7 @@ import { joinInventories } from '../inventories.js';
 import { randomIds } from '../plan-ids.js';
 import { AGENT_ERRORS, COMMON_ERRORS, ok, PlanPreviewBody, PlanPreviewSchema, problem } from '../schemas.js';
 import { BEARER, router } from './router.js';
+import { whoWithBackground } from '../middleware/request-id.js';
 
 const route = createRoute({
   method: 'post', path: '/v1/plans', tags: ['plans'], security: BEARER,
@@ -26,10 +27,10 @@ const route = createRoute({
 export const planRoutes = (deps: GatewayDeps) => router()
   .openapi(route, async (c) => {
     const { request } = c.req.valid('json');
-    const joined = await joinInventories(deps, c.get('caller'));
+    const joined = await joinInventories(deps, whoWithBackground(c));
     let plan: Plan;
     try {
-      plan = planRequest(request, joined.inventory, randomIds());
+      plan = planChecked(request, joined.inventory, randomIds());
     } catch (e) {
       const down = joined.agents.filter((a) => !a.up).map((a) => a.name);
       if (isVdiskError(e) && String(e.code).startsWith('E_PLAN_UNKNOWN_') && down.length) {

@@ -23,8 +23,8 @@ export function openapiChecks(opts: SetupOptions = {}) {
       const doc = await res.json() as Doc;
       expect(doc.openapi).toBe('3.0.3');
       expect(Object.keys(doc.paths).sort()).toEqual([
-        '/v1/agents', '/v1/agents/{agent}/health', '/v1/agents/{agent}/volumes/{id}/data', '/v1/agents/{agent}/volumes/{id}/extents',
-        '/v1/inventory', '/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/cancel', '/v1/jobs/{id}/events', '/v1/jobs/{id}/retry', '/v1/plans',
+        '/metrics', '/v1/agents', '/v1/agents/{agent}/health', '/v1/agents/{agent}/volumes/{id}/data', '/v1/agents/{agent}/volumes/{id}/extents',
+        '/v1/inventory', '/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/cancel', '/v1/jobs/{id}/events', '/v1/jobs/{id}/retry', '/v1/plans', '/v1/ready',
       ]);
       const jobs = doc.paths['/v1/jobs']!.post!;
       expect(jobs.parameters).toContainEqual(expect.objectContaining({ name: 'idempotency-key', in: 'header', required: true }));

@@ -33,7 +33,7 @@ export function routeChecks(opts: SetupOptions = {}) {
     it('joins the inventories and says which agent serves which host', async () => {
       const res = await s.request('/v1/inventory', s.auth('read'));
       const body = await res.json() as { agents: unknown[]; inventory: { volumes: { id: string }[]; pools: { id: string }[] } };
-      expect(body.agents).toEqual([{ name: 'alpha', up: true, hosts: ['h1'] }, { name: 'beta', up: true, hosts: ['h2'] }]);
+      expect(body.agents).toEqual([{ name: 'alpha', up: true, hosts: ['h1'], ageMs: expect.any(Number) }, { name: 'beta', up: true, hosts: ['h2'], ageMs: expect.any(Number) }]);
       expect(body.inventory.volumes.map((v) => v.id).sort()).toEqual(['data', 'disk', 'remote']);
       expect(body.inventory.pools.map((p) => p.id).sort()).toEqual(['far', 'p1', 'p2']);
     });

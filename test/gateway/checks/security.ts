@@ -165,8 +165,8 @@ export function securityChecks(opts: SetupOptions = {}) {
       try {
         const inv = await (await d.request('/v1/inventory', d.auth('read'))).json() as { agents: unknown[]; inventory: { volumes: unknown[] } };
         expect(inv.agents).toEqual([
-          { name: 'alpha', up: true, hosts: ['h1'] },
-          { name: 'beta', up: false, hosts: [], error: { code: 'E_GATEWAY_AGENT_DOWN', detail: 'agent beta cannot be reached; nothing was done' } },
+          { name: 'alpha', up: true, hosts: ['h1'], ageMs: expect.any(Number) },
+          { name: 'beta', up: false, hosts: [], error: { code: 'E_GATEWAY_AGENT_DOWN', detail: 'agent beta cannot be reached; nothing was done' }, ageMs: expect.any(Number) },
         ]);
         expect(inv.inventory.volumes).toHaveLength(2);
         const agents = await (await d.request('/v1/agents', d.auth('read'))).json();

@@ -15,6 +15,12 @@ interface Job { status: Record<string, unknown>; events: { id: number; event: st
 export interface FakeAgent {
   name: string; url: string; secret: string; port: number;
   calls: SeenCall[]; jobs: Map<string, Job>;
+  /** Replaces the inventory (a new generation, so a new ETag). */
+  setInventory(inventory: InventoryInput): void;
+  /** Holds every GET /v1/inventory until the returned function is called (a slow agent, on cue). */
+  holdInventory(): () => void;
+  /** Inventory calls answered with a body (200) and with 304. */
+  inventoryAnswers: { full: number; notModified: number };
   emit(jobId: string, event: string, data: unknown): void;
   close(): Promise<void>;
 }
@@ -22,7 +28,19 @@ export interface FakeAgent {
 const problem = (status: number, code: string, detail: string) =>
   new Response(JSON.stringify({ type: 'about:blank', title: code, status, code, detail }), { status, headers: { 'content-type': 'application/problem+json' } });
 
-export async function startFakeAgent(opts: { name: string; secret: string; inventory: InventoryInput; image?: Uint8Array; heartbeatMs?: number }): Promise<FakeAgent> {
+export interface FakeAgentOptions {
+  name: string; secret: string; inventory: InventoryInput; image?: Uint8Array; heartbeatMs?: number;
+  /** Answers GET /v1/inventory with `ETag: "<generation>"` and If-None-Match with 304, as agents do. */
+  etag?: boolean;
+  /** GET /v1/inventory never answers (a hung agent). */
+  hang?: boolean;
+}
+
+export async function startFakeAgent(opts: FakeAgentOptions): Promise<FakeAgent> {
+  let inventory = opts.inventory;
+  let generation = 1;
+  let held: Promise<void> | undefined;
+  const inventoryAnswers = { full: 0, notModified: 0 };
   const calls: SeenCall[] = [];
   const jobs = new Map<string, Job>();
   const keys = new Map<string, { digest: string; id: string }>();
@@ -44,7 +62,14 @@ export async function startFakeAgent(opts: { name: string; secret: string; inven
     await next();
   });
   app.get('/v1/health', (c) => c.json({ ok: true, agent: opts.name, version: '0-test', roots: ['/pool1'], vms: [] }));
-  app.get('/v1/inventory', (c) => c.json(opts.inventory));
+  app.get('/v1/inventory', async (c) => {
+    if (opts.hang) await new Promise(() => {});
+    await held;
+    const tag = `"${generation}"`;
+    if (opts.etag && c.req.header('if-none-match') === tag) { inventoryAnswers.notModified++; return new Response(null, { status: 304, headers: { etag: tag } }); }
+    inventoryAnswers.full++;
+    return c.json(inventory, 200, opts.etag ? { etag: tag } : {});
+  });
   app.on(['GET', 'HEAD'], '/v1/volumes/:id/data', (c) => {
     if (c.req.param('id') !== 'data') return problem(404, 'E_NOT_FOUND', `no volume ${c.req.param('id')}`);
     const m = /^bytes=(\d+)-(\d*)$/.exec(c.req.header('range') ?? '');
@@ -118,7 +143,9 @@ export async function startFakeAgent(opts: { name: string; secret: string; inven
   });
   const port = (server.address() as { port: number }).port;
   return {
-    name: opts.name, url: `http://127.0.0.1:${port}`, secret: opts.secret, port, calls, jobs,
+    name: opts.name, url: `http://127.0.0.1:${port}`, secret: opts.secret, port, calls, jobs, inventoryAnswers,
+    setInventory(next) { inventory = next; generation++; },
+    holdInventory() { let release!: () => void; held = new Promise((r) => (release = r)); return () => { held = undefined; release(); }; },
     emit(jobId, event, data) {
       const job = jobs.get(jobId)!;
       job.events.push({ id: job.events.length + 1, event, data: JSON.stringify(data) });

@@ -11,7 +11,7 @@ import { alphaInventory, betaInventory } from './worlds.js';
 
 export const rand = (n = 24) => [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
-export interface SetupOptions { edge?: boolean; corsOrigins?: string[]; maxBodyBytes?: number; heartbeatMs?: number; betaDown?: boolean; alphaSecretAtGateway?: string }
+export interface SetupOptions { edge?: boolean; inventoryTtlMs?: number; corsOrigins?: string[]; maxBodyBytes?: number; heartbeatMs?: number; betaDown?: boolean; alphaSecretAtGateway?: string }
 
 export interface Setup {
   request(path: string, init?: RequestInit): Promise<Response>;
@@ -38,6 +38,8 @@ export async function setup(opts: SetupOptions = {}): Promise<Setup> {
     // The write token is named; the read token is not (its name comes from its hash).
     tokens: [{ token: tokens.read, scope: 'read' }, { token: tokens.write, scope: 'write', name: 'ops' }],
     corsOrigins: opts.corsOrigins, maxBodyBytes: opts.maxBodyBytes, heartbeatMs: opts.heartbeatMs, agentTimeoutMs: 5000,
+    // These suites look at every call the agents get: no cache unless a test asks for one.
+    inventoryTtlMs: opts.inventoryTtlMs ?? 0, inventoryStaleMs: 0,
   };
   const stopAgents = async () => { await alpha.close(); if (!opts.betaDown) await beta.close(); };
   const common = {
