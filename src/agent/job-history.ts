@@ -89,7 +89,7 @@ export function compareNewestFirst(a: { createdAt: string; id: string }, b: { cr
 /** A finished job from its history line, for status, cancel (a no-op) and its two closing events. */
 export function jobFromStatus(s: JobStatus): Job {
   // Only the plan's id and kind are shown for a finished job; its steps are in the report.
-  const job = new Job(s.id, { id: s.planId, kind: s.kind } as Plan, s.createdAt, undefined, undefined, s.startedBy);
+  const job = new Job(s.id, { id: s.planId, kind: s.kind, summary: s.summary, request: s.request } as Plan, s.createdAt, undefined, undefined, s.startedBy);
   job.restoreEnded(s.state, s.report, s.error, s.updatedAt);
   return job;
 }
