@@ -16,7 +16,8 @@ export type AgentState = InventoryAnswer['agents'][number];
 export type PlanPreview = Omit<InferResponseType<Api['v1']['plans']['$post'], 200>, 'plan'> & { plan: Plan };
 export type JobCreated = InferResponseType<Api['v1']['jobs']['$post'], 202>;
 export type JobList = InferResponseType<Api['v1']['jobs']['$get'], 200>;
-export type JobStatus = InferResponseType<Api['v1']['jobs'][':id']['$get'], 200>;
+/** The gateway adds the agent that runs the job (the schema is a loose object, so it is named here). */
+export type JobStatus = InferResponseType<Api['v1']['jobs'][':id']['$get'], 200> & { agent?: string };
 export type JobState = JobStatus['state'];
 
 /** Session ends the gateway reports: the person must log in again. */
