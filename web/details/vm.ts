@@ -10,7 +10,7 @@ export function vmDetail(c: Connection, id: string): HTMLElement | undefined {
   const m = inv.vms.find((x) => x.id === id);
   if (!m) return undefined;
   const jobs = h('div', { id: 'vm-jobs' }, h('p', { role: 'status' }, 'Loading jobs…'));
-  void jobsOf(c.gw, { vm: id }, true).then((list) => jobs.replaceChildren(jobList('vm-job-list', list, 'No job is running on this VM.')))
+  void jobsOf(c.gw, { vm: id }, true).then((list) => jobs.replaceChildren(jobList('vm-job-list', list, 'No job is running on this VM.', inv)))
     .catch((e) => jobs.replaceChildren(h('p', {}, `Jobs unavailable: ${(e as Error).message}`)));
   const snaps = inv.snapshots.filter((s) => s.vm === id);
   return h('div', { id: 'vm-detail' },

@@ -21,7 +21,7 @@ export function volumeDetail(c: Connection, id: string): HTMLElement | undefined
   if (agent) void c.gw.extents(agent, v.id).then((ex) => map.replaceChildren(...mapPicture(ex as Extent[], v.virtualSize)))
     .catch((e) => map.replaceChildren(h('p', {}, `Map unavailable: ${(e as Error).message}`)));
   const jobs = h('div', { id: 'volume-jobs' }, h('p', { role: 'status' }, 'Loading jobs…'));
-  void jobsOf(c.gw, { volume: id }).then((list) => jobs.replaceChildren(jobList('volume-job-list', list, 'No job has touched this volume.')))
+  void jobsOf(c.gw, { volume: id }).then((list) => jobs.replaceChildren(jobList('volume-job-list', list, 'No job has touched this volume.', inv)))
     .catch((e) => jobs.replaceChildren(h('p', {}, `Jobs unavailable: ${(e as Error).message}`)));
   const snaps = inv.snapshots.filter((s) => s.disks.some((d) => d.layer === id));
   const disks = inv.vms.flatMap((m) => m.disks.filter((d) => chainOf(inv, d.volume).some((x) => x.id === id)).map((d) => `${m.id} ${d.target}`));

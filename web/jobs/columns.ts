@@ -10,7 +10,7 @@ import { duration, type Estimate } from './rate.js';
 export const ENDED = new Set(['done', 'failed', 'rolled-back', 'cancelled']);
 const STATE_CLASS: Record<string, string> = { done: 'pf-m-green', failed: 'pf-m-red', 'rolled-back': 'pf-m-orange', cancelled: 'pf-m-grey', cancelling: 'pf-m-orange', cleanup: 'pf-m-blue', running: 'pf-m-blue', queued: 'pf-m-grey' };
 
-export interface JobRow { job: JobStatus; est: Estimate; orphans: string[] }
+export interface JobRow { job: JobStatus; est: Estimate; orphans: string[]; what: string }
 export interface RowActions { cancel(j: JobStatus): void; retry(r: JobRow): void }
 
 export function retryable(j: JobStatus): boolean {
@@ -20,7 +20,7 @@ export function retryable(j: JobStatus): boolean {
 
 export function jobColumns(a: RowActions): Column<JobRow>[] {
   return [
-    { label: 'Job', sort: (r) => r.job.id, cell: (r) => h('div', {}, h('div', {}, r.job.summary ?? r.job.kind), h('code', { class: 'muted small' }, r.job.id)) },
+    { label: 'Job', sort: (r) => r.job.id, cell: (r) => h('div', {}, h('div', {}, r.what), h('code', { class: 'muted small' }, r.job.id)) },
     { label: 'State', sort: (r) => r.job.state, cell: (r) => h('span', { class: `pf-v6-c-label pf-m-compact ${STATE_CLASS[r.job.state] ?? ''}`, 'data-state': r.job.state }, h('span', { class: 'pf-v6-c-label__content' }, r.job.state)) },
     { label: 'Progress', sort: (r) => r.job.progress, cell: (r) => h('div', { class: 'progress-cell' },
       h('progress', { max: 100, value: Math.round(r.job.progress * 100), 'aria-label': `Progress of ${r.job.id}` }), ` ${Math.round(r.job.progress * 100)} %`) },

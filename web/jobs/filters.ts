@@ -35,3 +35,17 @@ export function jobMatches(j: JobStatus, f: JobFilter): boolean {
   return (!f.state || j.state === f.state) && (!f.agent || j.agent === f.agent)
     && (!f.volume || s.volumes.includes(f.volume)) && (!f.vm || s.vm === f.vm);
 }
+
+/** What a job does, in a few words, with `pool:file` names (the plan's summary carries host paths). */
+export function jobWhat(j: Pick<JobStatus, 'request' | 'kind'>, inv: InventoryAnswer['inventory'] | undefined): string {
+  const r = j.request as { kind?: string; volume?: string; toPool?: string; name?: string; vm?: string; snapshot?: string; disks?: { disk: string; pool?: string }[] } | undefined;
+  const name = (id: string) => { const v = inv?.volumes.find((x) => x.id === id); return v ? volumeName(v) : id; };
+  switch (r?.kind) {
+    case 'move': return `move ${name(r.volume!)} to ${r.toPool}`;
+    case 'clone': return `clone ${name(r.volume!)} to ${r.toPool}${r.name ? `:${r.name}` : ''}`;
+    case 'block-copy': return `copy VM ${r.vm} ${r.disks?.map((d) => d.disk).join(', ')} live${r.disks?.[0]?.pool ? ` to ${r.disks[0].pool}` : ''}`;
+    case 'snapshot': return `snapshot VM ${r.vm}${r.name ? ` as ${r.name}` : ''}`;
+    case 'snapshot-delete': return `delete snapshot ${r.snapshot} of VM ${r.vm}`;
+    default: return j.kind;
+  }
+}

@@ -14,7 +14,7 @@ import { volumeName } from '../names.js';
 import { jobColumns, ENDED, type JobRow } from './columns.js';
 import { addSample, estimate, type Sample } from './rate.js';
 import { followJob } from './follow.js';
-import { jobFilters, jobMatches, type JobFilter } from './filters.js';
+import { jobFilters, jobMatches, jobWhat, type JobFilter } from './filters.js';
 
 export interface JobsView { refresh(): Promise<void> }
 
@@ -39,8 +39,8 @@ export function jobsView(app: App, root: HTMLElement): JobsView {
     const pool = conn?.inventory.inventory.pools.find((x) => p?.startsWith(`${x.root.replace(/\/$/, '')}/`));
     return p ? (pool ? volumeName({ pool: pool.id, path: p }) : p.slice(p.lastIndexOf('/') + 1)) : '(no file)';
   };
-  const row = (j: JobStatus): JobRow => ({ job: j, est: estimate(samples.get(j.id) ?? [], bytesOf(j)), orphans: orphansOf(j) });
-  const table = sortTable<JobRow>('jobs-table', 'Jobs on every agent, newest first', jobColumns({ cancel: (j) => void cancel(j), retry: (r) => void retry(r) }), 'No jobs match.');
+  const row = (j: JobStatus): JobRow => ({ job: j, est: estimate(samples.get(j.id) ?? [], bytesOf(j)), orphans: orphansOf(j), what: jobWhat(j, conn?.inventory.inventory) });
+  const table = sortTable<JobRow>('jobs-table', 'Jobs on every agent, newest first', jobColumns({ cancel: (j) => void cancel(j), retry: (r) => void retry(r) }), 'No jobs match.', (r) => r.job.id);
   const render = () => {
     const list = [...jobs.values()].filter((j) => jobMatches(j, filter));
     table.set(list.map(row));

@@ -13,7 +13,8 @@ export interface Column<T> {
 
 export interface SortTable<T> { el: HTMLTableElement; set(rows: T[]): void; sortBy(label: string, dir?: 'ascending' | 'descending'): void }
 
-export function sortTable<T>(id: string, caption: string, columns: Column<T>[], empty: string): SortTable<T> {
+/** `key` names each row (data-key), so tests and links can find it. */
+export function sortTable<T>(id: string, caption: string, columns: Column<T>[], empty: string, key?: (row: T) => string): SortTable<T> {
   const body = h('tbody', { class: 'pf-v6-c-table__tbody' });
   let rows: T[] = [];
   let by = -1;
@@ -31,10 +32,10 @@ export function sortTable<T>(id: string, caption: string, columns: Column<T>[], 
       const mark = th.querySelector('.sort-mark');
       if (mark) mark.textContent = i === by ? (dir === 'ascending' ? ' ▲' : ' ▼') : ' ↕';
     });
-    const key = columns[by]?.sort;
-    const list = key ? [...rows].sort((a, b) => { const x = key(a), y = key(b); const c = x < y ? -1 : x > y ? 1 : 0; return dir === 'ascending' ? c : -c; }) : rows;
+    const by_ = columns[by]?.sort;
+    const list = by_ ? [...rows].sort((a, b) => { const x = by_(a), y = by_(b); const c = x < y ? -1 : x > y ? 1 : 0; return dir === 'ascending' ? c : -c; }) : rows;
     if (!list.length) { fill(body, h('tr', {}, h('td', { colspan: String(columns.length) }, h('div', { class: 'pf-v6-c-empty-state pf-m-xs' }, h('p', { class: 'pf-v6-c-empty-state__body' }, empty))))); return; }
-    fill(body, ...list.map((r) => h('tr', { class: 'pf-v6-c-table__tr' }, ...columns.map((c) => h('td', { class: 'pf-v6-c-table__td', 'data-label': c.label }, c.cell(r))))));
+    fill(body, ...list.map((r) => h('tr', { class: 'pf-v6-c-table__tr', 'data-key': key?.(r) }, ...columns.map((c) => h('td', { class: 'pf-v6-c-table__td', 'data-label': c.label }, c.cell(r))))));
   };
   const t: SortTable<T> = {
     el: h('table', { id, class: 'pf-v6-c-table pf-m-compact pf-m-grid-md' },

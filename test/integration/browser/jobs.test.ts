@@ -29,12 +29,14 @@ async function submit(page: Page, url: string, dir: string, request: object): Pr
   return out.trim();
 }
 
-const row = (id: string) => `#jobs-table tr:has(code:text-is("${id}"))`;
+const row = (id: string) => `#jobs-table tr[data-key="${id}"]`;
 const stateOf = (page: Page, id: string) => page.getAttribute(`${row(id)} [data-state]`, 'data-state');
 
 describe('console: the Jobs view (`vdisk start`)', () => {
+  let skew = 0; // the system's clock runs `skew` ms ahead once the session-expiry test moves it
   const s = useSystemSession('jobs', {
     vm: false,
+    clock: () => Date.now() + skew,
     prepare: (sys) => {
       // Long enough to reload mid-copy: 16 GiB, every cluster allocated, almost nothing on disk.
       qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'preallocation=metadata', join(sys.dir, 'pool-a/big.qcow2'), '16G']);
@@ -54,7 +56,7 @@ describe('console: the Jobs view (`vdisk start`)', () => {
     const id = await submit(page, sys.url, scratch, { kind: 'move', volume: 'pool-a:big.qcow2', toPool: 'pool-b' });
     await page.click('nav a[href="#jobs"]');
     await page.waitForSelector(row(id));
-    expect(await page.textContent(row(id))).toContain('pool-a:big.qcow2');
+    expect(await page.textContent(row(id))).toContain('move pool-a:big.qcow2 to pool-b');
     // Started by the console's session (the caller name the gateway gives it).
     expect(await page.locator(`${row(id)} td[data-label="Started by"]`).textContent()).not.toBe('—');
     // Live: progress arrives over SSE, and the tab keeps the last event id.
@@ -82,7 +84,7 @@ describe('console: the Jobs view (`vdisk start`)', () => {
     expect(await page.textContent(row(id))).toContain('left: pool-a:orphan.qcow2');
     expect(existsSync(join(sys.dir, 'pool-a/orphan.qcow2'))).toBe(true);
     rmSync(join(scratch, 'orphan-link.qcow2'));
-    await tabTo(page, `${row(id)} button:has-text("Retry cleanup")`, 120);
+    await tabTo(page, `${row(id)} button[aria-label="Retry cleanup of job ${id}"]`, 120);
     await page.keyboard.press('Enter');
     expect(await axeViolations(page)).toEqual([]); // with the dialog open
     expect(await confirmWithKeys(page)).toContain('delete pool-a:orphan.qcow2');
@@ -93,4 +95,25 @@ describe('console: the Jobs view (`vdisk start`)', () => {
     expect(existsSync(join(sys.dir, 'pool-a/orphan.qcow2'))).toBe(false);
     expect(existsSync(join(sys.dir, 'pool-b/orphan.qcow2'))).toBe(true);
   }, 300_000);
+
+  it('an expired session asks to log in again over the open view, and the view stays', async () => {
+    const { sys, b } = s;
+    const { page } = b;
+    await page.goto(`${sys.url}#pool/pool-b`);
+    await page.waitForSelector('#pool-volumes li:has-text("pool-b:big.qcow2")');
+    skew = 13 * 3600_000; // past the 12 h session
+    await page.click('nav a[href="#jobs"]');
+    await page.click('#jobs-refresh');
+    await page.waitForSelector('#relogin-dialog[open]');
+    expect(await page.textContent('#relogin-dialog')).toContain('E_AUTH_SESSION_EXPIRED');
+    expect(await axeViolations(page)).toEqual([]);
+    // Focus is in the field: paste a fresh login link and press Enter.
+    await page.keyboard.type(await sys.newLoginUrl());
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#relogin-dialog', { state: 'detached' });
+    expect(page.url()).toMatch(/#jobs$/);
+    await page.click('#jobs-refresh');
+    await page.waitForSelector('#jobs-table [data-state="done"]');
+    expect(await page.textContent('#jobs-error')).toBe('');
+  });
 });
