@@ -95,7 +95,11 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
   const view: GatewayView = {
     async connect(u, t) {
       clearError(errors);
-      const client = new GatewayClient(u, t, (e) => askLoginAgain(e, (fresh) => view.connect(u, fresh)));
+      // Only the connection in use asks: a call still in flight on a replaced client does not.
+      const client: GatewayClient = new GatewayClient(u, t, (e) => {
+        const cur = connection.get()?.gw;
+        if (!cur || cur === client) askLoginAgain(e, (fresh) => view.connect(u, fresh));
+      });
       fill(connected, `Connecting to ${u}…`);
       try {
         const ans = await client.inventory();
