@@ -2,7 +2,7 @@
 // bundles. Skips the Wasm step when nothing under assembly/ changed since the last build.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -77,3 +77,9 @@ await build({
 });
 for (const f of ['index.html', 'styles.css']) copyFileSync(join(root, 'web', f), join(web, f));
 for (const f of ['engine.simd.wasm', 'engine.scalar.wasm']) copyFileSync(join(dist, f), join(web, f));
+// PatternFly's stylesheet (class names only, no React) and the variable fonts it names, in dist/web/pf/.
+const pf = join(root, 'node_modules/@patternfly/patternfly');
+for (const f of ['patternfly.min.css', ...['RedHatText/RedHatTextVF.woff2', 'RedHatDisplay/RedHatDisplayVF.woff2', 'RedHatMono/RedHatMonoVF.woff2'].map((x) => `assets/fonts/${x}`), 'assets/pficon/pf-v6-pficon.woff2']) {
+  mkdirSync(dirname(join(web, 'pf', f)), { recursive: true });
+  copyFileSync(join(pf, f), join(web, 'pf', f));
+}

@@ -30,5 +30,5 @@ export function clearError(box: HTMLElement): void {
 }
 
 export function errorBox(id: string): HTMLElement {
-  return h('div', { id, class: 'error', role: 'alert', hidden: true });
+  return h('div', { id, class: 'error pf-v6-c-alert pf-m-danger pf-m-inline', role: 'alert', hidden: true });
 }

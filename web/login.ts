@@ -5,15 +5,27 @@ import type { ConsoleConfig } from './app.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { consoleError } from '../worker/codes.js';
 
-export async function loginFromHash(config: ConsoleConfig): Promise<{ gateway: string; token: string } | undefined> {
-  const m = /(?:^#|&)login=([^&]+)/.exec(location.hash);
-  if (!m) return undefined;
-  history.replaceState(null, '', `${location.pathname}${location.search}#gateway`);
-  const res = await fetch('console/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: decodeURIComponent(m[1]!) }) });
+const LOGIN = /(?:^#|&|#)login=([^&]+)/;
+
+/** The login token inside a pasted link (or the bare token). */
+export function loginTokenOf(text: string): string | undefined {
+  const m = LOGIN.exec(text.trim());
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
+
+/** Trades a login token for a session token. */
+export async function redeemLogin(token: string): Promise<string> {
+  const res = await fetch(new URL('console/login', location.href), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
   if (!res.ok) {
     const p = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
     throw p.code ? new VdiskError(p.code, p.detail) : consoleError('E_GATEWAY_LOGIN');
   }
-  const { token } = (await res.json()) as { token: string };
-  return { gateway: config.gateway ?? location.origin, token };
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function loginFromHash(config: ConsoleConfig): Promise<{ gateway: string; token: string } | undefined> {
+  const token = loginTokenOf(location.hash);
+  if (!token) return undefined;
+  history.replaceState(null, '', `${location.pathname}${location.search}#gateway`);
+  return { gateway: config.gateway ?? location.origin, token: await redeemLogin(token) };
 }

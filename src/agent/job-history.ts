@@ -99,9 +99,9 @@ export function compareNewestFirst(a: { createdAt: string; id: string }, b: { cr
 
 /** A finished job from its history line, for status, cancel (a no-op) and its two closing events. */
 export function jobFromStatus(s: JobStatus, plan?: Plan): Job {
-  // Only the plan's id and kind are shown for a finished job; its steps are in the report. The whole
-  // plan is kept only for a job with something to retry.
-  const job = new Job(s.id, plan ?? ({ id: s.planId, kind: s.kind } as Plan), s.createdAt, undefined, undefined, s.startedBy);
+  // Only the plan's id, kind, summary and request are shown for a finished job; its steps are in the
+  // report. The whole plan is kept only for a job with something to retry.
+  const job = new Job(s.id, plan ?? ({ id: s.planId, kind: s.kind, summary: s.summary, request: s.request } as Plan), s.createdAt, undefined, undefined, s.startedBy);
   job.restoreEnded(s.state, s.report, s.error, s.updatedAt);
   return job;
 }

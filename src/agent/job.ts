@@ -12,6 +12,8 @@ export interface JobStatus {
   report?: RunReport; error?: { code: string; message: string }; createdAt: string; updatedAt: string;
   /** The caller (gateway token name, `-` when none was sent) that started the job. */
   startedBy: string;
+  /** What the job does, in words, and the request it was planned from (which volume, pool, VM): consoles filter by them. */
+  summary?: string; request?: Plan['request'];
 }
 
 export class Job {
@@ -68,6 +70,7 @@ export class Job {
       ...(this.step ? { step: this.step } : {}), ...(this.report ? { report: this.report } : {}),
       ...(this.error ? { error: this.error } : {}), createdAt: this.createdAt, updatedAt: this.updatedAt,
       startedBy: this.startedBy,
+      ...(this.plan.summary ? { summary: this.plan.summary } : {}), ...(this.plan.request ? { request: this.plan.request } : {}),
     };
   }
 }

@@ -62,6 +62,8 @@ export const JobStatusSchema = z.looseObject({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   createdAt: z.string(), updatedAt: z.string(),
   startedBy: z.string().optional().openapi({ description: "the caller (token name) that started the job; absent from agents older than this field" }),
+  summary: z.string().optional().openapi({ description: 'what the job does, in words' }),
+  request: PlanRequestSchema.optional().openapi({ description: 'the request the plan was made from (volume, pool, VM)' }),
 }).openapi('JobStatus');
 export const JobCreatedSchema = z.object({ id: z.string(), agent: z.string() }).openapi('JobCreated');
 export const JobListSchema = z.object({

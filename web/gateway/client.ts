@@ -1,22 +1,36 @@
-// The gateway's HTTP API as the console uses it (src/gateway/routes): bearer token on every call,
-// problem+json errors turned back into VdiskErrors with their codes.
-import { VdiskError } from '../../src/errors/vdisk-error.js';
-import type { Inventory } from '../../src/plan/inventory.js';
+// The gateway's HTTP API as the console uses it: Hono's typed RPC client over the gateway's own
+// `AppType`, so paths, parameters and answers are the gateway's types, not copies. Bearer token on
+// every call; every answer that is not 2xx is thrown as a VdiskError with the gateway's code
+// (problem.ts), and an expired session is reported to `onExpired` so the console can ask again.
+import { hc, type InferResponseType } from 'hono/client';
+import type { AppType } from '../../src/gateway/app.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PlanRequestInput } from '../../src/plan/requests.js';
-import { consoleError } from '../../worker/codes.js';
+import type { VdiskError } from '../../src/errors/vdisk-error.js';
+import { problemFetch } from './problem.js';
 
-export interface AgentState { name: string; up: boolean; hosts: string[]; error?: { code: string; detail?: string } }
-export interface InventoryAnswer { agents: AgentState[]; inventory: Inventory }
-export interface PlanPreview { agent: string; plan: Plan; text: string }
-export interface JobStatus {
-  id: string; planId: string; kind: string; agent?: string;
-  state: 'queued' | 'running' | 'cleanup' | 'cancelling' | 'done' | 'failed' | 'rolled-back' | 'cancelled';
-  progress: number; step?: string; error?: { code: string; message: string };
-}
+type Api = ReturnType<typeof hc<AppType>>;
+export type InventoryAnswer = InferResponseType<Api['v1']['inventory']['$get'], 200>;
+export type AgentState = InventoryAnswer['agents'][number];
+/** The wire type's steps are the schema's loose union; the planner's `Plan` names each action's parameters. */
+export type PlanPreview = Omit<InferResponseType<Api['v1']['plans']['$post'], 200>, 'plan'> & { plan: Plan };
+export type JobCreated = InferResponseType<Api['v1']['jobs']['$post'], 202>;
+export type JobList = InferResponseType<Api['v1']['jobs']['$get'], 200>;
+/** The gateway adds the agent that runs the job (the schema is a loose object, so it is named here). */
+export type JobStatus = InferResponseType<Api['v1']['jobs'][':id']['$get'], 200> & { agent?: string };
+export type JobState = JobStatus['state'];
+
+/** Session ends the gateway reports: the person must log in again. */
+const EXPIRED = new Set(['E_AUTH_SESSION_EXPIRED', 'E_AUTH_INVALID_TOKEN', 'E_AUTH_MISSING_TOKEN']);
 
 export class GatewayClient {
-  constructor(readonly base: string, private readonly token: string) {}
+  readonly fetch: typeof fetch;
+  private readonly api: Api;
+
+  constructor(readonly base: string, private readonly token: string, onExpired?: (e: VdiskError) => void) {
+    this.fetch = problemFetch(base, (e) => { if (EXPIRED.has(e.code)) onExpired?.(e); });
+    this.api = hc<AppType>(base, { fetch: this.fetch, headers: () => this.headers });
+  }
 
   get headers(): Record<string, string> {
     return { authorization: `Bearer ${this.token}` };
@@ -26,39 +40,22 @@ export class GatewayClient {
     return new URL(path, this.base).href;
   }
 
-  async json<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.url(path), {
-        method, signal,
-        headers: { ...this.headers, ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      if ((e as Error).name === 'AbortError') throw e;
-      throw consoleError('E_GATEWAY_UNREACHABLE', `${this.base} did not answer: ${(e as Error).message}`);
-    }
-    if (!res.ok) throw await problem(res);
-    return (await res.json()) as T;
-  }
-
-  health = () => this.json<{ ok: boolean; agents: string[] }>('GET', '/v1/health');
-  inventory = () => this.json<InventoryAnswer>('GET', '/v1/inventory');
-  plan = (request: PlanRequestInput) => this.json<PlanPreview>('POST', '/v1/plans', { request });
-  run = (plan: Plan, key: string) => this.json<{ id: string; agent: string }>('POST', '/v1/jobs', { plan }, { 'idempotency-key': key });
-  job = (id: string) => this.json<JobStatus>('GET', `/v1/jobs/${encodeURIComponent(id)}`);
-  cancel = (id: string) => this.json<JobStatus>('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
+  inventory = async () => (await this.api.v1.inventory.$get()).json() as Promise<InventoryAnswer>;
+  plan = async (request: PlanRequestInput) => (await this.api.v1.plans.$post({ json: { request } as never })).json() as Promise<PlanPreview>;
+  run = async (plan: Plan, key: string) =>
+    (await this.api.v1.jobs.$post({ json: { plan } as never, header: { 'idempotency-key': key } })).json() as Promise<JobCreated>;
+  jobs = async (cursor?: string, limit = 50) =>
+    (await this.api.v1.jobs.$get({ query: { limit: String(limit), ...(cursor && { cursor }) } as never })).json() as Promise<JobList>;
+  job = async (id: string) => (await this.api.v1.jobs[':id'].$get({ param: { id } })).json() as Promise<JobStatus>;
+  cancel = async (id: string) => (await this.api.v1.jobs[':id'].cancel.$post({ param: { id } })).json() as Promise<JobStatus>;
+  retry = async (id: string, key: string) =>
+    (await this.api.v1.jobs[':id'].retry.$post({ param: { id }, header: { 'idempotency-key': key } })).json() as Promise<JobCreated>;
+  extents = async (agent: string, volume: string) =>
+    (await this.api.v1.agents[':agent'].volumes[':id'].extents.$get({ param: { agent, id: volume } } as never)).json();
 
   /** URLs of a volume's bytes and extents through the gateway's relay. */
   volumeUrls(agent: string, volume: string): { url: string; extentsUrl: string } {
     const base = `/v1/agents/${encodeURIComponent(agent)}/volumes/${encodeURIComponent(volume)}`;
     return { url: this.url(`${base}/data`), extentsUrl: this.url(`${base}/extents`) };
   }
-}
-
-export async function problem(res: Response): Promise<VdiskError> {
-  const body = (await res.json().catch(() => ({}))) as { code?: string; detail?: string; title?: string; hint?: string };
-  // Not problem+json with a code: whatever answered is not a gateway (a static server, a proxy).
-  if (!body.code) return consoleError('E_GATEWAY_NOT_A_GATEWAY', `${res.url} answered HTTP ${res.status} without a vdisk error`, { status: res.status });
-  return new VdiskError(body.code, body.detail ?? body.title ?? `HTTP ${res.status}`, { status: res.status, ...(body.hint && { hint: body.hint }) });
 }

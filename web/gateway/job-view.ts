@@ -2,7 +2,7 @@
 // with cancel. Every change is written to the job history, so a reload finds it.
 import { h, fill } from '../dom.js';
 import type { GatewayClient, JobStatus, PlanPreview } from './client.js';
-import { jobEvents } from './sse.js';
+import { followJob } from '../jobs/follow.js';
 import { store, type JobRecord } from '../store.js';
 import { showError, asVdiskError } from '../errors.js';
 import type { App } from '../app.js';
@@ -11,8 +11,11 @@ const ENDED = new Set(['done', 'failed', 'rolled-back', 'cancelled']);
 /** What a job's error reads as when it stopped because it was cancelled (the agent's or the engine's code). */
 const CANCEL_CODES = new Set(['E_AGENT_CANCELLED', 'E_CANCELLED']);
 
-/** `ended` runs once the job has ended (the view refreshes the inventory it changed). */
-export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, errors: HTMLElement, ended?: () => Promise<void>): HTMLElement {
+/**
+ * `ended` runs once the job has ended (the view refreshes the inventory it changed); `refused`
+ * may take an error the gateway answered the start with (a stale plan) and answer true when handled.
+ */
+export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, errors: HTMLElement, ended?: () => Promise<void>, refused?: (e: unknown) => boolean): HTMLElement {
   const bar = h('progress', { id: 'job-progress', max: 100, value: 0, 'aria-label': 'Job progress' });
   const state = h('p', { id: 'job-state', role: 'status' }, 'Starting…');
   const step = h('p', { id: 'job-step', class: 'muted' });
@@ -39,16 +42,16 @@ export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, error
 
   const start = async () => {
     try {
-      const { id } = await gw.run(preview.plan, crypto.randomUUID());
+      let id: string;
+      try { ({ id } = await gw.run(preview.plan, crypto.randomUUID())); } catch (e) {
+        if (refused?.(e)) return;
+        throw e;
+      }
       rec = { id, kind: preview.plan.kind, summary: preview.plan.summary, gateway: gw.base, state: 'queued', progress: 0, startedAt: Date.now(), updatedAt: Date.now() };
       await apply({ state: 'queued' });
       cancel.disabled = false;
       app.announce(`Job ${id} started`);
-      for await (const ev of jobEvents(gw, id, ac.signal)) {
-        const data = safeJson(ev.data);
-        if (data) await apply(data as Partial<JobStatus>);
-        if (ev.event === 'end') break;
-      }
+      await followJob(gw, id, (s) => void apply(s), ac.signal);
       await apply(await gw.job(id)); // the final word, whatever the stream said last
       if (rec.state === 'done') bar.value = 100;
       // A cancel this page asked for is not an error: say what became of the job instead.
@@ -73,8 +76,4 @@ export function jobView(app: App, gw: GatewayClient, preview: PlanPreview, error
   void start();
   return h('section', { 'aria-labelledby': 'h-job', class: 'panel', id: 'job-panel' },
     h('h3', { id: 'h-job' }, `Running: ${preview.plan.summary}`), bar, state, step, cancel, outcome);
-}
-
-function safeJson(s: string): unknown {
-  try { return JSON.parse(s); } catch { return undefined; }
 }

@@ -2,6 +2,8 @@
 // snapshot, atomic snapshot. Live operations need a running VM; when there is none the form says why.
 import { h, fill, field } from '../dom.js';
 import type { Inventory } from '../../src/plan/inventory.js';
+import { nameOf, volumeName } from '../names.js';
+import { bytes } from '../format.js';
 import type { PlanRequestInput } from '../../src/plan/requests.js';
 
 export const OPERATIONS = [
@@ -24,8 +26,8 @@ export function operationForm(inv: Inventory, liveReason: string | undefined): O
   const op = select('op-kind', OPERATIONS.map((o) => [o.kind, o.label]));
   const args = h('div', { id: 'op-args' });
   const note = h('p', { id: 'op-note', class: 'muted' });
-  const volumes = () => select('op-volume', inv.volumes.map((v) => [v.id, `${v.id} — ${v.path}`]));
-  const pools = (exclude?: string) => select('op-pool', inv.pools.filter((p) => p.id !== exclude).map((p) => [p.id, `${p.id} — ${p.root}`]));
+  const volumes = () => select('op-volume', inv.volumes.map((v) => [v.id, `${volumeName(v)} (${v.format})`]));
+  const pools = (exclude?: string) => select('op-pool', inv.pools.filter((p) => p.id !== exclude).map((p) => [p.id, `${p.id} (${bytes(p.free)} free)`]));
   const vms = () => select('op-vm', running.map((v) => [v.id, v.id]));
   const text = (id: string, value: string) => h('input', { id, type: 'text', value, required: true });
   const val = (id: string) => (document.getElementById(id) as HTMLInputElement | HTMLSelectElement | null)?.value ?? '';
@@ -37,7 +39,7 @@ export function operationForm(inv: Inventory, liveReason: string | undefined): O
     if (kind === 'move') fill(args, field('Volume', volumes()), field('To pool', pools()));
     else if (kind === 'clone') fill(args, field('Volume', volumes()), field('Into pool', pools()), field('New file name', text('op-name', 'clone.qcow2')));
     else if (kind === 'block-copy') {
-      const disks = select('op-disk', running.flatMap((v) => v.disks.map((d) => [d.target, `${v.id}: ${d.target} (${d.volume})`] as [string, string])));
+      const disks = select('op-disk', running.flatMap((v) => v.disks.map((d) => [d.target, `${v.id}: ${d.target} (${nameOf(inv, d.volume)})`] as [string, string])));
       fill(args, field('VM', vms()), field('Disk', disks), field('Copy into pool', pools()), field('New file name', text('op-name', 'copy.qcow2')));
     } else if (kind === 'snapshot-delete') {
       const snaps = select('op-snapshot', inv.snapshots.map((s) => [s.id, `${s.vm}: ${s.id}`]));

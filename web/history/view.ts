@@ -3,6 +3,7 @@
 import { h, fill } from '../dom.js';
 import { when } from '../format.js';
 import { store } from '../store.js';
+import { confirmDialog } from '../ui/dialog.js';
 
 export interface HistoryView { refresh(): Promise<void> }
 
@@ -25,6 +26,15 @@ export function historyView(root: HTMLElement): HistoryView {
       h('table', {}, h('caption', {}, 'Jobs started from this browser, newest first'),
         h('thead', {}, h('tr', {}, ...['Job', 'Kind', 'What', 'State', 'Progress', 'Updated'].map((c) => h('th', { scope: 'col' }, c)))), jobs)),
     h('section', { class: 'panel', 'aria-labelledby': 'h-conns' }, h('h3', { id: 'h-conns' }, 'Gateway connections'), conns),
-    h('button', { type: 'button', id: 'history-clear', onclick: async () => { await store.clear(); await view.refresh(); } }, 'Clear history'));
+    h('button', { type: 'button', id: 'history-clear', class: 'pf-v6-c-button pf-m-danger', onclick: async () => {
+      const [jobs, conns, images] = [(await store.jobs()).length, (await store.connections()).length, (await store.recentImages()).length];
+      const ok = await confirmDialog({
+        title: 'Clear the history?', confirm: 'Clear history', danger: true,
+        body: [h('p', {}, `This browser forgets ${jobs} job record(s), ${conns} gateway connection(s) and ${images} recent image(s). Jobs on the agents and files are not touched.`)],
+      });
+      if (!ok) return;
+      await store.clear();
+      await view.refresh();
+    } }, 'Clear history'));
   return view;
 }

@@ -5,6 +5,7 @@ import { bytes } from '../format.js';
 import type { App } from '../app.js';
 import type { OpfsEntry } from '../../worker/opfs-files.js';
 import { showError } from '../errors.js';
+import { confirmDialog } from '../ui/dialog.js';
 
 export interface OpfsPanel {
   el: HTMLElement;
@@ -32,6 +33,11 @@ export function opfsPanel(app: App, onOpen: (path: string, size: number) => void
     h('button', { type: 'button', onclick: () => onOpen(e.path, e.size), 'aria-label': `Open ${e.path}` }, 'Open'), ' ',
     h('button', { type: 'button', onclick: () => downloadOpfs(e.path).catch((x) => showError(errors, x)), 'aria-label': `Download ${e.path}` }, 'Download'), ' ',
     h('button', { type: 'button', onclick: async () => {
+      const ok = await confirmDialog({
+        title: 'Delete from private storage?', confirm: 'Delete', danger: true,
+        body: [h('p', {}, 'Deletes ', h('strong', {}, e.path), e.size >= 0 ? ` (${bytes(e.size)})` : '', ' from this browser\'s private storage. It cannot be brought back.')],
+      });
+      if (!ok) return;
       await app.bridge.removeOpfs(e.path).catch((x) => showError(errors, x));
       app.announce(`Deleted ${e.path} from private storage`);
       await panel.refresh();

@@ -11,6 +11,7 @@ import { qemuImg } from '../../fixtures/qemu.js';
 import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
+import { confirmWithKeys } from './page-helpers.js';
 
 /** Every entry under `dir`, recursively, hidden ones included. */
 function listTree(dir: string): string[] {
@@ -37,10 +38,11 @@ describe('console: cancel a gateway job (`vdisk start`)', () => {
     await page.selectOption('#op-volume', 'pool-a:big.qcow2');
     await page.selectOption('#op-pool', 'pool-b');
     await page.click('#plan-preview');
-    await page.waitForSelector('#plan-text');
-    expect(await page.textContent('#plan-text')).toContain('big.qcow2');
+    await page.waitForSelector('#plan-words');
+    expect(await page.textContent('#plan-effects')).toContain('pool-a:big.qcow2');
     await tabTo(page, '#plan-run');
     await page.keyboard.press('Enter');
+    await confirmWithKeys(page, 'pool-a:big.qcow2');
 
     // The copy is under way: its progress has arrived over SSE and is not at the end.
     await page.waitForFunction(() => {

@@ -56,3 +56,19 @@ export function mapPixel(page: Page, x: number, layer: number): Promise<[number,
     return [d[0], d[1], d[2], d[3]] as [number, number, number, number];
   }, [x, layer] as const);
 }
+
+/** Answers the console's confirmation dialog with keys only: types the name it asks for, then confirms. */
+export async function confirmWithKeys(page: Page, typeName?: string): Promise<string> {
+  await page.waitForSelector('#confirm-dialog[open]');
+  const body = (await page.textContent('#confirm-dialog'))!;
+  if (typeName) {
+    await page.keyboard.type(typeName); // focus starts in the name field
+    await page.keyboard.press('Tab');
+  } else {
+    await page.keyboard.press('Shift+Tab'); // focus starts on Cancel; the confirm button is before it
+  }
+  if (!(await page.evaluate(() => document.activeElement?.id === 'dialog-confirm'))) throw new Error('focus is not on the confirm button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#confirm-dialog', { state: 'detached' });
+  return body;
+}

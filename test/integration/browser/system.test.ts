@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
-import { waitForMap } from './page-helpers.js';
+import { confirmWithKeys, waitForMap } from './page-helpers.js';
 import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
 import { bytes } from '../../../web/format.js';
 
@@ -65,11 +65,18 @@ describe('console against `vdisk start`', () => {
     await page.keyboard.type('pool-b');
     await tabTo(page, '#plan-preview');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#plan-text');
-    expect(await page.textContent('#plan-text')).toMatch(/steps:/);
+    await page.waitForSelector('#plan-words');
+    expect(await page.textContent('#plan-text')).toMatch(/steps:/); // the raw plan, behind Details
+    expect(await page.isVisible('#plan-text')).toBe(false);
+    const effects = await page.locator('#plan-effects li').allTextContents();
+    expect(effects).toContain('Creates pool-b:disk.qcow2 (64 MiB)');
+    expect(effects.some((e) => /^Deletes pool-a:disk\.qcow2 \(/.test(e))).toBe(true);
+    expect(effects.some((e) => /^Needs .* free in pool pool-b$/.test(e))).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
     await tabTo(page, '#plan-run');
     await page.keyboard.press('Enter');
+    // Deleting the source: the dialog names it and its size, and wants its name typed.
+    expect(await confirmWithKeys(page, 'pool-a:disk.qcow2')).toMatch(/Deletes pool-a:disk\.qcow2 \(\d/);
     await page.waitForSelector('#job-state:has-text("done")', { timeout: 120_000 });
     expect(await page.getAttribute('#job-progress', 'value')).toBe('100');
     expect(await axeViolations(page)).toEqual([]);
@@ -94,8 +101,8 @@ describe('console against `vdisk start`', () => {
     const { page } = b;
     await page.click('nav a[href="#gateway"]');
     await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
-    // The moved volume keeps its id; it now lives in pool-b, flattened.
-    await page.click('button[aria-label="Inspect pool-a:disk.qcow2"]');
+    // The moved volume keeps its id; it now lives in pool-b, flattened, and is named so.
+    await page.click('button[aria-label="Inspect pool-b:disk.qcow2"]');
     await page.waitForSelector('#map-canvas[data-drawn-ms], #images-error:not([hidden])');
     expect(await page.textContent('#images-error')).toBe('');
     await waitForMap(page);
@@ -130,15 +137,16 @@ describe('console against `vdisk start`', () => {
     await page.selectOption('#op-pool', 'pool-b');
     await page.fill('#op-name', 'vm-root-copy.qcow2');
     await page.click('#plan-preview');
-    await page.waitForSelector('#plan-text');
+    await page.waitForSelector('#plan-words');
     await page.click('#plan-run');
+    expect(await confirmWithKeys(page)).toMatch(/disk switches to the copy/);
     await page.waitForSelector('#job-state:has-text("done")', { timeout: 120_000 });
     expect(existsSync(join(sys.dir, 'pool-b/vm-root-copy.qcow2'))).toBe(true);
     // Pivoted: the inventory, refreshed when the job ended, shows the VM's disk on the copy.
-    const copyRow = page.locator('#inventory tr:has-text("vm-root-copy.qcow2")');
+    const copyRow = page.locator('#volumes-table tr:has-text("vm-root-copy.qcow2")');
     await copyRow.waitFor({ timeout: 30_000 });
-    const copyId = (await copyRow.locator('td').first().textContent())!;
-    expect(await page.textContent('#inventory table:last-of-type')).toContain(`vda: ${copyId}`);
+    expect(await copyRow.locator('td').first().textContent()).toBe('pool-b:vm-root-copy.qcow2'); // named pool:file, not by its id
+    expect(await page.textContent('#vms-table')).toContain('vda: pool-b:vm-root-copy.qcow2');
     expect(b.problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
   });
 });
