@@ -1,6 +1,6 @@
 // `vdisk agent --root NAME=DIR ... --qmp VM=SOCKET ... --listen ADDR --secret-file FILE [--tls-cert ...]`: starts the
 // host agent, recovers unfinished plans from its journal, serves the HTTP API until SIGINT/SIGTERM.
-import type { CliIo } from '../cli/io.js';
+import type { CliIo } from '../term/io.js';
 import { createAgent } from './agent.js';
 import { parseAgentArgs } from './config.js';
 import { jsonLogger } from './log.js';
