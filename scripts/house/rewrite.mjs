@@ -37,9 +37,9 @@ export function rewritePaths(text, oldFile, newFile, { known, dirs, after, moves
     if (file) {
       newTarget = dirname(after(file));
       tail = basename(spec); // names never change, only folders
-      if (file.endsWith('/index.ts') && !target.endsWith('index.ts')) {
-        newTarget = dirname(newTarget);
-        tail = basename(spec);
+      if (file === `${target}/index.ts`) { // `import '../dir'`: the folder's index moved with its folder
+        newTarget = dirname(dirname(after(file)));
+        tail = basename(dirname(after(file)));
       }
     } else if (dirs.has(target.replace(/\/$/, '')) || target === '.' || target === '..' || !target.includes('/') && dirs.has(target)) {
       const d = target.replace(/\/$/, '');

@@ -21,7 +21,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       const { done, value } = await reader.read();
       // The parser holds a CR that ends a chunk (it may be half of a CRLF). At the end it is a line
       // end: completing it as CRLF says so. An event not closed by a blank line is dropped (standard).
-      const chunk = done ? (endsInCr ? '\n' : '') : text.decode(value, { stream: true });
+      const chunk: string = done ? (endsInCr ? '\n' : '') : text.decode(value, { stream: true });
       if (chunk) {
         parser.feed(chunk);
         endsInCr = chunk.endsWith('\r');
