@@ -5,7 +5,7 @@
 // (docs, comments), then puts the README's "where things are" table and the engine-write copy path in
 // place. Prints what it could not place. `--dry-run` prints the moves and changes nothing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SHIMS, place } from './layout.mjs';
 import { rewritePaths, rewriteProse } from './rewrite.mjs';
@@ -49,11 +49,12 @@ const isCode = (p) => /\.(ts|mts|mjs|js)$/.test(p) && !p.startsWith('dist/');
 const isText = (p) => isCode(p) || /\.(md|json|html|css|sh|yml|yaml)$/.test(p) || p === 'package.json';
 const known = new Set(tracked);
 const dirs = new Set(tracked.flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+const topLevel = new Set(readdirSync(root));
 const changed = new Map();
 for (const p of tracked) {
   if (p in SHIMS || !isText(p) || p === 'package-lock.json') continue;
   const text = readFileSync(join(root, p), 'utf8');
-  let out = isCode(p) ? rewritePaths(text, p, after(p), { known, dirs, after, moves }) : text;
+  let out = isCode(p) ? rewritePaths(text, p, after(p), { known, dirs, after, moves, topLevel }) : text;
   out = rewriteProse(out, moves, SHIMS, after);
   if (out !== text) changed.set(p, out);
 }

@@ -7,10 +7,9 @@ const { dirname, join, normalize, relative, basename } = posix;
 export function movedDirs(moves) {
   const by = new Map();
   for (const [from, to] of moves) {
-    const d = dirname(from);
-    const set = by.get(d) ?? new Set();
+    const set = by.get(dirname(from)) ?? new Set();
     set.add(dirname(to));
-    by.set(d, set);
+    by.set(dirname(from), set);
   }
   return new Map([...by].filter(([, s]) => s.size === 1).map(([d, s]) => [d, [...s][0]]));
 }
@@ -21,40 +20,52 @@ function resolveFile(target, known) {
 }
 
 /**
- * Every quoted string that starts with ./ or ../ and names a tracked file or folder, relative to the
- * file's old place, is rewritten to name the same file (or its new place) from the file's new place.
- * The extension style of the specifier is kept (`.js` for a .ts file, none, or the real one).
+ * The new spelling of relative path `spec` written in `oldFile`, once the file is at `newFile`, or
+ * undefined when it is no path into the tree. Tracked files and folders follow their moves; a path
+ * into another top-level folder that git does not track (dist/, node_modules/) stays where it is.
+ * A file keeps its name and the specifier its extension style (`.js` for a .ts file, none, or real).
  */
-export function rewritePaths(text, oldFile, newFile, { known, dirs, after, moves }) {
-  const dirMoves = movedDirs(moves);
-  const warn = [];
-  const out = text.replace(/(['"])(\.{1,2}\/[^'"\n$`]*)\1/g, (whole, q, spec) => {
-    const target = normalize(join(dirname(oldFile), spec));
-    const trailing = spec.endsWith('/') ? '/' : '';
-    const file = trailing ? undefined : resolveFile(target, known);
-    let newTarget;
-    let tail;
-    if (file) {
-      newTarget = dirname(after(file));
-      tail = basename(spec); // names never change, only folders
-      if (file === `${target}/index.ts`) { // `import '../dir'`: the folder's index moved with its folder
-        newTarget = dirname(dirname(after(file)));
-        tail = basename(dirname(after(file)));
-      }
-    } else if (dirs.has(target.replace(/\/$/, '')) || target === '.' || target === '..' || !target.includes('/') && dirs.has(target)) {
-      const d = target.replace(/\/$/, '');
-      newTarget = dirMoves.get(d) ?? d;
-      if ([...moves.keys()].some((m) => dirname(m) === d) && !dirMoves.has(d)) warn.push(`${oldFile}: ${spec} names a folder whose files went to several folders`);
-      tail = '';
-    } else return whole;
-    let rel = relative(dirname(newFile), newTarget) || '.';
-    if (!rel.startsWith('.')) rel = `./${rel}`;
-    let next = tail ? `${rel}/${tail}` : `${rel}${trailing}`;
-    if (!tail && !trailing && spec.endsWith('/')) next += '/';
-    if (normalize(next) === normalize(spec) && next.replace(/^\.\//, '') === spec.replace(/^\.\//, '')) return whole;
-    return `${q}${next}${q}`;
+function remap(spec, oldFile, newFile, ctx) {
+  const { known, dirs, after, moves, topLevel, warn } = ctx;
+  const target = normalize(join(dirname(oldFile), spec)).replace(/\/$/, '');
+  const slash = spec.endsWith('/') ? '/' : '';
+  const file = slash ? undefined : resolveFile(target, known);
+  let dir;
+  let tail = '';
+  if (file === `${target}/index.ts`) { // `import '../dir'`: the folder's index moved with its folder
+    dir = dirname(dirname(after(file)));
+    tail = basename(dirname(after(file)));
+  } else if (file) {
+    dir = dirname(after(file));
+    tail = basename(spec);
+  } else if (dirs.has(target) || target === '.') {
+    dir = ctx.dirMoves.get(target) ?? target;
+    if (!ctx.dirMoves.has(target) && [...moves.keys()].some((m) => dirname(m) === target)) {
+      warn.push(`${oldFile}: ${spec} names a folder whose files went to several folders`);
+    }
+  } else {
+    const top = target.split('/')[0];
+    if (top === oldFile.split('/')[0] || !topLevel.has(top)) return undefined;
+    dir = target; // e.g. ../../dist/cli.mjs: not in git, never moves
+  }
+  let rel = relative(dirname(newFile), dir) || '.';
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  const next = tail ? `${rel}/${tail}` : `${rel}${slash}`;
+  return next === spec ? undefined : next;
+}
+
+/** Rewrites quoted relative paths and the relative prefix of template literals (`../../dist/${x}`). */
+export function rewritePaths(text, oldFile, newFile, ctx) {
+  const c = { ...ctx, dirMoves: movedDirs(ctx.moves), warn: [] };
+  let out = text.replace(/(['"])(\.{1,2}\/[^'"\n$`]*)\1/g, (whole, q, spec) => {
+    const next = remap(spec, oldFile, newFile, c);
+    return next === undefined ? whole : `${q}${next}${q}`;
   });
-  for (const w of warn) console.log(`  warning: ${w}`);
+  out = out.replace(/`(\.{1,2}\/[^`$\n]*\/)\$\{/g, (whole, spec) => {
+    const next = remap(spec, oldFile, newFile, c);
+    return next === undefined ? whole : `\`${next}\${`;
+  });
+  for (const w of c.warn) console.log(`  warning: ${w}`);
   return out;
 }
 
