@@ -44,6 +44,7 @@ export const RULES = [
   ['test/engine-diff', any, 'test/engine/diff'],
   ['test/engine', starts('codes', 'flavors', 'check-abort'), 'test/engine/core'],
   ['test/engine', starts('listing', 'check-bitmap'), 'test/engine/read'],
+  ['test/engine', starts('source-watch'), 'test/engine/copy'],
   ['test/engine', starts('demo-image'), 'test/start'],
   ['test/engine', starts('fuzz-'), 'test/fuzz'],
   ['test/web', starts('map-', 'planned-', 'serial-queue'), 'test/worker'],
