@@ -4,6 +4,7 @@
 set -e
 cd "$(git rev-parse --show-toplevel)"
 npx biome check --write .
+npx biome check --write . # a second pass: a few files settle only then
 node -e '
 const fs = require("fs");
 const p = JSON.parse(fs.readFileSync("package.json", "utf8"));
