@@ -60,6 +60,11 @@ export const SHIMS = {
   'src/cli/demo-image.ts': 'src/start/demo-image.ts',
 };
 
+/** Folders the move dissolves, as prose names them: where a reader should look instead. */
+export const PROSE = {
+  'src/engine/write/': 'src/engine/ops/',
+};
+
 const dirOf = (p) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
 const baseOf = (p) => p.slice(p.lastIndexOf('/') + 1);
 

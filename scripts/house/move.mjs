@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SHIMS, place } from './layout.mjs';
+import { PROSE, SHIMS, place } from './layout.mjs';
 import { rewritePaths, rewriteProse } from './rewrite.mjs';
 import { installDocs } from './docs.mjs';
 
@@ -55,7 +55,7 @@ for (const p of tracked) {
   if (p in SHIMS || !isText(p) || p === 'package-lock.json') continue;
   const text = readFileSync(join(root, p), 'utf8');
   let out = isCode(p) ? rewritePaths(text, p, after(p), { known, dirs, after, moves, topLevel }) : text;
-  out = rewriteProse(out, moves, SHIMS, after);
+  out = rewriteProse(out, moves, SHIMS, after, PROSE);
   if (out !== text) changed.set(p, out);
 }
 for (const [from, to] of moves) {

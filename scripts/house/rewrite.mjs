@@ -72,8 +72,8 @@ export function rewritePaths(text, oldFile, newFile, ctx) {
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Repo paths named in text (docs, comments): src/engine/write/copier.ts → src/engine/copy/copier.ts. */
-export function rewriteProse(text, moves, shims, after) {
-  const pairs = [...moves, ...Object.keys(shims).map((s) => [s, after(s)])];
+export function rewriteProse(text, moves, shims, after, prose = {}) {
+  const pairs = [...moves, ...Object.keys(shims).map((s) => [s, after(s)]), ...Object.entries(prose)];
   for (const [from, to] of movedDirs(moves)) pairs.push([`${from}/`, `${to}/`]);
   pairs.sort((a, b) => b[0].length - a[0].length);
   let out = text;
