@@ -42,7 +42,7 @@ export const RULES = [
   ['test/engine-write', starts('pipeline', 'copy-', 'memory-pin', 'reuse', 'failing-target', 'dirty'), 'test/engine/copy'],
   ['test/engine-write', any, 'test/engine/ops'],
   ['test/engine-diff', any, 'test/engine/diff'],
-  ['test/engine', starts('codes', 'flavors', 'check-abort'), 'test/engine/core'],
+  ['test/engine', starts('codes', 'flavors', 'check-abort', 'load'), 'test/engine/core'],
   ['test/engine', starts('listing', 'check-bitmap'), 'test/engine/read'],
   ['test/engine', starts('source-watch'), 'test/engine/copy'],
   ['test/engine', starts('demo-image'), 'test/start'],
