@@ -1,13 +1,15 @@
-// What one run of guest bytes is, in one layer or through a chain. The flags follow QEMU's block
-// status bits (block.h BDRV_BLOCK_*), so `map` can reproduce qemu-img exactly.
-export const RUN_ALLOCATED: u32 = 1;  // this layer decides the content (QEMU "present")
-export const RUN_DATA: u32 = 2;       // reads come from the file
-export const RUN_ZERO: u32 = 4;       // reads as zeros
-export const RUN_OFFSET: u32 = 8;     // host offset is valid
-export const RUN_COMPRESSED: u32 = 16;
-export const RUN_RAW: u32 = 32;       // status is the file's own (raw layer): refine by file extents
-export const RUN_RECURSE: u32 = 64;   // metadata-preallocated qcow2: a file hole means zeros
-export const RUN_DATAFILE: u32 = 128; // host offset is in the external data file
+// What one run of guest bytes is, in one layer or through a chain: typed views of run-record.ts,
+// where the flags (QEMU's block status bits) are defined once.
+import * as R from './run-record';
+
+export const RUN_ALLOCATED: u32 = <u32>R.RUN_ALLOCATED;
+export const RUN_DATA: u32 = <u32>R.RUN_DATA;
+export const RUN_ZERO: u32 = <u32>R.RUN_ZERO;
+export const RUN_OFFSET: u32 = <u32>R.RUN_OFFSET;
+export const RUN_COMPRESSED: u32 = <u32>R.RUN_COMPRESSED;
+export const RUN_RAW: u32 = <u32>R.RUN_RAW;
+export const RUN_RECURSE: u32 = <u32>R.RUN_RECURSE;
+export const RUN_DATAFILE: u32 = <u32>R.RUN_DATAFILE;
 
 // The run found by the last lookup.
 export let runLen: u64 = 0;

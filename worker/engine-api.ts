@@ -1,7 +1,7 @@
 // The engine API the worker exposes. Every long call carries an id the bridge can cancel; the
 // work stops at its next step, frees its engine buffers and removes partial output.
 import { releaseProxy, transfer } from 'comlink';
-import { chainInfo } from '../src/cli/verbs/info.js';
+import { chainInfo } from '../src/engine/info.js';
 import { checkLayer, type CheckReport } from '../src/engine/check.js';
 import { OpfsTarget } from '../src/io/opfs-target.js';
 import { opfsTimings } from '../src/io/opfs-sync-handle.js';

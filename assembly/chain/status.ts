@@ -1,39 +1,39 @@
 // Block status through a backing chain, as QEMU's qemu-img map walks it (qemu-img.c
 // get_block_status): at each offset, descend from the top until a layer allocates the run; a layer
 // with no backing, or an offset past the backing's end, reads as zeros at that depth.
-// Output: runs of 48 bytes in RUNS, adjacent identical runs merged:
-//   0 start f64 | 8 length f64 | 16 host offset f64 | 24 flags u32 | 28 depth u32 | 32 slot i32
+// Output: run records (run-record.ts) in RUNS, adjacent identical runs merged.
 import * as S from '../status';
 import * as R from '../runs';
 import { fail } from '../errors';
 import * as F from '../fields';
 import { layerAt, validSlot, MAX_LAYERS } from '../layer';
 import { layerRunAt } from './run-at';
+import * as RR from '../run-record';
 
-export const MAX_RUNS: i32 = 4096;
-export const RUN_BYTES: usize = 48;
+export const MAX_RUNS: i32 = <i32>RR.MAX_RUNS;
+export const RUN_BYTES: usize = <usize>RR.RUN_BYTES;
 export const RUNS = memory.data(<i32>(<usize>MAX_RUNS * RUN_BYTES), 16);
 export let nRuns: i32 = 0;
 
 function emit(start: u64, len: u64, flags: u32, host: u64, depth: u32, slot: i32): void {
   if (nRuns > 0) {
     const q = RUNS + <usize>(nRuns - 1) * RUN_BYTES;
-    const qs = <u64>load<f64>(q);
-    const ql = <u64>load<f64>(q, 8);
-    const contiguousHost = (flags & R.RUN_OFFSET) == 0 || <u64>load<f64>(q, 16) + ql == host;
-    if (qs + ql == start && load<u32>(q, 24) == flags && load<u32>(q, 28) == depth &&
-        load<i32>(q, 32) == slot && contiguousHost) {
-      store<f64>(q, <f64>(ql + len), 8);
+    const qs = <u64>load<f64>(q, RR.RR_START);
+    const ql = <u64>load<f64>(q, RR.RR_LENGTH);
+    const contiguousHost = (flags & R.RUN_OFFSET) == 0 || <u64>load<f64>(q, RR.RR_HOST) + ql == host;
+    if (qs + ql == start && load<u32>(q, RR.RR_FLAGS) == flags && load<u32>(q, RR.RR_DEPTH) == depth &&
+        load<i32>(q, RR.RR_SLOT) == slot && contiguousHost) {
+      store<f64>(q, <f64>(ql + len), RR.RR_LENGTH);
       return;
     }
   }
   const p = RUNS + <usize>nRuns * RUN_BYTES;
-  store<f64>(p, <f64>start);
-  store<f64>(p, <f64>len, 8);
-  store<f64>(p, <f64>host, 16);
-  store<u32>(p, flags, 24);
-  store<u32>(p, depth, 28);
-  store<i32>(p, slot, 32);
+  store<f64>(p, <f64>start, RR.RR_START);
+  store<f64>(p, <f64>len, RR.RR_LENGTH);
+  store<f64>(p, <f64>host, RR.RR_HOST);
+  store<u32>(p, flags, RR.RR_FLAGS);
+  store<u32>(p, depth, RR.RR_DEPTH);
+  store<i32>(p, slot, RR.RR_SLOT);
   nRuns++;
 }
 

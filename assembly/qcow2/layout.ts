@@ -1,62 +1,55 @@
-// qcow2 on-disk layout (QEMU docs/interop/qcow2.txt). All fields big-endian.
+// The qcow2 layout as the Wasm engine uses it: typed views of format.ts, the one definition of every
+// offset, bit and extension id (the field diagram is there), plus the u64 entry masks built from its
+// 32-bit halves and QEMU's limits.
 //
-//  Header (spec "Header"), version 2 ends at byte 72, version 3 at header_length (>= 104):
-//   0  magic "QFI\xfb"      4  version        8  backing_file_offset   16 backing_file_size
-//  20  cluster_bits        24  size          32  crypt_method          36 l1_size
-//  40  l1_table_offset     48  refcount_table_offset                   56 refcount_table_clusters
-//  60  nb_snapshots        64  snapshots_offset
-//  72  incompatible_features   80 compatible_features   88 autoclear_features
-//  96  refcount_order     100  header_length          104 compression_type (u8) + 7 padding
-//
-//  L1/L2 entry (spec "Cluster mapping"):
-//   63 COPIED | 62 COMPRESSED | 61..56 reserved | 55..9 host cluster offset | 8..1 reserved | 0 ZERO
-//  Extended L2 (spec "Extended L2 Entries"): a second u64, bits 0..31 allocated, 32..63 zero, per subcluster.
 //  Compressed descriptor (spec "Compressed Clusters Descriptor"), x = 62 - (cluster_bits - 8):
 //   bits 0..x-1 host offset, bits x..61 additional 512-byte sectors.
-export const QCOW2_MAGIC: u32 = 0x514649fb;
-export const H_VERSION: usize = 4;
-export const H_BACKING_OFFSET: usize = 8;
-export const H_BACKING_SIZE: usize = 16;
-export const H_CLUSTER_BITS: usize = 20;
-export const H_SIZE: usize = 24;
-export const H_CRYPT_METHOD: usize = 32;
-export const H_L1_SIZE: usize = 36;
-export const H_L1_OFFSET: usize = 40;
-export const H_REFTABLE_OFFSET: usize = 48;
-export const H_REFTABLE_CLUSTERS: usize = 56;
-export const H_NB_SNAPSHOTS: usize = 60;
-export const H_SNAPSHOTS_OFFSET: usize = 64;
-export const H_INCOMPAT: usize = 72;
-export const H_COMPAT: usize = 80;
-export const H_AUTOCLEAR: usize = 88;
-export const H_REFCOUNT_ORDER: usize = 96;
-export const H_HEADER_LENGTH: usize = 100;
-export const H_COMPRESSION_TYPE: usize = 104;
-export const V2_HEADER_LENGTH: u32 = 72;
-export const V3_MIN_HEADER_LENGTH: u32 = 104;
+import * as F from './format';
 
-export const INCOMPAT_DIRTY: u64 = 1;
-export const INCOMPAT_CORRUPT: u64 = 2;
-export const INCOMPAT_DATA_FILE: u64 = 4;
-export const INCOMPAT_COMPRESSION: u64 = 8;
-export const INCOMPAT_EXTL2: u64 = 16;
-export const INCOMPAT_KNOWN: u64 = 31;
-export const COMPAT_LAZY_REFCOUNTS: u64 = 1;
-export const AUTOCLEAR_BITMAPS: u64 = 1;
-export const AUTOCLEAR_DATA_FILE_RAW: u64 = 2;
+export const QCOW2_MAGIC: u32 = <u32>F.QCOW2_MAGIC;
+export const H_VERSION: usize = <usize>F.H_VERSION;
+export const H_BACKING_OFFSET: usize = <usize>F.H_BACKING_OFFSET;
+export const H_BACKING_SIZE: usize = <usize>F.H_BACKING_SIZE;
+export const H_CLUSTER_BITS: usize = <usize>F.H_CLUSTER_BITS;
+export const H_SIZE: usize = <usize>F.H_SIZE;
+export const H_CRYPT_METHOD: usize = <usize>F.H_CRYPT_METHOD;
+export const H_L1_SIZE: usize = <usize>F.H_L1_SIZE;
+export const H_L1_OFFSET: usize = <usize>F.H_L1_OFFSET;
+export const H_REFTABLE_OFFSET: usize = <usize>F.H_REFTABLE_OFFSET;
+export const H_REFTABLE_CLUSTERS: usize = <usize>F.H_REFTABLE_CLUSTERS;
+export const H_NB_SNAPSHOTS: usize = <usize>F.H_NB_SNAPSHOTS;
+export const H_SNAPSHOTS_OFFSET: usize = <usize>F.H_SNAPSHOTS_OFFSET;
+export const H_INCOMPAT: usize = <usize>F.H_INCOMPAT;
+export const H_COMPAT: usize = <usize>F.H_COMPAT;
+export const H_AUTOCLEAR: usize = <usize>F.H_AUTOCLEAR;
+export const H_REFCOUNT_ORDER: usize = <usize>F.H_REFCOUNT_ORDER;
+export const H_HEADER_LENGTH: usize = <usize>F.H_HEADER_LENGTH;
+export const H_COMPRESSION_TYPE: usize = <usize>F.H_COMPRESSION_TYPE;
+export const V2_HEADER_LENGTH: u32 = <u32>F.V2_HEADER_LENGTH;
+export const V3_MIN_HEADER_LENGTH: u32 = <u32>F.V3_MIN_HEADER_LENGTH;
 
-export const EXT_END: u32 = 0;
-export const EXT_BACKING_FORMAT: u32 = 0xe2792aca;
-export const EXT_FEATURE_TABLE: u32 = 0x6803f857;
-export const EXT_BITMAPS: u32 = 0x23852875;
-export const EXT_CRYPTO: u32 = 0x0537be77;
-export const EXT_DATA_FILE: u32 = 0x44415441;
+export const INCOMPAT_DIRTY: u64 = <u64>F.INCOMPAT_DIRTY;
+export const INCOMPAT_CORRUPT: u64 = <u64>F.INCOMPAT_CORRUPT;
+export const INCOMPAT_DATA_FILE: u64 = <u64>F.INCOMPAT_DATA_FILE;
+export const INCOMPAT_COMPRESSION: u64 = <u64>F.INCOMPAT_COMPRESSION;
+export const INCOMPAT_EXTL2: u64 = <u64>F.INCOMPAT_EXTL2;
+export const INCOMPAT_KNOWN: u64 = <u64>F.INCOMPAT_KNOWN;
+export const COMPAT_LAZY_REFCOUNTS: u64 = <u64>F.COMPAT_LAZY_REFCOUNTS;
+export const AUTOCLEAR_BITMAPS: u64 = <u64>F.AUTOCLEAR_BITMAPS;
+export const AUTOCLEAR_DATA_FILE_RAW: u64 = <u64>F.AUTOCLEAR_DATA_FILE_RAW;
 
-export const OFLAG_COPIED: u64 = 1 << 63;
-export const OFLAG_COMPRESSED: u64 = 1 << 62;
-export const OFLAG_ZERO: u64 = 1;
-export const OFFSET_MASK: u64 = 0x00fffffffffffe00;
-export const L1E_RESERVED: u64 = 0x7f000000000001ff;
+export const EXT_END: u32 = <u32>F.EXT_END;
+export const EXT_BACKING_FORMAT: u32 = <u32>F.EXT_BACKING_FORMAT;
+export const EXT_FEATURE_TABLE: u32 = <u32>F.EXT_FEATURE_TABLE;
+export const EXT_BITMAPS: u32 = <u32>F.EXT_BITMAPS;
+export const EXT_CRYPTO: u32 = <u32>F.EXT_CRYPTO;
+export const EXT_DATA_FILE: u32 = <u32>F.EXT_DATA_FILE;
+
+export const OFLAG_COPIED: u64 = (<u64>F.L2_COPIED_HI) << 32;
+export const OFLAG_COMPRESSED: u64 = (<u64>F.L2_COMPRESSED_HI) << 32;
+export const OFLAG_ZERO: u64 = <u64>F.L2_ZERO_LO;
+export const OFFSET_MASK: u64 = ((<u64>F.OFFSET_HI_MASK) << 32) | <u64>F.OFFSET_LO_MASK;
+export const L1E_RESERVED: u64 = ((<u64>F.L1_RESERVED_HI) << 32) | <u64>F.L1_RESERVED_LO;
 
 // QEMU's own limits (block/qcow2.h), so absurd headers fail before anything is allocated.
 export const MAX_L1_BYTES: u64 = 32 << 20;        // QCOW_MAX_L1_SIZE

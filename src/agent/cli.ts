@@ -3,7 +3,7 @@
 // Stopping drains: /v1/ready turns 503, new requests get 503 E_AGENT_DRAINING, answers in flight finish,
 // event streams get a `retry:` hint; then, if plans are running, the agent exits at the next step
 // boundary (src/agent/drain.ts) and resumes them from its journal when started again. Exit code 0.
-import type { CliIo } from '../cli/io.js';
+import type { CliIo } from '../term/io.js';
 import { createAgent } from './agent.js';
 import { parseAgentArgs } from './config.js';
 import { atStepBoundary, runningJobs } from './drain.js';

@@ -1,25 +1,10 @@
 // A job's states and the moves between them, as a table (contract: docs/contracts.md JobStatus).
-// This list is the one the gateway's schema and the console read.
+// The list itself is src/plan/job-lifecycle.ts, which the gateway's schema and the console read too.
 // The run report's outcome decides the final state; a cancel request changes how a rollback reads.
 import type { RunReport } from '../plan/execute.js';
 
-// `cleanup`: the data is switched (the job's last commit step landed) and only cleanup steps — wipe
-// and delete of old files — remain; the job then holds nothing but those files.
-export const JOB_STATES = ['queued', 'running', 'cleanup', 'cancelling', 'done', 'failed', 'rolled-back', 'cancelled'] as const;
-export type JobState = (typeof JOB_STATES)[number];
-
-export const JOB_STATE_NEXT: Readonly<Record<JobState, readonly JobState[]>> = {
-  queued: ['running', 'cancelling', 'failed'],
-  running: ['cleanup', 'cancelling', 'done', 'failed', 'rolled-back'],
-  cleanup: ['done', 'failed'],
-  cancelling: ['cancelled', 'done', 'failed', 'rolled-back'],
-  done: [],
-  failed: [],
-  'rolled-back': [],
-  cancelled: [],
-};
-
-export const isFinal = (s: JobState): boolean => JOB_STATE_NEXT[s].length === 0;
+export { JOB_STATES, JOB_STATE_NEXT, isFinal, type JobState } from '../plan/job-lifecycle.js';
+import type { JobState } from '../plan/job-lifecycle.js';
 
 const CANCEL_CODES = new Set(['E_AGENT_CANCELLED', 'E_CANCELLED']);
 

@@ -7,7 +7,7 @@ import { qmpScript, type QmpAwait } from '../plan/qmp-map.js';
 import type { QmpClient } from '../qmp/client.js';
 import { waitForJobStatus } from '../qmp/job-wait.js';
 import { queryJobs } from '../qmp/jobs.js';
-import { assertVerb } from '../plan/job-states.js';
+import { assertVerb } from '../qmp/job-states.js';
 import { classifyQmpError } from './qmp-classify.js';
 import { fileNamed } from './qmp-files.js';
 import { alreadyDone } from './qmp-resume.js';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
 import type { Engine } from '../engine/engine.js';
 import { openImageNode } from '../engine/node-engine.js';
-import { chainInfo } from './verbs/info.js';
+import { chainInfo } from '../engine/info.js';
 import { humanInfo } from './verbs/info-human.js';
 import { qdictOrder, qemuJson } from './verbs/qdict-order.js';
 import { mapEntries, jsonLine, humanLine } from './verbs/map.js';

@@ -1,15 +1,7 @@
-// What a CLI verb needs from its surroundings, so verbs run the same in-process (tests) and as a process.
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+// The vdisk command's output: the neutral module (src/term/io.ts) plus the broken-pipe rule, which the
+// CLI process wants as soon as it loads. Only the CLI imports this file.
+import { quietBrokenPipes } from '../term/io.js';
 
-// `vdisk map big.qcow2 | head` closes the pipe early: that is the reader's choice, not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
-}
+export { processIo, type CliIo } from '../term/io.js';
 
-export const processIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-};
+quietBrokenPipes();

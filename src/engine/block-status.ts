@@ -3,8 +3,12 @@
 import type { Chain } from './chain.js';
 import type { Engine } from './engine.js';
 import type { Extent } from '../io/source.js';
+import * as RR from '../../assembly/run-record';
 
-export const RUN = { ALLOCATED: 1, DATA: 2, ZERO: 4, OFFSET: 8, COMPRESSED: 16, RAW: 32, RECURSE: 64, DATAFILE: 128 } as const;
+export const RUN = {
+  ALLOCATED: RR.RUN_ALLOCATED, DATA: RR.RUN_DATA, ZERO: RR.RUN_ZERO, OFFSET: RR.RUN_OFFSET,
+  COMPRESSED: RR.RUN_COMPRESSED, RAW: RR.RUN_RAW, RECURSE: RR.RUN_RECURSE, DATAFILE: RR.RUN_DATAFILE,
+} as const;
 
 export interface Run {
   start: number;
@@ -16,17 +20,16 @@ export interface Run {
   slot: number;
 }
 
-const RUN_BYTES = 48;
-
 function readRuns(engine: Engine): Run[] {
   const n = engine.x.runCount();
-  const dv = new DataView(engine.x.memory.buffer, engine.x.runsPtr(), n * RUN_BYTES);
+  const dv = new DataView(engine.x.memory.buffer, engine.x.runsPtr(), n * RR.RUN_BYTES);
   const out: Run[] = [];
   for (let i = 0; i < n; i++) {
-    const b = i * RUN_BYTES;
+    const b = i * RR.RUN_BYTES;
     out.push({
-      start: dv.getFloat64(b, true), length: dv.getFloat64(b + 8, true), host: dv.getFloat64(b + 16, true),
-      flags: dv.getUint32(b + 24, true), depth: dv.getUint32(b + 28, true), slot: dv.getInt32(b + 32, true),
+      start: dv.getFloat64(b + RR.RR_START, true), length: dv.getFloat64(b + RR.RR_LENGTH, true),
+      host: dv.getFloat64(b + RR.RR_HOST, true), flags: dv.getUint32(b + RR.RR_FLAGS, true),
+      depth: dv.getUint32(b + RR.RR_DEPTH, true), slot: dv.getInt32(b + RR.RR_SLOT, true),
     });
   }
   return out;

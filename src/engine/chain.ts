@@ -6,9 +6,9 @@ import type { Engine } from './engine.js';
 import type { BackingGate, ImageFormat } from './gate.js';
 import { layerFacts, type LayerFacts } from './layer-facts.js';
 import { VdiskError } from '../errors/vdisk-error.js';
+import { INCOMPAT_DATA_FILE } from '../../assembly/qcow2/format';
 
 const HINT = { probe: 0, raw: 1, qcow2: 2 } as const;
-const INCOMPAT_DATA_FILE = 4;
 export const MAX_DEPTH = 32;
 
 export interface Layer {
@@ -31,7 +31,7 @@ export interface ChainOptions {
 }
 
 export class Chain {
-  constructor(private readonly engine: Engine, readonly layers: Layer[]) {}
+  constructor(readonly engine: Engine, readonly layers: Layer[]) {}
   get top(): Layer { return this.layers[0]!; }
   get size(): number { return this.top.facts.size; }
   async close(): Promise<void> {

@@ -37,8 +37,6 @@ export interface CheckDetail {
   snapDropped: number;
 }
 
-interface RepairExports { checkExtra(i: number, field: number): number; checkZeroFix(i: number): number }
-
 export async function checkLayer(engine: Engine, layer: Layer): Promise<CheckReport> {
   return (await checkLayerDetail(engine, layer, false)).report;
 }
@@ -94,9 +92,8 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
       checkErrors: v(0), corruptions: v(1), leaks: v(2), imageEndOffset: v(3),
       totalClusters: v(4), allocatedClusters: v(5), fragmentedClusters: v(6), compressedClusters: v(7),
     };
-    const rx = x as unknown as RepairExports;
     const extra: [number, number][] = [];
-    for (let i = 0; (arrays || onMismatch) && i < v(14); i++) extra.push([rx.checkExtra(i, 0), rx.checkExtra(i, 1)]);
+    for (let i = 0; (arrays || onMismatch) && i < v(14); i++) extra.push([x.checkExtra(i, 0), x.checkExtra(i, 1)]);
     if (onMismatch && !snapshotTableUnreadable({ snapExtraTooBig: v(18), snapDropped: v(19) })) {
       const view = (ptr: number) => new Uint32Array(x.memory.buffer, ptr, v(13)); // in place: no copy
       eachMismatch(view(v(11)), view(v(12)), extra, onMismatch);
@@ -104,7 +101,7 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
     const n = arrays ? v(13) : 0;
     const copy = (ptr: number) => new Uint32Array(x.memory.buffer.slice(ptr, ptr + n * 4));
     const zeroFixes: number[] = [];
-    for (let i = 0; arrays && i < v(15); i++) zeroFixes.push(rx.checkZeroFix(i));
+    for (let i = 0; arrays && i < v(15); i++) zeroFixes.push(x.checkZeroFix(i));
     return {
       report, rebuild: v(8) === 1, oflagCorruptions: v(9), compareCorruptions: v(10),
       expected: copy(v(11)), stored: copy(v(12)), extra, zeroFixes, snapIncomplete: v(17), snapExtraTooBig: v(18), snapDropped: v(19),

@@ -5,11 +5,8 @@ import type { EngineExports, EngineFlavor } from './load.js';
 import { NEED_IO, OK, E_NO_MEMORY, engineError } from './codes.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import * as K from '../../assembly/keys';
+import * as RQ from '../../assembly/io/request-record';
 
-const OP_READ = 1;
-const OP_READ_DEFLATE = 2;
-const OP_READ_ZSTD = 3;
-const REQ_SIZE = 32;
 const PARALLEL = 16;
 
 export interface EngineOptions {
@@ -89,7 +86,7 @@ export class Engine {
    */
   detachReads(lo: number, hi: number): Request[] | undefined {
     const reqs = this.pending();
-    if (!reqs.every((r) => r.dst >= lo && r.dst + (r.op === OP_READ ? r.len : r.out) <= hi)) return undefined;
+    if (!reqs.every((r) => r.dst >= lo && r.dst + (r.op === RQ.OP_READ ? r.len : r.out) <= hi)) return undefined;
     this.x.ioDone(1);
     return reqs;
   }
@@ -107,14 +104,15 @@ export class Engine {
 
   private pending(): Request[] {
     const n = this.x.requestCount();
-    const dv = new DataView(this.x.memory.buffer, this.x.requestsPtr(), n * REQ_SIZE);
+    const dv = new DataView(this.x.memory.buffer, this.x.requestsPtr(), n * RQ.REQ_SIZE);
     const out: Request[] = [];
     for (let i = 0; i < n; i++) {
-      const b = i * REQ_SIZE;
+      const b = i * RQ.REQ_SIZE;
       out.push({
-        op: dv.getUint32(b, true), file: dv.getUint32(b + 4, true), offset: dv.getFloat64(b + 8, true),
-        len: dv.getUint32(b + 16, true), dst: dv.getUint32(b + 20, true), out: dv.getUint32(b + 24, true),
-        aux: dv.getUint32(b + 28, true),
+        op: dv.getUint32(b + RQ.REQ_OP, true), file: dv.getUint32(b + RQ.REQ_FILE, true),
+        offset: dv.getFloat64(b + RQ.REQ_OFFSET, true), len: dv.getUint32(b + RQ.REQ_LEN, true),
+        dst: dv.getUint32(b + RQ.REQ_DST, true), out: dv.getUint32(b + RQ.REQ_OUT, true),
+        aux: dv.getUint32(b + RQ.REQ_AUX, true),
       });
     }
     return out;
@@ -144,20 +142,20 @@ export class Engine {
 
   private async perform(r: Request): Promise<void> {
     const src = this.source(r.file);
-    if (r.op === OP_READ) {
+    if (r.op === RQ.OP_READ) {
       const view = this.bytes().subarray(r.dst, r.dst + r.len);
       const n = await readFully(src, view, r.offset);
       if (n < r.len) view.fill(0, n); // past the end of the file reads as zeros, as in QEMU
       return;
     }
-    if (r.op !== OP_READ_DEFLATE && r.op !== OP_READ_ZSTD) throw new VdiskError('E_BAD_ARGUMENT', `unknown engine request ${r.op}`);
+    if (r.op !== RQ.OP_READ_DEFLATE && r.op !== RQ.OP_READ_ZSTD) throw new VdiskError('E_BAD_ARGUMENT', `unknown engine request ${r.op}`);
     const raw = new Uint8Array(r.len);
     await readFully(src, raw, r.offset);
     const cluster = 2 ** this.x.layerGet(r.file >> 1, K.K_CLUSTER_BITS);
     // The codecs load on the first compressed cluster: most images have none, and fflate builds its
     // tables when loaded.
     const { inflateCluster } = await loadCodecs();
-    const data = inflateCluster(raw, cluster, r.op === OP_READ_ZSTD, `${src.name} @ ${r.offset}`);
+    const data = inflateCluster(raw, cluster, r.op === RQ.OP_READ_ZSTD, `${src.name} @ ${r.offset}`);
     this.bytes().set(data.subarray(r.aux, r.aux + r.out), r.dst);
   }
 }
@@ -167,8 +165,8 @@ const MAX_GROUP_BYTES = 4 << 20;
 
 /** Splits plain reads into runs that are contiguous in one file; other requests stay as they are. */
 function coalesce(reqs: Request[]): { reads: Request[][]; others: Request[] } {
-  const others = reqs.filter((r) => r.op !== OP_READ);
-  const plain = reqs.filter((r) => r.op === OP_READ).sort((a, b) => a.file - b.file || a.offset - b.offset);
+  const others = reqs.filter((r) => r.op !== RQ.OP_READ);
+  const plain = reqs.filter((r) => r.op === RQ.OP_READ).sort((a, b) => a.file - b.file || a.offset - b.offset);
   const reads: Request[][] = [];
   for (const r of plain) {
     const g = reads[reads.length - 1];

@@ -1,5 +1,7 @@
 // Loads the engine: the SIMD build where the runtime validates SIMD, else the scalar build, which
 // has identical exports. Works in Node (bytes from dist/), browsers and workers (fetch a URL).
+// The instance's exports are checked against ENGINE_FUNCTIONS when loaded, never cast: a module that
+// lacks a function the TypeScript calls fails here with a message, not later with "not a function".
 export interface EngineExports {
   memory: WebAssembly.Memory;
   init(l2Slices: number, memoryLimit: number): number;
@@ -38,6 +40,33 @@ export interface EngineExports {
   checkRun(slot: number): number;
   checkValue(key: number): number;
   checkEnd(): void;
+  checkExtra(i: number, field: number): number;
+  checkZeroFix(i: number): number;
+  zeroScan(ptr: number, len: number, gran: number, first: number): number;
+  zeroRunsPtr(): number;
+  zeroRunsFirstIsZero(): number;
+  zeroRunCount(): number;
+  isZero(ptr: number, len: number): number;
+}
+
+/** Every function of EngineExports, checked on the instance at load. */
+export const ENGINE_FUNCTIONS = [
+  'init', 'alloc', 'free', 'memoryInUse', 'memoryPin', 'memoryRefusedPinned', 'requestsPtr', 'requestCount', 'ioDone',
+  'errorField', 'errorOffset', 'errorValue', 'errorSlot', 'layerCreate', 'layerOpen', 'layerClose', 'layerSetBacking',
+  'layerSetDataFile', 'layerSetMetaPrealloc', 'layerGet', 'runsPtr', 'runCount', 'chainStatus', 'readGuest',
+  'readPlannedBytes', 'snapshotsLoad', 'snapshotsPtr', 'snapshotsCount', 'snapshotsFree', 'bitmapsLoad', 'bitmapsPtr',
+  'bitmapsCount', 'bitmapsFree', 'checkRun', 'checkValue', 'checkEnd', 'checkExtra', 'checkZeroFix', 'zeroScan',
+  'zeroRunsPtr', 'zeroRunsFirstIsZero', 'zeroRunCount', 'isZero',
+] as const satisfies readonly (keyof EngineExports)[];
+
+// A function added to EngineExports but not to the list above fails to compile here.
+type Unlisted = Exclude<keyof EngineExports, (typeof ENGINE_FUNCTIONS)[number] | 'memory'>;
+const listedAll: [Unlisted] extends [never] ? true : Unlisted = true;
+void listedAll;
+
+/** The engine's exports with their types, when the module really has them all. */
+export function isEngineExports(e: WebAssembly.Exports): e is WebAssembly.Exports & EngineExports {
+  return e.memory instanceof WebAssembly.Memory && ENGINE_FUNCTIONS.every((name) => typeof e[name] === 'function');
 }
 
 export type EngineFlavor = 'simd' | 'scalar';
@@ -60,5 +89,10 @@ export async function instantiateEngine(bytes: BufferSource): Promise<EngineExpo
       },
     },
   });
-  return instance.exports as unknown as EngineExports;
+  const exports = instance.exports;
+  if (!isEngineExports(exports)) {
+    const missing = ENGINE_FUNCTIONS.filter((name) => typeof exports[name] !== 'function');
+    throw new Error(`the engine module lacks ${missing.join(', ') || 'its memory'}: rebuild it (npm run build)`);
+  }
+  return exports;
 }

@@ -5,6 +5,7 @@
 import type { Chain, Layer } from './chain.js';
 import type { Engine } from './engine.js';
 import * as K from '../../assembly/keys';
+import { OFFSET_MASK_64 } from './write/qcow2/host-offset.js';
 
 async function readAt(layer: Layer, offset: number, length: number): Promise<Uint8Array> {
   const buf = new Uint8Array(length);
@@ -47,7 +48,7 @@ export async function detectMetaPrealloc(engine: Engine, layer: Layer): Promise<
   const dv = new DataView(table.buffer);
   let count = 0;
   for (let i = 0; i * perBlock < endCluster && count < threshold && i * 8 < table.length; i++) {
-    const off = Number(dv.getBigUint64(i * 8) & 0x00fffffffffffe00n);
+    const off = Number(dv.getBigUint64(i * 8) & OFFSET_MASK_64);
     if (off === 0 || off >= layer.source.size) continue;
     count += nonZeroEntries(await readAt(layer, off, cluster), bits, endCluster - i * perBlock);
   }

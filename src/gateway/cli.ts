@@ -2,7 +2,7 @@
 // checks the configuration, listens, and stops cleanly on SIGINT/SIGTERM.
 import { serve } from '@hono/node-server';
 import { readPrivateFile } from '../auth/private-files.js';
-import type { CliIo } from '../cli/io.js';
+import type { CliIo } from '../term/io.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { createGatewayApp, type GatewayOptions } from './app.js';
 import { jsonLineLogger } from './deps.js';

@@ -1,7 +1,7 @@
 // The zod schemas the routes validate with; /v1/openapi.json is generated from these same objects.
 // Request and plan shapes are the planner's own (src/plan), so the gateway and the agents agree.
 import { z } from '@hono/zod-openapi';
-import { JOB_STATES } from '../agent/job-state.js';
+import { JOB_STATES } from '../plan/job-lifecycle.js';
 import { InventorySchema } from '../plan/inventory.js';
 import { PlanSchema } from '../plan/plan-schema.js';
 import { PlanRequestSchema } from '../plan/requests.js';

@@ -1,34 +1,33 @@
-// Reads a text/event-stream body into events (WHATWG HTML "interpreting an event stream"):
-// `field: value` lines, blank line ends an event, `:` lines are comments (heartbeats) and dropped.
-export interface SseEvent { id?: string; event?: string; data: string }
+// Reads a text/event-stream body into events (WHATWG HTML "interpreting an event stream") with
+// eventsource-parser, the one SSE parser of the gateway and the CLI: CR, LF and CRLF line ends (also
+// a CRLF split across two chunks), comments (heartbeats) dropped, an event without `event:` named
+// `message`, an event without data not dispatched.
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+
+export interface SseEvent { id?: string; event: string; data: string }
+
+function toEvent(m: EventSourceMessage): SseEvent {
+  return { ...(m.id !== undefined && { id: m.id }), event: m.event || 'message', data: m.data };
+}
 
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
   const reader = body.getReader();
   const text = new TextDecoder();
-  let buf = '';
-  let ev: SseEvent & { lines: string[] } = { data: '', lines: [] };
+  const ready: SseEvent[] = [];
+  const parser = createParser({ onEvent: (m) => ready.push(toEvent(m)) });
+  let endsInCr = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
-      buf += text.decode(value, { stream: true });
-      let nl: number;
-      while ((nl = buf.search(/\r\n|\r|\n/)) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + (buf.startsWith('\r\n', nl) ? 2 : 1));
-        if (line === '') {
-          if (ev.lines.length) yield { ...(ev.id !== undefined && { id: ev.id }), ...(ev.event && { event: ev.event }), data: ev.lines.join('\n') };
-          ev = { data: '', lines: [] };
-          continue;
-        }
-        if (line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const val = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'data') ev.lines.push(val);
-        else if (field === 'event') ev.event = val;
-        else if (field === 'id' && !val.includes('\0')) ev.id = val;
+      // The parser holds a CR that ends a chunk (it may be half of a CRLF). At the end it is a line
+      // end: completing it as CRLF says so. An event not closed by a blank line is dropped (standard).
+      const chunk: string = done ? (endsInCr ? '\n' : '') : text.decode(value, { stream: true });
+      if (chunk) {
+        parser.feed(chunk);
+        endsInCr = chunk.endsWith('\r');
       }
+      while (ready.length) yield ready.shift()!;
+      if (done) return;
     }
   } finally {
     reader.cancel().catch(() => {});

@@ -85,6 +85,16 @@ export class NodeFileSource implements ImageSource {
     }
   }
 
+  /** fstat of the open descriptor: the file this source reads, whatever its name now points at. */
+  async currentSize(): Promise<number> {
+    try {
+      const st = await this.handle.stat();
+      return st.isFile() ? st.size : this.size;
+    } catch (e) {
+      throw fsError(e, this.name, 'stat');
+    }
+  }
+
   async close(): Promise<void> {
     await this.handle.close();
   }

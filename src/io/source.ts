@@ -25,5 +25,10 @@ export interface ImageSource {
   extents?(offset: number, length: number): Promise<Extent[]>;
   /** Bytes the medium really stores (st_blocks * 512), where known. */
   allocatedSize?(): Promise<number | undefined>;
+  /**
+   * The medium's size now, where it can tell (a file another program may grow under a copy); absent:
+   * the size fixed at open is all there is. The engine's "source changed underneath" check asks it.
+   */
+  currentSize?(): Promise<number>;
   close(): Promise<void>;
 }

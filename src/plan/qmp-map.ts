@@ -3,7 +3,7 @@
 // QEMU 7.2 run of the same plan issue the same command sequence. Jobs are started with
 // auto-finalize and auto-dismiss off so that a crash never loses a job's outcome.
 import type { ActionCall } from './actions.js';
-import type { JobStatus } from './job-states.js';
+import type { JobStatus } from '../qmp/job-states.js';
 
 export interface QmpSend {
   op: 'send';

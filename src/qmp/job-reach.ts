@@ -1,7 +1,7 @@
 // Which job statuses can still follow a given one: the closure of QEMU's job state transition
-// table, which lives with the planner (src/plan/job-states.ts) so planner, simulator and agent agree.
+// table (src/qmp/job-states.ts, a QEMU fact the planner, simulator and agent all read).
 // Used to stop waiting for a status the job can no longer reach.
-import { JOB_TRANSITIONS, type JobStatus } from '../plan/job-states.js';
+import { JOB_TRANSITIONS, type JobStatus } from './job-states.js';
 
 /** True when `to` is `from` or can follow it through some sequence of transitions. */
 export function canStillReach(from: JobStatus, to: JobStatus): boolean {

@@ -2,7 +2,7 @@
 // a pivot before READY fails with vdisk's own code before QEMU is asked. QEMU still enforces its
 // table too, should the status change between the query and the command.
 import { VdiskError } from '../errors/vdisk-error.js';
-import { JOB_VERB_COMMAND, assertVerb, type JobVerb } from '../plan/job-states.js';
+import { JOB_VERB_COMMAND, assertVerb, type JobVerb } from './job-states.js';
 import type { QmpClient } from './client.js';
 import { queryJobs } from './jobs.js';
 

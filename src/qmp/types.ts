@@ -1,7 +1,7 @@
 // The QAPI shapes the wrappers send and receive (qapi/block-core.json, qapi/job.json in QEMU 7.2).
 // Keys keep QAPI's spelling so arguments and transcripts read exactly like the QEMU docs.
 
-import type { JobStatus } from '../plan/job-states.js';
+import type { JobStatus } from './job-states.js';
 
 // QEMU's job statuses, as the planner's state table names them.
 export type { JobStatus };

@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine.js';
 import { convertImage } from '../engine/write/index.js';
 import { MemorySource } from '../io/memory-source.js';
 import { NodeGate } from '../engine/node-gate.js';
-import { writeDemoChain } from '../cli/demo-image.js';
+import { writeDemoChain } from './demo-image.js';
 
 const MiB = 1 << 20;
 
@@ -37,7 +37,7 @@ export async function makeDemoPool(engine: Engine, dir: string, withVm: boolean)
   for (const d of [a, b]) mkdirSync(d, { recursive: true });
   const gate = new NodeGate();
   await convertImage({ engine, gate, source: pattern(64, 8, 1), target: join(a, 'base.qcow2'), targetFormat: 'qcow2' });
-  // The overlay's own clusters come from the hand-laid demo chain's top layer (a shallow copy onto base.qcow2).
+  // The overlay's own clusters come from the demo chain's top layer (a shallow copy onto base.qcow2).
   const scratch = mkdtempSync(join(tmpdir(), 'vdisk-demo-src-')); // private, never a guessable name
   const { top } = await writeDemoChain(scratch);
   try {

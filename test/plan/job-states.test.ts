@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   JOB_STATUSES, JOB_TRANSITIONS, JOB_VERB_STATUSES, JOB_VERBS, assertVerb, canTransition, verbAllowed,
-} from '../../src/plan/job-states.js';
+} from '../../src/qmp/job-states.js';
 
 describe('QEMU job state tables (job.c)', () => {
   test('every status is a row and only names known statuses', () => {

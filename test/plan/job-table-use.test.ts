@@ -2,7 +2,7 @@
 // verb a step's QMP script applies is allowed (JOB_VERB_STATUSES) in the state the plan has waited
 // for, and every pivot (job-complete) comes after a wait for that job's `ready`.
 import { describe, expect, test } from 'vitest';
-import { verbAllowed, type JobStatus, type JobVerb } from '../../src/plan/job-states.js';
+import { verbAllowed, type JobStatus, type JobVerb } from '../../src/qmp/job-states.js';
 import type { Plan, Step } from '../../src/plan/plan-schema.js';
 import { qmpScript } from '../../src/plan/qmp-map.js';
 import { twoDisks, world } from './fixtures.js';

@@ -6,8 +6,9 @@ import { followJob } from '../jobs/follow.js';
 import { store, type JobRecord } from '../store.js';
 import { showError, asVdiskError } from '../errors.js';
 import type { App } from '../app.js';
+import { FINAL_STATES } from '../../src/plan/job-lifecycle.js';
 
-const ENDED = new Set(['done', 'failed', 'rolled-back', 'cancelled']);
+const ENDED = FINAL_STATES;
 /** What a job's error reads as when it stopped because it was cancelled (the agent's or the engine's code). */
 const CANCEL_CODES = new Set(['E_AGENT_CANCELLED', 'E_CANCELLED']);
 

@@ -1,6 +1,6 @@
 // Several files picked or dropped together: the image is the one no other file names as its backing
 // file. Only the qcow2 header's backing name is read (qcow2.txt: offset 8 u64, size at 16 u32).
-const QCOW2_MAGIC = 0x514649fb;
+import { QCOW2_MAGIC } from '../../assembly/qcow2/format';
 
 async function backingName(file: Blob): Promise<string | undefined> {
   const head = new DataView(await file.slice(0, 20).arrayBuffer());

@@ -2,7 +2,7 @@
 // matches a volume or VM when its request names it.
 import { h } from '../dom.js';
 import type { InventoryAnswer, JobStatus } from '../gateway/client.js';
-import { JOB_STATES } from '../../src/agent/job-state.js';
+import { JOB_STATES } from '../../src/plan/job-lifecycle.js';
 import { volumeName } from '../names.js';
 
 export interface JobFilter { state?: string; agent?: string; volume?: string; vm?: string }

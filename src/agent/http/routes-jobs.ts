@@ -7,6 +7,7 @@ import { sha256Hex } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { RETRY_HINT_MS } from '../../ops/drain.js';
 import type { Job } from '../job.js';
+import { isFinal } from '../job-state.js';
 import { parsePageQuery } from '../job-list.js';
 import type { JobManager } from '../jobs.js';
 import type { JobEvent } from '../job-events.js';
@@ -26,7 +27,7 @@ export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: Stream
         throw new VdiskError('E_AGENT_BAD_REQUEST');
       }
       const { job, created } = await jobs.submit(body, key, await sha256Hex(raw), c.get('caller'));
-      const ended = !created && ['done', 'failed', 'rolled-back', 'cancelled'].includes(job.state);
+      const ended = !created && isFinal(job.state);
       c.header('location', `/v1/jobs/${job.id}`);
       return c.json(job.status(), ended ? 200 : 202);
     })
@@ -38,7 +39,7 @@ export function jobRoutes(jobs: JobManager, heartbeatMs: number, streams: Stream
       const body = { retryOf: c.req.param('id') };
       const { job, created } = await jobs.submit(body, key, await sha256Hex(JSON.stringify(body)), c.get('caller'));
       c.header('location', `/v1/jobs/${job.id}`);
-      return c.json(job.status(), !created && ['done', 'failed', 'rolled-back', 'cancelled'].includes(job.state) ? 200 : 202);
+      return c.json(job.status(), !created && isFinal(job.state) ? 200 : 202);
     })
     .get('/v1/jobs', (c) => {
       const { limit, after } = parsePageQuery(c.req.query('limit'), c.req.query('cursor'));

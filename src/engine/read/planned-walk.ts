@@ -9,8 +9,7 @@ import * as K from '../../../assembly/keys';
 import { PlannedReadSource, planSpans, plannedTimings } from './planned-reads.js';
 import { L2Scanner, type L2Run } from './l2-runs.js';
 
-const OFFSET_MASK = 0x00fffffffffffe00n;
-const L1_RESERVED = 0x7f000000000001ffn; // qcow2.txt: L1 entry bits 0-8 and 56-62
+import { L1_RESERVED_64 as L1_RESERVED, OFFSET_MASK_64 as OFFSET_MASK } from '../write/qcow2/host-offset.js';
 
 /** A run no layer of `sub` allocates at depth 0: the picture's unallocated. */
 const unallocated = (start: number, length: number): Run => ({ start, length, flags: 0, host: 0, depth: 1, slot: -1 });

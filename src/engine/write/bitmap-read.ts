@@ -10,10 +10,9 @@ import type { ImageSource } from '../../io/source.js';
 import { parseHeader } from './qcow2/parse-header.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { entryOffsetAt } from './qcow2/host-offset.js';
+import { BME_AUTO, BME_IN_USE, EXT_BITMAPS } from '../../../assembly/qcow2/format';
 
-export const EXT_BITMAPS = 0x23852875;
-export const BME_IN_USE = 1;
-export const BME_AUTO = 2;
+export { BME_AUTO, BME_IN_USE, EXT_BITMAPS };
 const HI = 2 ** 32;
 const MAX_TABLE = 0x8000000; // BME_MAX_TABLE_SIZE
 

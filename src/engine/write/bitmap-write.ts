@@ -14,7 +14,7 @@ import type { Qcow2Writer, WriterOptions } from './qcow2/writer.js';
 import { BME_AUTO, BME_IN_USE, EXT_BITMAPS, bitmapBytes, type SourceBitmap, type SourceBitmaps } from './bitmap-read.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
-function setU64(dv: DataView, at: number, v: number): void { dv.setUint32(at, Math.floor(v / 2 ** 32)); dv.setUint32(at + 4, v >>> 0); }
+import { setU64 } from './qcow2/be64.js';
 
 /** The bitmaps to carry: inconsistent ones refused, or left out with `skipBroken` (with a warning). */
 export function bitmapsToCopy(b: SourceBitmaps, skipBroken: boolean, warn?: (m: string) => void): SourceBitmap[] {

@@ -1,14 +1,9 @@
-// The write-side exports of the engine (assembly/api/write.ts), typed apart from the read side's.
+// The write-side exports of the engine (assembly/api/write.ts): part of EngineExports, checked at load.
 import type { Engine } from '../engine.js';
+import type { EngineExports } from '../load.js';
 
-export interface WriteExports {
-  zeroScan(ptr: number, len: number, gran: number, first: number): number;
-  zeroRunsPtr(): number;
-  zeroRunsFirstIsZero(): number;
-  zeroRunCount(): number;
-  isZero(ptr: number, len: number): number;
-}
+export type WriteExports = Pick<EngineExports, 'zeroScan' | 'zeroRunsPtr' | 'zeroRunsFirstIsZero' | 'zeroRunCount' | 'isZero'>;
 
 export function wx(engine: Engine): WriteExports {
-  return engine.x as unknown as WriteExports;
+  return engine.x;
 }

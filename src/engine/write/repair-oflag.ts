@@ -10,9 +10,10 @@
 import type { ImageTarget } from '../../io/target.js';
 import type { ParsedHeader } from './qcow2/parse-header.js';
 import { entryOffset, entryOffsetAt } from './qcow2/host-offset.js';
+import { L2_COMPRESSED_HI, L2_COPIED_HI } from '../../../assembly/qcow2/format';
 
-const COPIED = 0x80000000;
-const COMPRESSED = 0x40000000;
+const COPIED = L2_COPIED_HI;
+const COMPRESSED = L2_COMPRESSED_HI;
 
 export interface OflagResult { fixed: number; left: number }
 

@@ -7,8 +7,8 @@ import type { ImageTarget } from '../../io/target.js';
 import type { ParsedHeader } from './qcow2/parse-header.js';
 import { readTable } from './repair-snapshots.js';
 import { refTableOffsetAt } from './qcow2/host-offset.js';
+import { EXT_BITMAPS } from '../../../assembly/qcow2/format';
 
-const EXT_BITMAPS = 0x23852875;
 const HI = 2 ** 32;
 
 /** Host clusters that hold metadata other than L2 tables. */

@@ -5,6 +5,7 @@
 // snapshots used is then merely leaked, and the refcount repair frees it. Each cut snapshot counts
 // as a corruption fixed, as qemu-img counts it.
 import type { ImageTarget } from '../../io/target.js';
+import * as Q from '../../../assembly/qcow2/format';
 
 export const MAX_SNAPSHOTS = 65536;
 
@@ -53,10 +54,10 @@ export async function capSnapshotsBeforeOpen(path: string, say: (m: string) => v
   const { NodeFileTarget } = await import('../../io/node-file-target.js');
   const t = await NodeFileTarget.create(path, { reuse: true });
   try {
-    const head = new Uint8Array(72);
-    if ((await t.pread(head, 0)) < 72) return 0;
+    const head = new Uint8Array(Q.V2_HEADER_LENGTH);
+    if ((await t.pread(head, 0)) < Q.V2_HEADER_LENGTH) return 0;
     const dv = new DataView(head.buffer);
-    if (dv.getUint32(0) !== 0x514649fb || (dv.getUint32(4) !== 2 && dv.getUint32(4) !== 3)) return 0;
+    if (dv.getUint32(Q.H_MAGIC) !== Q.QCOW2_MAGIC || (dv.getUint32(Q.H_VERSION) !== 2 && dv.getUint32(Q.H_VERSION) !== 3)) return 0;
     const bits = dv.getUint32(20);
     if (bits < 9 || bits > 21) return 0;
     return await capSnapshotCount(t, bits, true, say);

@@ -26,6 +26,8 @@ import { growForRefblocks } from './repair-grow.js';
 import { rewriteSnapshotTable } from './repair-snapshots.js';
 import { capSnapshotCount, cutSnapshotTable } from './repair-snapcount.js';
 import { checkAbort, phased, type LongOp } from './progress.js';
+import { H_INCOMPAT, INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from '../../../assembly/qcow2/format';
+import { setU64 } from './qcow2/be64.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export interface RepairOptions extends LongOp, OpenCommon {
@@ -194,12 +196,10 @@ async function applyRefcounts(t: ImageTarget, h: ParsedHeader, fixes: RefcountFi
 
 /** qcow2_mark_clean + qcow2_mark_consistent: incompatible bits 0 (dirty) and 1 (corrupt) cleared. */
 async function markClean(t: ImageTarget, h: ParsedHeader): Promise<void> {
-  if (h.version !== 3 || (h.incompat & 3) === 0) return;
+  const bits = INCOMPAT_DIRTY | INCOMPAT_CORRUPT;
+  if (h.version !== 3 || (h.incompat & bits) === 0) return;
   const b = new Uint8Array(8);
-  const dv = new DataView(b.buffer);
-  const v = h.incompat - (h.incompat & 3);
-  dv.setUint32(0, Math.floor(v / 2 ** 32));
-  dv.setUint32(4, v >>> 0);
-  await t.pwrite(b, 72);
+  setU64(new DataView(b.buffer), 0, h.incompat - (h.incompat & bits));
+  await t.pwrite(b, H_INCOMPAT);
   await t.flush();
 }

@@ -16,6 +16,7 @@ import { engineFor, openSourceChain, refuseDirty, type OpenCommon } from './open
 import { checkAbort, phased, type LongOp, type PhaseReporter } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { entryOffset } from './qcow2/host-offset.js';
+import { L2_COMPRESSED_HI } from '../../../assembly/qcow2/format';
 
 export interface ResizeOptions extends LongOp, OpenCommon {
   image: string;
@@ -132,7 +133,7 @@ async function unmapPast(ed: Qcow2Editor, from: number, to: number, ph: PhaseRep
 /** Host clusters an L2 entry [hi, lo, ...] uses (a compressed one may span two). */
 function hostClusters(e: [number, number, number, number], clusterBits: number): number[] {
   const cs = 2 ** clusterBits;
-  if (e[0] & 0x40000000) {
+  if (e[0] & L2_COMPRESSED_HI) {
     const v = (BigInt(e[0]) << 32n) | BigInt(e[1]);
     const x = BigInt(62 - (clusterBits - 8));
     const off = Number(v & ((1n << x) - 1n));

@@ -1,7 +1,9 @@
 // "Source changed underneath": remembers each layer's size and first header bytes before a copy
 // and compares them after, so a copy taken while another program wrote the source fails instead of
-// yielding a silently mixed image.
+// yielding a silently mixed image. The size comes from the medium itself (ImageSource.currentSize,
+// an fstat for a Node file), never from guessing whether a name is a path.
 import type { Chain } from '../chain.js';
+import type { ImageSource } from '../../io/source.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 async function head(src: { pread(b: Uint8Array, o: number): Promise<number>; size: number }): Promise<Uint8Array> {
@@ -10,22 +12,17 @@ async function head(src: { pread(b: Uint8Array, o: number): Promise<number>; siz
   return b;
 }
 
-async function sizeNow(name: string, fallback: number): Promise<number> {
-  if (!name.startsWith('/') && !/^[.\w]/.test(name)) return fallback;
-  try {
-    const { stat } = await import('node:fs/promises');
-    const st = await stat(name);
-    return st.isFile() ? st.size : fallback;
-  } catch { return fallback; }
+async function sizeNow(src: ImageSource): Promise<number> {
+  return src.currentSize ? src.currentSize() : src.size;
 }
 
 export async function watchSource(chain: Chain): Promise<{ check(): Promise<void> }> {
-  const before = await Promise.all(chain.layers.map(async (l) => ({ l, head: await head(l.source), size: await sizeNow(l.source.name, l.source.size) })));
+  const before = await Promise.all(chain.layers.map(async (l) => ({ l, head: await head(l.source), size: await sizeNow(l.source) })));
   return {
     async check() {
       for (const b of before) {
         const h = await head(b.l.source);
-        const size = await sizeNow(b.l.source.name, b.l.source.size);
+        const size = await sizeNow(b.l.source);
         if (size !== b.size || h.some((v, i) => v !== b.head[i])) {
           throw new VdiskError('E_SOURCE_CHANGED', undefined, { path: b.l.source.name, before: b.size, after: size });
         }

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import type { CliIo } from '../../cli/io.js';
+import type { CliIo } from '../../term/io.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { configFromArgs } from '../cli.js';
 import { parseGatewayArgs } from '../cli-args.js';

@@ -1,7 +1,7 @@
 // Waiting for a job state, as the agent waits for JOB_STATUS_CHANGE events: the simulated job does
 // its work and moves along the state table. Waiting for a state the job can never reach on its own
 // (a pending job with auto-finalize off, a ready one nobody completes) is a plan bug.
-import type { JobStatus } from '../job-states.js';
+import type { JobStatus } from '../../qmp/job-states.js';
 import { getJob, move, runJob } from './qemu.js';
 import { SimError, type SimQemu, type SimWorld } from './world.js';
 

@@ -2,7 +2,7 @@
 // JOB_STATUS_CHANGE always, and for block jobs the older BLOCK_JOB_* events (READY and PENDING
 // after the status change, COMPLETED or CANCELLED before `concluded`). A replay of a recorded QEMU
 // session compares these with the events QEMU sent; byte counts (len, offset) are not modelled.
-import type { JobStatus } from '../job-states.js';
+import type { JobStatus } from '../../qmp/job-states.js';
 import type { SimJob } from './world.js';
 
 export interface SimEvent { event: string; data: Record<string, unknown> }

@@ -2,7 +2,7 @@
 // driven through the job-state tables, transactions all-or-nothing. A command refused because of a
 // job's state raises the same verb error the tables define; a pivot before ready is a violation.
 // Writes into a node follow QEMU's read-only rule (read-only.ts).
-import { assertVerb, canTransition, verbAllowed, type JobStatus } from '../job-states.js';
+import { assertVerb, canTransition, verbAllowed, type JobStatus } from '../../qmp/job-states.js';
 import { checkCommitBase, checkCommitOverlay, checkFormatOverFile, checkMirrorTarget } from './read-only.js';
 import { fileOpen, nodeChain, sparse, viewOfNode } from './view.js';
 import { SimError, type SimJob, type SimQemu, type SimWorld } from './world.js';

@@ -2,7 +2,7 @@
 // the inventory, and per running VM QEMU's block graph and jobs. Guest data is a handful of block
 // tokens, enough to tell a correct chain from a broken or partly copied one.
 import type { Inventory } from '../inventory.js';
-import type { JobStatus } from '../job-states.js';
+import type { JobStatus } from '../../qmp/job-states.js';
 
 /** Guest-visible positions per image: small on purpose, the simulator checks structure, not bytes. */
 export const BLOCKS = 4;

@@ -10,7 +10,7 @@ import { createNodeEngine } from '../../../src/engine/node-engine.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import { openChain } from '../../../src/engine/chain.js';
 import { HttpSource } from '../../../src/io/http-source.js';
-import { chainInfo } from '../../../src/cli/verbs/info.js';
+import { chainInfo } from '../../../src/engine/info.js';
 import { mapPicture } from '../../../src/engine/read/map-picture.js';
 import { mapGap } from '../../../worker/map-gap.js';
 import { MAX_SPAN } from '../../../src/engine/read/planned-reads.js';

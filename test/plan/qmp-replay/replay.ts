@@ -10,7 +10,7 @@ import type { ActionCall } from '../../../src/plan/actions.js';
 import { applyInventoryOps, cloneInventory } from '../../../src/plan/apply-inventory-ops.js';
 import { counterIds } from '../../../src/plan/ids.js';
 import type { Inventory } from '../../../src/plan/inventory.js';
-import type { JobStatus } from '../../../src/plan/job-states.js';
+import type { JobStatus } from '../../../src/qmp/job-states.js';
 import { planRequest } from '../../../src/plan/plan.js';
 import type { Plan } from '../../../src/plan/plan-schema.js';
 import { awaitJob } from '../../../src/plan/sim/await-job.js';

@@ -12,6 +12,7 @@ import { EditRefcounts } from './edit-refcounts.js';
 import { encodeEditedHeader, parseHeader, type ParsedHeader } from './parse-header.js';
 import { VdiskError } from '../../../errors/vdisk-error.js';
 import { entryOffset, entryOffsetAt } from './host-offset.js';
+import { L2_COMPRESSED_HI, L2_COPIED_HI, L2_ZERO_LO } from '../../../../assembly/qcow2/format';
 
 const HI = 2 ** 32;
 
@@ -81,7 +82,7 @@ export class Qcow2Editor {
       if (i >= this.h.l1Size) throw new VdiskError('E_RANGE', `guest cluster ${gc} is past the image end`, { path: this.t.name });
       const at = await this.refs.alloc(1);
       const dv = new DataView(this.l1.buffer);
-      dv.setUint32(i * 8, 0x80000000 + Math.floor(at / HI));
+      dv.setUint32(i * 8, L2_COPIED_HI + Math.floor(at / HI));
       dv.setUint32(i * 8 + 4, at >>> 0);
       this.l1Dirty = true;
       this.dirtyL2.add(i);
@@ -121,7 +122,7 @@ export class Qcow2Editor {
 
   /** Remembers the host clusters an entry used, to be decremented once nothing points at them. */
   private release(e: [number, number, number, number]): void {
-    if (e[0] & 0x40000000) {
+    if (e[0] & L2_COMPRESSED_HI) {
       const x = 62 - (this.h.clusterBits - 8);
       const v = (BigInt(e[0]) << 32n) | BigInt(e[1]);
       const off = Number(v & ((1n << BigInt(x)) - 1n));
@@ -138,11 +139,11 @@ export class Qcow2Editor {
     await this.bound();
     const e = await this.lookup(gc);
     const off = entryOffset(e[0]!, e[1]!);
-    const inPlace = off !== 0 && (e[0] & 0x80000000) !== 0 && (e[0] & 0x40000000) === 0;
+    const inPlace = off !== 0 && (e[0] & L2_COPIED_HI) !== 0 && (e[0] & L2_COMPRESSED_HI) === 0;
     const host = inPlace ? off : await this.refs.alloc(1);
     await this.t.pwrite(data, host);
     if (!inPlace) this.release(e);
-    await this.setEntry(gc, [0x80000000 + Math.floor(host / HI), host >>> 0, 0, 0xffffffff]);
+    await this.setEntry(gc, [L2_COPIED_HI + Math.floor(host / HI), host >>> 0, 0, 0xffffffff]);
   }
 
   /** Guest cluster gc reads as zeros (v3 zero flag; compat=0.10 writes zeros). */
@@ -151,7 +152,7 @@ export class Qcow2Editor {
     await this.bound();
     const e = await this.lookup(gc);
     this.release(e);
-    await this.setEntry(gc, this.entryBytes === 16 ? [0, 0, 0xffffffff, 0] : [0, 1, 0, 0]);
+    await this.setEntry(gc, this.entryBytes === 16 ? [0, 0, 0xffffffff, 0] : [0, L2_ZERO_LO, 0, 0]);
   }
 
   /** Guest cluster gc becomes unallocated (reads from the backing file). */

@@ -10,16 +10,9 @@
 // Metadata written before the header is unreachable until the header points at it, so a process
 // killed mid-way leaves an image that reads as it did (or, for a new file, no image at all).
 import type { Qcow2Params } from './options.js';
+import * as Q from '../../../../assembly/qcow2/format';
+import { setU64 } from './be64.js';
 
-export const MAGIC = 0x514649fb;
-export const COPIED = 2 ** 63;
-export const L2_ENTRY_COPIED_HI = 0x80000000;
-export const COMPRESSED_HI = 0x40000000;
-export const INCOMPAT_COMPRESSION = 8;
-export const INCOMPAT_EXTL2 = 16;
-export const COMPAT_LAZY = 1;
-export const EXT_BACKING_FORMAT = 0xe2792aca;
-export const EXT_FEATURE_TABLE = 0x6803f857;
 
 export interface Geometry {
   cluster: number;
@@ -54,50 +47,45 @@ export interface HeaderFields {
   autoclear?: number;
 }
 
-function setU64(dv: DataView, at: number, v: number): void {
-  dv.setUint32(at, Math.floor(v / 2 ** 32));
-  dv.setUint32(at + 4, v >>> 0);
-}
-
 /** The header cluster: fixed header (72 bytes v2, 112 v3), extensions, end marker, backing name. */
 export function encodeHeader(p: Qcow2Params, f: HeaderFields): Uint8Array {
   const cluster = 2 ** p.clusterBits;
   const buf = new Uint8Array(cluster);
   const dv = new DataView(buf.buffer);
-  const hlen = p.version === 3 ? 112 : 72;
-  dv.setUint32(0, MAGIC);
-  dv.setUint32(4, p.version);
-  dv.setUint32(20, p.clusterBits);
-  setU64(dv, 24, f.size);
-  dv.setUint32(36, f.l1Size);
-  setU64(dv, 40, f.l1Offset);
-  setU64(dv, 48, f.refTableOffset);
-  dv.setUint32(56, f.refTableClusters);
+  const hlen = p.version === 3 ? Q.V3_HEADER_LENGTH : Q.V2_HEADER_LENGTH;
+  dv.setUint32(Q.H_MAGIC, Q.QCOW2_MAGIC);
+  dv.setUint32(Q.H_VERSION, p.version);
+  dv.setUint32(Q.H_CLUSTER_BITS, p.clusterBits);
+  setU64(dv, Q.H_SIZE, f.size);
+  dv.setUint32(Q.H_L1_SIZE, f.l1Size);
+  setU64(dv, Q.H_L1_OFFSET, f.l1Offset);
+  setU64(dv, Q.H_REFTABLE_OFFSET, f.refTableOffset);
+  dv.setUint32(Q.H_REFTABLE_CLUSTERS, f.refTableClusters);
   if (p.version === 3) {
-    setU64(dv, 72, (p.zstd ? INCOMPAT_COMPRESSION : 0) | (p.extL2 ? INCOMPAT_EXTL2 : 0));
-    setU64(dv, 80, p.lazyRefcounts ? COMPAT_LAZY : 0);
-    setU64(dv, 88, f.autoclear ?? 0);
-    dv.setUint32(96, p.refcountOrder);
-    dv.setUint32(100, hlen);
-    buf[104] = p.zstd ? 1 : 0;
+    setU64(dv, Q.H_INCOMPAT, (p.zstd ? Q.INCOMPAT_COMPRESSION : 0) | (p.extL2 ? Q.INCOMPAT_EXTL2 : 0));
+    setU64(dv, Q.H_COMPAT, p.lazyRefcounts ? Q.COMPAT_LAZY_REFCOUNTS : 0);
+    setU64(dv, Q.H_AUTOCLEAR, f.autoclear ?? 0);
+    dv.setUint32(Q.H_REFCOUNT_ORDER, p.refcountOrder);
+    dv.setUint32(Q.H_HEADER_LENGTH, hlen);
+    buf[Q.H_COMPRESSION_TYPE] = p.zstd ? Q.COMPRESSION_ZSTD : Q.COMPRESSION_ZLIB;
   }
   let at = hlen;
   const ext = (type: number, data: Uint8Array) => {
     dv.setUint32(at, type);
     dv.setUint32(at + 4, data.length);
-    buf.set(data, at + 8);
-    at += 8 + Math.ceil(data.length / 8) * 8;
+    buf.set(data, at + Q.EXT_HEADER_BYTES);
+    at += Q.EXT_HEADER_BYTES + Math.ceil(data.length / 8) * 8;
   };
   const utf8 = new TextEncoder();
-  if (f.backing) ext(EXT_BACKING_FORMAT, utf8.encode(f.backing.format));
+  if (f.backing) ext(Q.EXT_BACKING_FORMAT, utf8.encode(f.backing.format));
   for (const e of f.extensions ?? []) ext(e.type, e.data);
-  at += 8; // end marker (type 0, length 0)
+  at += Q.EXT_HEADER_BYTES; // end marker (type 0, length 0)
   if (f.backing) {
     const name = utf8.encode(f.backing.name);
-    if (at + name.length > cluster || name.length > 1023) throw new Error('backing file name does not fit the header cluster');
+    if (at + name.length > cluster || name.length > Q.MAX_BACKING_NAME) throw new Error('backing file name does not fit the header cluster');
     buf.set(name, at);
-    setU64(dv, 8, at);
-    dv.setUint32(16, name.length);
+    setU64(dv, Q.H_BACKING_OFFSET, at);
+    dv.setUint32(Q.H_BACKING_SIZE, name.length);
     at += name.length;
   }
   return buf.subarray(0, Math.max(at, hlen));

@@ -9,6 +9,7 @@ import type { Qcow2Params } from './options.js';
 import { encodeHeader, geometry, type Geometry, type HeaderFields } from './layout.js';
 import { Refcounts } from './refcounts.js';
 import { compressedDescriptor } from './compressed.js';
+import { L2_COPIED_HI } from '../../../../assembly/qcow2/format';
 
 export interface WriterOptions {
   size: number;
@@ -122,7 +123,7 @@ export class Qcow2Writer implements Sink {
   }
 
   private mapData(gc: number, host: number): void {
-    this.setEntry(gc, 0x80000000 + Math.floor(host / HI), host >>> 0, 0, 0xffffffff);
+    this.setEntry(gc, L2_COPIED_HI + Math.floor(host / HI), host >>> 0, 0, 0xffffffff);
   }
 
   data(offset: number, bytes: Uint8Array): Promise<void> {
@@ -221,7 +222,7 @@ export class Qcow2Writer implements Sink {
     const dv = new DataView(l1.buffer);
     for (let i = 0; i < this.geo.l1Size; i++) {
       const v = this.l1[i]!;
-      if (v) { dv.setUint32(i * 8, 0x80000000 + Math.floor(v / HI)); dv.setUint32(i * 8 + 4, v >>> 0); }
+      if (v) { dv.setUint32(i * 8, L2_COPIED_HI + Math.floor(v / HI)); dv.setUint32(i * 8 + 4, v >>> 0); }
     }
     await this.target.pwrite(l1, this.geo.l1Offset);
     const used = Math.ceil(this.next / cs);
