@@ -6,7 +6,8 @@ import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promis
 import { basename, dirname, join } from 'node:path';
 import type { ImageTarget } from './target.js';
 import { targetFsError } from './target-error.js';
-import { coalesce, punchHoles } from './punch-hole.js';
+import { coalesce, punchHolesFd } from './punch-hole.js';
+import { FALLOC, libc } from './native/libc.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 
 const ZEROS = new Uint8Array(1 << 20);
@@ -68,8 +69,6 @@ export class NodeFileTarget implements ImageTarget {
     readonly startsZero: boolean,
     private readonly reuse: boolean,
     private readonly durable = true,
-    /** What fallocate(1) opens to punch holes: the name, or for an adopted descriptor its /proc link (the same inode). */
-    private readonly holePath = writePath,
     private readonly beforeRename?: (handle: FileHandle) => Promise<void>,
   ) {}
 
@@ -78,8 +77,7 @@ export class NodeFileTarget implements ImageTarget {
   static async adopt(handle: FileHandle, o: AdoptOptions): Promise<NodeFileTarget> {
     const fresh = o.tempPath !== undefined;
     const size = fresh ? 0 : (await handle.stat()).size;
-    const viaFd = `/proc/${process.pid}/fd/${handle.fd}`;
-    return new NodeFileTarget(o.name, o.tempPath ?? o.name, handle, size, fresh, !fresh, o.durable ?? true, viaFd, o.beforeRename);
+    return new NodeFileTarget(o.name, o.tempPath ?? o.name, handle, size, fresh, !fresh, o.durable ?? true, o.beforeRename);
   }
 
   static async create(path: string, opts: NodeTargetOptions = {}): Promise<NodeFileTarget> {
@@ -119,18 +117,29 @@ export class NodeFileTarget implements ImageTarget {
   }
 
   async zero(offset: number, length: number): Promise<void> {
-    // Node has no fallocate(PUNCH_HOLE): past the end a truncate reads as zeros, inside we write them.
+    // Past the end a truncate reads as zeros; inside, fallocate ZERO_RANGE (the blocks stay allocated,
+    // as written zeros would: holes are discard's business), else zeros written.
     const inside = Math.max(0, Math.min(offset + length, this.cur) - offset);
+    if (inside > 0 && await this.fallocZero(offset, inside)) {
+      if (offset + length > this.cur) await this.truncate(offset + length);
+      return;
+    }
     for (let d = 0; d < inside; d += ZEROS.length) await this.pwrite(ZEROS.subarray(0, Math.min(ZEROS.length, inside - d)), offset + d);
     if (offset + length > this.cur) await this.truncate(offset + length);
   }
 
-  /** fallocate PUNCH_HOLE through util-linux's fallocate(1) (best effort, see punch-hole.ts). */
+  /** fallocate ZERO_RANGE on the descriptor (native/libc.ts); false where the file system cannot. */
+  private async fallocZero(offset: number, length: number): Promise<boolean> {
+    const sys = libc();
+    return sys !== null && await sys.fallocate(this.handle.fd, FALLOC.ZERO_RANGE | FALLOC.KEEP_SIZE, offset, length) === 0;
+  }
+
+  /** fallocate PUNCH_HOLE on the descriptor (best effort, see punch-hole.ts). */
   /** Punches every range (clamped to the file) in one go; returns the bytes known punched, of those asked. */
   async discard(ranges: [number, number][]): Promise<{ asked: number; punched: number }> {
     const inside = ranges.map(([o, n]): [number, number] => [o, Math.max(0, Math.min(o + n, this.cur) - o)]).filter(([, n]) => n > 0);
     const asked = coalesce(inside).reduce((a, [, n]) => a + n, 0);
-    return { asked, punched: asked ? await punchHoles(this.holePath, inside) : 0 };
+    return { asked, punched: asked ? await punchHolesFd(this.handle.fd, inside) : 0 };
   }
 
   async truncate(size: number): Promise<void> {
