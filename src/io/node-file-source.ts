@@ -20,6 +20,9 @@ export class NodeFileSource implements ImageSource {
     private readonly handle: FileHandle,
   ) {}
 
+  /** The descriptor (checked by whoever opened it): copy offload reads through it, never by name. */
+  get fd(): number { return this.handle.fd; }
+
   /** A file the caller opened and checked (the agent's safe-open): read through that descriptor, never by name. */
   static adopt(name: string, handle: FileHandle, size: number): NodeFileSource {
     return new NodeFileSource(name, size, handle);

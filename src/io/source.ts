@@ -25,5 +25,7 @@ export interface ImageSource {
   extents?(offset: number, length: number): Promise<Extent[]>;
   /** Bytes the medium really stores (st_blocks * 512), where known. */
   allocatedSize?(): Promise<number | undefined>;
+  /** The open host descriptor of a local file (Node): copy offload copies from it in the kernel. */
+  readonly fd?: number;
   close(): Promise<void>;
 }

@@ -6,6 +6,9 @@ const INSTALL: Record<string, string> = {
   'qemu-io': 'apt-get update && apt-get install -y --no-install-recommends qemu-utils',
   'qemu-system-x86_64': 'apt-get update && apt-get install -y --no-install-recommends qemu-system-x86',
   chromium: 'apt-get update && apt-get install -y --no-install-recommends chromium',
+  'mkfs.xfs': 'apt-get update && apt-get install -y --no-install-recommends xfsprogs',
+  'mkfs.btrfs': 'apt-get update && apt-get install -y --no-install-recommends btrfs-progs',
+  filefrag: 'apt-get update && apt-get install -y --no-install-recommends e2fsprogs',
   workerd: 'npm ci (workerd is a devDependency; run tests with npx vitest so node_modules/.bin is on PATH)',
 };
 

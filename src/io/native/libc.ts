@@ -16,6 +16,8 @@ export interface Libc {
   /** ioctl(FICLONERANGE): shares [srcOff, srcOff+len) of srcFd at dstOff of dstFd; 0 on success. */
   cloneRange(srcFd: number, srcOff: number, len: number, dstFd: number, dstOff: number): SysResult;
   lseek(fd: number, offset: number, whence: number): SysResult;
+  /** fstatfs(2): the file system's magic (f_type) and block size, or an errno name. */
+  fsType(fd: number): { type: number; blockSize: number } | string;
   flock(fd: number, op: number): SysResult;
 }
 
@@ -51,6 +53,7 @@ function bind(k: Koffi): Libc {
   const falloc = lib.func('int fallocate(int, int, int64_t, int64_t)');
   const lseek = lib.func('int64_t lseek(int, int64_t, int)');
   const flock = lib.func('int flock(int, int)');
+  const fstatfs = lib.func('int fstatfs(int, _Out_ uint8_t *)');
   k.struct('file_clone_range', { src_fd: 'int64_t', src_offset: 'uint64_t', src_length: 'uint64_t', dest_offset: 'uint64_t' });
   // ioctl is variadic (variadic calls cannot be asynchronous): a clone is metadata only, so a sync call.
   const ioctl = lib.func('int ioctl(int, unsigned long, _In_ file_clone_range *)');
@@ -65,5 +68,10 @@ function bind(k: Koffi): Libc {
     cloneRange: (s, so, n, d, dof) => sync(ioctl(d, FICLONERANGE, { src_fd: s, src_offset: so, src_length: n, dest_offset: dof })),
     lseek: (fd, off, wh) => sync(lseek(fd, off, wh)),
     flock: (fd, op) => sync(flock(fd, op)),
+    fsType: (fd) => {
+      const buf = new BigInt64Array(16); // struct statfs on 64-bit Linux: 15 longs; f_type, f_bsize first
+      const r = sync(fstatfs(fd, buf));
+      return typeof r === 'string' ? r : { type: Number(buf[0]! & 0xffffffffn), blockSize: Number(buf[1]!) };
+    },
   };
 }
