@@ -6,7 +6,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { makeContext } from './bench/lib/context.mjs';
+import { benchSvg } from './bench/lib/svg.mjs';
 
 const dir = fileURLToPath(new URL('./bench/', import.meta.url));
 const only = process.argv.slice(2);
@@ -32,4 +34,8 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 console.log(ctx.summary());
+// The picture of this run's ratios (README shows it above the table).
+const svg = fileURLToPath(new URL('../docs/bench.svg', import.meta.url));
+writeFileSync(svg, benchSvg(ctx.rows, { qemu: ctx.qemuVersion }));
+console.log(`wrote ${svg}`);
 process.exitCode = failed ? 1 : 0;

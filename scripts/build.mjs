@@ -38,7 +38,7 @@ const cli = await build({
   format: 'esm',
   splitting: true, // verbs imported lazily become chunks, so a quick verb starts quickly
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['fs-ext'],
+  external: ['koffi'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 // Chunk names carry content hashes: drop those this build did not write, so they don't pile up.
@@ -57,7 +57,7 @@ mkdirSync(web, { recursive: true });
 const nodeOnly = {
   name: 'node-only',
   setup(b) {
-    b.onResolve({ filter: /(^node:|\/node-[a-z-]+\.js$|^fs-ext$)/ }, (a) => ({ path: a.path, namespace: 'node-only' }));
+    b.onResolve({ filter: /(^node:|\/node-[a-z-]+\.js$|\/native\/[a-z-]+\.js$|^koffi$)/ }, (a) => ({ path: a.path, namespace: 'node-only' }));
     b.onLoad({ filter: /.*/, namespace: 'node-only' }, (a) => ({
       contents: `const fail = () => { throw new Error(${JSON.stringify(`${a.path} is not available in a browser`)}); };
 module.exports = new Proxy({}, { get: (_, k) => (k === '__esModule' || typeof k === 'symbol' ? undefined : fail) });`,

@@ -16,7 +16,7 @@ await build({
   target: 'es2022',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['esbuild', 'fs-ext'],
+  external: ['esbuild', 'koffi'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 const { main } = await import(pathToFileURL(outfile).href);

@@ -3,13 +3,10 @@
 // are OFD locks that flock does not see), and the agent holds an exclusive flock on the file while it
 // writes, so two writers (another agent, a second job) never meet on one image.
 import { existsSync, realpathSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { AgentContext } from './context.js';
 import { readVmGraph } from './vm-graph.js';
-
-type FlockSync = (fd: number, flags: 'exnb' | 'un') => void;
-const flockSync = (createRequire(import.meta.url)('fs-ext') as { flockSync: FlockSync }).flockSync;
+import { libc, LOCK } from '../io/native/libc.js';
 
 /** Throws E_AGENT_IMAGE_IN_USE when a running VM has `path` open. VMs that do not answer hold nothing. */
 export async function assertNotInUse(ctx: AgentContext, path: string): Promise<void> {
@@ -32,11 +29,10 @@ export async function withImageLock<T>(ctx: AgentContext, path: string, fn: () =
   if (!existsSync(path)) return fn();
   const f = await ctx.files.open(path, 'lock');
   try {
-    try {
-      flockSync(f.handle.fd, 'exnb');
-    } catch (e) {
-      throw new VdiskError('E_AGENT_LOCKED', `${path} is locked by another process (${(e as NodeJS.ErrnoException).code})`, { path });
-    }
+    const sys = libc();
+    if (!sys) throw new VdiskError('E_AGENT_LOCKED', `${path} cannot be locked: koffi (flock) did not load`, { path });
+    const r = sys.flock(f.handle.fd, LOCK.EX | LOCK.NB);
+    if (r !== 0) throw new VdiskError('E_AGENT_LOCKED', `${path} is locked by another process (${r})`, { path });
     return await fn();
   } finally {
     await f.handle.close(); // closing the descriptor drops the lock

@@ -41,7 +41,7 @@ export const HELP: Record<string, VerbHelp> = {
     summary: 'copy images into a new raw or qcow2 image (as qemu-img convert)',
     usage: 'vdisk convert [-f FMT] [-O FMT] [-o OPTS] [-B BACKING -F FMT] [-S SIZE] [-c]\n'
       + '       [-n [--target-is-zero]] [--target-size SIZE] [--bitmaps [--skip-broken-bitmaps]]\n'
-      + '       [-p] [-t unsafe] [--force] SRC... DST',
+      + '       [-p] [-t unsafe] [--force] [--no-offload] SRC... DST',
     options: [
       fmt('-f FMT', 'source format'), fmt('-O FMT', 'target format', 'raw'), CREATE_OPTS,
       ['-B BACKING', 'backing file of the new qcow2 image'], NEVER_PROBED('-B'),
@@ -51,6 +51,7 @@ export const HELP: Record<string, VerbHelp> = {
       ['--skip-broken-bitmaps', 'with --bitmaps: leave out inconsistent bitmaps instead of failing'], PROGRESS,
       ['-t unsafe', "skip the fdatasync before the rename (qemu-img's own behaviour)"],
       ['--force', 'replace an existing DST\n(default: refused with E_TARGET_EXISTS, unlike qemu-img)'],
+      ['--no-offload', 'always read and write; default: where DST shares extents with SRC\n(XFS with reflink, btrfs), the kernel copies (copy_file_range)'],
       ['--chunk-size SIZE', 'copy chunk, 1M to 8M (default: 4M)'], ['--depth N', 'chunks in flight (default: 4); memory is chunk × depth'], PROBE,
     ],
     notes: 'Several SRCs are concatenated. A new DST is written under a temporary name, fdatasynced (unless\n'

@@ -1,6 +1,7 @@
 // Runs the engine's consistency check on one open qcow2 layer and collects the counts qemu-img's
 // collect_image_check gathers (qemu-img.c), in the order dump_json_image_check prints them.
 import type { Engine } from './engine.js';
+import type { EngineExports } from './load.js';
 import type { Layer } from './chain.js';
 
 export interface CheckReport {
@@ -83,7 +84,29 @@ export function snapshotTableUnreadable(d: Pick<CheckDetail, 'snapExtraTooBig' |
  * The check, and with `arrays` a copy of the refcounts it computed and read (for repairs).
  * `onMismatch` hears of every cluster whose counts differ, in cluster order, without a copy.
  */
-export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = true, onMismatch?: RefcountMismatch): Promise<CheckDetail> {
+/**
+ * qemu-img's other stderr lines of a check (no repair), from the engine's findings (check/state.ts):
+ * what the walk and the refcount table check find (regions past the end of the file, unaligned
+ * tables and clusters) comes before the refcount lines, OFLAG_COPIED findings after them.
+ */
+function eventLines(rx: Pick<EngineExports, 'checkEventCount' | 'checkEvent' | 'checkEventHi'>, before: boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rx.checkEventCount(); i++) {
+    // u64 fields in two halves (an entry's flag bits are past 2^53).
+    const [kind, a, b, c] = [0, 1, 2, 3].map((f) => (BigInt(rx.checkEventHi(i, f)) << 32n) | BigInt(rx.checkEvent(i, f)));
+    const hex = (v: bigint | undefined) => v!.toString(16);
+    if (before && kind === 1n) out.push(`ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x${hex(a)} size 0x${hex(b)}`);
+    if (before && kind === 4n) out.push(`ERROR l2_offset=${hex(a)}: Table is not cluster aligned; L1 entry corrupted`);
+    if (before && kind === 5n) out.push(`ERROR offset=${hex(a)}: Data cluster is not properly aligned; L2 entry corrupted.`);
+    if (before && kind === 7n) out.push(`ERROR offset=${hex(a)}: Preallocated cluster is not properly aligned; L2 entry corrupted.`);
+    if (before && kind === 6n) out.push(`ERROR refcount block ${a} is not cluster aligned; refcount table entry corrupted`);
+    if (!before && kind === 2n) out.push(`ERROR OFLAG_COPIED L2 cluster: l1_index=${a} l1_entry=${hex(b)} refcount=${c}`);
+    if (!before && kind === 3n) out.push(`ERROR OFLAG_COPIED data cluster: l2_entry=${hex(a)} refcount=${b}`);
+  }
+  return out;
+}
+
+export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = true, onMismatch?: RefcountMismatch, onLine?: (line: string) => void): Promise<CheckDetail> {
   const x = engine.x;
   try {
     await engine.drive(() => x.checkRun(layer.slot));
@@ -94,10 +117,13 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
     };
     const extra: [number, number][] = [];
     for (let i = 0; (arrays || onMismatch) && i < v(14); i++) extra.push([x.checkExtra(i, 0), x.checkExtra(i, 1)]);
-    if (onMismatch && !snapshotTableUnreadable({ snapExtraTooBig: v(18), snapDropped: v(19) })) {
+    const readable = !snapshotTableUnreadable({ snapExtraTooBig: v(18), snapDropped: v(19) });
+    if (onLine) for (const l of eventLines(x, true)) onLine(l);
+    if (onMismatch && readable) {
       const view = (ptr: number) => new Uint32Array(x.memory.buffer, ptr, v(13)); // in place: no copy
       eachMismatch(view(v(11)), view(v(12)), extra, onMismatch);
     }
+    if (onLine && readable) for (const l of eventLines(x, false)) onLine(l);
     const n = arrays ? v(13) : 0;
     const copy = (ptr: number) => new Uint32Array(x.memory.buffer.slice(ptr, ptr + n * 4));
     const zeroFixes: number[] = [];

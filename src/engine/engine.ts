@@ -118,6 +118,11 @@ export class Engine {
     return out;
   }
 
+  /** The file a plain read (no decompression) reads, for copy offload; undefined for any other request. */
+  plainReadSource(r: Request): ImageSource | undefined {
+    return r.op === RQ.OP_READ ? this.files.get(r.file) : undefined;
+  }
+
   private source(file: number): ImageSource {
     const s = this.files.get(file);
     if (!s) throw new VdiskError('E_BAD_SLOT', `engine asked for file ${file}, which is not attached`);

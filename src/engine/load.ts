@@ -42,6 +42,9 @@ export interface EngineExports {
   checkEnd(): void;
   checkExtra(i: number, field: number): number;
   checkZeroFix(i: number): number;
+  checkEventCount(): number;
+  checkEvent(i: number, field: number): number;
+  checkEventHi(i: number, field: number): number;
   zeroScan(ptr: number, len: number, gran: number, first: number): number;
   zeroRunsPtr(): number;
   zeroRunsFirstIsZero(): number;
@@ -55,7 +58,8 @@ export const ENGINE_FUNCTIONS = [
   'errorField', 'errorOffset', 'errorValue', 'errorSlot', 'layerCreate', 'layerOpen', 'layerClose', 'layerSetBacking',
   'layerSetDataFile', 'layerSetMetaPrealloc', 'layerGet', 'runsPtr', 'runCount', 'chainStatus', 'readGuest',
   'readPlannedBytes', 'snapshotsLoad', 'snapshotsPtr', 'snapshotsCount', 'snapshotsFree', 'bitmapsLoad', 'bitmapsPtr',
-  'bitmapsCount', 'bitmapsFree', 'checkRun', 'checkValue', 'checkEnd', 'checkExtra', 'checkZeroFix', 'zeroScan',
+  'bitmapsCount', 'bitmapsFree', 'checkRun', 'checkValue', 'checkEnd', 'checkExtra', 'checkZeroFix', 'checkEventCount',
+  'checkEvent', 'checkEventHi', 'zeroScan',
   'zeroRunsPtr', 'zeroRunsFirstIsZero', 'zeroRunCount', 'isZero',
 ] as const satisfies readonly (keyof EngineExports)[];
 

@@ -20,6 +20,9 @@ export class NodeFileSource implements ImageSource {
     private readonly handle: FileHandle,
   ) {}
 
+  /** The descriptor (checked by whoever opened it): copy offload reads through it, never by name. */
+  get fd(): number { return this.handle.fd; }
+
   /** A file the caller opened and checked (the agent's safe-open): read through that descriptor, never by name. */
   static adopt(name: string, handle: FileHandle, size: number): NodeFileSource {
     return new NodeFileSource(name, size, handle);
@@ -33,7 +36,9 @@ export class NodeFileSource implements ImageSource {
       if (st.isDirectory()) throw new VdiskError('E_IO', `${path} is a directory, not an image`, { path });
       // A block device's st_size is 0: its size is where SEEK_END lands.
       const seek = st.isBlockDevice() ? loadSeek() : null;
-      const size = seek ? seek(handle.fd, 0, SEEK_END) : st.size;
+      const end = seek ? seek(handle.fd, 0, SEEK_END) : st.size;
+      if (typeof end !== 'number') throw Object.assign(new Error(`lseek: ${end}`), { code: end });
+      const size = end;
       return new NodeFileSource(path, size, handle);
     } catch (e) {
       await handle?.close().catch(() => {});

@@ -3,10 +3,14 @@
 // fsynced, so a file at the destination name is always complete. Temporaries of earlier runs whose
 // process is gone are removed first. A reused file (-n) is written in place and kept on failure.
 import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { fstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ImageTarget } from './target.js';
 import { targetFsError } from './target-error.js';
-import { coalesce, punchHoles } from './punch-hole.js';
+import { coalesce, punchHolesFd } from './punch-hole.js';
+import { FALLOC, libc } from './native/libc.js';
+import { cloneRange, copyRange, offloadKind, type OffloadKind } from './native/copy-range.js';
+import type { ImageSource } from './source.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 
 const ZEROS = new Uint8Array(1 << 20);
@@ -60,6 +64,9 @@ export class NodeFileTarget implements ImageTarget {
   private unsynced = 0;
   private behind: Promise<void> | undefined;
   private behindError: unknown;
+  /** The offload this file system gives ('share' until a first clone says otherwise); null: none. */
+  private offload: OffloadKind | null | undefined;
+  private cloneProbed = false;
   private constructor(
     readonly name: string,
     private readonly writePath: string,
@@ -68,8 +75,6 @@ export class NodeFileTarget implements ImageTarget {
     readonly startsZero: boolean,
     private readonly reuse: boolean,
     private readonly durable = true,
-    /** What fallocate(1) opens to punch holes: the name, or for an adopted descriptor its /proc link (the same inode). */
-    private readonly holePath = writePath,
     private readonly beforeRename?: (handle: FileHandle) => Promise<void>,
   ) {}
 
@@ -78,8 +83,7 @@ export class NodeFileTarget implements ImageTarget {
   static async adopt(handle: FileHandle, o: AdoptOptions): Promise<NodeFileTarget> {
     const fresh = o.tempPath !== undefined;
     const size = fresh ? 0 : (await handle.stat()).size;
-    const viaFd = `/proc/${process.pid}/fd/${handle.fd}`;
-    return new NodeFileTarget(o.name, o.tempPath ?? o.name, handle, size, fresh, !fresh, o.durable ?? true, viaFd, o.beforeRename);
+    return new NodeFileTarget(o.name, o.tempPath ?? o.name, handle, size, fresh, !fresh, o.durable ?? true, o.beforeRename);
   }
 
   static async create(path: string, opts: NodeTargetOptions = {}): Promise<NodeFileTarget> {
@@ -107,8 +111,12 @@ export class NodeFileTarget implements ImageTarget {
         done += bytesWritten;
       }
     } catch (e) { throw targetFsError(e, this.name, `write at ${offset} to`); }
-    if (offset + buf.length > this.cur) this.cur = offset + buf.length;
-    this.unsynced += buf.length;
+    this.wrote(offset, buf.length);
+  }
+
+  private wrote(offset: number, length: number): void {
+    if (offset + length > this.cur) this.cur = offset + length;
+    this.unsynced += length;
     if (this.durable && this.unsynced >= WRITE_BEHIND && !this.behind) this.writeBehind();
   }
 
@@ -119,18 +127,70 @@ export class NodeFileTarget implements ImageTarget {
   }
 
   async zero(offset: number, length: number): Promise<void> {
-    // Node has no fallocate(PUNCH_HOLE): past the end a truncate reads as zeros, inside we write them.
+    // Past the end a truncate reads as zeros; inside, fallocate ZERO_RANGE (the blocks stay allocated,
+    // as written zeros would: holes are discard's business), else zeros written.
     const inside = Math.max(0, Math.min(offset + length, this.cur) - offset);
+    if (inside > 0 && await this.fallocZero(offset, inside)) {
+      if (offset + length > this.cur) await this.truncate(offset + length);
+      return;
+    }
     for (let d = 0; d < inside; d += ZEROS.length) await this.pwrite(ZEROS.subarray(0, Math.min(ZEROS.length, inside - d)), offset + d);
     if (offset + length > this.cur) await this.truncate(offset + length);
   }
 
-  /** fallocate PUNCH_HOLE through util-linux's fallocate(1) (best effort, see punch-hole.ts). */
+  /** 'share' or 'copy' for a local file on this target's file system; undefined for anything else. */
+  offloadFrom(src: ImageSource): OffloadKind | undefined {
+    if (src.fd === undefined) return undefined;
+    if (this.offload === undefined) this.offload = offloadKind(this.handle.fd) ?? null;
+    if (!this.offload) return undefined;
+    try { return fstatSync(src.fd).dev === fstatSync(this.handle.fd).dev ? this.offload : undefined; } catch { return undefined; }
+  }
+
+  /**
+   * copy_file_range on the two descriptors (native/copy-range.ts); what the kernel declines is read
+   * and written here. The first copy onto a sharing file system is an explicit clone (FICLONERANGE):
+   * where that is refused (XFS made without reflink) later copies are plain in-kernel ones ('copy').
+   */
+  async copyFrom(src: ImageSource, srcOffset: number, offset: number, length: number, signal?: AbortSignal): Promise<void> {
+    let done = 0;
+    if (src.fd !== undefined) {
+      if (this.offload === 'share' && !this.cloneProbed && srcOffset % 4096 === 0 && offset % 4096 === 0 && length % 4096 === 0) {
+        this.cloneProbed = true;
+        if (cloneRange(src.fd, srcOffset, this.handle.fd, offset, length)) done = length;
+        else this.offload = 'copy';
+      }
+      try { done += await copyRange(src.fd, srcOffset + done, this.handle.fd, offset + done, length - done, signal); } catch (e) {
+        throw (e as { code?: string }).code === 'E_CANCELLED' ? e : targetFsError(e, this.name, `copy at ${offset} to`);
+      }
+    }
+    if (done < length) await this.copyThrough(src, srcOffset + done, offset + done, length - done);
+    else this.wrote(offset, length);
+  }
+
+  /** The read + write path for what the kernel would not copy (zeros past a short source). */
+  private async copyThrough(src: ImageSource, from: number, to: number, len: number): Promise<void> {
+    const buf = new Uint8Array(Math.min(len, 4 << 20));
+    for (let d = 0; d < len; ) {
+      const n = Math.min(buf.length, len - d);
+      const got = await src.pread(buf.subarray(0, n), from + d);
+      buf.fill(0, got, n);
+      await this.pwrite(buf.subarray(0, n), to + d);
+      d += n;
+    }
+  }
+
+  /** fallocate ZERO_RANGE on the descriptor (native/libc.ts); false where the file system cannot. */
+  private async fallocZero(offset: number, length: number): Promise<boolean> {
+    const sys = libc();
+    return sys !== null && await sys.fallocate(this.handle.fd, FALLOC.ZERO_RANGE | FALLOC.KEEP_SIZE, offset, length) === 0;
+  }
+
+  /** fallocate PUNCH_HOLE on the descriptor (best effort, see punch-hole.ts). */
   /** Punches every range (clamped to the file) in one go; returns the bytes known punched, of those asked. */
   async discard(ranges: [number, number][]): Promise<{ asked: number; punched: number }> {
     const inside = ranges.map(([o, n]): [number, number] => [o, Math.max(0, Math.min(o + n, this.cur) - o)]).filter(([, n]) => n > 0);
     const asked = coalesce(inside).reduce((a, [, n]) => a + n, 0);
-    return { asked, punched: asked ? await punchHoles(this.holePath, inside) : 0 };
+    return { asked, punched: asked ? await punchHolesFd(this.handle.fd, inside) : 0 };
   }
 
   async truncate(size: number): Promise<void> {

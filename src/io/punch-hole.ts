@@ -1,10 +1,10 @@
 // Punching holes into a local file: fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE), what
-// QEMU's file-posix driver does for a discard (raw_co_pdiscard → do_fallocate). Node has no
-// fallocate and fs-ext does not wrap it, so util-linux's fallocate(1) runs once per merged range
-// (through one xargs(1) when there are many). Best effort, as QEMU's
-// discards are: a file system without holes or a missing tool leaves the bytes where they are
-// (nothing refers to them any more), and the result says how much was punched.
-import { execFile } from 'node:child_process';
+// QEMU's file-posix driver does for a discard (raw_co_pdiscard → do_fallocate), called through koffi
+// (native/libc.ts) on the descriptor, one system call per merged range, no process spawned. Best
+// effort, as QEMU's discards are: a file system without holes (EOPNOTSUPP) or no koffi leaves the
+// bytes where they are (nothing refers to them any more), and the result says how much was punched.
+import { open } from 'node:fs/promises';
+import { FALLOC, libc } from './native/libc.js';
 
 export type Range = [offset: number, length: number];
 
@@ -20,37 +20,22 @@ export function coalesce(ranges: Range[]): Range[] {
   return out;
 }
 
-let missing = false;
-/** Past this many ranges, one xargs(1) runs fallocate(1) four at a time (a spawn costs ~5 ms). */
-const BATCH = 8;
-
-function punchOne(path: string, [offset, length]: Range): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile('fallocate', ['--punch-hole', '--offset', String(offset), '--length', String(length), path], (e) => {
-      if ((e as NodeJS.ErrnoException | null)?.code === 'ENOENT') missing = true;
-      resolve(!e);
-    });
-  });
-}
-
-/** All ranges through `xargs -0 -n 6 -P 4 fallocate` (NUL-separated arguments: any path is safe). */
-function punchMany(path: string, ranges: Range[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = execFile('xargs', ['-0', '-n', '6', '-P', '4', 'fallocate'], (e) => resolve(!e));
-    child.stdin!.on('error', () => {});
-    for (const [o, n] of ranges) child.stdin!.write(`--punch-hole\0--offset\0${o}\0--length\0${n}\0${path}\0`);
-    child.stdin!.end();
-  });
-}
-
-/** Punches every range (merged first); returns the bytes punched (all of them, or those known done). */
-export async function punchHoles(path: string, ranges: Range[]): Promise<number> {
-  const merged = coalesce(ranges);
-  if (merged.length > BATCH && !missing && await punchMany(path, merged)) return merged.reduce((a, [, n]) => a + n, 0);
+/** Punches every range (merged first) in the open file `fd`; returns the bytes punched. */
+export async function punchHolesFd(fd: number, ranges: Range[]): Promise<number> {
+  const sys = libc();
+  if (!sys) return 0;
   let done = 0;
-  for (const r of merged) {
-    if (missing) break;
-    if (await punchOne(path, r)) done += r[1];
+  for (const [o, n] of coalesce(ranges)) {
+    const r = await sys.fallocate(fd, FALLOC.PUNCH_HOLE | FALLOC.KEEP_SIZE, o, n);
+    if (r === 0) done += n;
+    else if (r === 'EOPNOTSUPP' || r === 'ENOSYS') break; // no holes here: the rest fails alike
   }
   return done;
+}
+
+/** The same by name (opened for writing, then closed); 0 when the file cannot be opened. */
+export async function punchHoles(path: string, ranges: Range[]): Promise<number> {
+  const h = await open(path, 'r+').catch(() => undefined);
+  if (!h) return 0;
+  try { return await punchHolesFd(h.fd, ranges); } finally { await h.close(); }
 }

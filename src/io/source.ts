@@ -30,5 +30,7 @@ export interface ImageSource {
    * the size fixed at open is all there is. The engine's "source changed underneath" check asks it.
    */
   currentSize?(): Promise<number>;
+  /** The open host descriptor of a local file (Node): copy offload copies from it in the kernel. */
+  readonly fd?: number;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Where written image bytes go. Every medium (Node file, OPFS, a download stream) implements this one
 // small table of operations, as nbdkit plugins do; the copier never knows which it writes to.
+import type { ImageSource } from './source.js';
 
 export interface ImageTarget {
   /** A name for messages: a path or a file name. */
@@ -19,6 +20,14 @@ export interface ImageTarget {
    * where the medium has no holes.
    */
   discard?(ranges: [offset: number, length: number][]): Promise<{ asked: number; punched: number }>;
+  /**
+   * Copy offload: how this target can take bytes of `src` inside the kernel — 'share' (the file
+   * system shares extents: a reflink), 'copy' (an in-kernel copy), undefined (not at all: read and
+   * write). Absent where the medium has no such path (browser, HTTP, memory).
+   */
+  offloadFrom?(src: ImageSource): 'share' | 'copy' | undefined;
+  /** Copies [srcOffset, srcOffset+length) of `src` to `offset` in the kernel (what the kernel declines goes through user space). */
+  copyFrom?(src: ImageSource, srcOffset: number, offset: number, length: number, signal?: AbortSignal): Promise<void>;
   /** Sets the size: growing reads as zeros (sparse where the medium can), shrinking drops the tail. */
   truncate(size: number): Promise<void>;
   /** Makes every write so far durable (fdatasync). */

@@ -1,12 +1,11 @@
 // The agent holds an flock on each image it writes or removes: an image another process has
 // locked is left alone (E_AGENT_LOCKED), reported as an orphan with the step to retry.
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { libc, LOCK } from '../../src/io/native/libc.js';
 import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from './helpers.js';
 
-const { flockSync } = createRequire(import.meta.url)('fs-ext') as { flockSync: (fd: number, f: string) => void };
 let t: TestAgent;
 afterEach(async () => t?.close());
 
@@ -17,7 +16,7 @@ describe('image locks', () => {
     qemuImg('create', '-q', '-f', 'qcow2', src, '4M');
     const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
     const fd = openSync(src, 'r');
-    flockSync(fd, 'exnb');
+    expect(libc()!.flock(fd, LOCK.EX | LOCK.NB)).toBe(0);
     try {
       const status = await ended(t, (await submit(t, plan)).body.id);
       expect([status.state, status.report?.outcome]).toEqual(['done', 'done-with-orphans']);

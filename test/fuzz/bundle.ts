@@ -14,7 +14,7 @@ export async function bundleFuzzWorker(root: string): Promise<string> {
     target: 'es2022',
     sourcemap: true,
     logLevel: 'warning',
-    external: ['fs-ext'],
+    external: ['koffi'],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   return outfile;

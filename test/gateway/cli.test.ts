@@ -74,7 +74,7 @@ describe('vdisk gateway (child process)', () => {
     dir = mkdtempSync(join(tmpdir(), 'vgw-'));
     await build({
       entryPoints: [join(process.cwd(), 'src/cli/main.ts')], outfile: join(dir, 'cli.mjs'), bundle: true, platform: 'node', format: 'esm',
-      external: ['fs-ext'], logLevel: 'error', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      external: ['koffi'], logLevel: 'error', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
     agent = await startFakeAgent({ name: 'alpha', secret: `alpha-${rand()}`, inventory: alphaInventory });
   });

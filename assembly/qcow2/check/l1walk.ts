@@ -42,7 +42,7 @@ export function walkStep(slot: i32, l: Layer): i32 {
     if (!pending) {
       if ((e & Q.L1E_RESERVED) != 0) St.addCorruption();  // "L1 entry with reserved bits set"
       St.inc(off, cluster);                                  // the L2 table itself
-      if ((off & (cluster - 1)) != 0) St.addCorruption();  // "Table is not cluster aligned"
+      if ((off & (cluster - 1)) != 0) { St.addCorruption(); St.addEvent(4, off, 0, 0); } // "Table is not cluster aligned"
       if (off < l.fileSize) {
         pending = true;
         pushRequest(OP_READ, fileId(slot, false), off, <u32>cluster, l2, 0);
@@ -52,7 +52,7 @@ export function walkStep(slot: i32, l: Layer): i32 {
     }
     pending = false;
     checkL2(l, cluster, off);
-    if (active) oflagCopied(l, e, off, cluster);
+    if (active) oflagCopied(l, e, off, cluster, idx);
     idx++;
   }
   return S.OK;
@@ -91,6 +91,7 @@ function checkL2(l: Layer, cluster: u64, l2off: u64): void {
       St.addCorruption(); // "Preallocated cluster is not properly aligned" / "Data cluster is not ..."
       // No data in it (zero flag, or no allocated subcluster): `-r all` makes it a plain zero cluster.
       const data = l.extL2 ? (bitmap & BITMAP_ALL_ALLOC) != 0 : (e & Q.OFLAG_ZERO) == 0;
+      St.addEvent(data ? 5 : 7, off, 0, 0);
       if (!data) St.addZeroFix(l2off + i * esz);
     }
     if (active) {
@@ -102,10 +103,10 @@ function checkL2(l: Layer, cluster: u64, l2off: u64): void {
 }
 
 /** check_oflag_copied: COPIED must be set exactly when the stored refcount is 1. */
-function oflagCopied(l: Layer, l1e: u64, l2off: u64, cluster: u64): void {
+function oflagCopied(l: Layer, l1e: u64, l2off: u64, cluster: u64, l1Index: u64): void {
   const r = St.storedAt(l2off >> l.clusterBits);
   if (r == St.ERR) return; // qcow2_get_refcount failed: QEMU skips the table silently
-  if ((r == 1) != ((l1e & Q.OFLAG_COPIED) != 0)) St.addOflagCorruption();
+  if ((r == 1) != ((l1e & Q.OFLAG_COPIED) != 0)) { St.addOflagCorruption(); St.addEvent(2, l1Index, l1e, <u64>r); }
   const esz: u64 = l.extL2 ? 16 : 8;
   const n = cluster / esz;
   for (let i: u64 = 0; i < n; i++) {
@@ -118,6 +119,6 @@ function oflagCopied(l: Layer, l1e: u64, l2off: u64, cluster: u64): void {
     if (!normal) continue; // ZERO_PLAIN, UNALLOCATED
     const rc: u32 = dataFile ? 1 : St.storedAt(off >> l.clusterBits);
     if (rc == St.ERR) continue;
-    if ((rc == 1) != ((e & Q.OFLAG_COPIED) != 0)) St.addOflagCorruption();
+    if ((rc == 1) != ((e & Q.OFLAG_COPIED) != 0)) { St.addOflagCorruption(); St.addEvent(3, e, <u64>rc, 0); }
   }
 }

@@ -81,7 +81,7 @@ export function checkRefblocks(l: Layer): void {
     const e = reftableEntry(i);
     const off = e & REFT_OFFSET_MASK;
     if ((e & REFT_RESERVED_MASK) != 0) { St.addCorruption(); St.needRebuild(); continue; }
-    if ((off & (((<u64>1) << cb) - 1)) != 0) { St.addCorruption(); St.needRebuild(); continue; }
+    if ((off & (((<u64>1) << cb) - 1)) != 0) { St.addCorruption(); St.needRebuild(); St.addEvent(6, i, 0, 0); continue; }
     if ((off >> cb) >= St.grownClusters()) { St.addCorruption(); continue; } // "refcount block is outside image"
     if (off == 0) continue;
     St.inc(off, (<u64>1) << cb);

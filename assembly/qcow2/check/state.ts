@@ -41,11 +41,23 @@ export const FIX_MAX: i32 = 1024;
 const fixPos = memory.data(FIX_MAX * 8, 16);
 export let nFix: i32 = 0;
 export let nFixSeen: u64 = 0;
+// Findings QEMU's check prints on stderr beside the refcount mismatches, in the order found (at most
+// EVENT_MAX): 1 a region exceeding the end of the file by a cluster or more (offset, size),
+// 2 OFLAG_COPIED wrong on an L2 table (l1 index, l1 entry, refcount), 3 on a data cluster (l2 entry,
+// refcount); 4 an L2 table not cluster aligned (offset), 5 a data cluster not aligned (offset),
+// 6 a refcount block not aligned (reftable index), 7 a preallocated zero cluster not aligned
+// (offset). Four u64 per event: kind, a, b, c.
+export const EVENT_MAX: i32 = 1024;
+const events = memory.data(EVENT_MAX * 32, 16);
+export let nEvents: i32 = 0;
+let fileBytes: u64 = 0;
 
 /** Allocates both arrays; false when memory is short. */
 export function stateInit(fileSize: u64, bits: u32, order: u32): bool {
   stateFree();
   clusterBits = bits;
+  fileBytes = fileSize;
+  nEvents = 0;
   nbClusters = (fileSize + ((<u64>1) << bits) - 1) >> bits;
   refMax = order == 6 ? 0xffffffffffffffff : ((<u64>1) << ((<u64>1) << order)) - 1;
   const bytes = nbClusters * 4;
@@ -85,6 +97,16 @@ export function extraAt(i: i32, field: i32): u64 {
   if (i < 0 || i >= nExtra) return 0;
   return field == 0 ? load<u64>(extraIdx + (<usize>i << 3)) : <u64>load<u32>(extraCnt + (<usize>i << 2));
 }
+export function addEvent(kind: u64, a: u64, b: u64, c: u64): void {
+  if (nEvents >= EVENT_MAX) return;
+  const p = events + (<usize>nEvents << 5);
+  store<u64>(p, kind); store<u64>(p + 8, a); store<u64>(p + 16, b); store<u64>(p + 24, c);
+  nEvents++;
+}
+/** Field 0..3 (kind, a, b, c) of event i. */
+export function eventAt(i: i32, field: i32): u64 {
+  return i >= 0 && i < nEvents && field >= 0 && field < 4 ? load<u64>(events + (<usize>i << 5) + (<usize>field << 3)) : 0;
+}
 export function addFrag(alloc: u64, frag: u64, comp: u64): void { allocated += alloc; fragmented += frag; compressed += comp; }
 
 /** The computed refcount of cluster k. */
@@ -110,6 +132,8 @@ export function setStored(k: u64, v: u64): void {
  */
 export function inc(off: u64, size: u64): void {
   if (size == 0) return;
+  // QEMU prints this line (qcow2_inc_refcounts_imrt); the count comes from the clusters past the end.
+  if (off + size > fileBytes && off + size - fileBytes >= ((<u64>1) << clusterBits)) addEvent(1, off, size, 0);
   const first = off >> clusterBits;
   const last = (off + size - 1) >> clusterBits;
   for (let k = first; k <= last; k++) {

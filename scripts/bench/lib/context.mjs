@@ -27,10 +27,11 @@ export function makeContext(tmp) {
     row(name, r) {
       const ratio = r.vdiskMs !== undefined && r.qemuMs ? r.vdiskMs / r.qemuMs : undefined;
       const met = r.goal ? r.goal.test({ ...r, ratio }) : undefined;
-      rows.push({ name, met, goal: r.goal?.text });
+      rows.push({ name, met, goal: r.goal?.text, ratio });
       const goal = r.goal ? ` [goal ${r.goal.text}: ${met ? 'met' : 'MISSED'}]` : '';
       console.log(`${name.padEnd(52)} ${fmt(r.vdiskMs).padStart(9)} ${fmt(r.qemuMs).padStart(9)} ${fmt(ratio, 2).padStart(6)} ${fmt(r.vdiskRssMiB).padStart(9)} ${fmt(r.qemuRssMiB).padStart(9)}  ${r.note ?? ''}${goal}`);
     },
+    rows,
     summary() {
       const missed = rows.filter((r) => r.met === false);
       return missed.length === 0 ? `all ${rows.filter((r) => r.met).length} goals met`

@@ -36,7 +36,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
     }
     if (mode === undefined) {
       // qemu-img names each refcount mismatch on stderr before its report.
-      const d = await checkLayerDetail(engine, chain.top, false, (c, got, want) => io.stderr(`${mismatchLine(c, got, want)}\n`));
+      const d = await checkLayerDetail(engine, chain.top, false, (c, got, want) => io.stderr(`${mismatchLine(c, got, want)}\n`), (l) => io.stderr(`${l}\n`));
       const unreadable = unreadableSnapshots(d.snapExtraTooBig, d.snapDropped);
       if (unreadable) {
         io.stderr(`vdisk check: ${unreadable.toLine()}\nvdisk check: Check failed: File too large\n`);

@@ -1,5 +1,5 @@
 // vdisk convert [-f fmt] [-O raw|qcow2] [-o opts] [-B backing -F fmt] [-S bytes] [-c] [-n]
-//   [--target-is-zero] [--target-size BYTES] [--bitmaps [--skip-broken-bitmaps]] [-p] [-t unsafe] [--force] SRC... DST — as qemu-img convert
+//   [--target-is-zero] [--target-size BYTES] [--bitmaps [--skip-broken-bitmaps]] [-p] [-t unsafe] [--force] [--no-offload] SRC... DST — as qemu-img convert
 //   (several sources are concatenated).
 // The result is fdatasynced before it is renamed into place unless -t unsafe (qemu-img never syncs).
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
       n: { type: 'boolean', default: false }, p: { type: 'boolean', default: false },
       'target-is-zero': { type: 'boolean', default: false }, 'target-size': { type: 'string' },
       force: { type: 'boolean', default: false }, 'chunk-size': { type: 'string' }, depth: { type: 'string' }, 'probe-backing': { type: 'boolean', default: false },
-      bitmaps: { type: 'boolean', default: false }, 'skip-broken-bitmaps': { type: 'boolean', default: false },
+      'no-offload': { type: 'boolean', default: false }, bitmaps: { type: 'boolean', default: false }, 'skip-broken-bitmaps': { type: 'boolean', default: false },
       t: { type: 'string' }, T: { type: 'string' }, q: { type: 'boolean' }, W: { type: 'boolean' }, m: { type: 'string' },
     },
   });
@@ -43,6 +43,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
       targetIsZero: values['target-is-zero'], targetSize: values['target-size'] !== undefined ? parseSize(values['target-size']) : undefined,
       overwrite: values.force, bitmaps: values.bitmaps, skipBrokenBitmaps: values['skip-broken-bitmaps'], durable: values.t !== 'unsafe',
       chunkSize: values['chunk-size'] !== undefined ? parseSize(values['chunk-size']) : undefined, depth: values.depth !== undefined ? Number(values.depth) : undefined, probeBacking: values['probe-backing'], warn: io.stderr,
+      offload: !values['no-offload'],
       onProgress: untilDone(progressPrinter(io, values.p)), signal: cancel.signal,
     });
     if (values.p) io.stdout('    (100.00/100%)\n');

@@ -42,6 +42,8 @@ export interface ConvertOptions extends LongOp, OpenCommon {
   bitmaps?: boolean;
   /** --skip-broken-bitmaps: leave out inconsistent bitmaps instead of failing. */
   skipBrokenBitmaps?: boolean;
+  /** false (--no-offload): always read and write; default: copy in the kernel where the target shares extents. */
+  offload?: boolean;
 }
 
 export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: number; bytesWritten: number }> {

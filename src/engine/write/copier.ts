@@ -14,6 +14,7 @@ import type { Sink } from './sink.js';
 import { sourceRuns } from './source-runs.js';
 import { checkAbort, reporter, type LongOp } from './progress.js';
 import { wx } from './exports.js';
+import { PieceMerger, sharedSteps, type Piece } from './offload.js';
 
 export interface CopyOptions extends LongOp {
   shallow?: boolean;
@@ -26,6 +27,8 @@ export interface CopyOptions extends LongOp {
   phase?: string;
   /** Guest size of the target; the source covers [0, chain.size), the rest reads as zeros. */
   targetSize?: number;
+  /** false: never copy in the kernel (--no-offload); default: where the target shares extents (offload.ts). */
+  offload?: boolean;
 }
 
 export interface CopyResult { bytesRead: number; bytesWritten: number }
@@ -54,10 +57,18 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
   engine.x.memoryPin(1);
   const guard = memoryGuard(engine);
 
+  // Offloaded pieces wait here while the next ones continue them; any other sink call goes after them.
+  const merger = new PieceMerger();
+  const issueCopy = (p: Piece | undefined) => {
+    if (p) pipe.issue(undefined, () => sink.copy!(p.offset, p.length, p.src, p.srcOffset, opts.signal));
+  };
+  const issue = (call: () => Promise<void>) => { issueCopy(merger.take()); pipe.issue(undefined, call); };
+  const offload = opts.offload !== false && sink.copy !== undefined;
+
   const runOp = async (op: Op) => {
     // -S 0: nothing is scanned or skipped, the target is fully allocated (zeros written as data).
-    if (op.kind === 'zero' && sparse !== 0) { pipe.issue(undefined, () => sink.zero(op.start, op.end - op.start)); return; }
-    if (op.kind === 'hole') { pipe.issue(undefined, () => sink.hole(op.start, op.end - op.start)); return; }
+    if (op.kind === 'zero' && sparse !== 0) { issue(() => sink.zero(op.start, op.end - op.start)); return; }
+    if (op.kind === 'hole') { issue(() => sink.hole(op.start, op.end - op.start)); return; }
     for (let at = op.start; at < op.end; ) {
       checkAbort(opts.signal);
       if (pipe.failure) throw pipe.failure;
@@ -67,6 +78,19 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
       const reqs = readEnd > at ? await planGuestRead(engine, chain, at, readEnd - at, ptr) : [];
       guard();
       result.bytesRead += Math.max(0, readEnd - at);
+      const steps = offload && sparse !== 0 ? sharedSteps(engine, sink, reqs, ptr, at, end, total) : undefined;
+      if (steps) {
+        // Shared extents: nothing is read or scanned; the kernel copies each piece.
+        pipe.give(ptr);
+        for (const s of steps) {
+          if (s.kind === 'zero') issue(() => sink.zero(s.start, s.end - s.start));
+          else { issueCopy(merger.add(s.piece)); result.bytesWritten += s.piece.length; }
+        }
+        at = end;
+        progress(at);
+        continue;
+      }
+      issueCopy(merger.take());
       const padded = Math.min(chunk, Math.ceil((end - at) / unit) * unit);
       if (padded > readEnd - at) engine.bytes().fill(0, ptr + Math.max(0, readEnd - at), ptr + padded);
       const from = at;
@@ -87,6 +111,7 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
     }
     if (total > size) aligner.push(size, total, 'zero');
     for (const op of aligner.finish()) { await runOp(op); progress(op.end); }
+    issueCopy(merger.take());
     await pipe.drain();
     if (pipe.failure) throw pipe.failure;
     await sink.finish();

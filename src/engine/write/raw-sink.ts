@@ -7,6 +7,7 @@
 // fallocate(1)), zeros are written over every run instead.
 import type { ImageTarget } from '../../io/target.js';
 import type { Sink } from './sink.js';
+import type { ImageSource } from '../../io/source.js';
 
 type Range = [offset: number, length: number];
 const MAX_HOLES = 4096;
@@ -22,6 +23,15 @@ export class RawSink implements Sink {
   data(offset: number, bytes: Uint8Array): Promise<void> {
     if (offset < 4096) this.wroteHead = true;
     return this.target.pwrite(bytes, offset);
+  }
+
+  offloadFrom(src: ImageSource): 'share' | 'copy' | undefined {
+    return this.target.offloadFrom?.(src);
+  }
+
+  copy(offset: number, length: number, src: ImageSource, srcOffset: number, signal?: AbortSignal): Promise<void> {
+    if (offset < 4096) this.wroteHead = true;
+    return this.target.copyFrom!(src, srcOffset, offset, length, signal);
   }
 
   zero(offset: number, length: number): Promise<void> {

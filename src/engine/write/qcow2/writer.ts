@@ -10,6 +10,7 @@ import { encodeHeader, geometry, type Geometry, type HeaderFields } from './layo
 import { Refcounts } from './refcounts.js';
 import { compressedDescriptor } from './compressed.js';
 import { L2_COPIED_HI } from '../../../../assembly/qcow2/format';
+import type { ImageSource } from '../../../io/source.js';
 
 export interface WriterOptions {
   size: number;
@@ -134,6 +135,20 @@ export class Qcow2Writer implements Sink {
     const host = this.p.prealloc ? this.preBase + first * cs : this.allocClusters(n);
     for (let i = 0; i < n; i++) this.mapData(first + i, host + i * cs);
     return this.track(this.target.pwrite(bytes, host));
+  }
+
+  /** Copy offload (none when compressing): clusters are appended as for data(), cluster-aligned on the host. */
+  offloadFrom(src: ImageSource): 'share' | 'copy' | undefined {
+    return this.o.compress ? undefined : this.target.offloadFrom?.(src);
+  }
+
+  copy(offset: number, length: number, src: ImageSource, srcOffset: number, signal?: AbortSignal): Promise<void> {
+    const cs = this.geo.cluster;
+    const first = offset / cs;
+    const n = Math.ceil(length / cs);
+    const host = this.p.prealloc ? this.preBase + first * cs : this.allocClusters(n);
+    for (let i = 0; i < n; i++) this.mapData(first + i, host + i * cs);
+    return this.track(this.target.copyFrom!(src, srcOffset, host, length, signal));
   }
 
   private compressed(first: number, n: number, bytes: Uint8Array): Promise<void> {
