@@ -29,7 +29,7 @@ export const RULES = [
     'resize.ts', 'shrink-tail.ts', 'empty.ts'), 'src/engine/ops'],
 
   // src/agent in folders (http/ already is one).
-  ['src/agent', (f) => /^(job|jobs|journal|idempotency|step-runner|busy|serial|plan-|nonce-log)/.test(f), 'src/agent/jobs'],
+  ['src/agent', (f) => /^(job|jobs|journal|idempotency|step-runner|busy|serial|plan-|nonce-log|drain|event-log|orphans)/.test(f), 'src/agent/jobs'],
   ['src/agent', (f) => /^(qmp-|vm-|vms\.ts)/.test(f), 'src/agent/vm'],
   ['src/agent', starts('verify', 'check-target'), 'src/agent/verify'],
   ['src/agent', (f) => /^(roots|containment|safe-open|checked-io|scan|space-check|file-steps|format-source|volume-ids|wipe|write-guard|inventory|store|owner|engine-)/.test(f), 'src/agent/storage'],
@@ -50,7 +50,10 @@ export const RULES = [
   ['test/web', starts('map-', 'planned-', 'serial-queue'), 'test/worker'],
   ['test/web', starts('download-target'), 'test/io'],
   ['test/web', starts('login-token'), 'test/start'],
-  ['test/web', starts('sse'), 'test/web/gateway'],
+  ['test/web', starts('sse', 'plan-words'), 'test/web/gateway'],
+  ['test/web', starts('streamed-blob'), 'test/worker'],
+  ['test/web', starts('extent-buckets'), 'test/web/details'],
+  ['test/web', starts('job-rate'), 'test/web/jobs'],
 ];
 
 /** Files that only re-export a moved module: deleted, their importers pointed at the module itself. */
