@@ -1,5 +1,5 @@
 // Keys for layerGet: the parsed facts of a layer the host may ask for. Plain constants shared with
-// TypeScript (src/engine/layer-facts.ts).
+// TypeScript (src/engine/read/layer-facts.ts).
 export const K_FORMAT = 1;
 export const K_VERSION = 2;
 export const K_CLUSTER_BITS = 3;

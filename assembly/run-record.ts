@@ -1,5 +1,5 @@
 // A run of guest bytes as the engine hands it to TypeScript, as plain numbers shared by both sides
-// (src/engine/block-status.ts reads them). The flags follow QEMU's block status bits (block.h
+// (src/engine/read/block-status.ts reads them). The flags follow QEMU's block status bits (block.h
 // BDRV_BLOCK_*), so `map` can reproduce qemu-img exactly. Chain status writes 48-byte records,
 // little-endian:
 //   0 start f64 | 8 length f64 | 16 host offset f64 | 24 flags u32 | 28 depth u32 | 32 slot i32

@@ -10,7 +10,7 @@ import { SerialQueue } from './serial-queue.js';
 import { WorkerSlot, type SlotOptions } from './worker-slot.js';
 import { consoleError } from './codes.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
-import type { CheckReport } from '../src/engine/check.js';
+import type { CheckReport } from '../src/engine/read/check.js';
 import type { OpfsEntry } from './opfs-files.js';
 import type { ConvertRequest, ConvertResult, ImageRef, ImageSummary, MapPicture, ProgressFn, TargetRef, WorkerStats } from './types.js';
 

@@ -1,8 +1,8 @@
 // The engine API the worker exposes. Every long call carries an id the bridge can cancel; the
 // work stops at its next step, frees its engine buffers and removes partial output.
 import { releaseProxy, transfer } from 'comlink';
-import { chainInfo } from '../src/engine/info.js';
-import { checkLayer, type CheckReport } from '../src/engine/check.js';
+import { chainInfo } from '../src/engine/read/info.js';
+import { checkLayer, type CheckReport } from '../src/engine/read/check.js';
 import { OpfsTarget } from '../src/io/opfs-target.js';
 import { opfsTimings } from '../src/io/opfs-sync-handle.js';
 import { blobTimings } from '../src/io/blob-source.js';
@@ -14,7 +14,7 @@ import { mapPicture } from '../src/engine/read/map-picture.js';
 import { plannedTimings } from '../src/engine/read/planned-reads.js';
 import { mapGap } from './map-gap.js';
 import { mark, marks } from './marks.js';
-import { convertImage } from '../src/engine/write/index.js';
+import { convertImage } from '../src/engine/ops/index.js';
 import { openRef } from './open-ref.js';
 import { COPY_SHAPES } from './copy-shape.js';
 import { consoleError } from './codes.js';

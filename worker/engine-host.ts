@@ -1,9 +1,9 @@
 // The worker's engine and its open images. The engine build (SIMD or scalar) is chosen by feature
 // detection unless the bridge names one; images stay open between calls, keyed by the bridge, and
 // are reopened from their ImageRef after a worker restart.
-import { Engine } from '../src/engine/engine.js';
-import { instantiateEngine, simdSupported, type EngineFlavor } from '../src/engine/load.js';
-import { openChain, type Chain } from '../src/engine/chain.js';
+import { Engine } from '../src/engine/core/engine.js';
+import { instantiateEngine, simdSupported, type EngineFlavor } from '../src/engine/core/load.js';
+import { openChain, type Chain } from '../src/engine/read/chain.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { openRef } from './open-ref.js';
 import { mark } from './marks.js';

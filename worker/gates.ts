@@ -1,7 +1,7 @@
 // Backing gates for the browser: the only way a name recorded inside an image is opened. Each kind
 // of image resolves names only among what the user gave it — the other picked files, the same OPFS
 // directory, the URLs the console mapped — so a forged header cannot reach anything else.
-import type { BackingGate, GateAnswer, GateRequest } from '../src/engine/gate.js';
+import type { BackingGate, GateAnswer, GateRequest } from '../src/engine/read/gate.js';
 import type { ImageSource } from '../src/io/source.js';
 import { BlobSource } from '../src/io/blob-source.js';
 import { OpfsSource } from '../src/io/opfs-source.js';

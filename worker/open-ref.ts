@@ -1,5 +1,5 @@
 // Turns an ImageRef into its top source and the gate that may open its backing layers.
-import type { BackingGate } from '../src/engine/gate.js';
+import type { BackingGate } from '../src/engine/read/gate.js';
 import type { ImageSource } from '../src/io/source.js';
 import { BlobSource } from '../src/io/blob-source.js';
 import { OpfsSource } from '../src/io/opfs-source.js';

@@ -1,6 +1,6 @@
 // What crosses the worker boundary: plain, structured-cloneable descriptions of images, targets,
 // progress and results. No class instances (they lose their prototype on the way).
-import type { ImageFormat } from '../src/engine/gate.js';
+import type { ImageFormat } from '../src/engine/read/gate.js';
 
 /** Where an image comes from. The worker opens it (and, through a gate, its backing chain). */
 export type ImageRef =

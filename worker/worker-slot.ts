@@ -1,7 +1,7 @@
 // One live worker and its comlink proxy: started on demand, told which engine build to load,
 // terminated when idle, after a crash, or when a cancelled call does not stop in time.
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import type { EngineFlavor } from '../src/engine/load.js';
+import type { EngineFlavor } from '../src/engine/core/load.js';
 import type { EngineApi } from './engine-api.js';
 import { consoleError } from './codes.js';
 import { mark } from './marks.js';

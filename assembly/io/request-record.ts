@@ -1,5 +1,5 @@
 // The I/O request record the engine queues and its host performs, as plain numbers shared with
-// TypeScript (src/engine/engine.ts); requests.ts draws the record and gives the Wasm side typed views.
+// TypeScript (src/engine/core/engine.ts); requests.ts draws the record and gives the Wasm side typed views.
 export const OP_READ = 1;         // read len bytes at offset into dst
 export const OP_READ_DEFLATE = 2; // read len bytes, inflate a whole cluster, copy out bytes from aux to dst
 export const OP_READ_ZSTD = 3;    // read len bytes, zstd-decode them into out bytes at dst

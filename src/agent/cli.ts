@@ -2,11 +2,11 @@
 // host agent, recovers unfinished plans from its journal, serves the HTTP API until SIGINT/SIGTERM.
 // Stopping drains: /v1/ready turns 503, new requests get 503 E_AGENT_DRAINING, answers in flight finish,
 // event streams get a `retry:` hint; then, if plans are running, the agent exits at the next step
-// boundary (src/agent/drain.ts) and resumes them from its journal when started again. Exit code 0.
+// boundary (src/agent/jobs/drain.ts) and resumes them from its journal when started again. Exit code 0.
 import type { CliIo } from '../term/io.js';
 import { createAgent } from './agent.js';
 import { parseAgentArgs } from './config.js';
-import { atStepBoundary, runningJobs } from './drain.js';
+import { atStepBoundary, runningJobs } from './jobs/drain.js';
 import { jsonLogger } from './log.js';
 import { listen } from './server.js';
 import { checkTransport } from './transport.js';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readPrivateFile } from '../auth/private-files.js';
 import { VdiskError } from '../errors/vdisk-error.js';
-import type { Adoption } from './format-source.js';
-import type { Root } from './roots.js';
-import type { VmConfig } from './vms.js';
+import type { Adoption } from './storage/format-source.js';
+import type { Root } from './storage/roots.js';
+import type { VmConfig } from './vm/vms.js';
 
 export interface AgentConfig {
   name: string;

@@ -1,14 +1,14 @@
 // Everything the agent's parts share: its name, roots, VM sessions, engine, store, journal and log.
-import type { EngineAccess } from './engine-access.js';
-import type { Adoption } from './format-source.js';
+import type { EngineAccess } from './storage/engine-access.js';
+import type { Adoption } from './storage/format-source.js';
 import type { InventoryCache } from './inventory-cache/cache.js';
-import type { Journal } from './journal.js';
+import type { Journal } from './jobs/journal.js';
 import type { Logger } from './log.js';
-import type { Roots } from './roots.js';
-import type { CheckedFiles } from './safe-open.js';
-import type { Serial } from './serial.js';
-import type { InventoryStore } from './store.js';
-import type { VmSessions } from './vms.js';
+import type { Roots } from './storage/roots.js';
+import type { CheckedFiles } from './storage/safe-open.js';
+import type { Serial } from './jobs/serial.js';
+import type { InventoryStore } from './storage/store.js';
+import type { VmSessions } from './vm/vms.js';
 
 export interface AgentTimeouts {
   /** Longest wait for a job state (a mirror reaching READY on a big disk). */
@@ -42,7 +42,7 @@ export interface AgentContext {
   /** Where the journal and the store live (never scanned as a pool). */
   stateDir: string;
   timeouts: AgentTimeouts;
-  /** `--allow-owner root` (src/agent/containment.ts). */
+  /** `--allow-owner root` (src/agent/storage/containment.ts). */
   allowOwnerRoot: boolean;
   stepHooks?: StepHooks;
   /** Formats the operator stated (`--adopt`); kept in the store once applied. */

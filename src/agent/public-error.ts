@@ -5,8 +5,8 @@
 // a generic message. Applied where errors cross to callers (problem+json, job status, reports,
 // events); the agent's log keeps the detail.
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
-import type { StepError } from './journal.js';
-import type { Roots } from './roots.js';
+import type { StepError } from './jobs/journal.js';
+import type { Roots } from './storage/roots.js';
 
 export const HIDDEN_PATH = '(a path outside the storage roots)';
 const ERRNO_TEXT = /\b(E[A-Z]{2,}): [^,\n]*, [a-z]+(?: '[^']*')?(?: -> '[^']*')?/g;

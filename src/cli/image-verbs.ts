@@ -2,9 +2,9 @@
 // what qemu-img prints.
 import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
-import type { Engine } from '../engine/engine.js';
-import { openImageNode } from '../engine/node-engine.js';
-import { chainInfo } from '../engine/info.js';
+import type { Engine } from '../engine/core/engine.js';
+import { openImageNode } from '../engine/core/node-engine.js';
+import { chainInfo } from '../engine/read/info.js';
 import { humanInfo } from './verbs/info-human.js';
 import { qdictOrder, qemuJson } from './verbs/qdict-order.js';
 import { mapEntries, jsonLine, humanLine } from './verbs/map.js';

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { CliIo } from './io.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/core/engine.js';
 import { startSystem } from '../start/run.js';
 
 export async function startVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {

@@ -12,7 +12,7 @@ import { publicJobId } from './job-id.js';
 import { JobStatusSchema } from './schemas.js';
 
 type Job = z.infer<typeof JobStatusSchema>;
-/** Agent cursors are base64url (src/agent/job-list.ts); checked before they go into a URL. */
+/** Agent cursors are base64url (src/agent/jobs/job-list.ts); checked before they go into a URL. */
 const AGENT_CURSOR = /^[A-Za-z0-9_-]{1,400}$/;
 const AgentPage = z.object({ jobs: z.array(JobStatusSchema), next: z.string().regex(AGENT_CURSOR).nullable() });
 

@@ -1,7 +1,7 @@
 // Every file name a step can carry, action by action: paths the agent opens, backing names an image
 // header will record (they resolve against that image's directory, as QEMU and the qcow2 spec read
 // them), and the mode and owner of each volume record a step creates. The agent checks each one
-// against its roots before use (src/agent/containment.ts). A table, not a match on key names: a new
+// against its roots before use (src/agent/storage/containment.ts). A table, not a match on key names: a new
 // action does not compile until it says what it names. No action carries an external data-file name
 // (the engine refuses to write images that have one).
 import type { Action, ParamsOf } from './actions.js';

@@ -11,7 +11,7 @@ export { qmpScript, qmpCommands, type QmpOp, type QmpSend, type QmpAwait } from 
 export {
   JOB_STATUSES, JOB_VERBS, JOB_TRANSITIONS, JOB_VERB_STATUSES, JOB_VERB_COMMAND,
   canTransition, verbAllowed, assertVerb, type JobStatus, type JobVerb,
-} from './job-states.js';
+} from '../qmp/job-states.js';
 export { runPlan, type StepRunner, type RunReport, type Orphan } from './execute.js';
 export { retryPlan } from './retry-plan.js';
 export { renderPlanText } from './render-text.js';

@@ -1,12 +1,12 @@
 // Writes the small demo chain `npm start` shows: a raw base and a qcow2 v3 overlay (64 KiB clusters)
 // that names it with a recorded format. The overlay is written by the engine's own qcow2 writer
-// (src/engine/write/qcow2/writer.ts), as `vdisk convert` writes one: a few guest clusters of its own,
+// (src/engine/qcow2/writer.ts), as `vdisk convert` writes one: a few guest clusters of its own,
 // the rest unallocated so reads fall through to the base.
 import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeFileTarget } from '../io/node-file-target.js';
-import { Qcow2Writer } from '../engine/write/qcow2/writer.js';
-import { qcow2Params } from '../engine/write/qcow2/options.js';
+import { Qcow2Writer } from '../engine/qcow2/writer.js';
+import { qcow2Params } from '../engine/qcow2/options.js';
 
 const CLUSTER = 65536;
 const SIZE = 64 << 20;

@@ -6,10 +6,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Engine } from '../engine/engine.js';
-import { convertImage } from '../engine/write/index.js';
+import type { Engine } from '../engine/core/engine.js';
+import { convertImage } from '../engine/ops/index.js';
 import { MemorySource } from '../io/memory-source.js';
-import { NodeGate } from '../engine/node-gate.js';
+import { NodeGate } from '../engine/read/node-gate.js';
 import { writeDemoChain } from './demo-image.js';
 
 const MiB = 1 << 20;

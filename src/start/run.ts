@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/core/engine.js';
 import { createAgent } from '../agent/agent.js';
 import { mintSession } from '../auth/session-token.js';
 import { createGatewayApp } from '../gateway/app.js';

@@ -4,7 +4,7 @@
 import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CachedInventory } from '../../src/agent/inventory.js';
+import type { CachedInventory } from '../../src/agent/storage/inventory.js';
 import { qemuImg, testAgent, type TestAgent } from './helpers.js';
 
 let t: TestAgent;

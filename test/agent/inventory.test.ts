@@ -62,12 +62,12 @@ describe('inventory reads while a job writes', () => {
     t = await testAgent();
     const path = join(t.pool('p2'), 'copy.qcow2');
     const volume = { id: 'gv1', pool: 'p2', path, format: 'qcow2' as const, virtualSize: 1 << 20, allocated: 0, state: 'illegal' as const };
-    await import('../../src/agent/inventory-apply.js').then((m) => m.applyOps(t.agent.ctx, [{ op: 'add-volume', volume: { ...volume, storage: 'file', formatSource: 'stated', backing: null, backingName: null, owner: 'root', mode: '0600' } }], 'test:1'));
+    await import('../../src/agent/storage/inventory-apply.js').then((m) => m.applyOps(t.agent.ctx, [{ op: 'add-volume', volume: { ...volume, storage: 'file', formatSource: 'stated', backing: null, backingName: null, owner: 'root', mode: '0600' } }], 'test:1'));
     writeFileSync(path, Buffer.from('QFI\xfb', 'latin1')); // what QEMU's blockdev-create has written so far
     const inv = await inventory(t);
     expect(inv.volumes.find((v) => v.path === path)).toBeUndefined(); // not readable: not offered to planners
     expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'gv1')).toMatchObject({ path, state: 'illegal' });
-    await import('../../src/agent/inventory-apply.js').then((m) => m.applyOps(t.agent.ctx, [{ op: 'set-state', volume: 'gv1', state: 'ok' }], 'test:2'));
+    await import('../../src/agent/storage/inventory-apply.js').then((m) => m.applyOps(t.agent.ctx, [{ op: 'set-state', volume: 'gv1', state: 'ok' }], 'test:2'));
     expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'gv1')).toMatchObject({ state: 'ok' });
   });
 });

@@ -1,11 +1,11 @@
 // Issue 14 item 6 on the agent: /v1/ready and /metrics behind its signature, the gateway's request id
 // in its log, and the drain: event streams get a `retry:` hint, new requests 503 E_AGENT_DRAINING, and
-// the stop waits for the running step's step-end record (src/agent/drain.ts).
+// the stop waits for the running step's step-end record (src/agent/jobs/drain.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/agent/agent.js';
-import { atStepBoundary } from '../../src/agent/drain.js';
+import { atStepBoundary } from '../../src/agent/jobs/drain.js';
 import type { LogFields } from '../../src/agent/log.js';
 import { listen } from '../../src/agent/server.js';
 import { createGatewayApp } from '../../src/gateway/app.js';

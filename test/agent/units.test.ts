@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BusyTable } from '../../src/agent/busy.js';
-import { finalState, JOB_STATE_NEXT } from '../../src/agent/job-state.js';
+import { BusyTable } from '../../src/agent/jobs/busy.js';
+import { finalState, JOB_STATE_NEXT } from '../../src/agent/jobs/job-state.js';
 import { parseRange } from '../../src/agent/http/range.js';
-import { Roots } from '../../src/agent/roots.js';
+import { Roots } from '../../src/agent/storage/roots.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vu-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

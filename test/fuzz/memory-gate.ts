@@ -1,6 +1,6 @@
 // A backing gate over in-memory files: a damaged image's backing or data-file name opens one of its
 // base's sibling files when the name matches, else it is missing, as a file gate answers.
-import type { BackingGate, GateAnswer, GateRequest } from '../../src/engine/gate.js';
+import type { BackingGate, GateAnswer, GateRequest } from '../../src/engine/read/gate.js';
 import type { ImageSource } from '../../src/io/source.js';
 import { MemorySource } from '../../src/io/memory-source.js';
 import { VdiskError } from '../../src/errors/vdisk-error.js';

@@ -3,15 +3,15 @@
 // gate), info's snapshot and bitmap listings, block status over the whole image, guest reads of the
 // first data runs (compressed ones decompress), check, and on some cases measure and a convert into
 // memory. A refusal with a specific code ends only its own step; a defect ends the case.
-import type { Engine } from '../../src/engine/engine.js';
-import type { Chain } from '../../src/engine/chain.js';
-import { chainRunBatches, RUN } from '../../src/engine/block-status.js';
-import { readGuest } from '../../src/engine/reader.js';
-import { listBitmaps, listSnapshots } from '../../src/engine/listing.js';
-import { checkLayerDetail } from '../../src/engine/check.js';
-import { openSourceChain } from '../../src/engine/write/open.js';
-import { measureImage } from '../../src/engine/write/measure.js';
-import { convertImage } from '../../src/engine/write/convert.js';
+import type { Engine } from '../../src/engine/core/engine.js';
+import type { Chain } from '../../src/engine/read/chain.js';
+import { chainRunBatches, RUN } from '../../src/engine/read/block-status.js';
+import { readGuest } from '../../src/engine/read/reader.js';
+import { listBitmaps, listSnapshots } from '../../src/engine/read/listing.js';
+import { checkLayerDetail } from '../../src/engine/read/check.js';
+import { openSourceChain } from '../../src/engine/ops/open.js';
+import { measureImage } from '../../src/engine/ops/measure.js';
+import { convertImage } from '../../src/engine/ops/convert.js';
 import { MemorySource } from '../../src/io/memory-source.js';
 import { MemoryTarget } from '../../src/io/target.js';
 import { MemoryGate } from './memory-gate.js';

@@ -51,7 +51,7 @@ describe('imports point down', () => {
   });
 
   it('knows folders as the table names them', () => {
-    expect([folderOf('src/engine/write/qcow2/writer.ts'), folderOf('worker/bridge.ts'), folderOf('package.json')])
+    expect([folderOf('src/engine/qcow2/writer.ts'), folderOf('worker/bridge.ts'), folderOf('package.json')])
       .toEqual(['src/engine', 'worker', 'package.json']);
   });
 });

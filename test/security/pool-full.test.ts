@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentContext } from '../../src/agent/context.js';
-import { Roots } from '../../src/agent/roots.js';
-import { checkRoomForCopy } from '../../src/agent/space-check.js';
+import { Roots } from '../../src/agent/storage/roots.js';
+import { checkRoomForCopy } from '../../src/agent/storage/space-check.js';
 import { qemuImg, qemuIo } from '../agent/helpers.js';
 
 let dir = '';

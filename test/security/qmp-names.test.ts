@@ -5,7 +5,7 @@
 import { linkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentRunner } from '../../src/agent/step-runner.js';
+import { agentRunner } from '../../src/agent/jobs/step-runner.js';
 import type { QmpClient } from '../../src/qmp/client.js';
 import type { ActionCall } from '../../src/plan/actions.js';
 import type { Step } from '../../src/plan/plan-schema.js';

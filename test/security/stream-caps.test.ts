@@ -2,7 +2,7 @@
 // over a cap the answer is 429 E_AGENT_TOO_MANY_STREAMS with Retry-After, and a slot comes back when
 // its stream ends.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Job } from '../../src/agent/job.js';
+import { Job } from '../../src/agent/jobs/job.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { testAgent, type TestAgent } from '../agent/helpers.js';
 

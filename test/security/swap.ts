@@ -2,7 +2,7 @@
 // test hook (ctx.files.beforeOpen, never set outside tests) runs there and calls the swap once.
 import { chmodSync, linkSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OpenPurpose } from '../../src/agent/safe-open.js';
+import type { OpenPurpose } from '../../src/agent/storage/safe-open.js';
 import type { TestAgent } from '../agent/helpers.js';
 
 export interface Armed { fired(): boolean; at(): string | undefined }

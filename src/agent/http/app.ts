@@ -5,7 +5,7 @@ import type { NonceStore } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { DEFAULT_LIMITS } from '../config.js';
 import type { AgentContext } from '../context.js';
-import type { JobManager } from '../jobs.js';
+import type { JobManager } from '../jobs/jobs.js';
 import { hmacAuth } from './auth.js';
 import { callerName, type AgentEnv } from './caller.js';
 import { requestLog } from './logging.js';

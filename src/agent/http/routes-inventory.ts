@@ -4,7 +4,7 @@
 // cached JSON text, serialized once per generation.
 import { Hono } from 'hono';
 import type { AgentContext } from '../context.js';
-import { cachedInventory } from '../inventory.js';
+import { cachedInventory } from '../storage/inventory.js';
 import type { AgentEnv } from './caller.js';
 
 /** True when an If-None-Match value (`*`, or a list of strong or weak tags) matches `etag`. */

@@ -6,11 +6,11 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { sha256Hex } from '../../auth/hmac.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { RETRY_HINT_MS } from '../../ops/drain.js';
-import type { Job } from '../job.js';
-import { isFinal } from '../job-state.js';
-import { parsePageQuery } from '../job-list.js';
-import type { JobManager } from '../jobs.js';
-import type { JobEvent } from '../job-events.js';
+import type { Job } from '../jobs/job.js';
+import { isFinal } from '../jobs/job-state.js';
+import { parsePageQuery } from '../jobs/job-list.js';
+import type { JobManager } from '../jobs/jobs.js';
+import type { JobEvent } from '../jobs/job-events.js';
 import type { AgentEnv } from './caller.js';
 import type { StreamCaps } from './stream-caps.js';
 

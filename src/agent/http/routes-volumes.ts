@@ -4,10 +4,10 @@
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { VdiskError } from '../../errors/vdisk-error.js';
-import { chainRuns, RUN } from '../../engine/block-status.js';
+import { chainRuns, RUN } from '../../engine/read/block-status.js';
 import type { Volume } from '../../plan/inventory.js';
 import type { AgentContext } from '../context.js';
-import { openInRoots } from '../verify.js';
+import { openInRoots } from '../verify/verify.js';
 import type { AgentEnv } from './caller.js';
 import { parseRange } from './range.js';
 

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { InventorySchema, type Inventory } from '../../plan/inventory.js';
 import { trustInventory } from '../../plan/trusted-inventory.js';
-import type { VmGraph } from '../vm-graph.js';
+import type { VmGraph } from '../vm/vm-graph.js';
 import { FileFacts } from './file-facts.js';
 
 export interface Refusal { path: string; code: string }

@@ -7,7 +7,7 @@
 // found the format now known counts as read with it. Each entry is bounded: the facts the engine
 // read (its names are bounded there) and an error's code and a short message.
 import type { Stats } from 'node:fs';
-import type { ScannedImage } from '../scan.js';
+import type { ScannedImage } from '../storage/scan.js';
 
 export interface FileFailure { code: string; message: string }
 export type ReadAs = 'raw' | 'qcow2' | undefined;

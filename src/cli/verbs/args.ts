@@ -1,5 +1,5 @@
 // Option values every verb checks the same way: image formats and --output.
-import type { ImageFormat } from '../../engine/gate.js';
+import type { ImageFormat } from '../../engine/read/gate.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 /** An image format named on the command line (`what`: source, target, backing, image). */

@@ -1,11 +1,11 @@
 // vdisk check [-f fmt] [--output=human|json] [-r leaks|all [-p]] FILE: qemu-img check; with -r the
-// image is repaired in place first (src/engine/write/repair.ts) and the report is that of the fixed
+// image is repaired in place first (src/engine/repair/repair.ts) and the report is that of the fixed
 // image. -p prints the repair's progress (on stderr with --output=json); Ctrl-C stops it between steps.
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
-import type { Engine } from '../../engine/engine.js';
-import { openImageNode } from '../../engine/node-engine.js';
-import { checkLayerDetail, checkJson, checkHuman, checkExit, mismatchLine, type CheckReport } from '../../engine/check.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { openImageNode } from '../../engine/core/node-engine.js';
+import { checkLayerDetail, checkJson, checkHuman, checkExit, mismatchLine, type CheckReport } from '../../engine/read/check.js';
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
@@ -26,7 +26,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   if (mode !== undefined && mode !== 'leaks' && mode !== 'all') throw new VdiskError('E_USAGE', `-r must be leaks or all (got ${mode})`);
   const file = positionals[0]!;
   // -r all cuts snapshots past QEMU's 65536 off the header first: such an image does not open.
-  const cut = mode === 'all' && fmt !== 'raw' ? await (await import('../../engine/write/repair-snapcount.js')).capSnapshotsBeforeOpen(file, io.stderr) : 0;
+  const cut = mode === 'all' && fmt !== 'raw' ? await (await import('../../engine/repair/repair-snapcount.js')).capSnapshotsBeforeOpen(file, io.stderr) : 0;
   const chain = await openImageNode(engine, file, { format: fmt, probeBacking: values['probe-backing'], warn: io.stderr });
   let r: CheckReport;
   try {
@@ -48,7 +48,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
     await chain.close();
   }
   if (mode !== undefined) {
-    const { repairImage } = await import('../../engine/write/repair.js');
+    const { repairImage } = await import('../../engine/repair/repair.js');
     const shown = output === 'json' ? { ...io, stdout: io.stderr } : io;
     const cancel = sigintSignal();
     try {

@@ -1,8 +1,8 @@
 // vdisk commit [-f fmt] [-b base] [-d] [-p] FILE — as qemu-img commit.
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
-import type { Engine } from '../../engine/engine.js';
-import { commitImage } from '../../engine/write/commit.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { commitImage } from '../../engine/ops/commit.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';

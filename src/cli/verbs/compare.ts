@@ -1,9 +1,9 @@
 // `vdisk compare A B`: guest-visible comparison with qemu-img compare's contract: exit 0 identical,
 // 1 different (first mismatch reported at 512-byte granularity, as qemu-img does), 2 error. A larger
 // image matches only if its extra bytes read as zeros.
-import type { Chain } from '../../engine/chain.js';
-import type { Engine } from '../../engine/engine.js';
-import { engineBuffer, readGuest } from '../../engine/reader.js';
+import type { Chain } from '../../engine/read/chain.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { engineBuffer, readGuest } from '../../engine/read/reader.js';
 
 const CHUNK = 4 << 20;
 

@@ -4,12 +4,12 @@
 // The result is fdatasynced before it is renamed into place unless -t unsafe (qemu-img never syncs).
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
-import type { Engine } from '../../engine/engine.js';
-import { convertImage } from '../../engine/write/convert.js';
-import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { convertImage } from '../../engine/ops/convert.js';
+import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
-import type { Progress } from '../../engine/write/progress.js';
+import type { Progress } from '../../engine/ops/progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {

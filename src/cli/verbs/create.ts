@@ -2,9 +2,9 @@
 // (-p: progress of what is written, as convert's; Ctrl-C leaves no file behind).
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
-import type { Engine } from '../../engine/engine.js';
-import { createImage } from '../../engine/write/create.js';
-import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { createImage } from '../../engine/ops/create.js';
+import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';

@@ -1,9 +1,9 @@
 // `vdisk map`: the same entries as `qemu-img map`, from metadata only.
-import type { Chain } from '../../engine/chain.js';
-import type { Engine } from '../../engine/engine.js';
-import { chainRunBatches } from '../../engine/block-status.js';
-import { qemuMap, type MapEntry } from '../../engine/qemu-map.js';
-import { markMetaPrealloc } from '../../engine/meta-prealloc.js';
+import type { Chain } from '../../engine/read/chain.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { chainRunBatches } from '../../engine/read/block-status.js';
+import { qemuMap, type MapEntry } from '../../engine/read/qemu-map.js';
+import { markMetaPrealloc } from '../../engine/read/meta-prealloc.js';
 
 /** qemu-img map's entries, in batches. */
 export async function* mapEntries(engine: Engine, chain: Chain): AsyncGenerator<MapEntry[]> {

@@ -1,9 +1,9 @@
 // vdisk measure [--output=human|json] [-O fmt] [-o opts] [--size N | [-f fmt] FILE] — as qemu-img.
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
-import type { Engine } from '../../engine/engine.js';
-import { measureImage } from '../../engine/write/measure.js';
-import { parseOptionString, parseSize } from '../../engine/write/qcow2/options.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { measureImage } from '../../engine/ops/measure.js';
+import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
 import { format, outputMode } from './args.js';
 
 export async function measureVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {

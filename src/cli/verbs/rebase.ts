@@ -1,8 +1,8 @@
 // vdisk rebase [-f fmt] [-u] [-p] -b BACKING [-F fmt] FILE — as qemu-img rebase (-b "" removes it).
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
-import type { Engine } from '../../engine/engine.js';
-import { rebaseImage } from '../../engine/write/rebase.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { rebaseImage } from '../../engine/ops/rebase.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';

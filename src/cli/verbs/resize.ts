@@ -1,9 +1,9 @@
 // vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE — as qemu-img resize (-p: progress, as convert's).
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
-import type { Engine } from '../../engine/engine.js';
-import { resizeImage } from '../../engine/write/resize.js';
-import { parseSize } from '../../engine/write/qcow2/options.js';
+import type { Engine } from '../../engine/core/engine.js';
+import { resizeImage } from '../../engine/ops/resize.js';
+import { parseSize } from '../../engine/qcow2/options.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';

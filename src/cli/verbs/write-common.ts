@@ -1,6 +1,6 @@
 // Shared bits of the writing verbs: qemu-img's -p progress line, Ctrl-C as an AbortSignal.
 import type { CliIo } from '../io.js';
-import type { Progress } from '../../engine/write/progress.js';
+import type { Progress } from '../../engine/ops/progress.js';
 
 /**
  * qemu-img -p: "    (12.34/100%)\r", printed when the percentage moves by 0.01 or more (the whole

@@ -2,8 +2,8 @@
 // (assembly/qcow2/l2-scan.ts, SIMD where the runtime has it): the table is copied into a scratch
 // buffer of engine memory and the runs read back. An all-zero entry is an unallocated cluster of the
 // layer, which the map counts without asking the chain walk; only used entries go there.
-import type { Engine } from '../engine.js';
-import { E_NO_MEMORY } from '../codes.js';
+import type { Engine } from '../core/engine.js';
+import { E_NO_MEMORY } from '../core/codes.js';
 
 /** [first entry, entries, used]. */
 export type L2Run = [number, number, boolean];

@@ -3,10 +3,10 @@
 // view is its block status with the layers below cut off at depth 0, so the cost follows the number
 // of runs (L2 metadata), never the image size: a mostly empty multi-TiB image is a few hundred runs.
 // A qcow2 layer is walked in the file order of its L2 tables (planned-walk.ts); anything else whole.
-import { Chain } from '../chain.js';
-import type { Engine } from '../engine.js';
-import { chainRuns, RUN, type Run } from '../block-status.js';
-import { markMetaPrealloc } from '../meta-prealloc.js';
+import { Chain } from './chain.js';
+import type { Engine } from '../core/engine.js';
+import { chainRuns, RUN, type Run } from './block-status.js';
+import { markMetaPrealloc } from './meta-prealloc.js';
 import type { ImageSource } from '../../io/source.js';
 import { plannedWalk } from './planned-walk.js';
 

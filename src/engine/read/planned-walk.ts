@@ -2,14 +2,14 @@
 // in planned spans (planned-reads.ts, reads ahead while the walk runs), each table's all-zero entries
 // count as unallocated at once (the engine's L2 scan, l2-runs.ts) and only its used entries go to the
 // chain walk. The buckets only sum bytes, so the order does not change the picture.
-import type { Chain } from '../chain.js';
-import type { Engine } from '../engine.js';
-import { chainRuns, type Run } from '../block-status.js';
+import type { Chain } from './chain.js';
+import type { Engine } from '../core/engine.js';
+import { chainRuns, type Run } from './block-status.js';
 import * as K from '../../../assembly/keys';
 import { PlannedReadSource, planSpans, plannedTimings } from './planned-reads.js';
 import { L2Scanner, type L2Run } from './l2-runs.js';
 
-import { L1_RESERVED_64 as L1_RESERVED, OFFSET_MASK_64 as OFFSET_MASK } from '../write/qcow2/host-offset.js';
+import { L1_RESERVED_64 as L1_RESERVED, OFFSET_MASK_64 as OFFSET_MASK } from '../qcow2/host-offset.js';
 
 /** A run no layer of `sub` allocates at depth 0: the picture's unallocated. */
 const unallocated = (start: number, length: number): Run => ({ start, length, flags: 0, host: 0, depth: 1, slot: -1 });

@@ -1,7 +1,7 @@
 // Bucketing of block-status runs for the map picture: runs split at bucket edges, kinds from flags.
 import { describe, expect, it } from 'vitest';
 import { addRun, kindOf } from '../../../src/engine/read/map-picture.js';
-import { RUN } from '../../../src/engine/block-status.js';
+import { RUN } from '../../../src/engine/read/block-status.js';
 
 const run = (start: number, length: number, flags: number, depth = 0) => ({ start, length, flags, depth, host: 0, slot: 0 });
 

@@ -81,7 +81,7 @@ describe('agent guards with a running VM', () => {
 describe('pivot only after READY', () => {
   it('a pivot step for a job that is not ready is refused before QEMU is asked', { timeout: 60_000 }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'top'], topDataMiB: 40, sizeMiB: 64, throttleBps: 4 << 20 }]);
-    const { runQmpStep } = await import('../../../src/agent/qmp-step.js');
+    const { runQmpStep } = await import('../../../src/agent/vm/qmp-step.js');
     const qmp = await live.agent.ctx.vms.session('vm1');
     const copy = live.path('early', 2);
     qemuImg('create', '-q', '-f', 'qcow2', copy, '64M');

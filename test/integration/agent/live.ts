@@ -19,7 +19,7 @@ import { Transcript } from '../../../src/qmp/transcript.js';
 import { attachGuest, guestBootArgs } from '../../helpers/guest-os/boot.js';
 import type { GuestControl } from '../../helpers/guest-os/control.js';
 import type { QemuInstance } from '../../helpers/qemu.js';
-import type { JobStatus } from '../../../src/agent/job.js';
+import type { JobStatus } from '../../../src/agent/jobs/job.js';
 import { makeImages, qemuImg, startGuest, tempDir, type DiskSpec } from './guest.js';
 import { recorder } from './record.js';
 

@@ -1,0 +1,85 @@
+// Orphans keep their identity: a file a job's cleanup could not wipe or delete (RunReport.orphans)
+// stays that job's orphan across rescans and restarts, until a retry deletes it. The register
+// (`orphans.json` in the state dir, 0600, written whole and renamed) is filled only from the agent's
+// own run reports, the ones it journals at a job's end, never from a request; each entry names the
+// file by path and by device and inode, so a new file later made under the same name is no orphan.
+// An entry whose file is gone or is another file is dropped whenever the register is read.
+import { existsSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunReport } from '../../plan/execute.js';
+import type { Inventory } from '../../plan/inventory.js';
+import type { AgentContext } from '../context.js';
+import type { JournalRecord } from './journal.js';
+import { readJson, writeJsonAtomic } from './orphans-file.js';
+
+export interface OrphanEntry { path: string; job: string; dev: string; ino: string; reason: string }
+
+type Volume = Inventory['volumes'][number];
+type Ctx = Pick<AgentContext, 'stateDir' | 'roots' | 'log'>;
+
+const registerPath = (ctx: Ctx) => join(ctx.stateDir, 'orphans.json');
+
+/** dev and ino of the file `path` names now (not following a symlink), or undefined when it is gone. */
+function identity(path: string): { dev: string; ino: string } | undefined {
+  const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  return st?.isFile() ? { dev: String(st.dev), ino: String(st.ino) } : undefined;
+}
+
+/** The register's entries whose file is still there and still the same file (the rest dropped and saved). */
+export function liveOrphans(ctx: Ctx): OrphanEntry[] {
+  const all = readJson<OrphanEntry[]>(registerPath(ctx)) ?? [];
+  const live = all.filter((o) => {
+    const now = identity(o.path);
+    return now !== undefined && now.dev === o.dev && now.ino === o.ino;
+  });
+  if (live.length !== all.length) {
+    writeJsonAtomic(registerPath(ctx), live);
+    ctx.log('orphans-gone', { jobs: [...new Set(all.filter((o) => !live.includes(o)).map((o) => o.job))] });
+  }
+  return live;
+}
+
+/** Paths of a report's orphans: the files its failed or unrun cleanup would have wiped or deleted. */
+function orphanPaths(report: RunReport | undefined): { path: string; reason: string }[] {
+  return (report?.orphans ?? []).flatMap((o) => (o.path ? [{ path: o.path, reason: o.reason }] : []));
+}
+
+/** Called with a job's own report as it ends (before its end is journaled): registers the files left. */
+export function noteJobEnd(ctx: Ctx, job: string, report: RunReport | undefined): void {
+  const left = orphanPaths(report).filter((o) => ctx.roots.allows(o.path));
+  if (!left.length) return;
+  const entries = liveOrphans(ctx);
+  let added = 0;
+  for (const { path, reason } of left) {
+    const id = identity(path);
+    if (!id) continue;
+    const same = entries.findIndex((e) => e.path === path);
+    if (same >= 0) entries.splice(same, 1); // a retry that failed again: the file is now its orphan
+    entries.push({ path, job, ...id, reason });
+    added++;
+  }
+  if (added) writeJsonAtomic(registerPath(ctx), entries);
+}
+
+/**
+ * First start with a journal written before the register existed: the ended jobs it holds register
+ * their orphans (in journal order, so a later job's claim on a path wins). Later starts read the register.
+ */
+export function seedFromJournal(ctx: Ctx, records: readonly JournalRecord[]): void {
+  if (existsSync(registerPath(ctx))) return;
+  writeJsonAtomic(registerPath(ctx), []);
+  for (const r of records) if (r.t === 'end') noteJobEnd(ctx, r.job, r.report);
+}
+
+/** Marks the scanned volumes that are registered orphans (state `orphan`, `orphanOf` the job); clears stale marks. */
+export function markOrphans(ctx: Ctx, volumes: Iterable<Volume>): void {
+  const byPath = new Map(liveOrphans(ctx).map((o) => [o.path, o]));
+  for (const v of volumes) {
+    const o = byPath.get(v.path);
+    if (o) Object.assign(v, { state: 'orphan', orphanOf: o.job });
+    else if (v.state === 'orphan') {
+      v.state = 'ok';
+      delete v.orphanOf;
+    }
+  }
+}
