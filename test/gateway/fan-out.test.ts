@@ -50,10 +50,12 @@ describe('50 agents, one of them hung', () => {
 
 describe('revalidation', () => {
   let fleet: Fleet;
-  beforeAll(async () => { fleet = await startFleet({ agents: 2, volumes: 4 }); });
-  afterAll(async () => { await fleet?.close(); });
   const auth = { headers: { authorization: '' } };
-  beforeAll(() => { auth.headers.authorization = `Bearer ${fleet.tokens.read}`; });
+  beforeAll(async () => {
+    fleet = await startFleet({ agents: 2, volumes: 4 });
+    auth.headers.authorization = `Bearer ${fleet.tokens.read}`;
+  });
+  afterAll(async () => { await fleet?.close(); });
 
   it('reuses the inventory for the TTL, then asks with If-None-Match; a 304 keeps it, a new generation replaces it', async () => {
     let now = 1_000_000;

@@ -14,7 +14,8 @@ export function benchSvg(rows, { date = new Date(), qemu = '' } = {}) {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} (${hostname()}), load ${load}`;
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12" role="img">`,
+    '<title>vdisk / qemu-img time ratio per bench case</title>',
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="10" y="20" font-size="15" font-weight="bold">vdisk / qemu-img time ratio (log scale; left of 1× is faster)</text>`,
     `<text x="10" y="40" fill="#444">${esc(date.toISOString().slice(0, 16).replace('T', ' '))} UTC — ${esc(machine)} — ${esc(qemu)}</text>`,

@@ -45,6 +45,10 @@ export interface EngineExports {
   checkEventCount(): number;
   checkEvent(i: number, field: number): number;
   checkEventHi(i: number, field: number): number;
+  l2Scan(ptr: number, entryBytes: number, entries: number): number;
+  l2RunsPtr(): number;
+  l2RunsFirstUsed(): number;
+  l2ScanEntries(): number;
   zeroScan(ptr: number, len: number, gran: number, first: number): number;
   zeroRunsPtr(): number;
   zeroRunsFirstIsZero(): number;
@@ -59,7 +63,8 @@ export const ENGINE_FUNCTIONS = [
   'layerSetDataFile', 'layerSetMetaPrealloc', 'layerGet', 'runsPtr', 'runCount', 'chainStatus', 'readGuest',
   'readPlannedBytes', 'snapshotsLoad', 'snapshotsPtr', 'snapshotsCount', 'snapshotsFree', 'bitmapsLoad', 'bitmapsPtr',
   'bitmapsCount', 'bitmapsFree', 'checkRun', 'checkValue', 'checkEnd', 'checkExtra', 'checkZeroFix', 'checkEventCount',
-  'checkEvent', 'checkEventHi', 'zeroScan',
+  'checkEvent', 'checkEventHi', 'l2Scan', 'l2RunsPtr',
+  'l2RunsFirstUsed', 'l2ScanEntries', 'zeroScan',
   'zeroRunsPtr', 'zeroRunsFirstIsZero', 'zeroRunCount', 'isZero',
 ] as const satisfies readonly (keyof EngineExports)[];
 

@@ -8,20 +8,11 @@ import { E_NO_MEMORY } from '../core/codes.js';
 /** [first entry, entries, used]. */
 export type L2Run = [number, number, boolean];
 
-interface ScanExports {
-  l2Scan(ptr: number, entryBytes: number, entries: number): number;
-  l2RunsPtr(): number;
-  l2RunsFirstUsed(): number;
-  l2ScanEntries(): number;
-}
-
 export class L2Scanner {
-  private readonly x: ScanExports;
   private ptr: number;
 
   /** `maxTable`: the largest table scanned (the layer's cluster size). */
   constructor(private readonly engine: Engine, private readonly maxTable: number) {
-    this.x = engine.x as unknown as ScanExports;
     this.ptr = engine.x.alloc(maxTable);
     if (this.ptr === 0) throw engine.error(E_NO_MEMORY);
   }
@@ -32,10 +23,10 @@ export class L2Scanner {
     this.engine.bytes().set(table.subarray(0, n * entryBytes), this.ptr);
     const out: L2Run[] = [];
     for (let done = 0; done < n; ) {
-      const count = this.x.l2Scan(this.ptr + done * entryBytes, entryBytes, n - done);
+      const count = this.engine.x.l2Scan(this.ptr + done * entryBytes, entryBytes, n - done);
       if (count <= 0) break;
-      const ends = new Uint32Array(this.engine.x.memory.buffer, this.x.l2RunsPtr(), count);
-      let used = this.x.l2RunsFirstUsed() === 1;
+      const ends = new Uint32Array(this.engine.x.memory.buffer, this.engine.x.l2RunsPtr(), count);
+      let used = this.engine.x.l2RunsFirstUsed() === 1;
       let from = 0;
       for (const e of ends) {
         const last = out[out.length - 1];
@@ -45,7 +36,7 @@ export class L2Scanner {
         from = e;
         used = !used;
       }
-      done += this.x.l2ScanEntries();
+      done += this.engine.x.l2ScanEntries();
     }
     return out;
   }
