@@ -12,7 +12,9 @@ import { benchSvg } from './bench/lib/svg.mjs';
 
 const dir = fileURLToPath(new URL('./bench/', import.meta.url));
 const only = process.argv.slice(2);
-const modules = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()
+const modules = readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()
   .filter((f) => only.length === 0 || only.includes(f.replace(/\.mjs$/, '')));
 
 const tmp = mkdtempSync(join(process.env.VDISK_BENCH_DIR ?? tmpdir(), 'vdisk-bench-'));

@@ -24,7 +24,10 @@ const srcTime = Math.max(newest(join(root, 'assembly')), statSync(join(root, 'as
 for (const target of ['simd', 'scalar']) {
   const out = join(dist, `engine.${target}.wasm`);
   if (existsSync(out) && statSync(out).mtimeMs > srcTime) continue;
-  execFileSync(asc, ['assembly/index.ts', '--config', 'asconfig.json', '--target', target], { cwd: root, stdio: 'inherit' });
+  execFileSync(asc, ['assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022' };
@@ -57,7 +60,10 @@ mkdirSync(web, { recursive: true });
 const nodeOnly = {
   name: 'node-only',
   setup(b) {
-    b.onResolve({ filter: /(^node:|\/node-[a-z-]+\.js$|\/native\/[a-z-]+\.js$|^koffi$)/ }, (a) => ({ path: a.path, namespace: 'node-only' }));
+    b.onResolve({ filter: /(^node:|\/node-[a-z-]+\.js$|\/native\/[a-z-]+\.js$|^koffi$)/ }, (a) => ({
+      path: a.path,
+      namespace: 'node-only',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'node-only' }, (a) => ({
       contents: `const fail = () => { throw new Error(${JSON.stringify(`${a.path} is not available in a browser`)}); };
 module.exports = new Proxy({}, { get: (_, k) => (k === '__esModule' || typeof k === 'symbol' ? undefined : fail) });`,
@@ -79,7 +85,13 @@ for (const f of ['index.html', 'styles.css']) copyFileSync(join(root, 'web', f),
 for (const f of ['engine.simd.wasm', 'engine.scalar.wasm']) copyFileSync(join(dist, f), join(web, f));
 // PatternFly's stylesheet (class names only, no React) and the variable fonts it names, in dist/web/pf/.
 const pf = join(root, 'node_modules/@patternfly/patternfly');
-for (const f of ['patternfly.min.css', ...['RedHatText/RedHatTextVF.woff2', 'RedHatDisplay/RedHatDisplayVF.woff2', 'RedHatMono/RedHatMonoVF.woff2'].map((x) => `assets/fonts/${x}`), 'assets/pficon/pf-v6-pficon.woff2']) {
+for (const f of [
+  'patternfly.min.css',
+  ...['RedHatText/RedHatTextVF.woff2', 'RedHatDisplay/RedHatDisplayVF.woff2', 'RedHatMono/RedHatMonoVF.woff2'].map(
+    (x) => `assets/fonts/${x}`,
+  ),
+  'assets/pficon/pf-v6-pficon.woff2',
+]) {
   mkdirSync(dirname(join(web, 'pf', f)), { recursive: true });
   copyFileSync(join(pf, f), join(web, 'pf', f));
 }

@@ -7,8 +7,14 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const outfile = join(root, 'dist/edge-launch.mjs');
 await build({
-  entryPoints: [join(root, 'src/gateway/edge/launch.ts')], outfile, bundle: true, platform: 'node', format: 'esm',
-  packages: 'external', target: 'es2022', logLevel: 'warning',
+  entryPoints: [join(root, 'src/gateway/edge/launch.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  target: 'es2022',
+  logLevel: 'warning',
 });
 const { edgeCommand } = await import(outfile);
 const io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };

@@ -11,16 +11,34 @@ import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'docs/screenshots');
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 function startSystem(dir) {
-  const child = spawn(process.execPath, [join(root, 'dist/cli.mjs'), 'start', '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'dist/cli.mjs'), 'start', '--port', '0', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let text = '';
     child.stdout.setEncoding('utf8').on('data', (s) => {
       text += s;
       const m = /(http:\/\/127\.0\.0\.1:\d+\/#login=\S+)/.exec(text);
-      if (m) resolve({ loginUrl: m[1], stop: () => new Promise((ok) => { child.once('exit', ok); child.kill('SIGINT'); }) });
+      if (m)
+        resolve({
+          loginUrl: m[1],
+          stop: () =>
+            new Promise((ok) => {
+              child.once('exit', ok);
+              child.kill('SIGINT');
+            }),
+        });
     });
     child.once('exit', (code) => reject(new Error(`vdisk start exited (${code}) before printing its link`)));
   });
@@ -30,11 +48,17 @@ const work = mkdtempSync(join(tmpdir(), 'vdisk-shots-'));
 mkdirSync(out, { recursive: true });
 const sys = await startSystem(join(work, 'demo'));
 const context = await chromium.launchPersistentContext(join(work, 'profile'), {
-  executablePath: '/usr/bin/chromium', args: FLAGS, headless: true, viewport: { width: 1280, height: 860 },
+  executablePath: '/usr/bin/chromium',
+  args: FLAGS,
+  headless: true,
+  viewport: { width: 1280, height: 860 },
 });
 try {
   const page = context.pages()[0] ?? (await context.newPage());
-  const shot = async (name) => { await page.screenshot({ path: join(out, `${name}.png`), fullPage: true }); console.log(`docs/screenshots/${name}.png`); };
+  const shot = async (name) => {
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    console.log(`docs/screenshots/${name}.png`);
+  };
   await page.goto(sys.loginUrl);
   await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
   await shot('gateway');

@@ -35,5 +35,12 @@ export function createApp(config: ConsoleConfig): App {
     idleMs: Number(params.get('idleMs') ?? 60_000),
   });
   const status = byId('status');
-  return { bridge, config, marks, announce: (text) => { status.textContent = text; } };
+  return {
+    bridge,
+    config,
+    marks,
+    announce: (text) => {
+      status.textContent = text;
+    },
+  };
 }

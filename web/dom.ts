@@ -3,7 +3,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
@@ -38,5 +42,11 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function field(label: string, control: HTMLInputElement | HTMLSelectElement, help?: string): HTMLElement {
   const helpId = help ? `${control.id}-help` : undefined;
   if (helpId) control.setAttribute('aria-describedby', helpId);
-  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, help ? h('small', { id: helpId }, help) : null);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    help ? h('small', { id: helpId }, help) : null,
+  );
 }

@@ -4,7 +4,10 @@ const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 export function bytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '?';
   let i = 0;
-  while (n >= 1024 && i < UNITS.length - 1) { n /= 1024; i++; }
+  while (n >= 1024 && i < UNITS.length - 1) {
+    n /= 1024;
+    i++;
+  }
   return `${Number.isInteger(n) ? n : n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0)} ${UNITS[i]}`;
 }
 

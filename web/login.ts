@@ -15,7 +15,11 @@ export function loginTokenOf(text: string): string | undefined {
 
 /** Trades a login token for a session token. */
 export async function redeemLogin(token: string): Promise<string> {
-  const res = await fetch(new URL('console/login', location.href), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const res = await fetch(new URL('console/login', location.href), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
   if (!res.ok) {
     const p = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
     throw p.code ? new VdiskError(p.code, p.detail) : consoleError('E_GATEWAY_LOGIN');

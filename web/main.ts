@@ -15,7 +15,13 @@ import { followSystemTheme } from './theme.js';
 
 const VIEWS = ['images', 'gateway', 'jobs', 'history', 'details'] as const;
 type View = (typeof VIEWS)[number];
-const NAMES: Record<View, string> = { images: 'Images', gateway: 'Gateway', jobs: 'Jobs', history: 'History', details: 'Details' };
+const NAMES: Record<View, string> = {
+  images: 'Images',
+  gateway: 'Gateway',
+  jobs: 'Jobs',
+  history: 'History',
+  details: 'Details',
+};
 const DETAIL = /^#(pool|vm|volume)\/(.+)$/;
 
 async function main(): Promise<void> {
@@ -26,7 +32,10 @@ async function main(): Promise<void> {
   // For the browser's devtools and the tests: the engine bridge (stats, generation).
   (globalThis as { vdiskConsole?: unknown }).vdiskConsole = app;
   const images = imagesView(app, byId('view-images'));
-  const gateway = gatewayView(app, byId('view-gateway'), (ref, label) => { location.hash = '#images'; void images.open(ref, label, -1); });
+  const gateway = gatewayView(app, byId('view-gateway'), (ref, label) => {
+    location.hash = '#images';
+    void images.open(ref, label, -1);
+  });
   const jobs = jobsView(app, byId('view-jobs'));
   const history = historyView(byId('view-history'));
   const details = detailsView(byId('view-details'));
@@ -35,7 +44,8 @@ async function main(): Promise<void> {
     for (const v of VIEWS) {
       byId(`view-${v}`).hidden = v !== name;
       const link = document.querySelector(`nav a[href="#${v}"]`);
-      if (v === name) link?.setAttribute('aria-current', 'page'); else link?.removeAttribute('aria-current');
+      if (v === name) link?.setAttribute('aria-current', 'page');
+      else link?.removeAttribute('aria-current');
     }
     if (name === 'history') void history.refresh();
     if (name === 'jobs') void jobs.refresh();
@@ -44,7 +54,11 @@ async function main(): Promise<void> {
   };
   const route = (focus: boolean) => {
     const d = DETAIL.exec(location.hash);
-    if (d) { details.show(d[1] as DetailKind, decodeURIComponent(d[2]!)); show('details', focus); return; }
+    if (d) {
+      details.show(d[1] as DetailKind, decodeURIComponent(d[2]!));
+      show('details', focus);
+      return;
+    }
     const name = location.hash.slice(1) as View;
     show(VIEWS.includes(name) && name !== 'details' ? name : 'images', focus);
   };

@@ -20,7 +20,11 @@ export function nameOf(inv: Inventory | undefined, id: string): string {
 export function chainOf(inv: Inventory, id: string): Volume[] {
   const out: Volume[] = [];
   const seen = new Set<string>();
-  for (let v = inv.volumes.find((x) => x.id === id); v && !seen.has(v.id); v = v.backing ? inv.volumes.find((x) => x.id === v!.backing) : undefined) {
+  for (
+    let v = inv.volumes.find((x) => x.id === id);
+    v && !seen.has(v.id);
+    v = v.backing ? inv.volumes.find((x) => x.id === v!.backing) : undefined
+  ) {
     seen.add(v.id);
     out.push(v);
   }

@@ -12,7 +12,16 @@ import { consoleError } from './codes.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import type { CheckReport } from '../src/engine/read/check.js';
 import type { OpfsEntry } from './opfs-files.js';
-import type { ConvertRequest, ConvertResult, ImageRef, ImageSummary, MapPicture, ProgressFn, TargetRef, WorkerStats } from './types.js';
+import type {
+  ConvertRequest,
+  ConvertResult,
+  ImageRef,
+  ImageSummary,
+  MapPicture,
+  ProgressFn,
+  TargetRef,
+  WorkerStats,
+} from './types.js';
 
 export interface BridgeOptions extends SlotOptions {
   idleMs?: number;
@@ -43,8 +52,12 @@ export class EngineBridge {
   }
 
   /** Number of workers started so far; grows after a restart. */
-  get generation(): number { return this.slot.generation; }
-  get workerRunning(): boolean { return this.slot.running; }
+  get generation(): number {
+    return this.slot.generation;
+  }
+  get workerRunning(): boolean {
+    return this.slot.running;
+  }
 
   async open(ref: ImageRef, o: CallOptions = {}): Promise<ImageHandle> {
     const key = nextId('img');
@@ -69,10 +82,18 @@ export class EngineBridge {
     return this.call((api, id) => api.importFile(id, file, path, o.onProgress && proxy(o.onProgress)), o);
   }
 
-  listOpfs(): Promise<OpfsEntry[]> { return this.call((api) => api.listOpfs(), {}); }
-  removeOpfs(path: string): Promise<void> { return this.call((api) => api.removeOpfs(path), {}); }
-  close(h: ImageHandle): Promise<void> { return this.slot.running ? this.call((api) => api.close(h.key), {}) : Promise.resolve(); }
-  stats(): Promise<WorkerStats> { return this.call((api) => api.stats(), {}); }
+  listOpfs(): Promise<OpfsEntry[]> {
+    return this.call((api) => api.listOpfs(), {});
+  }
+  removeOpfs(path: string): Promise<void> {
+    return this.call((api) => api.removeOpfs(path), {});
+  }
+  close(h: ImageHandle): Promise<void> {
+    return this.slot.running ? this.call((api) => api.close(h.key), {}) : Promise.resolve();
+  }
+  stats(): Promise<WorkerStats> {
+    return this.call((api) => api.stats(), {});
+  }
 
   /**
    * Starts the worker and compiles the engine now, before the first image is opened (the console
@@ -90,16 +111,25 @@ export class EngineBridge {
 
   private call<T>(work: (api: Remote<EngineApi>, id: string) => Promise<T>, o: CallOptions): Promise<T> {
     clearTimeout(this.idleTimer);
-    const cancelled = () => consoleError('E_CANCELLED', undefined, { reason: String((o.signal?.reason as Error)?.message ?? o.signal?.reason ?? '') });
-    const p = this.queue.push(() => this.runOne(work, o.signal, cancelled), o.signal).catch((e) => {
-      if (o.signal?.aborted && !(e instanceof VdiskError && e.code !== 'E_CANCELLED')) throw cancelled();
-      throw e;
-    });
+    const cancelled = () =>
+      consoleError('E_CANCELLED', undefined, {
+        reason: String((o.signal?.reason as Error)?.message ?? o.signal?.reason ?? ''),
+      });
+    const p = this.queue
+      .push(() => this.runOne(work, o.signal, cancelled), o.signal)
+      .catch((e) => {
+        if (o.signal?.aborted && !(e instanceof VdiskError && e.code !== 'E_CANCELLED')) throw cancelled();
+        throw e;
+      });
     p.finally(() => this.armIdle()).catch(() => undefined);
     return p;
   }
 
-  private async runOne<T>(work: (api: Remote<EngineApi>, id: string) => Promise<T>, signal: AbortSignal | undefined, cancelled: () => VdiskError): Promise<T> {
+  private async runOne<T>(
+    work: (api: Remote<EngineApi>, id: string) => Promise<T>,
+    signal: AbortSignal | undefined,
+    cancelled: () => VdiskError,
+  ): Promise<T> {
     const live = await this.slot.get();
     const id = nextId('call');
     let onAbort = () => {};
@@ -108,7 +138,10 @@ export class EngineBridge {
       onAbort = () => {
         live.api.cancel(id, String((signal?.reason as Error)?.message ?? 'cancelled')).catch(() => undefined);
         // A call that does not stop in time (a stuck read) takes its worker with it.
-        grace = setTimeout(() => { this.slot.terminate(); reject(consoleError('E_WORKER_UNRESPONSIVE')); }, this.opts.graceMs ?? 3000);
+        grace = setTimeout(() => {
+          this.slot.terminate();
+          reject(consoleError('E_WORKER_UNRESPONSIVE'));
+        }, this.opts.graceMs ?? 3000);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -128,6 +161,8 @@ export class EngineBridge {
   private armIdle(): void {
     if (this.queue.size > 0) return;
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => { if (this.queue.size === 0) this.slot.terminate(); }, this.opts.idleMs ?? 30_000);
+    this.idleTimer = setTimeout(() => {
+      if (this.queue.size === 0) this.slot.terminate();
+    }, this.opts.idleMs ?? 30_000);
   }
 }

@@ -19,7 +19,16 @@ import { openRef } from './open-ref.js';
 import { COPY_SHAPES } from './copy-shape.js';
 import { consoleError } from './codes.js';
 import { listOpfs, removeOpfs, importToOpfs, type OpfsEntry } from './opfs-files.js';
-import type { ConvertRequest, ConvertResult, ImageRef, ImageSummary, MapPicture, ProgressFn, TargetRef, WorkerStats } from './types.js';
+import type {
+  ConvertRequest,
+  ConvertResult,
+  ImageRef,
+  ImageSummary,
+  MapPicture,
+  ProgressFn,
+  TargetRef,
+  WorkerStats,
+} from './types.js';
 
 const host = new EngineHost();
 const calls = new Map<string, AbortController>();
@@ -40,22 +49,34 @@ async function run<T>(id: string, work: (signal: AbortSignal) => Promise<T>): Pr
     // Whatever a cancelled call leaves allocated in the engine is reported: the bridge then replaces
     // the worker, so cancelling always gives the memory back.
     const leaked = host.memoryInUse() - before;
-    throw consoleError('E_CANCELLED', `cancelled: ${String((ac.signal.reason as Error)?.message ?? ac.signal.reason)}`, leaked > 0 ? { leakedBytes: leaked } : {});
+    throw consoleError(
+      'E_CANCELLED',
+      `cancelled: ${String((ac.signal.reason as Error)?.message ?? ac.signal.reason)}`,
+      leaked > 0 ? { leakedBytes: leaked } : {},
+    );
   } finally {
     calls.delete(id);
   }
 }
 
-function summary(chain: Awaited<ReturnType<EngineHost['chain']>>, info: unknown[], flavor: 'simd' | 'scalar'): ImageSummary {
+function summary(
+  chain: Awaited<ReturnType<EngineHost['chain']>>,
+  info: unknown[],
+  flavor: 'simd' | 'scalar',
+): ImageSummary {
   return {
     name: chain.top.source.name,
     virtualSize: chain.size,
     flavor,
     info,
     layers: chain.layers.map((l) => ({
-      name: l.resolved ?? l.source.name, format: l.facts.format, virtualSize: l.facts.size, fileSize: l.source.size,
+      name: l.resolved ?? l.source.name,
+      format: l.facts.format,
+      virtualSize: l.facts.size,
+      fileSize: l.source.size,
       clusterSize: l.facts.format === 'qcow2' ? 2 ** l.facts.clusterBits : undefined,
-      backingName: l.facts.backingName, backingFormat: l.facts.backingFormat,
+      backingName: l.facts.backingName,
+      backingFormat: l.facts.backingFormat,
     })),
   };
 }
@@ -76,7 +97,10 @@ export const api = {
   async map(id: string, key: string, ref: ImageRef, buckets: number): Promise<MapPicture> {
     mark('map-start');
     return run(id, async (signal) => {
-      const pic = await mapPicture(await host.get(), await host.chain(key, ref, signal), buckets, { signal, gap: mapGap });
+      const pic = await mapPicture(await host.get(), await host.chain(key, ref, signal), buckets, {
+        signal,
+        gap: mapGap,
+      });
       mark('map-done');
       return transfer(pic, [pic.bytes.buffer]);
     });
@@ -87,7 +111,14 @@ export const api = {
       return chain.top.facts.format === 'qcow2' ? checkLayer(await host.get(), chain.top) : null;
     });
   },
-  async convert(id: string, key: string, ref: ImageRef, to: TargetRef, req: ConvertRequest, onProgress?: ProgressFn): Promise<ConvertResult> {
+  async convert(
+    id: string,
+    key: string,
+    ref: ImageRef,
+    to: TargetRef,
+    req: ConvertRequest,
+    onProgress?: ProgressFn,
+  ): Promise<ConvertResult> {
     try {
       return await run(id, async (signal) => {
         // convertImage opens (and closes) its own chain; an OPFS source's handle is exclusive, so
@@ -97,8 +128,16 @@ export const api = {
         const { source, gate } = await openRef(ref, signal, true);
         const target = to.kind === 'opfs' ? await OpfsTarget.create(to.path) : new DownloadTarget(to.stream, to.name);
         const r = await convertImage({
-          engine, gate, source, sourceFormat: ref.format, target, targetFormat: req.targetFormat,
-          sparseSize: req.sparseSize, signal, onProgress, ...COPY_SHAPES[ref.kind],
+          engine,
+          gate,
+          source,
+          sourceFormat: ref.format,
+          target,
+          targetFormat: req.targetFormat,
+          sparseSize: req.sparseSize,
+          signal,
+          onProgress,
+          ...COPY_SHAPES[ref.kind],
         });
         return { ...r, virtualSize: target.size };
       });
@@ -123,8 +162,16 @@ export const api = {
   async stats(): Promise<WorkerStats> {
     const engine = await host.get();
     return {
-      flavor: engine.flavor, memoryInUse: engine.x.memoryInUse(), wasmBytes: engine.x.memory.buffer.byteLength, openImages: host.count, running: [...calls.keys()], opfs: { ...opfsTimings }, blob: { ...blobTimings },
-      http: { ...httpCounters }, planned: { ...plannedTimings }, marks: { ...marks },
+      flavor: engine.flavor,
+      memoryInUse: engine.x.memoryInUse(),
+      wasmBytes: engine.x.memory.buffer.byteLength,
+      openImages: host.count,
+      running: [...calls.keys()],
+      opfs: { ...opfsTimings },
+      blob: { ...blobTimings },
+      http: { ...httpCounters },
+      planned: { ...plannedTimings },
+      marks: { ...marks },
     };
   },
 };

@@ -27,7 +27,8 @@ export class EngineHost {
       mark('init');
       const flavor = opts.flavor ?? (simdSupported() ? 'simd' : 'scalar');
       const res = await fetch(new URL(`engine.${flavor}.wasm`, opts.wasmBase));
-      if (!res.ok) throw new VdiskError('E_NOT_FOUND', `engine.${flavor}.wasm: HTTP ${res.status}`, { hint: 'run npm run build' });
+      if (!res.ok)
+        throw new VdiskError('E_NOT_FOUND', `engine.${flavor}.wasm: HTTP ${res.status}`, { hint: 'run npm run build' });
       this.ready = new Engine(await instantiateEngine(await res.arrayBuffer()), flavor);
       mark('wasm-ready');
       return this.ready;

@@ -4,7 +4,10 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { VdiskError, type SerializedError } from '../src/errors/vdisk-error.js';
 
-type Wire = { vdisk: SerializedError } | { error: { message: string; name: string; stack?: string } } | { value: unknown };
+type Wire =
+  | { vdisk: SerializedError }
+  | { error: { message: string; name: string; stack?: string } }
+  | { value: unknown };
 
 const original = transferHandlers.get('throw')!;
 
@@ -12,7 +15,8 @@ const handler: TransferHandler<{ value: unknown }, Wire> = {
   canHandle: (v): v is { value: unknown } => original.canHandle(v),
   serialize({ value }) {
     if (value instanceof VdiskError) return [{ vdisk: value.toJSON() }, []];
-    if (value instanceof Error) return [{ error: { message: value.message, name: value.name, stack: value.stack } }, []];
+    if (value instanceof Error)
+      return [{ error: { message: value.message, name: value.name, stack: value.stack } }, []];
     return [{ value }, []];
   },
   deserialize(w) {

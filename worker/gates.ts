@@ -16,20 +16,31 @@ const dirname = (name: string) => name.slice(0, name.lastIndexOf('/') + 1);
 
 function missing(req: GateRequest, where: string, hint: string): VdiskError {
   const code = req.kind === 'backing' ? 'E_BACKING_MISSING' : 'E_QCOW2_DATA_FILE_MISSING';
-  return new VdiskError(code, `${req.from.name} needs ${req.name}, which is not ${where}`, { path: req.name, from: req.from.name, hint });
+  return new VdiskError(code, `${req.from.name} needs ${req.name}, which is not ${where}`, {
+    path: req.name,
+    from: req.from.name,
+    hint,
+  });
 }
 
 /** Picked or dropped files: a backing name matches a file of the same base name. */
 export class BlobGate implements BackingGate {
   /** `streamed`: backing files are read as streams where read in order (a flatten, streamed-blob.ts). */
-  constructor(private readonly files: Blob[], private readonly names: string[], private readonly streamed = false) {}
+  constructor(
+    private readonly files: Blob[],
+    private readonly names: string[],
+    private readonly streamed = false,
+  ) {}
   async identify(source: ImageSource): Promise<string> {
     return `blob:${source.name}`;
   }
   async open(req: GateRequest): Promise<GateAnswer> {
     const i = this.names.findIndex((n) => n === basename(req.name));
-    if (i < 0) throw missing(req, 'among the files you opened', 'select or drop the image together with its backing files');
-    const source = this.streamed ? new StreamedBlobSource(this.files[i]!, this.names[i]) : new BlobSource(this.files[i]!, this.names[i]);
+    if (i < 0)
+      throw missing(req, 'among the files you opened', 'select or drop the image together with its backing files');
+    const source = this.streamed
+      ? new StreamedBlobSource(this.files[i]!, this.names[i])
+      : new BlobSource(this.files[i]!, this.names[i]);
     return { source, identity: `blob:${this.names[i]}`, resolved: this.names[i]! };
   }
 }
@@ -41,11 +52,15 @@ export class OpfsGate implements BackingGate {
   }
   async open(req: GateRequest): Promise<GateAnswer> {
     if (req.name.startsWith('/') || req.name.includes('..')) {
-      throw new VdiskError('E_BACKING_DENIED', `${req.name} points outside the image's directory`, { path: req.name, from: req.from.name });
+      throw new VdiskError('E_BACKING_DENIED', `${req.name} points outside the image's directory`, {
+        path: req.name,
+        from: req.from.name,
+      });
     }
     const path = `${dirname(req.from.name)}${req.name}`;
     const source = await OpfsSource.open(path).catch((e) => {
-      if ((e as VdiskError).code === 'E_NOT_FOUND') throw missing(req, `in the private file system at ${path}`, 'copy the backing file next to the image');
+      if ((e as VdiskError).code === 'E_NOT_FOUND')
+        throw missing(req, `in the private file system at ${path}`, 'copy the backing file next to the image');
       throw e;
     });
     return { source, identity: `opfs:${source.name}`, resolved: path };
@@ -55,7 +70,10 @@ export class OpfsGate implements BackingGate {
 /** HTTP: names map to the URLs the console looked up (gateway volumes), else same-origin relative URLs. */
 export class UrlGate implements BackingGate {
   private readonly urls = new Map<ImageSource, string>();
-  constructor(private readonly layers: Record<string, UrlLayer>, private readonly headers?: Record<string, string>) {}
+  constructor(
+    private readonly layers: Record<string, UrlLayer>,
+    private readonly headers?: Record<string, string>,
+  ) {}
   remember(source: ImageSource, url: string): void {
     this.urls.set(source, url);
   }
@@ -70,8 +88,11 @@ export class UrlGate implements BackingGate {
       const u = new URL(req.name, from);
       if (u.origin === new URL(from).origin) layer = { url: u.href };
     }
-    if (!layer) throw missing(req, 'a volume the gateway lists', 'the backing volume must be in a pool the gateway knows');
-    const source = new RemoteSource(await HttpSource.open(layer.url, { headers: this.headers, extentsUrl: layer.extentsUrl }));
+    if (!layer)
+      throw missing(req, 'a volume the gateway lists', 'the backing volume must be in a pool the gateway knows');
+    const source = new RemoteSource(
+      await HttpSource.open(layer.url, { headers: this.headers, extentsUrl: layer.extentsUrl }),
+    );
     this.remember(source, layer.url);
     return { source, identity: layer.url, resolved: req.name };
   }

@@ -11,12 +11,18 @@ import { StreamedBlobSource } from './streamed-blob.js';
 import type { ImageRef } from './types.js';
 
 /** `streamed`: picked files are read as streams where read in order (a flatten; streamed-blob.ts). */
-export async function openRef(ref: ImageRef, signal?: AbortSignal, streamed = false): Promise<{ source: ImageSource; gate: BackingGate }> {
+export async function openRef(
+  ref: ImageRef,
+  signal?: AbortSignal,
+  streamed = false,
+): Promise<{ source: ImageSource; gate: BackingGate }> {
   switch (ref.kind) {
     case 'blob': {
       const blob = ref.files[ref.top];
       if (!blob) throw new VdiskError('E_BAD_ARGUMENT', `no file at index ${ref.top}`);
-      const source = streamed ? new StreamedBlobSource(blob, ref.names[ref.top]) : new BlobSource(blob, ref.names[ref.top]);
+      const source = streamed
+        ? new StreamedBlobSource(blob, ref.names[ref.top])
+        : new BlobSource(blob, ref.names[ref.top]);
       return { source, gate: new BlobGate(ref.files, ref.names, streamed) };
     }
     case 'opfs':

@@ -13,7 +13,9 @@ const CHUNK = 8 << 20;
 export async function listOpfs(): Promise<OpfsEntry[]> {
   const out: OpfsEntry[] = [];
   const walk = async (dir: FileSystemDirectoryHandle, prefix: string) => {
-    for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+    for await (const [name, h] of (
+      dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }
+    ).entries()) {
       if (name.startsWith('.')) continue; // partial outputs of running converts
       if (h.kind === 'directory') await walk(h as FileSystemDirectoryHandle, `${prefix}${name}/`);
       else out.push({ path: `${prefix}${name}`, size: await sizeOf(h as FileSystemFileHandle) });
@@ -30,11 +32,18 @@ async function sizeOf(h: FileSystemFileHandle): Promise<number> {
 
 export async function removeOpfs(path: string): Promise<void> {
   const at = await locate(path);
-  await at.dir.removeEntry(at.name).catch((e) => { throw opfsError(e, at.path); });
+  await at.dir.removeEntry(at.name).catch((e) => {
+    throw opfsError(e, at.path);
+  });
 }
 
 /** Copies a picked or dropped file into OPFS, so it can be reopened after a reload. */
-export async function importToOpfs(file: Blob, path: string, signal: AbortSignal, onProgress?: ProgressFn): Promise<OpfsEntry> {
+export async function importToOpfs(
+  file: Blob,
+  path: string,
+  signal: AbortSignal,
+  onProgress?: ProgressFn,
+): Promise<OpfsEntry> {
   const t = await OpfsTarget.create(path);
   try {
     for (let at = 0; at < file.size; at += CHUNK) {

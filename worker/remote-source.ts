@@ -13,13 +13,17 @@ export class RemoteSource implements ImageSource {
   private head?: Promise<Uint8Array>;
 
   /** `name`: a friendlier one than the URL (a volume's path instead of the relay URL). */
-  constructor(private readonly inner: HttpSource, readonly name = inner.name) {
+  constructor(
+    private readonly inner: HttpSource,
+    readonly name = inner.name,
+  ) {
     this.size = inner.size;
     if (inner.extents) this.extents = inner.extents.bind(inner);
   }
 
   async pread(buf: Uint8Array, offset: number): Promise<number> {
-    if (offset < 0 || offset + buf.length > HEAD_BYTES || buf.length === 0 || offset >= this.size) return this.inner.pread(buf, offset);
+    if (offset < 0 || offset + buf.length > HEAD_BYTES || buf.length === 0 || offset >= this.size)
+      return this.inner.pread(buf, offset);
     if (!this.head) {
       const head = new Uint8Array(Math.min(HEAD_BYTES, this.size));
       this.head = this.inner.pread(head, 0).then(() => head);

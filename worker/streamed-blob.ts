@@ -24,7 +24,10 @@ export class StreamedBlobSource implements ImageSource {
   private tail = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly blob: Blob, name?: string) {
+  constructor(
+    private readonly blob: Blob,
+    name?: string,
+  ) {
     this.slices = new BlobSource(blob, name);
     this.name = this.slices.name;
     this.size = this.slices.size;
@@ -46,7 +49,10 @@ export class StreamedBlobSource implements ImageSource {
     while (done < buf.length) {
       if (this.left.length === 0 && !(await this.next())) break;
       const skip = Math.min(this.left.length, offset + done - this.pos); // bytes before the read, dropped
-      if (skip > 0) { this.consume(skip); continue; }
+      if (skip > 0) {
+        this.consume(skip);
+        continue;
+      }
       const n = Math.min(this.left.length, buf.length - done);
       buf.set(this.left.subarray(0, n), done);
       this.consume(n);
@@ -80,7 +86,9 @@ export class StreamedBlobSource implements ImageSource {
       return true;
     } catch (e) {
       // A File whose disk file changed or vanished fails here (NotReadableError), as a slice read would.
-      throw new VdiskError('E_IO', `read at ${this.pos} from ${this.name}: ${(e as Error).message}`, { path: this.name });
+      throw new VdiskError('E_IO', `read at ${this.pos} from ${this.name}: ${(e as Error).message}`, {
+        path: this.name,
+      });
     }
   }
 

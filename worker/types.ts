@@ -9,7 +9,15 @@ export type ImageRef =
   /** A file in the origin private file system, by slash-separated path. */
   | { kind: 'opfs'; path: string; format?: ImageFormat }
   /** An HTTP range URL (e.g. the gateway's volume data relay); `backing` maps resolved names to URLs. */
-  | { kind: 'url'; url: string; name?: string; extentsUrl?: string; headers?: Record<string, string>; backing?: Record<string, UrlLayer>; format?: ImageFormat };
+  | {
+      kind: 'url';
+      url: string;
+      name?: string;
+      extentsUrl?: string;
+      headers?: Record<string, string>;
+      backing?: Record<string, UrlLayer>;
+      format?: ImageFormat;
+    };
 
 export interface UrlLayer {
   url: string;

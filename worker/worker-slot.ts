@@ -34,7 +34,9 @@ export class WorkerSlot {
   get(): Promise<LiveWorker> {
     if (!this.current) {
       mark('worker-start');
-      const worker = this.opts.createWorker?.(this.opts.workerUrl) ?? new Worker(this.opts.workerUrl, { type: 'module', name: 'vdisk-engine' });
+      const worker =
+        this.opts.createWorker?.(this.opts.workerUrl) ??
+        new Worker(this.opts.workerUrl, { type: 'module', name: 'vdisk-engine' });
       this.generation++;
       const died = new Promise<never>((_, reject) => {
         worker.addEventListener('error', (ev) => {
@@ -45,11 +47,12 @@ export class WorkerSlot {
       });
       died.catch(() => undefined);
       const api = wrap<EngineApi>(worker);
-      const live = Promise.race([api.init({ wasmBase: this.opts.wasmBase, flavor: this.opts.flavor }), died])
-        .then((flavor) => {
+      const live = Promise.race([api.init({ wasmBase: this.opts.wasmBase, flavor: this.opts.flavor }), died]).then(
+        (flavor) => {
           mark('worker-ready');
           return { api, flavor, died };
-        });
+        },
+      );
       live.catch(() => this.terminate());
       this.current = { worker, live };
     }
@@ -60,7 +63,10 @@ export class WorkerSlot {
     const c = this.current;
     if (!c) return;
     this.current = undefined;
-    c.live.then((l) => l.api[releaseProxy](), () => undefined);
+    c.live.then(
+      (l) => l.api[releaseProxy](),
+      () => undefined,
+    );
     c.worker.terminate();
   }
 }

@@ -27,7 +27,8 @@ async function nodeFlatten(ctx, src, fmt) {
   const sink = { stdout: () => {}, stderr: (t) => process.stderr.write(t) };
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  if (await run(['convert', '--force', '-O', fmt, src, out], sink) !== 0) throw new Error(`in-process convert of ${src} failed`);
+  if ((await run(['convert', '--force', '-O', fmt, src, out], sink)) !== 0)
+    throw new Error(`in-process convert of ${src} failed`);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const c = process.cpuUsage(c0);
   rmSync(out, { force: true });
@@ -36,21 +37,41 @@ async function nodeFlatten(ctx, src, fmt) {
 
 /** `fetchRef`: also time a plain fetch of the file's bytes from the page in each round (HTTP rows). */
 async function flattenRow(ctx, tab, label, ref, src, fmt, goal, fetchRef) {
-  const tabMs = [], nodeMs = [], mem = [], fetchMs = [];
+  const tabMs = [],
+    nodeMs = [],
+    mem = [],
+    fetchMs = [];
   let stats;
   let nodeCpu = 0;
   for (let i = 0; i < ROUNDS; i++) {
     const pair = [
-      async () => { const r = await flattenInTab(tab, ref, fmt); tabMs.push(r.ms); mem.push(r.mem); stats = r.stats; },
-      async () => { const r = await nodeFlatten(ctx, src, fmt); nodeMs.push(r.ms); nodeCpu = r.cpuMs; },
+      async () => {
+        const r = await flattenInTab(tab, ref, fmt);
+        tabMs.push(r.ms);
+        mem.push(r.mem);
+        stats = r.stats;
+      },
+      async () => {
+        const r = await nodeFlatten(ctx, src, fmt);
+        nodeMs.push(r.ms);
+        nodeCpu = r.cpuMs;
+      },
     ];
-    if (fetchRef) pair.push(async () => { fetchMs.push((await fetchBandwidth(tab, fetchRef.url, fetchRef.headers, fetchRef.bytes)).ms); });
+    if (fetchRef)
+      pair.push(async () => {
+        fetchMs.push((await fetchBandwidth(tab, fetchRef.url, fetchRef.headers, fetchRef.bytes)).ms);
+      });
     for (const f of i % 2 ? pair.reverse() : pair) await f();
   }
-  const peak = mem.reduce((a, m) => ({ wasm: Math.max(a.wasm, m.wasm), heap: Math.max(a.heap, m.heap) }), { wasm: 0, heap: 0 });
+  const peak = mem.reduce((a, m) => ({ wasm: Math.max(a.wasm, m.wasm), heap: Math.max(a.heap, m.heap) }), {
+    wasm: 0,
+    heap: 0,
+  });
   ctx.row(`browser flatten ${label} → ${fmt} in OPFS`, {
-    vdiskMs: med(tabMs), qemuMs: med(nodeMs),
-    note: `qemu column: the same flatten in Node in-process (durable); spread Chromium ${spread(tabMs)} / Node ${spread(nodeMs)} ms; ` +
+    vdiskMs: med(tabMs),
+    qemuMs: med(nodeMs),
+    note:
+      `qemu column: the same flatten in Node in-process (durable); spread Chromium ${spread(tabMs)} / Node ${spread(nodeMs)} ms; ` +
       `tab memory peak: Wasm ${(peak.wasm / MiB).toFixed(0)} MiB, JS heap (page + worker) ${(peak.heap / MiB).toFixed(0)} MiB; ${stats}; Node CPU ${Math.round(nodeCpu)} ms; load ${load()}`,
     goal,
   });
@@ -72,16 +93,27 @@ export default async function (ctx) {
     const label = '2 GiB qcow2 (1 GiB data)';
     for (const fmt of ['raw', 'qcow2']) {
       if (want('file', fmt)) await flattenRow(ctx, tab, `${label} from File`, { kind: 'file' }, src, fmt, ratio);
-      if (want('opfs', fmt)) await flattenRow(ctx, tab, `${label} from OPFS`, { kind: 'opfs', path: 'bench/fl-2g.qcow2' }, src, fmt, ratio);
+      if (want('opfs', fmt))
+        await flattenRow(ctx, tab, `${label} from OPFS`, { kind: 'opfs', path: 'bench/fl-2g.qcow2' }, src, fmt, ratio);
       if (!want('url', fmt)) continue;
       // The bandwidth the flatten is judged against is measured in the same rounds: the file's bytes
       // fetched from the page through the same relay, 8 MiB ranges, 8 in flight.
       const bytes = statSync(src).size;
-      const h = await flattenRow(ctx, tab, `${label} over HTTP`, { kind: 'url', url, headers: sys.headers }, src, fmt, undefined, { url, headers: sys.headers, bytes });
+      const h = await flattenRow(
+        ctx,
+        tab,
+        `${label} over HTTP`,
+        { kind: 'url', url, headers: sys.headers },
+        src,
+        fmt,
+        undefined,
+        { url, headers: sys.headers, bytes },
+      );
       const mibps = fileMiB / (h.ms / 1000);
       const bw = fileMiB / (h.fetchMs / 1000);
       ctx.row(`  HTTP → ${fmt}: share of loopback fetch bandwidth`, {
-        vdiskMs: h.ms, qemuMs: h.fetchMs,
+        vdiskMs: h.ms,
+        qemuMs: h.fetchMs,
         note: `qemu column: fetching the file's bytes through the same relay in the same rounds; ${mibps.toFixed(0)} of ${bw.toFixed(0)} MiB/s (${((100 * mibps) / bw).toFixed(0)} %); load ${load()}`,
         goal: { text: '≥ 80 %', test: () => mibps >= 0.8 * bw },
       });
@@ -95,7 +127,10 @@ export default async function (ctx) {
     const m16 = await flattenInTab(tab, { kind: 'file' }, 'raw');
     ctx.row('browser flatten 16 GiB vs 2 GiB (same data): tab memory', {
       note: `Wasm ${(m16.mem.wasm / MiB).toFixed(0)} vs ${(m2.mem.wasm / MiB).toFixed(0)} MiB, JS heap peak ${(m16.mem.heap / MiB).toFixed(0)} vs ${(m2.mem.heap / MiB).toFixed(0)} MiB; load ${load()}`,
-      goal: { text: 'Wasm equal, JS heap within 16 MiB', test: () => m16.mem.wasm === m2.mem.wasm && m16.mem.heap <= m2.mem.heap + 16 * MiB },
+      goal: {
+        text: 'Wasm equal, JS heap within 16 MiB',
+        test: () => m16.mem.wasm === m2.mem.wasm && m16.mem.heap <= m2.mem.heap + 16 * MiB,
+      },
     });
   } finally {
     await tab.close();

@@ -9,19 +9,40 @@ import { tmpdir } from 'node:os';
 import { describe, intervals, readTimeline } from './lib/console-timeline.mjs';
 import { serveWeb, WEB } from './lib/console-site.mjs';
 
-const MiB = 1 << 20, GiB = 1024 * MiB, TiB = 1024 * GiB;
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const MiB = 1 << 20,
+  GiB = 1024 * MiB,
+  TiB = 1024 * GiB;
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 function io(file, cmds) {
-  for (let i = 0; i < cmds.length; i += 2000) execFileSync('qemu-io', ['-f', 'qcow2', ...cmds.slice(i, i + 2000), file], { stdio: 'ignore' });
+  for (let i = 0; i < cmds.length; i += 2000)
+    execFileSync('qemu-io', ['-f', 'qcow2', ...cmds.slice(i, i + 2000), file], { stdio: 'ignore' });
 }
 
 async function browser() {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'vdisk-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: FLAGS, headless: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: FLAGS,
+    headless: true,
+  });
   const page = context.pages()[0] ?? (await context.newPage());
-  return { page, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+  return {
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -43,14 +64,17 @@ async function drawnMs(page, url, open) {
   }
   const mid = (key) => times.map((t) => key(t)).sort((a, b) => a - b)[n >> 1];
   const median = times.sort((a, b) => a.ms - b.ms)[n >> 1];
-  if (process.env.VDISK_BENCH_VERBOSE) for (const t of times) console.log(`  ${t.ms.toFixed(0)} ms — ${describe(t.steps, t.line.stats)}`);
+  if (process.env.VDISK_BENCH_VERBOSE)
+    for (const t of times) console.log(`  ${t.ms.toFixed(0)} ms — ${describe(t.steps, t.line.stats)}`);
   return { ...median, totalMs: mid((t) => t.steps.total) };
 }
 
 async function mapCase(ctx, page, url, file) {
   const q = ctx.measure('qemu-img', ['map', '--output=json', file]);
   const fromFile = await drawnMs(page, url, () => page.setInputFiles('#file-input', [file]));
-  await page.evaluate(async () => window.vdiskConsole.bridge.importFile(document.getElementById('file-input').files[0], 'bench/map-4t.qcow2'));
+  await page.evaluate(async () =>
+    window.vdiskConsole.bridge.importFile(document.getElementById('file-input').files[0], 'bench/map-4t.qcow2'),
+  );
   const fromOpfs = await drawnMs(page, url, async () => {
     await page.waitForSelector('button[aria-label="Open bench/map-4t.qcow2"]');
     await page.click('button[aria-label="Open bench/map-4t.qcow2"]');
@@ -61,20 +85,26 @@ async function mapCase(ctx, page, url, file) {
     await page.click('button:has-text("Open URL")');
   });
   ctx.row('console map picture, 4 TiB qcow2 in OPFS (Chromium)', {
-    vdiskMs: fromOpfs.ms, qemuMs: q.ms, note: `map request → canvas drawn; qemu column: qemu-img map process. Median run: ${describe(fromOpfs.steps, fromOpfs.line.stats)}`,
+    vdiskMs: fromOpfs.ms,
+    qemuMs: q.ms,
+    note: `map request → canvas drawn; qemu column: qemu-img map process. Median run: ${describe(fromOpfs.steps, fromOpfs.line.stats)}`,
     goal: { text: '< 1000 ms', test: (r) => r.vdiskMs < 1000 },
   });
   ctx.row('console map picture, same image as a picked File', {
-    vdiskMs: fromFile.ms, qemuMs: q.ms,
+    vdiskMs: fromFile.ms,
+    qemuMs: q.ms,
     note: `${fromFile.blob.reads} Blob reads in all (${(fromFile.blob.readBytes / MiB).toFixed(1)} MiB), open included. Median run: ${describe(fromFile.steps, fromFile.line.stats)}`,
     goal: { text: '< 500 ms', test: (r) => r.vdiskMs < 500 },
   });
   ctx.row('console map picture, same image over HTTP ranges', {
-    vdiskMs: fromUrl.ms, qemuMs: q.ms,
+    vdiskMs: fromUrl.ms,
+    qemuMs: q.ms,
     note: `${fromUrl.line.stats.http.requests} HTTP requests in all (open included), from a static server on 127.0.0.1. Median run: ${describe(fromUrl.steps, fromUrl.line.stats)}`,
   });
   ctx.row('console map, picked File: file picked → drawn', {
-    vdiskMs: fromFile.totalMs, qemuMs: q.ms, note: 'what a person waits for: open (info, chain) and map, the worker started at page load',
+    vdiskMs: fromFile.totalMs,
+    qemuMs: q.ms,
+    note: 'what a person waits for: open (info, chain) and map, the worker started at page load',
   });
 }
 
@@ -84,22 +114,25 @@ async function flattenCase(ctx, page, url, files) {
   await page.setInputFiles('#file-input', files);
   await page.waitForSelector('#map-canvas[data-drawn-ms]', { timeout: 120_000 });
   await page.evaluate(async () => {
-    for (const f of document.getElementById('file-input').files) await window.vdiskConsole.bridge.importFile(f, `bench/${f.name}`);
+    for (const f of document.getElementById('file-input').files)
+      await window.vdiskConsole.bridge.importFile(f, `bench/${f.name}`);
   });
   // Each run starts with no dirty pages (sync), as each Node run below does: otherwise the import's
   // 1.3 GiB of writeback throttles the first writes and the figure measures the disk, not vdisk.
   const runs = [];
   for (let i = 0; i < 3; i++) {
     execFileSync('sync');
-    runs.push(await page.evaluate(async () => {
-      const bridge = window.vdiskConsole.bridge;
-      const h = await bridge.open({ kind: 'opfs', path: 'bench/cv-top.qcow2' });
-      const t0 = performance.now();
-      await bridge.convert(h, { kind: 'opfs', path: 'bench/out.raw' }, { targetFormat: 'raw' });
-      const t = performance.now() - t0;
-      await bridge.close(h);
-      return t;
-    }));
+    runs.push(
+      await page.evaluate(async () => {
+        const bridge = window.vdiskConsole.bridge;
+        const h = await bridge.open({ kind: 'opfs', path: 'bench/cv-top.qcow2' });
+        const t0 = performance.now();
+        await bridge.convert(h, { kind: 'opfs', path: 'bench/out.raw' }, { targetFormat: 'raw' });
+        const t = performance.now() - t0;
+        await bridge.close(h);
+        return t;
+      }),
+    );
   }
   const ms = runs.sort((a, b) => a - b)[1];
   await page.evaluate(async () => {
@@ -121,10 +154,14 @@ async function flattenCase(ctx, page, url, files) {
   const durable = node([]);
   const unsafe = node(['-t', 'unsafe']);
   ctx.row('console flatten 2 GiB chain OPFS→OPFS vs Node durable', {
-    vdiskMs: ms, qemuMs: durable.ms, note: 'qemu column: vdisk convert in Node, fdatasync + rename like the OPFS flush + move; ratio = Chromium / Node',
+    vdiskMs: ms,
+    qemuMs: durable.ms,
+    note: 'qemu column: vdisk convert in Node, fdatasync + rename like the OPFS flush + move; ratio = Chromium / Node',
   });
   ctx.row('console flatten 2 GiB chain OPFS→OPFS vs Node -t unsafe', {
-    vdiskMs: ms, qemuMs: unsafe.ms, note: 'qemu column: vdisk convert in Node without any sync',
+    vdiskMs: ms,
+    qemuMs: unsafe.ms,
+    note: 'qemu column: vdisk convert in Node without any sync',
   });
 }
 
@@ -137,7 +174,7 @@ export default async function (ctx) {
   const cmds = [];
   for (let i = 0; i < 2000; i++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    const off = Math.floor((x / 2 ** 32) * (4 * TiB / MiB - 1)) * MiB;
+    const off = Math.floor((x / 2 ** 32) * ((4 * TiB) / MiB - 1)) * MiB;
     cmds.push('-c', i % 5 === 0 ? `write -z ${off} 64k` : `write -P 0x5a ${off} 64k`);
   }
   io(big, cmds);

@@ -6,7 +6,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MiB = 1 << 20, GiB = 1024 * MiB, TiB = 1024 * GiB;
+const MiB = 1 << 20,
+  GiB = 1024 * MiB,
+  TiB = 1024 * GiB;
 const goalRatio = { text: '≤ 1.0× qemu-img, RSS < 128 MiB', test: (r) => r.ratio <= 1 && r.vdiskRssMiB < 128 };
 
 function io(file, fmt, cmds) {
@@ -32,11 +34,15 @@ async function convertCase(ctx, name, src, fmt, goal) {
   const w = () => ctx.measure('qemu-img', ['convert', '-t', 'writeback', '-O', fmt, src, out], { repeat: 1 });
   const p = async () => {
     const t0 = process.hrtime.bigint();
-    if (await run(['convert', '--force', '-t', 'unsafe', '-O', fmt, src, out], sink) !== 0) throw new Error(`in-process convert of ${src} failed`);
+    if ((await run(['convert', '--force', '-t', 'unsafe', '-O', fmt, src, out], sink)) !== 0)
+      throw new Error(`in-process convert of ${src} failed`);
     return { ms: Number(process.hrtime.bigint() - t0) / 1e6 };
   };
   const got = { q: [], u: [], v: [], w: [], p: [] };
-  const take = async (k, f) => { got[k].push(await f()); rmSync(out, { force: true }); };
+  const take = async (k, f) => {
+    got[k].push(await f());
+    rmSync(out, { force: true });
+  };
   for (let i = 0; i < ROUNDS; i++) {
     const order = i % 2 ? ['u', 'q', 'p'] : ['q', 'u', 'p'];
     for (const k of order) await take(k, { q, u, p }[k]);
@@ -47,16 +53,44 @@ async function convertCase(ctx, name, src, fmt, goal) {
     return { ms: ms[ms.length >> 1], rssMiB: Math.max(...got[k].map((r) => r.rssMiB ?? 0)) };
   };
   const [mq, mu, mv, mw, mp] = [med('q'), med('u'), med('v'), med('w'), med('p')];
-  ctx.row(`${name} -t unsafe`, { vdiskMs: mu.ms, qemuMs: mq.ms, vdiskRssMiB: mu.rssMiB, qemuRssMiB: mq.rssMiB, note: 'no sync on either side', goal });
-  ctx.row(`${name} durable`, { vdiskMs: mv.ms, qemuMs: mw.ms, vdiskRssMiB: mv.rssMiB, qemuRssMiB: mw.rssMiB, note: 'vdisk default (fdatasync + rename) vs qemu-img -t writeback (fdatasync at close)', goal });
-  ctx.row(`${name} vdisk durable vs qemu-img default`, { vdiskMs: mv.ms, qemuMs: mq.ms, note: 'each tool\'s default: qemu-img\'s does not sync' });
-  ctx.row(`${name} in-process`, { vdiskMs: mp.ms, qemuMs: mq.ms, note: '-t unsafe in a warm process (no Node start-up) vs qemu-img process' });
+  ctx.row(`${name} -t unsafe`, {
+    vdiskMs: mu.ms,
+    qemuMs: mq.ms,
+    vdiskRssMiB: mu.rssMiB,
+    qemuRssMiB: mq.rssMiB,
+    note: 'no sync on either side',
+    goal,
+  });
+  ctx.row(`${name} durable`, {
+    vdiskMs: mv.ms,
+    qemuMs: mw.ms,
+    vdiskRssMiB: mv.rssMiB,
+    qemuRssMiB: mw.rssMiB,
+    note: 'vdisk default (fdatasync + rename) vs qemu-img -t writeback (fdatasync at close)',
+    goal,
+  });
+  ctx.row(`${name} vdisk durable vs qemu-img default`, {
+    vdiskMs: mv.ms,
+    qemuMs: mq.ms,
+    note: "each tool's default: qemu-img's does not sync",
+  });
+  ctx.row(`${name} in-process`, {
+    vdiskMs: mp.ms,
+    qemuMs: mq.ms,
+    note: '-t unsafe in a warm process (no Node start-up) vs qemu-img process',
+  });
 }
 
 async function zeroScan(ctx) {
   for (const flavor of ['simd', 'scalar']) {
     const wasm = readFileSync(fileURLToPath(new URL(`../../dist/engine.${flavor}.wasm`, import.meta.url)));
-    const { instance } = await WebAssembly.instantiate(wasm, { env: { abort() { throw new Error('abort'); } } });
+    const { instance } = await WebAssembly.instantiate(wasm, {
+      env: {
+        abort() {
+          throw new Error('abort');
+        },
+      },
+    });
     const x = instance.exports;
     x.init(64, 1 << 30);
     const n = MiB;
@@ -94,6 +128,9 @@ export default async function (ctx) {
   for (const f of ['cv-base.qcow2', 'cv-mid.qcow2', 'cv-top.qcow2', 'cv-sparse.raw']) rmSync(t(f), { force: true });
 
   ctx.qemuImg('create', '-q', '-f', 'qcow2', t('cv-empty.qcow2'), String(4 * TiB));
-  await convertCase(ctx, '(d) 4 TiB empty qcow2 → qcow2', t('cv-empty.qcow2'), 'qcow2', { text: '< 1 s, RSS < 128 MiB', test: (r) => r.vdiskMs < 1000 && r.vdiskRssMiB < 128 });
+  await convertCase(ctx, '(d) 4 TiB empty qcow2 → qcow2', t('cv-empty.qcow2'), 'qcow2', {
+    text: '< 1 s, RSS < 128 MiB',
+    test: (r) => r.vdiskMs < 1000 && r.vdiskRssMiB < 128,
+  });
   await zeroScan(ctx);
 }

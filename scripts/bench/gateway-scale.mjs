@@ -15,8 +15,16 @@ export default async function (ctx) {
   const root = new URL('../../', import.meta.url).pathname;
   // Beside node_modules, so the packages it leaves external (esbuild, hono, workerd's launcher) resolve.
   const outfile = join(root, 'node_modules', '.vdisk-bench', `gateway-scale-${process.pid}.mjs`);
-  await build({ entryPoints: [join(root, 'test/gateway/load/scale-load.ts')], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning',
-    packages: 'external', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  await build({
+    entryPoints: [join(root, 'test/gateway/load/scale-load.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+    packages: 'external',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   const L = await import(pathToFileURL(outfile).href);
   rmSync(outfile, { force: true }); // loaded: the shared node_modules keeps nothing of this run
   const seconds = Number(process.env.VDISK_BENCH_GATEWAY_SECONDS ?? 10);
@@ -28,12 +36,18 @@ export default async function (ctx) {
     ctx.row('gateway: 50 agents, one hung — first GET /v1/inventory', {
       vdiskMs: f.hungFirstMs,
       note: `${ms(f.hungFirstMs)} (down: ${f.hungMarked.join(', ')}); then 32 clients previewing: p99 ${ms(f.hungPreviews.p99)}, ${f.hungPreviews.rps.toFixed(0)}/s, ${f.hungPreviews.errors} errors; load ${load()}`,
-      goal: { text: '≤ 1500 ms, the hung agent marked down', test: () => f.hungFirstMs <= 1500 && f.hungMarked.length === 1 },
+      goal: {
+        text: '≤ 1500 ms, the hung agent marked down',
+        test: () => f.hungFirstMs <= 1500 && f.hungMarked.length === 1,
+      },
     });
     ctx.row('gateway: 50 agents all answering — previews', {
       vdiskMs: f.allPreviews.p99,
       note: `32 clients, varied volumes: p50 ${ms(f.allPreviews.p50)}, p99 ${ms(f.allPreviews.p99)}, ${f.allPreviews.rps.toFixed(0)}/s, ${f.allPreviews.errors} errors; inventory (8 clients) p99 ${ms(f.allInventory.p99)}; load ${load()}`,
-      goal: { text: 'p99 ≤ 50 ms, no errors', test: () => f.allPreviews.p99 <= 50 && f.allInventory.p99 <= 50 && f.allPreviews.errors === 0 },
+      goal: {
+        text: 'p99 ≤ 50 ms, no errors',
+        test: () => f.allPreviews.p99 <= 50 && f.allInventory.p99 <= 50 && f.allPreviews.errors === 0,
+      },
     });
   }
   for (const runtime of ['node', 'workerd']) {
@@ -50,7 +64,10 @@ export default async function (ctx) {
       ctx.row(`gateway (${runtime}): 500 SSE streams held`, {
         vdiskRssMiB: s.rss.max,
         note: `${s.ended}/${s.streams} ended cleanly, ${s.events} events, ${s.errors} errors; RSS idle ${s.rss.first.toFixed(0)}, after a third ${s.rss.warm.toFixed(0)}, end ${s.rss.last.toFixed(0)} MiB; load ${load()}`,
-        goal: { text: 'every stream to its end, RSS end ≤ 1.3 × after a third', test: () => s.errors === 0 && s.ended === s.streams && s.rss.last <= 1.3 * s.rss.warm },
+        goal: {
+          text: 'every stream to its end, RSS end ≤ 1.3 × after a third',
+          test: () => s.errors === 0 && s.ended === s.streams && s.rss.last <= 1.3 * s.rss.warm,
+        },
       });
     }
     if (only.includes('jobs')) {
@@ -58,7 +75,10 @@ export default async function (ctx) {
       ctx.row(`gateway (${runtime}): job submissions with Idempotency-Key`, {
         vdiskMs: j.p99,
         note: `32 clients: ${j.rps.toFixed(0)}/s, p50 ${ms(j.p50)}, p99 ${ms(j.p99)}, ${j.errors} errors; ${j.replays} retried keys, ${j.mismatched} answered another job; load ${load()}`,
-        goal: { text: 'no errors, every retried key → its first job', test: () => j.errors === 0 && j.mismatched === 0 && j.count > 0 },
+        goal: {
+          text: 'no errors, every retried key → its first job',
+          test: () => j.errors === 0 && j.mismatched === 0 && j.count > 0,
+        },
       });
     }
   }

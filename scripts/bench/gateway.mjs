@@ -8,8 +8,15 @@ import { build } from 'esbuild';
 export default async function (ctx) {
   const root = new URL('../../', import.meta.url).pathname;
   const outfile = join(ctx.tmp, 'gateway-load.mjs');
-  await build({ entryPoints: [join(root, 'test/gateway/load/run-load.ts')], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  await build({
+    entryPoints: [join(root, 'test/gateway/load/run-load.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   const { runLoad } = await import(pathToFileURL(outfile).href);
   const seconds = Number(process.env.VDISK_BENCH_GATEWAY_SECONDS ?? 30);
   const r = await runLoad({ cli: ctx.cli, tmp: ctx.tmp, seconds, previews: 200, streams: 50 });
@@ -20,11 +27,17 @@ export default async function (ctx) {
   });
   ctx.row('gateway: 50 concurrent SSE streams', {
     note: `${r.streams.events} events relayed, ${r.streams.ended}/${r.streams.count} ended cleanly, ${r.streams.errors} errors`,
-    goal: { text: 'every stream to its end', test: () => r.streams.errors === 0 && r.streams.ended === r.streams.count },
+    goal: {
+      text: 'every stream to its end',
+      test: () => r.streams.errors === 0 && r.streams.ended === r.streams.count,
+    },
   });
   ctx.row('gateway: resident memory under load', {
     vdiskRssMiB: r.rssMiB.max,
     note: `RSS idle ${r.rssMiB.first.toFixed(0)}, after a third ${r.rssMiB.warm.toFixed(0)}, at the end ${r.rssMiB.last.toFixed(0)} MiB (max ${r.rssMiB.max.toFixed(0)})`,
-    goal: { text: 'max < 400 MiB, end ≤ 1.3 × after a third', test: () => r.rssMiB.max < 400 && r.rssMiB.last <= 1.3 * r.rssMiB.warm },
+    goal: {
+      text: 'max < 400 MiB, end ≤ 1.3 × after a third',
+      test: () => r.rssMiB.max < 400 && r.rssMiB.last <= 1.3 * r.rssMiB.warm,
+    },
   });
 }

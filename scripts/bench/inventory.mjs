@@ -15,12 +15,26 @@ export default async function (ctx) {
   const root = new URL('../../', import.meta.url).pathname;
   // Next to the CLI in dist/: the engine's .wasm files and node_modules (fs-ext) resolve from there.
   const bundle = join(root, 'dist', 'bench-inventory-scale.mjs');
-  await build({ entryPoints: [join(root, 'test/helpers/inventory-scale-run.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning',
-    external: ['fs-ext'], banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  await build({
+    entryPoints: [join(root, 'test/helpers/inventory-scale-run.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+    external: ['fs-ext'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   const images = Number(process.env.VDISK_BENCH_INVENTORY_IMAGES ?? 10_000);
   const vms = Number(process.env.VDISK_BENCH_INVENTORY_VMS ?? 100);
   const dir = join(ctx.tmp, 'inventory-scale');
-  const run = (...args) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop());
+  const run = (...args) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
   try {
     const loadBefore = load();
     const gen = run('generate', dir, String(images), String(vms));
@@ -42,7 +56,10 @@ export default async function (ctx) {
       note: `RSS ${r.rssMiB.toFixed(0)} MiB (peak ${r.peakRssMiB.toFixed(0)}), heap ${r.heapMiB.toFixed(0)} MiB, external ${r.externalMiB.toFixed(0)} MiB; ${loadNote}`,
       goal: { text: 'peak RSS ≤ 200 MiB', test: () => r.peakRssMiB <= 200 },
     });
-    const refusals = Object.entries(r.previewMs.refusedCodes).map(([c, n]) => `${n} ${c}`).join(', ') || 'none';
+    const refusals =
+      Object.entries(r.previewMs.refusedCodes)
+        .map(([c, n]) => `${n} ${c}`)
+        .join(', ') || 'none';
     ctx.row('inventory: plan preview in-process, p99', {
       vdiskMs: r.previewMs.p99,
       note: `${r.previewMs.count} previews (move/clone, each another volume), p50 ${r.previewMs.p50.toFixed(2)} ms, CPU p99 ${r.previewMs.cpuP99.toFixed(2)} ms; refused: ${refusals}; ${loadNote}`,

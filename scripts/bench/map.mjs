@@ -4,7 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const KiB = 1024, MiB = KiB * KiB, GiB = MiB * KiB, TiB = GiB * KiB;
+const KiB = 1024,
+  MiB = KiB * KiB,
+  GiB = MiB * KiB,
+  TiB = GiB * KiB;
 
 /** Deterministic scattered writes: `count` writes of `len` bytes, aligned to `align`, within `size`. */
 function scattered(seed, count, len, align, size, pattern) {
@@ -12,14 +15,15 @@ function scattered(seed, count, len, align, size, pattern) {
   const cmds = [];
   for (let i = 0; i < count; i++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    const off = (Math.floor((x / 2 ** 32) * (size / align - len / align))) * align;
+    const off = Math.floor((x / 2 ** 32) * (size / align - len / align)) * align;
     cmds.push('-c', i % 7 === 0 ? `write -z ${off} ${len}` : `write -P ${pattern} ${off} ${len}`);
   }
   return cmds;
 }
 
 function qemuIo(file, cmds) {
-  for (let i = 0; i < cmds.length; i += 2000) execFileSync('qemu-io', ['-f', 'qcow2', ...cmds.slice(i, i + 2000), file], { stdio: 'ignore' });
+  for (let i = 0; i < cmds.length; i += 2000)
+    execFileSync('qemu-io', ['-f', 'qcow2', ...cmds.slice(i, i + 2000), file], { stdio: 'ignore' });
 }
 
 async function mapCase(ctx, name, file) {
@@ -28,9 +32,17 @@ async function mapCase(ctx, name, file) {
   const inProc = await ctx.timeInProcess(() => run(['map', '--output=json', file], sink));
   const q = ctx.measure('qemu-img', ['map', '--output=json', file]);
   const v = ctx.measureVdisk(['map', '--output=json', file]);
-  ctx.row(`map ${name} (CLI)`, { vdiskMs: v.ms, qemuMs: q.ms, vdiskRssMiB: v.rssMiB, qemuRssMiB: q.rssMiB, note: 'whole process, Node start-up included' });
+  ctx.row(`map ${name} (CLI)`, {
+    vdiskMs: v.ms,
+    qemuMs: q.ms,
+    vdiskRssMiB: v.rssMiB,
+    qemuRssMiB: q.rssMiB,
+    note: 'whole process, Node start-up included',
+  });
   ctx.row(`map ${name} (in-process engine)`, {
-    vdiskMs: inProc, qemuMs: q.ms, note: 'engine map in a warm process vs qemu-img process',
+    vdiskMs: inProc,
+    qemuMs: q.ms,
+    note: 'engine map in a warm process vs qemu-img process',
     goal: { text: 'in-process < qemu-img', test: (r) => r.vdiskMs < r.qemuMs },
   });
 }

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const MiB = 1 << 20, GiB = 1024 * MiB;
+const MiB = 1 << 20,
+  GiB = 1024 * MiB;
 const ROUNDS = 5;
 const MKFS = { xfs: ['mkfs.xfs', '-q', '-f', '-m', 'reflink=1'], btrfs: ['mkfs.btrfs', '-q', '-f'] };
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -19,7 +20,16 @@ function mount(ctx, kind) {
   execFileSync('truncate', ['-s', '24G', img]);
   execFileSync(MKFS[kind][0], [...MKFS[kind].slice(1), img], { stdio: 'pipe' });
   execFileSync('mount', ['-o', 'loop', img, dir]);
-  return { dir, close: () => { try { execFileSync('umount', [dir]); } finally { rmSync(img, { force: true }); } } };
+  return {
+    dir,
+    close: () => {
+      try {
+        execFileSync('umount', [dir]);
+      } finally {
+        rmSync(img, { force: true });
+      }
+    },
+  };
 }
 
 async function cloneCase(ctx, kind, dir, name, src, fmt) {
@@ -32,7 +42,8 @@ async function cloneCase(ctx, kind, dir, name, src, fmt) {
     c: () => ctx.measure('qemu-img', ['convert', '-C', '-O', fmt, src, out], { repeat: 1 }),
     p: async () => {
       const t0 = process.hrtime.bigint();
-      if (await run(['convert', '--force', '-t', 'unsafe', '-O', fmt, src, out], quiet) !== 0) throw new Error(`in-process convert of ${src} failed`);
+      if ((await run(['convert', '--force', '-t', 'unsafe', '-O', fmt, src, out], quiet)) !== 0)
+        throw new Error(`in-process convert of ${src} failed`);
       return { ms: Number(process.hrtime.bigint() - t0) / 1e6 };
     },
   };
@@ -46,19 +57,49 @@ async function cloneCase(ctx, kind, dir, name, src, fmt) {
     }
   }
   loads.push(load());
-  const med = (k) => { const ms = got[k].map((r) => r.ms).sort((a, b) => a - b); return { ms: ms[ms.length >> 1], lo: ms[0], hi: ms[ms.length - 1], rssMiB: Math.max(...got[k].map((r) => r.rssMiB ?? 0)) }; };
+  const med = (k) => {
+    const ms = got[k].map((r) => r.ms).sort((a, b) => a - b);
+    return {
+      ms: ms[ms.length >> 1],
+      lo: ms[0],
+      hi: ms[ms.length - 1],
+      rssMiB: Math.max(...got[k].map((r) => r.rssMiB ?? 0)),
+    };
+  };
   const [v, q, c, p] = [med('v'), med('q'), med('c'), med('p')];
   const spread = (m) => `${m.lo.toFixed(0)}–${m.hi.toFixed(0)}`;
   const note = `load ${loads.join(' → ')}`;
-  ctx.row(`${kind}: ${name}, CLI vs qemu-img convert`, { vdiskMs: v.ms, qemuMs: q.ms, vdiskRssMiB: v.rssMiB, qemuRssMiB: q.rssMiB, note: `spread ${spread(v)} vs ${spread(q)} ms; ${note}`, goal: { text: '≤ 0.05×', test: (r) => r.ratio <= 0.05 } });
-  ctx.row(`${kind}: ${name}, in-process vs qemu-img convert -C`, { vdiskMs: p.ms, qemuMs: c.ms, qemuRssMiB: c.rssMiB, note: `spread ${spread(p)} vs ${spread(c)} ms`, goal: { text: '≤ 1.0×', test: (r) => r.ratio <= 1 } });
-  ctx.row(`${kind}: ${name}, CLI vs qemu-img convert -C`, { vdiskMs: v.ms, qemuMs: c.ms, vdiskRssMiB: v.rssMiB, qemuRssMiB: c.rssMiB, note: 'the CLI adds Node\'s start-up' });
+  ctx.row(`${kind}: ${name}, CLI vs qemu-img convert`, {
+    vdiskMs: v.ms,
+    qemuMs: q.ms,
+    vdiskRssMiB: v.rssMiB,
+    qemuRssMiB: q.rssMiB,
+    note: `spread ${spread(v)} vs ${spread(q)} ms; ${note}`,
+    goal: { text: '≤ 0.05×', test: (r) => r.ratio <= 0.05 },
+  });
+  ctx.row(`${kind}: ${name}, in-process vs qemu-img convert -C`, {
+    vdiskMs: p.ms,
+    qemuMs: c.ms,
+    qemuRssMiB: c.rssMiB,
+    note: `spread ${spread(p)} vs ${spread(c)} ms`,
+    goal: { text: '≤ 1.0×', test: (r) => r.ratio <= 1 },
+  });
+  ctx.row(`${kind}: ${name}, CLI vs qemu-img convert -C`, {
+    vdiskMs: v.ms,
+    qemuMs: c.ms,
+    vdiskRssMiB: v.rssMiB,
+    qemuRssMiB: c.rssMiB,
+    note: "the CLI adds Node's start-up",
+  });
 }
 
 async function onFs(ctx, kind) {
   let fs;
-  try { fs = mount(ctx, kind); } catch (e) {
-    if (kind === 'xfs') throw new Error(`an XFS loop mount is needed (apt-get install -y xfsprogs; run as root): ${e.message}`);
+  try {
+    fs = mount(ctx, kind);
+  } catch (e) {
+    if (kind === 'xfs')
+      throw new Error(`an XFS loop mount is needed (apt-get install -y xfsprogs; run as root): ${e.message}`);
     ctx.row(`${kind}: unavailable`, { note: String(e.message).split('\n')[0] });
     return;
   }

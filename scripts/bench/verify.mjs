@@ -26,8 +26,15 @@ export default async function verifyBench(ctx) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   // Next to the built engine (dist/), where the Node loader looks for engine.*.wasm.
   const out = join(root, 'dist', 'bench', 'verify-bench.mjs');
-  await build({ stdin: { contents: ENTRY, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  await build({
+    stdin: { contents: ENTRY, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   const dir = join(ctx.tmp, 'verify');
   mkdirSync(dir, { recursive: true });
   const src = join(dir, 'src.qcow2');
@@ -39,15 +46,23 @@ export default async function verifyBench(ctx) {
   ctx.qemuImg('convert', '-f', 'qcow2', '-O', 'qcow2', src, dst);
   const verify = (await import(pathToFileURL(out).href)).verifier(dir);
   const times = { v: [], q: [] };
-  const v = async () => { const t0 = process.hrtime.bigint(); await verify(src, dst); times.v.push(Number(process.hrtime.bigint() - t0) / 1e6); };
-  const q = () => { times.q.push(ctx.measure('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', src, dst], { repeat: 1 }).ms); };
+  const v = async () => {
+    const t0 = process.hrtime.bigint();
+    await verify(src, dst);
+    times.v.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  };
+  const q = () => {
+    times.q.push(ctx.measure('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', src, dst], { repeat: 1 }).ms);
+  };
   await v(); // warm-up: the engine's first load
   times.v.length = 0;
   for (let i = 0; i < ROUNDS; i++) for (const f of i % 2 ? [q, v] : [v, q]) await f();
   const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
   const spread = (a) => `${Math.min(...a).toFixed(0)}–${Math.max(...a).toFixed(0)} ms`;
   ctx.row('verify full, 64 GiB qcow2 with 2 GiB data', {
-    vdiskMs: med(times.v), qemuMs: med(times.q), goal,
+    vdiskMs: med(times.v),
+    qemuMs: med(times.q),
+    goal,
     note: `in-process vs qemu-img compare, ${ROUNDS} alternating rounds; spread vdisk ${spread(times.v)}, qemu-img ${spread(times.q)}`,
   });
 }

@@ -6,40 +6,125 @@
 // path (not part of a reorganised folder), or undefined (in a reorganised folder, no rule matched:
 // move.mjs prints it and leaves it where it is).
 
-const is = (...names) => (f) => names.includes(f);
-const starts = (...prefixes) => (f) => prefixes.some((p) => f.startsWith(p));
+const is =
+  (...names) =>
+  (f) =>
+    names.includes(f);
+const starts =
+  (...prefixes) =>
+  (f) =>
+    prefixes.some((p) => f.startsWith(p));
 const any = () => true;
 
 /** Folders whose direct files are re-homed; a file in one of them that no rule places is reported. */
-export const REORGANISED = ['src/engine', 'src/engine/write', 'src/agent', 'test/engine', 'test/engine-write', 'test/engine-diff', 'test/web'];
+export const REORGANISED = [
+  'src/engine',
+  'src/engine/write',
+  'src/agent',
+  'test/engine',
+  'test/engine-write',
+  'test/engine-diff',
+  'test/web',
+];
 
 export const RULES = [
   // src/engine by concern, mirroring assembly/ (core, read, copy, qcow2, ops, repair).
   ['src/engine/write', is('exports.ts'), 'src/engine/core'],
-  ['src/engine', is('engine.ts', 'load.ts', 'load-node.ts', 'node-engine.ts', 'codes.ts', 'decompress.ts', 'zstd-frame.ts'), 'src/engine/core'],
-  ['src/engine', is('chain.ts', 'gate.ts', 'node-gate.ts', 'layer-facts.ts', 'meta-prealloc.ts', 'block-status.ts', 'reader.ts',
-    'listing.ts', 'check.ts', 'info.ts', 'qemu-map.ts'), 'src/engine/read'],
+  [
+    'src/engine',
+    is('engine.ts', 'load.ts', 'load-node.ts', 'node-engine.ts', 'codes.ts', 'decompress.ts', 'zstd-frame.ts'),
+    'src/engine/core',
+  ],
+  [
+    'src/engine',
+    is(
+      'chain.ts',
+      'gate.ts',
+      'node-gate.ts',
+      'layer-facts.ts',
+      'meta-prealloc.ts',
+      'block-status.ts',
+      'reader.ts',
+      'listing.ts',
+      'check.ts',
+      'info.ts',
+      'qemu-map.ts',
+    ),
+    'src/engine/read',
+  ],
   ['src/engine/write/qcow2', any, 'src/engine/qcow2'],
   ['src/engine/write', starts('repair'), 'src/engine/repair'],
   ['src/engine/write', starts('bitmap-'), 'src/engine/qcow2'],
-  ['src/engine/write', is('aligner.ts', 'source-runs.ts', 'source-watch.ts', 'read-ahead.ts', 'pipeline.ts', 'copier.ts', 'concat.ts',
-    'sink.ts', 'tail-merge.ts', 'reuse.ts'), 'src/engine/copy'],
-  ['src/engine/write', (f) => f.endsWith('-sink.ts') || f.startsWith('copy-') || f.startsWith('offload'), 'src/engine/copy'],
-  ['src/engine/write', is('index.ts', 'open.ts', 'progress.ts', 'convert.ts', 'create.ts', 'measure.ts', 'commit.ts', 'rebase.ts',
-    'resize.ts', 'shrink-tail.ts', 'empty.ts'), 'src/engine/ops'],
+  [
+    'src/engine/write',
+    is(
+      'aligner.ts',
+      'source-runs.ts',
+      'source-watch.ts',
+      'read-ahead.ts',
+      'pipeline.ts',
+      'copier.ts',
+      'concat.ts',
+      'sink.ts',
+      'tail-merge.ts',
+      'reuse.ts',
+    ),
+    'src/engine/copy',
+  ],
+  [
+    'src/engine/write',
+    (f) => f.endsWith('-sink.ts') || f.startsWith('copy-') || f.startsWith('offload'),
+    'src/engine/copy',
+  ],
+  [
+    'src/engine/write',
+    is(
+      'index.ts',
+      'open.ts',
+      'progress.ts',
+      'convert.ts',
+      'create.ts',
+      'measure.ts',
+      'commit.ts',
+      'rebase.ts',
+      'resize.ts',
+      'shrink-tail.ts',
+      'empty.ts',
+    ),
+    'src/engine/ops',
+  ],
 
   // src/agent in folders (http/ already is one).
-  ['src/agent', (f) => /^(job|jobs|journal|idempotency|step-runner|busy|serial|plan-|nonce-log|drain|event-log|orphans)/.test(f), 'src/agent/jobs'],
+  [
+    'src/agent',
+    (f) => /^(job|jobs|journal|idempotency|step-runner|busy|serial|plan-|nonce-log|drain|event-log|orphans)/.test(f),
+    'src/agent/jobs',
+  ],
   ['src/agent', (f) => /^(qmp-|vm-|vms\.ts)/.test(f), 'src/agent/vm'],
   ['src/agent', starts('verify', 'check-target'), 'src/agent/verify'],
-  ['src/agent', (f) => /^(roots|containment|safe-open|checked-io|scan|space-check|file-steps|format-source|volume-ids|wipe|write-guard|inventory|store|owner|engine-)/.test(f), 'src/agent/storage'],
-  ['src/agent', is('agent.ts', 'cli.ts', 'config.ts', 'context.ts', 'log.ts', 'server.ts', 'transport.ts', 'public-error.ts'), 'src/agent'],
+  [
+    'src/agent',
+    (f) =>
+      /^(roots|containment|safe-open|checked-io|scan|space-check|file-steps|format-source|volume-ids|wipe|write-guard|inventory|store|owner|engine-)/.test(
+        f,
+      ),
+    'src/agent/storage',
+  ],
+  [
+    'src/agent',
+    is('agent.ts', 'cli.ts', 'config.ts', 'context.ts', 'log.ts', 'server.ts', 'transport.ts', 'public-error.ts'),
+    'src/agent',
+  ],
 
   // test/ mirrors src/ (cross-cutting suites stay: integration, security, scale, fuzz, house, fixtures, helpers).
   ['test/engine-write', (f) => !f.endsWith('.test.ts'), 'test/engine/helpers'],
   ['test/engine-write', starts('repair', 'check-repair', 'discard-'), 'test/engine/repair'],
   ['test/engine-write', starts('bitmap-', 'host-offset', 'edit-', 'compress-'), 'test/engine/qcow2'],
-  ['test/engine-write', starts('pipeline', 'copy-', 'memory-pin', 'reuse', 'failing-target', 'dirty'), 'test/engine/copy'],
+  [
+    'test/engine-write',
+    starts('pipeline', 'copy-', 'memory-pin', 'reuse', 'failing-target', 'dirty'),
+    'test/engine/copy',
+  ],
   ['test/engine-write', any, 'test/engine/ops'],
   ['test/engine-diff', any, 'test/engine/diff'],
   ['test/engine', starts('codes', 'flavors', 'check-abort', 'load'), 'test/engine/core'],

@@ -15,7 +15,10 @@ const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: '
 const dry = process.argv.includes('--dry-run');
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
 
-const tracked = git('ls-files', '-z').split('\0').filter(Boolean).filter((p) => existsSync(join(root, p)));
+const tracked = git('ls-files', '-z')
+  .split('\0')
+  .filter(Boolean)
+  .filter((p) => existsSync(join(root, p)));
 const moves = new Map(); // old → new, only files that move
 const unplaced = [];
 for (const p of tracked) {
@@ -26,7 +29,8 @@ for (const p of tracked) {
 }
 const taken = new Map();
 for (const [from, to] of moves) {
-  if (taken.has(to) || (tracked.includes(to) && !moves.has(to))) throw new Error(`two files would be ${to}: ${from} and ${taken.get(to) ?? to}`);
+  if (taken.has(to) || (tracked.includes(to) && !moves.has(to)))
+    throw new Error(`two files would be ${to}: ${from} and ${taken.get(to) ?? to}`);
   taken.set(to, from);
 }
 
@@ -48,7 +52,14 @@ if (dry) process.exit(0);
 const isCode = (p) => /\.(ts|mts|mjs|js)$/.test(p) && !p.startsWith('dist/');
 const isText = (p) => isCode(p) || /\.(md|json|html|css|sh|yml|yaml)$/.test(p) || p === 'package.json';
 const known = new Set(tracked);
-const dirs = new Set(tracked.flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+const dirs = new Set(
+  tracked.flatMap((p) =>
+    p
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+  ),
+);
 const topLevel = new Set(readdirSync(root));
 const changed = new Map();
 for (const p of tracked) {
@@ -67,4 +78,6 @@ for (const shim of Object.keys(SHIMS)) if (known.has(shim)) git('rm', '-q', shim
 for (const [p, text] of changed) writeFileSync(join(root, after(p)), text);
 installDocs(root);
 git('add', '-A', '--', ...new Set([...moves.values(), ...[...changed.keys()].map(after), 'README.md', 'docs']));
-console.log(`rewrote ${changed.size} files; now run: npx tsc --noEmit -p . && npm run build && scripts/house/reformat.sh`);
+console.log(
+  `rewrote ${changed.size} files; now run: npx tsc --noEmit -p . && npm run build && scripts/house/reformat.sh`,
+);

@@ -15,7 +15,13 @@ export function movedDirs(moves) {
 }
 
 function resolveFile(target, known) {
-  const candidates = [target, target.replace(/\.js$/, '.ts'), target.replace(/\.mjs$/, '.mts'), `${target}.ts`, `${target}/index.ts`];
+  const candidates = [
+    target,
+    target.replace(/\.js$/, '.ts'),
+    target.replace(/\.mjs$/, '.mts'),
+    `${target}.ts`,
+    `${target}/index.ts`,
+  ];
   return candidates.find((c) => known.has(c));
 }
 
@@ -32,7 +38,8 @@ function remap(spec, oldFile, newFile, ctx) {
   const file = slash ? undefined : resolveFile(target, known);
   let dir;
   let tail = '';
-  if (file === `${target}/index.ts`) { // `import '../dir'`: the folder's index moved with its folder
+  if (file === `${target}/index.ts`) {
+    // `import '../dir'`: the folder's index moved with its folder
     dir = dirname(dirname(after(file)));
     tail = basename(dirname(after(file)));
   } else if (file) {

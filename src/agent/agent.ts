@@ -11,7 +11,7 @@ import { EngineAccess } from './storage/engine-access.js';
 import { buildLocked } from './storage/inventory.js';
 import { InventoryCache } from './inventory-cache/cache.js';
 import { createAgentApp } from './http/app.js';
-import { type AgentOps } from './http/ops.js';
+import type { AgentOps } from './http/ops.js';
 import { Drain } from '../ops/drain.js';
 import { StreamCaps } from './http/stream-caps.js';
 import { JobManager } from './jobs/jobs.js';
@@ -40,31 +40,57 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
   const log = opts.log ?? jsonLogger();
   const roots = new Roots(config.roots);
   const ctx: AgentContext = {
-    name: config.name, version: AGENT_VERSION, roots, files: new CheckedFiles(roots, log),
+    name: config.name,
+    version: AGENT_VERSION,
+    roots,
+    files: new CheckedFiles(roots, log),
     vms: new VmSessions(config.vms, { transcript: (vm) => transcriptFor(vm, config, opts) }),
-    engine: new EngineAccess(), store: InventoryStore.open(join(config.stateDir, 'inventory.json')), storeLock: new Serial(),
+    engine: new EngineAccess(),
+    store: InventoryStore.open(join(config.stateDir, 'inventory.json')),
+    storeLock: new Serial(),
     inventory: new InventoryCache(() => buildLocked(ctx), config.inventoryTtlMs),
-    journal: Journal.open(join(config.stateDir, 'journal.jsonl')), log, stateDir: config.stateDir,
-    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs }, allowOwnerRoot: config.allowOwnerRoot ?? false,
-    stepHooks: opts.stepHooks, adopt: config.adopt,
+    journal: Journal.open(join(config.stateDir, 'journal.jsonl')),
+    log,
+    stateDir: config.stateDir,
+    timeouts: { jobMs: config.jobTimeoutMs, heartbeatMs: config.heartbeatMs },
+    allowOwnerRoot: config.allowOwnerRoot ?? false,
+    stepHooks: opts.stepHooks,
+    adopt: config.adopt,
   };
   const jobs = new JobManager(ctx, {
-    keepJobs: config.keepJobs ?? DEFAULT_LIMITS.keepJobs, keepMs: (config.keepJobsDays ?? DEFAULT_LIMITS.keepJobsDays) * 86_400_000,
+    keepJobs: config.keepJobs ?? DEFAULT_LIMITS.keepJobs,
+    keepMs: (config.keepJobsDays ?? DEFAULT_LIMITS.keepJobsDays) * 86_400_000,
   });
-  const streams = new StreamCaps(config.maxStreams ?? DEFAULT_LIMITS.maxStreams, config.maxStreamsPerCaller ?? DEFAULT_LIMITS.maxStreamsPerCaller);
+  const streams = new StreamCaps(
+    config.maxStreams ?? DEFAULT_LIMITS.maxStreams,
+    config.maxStreamsPerCaller ?? DEFAULT_LIMITS.maxStreamsPerCaller,
+  );
   const clock = opts.clock ?? Date.now;
   const nonces = new PersistentNonces(join(config.stateDir, NONCE_LOG), clock());
   // Readiness (the journal recovered) and drain, for /v1/ready, /metrics and SIGTERM (src/agent/cli.ts).
   const ops: AgentOps = { drain: new Drain(), recovered: false };
   const app = createAgentApp(ctx, jobs, {
-    agent: config.name, secret: config.secret, maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY, nonces, clock, streams, ops,
+    agent: config.name,
+    secret: config.secret,
+    maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY,
+    nonces,
+    clock,
+    streams,
+    ops,
   });
   return {
-    ctx, jobs, app, streams, ops,
+    ctx,
+    jobs,
+    app,
+    streams,
+    ops,
     /** Logs the jobs each VM has, resumes, completes or compensates every unfinished plan, then compacts the journal. */
     async start() {
       for (const vm of ctx.vms.names) {
-        const found = await ctx.vms.session(vm).then(queryJobs).catch((e: Error) => e.message);
+        const found = await ctx.vms
+          .session(vm)
+          .then(queryJobs)
+          .catch((e: Error) => e.message);
         log('vm-jobs', { vm, jobs: found });
       }
       const resumed = jobs.recover();

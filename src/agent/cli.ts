@@ -23,7 +23,14 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
   // names (404), nor their idempotency keys (a retried submission would start a second job).
   const resumed = await agent.start();
   const server = await listen(agent.app.fetch, config.listen, config.tls);
-  log('listening', { address: server.address, tls: Boolean(config.tls), clientCerts: Boolean(config.tls?.clientCaFile), agent: config.name, roots: agent.ctx.roots.list, vms: config.vms.map((v) => v.name) });
+  log('listening', {
+    address: server.address,
+    tls: Boolean(config.tls),
+    clientCerts: Boolean(config.tls?.clientCaFile),
+    agent: config.name,
+    roots: agent.ctx.roots.list,
+    vms: config.vms.map((v) => v.name),
+  });
   log('recovered', { jobs: resumed.map((j) => j.id) });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -32,7 +39,11 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
   // A second signal while draining changes nothing: the drain has its own deadline (DRAIN_MS).
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
-  log('draining', { signal, inFlight: agent.ops.drain.active, running: runningJobs(agent.jobs.jobs.values()).map((j) => j.id) });
+  log('draining', {
+    signal,
+    inFlight: agent.ops.drain.active,
+    running: runningJobs(agent.jobs.jobs.values()).map((j) => j.id),
+  });
   agent.ops.drain.start();
   await server.drain(agent.ops.drain.settled(), DRAIN_MS);
   if (runningJobs(agent.jobs.jobs.values()).length === 0) {
@@ -41,8 +52,10 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   // Plans are running: stop between two journal records; the journal resumes them on the next start.
-  return new Promise<number>(() => atStepBoundary(agent.jobs.jobs.values(), DRAIN_MS, ({ timedOut, running }) => {
-    log('stopped', { atStepBoundary: !timedOut, resumeOnStart: running });
-    process.exit(0);
-  }));
+  return new Promise<number>(() =>
+    atStepBoundary(agent.jobs.jobs.values(), DRAIN_MS, ({ timedOut, running }) => {
+      log('stopped', { atStepBoundary: !timedOut, resumeOnStart: running });
+      process.exit(0);
+    }),
+  );
 }

@@ -45,7 +45,11 @@ export interface AgentConfig {
 export const DEFAULT_LIMITS = { maxStreams: 128, maxStreamsPerCaller: 32, keepJobs: 1000, keepJobsDays: 30 } as const;
 
 /** PEM file paths; read when the server starts. */
-export interface AgentTls { certFile: string; keyFile: string; clientCaFile?: string }
+export interface AgentTls {
+  certFile: string;
+  keyFile: string;
+  clientCaFile?: string;
+}
 
 /** The agent reads plans, which can be larger than the gateway's request (1 MiB cap by default). */
 export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
@@ -65,17 +69,31 @@ function pairs(values: string[] | undefined, option: string): { name: string; va
 
 export function parseAgentArgs(argv: string[]): AgentConfig {
   const { values } = parseArgs({
-    args: argv, strict: true, allowPositionals: false,
+    args: argv,
+    strict: true,
+    allowPositionals: false,
     options: {
-      root: { type: 'string', multiple: true }, qmp: { type: 'string', multiple: true }, listen: { type: 'string' },
-      'secret-file': { type: 'string', multiple: true }, name: { type: 'string' }, 'state-dir': { type: 'string' },
-      'qmp-transcripts': { type: 'string' }, 'job-timeout-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
+      root: { type: 'string', multiple: true },
+      qmp: { type: 'string', multiple: true },
+      listen: { type: 'string' },
+      'secret-file': { type: 'string', multiple: true },
+      name: { type: 'string' },
+      'state-dir': { type: 'string' },
+      'qmp-transcripts': { type: 'string' },
+      'job-timeout-ms': { type: 'string' },
+      'heartbeat-ms': { type: 'string' },
       'allow-owner': { type: 'string', multiple: true },
-      'max-streams': { type: 'string' }, 'max-streams-per-caller': { type: 'string' },
-      'keep-jobs': { type: 'string' }, 'keep-jobs-days': { type: 'string' },
-      'max-body': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
-      'tls-client-ca': { type: 'string' }, 'insecure-http': { type: 'boolean' },
-      adopt: { type: 'string', multiple: true }, 'inventory-ttl-ms': { type: 'string' },
+      'max-streams': { type: 'string' },
+      'max-streams-per-caller': { type: 'string' },
+      'keep-jobs': { type: 'string' },
+      'keep-jobs-days': { type: 'string' },
+      'max-body': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-client-ca': { type: 'string' },
+      'insecure-http': { type: 'boolean' },
+      adopt: { type: 'string', multiple: true },
+      'inventory-ttl-ms': { type: 'string' },
     },
   });
   const roots = pairs(values.root, 'root').map(({ name, value }) => ({ name, dir: value }));
@@ -84,10 +102,16 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
   const vms = pairs(values.qmp, 'qmp').map(({ name, value }) => ({ name, socket: value }));
   const secretFiles = values['secret-file'] ?? [];
   if (!secretFiles.length) throw usage('--secret-file FILE is needed', 'secret-file');
-  if (secretFiles.length > 2) throw usage('--secret-file is given once, or twice while rotating the secret', 'secret-file');
+  if (secretFiles.length > 2)
+    throw usage('--secret-file is given once, or twice while rotating the secret', 'secret-file');
   const secret = secretFiles.map((f) => readPrivateFile(f, 'agent secret').trim());
   if (secret.some((s) => s.length < 16)) throw usage('the secret needs at least 16 characters', 'secret-file');
-  const name = values.name ?? hostname().toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 32);
+  const name =
+    values.name ??
+    hostname()
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '-')
+      .slice(0, 32);
   if (!NAME.test(name)) throw usage(`agent name ${name} must be lower-case letters, digits, _ and -`, 'name');
   const num = (v: string | undefined, d: number, field: string) => {
     const n = v === undefined ? d : Number(v);
@@ -105,7 +129,12 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
   if (!certFile !== !keyFile) throw usage('--tls-cert and --tls-key go together', certFile ? 'tls-key' : 'tls-cert');
   if (clientCaFile && !certFile) throw usage('--tls-client-ca needs --tls-cert and --tls-key', 'tls-client-ca');
   return {
-    name, roots, vms, secret, adopt, allowOwnerRoot: allowOwner.includes('root'),
+    name,
+    roots,
+    vms,
+    secret,
+    adopt,
+    allowOwnerRoot: allowOwner.includes('root'),
     maxBodyBytes: num(values['max-body'], DEFAULT_MAX_BODY, 'max-body'),
     ...(certFile && keyFile && { tls: { certFile, keyFile, ...(clientCaFile && { clientCaFile }) } }),
     ...(values['insecure-http'] && { insecureHttp: true }),
@@ -115,9 +144,15 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     jobTimeoutMs: num(values['job-timeout-ms'], 24 * 3600_000, 'job-timeout-ms'),
     heartbeatMs: num(values['heartbeat-ms'], 15_000, 'heartbeat-ms'),
     maxStreams: num(values['max-streams'], DEFAULT_LIMITS.maxStreams, 'max-streams'),
-    maxStreamsPerCaller: num(values['max-streams-per-caller'], DEFAULT_LIMITS.maxStreamsPerCaller, 'max-streams-per-caller'),
+    maxStreamsPerCaller: num(
+      values['max-streams-per-caller'],
+      DEFAULT_LIMITS.maxStreamsPerCaller,
+      'max-streams-per-caller',
+    ),
     keepJobs: num(values['keep-jobs'], DEFAULT_LIMITS.keepJobs, 'keep-jobs'),
     keepJobsDays: num(values['keep-jobs-days'], DEFAULT_LIMITS.keepJobsDays, 'keep-jobs-days'),
-    ...(values['inventory-ttl-ms'] !== undefined && { inventoryTtlMs: num(values['inventory-ttl-ms'], 0, 'inventory-ttl-ms') }),
+    ...(values['inventory-ttl-ms'] !== undefined && {
+      inventoryTtlMs: num(values['inventory-ttl-ms'], 0, 'inventory-ttl-ms'),
+    }),
   };
 }

@@ -16,7 +16,9 @@ const inRoots = (path: string, roots: Roots) => !path.split('/').includes('..') 
 
 /** `text` with errno phrases reduced to their code and paths outside the roots hidden (API routes stay). */
 export function publicText(text: string, roots: Roots): string {
-  return text.replace(ERRNO_TEXT, '$1').replace(ABSOLUTE_PATH, (p) => (p.startsWith('/v1/') || inRoots(p, roots) ? p : HIDDEN_PATH));
+  return text
+    .replace(ERRNO_TEXT, '$1')
+    .replace(ABSOLUTE_PATH, (p) => (p.startsWith('/v1/') || inRoots(p, roots) ? p : HIDDEN_PATH));
 }
 
 /** A step's or job's error as callers see it. */

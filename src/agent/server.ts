@@ -14,7 +14,8 @@ import { closeAfter } from '../ops/close-server.js';
 import type { AgentTls } from './config.js';
 
 export interface Listening {
-  server: ServerType; address: string;
+  server: ServerType;
+  address: string;
   /** Stops at once: open connections (event streams among them) are cut. */
   close(): Promise<void>;
   /** Stops accepting, lets the answers in flight finish (`settled`), cuts the rest after `graceMs`. */
@@ -28,7 +29,9 @@ function tlsServer(tls: AgentTls) {
   return {
     createServer: createHttpsServer,
     serverOptions: {
-      cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), minVersion: 'TLSv1.2' as const,
+      cert: readFileSync(tls.certFile),
+      key: readFileSync(tls.keyFile),
+      minVersion: 'TLSv1.2' as const,
       ...(tls.clientCaFile && { ca: readFileSync(tls.clientCaFile), requestCert: true, rejectUnauthorized: true }),
     },
   };
@@ -42,22 +45,30 @@ function lingerOnUnreadBody(req: IncomingMessage, res: ServerResponse): void {
     let dropped = 0;
     const cut = () => socket.destroy();
     const timer = setTimeout(cut, LINGER_MS).unref();
-    req.on('data', (chunk: Buffer) => { dropped += chunk.length; if (dropped > LINGER_BYTES) cut(); });
+    req.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > LINGER_BYTES) cut();
+    });
     req.once('end', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));
   });
 }
 
-export function listen(fetch: (req: Request) => Response | Promise<Response>, addr: string, tls?: AgentTls): Promise<Listening> {
+export function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  addr: string,
+  tls?: AgentTls,
+): Promise<Listening> {
   // Node itself reads and drops an unread body after the answer; lingerOnUnreadBody bounds that.
   const server = createAdaptorServer({ fetch, autoCleanupIncoming: false, ...(tls && tlsServer(tls)) });
   server.on('request', lingerOnUnreadBody);
   // Event streams stay open for as long as a job runs: end them rather than wait.
   const cutIdle = () => (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-  const close = () => new Promise<void>((r) => {
-    server.close(() => r());
-    cutIdle();
-  });
+  const close = () =>
+    new Promise<void>((r) => {
+      server.close(() => r());
+      cutIdle();
+    });
   const drain = (settled: Promise<void>, graceMs: number) => closeAfter(server, settled, graceMs);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -71,8 +82,13 @@ export function listen(fetch: (req: Request) => Response | Promise<Response>, ad
       return;
     }
     const m = /^(.*):(\d+)$/.exec(addr);
-    if (!m) return reject(new VdiskError('E_USAGE', `--listen takes HOST:PORT or unix:PATH, not ${addr}`, { field: 'listen' }));
+    if (!m)
+      return reject(
+        new VdiskError('E_USAGE', `--listen takes HOST:PORT or unix:PATH, not ${addr}`, { field: 'listen' }),
+      );
     const host = m[1]!.replace(/^\[|\]$/g, '');
-    server.listen(Number(m[2]), host, () => resolve({ server, address: `${m[1]}:${(server.address() as AddressInfo).port}`, close, drain }));
+    server.listen(Number(m[2]), host, () =>
+      resolve({ server, address: `${m[1]}:${(server.address() as AddressInfo).port}`, close, drain }),
+    );
   });
 }

@@ -11,6 +11,9 @@ export const CALLER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 /** The caller a header names; a malformed name is refused rather than guessed at. */
 export function parseCaller(header: string | undefined): string {
   if (header === undefined || header === '') return NO_CALLER;
-  if (!CALLER_NAME.test(header)) throw new VdiskError('E_AGENT_BAD_CALLER', 'x-vdisk-caller must be letters, digits, . _ @ - (at most 64)', { field: CALLER_HEADER });
+  if (!CALLER_NAME.test(header))
+    throw new VdiskError('E_AGENT_BAD_CALLER', 'x-vdisk-caller must be letters, digits, . _ @ - (at most 64)', {
+      field: CALLER_HEADER,
+    });
   return header;
 }

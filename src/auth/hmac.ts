@@ -39,24 +39,45 @@ export async function sha256Hex(body: Uint8Array | string): Promise<string> {
 }
 
 async function hmacHex(secret: string, msg: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   return hex(await crypto.subtle.sign('HMAC', key, enc.encode(msg)));
 }
 
 /** What a signature covers. `host` is the URL's authority as `new URL(u).host` spells it. */
 export interface CanonicalParts {
-  method: string; agent: string; host: string; pathAndQuery: string;
-  timestamp: string; nonce: string; header: HeaderLookup; bodyHex: string;
+  method: string;
+  agent: string;
+  host: string;
+  pathAndQuery: string;
+  timestamp: string;
+  nonce: string;
+  header: HeaderLookup;
+  bodyHex: string;
 }
 
 export function canonical(p: CanonicalParts): string {
   const signed = SIGNED_HEADERS.map((h) => p.header(h) ?? '');
-  return [VERSION, p.method.toUpperCase(), p.agent, p.host.toLowerCase(), p.pathAndQuery, p.timestamp, p.nonce, ...signed, p.bodyHex].join('\n');
+  return [
+    VERSION,
+    p.method.toUpperCase(),
+    p.agent,
+    p.host.toLowerCase(),
+    p.pathAndQuery,
+    p.timestamp,
+    p.nonce,
+    ...signed,
+    p.bodyHex,
+  ].join('\n');
 }
 
 function randomNonce(): string {
   const b = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...b))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 export interface CallToSign {
@@ -71,16 +92,29 @@ export interface CallToSign {
 }
 
 /** Headers to add to a request. `now` and `nonce` are injectable for tests. */
-export async function signRequest(secret: string, call: CallToSign, now = Date.now(), nonce = randomNonce()): Promise<Record<string, string>> {
+export async function signRequest(
+  secret: string,
+  call: CallToSign,
+  now = Date.now(),
+  nonce = randomNonce(),
+): Promise<Record<string, string>> {
   const url = new URL(call.url);
   const lower = Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const timestamp = String(now);
   const msg = canonical({
-    method: call.method, agent: call.agent, host: url.host, pathAndQuery: url.pathname + url.search,
-    timestamp, nonce, header: (n) => lower[n], bodyHex: await sha256Hex(call.body ?? ''),
+    method: call.method,
+    agent: call.agent,
+    host: url.host,
+    pathAndQuery: url.pathname + url.search,
+    timestamp,
+    nonce,
+    header: (n) => lower[n],
+    bodyHex: await sha256Hex(call.body ?? ''),
   });
   return {
-    [SIG_HEADERS.agent]: call.agent, [SIG_HEADERS.timestamp]: timestamp, [SIG_HEADERS.nonce]: nonce,
+    [SIG_HEADERS.agent]: call.agent,
+    [SIG_HEADERS.timestamp]: timestamp,
+    [SIG_HEADERS.nonce]: nonce,
     [SIG_HEADERS.signature]: await hmacHex(secret, msg),
   };
 }
@@ -95,12 +129,17 @@ export function timingSafeEqualStr(a: string, b: string): boolean {
 }
 
 /** Where a verifier remembers nonces; false when the nonce was already used. */
-export interface NonceStore { remember(nonce: string, now: number): boolean }
+export interface NonceStore {
+  remember(nonce: string, now: number): boolean;
+}
 
 /** Remembers nonces for the replay window; bounded by the window, not by traffic history. */
 export class NonceCache implements NonceStore {
   private seen = new Map<string, number>();
-  constructor(private readonly windowMs = REPLAY_WINDOW_MS, private readonly max = 100_000) {}
+  constructor(
+    private readonly windowMs = REPLAY_WINDOW_MS,
+    private readonly max = 100_000,
+  ) {}
   /** False if the nonce was already used. */
   remember(nonce: string, now: number): boolean {
     this.expire(now);
@@ -125,12 +164,20 @@ export class NonceCache implements NonceStore {
   }
   // A timestamp may lead the clock by a window, so a nonce is kept for two.
   private expire(now: number): void {
-    for (const [n, t] of this.seen) { if (t >= now - this.windowMs * 2) break; this.seen.delete(n); }
+    for (const [n, t] of this.seen) {
+      if (t >= now - this.windowMs * 2) break;
+      this.seen.delete(n);
+    }
   }
 }
 
 /** The signature headers, checked for shape and freshness; needs no body and no secret. */
-export interface SignatureHeaders { agent: string; timestamp: string; nonce: string; signature: string }
+export interface SignatureHeaders {
+  agent: string;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+}
 
 /** Throws E_AUTH_* unless the signature headers are present, well formed and inside the window. */
 export function checkSignatureHeaders(header: HeaderLookup, now = Date.now()): SignatureHeaders {
@@ -150,22 +197,38 @@ export function checkSignatureHeaders(header: HeaderLookup, now = Date.now()): S
 export interface SignedRequestParts {
   /** The verifier's own name (never the header's claim). */
   agent: string;
-  method: string; host: string; pathAndQuery: string; header: HeaderLookup;
+  method: string;
+  host: string;
+  pathAndQuery: string;
+  header: HeaderLookup;
 }
 
 /** Throws E_AUTH_BAD_SIGNATURE unless the signature matches one of the secrets (two are valid at once
  * while a secret is rotated); `bodyHex` is the body's SHA-256. */
-export async function verifySignature(secret: string | readonly string[], req: SignedRequestParts, sig: SignatureHeaders, bodyHex: string): Promise<void> {
-  if (sig.agent !== req.agent) throw new VdiskError('E_AUTH_WRONG_AGENT', `the request was signed for agent ${sig.agent.slice(0, 32)}, not ${req.agent}`);
+export async function verifySignature(
+  secret: string | readonly string[],
+  req: SignedRequestParts,
+  sig: SignatureHeaders,
+  bodyHex: string,
+): Promise<void> {
+  if (sig.agent !== req.agent)
+    throw new VdiskError(
+      'E_AUTH_WRONG_AGENT',
+      `the request was signed for agent ${sig.agent.slice(0, 32)}, not ${req.agent}`,
+    );
   const msg = canonical({ ...req, timestamp: sig.timestamp, nonce: sig.nonce, bodyHex });
   let matched = false;
-  for (const s of typeof secret === 'string' ? [secret] : secret) matched = timingSafeEqualStr(await hmacHex(s, msg), sig.signature.toLowerCase()) || matched;
+  for (const s of typeof secret === 'string' ? [secret] : secret)
+    matched = timingSafeEqualStr(await hmacHex(s, msg), sig.signature.toLowerCase()) || matched;
   if (!matched) throw new VdiskError('E_AUTH_BAD_SIGNATURE', 'signature does not match');
 }
 
 /** All checks at once, for a verifier that already holds the body (tests, small fakes). */
 export async function verifyRequest(
-  secret: string | readonly string[], req: SignedRequestParts & { body: Uint8Array | string }, nonces: NonceStore, now = Date.now(),
+  secret: string | readonly string[],
+  req: SignedRequestParts & { body: Uint8Array | string },
+  nonces: NonceStore,
+  now = Date.now(),
 ): Promise<void> {
   const sig = checkSignatureHeaders(req.header, now);
   await verifySignature(secret, req, sig, await sha256Hex(req.body));

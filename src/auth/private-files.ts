@@ -11,15 +11,23 @@ export function readPrivateFile(path: string, what: string): string {
     fd = openSync(path, constants.O_RDONLY);
   } catch (e) {
     const errno = (e as NodeJS.ErrnoException).code;
-    throw new VdiskError('E_SECRET_FILE_UNREADABLE', `cannot read the ${what} file ${path} (${errno})`, { path, errno });
+    throw new VdiskError('E_SECRET_FILE_UNREADABLE', `cannot read the ${what} file ${path} (${errno})`, {
+      path,
+      errno,
+    });
   }
   try {
     const mode = fstatSync(fd).mode & 0o777;
     if (mode & 0o077) {
       const octal = mode.toString(8).padStart(4, '0');
-      throw new VdiskError('E_SECRET_FILE_MODE', `the ${what} file ${path} is readable by group or others (mode ${octal})`, {
-        path, hint: `chmod 600 ${path}`,
-      });
+      throw new VdiskError(
+        'E_SECRET_FILE_MODE',
+        `the ${what} file ${path} is readable by group or others (mode ${octal})`,
+        {
+          path,
+          hint: `chmod 600 ${path}`,
+        },
+      );
     }
     return readFileSync(fd, 'utf8');
   } finally {
@@ -40,8 +48,13 @@ export function tighten(path: string, mode: number): void {
   try {
     chmodSync(path, mode);
   } catch (e) {
-    throw new VdiskError('E_STATE_MODE', `${path} is open to other users (mode ${(st.mode & 0o777).toString(8)}) and cannot be tightened (${(e as NodeJS.ErrnoException).code})`, {
-      path, hint: `chmod ${mode.toString(8)} ${path}`,
-    });
+    throw new VdiskError(
+      'E_STATE_MODE',
+      `${path} is open to other users (mode ${(st.mode & 0o777).toString(8)}) and cannot be tightened (${(e as NodeJS.ErrnoException).code})`,
+      {
+        path,
+        hint: `chmod ${mode.toString(8)} ${path}`,
+      },
+    );
   }
 }

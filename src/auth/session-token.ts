@@ -11,13 +11,20 @@ const enc = new TextEncoder();
 const SHAPE = /^vs1\.(\d{1,16})\.(read|write)\.([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{43})$/;
 
 async function mac(secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(`vdisk-session\n${body}`)));
-  return btoa(String.fromCharCode(...sig)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...sig))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 function nonce(): string {
-  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18)))).replace(/\+/g, '-').replace(/\//g, '_');
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
 }
 
 export async function mintSession(secret: string, scope: SessionScope, expiresAt: number): Promise<string> {
@@ -33,7 +40,8 @@ export async function verifySession(secret: string, token: string, now: number):
   const m = SHAPE.exec(token);
   if (!m) throw new VdiskError('E_AUTH_BAD_TOKEN', 'the session token is malformed');
   const body = token.slice(0, token.lastIndexOf('.'));
-  if (!timingSafeEqualStr(await mac(secret, body), m[4]!)) throw new VdiskError('E_AUTH_BAD_TOKEN', 'the token is not valid');
+  if (!timingSafeEqualStr(await mac(secret, body), m[4]!))
+    throw new VdiskError('E_AUTH_BAD_TOKEN', 'the token is not valid');
   if (Number(m[1]) <= now) throw new VdiskError('E_AUTH_SESSION_EXPIRED', 'the console session has expired');
   return m[2] as SessionScope;
 }

@@ -26,11 +26,18 @@ function one(positionals: string[], verb: string): string {
 }
 
 export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...common, 'backing-chain': { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...common, 'backing-chain': { type: 'boolean', default: false } },
+  });
   const output = outputMode(values.output);
   // Like qemu-img info, a single layer is described without opening its backing file.
   const chain = await openImageNode(engine, one(positionals, 'info'), {
-    format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr, noBacking: !values['backing-chain'],
+    format: fmt(values.format),
+    probeBacking: values['probe-backing'],
+    warn: io.stderr,
+    noBacking: !values['backing-chain'],
   });
   try {
     const info = await chainInfo(chain, values['backing-chain']);
@@ -44,7 +51,11 @@ export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promi
 export async function mapVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: common });
   const json = outputMode(values.output) === 'json';
-  const chain = await openImageNode(engine, one(positionals, 'map'), { format: fmt(values.format), probeBacking: values['probe-backing'], warn: io.stderr });
+  const chain = await openImageNode(engine, one(positionals, 'map'), {
+    format: fmt(values.format),
+    probeBacking: values['probe-backing'],
+    warn: io.stderr,
+  });
   try {
     // Printed a batch at a time, as qemu-img does: a map can be larger than is wise to hold.
     if (!json) io.stdout(`${'Offset'.padEnd(16)}${'Length'.padEnd(16)}${'Mapped to'.padEnd(16)}File\n`);
@@ -71,7 +82,11 @@ export async function mapVerb(engine: Engine, argv: string[], io: CliIo): Promis
 }
 
 export async function compareVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...common, 'second-format': { type: 'string', short: 'F' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...common, 'second-format': { type: 'string', short: 'F' } },
+  });
   if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk compare [-f fmt] [-F fmt] A B');
   const opts = { probeBacking: values['probe-backing'], warn: io.stderr };
   const a = await openImageNode(engine, positionals[0]!, { ...opts, format: fmt(values.format) });

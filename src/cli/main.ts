@@ -13,10 +13,12 @@ type Verb = (argv: string[], io: CliIo) => Promise<number>;
 type Engine = Awaited<ReturnType<typeof import('../engine/core/node-engine.js').createNodeEngine>>;
 type EngineVerb = (e: Engine, argv: string[], io: CliIo) => Promise<number>;
 
-const withEngine = (load: () => Promise<EngineVerb>): Verb => async (argv, io) => {
-  const [{ createNodeEngine }, f] = await Promise.all([import('../engine/core/node-engine.js'), load()]);
-  return f(await createNodeEngine(), argv, io);
-};
+const withEngine =
+  (load: () => Promise<EngineVerb>): Verb =>
+  async (argv, io) => {
+    const [{ createNodeEngine }, f] = await Promise.all([import('../engine/core/node-engine.js'), load()]);
+    return f(await createNodeEngine(), argv, io);
+  };
 
 const VERBS: Record<string, Verb> = {
   info: withEngine(async () => (await import('./image-verbs.js')).infoVerb),
@@ -30,7 +32,8 @@ const VERBS: Record<string, Verb> = {
   rebase: withEngine(async () => (await import('./verbs/rebase.js')).rebaseVerb),
   resize: withEngine(async () => (await import('./verbs/resize.js')).resizeVerb),
   start: withEngine(async () => (await import('./start.js')).startVerb),
-  plan: async (argv, io) => (await import('./plan-command.js')).planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
+  plan: async (argv, io) =>
+    (await import('./plan-command.js')).planCommand(argv, { ...io, readFile: (p) => readFile(p, 'utf8') }),
   gateway: async (argv, io) => (await import('../gateway/cli.js')).gatewayCommand(argv, io),
   agent: async (argv, io) => (await import('../agent/cli.js')).agentCommand(argv, io),
   job: async (argv, io) => (await import('./job/verb.js')).jobVerb(argv, io),
@@ -44,18 +47,34 @@ const asksHelp = (args: string[]): boolean => {
   const end = args.indexOf('--');
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
 };
-const unknownVerb = (verb: string) => `vdisk: unknown verb ${verb}\nverbs: ${Object.keys(VERBS).join(', ')}\nsee vdisk help\n`;
+const unknownVerb = (verb: string) =>
+  `vdisk: unknown verb ${verb}\nverbs: ${Object.keys(VERBS).join(', ')}\nsee vdisk help\n`;
 
 export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined) { io.stderr(generalHelp()); return 1; }
-  if (verb === '--version' || verb === '-V') { io.stdout(`vdisk ${version}\n`); return 0; }
-  if ((verb === 'help' && rest[0] === undefined) || verb === '--help' || verb === '-h') { io.stdout(generalHelp()); return 0; }
+  if (verb === undefined) {
+    io.stderr(generalHelp());
+    return 1;
+  }
+  if (verb === '--version' || verb === '-V') {
+    io.stdout(`vdisk ${version}\n`);
+    return 0;
+  }
+  if ((verb === 'help' && rest[0] === undefined) || verb === '--help' || verb === '-h') {
+    io.stdout(generalHelp());
+    return 0;
+  }
   const name = verb === 'help' ? rest[0]! : verb;
   const f = Object.hasOwn(VERBS, name) ? VERBS[name] : undefined;
-  if (!f) { io.stderr(unknownVerb(name)); return 1; }
+  if (!f) {
+    io.stderr(unknownVerb(name));
+    return 1;
+  }
   // Help never loads the verb's module or the engine.
-  if (verb === 'help' || asksHelp(rest)) { io.stdout(verbHelp(name)); return 0; }
+  if (verb === 'help' || asksHelp(rest)) {
+    io.stdout(verbHelp(name));
+    return 0;
+  }
   try {
     return await f(rest, io);
   } catch (e) {
@@ -74,5 +93,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop()!);
 if (invokedDirectly) {
-  run(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -32,7 +32,10 @@ common: --id-prefix P (ids for new volumes, nodes and jobs; default: unique per 
 export async function planCommand(argv: string[], io: PlanIo): Promise<number> {
   try {
     const { positional, options, ordered } = parseArgs(argv);
-    if (options.has('help')) { io.stdout(USAGE + '\n'); return 0; }
+    if (options.has('help')) {
+      io.stdout(USAGE + '\n');
+      return 0;
+    }
     if (options.has('schema')) return printSchema(one(options, 'schema') || 'plan', io);
     const output = one(options, 'output') || 'text';
     if (output !== 'json' && output !== 'text') throw usage(`--output must be json or text, not ${output}`);
@@ -62,7 +65,10 @@ function parseArgs(argv: string[]): { positional: string[]; options: Options; or
   const flagsWithoutValue = new Set(['wipe', 'schema', 'help']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) { positional.push(arg); continue; }
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     let value = eq < 0 ? '' : arg.slice(eq + 1);
@@ -82,11 +88,26 @@ function buildRequest(kind: string | undefined, o: Options, ordered: [string, st
   const num = (name: string) => (one(o, name) === undefined ? undefined : Number(one(o, name)));
   switch (kind) {
     case 'move':
-      return { kind, volume: one(o, 'volume'), toPool: one(o, 'to-pool'), shape: one(o, 'shape'), verify: one(o, 'verify'), wipeSource: o.has('wipe') };
+      return {
+        kind,
+        volume: one(o, 'volume'),
+        toPool: one(o, 'to-pool'),
+        shape: one(o, 'shape'),
+        verify: one(o, 'verify'),
+        wipeSource: o.has('wipe'),
+      };
     case 'clone':
       return {
-        kind, volume: one(o, 'volume'), toPool: one(o, 'to-pool'), name: one(o, 'name'), format: one(o, 'format'),
-        capacity: num('capacity'), shape: one(o, 'shape'), owner: one(o, 'owner'), mode: one(o, 'mode'), verify: one(o, 'verify'),
+        kind,
+        volume: one(o, 'volume'),
+        toPool: one(o, 'to-pool'),
+        name: one(o, 'name'),
+        format: one(o, 'format'),
+        capacity: num('capacity'),
+        shape: one(o, 'shape'),
+        owner: one(o, 'owner'),
+        mode: one(o, 'mode'),
+        verify: one(o, 'verify'),
       };
     case 'block-copy':
       return { kind, vm: one(o, 'vm'), finish: one(o, 'finish'), disks: copyDisks(ordered) };
@@ -103,7 +124,10 @@ function buildRequest(kind: string | undefined, o: Options, ordered: [string, st
 function copyDisks(ordered: [string, string][]): Record<string, unknown>[] {
   const disks: Record<string, unknown>[] = [];
   for (const [name, value] of ordered) {
-    if (name === 'disk') { disks.push({ disk: value }); continue; }
+    if (name === 'disk') {
+      disks.push({ disk: value });
+      continue;
+    }
     const d = disks.at(-1);
     if (!d || !['dest', 'pool', 'name', 'flags', 'format'].includes(name)) continue;
     if (name === 'dest') d.path = value;
@@ -117,14 +141,22 @@ function copyDisks(ordered: [string, string][]): Record<string, unknown>[] {
 function parseFlags(value: string): number {
   if (/^\d+$/.test(value)) return Number(value);
   const bits: Record<string, number> = {
-    copy: FLAG_BITS.copy, shallow: FLAG_BITS.shallow, 'reuse-ext': FLAG_BITS.reuseExt, reuse_ext: FLAG_BITS.reuseExt,
-    'copy-raw': FLAG_BITS.copyRaw, copy_raw: FLAG_BITS.copyRaw, relative: FLAG_BITS.relative,
+    copy: FLAG_BITS.copy,
+    shallow: FLAG_BITS.shallow,
+    'reuse-ext': FLAG_BITS.reuseExt,
+    reuse_ext: FLAG_BITS.reuseExt,
+    'copy-raw': FLAG_BITS.copyRaw,
+    copy_raw: FLAG_BITS.copyRaw,
+    relative: FLAG_BITS.relative,
   };
-  return value.split(/[|,]/).filter(Boolean).reduce((n, f) => {
-    const bit = bits[f.toLowerCase()];
-    if (bit === undefined) throw usage(`unknown copy flag '${f}'`);
-    return n | bit;
-  }, 0);
+  return value
+    .split(/[|,]/)
+    .filter(Boolean)
+    .reduce((n, f) => {
+      const bit = bits[f.toLowerCase()];
+      if (bit === undefined) throw usage(`unknown copy flag '${f}'`);
+      return n | bit;
+    }, 0);
 }
 
 function printSchema(which: string, io: PlanIo): number {

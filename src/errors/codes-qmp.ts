@@ -4,8 +4,14 @@ import type { CodeInfo } from './codes.js';
 const gateway = (message: string, hint?: string): CodeInfo => ({ message, hint, http: 502 });
 
 export const QMP_CODES = {
-  E_QMP_CONNECT: gateway('cannot connect to the QMP socket', 'check that QEMU runs with -qmp unix:PATH,server=on,wait=off'),
-  E_QMP_DISCONNECTED: gateway('the QMP connection closed', 'QEMU exited or closed the monitor; check whether the VM still runs'),
+  E_QMP_CONNECT: gateway(
+    'cannot connect to the QMP socket',
+    'check that QEMU runs with -qmp unix:PATH,server=on,wait=off',
+  ),
+  E_QMP_DISCONNECTED: gateway(
+    'the QMP connection closed',
+    'QEMU exited or closed the monitor; check whether the VM still runs',
+  ),
   E_QMP_TIMEOUT: { message: 'QEMU did not answer in time', hint: 'QEMU may be stuck or overloaded', http: 504 },
   E_QMP_PROTOCOL: gateway('QEMU sent something that is not valid QMP'),
   E_QMP_COMMAND: { message: 'QEMU refused the command', http: 409 },

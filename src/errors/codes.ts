@@ -15,7 +15,15 @@ export interface CodeInfo {
   http: number;
 }
 
-const ALL = { ...ENGINE_CODES, ...PLAN_CODES, ...QMP_CODES, ...AUTH_CODES, ...AGENT_CODES, ...GATEWAY_CODES, ...WRITE_CODES } satisfies Record<string, CodeInfo>;
+const ALL = {
+  ...ENGINE_CODES,
+  ...PLAN_CODES,
+  ...QMP_CODES,
+  ...AUTH_CODES,
+  ...AGENT_CODES,
+  ...GATEWAY_CODES,
+  ...WRITE_CODES,
+} satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ALL | (string & {});
 

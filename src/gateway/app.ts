@@ -10,7 +10,7 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import { parseGatewayConfig, type GatewayConfigInput } from './config.js';
 import { makeDeps, type Logger } from './deps.js';
 import type { GatewayEnv } from './env.js';
-import { Drain, gatewayDrainGuard } from './drain.js';
+import { type Drain, gatewayDrainGuard } from './drain.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
 import { authenticate } from './middleware/auth.js';
@@ -44,23 +44,46 @@ export function createGatewayApp(input: GatewayConfigInput, opts: GatewayOptions
   const deps = makeDeps(config, opts);
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
   app.use('*', requestId, accessLog(deps.log, deps.metrics), secureHeaders(), gatewayDrainGuard(deps.drain));
-  app.use('/v1/*', cors({
-    origin: config.corsOrigins,
-    allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'Range', 'X-Request-Id'],
-    exposeHeaders: ['X-Request-Id', 'Location', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'WWW-Authenticate', 'Retry-After'],
-    maxAge: 600,
-  }));
-  const auth = authenticate(config.tokens, config.sessionSecret ? { secret: config.sessionSecret, clock: opts.clock ?? Date.now } : undefined);
+  app.use(
+    '/v1/*',
+    cors({
+      origin: config.corsOrigins,
+      allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'Range', 'X-Request-Id'],
+      exposeHeaders: [
+        'X-Request-Id',
+        'Location',
+        'Content-Range',
+        'Content-Length',
+        'Accept-Ranges',
+        'WWW-Authenticate',
+        'Retry-After',
+      ],
+      maxAge: 600,
+    }),
+  );
+  const auth = authenticate(
+    config.tokens,
+    config.sessionSecret ? { secret: config.sessionSecret, clock: opts.clock ?? Date.now } : undefined,
+  );
   app.use('/v1/*', except(PUBLIC, auth));
   app.use('/metrics', auth);
-  app.use('/v1/*', bodyLimit({ maxSize: config.maxBodyBytes, onError: () => problemResponse(new VdiskError('E_GATEWAY_BODY_TOO_LARGE', `the body is over ${config.maxBodyBytes} bytes`)) }));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () =>
+        problemResponse(new VdiskError('E_GATEWAY_BODY_TOO_LARGE', `the body is over ${config.maxBodyBytes} bytes`)),
+    }),
+  );
   app.get('/v1/health', (c) => c.json({ ok: true, agents: config.agents.map((a) => a.name) }));
   addDocs(app);
   app.onError((e) => {
     const err = toVdiskError(e);
-    if (err.code === 'E_GATEWAY_INTERNAL') deps.log({ level: 'error', msg: 'unexpected error', error: String((e as Error)?.stack ?? e) });
-    else if (err.detail.cause !== undefined) deps.log({ level: 'warn', msg: err.message, code: String(err.code), cause: err.detail.cause });
+    if (err.code === 'E_GATEWAY_INTERNAL')
+      deps.log({ level: 'error', msg: 'unexpected error', error: String((e as Error)?.stack ?? e) });
+    else if (err.detail.cause !== undefined)
+      deps.log({ level: 'warn', msg: err.message, code: String(err.code), cause: err.detail.cause });
     return answerError(e);
   });
   app.notFound((c) => problemResponse(new VdiskError('E_GATEWAY_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));

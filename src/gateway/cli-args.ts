@@ -15,11 +15,14 @@ export interface GatewayArgs {
 }
 
 export interface AgentArgs {
-  name: string; url: string; secretFile: string;
+  name: string;
+  url: string;
+  secretFile: string;
   /** CA certificate(s) to trust for this agent's HTTPS (instead of the system's). */
   caFile?: string;
   /** Client certificate and key to present (agents started with --tls-client-ca). */
-  certFile?: string; keyFile?: string;
+  certFile?: string;
+  keyFile?: string;
 }
 
 export const GATEWAY_USAGE = `usage: vdisk gateway --agent NAME=URL,secret-file=FILE[,ca-file=FILE][,cert-file=FILE,key-file=FILE] [--agent ...] --token-file FILE
@@ -30,10 +33,15 @@ const usage = (msg: string) => new VdiskError('E_USAGE', msg, { hint: GATEWAY_US
 
 export function parseGatewayArgs(argv: string[]): GatewayArgs {
   const { values } = parseArgs({
-    args: argv, strict: true, allowPositionals: false,
+    args: argv,
+    strict: true,
+    allowPositionals: false,
     options: {
-      agent: { type: 'string', multiple: true }, 'token-file': { type: 'string' }, listen: { type: 'string' },
-      'cors-origin': { type: 'string', multiple: true }, 'max-body': { type: 'string' },
+      agent: { type: 'string', multiple: true },
+      'token-file': { type: 'string' },
+      listen: { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'max-body': { type: 'string' },
     },
   });
   const agents = (values.agent ?? []).map(parseAgentSpec);
@@ -42,14 +50,24 @@ export function parseGatewayArgs(argv: string[]): GatewayArgs {
   const listen = /^(?:(.+):)?(\d{1,5})$/.exec(values.listen ?? '127.0.0.1:8080');
   if (!listen) throw usage('--listen takes [HOST:]PORT');
   const maxBody = values['max-body'] === undefined ? undefined : Number(values['max-body']);
-  if (maxBody !== undefined && !(Number.isInteger(maxBody) && maxBody > 0)) throw usage('--max-body takes a positive number of bytes');
+  if (maxBody !== undefined && !(Number.isInteger(maxBody) && maxBody > 0))
+    throw usage('--max-body takes a positive number of bytes');
   return {
-    agents, tokenFile: values['token-file'], host: listen[1] ?? '127.0.0.1', port: Number(listen[2]),
-    corsOrigins: values['cors-origin'] ?? [], ...(maxBody !== undefined && { maxBodyBytes: maxBody }),
+    agents,
+    tokenFile: values['token-file'],
+    host: listen[1] ?? '127.0.0.1',
+    port: Number(listen[2]),
+    corsOrigins: values['cors-origin'] ?? [],
+    ...(maxBody !== undefined && { maxBodyBytes: maxBody }),
   };
 }
 
-const AGENT_KEYS: Record<string, keyof AgentArgs> = { 'secret-file': 'secretFile', 'ca-file': 'caFile', 'cert-file': 'certFile', 'key-file': 'keyFile' };
+const AGENT_KEYS: Record<string, keyof AgentArgs> = {
+  'secret-file': 'secretFile',
+  'ca-file': 'caFile',
+  'cert-file': 'certFile',
+  'key-file': 'keyFile',
+};
 
 /** `NAME=URL,KEY=FILE,...`: secret-file required; ca-file, cert-file and key-file only for https://. */
 function parseAgentSpec(spec: string): AgentArgs {
@@ -61,11 +79,13 @@ function parseAgentSpec(spec: string): AgentArgs {
   for (const kv of rest) {
     const i = kv.indexOf('=');
     const key = AGENT_KEYS[kv.slice(0, i)];
-    if (i <= 0 || !key || i === kv.length - 1) throw bad(`unknown or empty option ${kv.slice(0, Math.max(i, 0)) || kv}`);
+    if (i <= 0 || !key || i === kv.length - 1)
+      throw bad(`unknown or empty option ${kv.slice(0, Math.max(i, 0)) || kv}`);
     out[key] = kv.slice(i + 1);
   }
   if (!out.secretFile) throw bad('expected NAME=URL,secret-file=FILE');
-  if ((out.caFile || out.certFile || out.keyFile) && !out.url!.startsWith('https://')) throw bad('ca-file, cert-file and key-file need an https:// URL');
+  if ((out.caFile || out.certFile || out.keyFile) && !out.url!.startsWith('https://'))
+    throw bad('ca-file, cert-file and key-file need an https:// URL');
   if (!out.certFile !== !out.keyFile) throw bad('cert-file and key-file go together');
   return out as AgentArgs;
 }

@@ -18,21 +18,39 @@ async function readSecret(path: string, what: string): Promise<string> {
     return readPrivateFile(path, what).trim();
   } catch (e) {
     if ((e as VdiskError).code !== 'E_SECRET_FILE_UNREADABLE') throw e;
-    throw new VdiskError('E_GATEWAY_CONFIG', `cannot read the ${what} file`, { path, hint: String((e as VdiskError).detail.errno) });
+    throw new VdiskError('E_GATEWAY_CONFIG', `cannot read the ${what} file`, {
+      path,
+      hint: String((e as VdiskError).detail.errno),
+    });
   }
 }
 
 export async function configFromArgs(args: GatewayArgs): Promise<GatewayConfigInput> {
-  const agents = await Promise.all(args.agents.map(async (a) => ({ name: a.name, url: a.url, secret: await readSecret(a.secretFile, `secret for agent ${a.name}`) })));
+  const agents = await Promise.all(
+    args.agents.map(async (a) => ({
+      name: a.name,
+      url: a.url,
+      secret: await readSecret(a.secretFile, `secret for agent ${a.name}`),
+    })),
+  );
   const tokens = parseTokenFile(await readSecret(args.tokenFile, 'token'));
-  return { agents, tokens, corsOrigins: args.corsOrigins, ...(args.maxBodyBytes && { maxBodyBytes: args.maxBodyBytes }) };
+  return {
+    agents,
+    tokens,
+    corsOrigins: args.corsOrigins,
+    ...(args.maxBodyBytes && { maxBodyBytes: args.maxBodyBytes }),
+  };
 }
 
 /** How long a stopping gateway waits for answers in flight before it cuts the rest. */
 export const DRAIN_MS = 10_000;
 
 /** Starts the gateway on Node; answers its URL, a drain-then-close function and a hard close. */
-export async function startGateway(config: GatewayConfigInput, listen: { host: string; port: number }, opts: GatewayOptions = {}) {
+export async function startGateway(
+  config: GatewayConfigInput,
+  listen: { host: string; port: number },
+  opts: GatewayOptions = {},
+) {
   const drain = opts.drain ?? new Drain();
   const app = createGatewayApp(config, { ...opts, drain });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -42,7 +60,11 @@ export async function startGateway(config: GatewayConfigInput, listen: { host: s
   const { port } = server.address() as { port: number };
   const closeAll = () => (server as { closeAllConnections?: () => void }).closeAllConnections?.();
   // SSE streams stay open until their job ends; closing them is part of a clean stop.
-  const close = () => new Promise<void>((r) => { closeAll(); server.close(() => r()); });
+  const close = () =>
+    new Promise<void>((r) => {
+      closeAll();
+      server.close(() => r());
+    });
   /** SIGTERM: refuse new work, let answers in flight finish (streams get their retry hint), then stop. */
   const stop = async (graceMs = DRAIN_MS) => {
     drain.start();
@@ -63,7 +85,10 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<number>
       if (stopping) return;
       stopping = true;
       log({ level: 'info', msg: 'draining', signal, inFlight: gw.drain.active });
-      gw.stop().then(() => { log({ level: 'info', msg: 'stopped' }); resolve(); });
+      gw.stop().then(() => {
+        log({ level: 'info', msg: 'stopped' });
+        resolve();
+      });
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));

@@ -10,25 +10,35 @@ export const AGENT_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 const AgentSchema = z.object({
   name: z.string().regex(AGENT_NAME, 'agent names are lower-case letters, digits, _ and -'),
-  url: z.url({ protocol: /^https?$/ })
+  url: z
+    .url({ protocol: /^https?$/ })
     .refine((u) => !new URL(u).username && !new URL(u).password, 'credentials in the agent URL are not allowed')
     .transform((u) => u.replace(/\/+$/, '')),
   secret: z.string().min(16, 'agent secrets need at least 16 characters'),
 });
 
 const TokenSchema = z.object({
-  token: z.string().min(16, 'tokens need at least 16 characters').regex(/^[A-Za-z0-9._~+/-]+=*$/, 'tokens are base64url-like'),
+  token: z
+    .string()
+    .min(16, 'tokens need at least 16 characters')
+    .regex(/^[A-Za-z0-9._~+/-]+=*$/, 'tokens are base64url-like'),
   scope: z.enum(['read', 'write']),
   /** Who holds it: sent to agents (x-vdisk-caller), recorded on the jobs it starts. Default: from its hash. */
   name: z.string().regex(CALLER_NAME, 'token names are letters, digits, . _ @ - (at most 64)').optional(),
 });
 
 export const GatewayConfigSchema = z.object({
-  agents: z.array(AgentSchema).min(1, 'at least one agent is needed')
+  agents: z
+    .array(AgentSchema)
+    .min(1, 'at least one agent is needed')
     .refine((a) => new Set(a.map((x) => x.name)).size === a.length, 'agent names must be unique'),
   tokens: z.array(TokenSchema).min(1, 'at least one token is needed'),
   corsOrigins: z.array(z.url()).default([]),
-  maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   agentTimeoutMs: z.number().int().positive().default(10_000),
   heartbeatMs: z.number().int().positive().default(15_000),
   /** Deadline of each call in a fan-out (inventory, agent list, job pages): a hung agent is marked down after it. */
@@ -67,9 +77,16 @@ export function parseTokenFile(text: string): TokenEntry[] {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
     const m = /^(read|write)\s+(\S+)(?:\s+(\S+))?$/.exec(line);
-    if (!m) throw new VdiskError('E_GATEWAY_CONFIG', `token file line ${i + 1}: expected "read TOKEN NAME" or "write TOKEN NAME"`);
+    if (!m)
+      throw new VdiskError(
+        'E_GATEWAY_CONFIG',
+        `token file line ${i + 1}: expected "read TOKEN NAME" or "write TOKEN NAME"`,
+      );
     if (m[3] !== undefined && !CALLER_NAME.test(m[3])) {
-      throw new VdiskError('E_GATEWAY_CONFIG', `token file line ${i + 1}: token names are letters, digits, . _ @ - (at most 64)`);
+      throw new VdiskError(
+        'E_GATEWAY_CONFIG',
+        `token file line ${i + 1}: token names are letters, digits, . _ @ - (at most 64)`,
+      );
     }
     out.push({ scope: m[1] as Scope, token: m[2]!, ...(m[3] !== undefined && { name: m[3] }) });
   }

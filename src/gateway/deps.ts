@@ -24,14 +24,20 @@ export interface GatewayDeps {
   agents(): AgentConfig[];
 }
 
-export const jsonLineLogger: Logger = (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
+export const jsonLineLogger: Logger = (line) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
 
-export function makeDeps(config: GatewayConfig, opts: { fetch?: typeof fetch; log?: Logger; cacheClock?: () => number; drain?: Drain } = {}): GatewayDeps {
+export function makeDeps(
+  config: GatewayConfig,
+  opts: { fetch?: typeof fetch; log?: Logger; cacheClock?: () => number; drain?: Drain } = {},
+): GatewayDeps {
   const byName = new Map(config.agents.map((a) => [a.name, a]));
   const clock = opts.cacheClock ?? Date.now;
   const drain = opts.drain ?? new Drain();
   const deps: GatewayDeps = {
-    config, clock, drain,
+    config,
+    clock,
+    drain,
     // Bound: workerd's fetch throws "Illegal invocation" when called detached from globalThis.
     call: { fetch: opts.fetch ?? fetch.bind(globalThis), timeoutMs: config.agentTimeoutMs },
     log: opts.log ?? jsonLineLogger,

@@ -8,4 +8,6 @@ import { problemResponse } from './problem.js';
 export { Drain, RETRY_HINT_MS };
 
 export const gatewayDrainGuard = (drain: Drain) =>
-  drainGuard(drain, ['/v1/health', '/v1/ready', '/metrics'], () => problemResponse(new VdiskError('E_GATEWAY_DRAINING')));
+  drainGuard(drain, ['/v1/health', '/v1/ready', '/metrics'], () =>
+    problemResponse(new VdiskError('E_GATEWAY_DRAINING')),
+  );

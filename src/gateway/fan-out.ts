@@ -20,12 +20,24 @@ export async function askOne<T>(deps: GatewayDeps, agent: AgentConfig, call: Age
   } catch (e) {
     const code = isVdiskError(e) ? String(e.code) : 'E_GATEWAY_INTERNAL';
     const detail = isVdiskError(e) ? e.message : 'unexpected failure';
-    deps.log({ level: 'warn', msg: 'agent call failed', agent: agent.name, path: call.path, code, cause: isVdiskError(e) ? e.detail.cause : undefined, ...(call.requestId && { requestId: call.requestId }) });
+    deps.log({
+      level: 'warn',
+      msg: 'agent call failed',
+      agent: agent.name,
+      path: call.path,
+      code,
+      cause: isVdiskError(e) ? e.detail.cause : undefined,
+      ...(call.requestId && { requestId: call.requestId }),
+    });
     return { agent, up: false, error: { code, detail } };
   }
 }
 
 /** `call` may differ per agent (a cursor each); `agents` defaults to every configured one. */
-export function askAll<T>(deps: GatewayDeps, call: AgentCall | ((agent: AgentConfig) => AgentCall), agents = deps.agents()): Promise<AgentAnswer<T>[]> {
+export function askAll<T>(
+  deps: GatewayDeps,
+  call: AgentCall | ((agent: AgentConfig) => AgentCall),
+  agents = deps.agents(),
+): Promise<AgentAnswer<T>[]> {
   return Promise.all(agents.map((agent) => askOne<T>(deps, agent, typeof call === 'function' ? call(agent) : call)));
 }

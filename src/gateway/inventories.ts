@@ -8,7 +8,13 @@ import type { GatewayDeps } from './deps.js';
 import type { AgentError } from './fan-out.js';
 import type { Snapshot, Who } from './inventory-cache.js';
 
-export interface AgentInventoryStatus { name: string; up: boolean; hosts: string[]; error?: AgentError; ageMs: number }
+export interface AgentInventoryStatus {
+  name: string;
+  up: boolean;
+  hosts: string[];
+  error?: AgentError;
+  ageMs: number;
+}
 
 export interface Joined {
   inventory: Inventory;
@@ -25,7 +31,8 @@ function build(snaps: Snapshot[]): Built {
   const owner = new Map<string, AgentConfig>();
   for (const s of snaps) {
     if (!s.up || !s.inventory) continue;
-    for (const k of ['hosts', 'pools', 'volumes', 'vms', 'snapshots'] as const) (inventory[k] as unknown[]).push(...s.inventory[k]);
+    for (const k of ['hosts', 'pools', 'volumes', 'vms', 'snapshots'] as const)
+      (inventory[k] as unknown[]).push(...s.inventory[k]);
     for (const h of s.hosts) if (!owner.has(h)) owner.set(h, s.agent);
   }
   return { inventory, owner };
@@ -35,8 +42,14 @@ export async function joinInventories(deps: GatewayDeps, who: Who): Promise<Join
   const snaps = await deps.inventories.all(who);
   const key = snaps.map((s) => s.version).join(',');
   let m = memo.get(deps);
-  if (m?.key !== key) memo.set(deps, m = { key, built: build(snaps) });
+  if (m?.key !== key) memo.set(deps, (m = { key, built: build(snaps) }));
   const now = deps.clock();
-  const agents = snaps.map((s) => ({ name: s.agent.name, up: s.up, hosts: s.hosts, ...(s.error && { error: s.error }), ageMs: Math.max(0, Math.round(now - s.at)) }));
+  const agents = snaps.map((s) => ({
+    name: s.agent.name,
+    up: s.up,
+    hosts: s.hosts,
+    ...(s.error && { error: s.error }),
+    ageMs: Math.max(0, Math.round(now - s.at)),
+  }));
   return { ...m.built, agents };
 }

@@ -34,7 +34,10 @@ export class InventoryCache {
   private readonly pending = new Map<string, Promise<Snapshot>>();
   private version = 0;
 
-  constructor(private readonly deps: GatewayDeps, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly deps: GatewayDeps,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Every configured agent's snapshot, refreshing those older than the TTL. */
   all(who: Who): Promise<Snapshot[]> {
@@ -85,12 +88,24 @@ export class InventoryCache {
 
   private async refresh(agent: AgentConfig, prev: Snapshot | undefined, who: Who): Promise<Snapshot> {
     const etag = prev?.up ? prev.etag : undefined;
-    const a = await askOne<unknown>(this.deps, agent, { method: 'GET', path: '/v1/inventory', ...who, ...(etag && { headers: { 'if-none-match': etag } }) });
+    const a = await askOne<unknown>(this.deps, agent, {
+      method: 'GET',
+      path: '/v1/inventory',
+      ...who,
+      ...(etag && { headers: { 'if-none-match': etag } }),
+    });
     const at = this.clock();
     const down = (error: AgentError): Snapshot => ({ agent, up: false, at, version: ++this.version, hosts: [], error });
     let next: Snapshot;
     if (!a.up) next = down(a.error);
-    else if (a.status === 304) next = etag && prev ? { ...prev, at } : down({ code: 'E_GATEWAY_AGENT_BAD_REPLY', detail: `agent ${agent.name} answered 304 to an unconditional call` });
+    else if (a.status === 304)
+      next =
+        etag && prev
+          ? { ...prev, at }
+          : down({
+              code: 'E_GATEWAY_AGENT_BAD_REPLY',
+              detail: `agent ${agent.name} answered 304 to an unconditional call`,
+            });
     else {
       const parsed = InventorySchema.safeParse(a.json);
       if (!parsed.success) {
@@ -99,9 +114,21 @@ export class InventoryCache {
       } else {
         const inv = parsed.data;
         // An agent that names no host still serves the VMs and pools it lists.
-        const hosts = new Set([...inv.hosts.map((h) => h.id), ...inv.pools.map((p) => p.host), ...inv.vms.map((v) => v.host)]);
+        const hosts = new Set([
+          ...inv.hosts.map((h) => h.id),
+          ...inv.pools.map((p) => p.host),
+          ...inv.vms.map((v) => v.host),
+        ]);
         const tag = a.headers.get('etag');
-        next = { agent, up: true, at, version: ++this.version, inventory: inv, hosts: [...hosts], ...(tag && ETAG.test(tag) && { etag: tag }) };
+        next = {
+          agent,
+          up: true,
+          at,
+          version: ++this.version,
+          inventory: inv,
+          hosts: [...hosts],
+          ...(tag && ETAG.test(tag) && { etag: tag }),
+        };
       }
     }
     this.snaps.set(agent.name, next);

@@ -19,10 +19,14 @@ const AgentPage = z.object({ jobs: z.array(JobStatusSchema), next: z.string().re
 export async function listJobPage(deps: GatewayDeps, caller: string, limit: number, cursor?: string) {
   const from = cursor === undefined ? undefined : decodeCursor(cursor, deps);
   const agents = from ? deps.agents().filter((a) => from.has(a.name)) : deps.agents();
-  const answers = await askAll<unknown>(deps, (a) => {
-    const after = from?.get(a.name);
-    return { method: 'GET', path: `/v1/jobs?limit=${limit}${after ? `&cursor=${after}` : ''}`, caller };
-  }, agents);
+  const answers = await askAll<unknown>(
+    deps,
+    (a) => {
+      const after = from?.get(a.name);
+      return { method: 'GET', path: `/v1/jobs?limit=${limit}${after ? `&cursor=${after}` : ''}`, caller };
+    },
+    agents,
+  );
   const jobs: Job[] = [];
   const next = new Map<string, string>();
   for (const a of answers) {
@@ -32,13 +36,18 @@ export async function listJobPage(deps: GatewayDeps, caller: string, limit: numb
     if (page.next) next.set(a.agent.name, page.next);
   }
   jobs.sort((x, y) => (x.createdAt < y.createdAt ? 1 : x.createdAt > y.createdAt ? -1 : x.id < y.id ? 1 : -1));
-  const status = answers.map((a) => (a.up ? { name: a.agent.name, up: true } : { name: a.agent.name, up: false, error: a.error }));
+  const status = answers.map((a) =>
+    a.up ? { name: a.agent.name, up: true } : { name: a.agent.name, up: false, error: a.error },
+  );
   return { jobs, agents: status, next: next.size ? encodeCursor(next) : null };
 }
 
 function encodeCursor(next: Map<string, string>): string {
   const bytes = new TextEncoder().encode(JSON.stringify(Object.fromEntries(next)));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 function decodeCursor(cursor: string, deps: GatewayDeps): Map<string, string> {
@@ -48,8 +57,11 @@ function decodeCursor(cursor: string, deps: GatewayDeps): Map<string, string> {
     const known = new Set(deps.agents().map((a) => a.name));
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const entries = Object.entries(v as Record<string, unknown>);
-      if (entries.length && entries.every(([k, c]) => known.has(k) && typeof c === 'string' && AGENT_CURSOR.test(c))) return new Map(entries as [string, string][]);
+      if (entries.length && entries.every(([k, c]) => known.has(k) && typeof c === 'string' && AGENT_CURSOR.test(c)))
+        return new Map(entries as [string, string][]);
     }
-  } catch { /* answered below */ }
+  } catch {
+    /* answered below */
+  }
   throw new VdiskError('E_GATEWAY_BAD_CURSOR', 'the cursor is not one this gateway gave', { field: 'cursor' });
 }

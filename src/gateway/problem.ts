@@ -12,7 +12,11 @@ const PUBLIC_DETAIL = ['field', 'hint', 'agent', 'job', 'value', 'plan'] as cons
 export function problemBody(err: VdiskError): Record<string, unknown> {
   const status = statusOf(err);
   const body: Record<string, unknown> = {
-    type: `/v1/docs#${err.code}`, title: describeCode(err.code).message, status, code: err.code, detail: err.message,
+    type: `/v1/docs#${err.code}`,
+    title: describeCode(err.code).message,
+    status,
+    code: err.code,
+    detail: err.message,
   };
   for (const k of PUBLIC_DETAIL) if (err.detail[k] !== undefined) body[k] = err.detail[k];
   return body;
@@ -25,9 +29,11 @@ export function statusOf(err: VdiskError): number {
 }
 
 export function problemResponse(err: VdiskError, headers: Record<string, string> = {}): Response {
-  const retry: Record<string, string> = typeof err.detail.retryAfter === 'number' ? { 'retry-after': String(err.detail.retryAfter) } : {};
+  const retry: Record<string, string> =
+    typeof err.detail.retryAfter === 'number' ? { 'retry-after': String(err.detail.retryAfter) } : {};
   return new Response(JSON.stringify(problemBody(err)), {
-    status: statusOf(err), headers: { 'content-type': PROBLEM_TYPE, ...retry, ...headers },
+    status: statusOf(err),
+    headers: { 'content-type': PROBLEM_TYPE, ...retry, ...headers },
   });
 }
 

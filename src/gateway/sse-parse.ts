@@ -4,7 +4,11 @@
 // `message`, an event without data not dispatched.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
-export interface SseEvent { id?: string; event: string; data: string }
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: string;
+}
 
 function toEvent(m: EventSourceMessage): SseEvent {
   return { ...(m.id !== undefined && { id: m.id }), event: m.event || 'message', data: m.data };

@@ -13,11 +13,18 @@ export const secretBinding = (agent: string) => `AGENT_SECRET_${agent.toUpperCas
 
 function build(env: EdgeEnv) {
   let agents: { name: string; url: string }[];
-  try { agents = JSON.parse(env.AGENTS ?? '[]'); } catch { throw new VdiskError('E_GATEWAY_CONFIG', 'the AGENTS binding is not JSON'); }
+  try {
+    agents = JSON.parse(env.AGENTS ?? '[]');
+  } catch {
+    throw new VdiskError('E_GATEWAY_CONFIG', 'the AGENTS binding is not JSON');
+  }
   return createGatewayApp({
     agents: agents.map((a) => ({ ...a, secret: env[secretBinding(a.name)] ?? '' })),
     tokens: parseTokenFile(env.GATEWAY_TOKENS ?? ''),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     ...(env.MAX_BODY_BYTES && { maxBodyBytes: Number(env.MAX_BODY_BYTES) }),
     ...(env.HEARTBEAT_MS && { heartbeatMs: Number(env.HEARTBEAT_MS) }),
     ...(env.AGENT_TIMEOUT_MS && { agentTimeoutMs: Number(env.AGENT_TIMEOUT_MS) }),

@@ -14,7 +14,10 @@ export class DownloadTarget implements ImageTarget {
   private failed?: unknown;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
 
-  constructor(stream: WritableStream<Uint8Array>, readonly name: string) {
+  constructor(
+    stream: WritableStream<Uint8Array>,
+    readonly name: string,
+  ) {
     this.writer = stream.getWriter();
   }
 
@@ -41,7 +44,9 @@ export class DownloadTarget implements ImageTarget {
   }
 
   flush(): Promise<void> {
-    return this.enqueue(async () => { await this.writer.ready; });
+    return this.enqueue(async () => {
+      await this.writer.ready;
+    });
   }
 
   commit(): Promise<void> {
@@ -56,7 +61,12 @@ export class DownloadTarget implements ImageTarget {
   private enqueue(op: () => Promise<void>): Promise<void> {
     const run = async () => {
       if (this.failed) throw this.failed;
-      try { await op(); } catch (e) { this.failed ??= e; throw e; }
+      try {
+        await op();
+      } catch (e) {
+        this.failed ??= e;
+        throw e;
+      }
     };
     const p = this.tail.then(run, run);
     this.tail = p.catch(() => undefined);
@@ -65,9 +75,15 @@ export class DownloadTarget implements ImageTarget {
 
   private async fillTo(offset: number): Promise<void> {
     if (offset < this.pos) {
-      throw new VdiskError('E_TARGET_NOT_SEEKABLE', `${this.name} is a stream at byte ${this.pos}; cannot write at ${offset}`, {
-        path: this.name, offset, hint: 'write into the private file system instead, then download the file',
-      });
+      throw new VdiskError(
+        'E_TARGET_NOT_SEEKABLE',
+        `${this.name} is a stream at byte ${this.pos}; cannot write at ${offset}`,
+        {
+          path: this.name,
+          offset,
+          hint: 'write into the private file system instead, then download the file',
+        },
+      );
     }
     while (this.pos < offset) {
       const n = Math.min(ZERO_CHUNK, offset - this.pos);

@@ -17,7 +17,9 @@ export async function readBodyInto(res: Response, buf: Uint8Array, expected: num
       if (chunk.done) break;
       const bytes = chunk.value;
       if (done + bytes.length > expected) {
-        throw new VdiskError('E_IO', `${name} sent more than the ${expected} bytes of the range asked for`, { path: name });
+        throw new VdiskError('E_IO', `${name} sent more than the ${expected} bytes of the range asked for`, {
+          path: name,
+        });
       }
       buf.set(bytes, done);
       done += bytes.length;

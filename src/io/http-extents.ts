@@ -24,7 +24,10 @@ export function parseImageioExtents(body: unknown, name: string): ZeroAwareExten
   const list = body.map((raw: unknown, i): ZeroAwareExtent => {
     const e = raw as ImageioExtent;
     if (typeof e !== 'object' || e === null || typeof e.start !== 'number' || typeof e.length !== 'number') {
-      throw new VdiskError('E_IO', `extent ${i} from ${name} lacks start or length`, { path: name, field: `extents[${i}]` });
+      throw new VdiskError('E_IO', `extent ${i} from ${name} lacks start or length`, {
+        path: name,
+        field: `extents[${i}]`,
+      });
     }
     return { start: e.start, length: e.length, data: e.hole !== true, zero: e.zero === true || e.hole === true };
   });

@@ -50,7 +50,9 @@ export function statusError(res: Response, name: string): Error {
   return new VdiskError('E_IO', what, { path: name, status: s });
 }
 
-export type Attempt<T> = (send: (method: string, url: string, headers?: Record<string, string>) => Promise<Response>) => Promise<T>;
+export type Attempt<T> = (
+  send: (method: string, url: string, headers?: Record<string, string>) => Promise<Response>,
+) => Promise<T>;
 
 /**
  * Run `attempt` until it succeeds, fails for good, or runs out of retries. `attempt` sends its requests
@@ -88,7 +90,10 @@ export async function withRetries<T>(opts: HttpOptions, name: string, what: stri
     }
   }
   const reason = last instanceof Error ? describe(last) : String(last);
-  throw new VdiskError('E_IO', `${what} ${name} failed after ${tries} attempts: ${reason}`, { path: name, attempts: tries });
+  throw new VdiskError('E_IO', `${what} ${name} failed after ${tries} attempts: ${reason}`, {
+    path: name,
+    attempts: tries,
+  });
 }
 
 async function signed(sign: Signer, req: SignRequest, name: string): Promise<Record<string, string>> {

@@ -80,10 +80,14 @@ export class HttpSource implements ImageSource {
       }
       if (cr?.first !== offset || cr.last !== last) {
         await discardBody(res);
-        throw new VdiskError('E_IO', `${this.name} answered bytes=${offset}-${last} with ${res.headers.get('content-range')}`, {
-          path: this.name,
-          offset,
-        });
+        throw new VdiskError(
+          'E_IO',
+          `${this.name} answered bytes=${offset}-${last} with ${res.headers.get('content-range')}`,
+          {
+            path: this.name,
+            offset,
+          },
+        );
       }
       await readBodyInto(res, buf.subarray(0, want), want, this.name);
     });
@@ -129,12 +133,14 @@ const probe: (url: string, name: string) => Attempt<{ size: number; etag?: strin
   if (res.status !== 206 && res.status !== 416) throw statusError(res, name);
   const complete = parseContentRange(res.headers.get('content-range'))?.complete;
   if (complete !== undefined) return { size: complete, etag: strongEtag(res) };
-  if (res.status === 416) throw new VdiskError('E_RANGE', `${name} refused byte 0 without saying its length`, { path: name });
+  if (res.status === 416)
+    throw new VdiskError('E_RANGE', `${name} refused byte 0 without saying its length`, { path: name });
 
   const head = await send('HEAD', url);
   await discardBody(head);
   const length = Number(head.headers.get('content-length') ?? NaN);
   if (head.status !== 200) throw statusError(head, name);
-  if (!Number.isSafeInteger(length)) throw new VdiskError('E_IO', `${name} does not say how long it is`, { path: name });
+  if (!Number.isSafeInteger(length))
+    throw new VdiskError('E_IO', `${name} does not say how long it is`, { path: name });
   return { size: length, etag: strongEtag(head) };
 };

@@ -21,7 +21,9 @@ export class NodeFileSource implements ImageSource {
   ) {}
 
   /** The descriptor (checked by whoever opened it): copy offload reads through it, never by name. */
-  get fd(): number { return this.handle.fd; }
+  get fd(): number {
+    return this.handle.fd;
+  }
 
   /** A file the caller opened and checked (the agent's safe-open): read through that descriptor, never by name. */
   static adopt(name: string, handle: FileHandle, size: number): NodeFileSource {
@@ -52,9 +54,10 @@ export class NodeFileSource implements ImageSource {
     try {
       // The kernel may return fewer bytes than asked; only end of file ends the loop early.
       while (done < want) {
-        const bytesRead = want <= SYNC_READ_MAX
-          ? readSync(this.handle.fd, buf, done, want - done, offset + done)
-          : (await this.handle.read(buf, done, want - done, offset + done)).bytesRead;
+        const bytesRead =
+          want <= SYNC_READ_MAX
+            ? readSync(this.handle.fd, buf, done, want - done, offset + done)
+            : (await this.handle.read(buf, done, want - done, offset + done)).bytesRead;
         if (bytesRead === 0) break;
         done += bytesRead;
       }

@@ -41,7 +41,12 @@ export function tempNameFor(path: string, pid = process.pid): string {
 }
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Removes `.NAME.vdisk-PID.part` files beside `path` left by processes that no longer run. */
@@ -78,12 +83,23 @@ export class NodeFileTarget implements ImageTarget {
     private readonly beforeRename?: (handle: FileHandle) => Promise<void>,
   ) {}
 
-  get size(): number { return this.cur; }
+  get size(): number {
+    return this.cur;
+  }
 
   static async adopt(handle: FileHandle, o: AdoptOptions): Promise<NodeFileTarget> {
     const fresh = o.tempPath !== undefined;
     const size = fresh ? 0 : (await handle.stat()).size;
-    return new NodeFileTarget(o.name, o.tempPath ?? o.name, handle, size, fresh, !fresh, o.durable ?? true, o.beforeRename);
+    return new NodeFileTarget(
+      o.name,
+      o.tempPath ?? o.name,
+      handle,
+      size,
+      fresh,
+      !fresh,
+      o.durable ?? true,
+      o.beforeRename,
+    );
   }
 
   static async create(path: string, opts: NodeTargetOptions = {}): Promise<NodeFileTarget> {
@@ -91,7 +107,9 @@ export class NodeFileTarget implements ImageTarget {
       try {
         const h = await open(path, 'r+');
         return new NodeFileTarget(path, path, h, (await h.stat()).size, false, true, opts.durable ?? true);
-      } catch (e) { throw targetFsError(e, path, 'open for writing'); }
+      } catch (e) {
+        throw targetFsError(e, path, 'open for writing');
+      }
     }
     const st = await stat(path).catch(() => undefined);
     if (st?.isDirectory()) throw new VdiskError('E_TARGET_EXISTS', `${path} is a directory`, { path });
@@ -101,7 +119,9 @@ export class NodeFileTarget implements ImageTarget {
     try {
       const h = await open(tmp, 'w+', 0o644);
       return new NodeFileTarget(path, tmp, h, 0, true, false, opts.durable ?? true);
-    } catch (e) { throw targetFsError(e, path, 'create'); }
+    } catch (e) {
+      throw targetFsError(e, path, 'create');
+    }
   }
 
   async pwrite(buf: Uint8Array, offset: number): Promise<void> {
@@ -110,7 +130,9 @@ export class NodeFileTarget implements ImageTarget {
         const { bytesWritten } = await this.handle.write(buf, done, buf.length - done, offset + done);
         done += bytesWritten;
       }
-    } catch (e) { throw targetFsError(e, this.name, `write at ${offset} to`); }
+    } catch (e) {
+      throw targetFsError(e, this.name, `write at ${offset} to`);
+    }
     this.wrote(offset, buf.length);
   }
 
@@ -123,18 +145,26 @@ export class NodeFileTarget implements ImageTarget {
   /** fdatasync in the background while the copy goes on: the disk works during the copy, not after it. */
   private writeBehind(): void {
     this.unsynced = 0;
-    this.behind = this.handle.datasync().catch((e) => { this.behindError ??= e; }).finally(() => { this.behind = undefined; });
+    this.behind = this.handle
+      .datasync()
+      .catch((e) => {
+        this.behindError ??= e;
+      })
+      .finally(() => {
+        this.behind = undefined;
+      });
   }
 
   async zero(offset: number, length: number): Promise<void> {
     // Past the end a truncate reads as zeros; inside, fallocate ZERO_RANGE (the blocks stay allocated,
     // as written zeros would: holes are discard's business), else zeros written.
     const inside = Math.max(0, Math.min(offset + length, this.cur) - offset);
-    if (inside > 0 && await this.fallocZero(offset, inside)) {
+    if (inside > 0 && (await this.fallocZero(offset, inside))) {
       if (offset + length > this.cur) await this.truncate(offset + length);
       return;
     }
-    for (let d = 0; d < inside; d += ZEROS.length) await this.pwrite(ZEROS.subarray(0, Math.min(ZEROS.length, inside - d)), offset + d);
+    for (let d = 0; d < inside; d += ZEROS.length)
+      await this.pwrite(ZEROS.subarray(0, Math.min(ZEROS.length, inside - d)), offset + d);
     if (offset + length > this.cur) await this.truncate(offset + length);
   }
 
@@ -143,7 +173,11 @@ export class NodeFileTarget implements ImageTarget {
     if (src.fd === undefined) return undefined;
     if (this.offload === undefined) this.offload = offloadKind(this.handle.fd) ?? null;
     if (!this.offload) return undefined;
-    try { return fstatSync(src.fd).dev === fstatSync(this.handle.fd).dev ? this.offload : undefined; } catch { return undefined; }
+    try {
+      return fstatSync(src.fd).dev === fstatSync(this.handle.fd).dev ? this.offload : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -151,15 +185,29 @@ export class NodeFileTarget implements ImageTarget {
    * and written here. The first copy onto a sharing file system is an explicit clone (FICLONERANGE):
    * where that is refused (XFS made without reflink) later copies are plain in-kernel ones ('copy').
    */
-  async copyFrom(src: ImageSource, srcOffset: number, offset: number, length: number, signal?: AbortSignal): Promise<void> {
+  async copyFrom(
+    src: ImageSource,
+    srcOffset: number,
+    offset: number,
+    length: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     let done = 0;
     if (src.fd !== undefined) {
-      if (this.offload === 'share' && !this.cloneProbed && srcOffset % 4096 === 0 && offset % 4096 === 0 && length % 4096 === 0) {
+      if (
+        this.offload === 'share' &&
+        !this.cloneProbed &&
+        srcOffset % 4096 === 0 &&
+        offset % 4096 === 0 &&
+        length % 4096 === 0
+      ) {
         this.cloneProbed = true;
         if (cloneRange(src.fd, srcOffset, this.handle.fd, offset, length)) done = length;
         else this.offload = 'copy';
       }
-      try { done += await copyRange(src.fd, srcOffset + done, this.handle.fd, offset + done, length - done, signal); } catch (e) {
+      try {
+        done += await copyRange(src.fd, srcOffset + done, this.handle.fd, offset + done, length - done, signal);
+      } catch (e) {
         throw (e as { code?: string }).code === 'E_CANCELLED' ? e : targetFsError(e, this.name, `copy at ${offset} to`);
       }
     }
@@ -182,19 +230,27 @@ export class NodeFileTarget implements ImageTarget {
   /** fallocate ZERO_RANGE on the descriptor (native/libc.ts); false where the file system cannot. */
   private async fallocZero(offset: number, length: number): Promise<boolean> {
     const sys = libc();
-    return sys !== null && await sys.fallocate(this.handle.fd, FALLOC.ZERO_RANGE | FALLOC.KEEP_SIZE, offset, length) === 0;
+    return (
+      sys !== null && (await sys.fallocate(this.handle.fd, FALLOC.ZERO_RANGE | FALLOC.KEEP_SIZE, offset, length)) === 0
+    );
   }
 
   /** fallocate PUNCH_HOLE on the descriptor (best effort, see punch-hole.ts). */
   /** Punches every range (clamped to the file) in one go; returns the bytes known punched, of those asked. */
   async discard(ranges: [number, number][]): Promise<{ asked: number; punched: number }> {
-    const inside = ranges.map(([o, n]): [number, number] => [o, Math.max(0, Math.min(o + n, this.cur) - o)]).filter(([, n]) => n > 0);
+    const inside = ranges
+      .map(([o, n]): [number, number] => [o, Math.max(0, Math.min(o + n, this.cur) - o)])
+      .filter(([, n]) => n > 0);
     const asked = coalesce(inside).reduce((a, [, n]) => a + n, 0);
     return { asked, punched: asked ? await punchHolesFd(this.handle.fd, inside) : 0 };
   }
 
   async truncate(size: number): Promise<void> {
-    try { await this.handle.truncate(size); } catch (e) { throw targetFsError(e, this.name, 'resize'); }
+    try {
+      await this.handle.truncate(size);
+    } catch (e) {
+      throw targetFsError(e, this.name, 'resize');
+    }
     this.cur = size;
   }
 
@@ -204,7 +260,9 @@ export class NodeFileTarget implements ImageTarget {
     try {
       if (this.behindError) throw this.behindError;
       await this.handle.datasync();
-    } catch (e) { throw targetFsError(e, this.name, 'flush'); }
+    } catch (e) {
+      throw targetFsError(e, this.name, 'flush');
+    }
     this.unsynced = 0;
   }
 
@@ -219,7 +277,9 @@ export class NodeFileTarget implements ImageTarget {
     return done;
   }
 
-  async allocatedSize(): Promise<number> { return (await this.handle.stat()).blocks * 512; }
+  async allocatedSize(): Promise<number> {
+    return (await this.handle.stat()).blocks * 512;
+  }
 
   async commit(): Promise<void> {
     if (this.ended) return;
@@ -237,7 +297,11 @@ export class NodeFileTarget implements ImageTarget {
       await rename(this.writePath, this.name);
       if (!this.durable) return;
       const dir = await open(dirname(this.name), 'r');
-      try { await dir.sync(); } finally { await dir.close(); }
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
     } catch (e) {
       await rm(this.writePath, { force: true });
       throw targetFsError(e, this.name, 'rename into place');

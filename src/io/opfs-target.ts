@@ -73,7 +73,8 @@ export class OpfsTarget implements ImageTarget {
     this.logical = Math.max(this.logical, end); // past highWater the file reads as zeros already
     const stop = Math.min(end, this.highWater);
     const zeros = new Uint8Array(Math.min(ZERO_CHUNK, Math.max(0, stop - offset)));
-    for (let at = offset; at < stop; at += zeros.length) await this.pwrite(zeros.subarray(0, Math.min(zeros.length, stop - at)), at);
+    for (let at = offset; at < stop; at += zeros.length)
+      await this.pwrite(zeros.subarray(0, Math.min(zeros.length, stop - at)), at);
   }
 
   async truncate(size: number): Promise<void> {

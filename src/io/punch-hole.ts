@@ -37,5 +37,9 @@ export async function punchHolesFd(fd: number, ranges: Range[]): Promise<number>
 export async function punchHoles(path: string, ranges: Range[]): Promise<number> {
   const h = await open(path, 'r+').catch(() => undefined);
   if (!h) return 0;
-  try { return await punchHolesFd(h.fd, ranges); } finally { await h.close(); }
+  try {
+    return await punchHolesFd(h.fd, ranges);
+  } finally {
+    await h.close();
+  }
 }

@@ -49,8 +49,12 @@ export class MemoryTarget implements ImageTarget {
   private len = 0;
   committed = false;
   constructor(readonly name = 'memory') {}
-  get size(): number { return this.len; }
-  bytes(): Uint8Array { return this.buf.subarray(0, this.len); }
+  get size(): number {
+    return this.len;
+  }
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
   private ensure(end: number): void {
     if (end <= this.buf.length) return;
     const next = new Uint8Array(Math.max(end, this.buf.length * 2));
@@ -78,6 +82,8 @@ export class MemoryTarget implements ImageTarget {
     return n;
   }
   async flush(): Promise<void> {}
-  async commit(): Promise<void> { this.committed = true; }
+  async commit(): Promise<void> {
+    this.committed = true;
+  }
   async abort(): Promise<void> {}
 }

@@ -11,7 +11,9 @@ export async function closeAfter(server: ClosableServer, settled: Promise<void>,
   const closed = new Promise<void>((r) => server.close(() => r()));
   const idle = setInterval(() => server.closeIdleConnections?.(), 50);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const grace = new Promise<void>((r) => { timer = setTimeout(r, graceMs); });
+  const grace = new Promise<void>((r) => {
+    timer = setTimeout(r, graceMs);
+  });
   await Promise.race([settled.then(() => closed), grace]);
   clearInterval(idle);
   clearTimeout(timer);

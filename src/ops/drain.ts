@@ -12,13 +12,22 @@ export class Drain {
   private inFlight = 0;
   private idle: (() => void)[] = [];
 
-  get draining(): boolean { return this.ctl.signal.aborted; }
+  get draining(): boolean {
+    return this.ctl.signal.aborted;
+  }
   /** Fires when draining starts. */
-  get signal(): AbortSignal { return this.ctl.signal; }
+  get signal(): AbortSignal {
+    return this.ctl.signal;
+  }
   /** Requests being answered now (streams included). */
-  get active(): number { return this.inFlight; }
+  get active(): number {
+    return this.inFlight;
+  }
 
-  start(): void { this.ctl.abort(); this.settle(); }
+  start(): void {
+    this.ctl.abort();
+    this.settle();
+  }
 
   /** Resolves once no request is in flight. */
   settled(): Promise<void> {
@@ -28,7 +37,12 @@ export class Drain {
   enter(): () => void {
     this.inFlight++;
     let left = false;
-    return () => { if (left) return; left = true; this.inFlight--; this.settle(); };
+    return () => {
+      if (left) return;
+      left = true;
+      this.inFlight--;
+      this.settle();
+    };
   }
 
   private settle(): void {
@@ -53,17 +67,32 @@ export function drainGuard(drain: Drain, exempt: readonly string[], refuse: () =
       throw e;
     }
     const body = c.res.body;
-    if (!body || !c.res.headers.get('content-type')?.startsWith('text/event-stream')) { leave(); return; }
+    if (!body || !c.res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      leave();
+      return;
+    }
     // A stream is in flight until its body has been read to the end or cancelled.
     const reader = body.getReader();
-    c.res = new Response(new ReadableStream({
-      async pull(ctl) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) { leave(); ctl.close(); } else ctl.enqueue(value);
-        } catch (e) { leave(); ctl.error(e); }
-      },
-      cancel(reason) { leave(); return reader.cancel(reason); },
-    }), c.res);
+    c.res = new Response(
+      new ReadableStream({
+        async pull(ctl) {
+          try {
+            const { done, value } = await reader.read();
+            if (done) {
+              leave();
+              ctl.close();
+            } else ctl.enqueue(value);
+          } catch (e) {
+            leave();
+            ctl.error(e);
+          }
+        },
+        cancel(reason) {
+          leave();
+          return reader.cancel(reason);
+        },
+      }),
+      c.res,
+    );
   };
 }

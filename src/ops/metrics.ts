@@ -14,14 +14,24 @@ const labelText = (l: Labels) => {
 };
 const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN');
 
-interface Family { name: string; help: string; type: 'counter' | 'gauge' | 'histogram'; lines(): string[] }
+interface Family {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  lines(): string[];
+}
 
 export class Registry {
   private readonly families: Family[] = [];
 
   counter(name: string, help: string) {
     const series = new Map<string, { labels: Labels; value: number }>();
-    this.families.push({ name, help, type: 'counter', lines: () => [...series.values()].map((s) => `${name}${labelText(s.labels)} ${num(s.value)}`) });
+    this.families.push({
+      name,
+      help,
+      type: 'counter',
+      lines: () => [...series.values()].map((s) => `${name}${labelText(s.labels)} ${num(s.value)}`),
+    });
     return {
       inc(labels: Labels = {}, by = 1) {
         const k = labelText(labels);
@@ -34,25 +44,33 @@ export class Registry {
 
   /** A gauge read when scraped: `read` answers its series. */
   gauge(name: string, help: string, read: () => { labels?: Labels; value: number }[]) {
-    this.families.push({ name, help, type: 'gauge', lines: () => read().map((s) => `${name}${labelText(s.labels ?? {})} ${num(s.value)}`) });
+    this.families.push({
+      name,
+      help,
+      type: 'gauge',
+      lines: () => read().map((s) => `${name}${labelText(s.labels ?? {})} ${num(s.value)}`),
+    });
   }
 
   histogram(name: string, help: string, buckets = LATENCY_BUCKETS) {
     const series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
     this.families.push({
-      name, help, type: 'histogram',
-      lines: () => [...series.values()].flatMap((s) => [
-        ...buckets.map((b, i) => `${name}_bucket${labelText({ ...s.labels, le: String(b) })} ${s.counts[i]}`),
-        `${name}_bucket${labelText({ ...s.labels, le: '+Inf' })} ${s.count}`,
-        `${name}_sum${labelText(s.labels)} ${num(s.sum)}`,
-        `${name}_count${labelText(s.labels)} ${s.count}`,
-      ]),
+      name,
+      help,
+      type: 'histogram',
+      lines: () =>
+        [...series.values()].flatMap((s) => [
+          ...buckets.map((b, i) => `${name}_bucket${labelText({ ...s.labels, le: String(b) })} ${s.counts[i]}`),
+          `${name}_bucket${labelText({ ...s.labels, le: '+Inf' })} ${s.count}`,
+          `${name}_sum${labelText(s.labels)} ${num(s.sum)}`,
+          `${name}_count${labelText(s.labels)} ${s.count}`,
+        ]),
     });
     return {
       observe(labels: Labels, value: number) {
         const k = labelText(labels);
         let s = series.get(k);
-        if (!s) series.set(k, s = { labels, counts: buckets.map(() => 0), sum: 0, count: 0 });
+        if (!s) series.set(k, (s = { labels, counts: buckets.map(() => 0), sum: 0, count: 0 }));
         for (let i = 0; i < buckets.length; i++) if (value <= buckets[i]!) s.counts[i]!++;
         s.sum += value;
         s.count++;
@@ -62,7 +80,11 @@ export class Registry {
 
   /** The exposition text: `# HELP`, `# TYPE`, then one line per series. */
   render(): string {
-    return this.families.map((f) => [`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.lines()].join('\n')).join('\n') + '\n';
+    return (
+      this.families
+        .map((f) => [`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.lines()].join('\n'))
+        .join('\n') + '\n'
+    );
   }
 }
 

@@ -26,16 +26,21 @@ const backing = (field: string, name: string | null, image: ImageRef): NameRef[]
 /** A volume record a step creates: its file, its backing name, its mode and its owner. */
 export function volumeNames(field: string, v: Volume): NameRef[] {
   return [
-    ...path(`${field}.path`, v.path), ...backing(`${field}.backingName`, v.backingName, { path: v.path }),
-    { kind: 'mode', field: `${field}.mode`, mode: v.mode }, { kind: 'owner', field: `${field}.owner`, owner: v.owner },
+    ...path(`${field}.path`, v.path),
+    ...backing(`${field}.backingName`, v.backingName, { path: v.path }),
+    { kind: 'mode', field: `${field}.mode`, mode: v.mode },
+    { kind: 'owner', field: `${field}.owner`, owner: v.owner },
   ];
 }
 
 function opNames(op: InventoryOp, field: string): NameRef[] {
   switch (op.op) {
-    case 'add-volume': return volumeNames(`${field}.volume`, op.volume);
-    case 'set-backing': return backing(`${field}.backingName`, op.backingName, { volume: op.volume });
-    default: return [];
+    case 'add-volume':
+      return volumeNames(`${field}.volume`, op.volume);
+    case 'set-backing':
+      return backing(`${field}.backingName`, op.backingName, { volume: op.volume });
+    default:
+      return [];
   }
 }
 
@@ -76,7 +81,11 @@ export function namesOf(call: { action: Action; params: unknown }): NameRef[] {
 /** The file a condition asks about, if any (file-exists and file-absent touch the file system). */
 export function conditionPath(c: Condition): string | null {
   switch (c.check) {
-    case 'file-exists': case 'file-absent': case 'volume-path': return c.path;
-    default: return null;
+    case 'file-exists':
+    case 'file-absent':
+    case 'volume-path':
+      return c.path;
+    default:
+      return null;
   }
 }

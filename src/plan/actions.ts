@@ -14,25 +14,40 @@ export const ACTION_PARAMS = {
   /** Copy guest data offline: the whole chain flattened, or only the top layer. Sparse. The agent checks
    * the target's free space when the step runs (allocation drifts, so it is not a parameter). */
   'copy-data': z.object({
-    source: text(), sourcePath: text(), target: text(), targetPath: text(),
+    source: text(),
+    sourcePath: text(),
+    target: text(),
+    targetPath: text(),
     depth: z.enum(['flatten', 'top']),
   }),
   'flush-volume': z.object({ volume: text(), path: text() }),
   /** Compare the copy with its source: metadata (format, size, backing) or guest-visible data. */
   'verify-copy': z.object({
-    source: text(), sourcePath: text(), target: text(), targetPath: text(),
-    mode: z.enum(['metadata', 'full']), depth: z.enum(['flatten', 'top']),
+    source: text(),
+    sourcePath: text(),
+    target: text(),
+    targetPath: text(),
+    mode: z.enum(['metadata', 'full']),
+    depth: z.enum(['flatten', 'top']),
   }),
   /** REUSE_EXT: read the existing target's metadata (format stated, never probed) before the job. */
   'check-target': z.object({
-    volume: text(), path: text(), format: FormatSchema, minSize: z.number().int(),
-    expect: z.enum(['zeros', 'backing']), backingPath: text().nullable(),
+    volume: text(),
+    path: text(),
+    format: FormatSchema,
+    minSize: z.number().int(),
+    expect: z.enum(['zeros', 'backing']),
+    backingPath: text().nullable(),
   }),
   /** `qemu-img commit -d`: merge `top` into `base` (the base gains data; nothing else changes). */
   'commit-offline': z.object({ top: text(), topPath: text(), base: text(), basePath: text() }),
   /** `qemu-img rebase -u`: rewrite the backing name only (safe after a commit). */
   'rebase-offline': z.object({
-    volume: text(), path: text(), backing: text(), backingName: text(), backingFormat: FormatSchema,
+    volume: text(),
+    path: text(),
+    backing: text(),
+    backingName: text(),
+    backingFormat: FormatSchema,
   }),
   /** Remove a file this plan created and its inventory record (compensation). */
   'delete-volume': z.object({ volume: text(), path: text() }),
@@ -41,19 +56,38 @@ export const ACTION_PARAMS = {
   'inventory-update': z.object({ ops: z.array(InventoryOpSchema).max(MAX_ITEMS) }),
   /** blockdev-create the file (and the qcow2 on it) through QEMU, as libvirt does, then open it. */
   'qmp-create-image': z.object({
-    vm, fileJob: job, formatJob: job.nullable(), node: text(), fileNode: text(), path: text(), format: FormatSchema,
-    size: z.number().int().positive(), backingFile: text().nullable(), backingFormat: FormatSchema.nullable(),
+    vm,
+    fileJob: job,
+    formatJob: job.nullable(),
+    node: text(),
+    fileNode: text(),
+    path: text(),
+    format: FormatSchema,
+    size: z.number().int().positive(),
+    backingFile: text().nullable(),
+    backingFormat: FormatSchema.nullable(),
     /** Node to open the new image on (a shallow copy shares the source's backing node), or none. */
     backing: text().nullable(),
   }),
   'qmp-open-image': z.object({
-    vm, node: text(), fileNode: text(), path: text(), format: FormatSchema,
-    readOnly: z.boolean(), backing: text().nullable(),
+    vm,
+    node: text(),
+    fileNode: text(),
+    path: text(),
+    format: FormatSchema,
+    readOnly: z.boolean(),
+    backing: text().nullable(),
   }),
   'qmp-close-image': z.object({ vm, node: text(), fileNode: text() }),
   'qmp-mirror': z.object({ vm, job, device: text(), target: text(), sync: z.enum(['full', 'top']) }),
   'qmp-commit': z.object({
-    vm, job, device: text(), top: text(), base: text(), backingFile: text().nullable(), active: z.boolean(),
+    vm,
+    job,
+    device: text(),
+    top: text(),
+    base: text(),
+    backingFile: text().nullable(),
+    active: z.boolean(),
   }),
   'qmp-wait-ready': z.object({ vm, job }),
   /** Give a shallow copy its backing before pivot: transaction [blockdev-snapshot]. */
@@ -69,7 +103,13 @@ export const ACTION_PARAMS = {
   /** Abandon a job (compensation): force cancel, then dismiss. */
   'qmp-job-cancel': z.object({ vm, job }),
   /** One transaction of blockdev-snapshot actions: all disks or none. */
-  'qmp-snapshot-group': z.object({ vm, pairs: z.array(z.object({ node: text(), overlay: text() })).min(1).max(MAX_DISKS) }),
+  'qmp-snapshot-group': z.object({
+    vm,
+    pairs: z
+      .array(z.object({ node: text(), overlay: text() }))
+      .min(1)
+      .max(MAX_DISKS),
+  }),
 } as const;
 
 export type Action = keyof typeof ACTION_PARAMS;
@@ -80,6 +120,7 @@ export type ParamsOf<A extends Action> = z.infer<(typeof ACTION_PARAMS)[A]>;
 export type ActionCall = { [A in Action]: { action: A; params: ParamsOf<A> } }[Action];
 
 const callSchemas = ACTIONS.map((a) => z.object({ action: z.literal(a), params: ACTION_PARAMS[a] }));
-export const ActionCallSchema = z.discriminatedUnion('action', callSchemas as unknown as [
-  (typeof callSchemas)[number], ...(typeof callSchemas)[number][],
-]);
+export const ActionCallSchema = z.discriminatedUnion(
+  'action',
+  callSchemas as unknown as [(typeof callSchemas)[number], ...(typeof callSchemas)[number][]],
+);

@@ -19,7 +19,10 @@ export function cloneInventory(inv: Inventory): Inventory {
     hosts: inv.hosts.map((h) => ({ ...h })),
     pools: inv.pools.map((p) => ({ ...p })),
     volumes: inv.volumes.map((v) => ({ ...v })),
-    vms: inv.vms.map((vm) => ({ ...vm, disks: vm.disks.map((d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n })) })) })),
+    vms: inv.vms.map((vm) => ({
+      ...vm,
+      disks: vm.disks.map((d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n })) })),
+    })),
     snapshots: inv.snapshots.map((s) => ({ ...s, disks: s.disks.map((d) => ({ ...d })) })),
   };
 }
@@ -40,7 +43,9 @@ const APPLY: { [K in InventoryOp['op']]: Handler<K> } = {
     // The plan's own steps write the file in this format: stated, whatever the op says.
     inv.volumes.push({ ...op.volume, formatSource: 'stated' });
   },
-  'forget-volume': (inv, op) => { inv.volumes = inv.volumes.filter((v) => v.id !== op.volume); },
+  'forget-volume': (inv, op) => {
+    inv.volumes = inv.volumes.filter((v) => v.id !== op.volume);
+  },
   'set-state': (inv, op) => {
     const v = inv.volumes.find((x) => x.id === op.volume);
     if (v) v.state = op.state;
@@ -49,8 +54,15 @@ const APPLY: { [K in InventoryOp['op']]: Handler<K> } = {
     const v = volume(inv, op.volume);
     const from = volume(inv, op.from);
     Object.assign(v, {
-      pool: from.pool, path: from.path, format: from.format, formatSource: from.formatSource, virtualSize: from.virtualSize, allocated: from.allocated,
-      backingName: from.backingName, state: from.state, backing: op.backing,
+      pool: from.pool,
+      path: from.path,
+      format: from.format,
+      formatSource: from.formatSource,
+      virtualSize: from.virtualSize,
+      allocated: from.allocated,
+      backingName: from.backingName,
+      state: from.state,
+      backing: op.backing,
     });
     inv.volumes = inv.volumes.filter((x) => x.id !== op.from);
   },
@@ -61,7 +73,11 @@ const APPLY: { [K in InventoryOp['op']]: Handler<K> } = {
   },
   'set-disk': (inv, op) => {
     const disk = inv.vms.find((m) => m.id === op.vm)?.disks.find((d) => d.target === op.disk);
-    if (!disk) throw new VdiskError('E_PLAN_UNKNOWN_DISK', `no disk '${op.disk}' on '${op.vm}'`, { field: 'disk', value: op.disk });
+    if (!disk)
+      throw new VdiskError('E_PLAN_UNKNOWN_DISK', `no disk '${op.disk}' on '${op.vm}'`, {
+        field: 'disk',
+        value: op.disk,
+      });
     volume(inv, op.volume);
     disk.volume = op.volume;
     disk.nodes = op.nodes.map((n) => ({ ...n }));

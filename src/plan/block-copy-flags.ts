@@ -22,11 +22,25 @@ export interface CopyShape {
 
 export type FlagRow = { flags: number; error: string } | { flags: number; shape: CopyShape };
 
-const C = 8, S = 1, R = 2, W = 4, L = 16; // COPY, SHALLOW, REUSE_EXT, COPY_RAW (W = raw), RELATIVE
-const create = (sync: 'full' | 'top', format: 'source' | 'raw', needsRawSource = false): CopyShape =>
-  ({ sync, target: 'create', format, check: 'none', needsRawSource });
-const reuse = (sync: 'full' | 'top'): CopyShape =>
-  ({ sync, target: 'reuse', format: 'stated', check: sync === 'full' ? 'zeros' : 'backing', needsRawSource: false });
+const C = 8,
+  S = 1,
+  R = 2,
+  W = 4,
+  L = 16; // COPY, SHALLOW, REUSE_EXT, COPY_RAW (W = raw), RELATIVE
+const create = (sync: 'full' | 'top', format: 'source' | 'raw', needsRawSource = false): CopyShape => ({
+  sync,
+  target: 'create',
+  format,
+  check: 'none',
+  needsRawSource,
+});
+const reuse = (sync: 'full' | 'top'): CopyShape => ({
+  sync,
+  target: 'reuse',
+  format: 'stated',
+  check: sync === 'full' ? 'zeros' : 'backing',
+  needsRawSource: false,
+});
 
 export const BLOCK_COPY_FLAG_TABLE: readonly FlagRow[] = [
   { flags: 0, error: 'E_PLAN_NOT_A_COPY' },

@@ -26,8 +26,14 @@ export class StepList {
     const previous = this.lastOfUnit.get(unit);
     const after = o.afterOnly ?? [...(previous ? [previous] : []), ...(o.after ?? [])];
     this.steps.push({
-      ...call, id, label: o.label, unit, phase: o.phase ?? 'prepare', after: [...new Set(after)],
-      undo: o.undo ?? [], weight: o.weight ?? ACTION_TRAITS[call.action].weight,
+      ...call,
+      id,
+      label: o.label,
+      unit,
+      phase: o.phase ?? 'prepare',
+      after: [...new Set(after)],
+      undo: o.undo ?? [],
+      weight: o.weight ?? ACTION_TRAITS[call.action].weight,
     } as Step);
     this.lastOfUnit.set(unit, id);
     return id;

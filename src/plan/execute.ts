@@ -7,7 +7,13 @@ import type { Plan, Step } from './plan-schema.js';
 
 export type StepRunner = (call: ActionCall, ctx: { step: Step; undo: boolean }) => Promise<void> | void;
 
-export interface StepFailure { step: string; unit: string; action: string; code: string; message: string }
+export interface StepFailure {
+  step: string;
+  unit: string;
+  action: string;
+  code: string;
+  message: string;
+}
 export interface Orphan {
   /** The file left behind (when the step that should have removed it names one). */
   path?: string;
@@ -52,7 +58,10 @@ export async function runPlan(plan: Plan, run: StepRunner, onProgress?: (p: numb
     }
     if (!step.after.every((d) => ok.has(d))) {
       if (step.phase === 'cleanup') orphans.push(orphanOf(step, 'not run: a step it waits for failed'));
-      else if (step.phase === 'commit' && committed.has(step.unit)) { stuck.add(step.unit); retry.push(callOf(step)); }
+      else if (step.phase === 'commit' && committed.has(step.unit)) {
+        stuck.add(step.unit);
+        retry.push(callOf(step));
+      }
       continue;
     }
     started.add(step.unit);
@@ -65,8 +74,15 @@ export async function runPlan(plan: Plan, run: StepRunner, onProgress?: (p: numb
       onProgress?.(done / total);
     } catch (e) {
       const err = describe(e);
-      if (step.phase === 'cleanup') { orphans.push(orphanOf(step, err.message)); continue; }
-      if (step.phase === 'commit' && committed.has(step.unit)) { stuck.add(step.unit); retry.push(callOf(step)); continue; }
+      if (step.phase === 'cleanup') {
+        orphans.push(orphanOf(step, err.message));
+        continue;
+      }
+      if (step.phase === 'commit' && committed.has(step.unit)) {
+        stuck.add(step.unit);
+        retry.push(callOf(step));
+        continue;
+      }
       failure = { step: step.id, unit: step.unit, action: step.action, ...err };
       const own = ACTION_TRAITS[step.action].atomic ? [] : [step];
       const toUndo = [...own, ...completed.filter((s) => !committed.has(s.unit)).reverse()];
@@ -75,12 +91,26 @@ export async function runPlan(plan: Plan, run: StepRunner, onProgress?: (p: numb
   }
   const units: Record<string, UnitOutcome> = {};
   for (const s of plan.steps) {
-    units[s.unit] = stuck.has(s.unit) ? 'stuck' : committed.has(s.unit) || (!failure && started.has(s.unit)) ? 'done'
-      : started.has(s.unit) ? 'rolled-back' : 'not-started';
+    units[s.unit] = stuck.has(s.unit)
+      ? 'stuck'
+      : committed.has(s.unit) || (!failure && started.has(s.unit))
+        ? 'done'
+        : started.has(s.unit)
+          ? 'rolled-back'
+          : 'not-started';
   }
   const anyCommitted = Object.values(units).some((u) => u === 'done' || u === 'stuck');
-  const outcome = failure || stuck.size ? (anyCommitted ? 'partial' : 'rolled-back') : orphans.length ? 'done-with-orphans' : 'done';
-  return { outcome, ...(failure ? { failure } : {}), units, completed: completed.map((s) => s.id), orphans, retry, progress: done / total };
+  const outcome =
+    failure || stuck.size ? (anyCommitted ? 'partial' : 'rolled-back') : orphans.length ? 'done-with-orphans' : 'done';
+  return {
+    outcome,
+    ...(failure ? { failure } : {}),
+    units,
+    completed: completed.map((s) => s.id),
+    orphans,
+    retry,
+    progress: done / total,
+  };
 }
 
 /** Compensation runs in reverse as one sequence: once a call fails, what follows may be unsafe
@@ -102,7 +132,7 @@ async function compensate(steps: Step[], run: StepRunner, orphans: Orphan[]): Pr
   }
 }
 
-const callOf = (s: Step): ActionCall => ({ action: s.action, params: s.params } as ActionCall);
+const callOf = (s: Step): ActionCall => ({ action: s.action, params: s.params }) as ActionCall;
 const orphanOf = (s: Step, reason: string): Orphan => ({ ...pathOf(callOf(s)), cleanup: callOf(s), reason });
 
 function pathOf(call: ActionCall): { path?: string } {
@@ -112,5 +142,8 @@ function pathOf(call: ActionCall): { path?: string } {
 
 function describe(e: unknown): { code: string; message: string } {
   const x = e as { code?: unknown; message?: unknown };
-  return { code: typeof x?.code === 'string' ? x.code : 'E_PLAN_STEP_FAILED', message: typeof x?.message === 'string' ? x.message : String(e) };
+  return {
+    code: typeof x?.code === 'string' ? x.code : 'E_PLAN_STEP_FAILED',
+    message: typeof x?.message === 'string' ? x.message : String(e),
+  };
 }

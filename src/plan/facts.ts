@@ -13,7 +13,12 @@ export const FACTS_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 type VolumeFact = Omit<Volume, 'allocated'> & { children: string[] };
 type PoolFact = Omit<Pool, 'free' | 'capacity'>;
-export interface PlanFacts { volumes: VolumeFact[]; pools: PoolFact[]; vms: Vm[]; snapshots: Snapshot[] }
+export interface PlanFacts {
+  volumes: VolumeFact[];
+  pools: PoolFact[];
+  vms: Vm[];
+  snapshots: Snapshot[];
+}
 
 /** `sha256:` + hex of the canonical JSON of the request's facts in `inv`. */
 export function factsDigest(request: PlanRequest, inv: Inventory): string {
@@ -24,7 +29,7 @@ export function planFacts(request: PlanRequest, inv: Inventory): PlanFacts {
   const volumes = new Set<string>();
   const pools = new Set<string>();
   const vms = new Set<string>();
-  const todo: (['volume' | 'vm', string])[] = [];
+  const todo: ['volume' | 'vm', string][] = [];
   const seed = seeds(request, inv);
   for (const p of seed.pools) pools.add(p);
   for (const v of seed.volumes) todo.push(['volume', v]);
@@ -49,10 +54,18 @@ export function planFacts(request: PlanRequest, inv: Inventory): PlanFacts {
   }
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
-    volumes: volumesWithIds(inv, volumes).map(({ allocated: _drifts, ...v }) => ({
-      ...v, children: childrenById(inv, v.id).map((c) => c.id).sort(),
-    })).sort(byId),
-    pools: inv.pools.filter((p) => pools.has(p.id)).map(({ free: _f, capacity: _c, ...p }) => p).sort(byId),
+    volumes: volumesWithIds(inv, volumes)
+      .map(({ allocated: _drifts, ...v }) => ({
+        ...v,
+        children: childrenById(inv, v.id)
+          .map((c) => c.id)
+          .sort(),
+      }))
+      .sort(byId),
+    pools: inv.pools
+      .filter((p) => pools.has(p.id))
+      .map(({ free: _f, capacity: _c, ...p }) => p)
+      .sort(byId),
     vms: inv.vms.filter((m) => vms.has(m.id)).sort(byId),
     snapshots: inv.snapshots.filter((s) => vms.has(s.vm)).sort(byId),
   };
@@ -70,7 +83,9 @@ function seeds(req: PlanRequest, inv: Inventory): { volumes: string[]; pools: st
         volumes: inv.volumes.filter((v) => paths.includes(v.path)).map((v) => v.id),
         pools: [
           ...req.disks.flatMap((d) => (d.pool ? [d.pool] : [])),
-          ...inv.pools.filter((p) => paths.some((x) => x.startsWith(`${p.root.replace(/\/+$/, '')}/`))).map((p) => p.id),
+          ...inv.pools
+            .filter((p) => paths.some((x) => x.startsWith(`${p.root.replace(/\/+$/, '')}/`)))
+            .map((p) => p.id),
         ],
         vms: [req.vm],
       };

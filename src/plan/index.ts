@@ -1,16 +1,32 @@
 // The planner's public surface (re-exports only).
 export { planRequest, parseInventory, parseRequest } from './plan.js';
-export { PlanSchema, PLAN_VERSION, parsePlan, planJsonSchema, type Plan, type Step, type Phase } from './plan-schema.js';
+export {
+  PlanSchema,
+  PLAN_VERSION,
+  parsePlan,
+  planJsonSchema,
+  type Plan,
+  type Step,
+  type Phase,
+} from './plan-schema.js';
 export { PlanRequestSchema, type PlanRequest, type PlanKind } from './requests.js';
 export { InventorySchema, type Inventory } from './inventory.js';
-export { type InventoryOp } from './inventory-ops.js';
+export type { InventoryOp } from './inventory-ops.js';
 export { applyInventoryOps } from './apply-inventory-ops.js';
 export { ACTIONS, ACTION_PARAMS, type Action, type ActionCall } from './actions.js';
 export { ACTION_TRAITS } from './action-traits.js';
 export { qmpScript, qmpCommands, type QmpOp, type QmpSend, type QmpAwait } from './qmp-map.js';
 export {
-  JOB_STATUSES, JOB_VERBS, JOB_TRANSITIONS, JOB_VERB_STATUSES, JOB_VERB_COMMAND,
-  canTransition, verbAllowed, assertVerb, type JobStatus, type JobVerb,
+  JOB_STATUSES,
+  JOB_VERBS,
+  JOB_TRANSITIONS,
+  JOB_VERB_STATUSES,
+  JOB_VERB_COMMAND,
+  canTransition,
+  verbAllowed,
+  assertVerb,
+  type JobStatus,
+  type JobVerb,
 } from '../qmp/job-states.js';
 export { runPlan, type StepRunner, type RunReport, type Orphan } from './execute.js';
 export { retryPlan } from './retry-plan.js';

@@ -10,8 +10,19 @@ export const InventoryOpSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('set-state'), volume: text(), state: VolumeStateSchema }),
   /** `volume` keeps its id and takes over the location of `from` (a verified copy); `from` goes. */
   z.object({ op: z.literal('adopt'), volume: text(), from: text(), backing: text().nullable() }),
-  z.object({ op: z.literal('set-backing'), volume: text(), backing: text().nullable(), backingName: text().nullable() }),
-  z.object({ op: z.literal('set-disk'), vm: text(), disk: text(), volume: text(), nodes: z.array(NodeRefSchema).max(MAX_ITEMS) }),
+  z.object({
+    op: z.literal('set-backing'),
+    volume: text(),
+    backing: text().nullable(),
+    backingName: text().nullable(),
+  }),
+  z.object({
+    op: z.literal('set-disk'),
+    vm: text(),
+    disk: text(),
+    volume: text(),
+    nodes: z.array(NodeRefSchema).max(MAX_ITEMS),
+  }),
   z.object({ op: z.literal('add-snapshot'), snapshot: SnapshotSchema }),
   /** Records that one disk of a snapshot has been committed (a partly deleted snapshot says which). */
   z.object({ op: z.literal('snapshot-merged'), snapshot: text(), disk: text() }),

@@ -46,7 +46,9 @@ export const VolumeSchema = z.object({
   /** The backing name as recorded in the image header (relative names resolve against its dir). */
   backingName: text().nullable().default(null),
   owner: text().default('root'),
-  mode: text().regex(/^[0-7]{3,4}$/).default('0600'),
+  mode: text()
+    .regex(/^[0-7]{3,4}$/)
+    .default('0600'),
   state: VolumeStateSchema.default('ok'),
   /** For state `orphan`: the agent's id of the job that left it (`vdisk job retry HOST~JOB` deletes it). */
   orphanOf: text().optional(),

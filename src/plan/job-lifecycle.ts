@@ -4,7 +4,16 @@
 
 // `cleanup`: the data is switched (the job's last commit step landed) and only cleanup steps — wipe
 // and delete of old files — remain; the job then holds nothing but those files.
-export const JOB_STATES = ['queued', 'running', 'cleanup', 'cancelling', 'done', 'failed', 'rolled-back', 'cancelled'] as const;
+export const JOB_STATES = [
+  'queued',
+  'running',
+  'cleanup',
+  'cancelling',
+  'done',
+  'failed',
+  'rolled-back',
+  'cancelled',
+] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 export const JOB_STATE_NEXT: Readonly<Record<JobState, readonly JobState[]>> = {

@@ -6,7 +6,8 @@ import { isInside } from './paths.js';
 
 export function getVolume(inv: Inventory, id: string): Volume {
   const v = volumeById(inv, id);
-  if (!v) throw new VdiskError('E_PLAN_UNKNOWN_VOLUME', `no volume '${id}' in the inventory`, { field: 'volume', value: id });
+  if (!v)
+    throw new VdiskError('E_PLAN_UNKNOWN_VOLUME', `no volume '${id}' in the inventory`, { field: 'volume', value: id });
   return v;
 }
 
@@ -14,7 +15,8 @@ export function getVolume(inv: Inventory, id: string): Volume {
 export function getPool(inv: Inventory, id: string): Pool {
   const p = inv.pools.find((x) => x.id === id);
   if (!p) throw new VdiskError('E_PLAN_UNKNOWN_POOL', `no pool '${id}' in the inventory`, { field: 'pool', value: id });
-  if (p.type !== 'dir') throw new VdiskError('E_PLAN_BLOCK_POOL', `pool '${id}' is a block-device pool`, { field: 'pool', value: id });
+  if (p.type !== 'dir')
+    throw new VdiskError('E_PLAN_BLOCK_POOL', `pool '${id}' is a block-device pool`, { field: 'pool', value: id });
   return p;
 }
 
@@ -26,13 +28,21 @@ export function getVm(inv: Inventory, id: string): Vm {
 
 export function getDisk(vm: Vm, target: string): Disk {
   const d = vm.disks.find((x) => x.target === target);
-  if (!d) throw new VdiskError('E_PLAN_UNKNOWN_DISK', `VM '${vm.id}' has no disk '${target}'`, { field: 'disk', value: target });
+  if (!d)
+    throw new VdiskError('E_PLAN_UNKNOWN_DISK', `VM '${vm.id}' has no disk '${target}'`, {
+      field: 'disk',
+      value: target,
+    });
   return d;
 }
 
 export function getSnapshot(inv: Inventory, vm: string, id: string): Snapshot {
   const s = inv.snapshots.find((x) => x.id === id && x.vm === vm);
-  if (!s) throw new VdiskError('E_PLAN_UNKNOWN_SNAPSHOT', `VM '${vm}' has no snapshot '${id}'`, { field: 'snapshot', value: id });
+  if (!s)
+    throw new VdiskError('E_PLAN_UNKNOWN_SNAPSHOT', `VM '${vm}' has no snapshot '${id}'`, {
+      field: 'snapshot',
+      value: id,
+    });
   return s;
 }
 
@@ -41,10 +51,18 @@ export function chainOf(inv: Inventory, topId: string): Volume[] {
   const chain: Volume[] = [];
   const seen = new Set<string>();
   for (let id: string | null = topId; id !== null; ) {
-    if (seen.has(id)) throw new VdiskError('E_PLAN_CHAIN_BROKEN', `backing chain of '${topId}' loops at '${id}'`, { field: 'backing', value: id });
+    if (seen.has(id))
+      throw new VdiskError('E_PLAN_CHAIN_BROKEN', `backing chain of '${topId}' loops at '${id}'`, {
+        field: 'backing',
+        value: id,
+      });
     seen.add(id);
     const v = volumeById(inv, id);
-    if (!v) throw new VdiskError('E_PLAN_CHAIN_BROKEN', `backing '${id}' of '${topId}' is not in the inventory`, { field: 'backing', value: id });
+    if (!v)
+      throw new VdiskError('E_PLAN_CHAIN_BROKEN', `backing '${id}' of '${topId}' is not in the inventory`, {
+        field: 'backing',
+        value: id,
+      });
     chain.push(v);
     id = v.backing;
   }
@@ -75,7 +93,11 @@ export function hostOfPool(inv: Inventory, poolId: string): string {
 /** The one host a plan touches; two or more is E_CROSS_HOST. */
 export function singleHost(hosts: string[]): string {
   const set = [...new Set(hosts)];
-  if (set.length !== 1) throw new VdiskError('E_CROSS_HOST', `the request spans hosts ${set.join(', ')}`, { field: 'host', value: set.join(',') });
+  if (set.length !== 1)
+    throw new VdiskError('E_CROSS_HOST', `the request spans hosts ${set.join(', ')}`, {
+      field: 'host',
+      value: set.join(','),
+    });
   return set[0]!;
 }
 
@@ -94,13 +116,19 @@ export function assertLegal(chain: Volume[]): void {
   const bad = chain.find((v) => v.state !== 'ok');
   if (!bad) return;
   const what = bad.state === 'orphan' ? `an orphan of job ${bad.orphanOf ?? '?'} (its retry deletes it)` : 'ILLEGAL';
-  throw new VdiskError('E_PLAN_ILLEGAL_VOLUME', `volume '${bad.id}' is ${what}`, { field: 'volume', value: bad.id, path: bad.path });
+  throw new VdiskError('E_PLAN_ILLEGAL_VOLUME', `volume '${bad.id}' is ${what}`, {
+    field: 'volume',
+    value: bad.id,
+    path: bad.path,
+  });
 }
 
 /** A layer whose format was only probed and that names a backing file is no plan's source: its
  * "header" may be guest data (a raw disk's first sector), its backing any file the guest chose. */
 export function assertFormatsStated(chain: Volume[]): void {
-  const bad = chain.find((v) => v.formatSource === 'probed' && v.format === 'qcow2' && (v.backing !== null || v.backingName !== null));
+  const bad = chain.find(
+    (v) => v.formatSource === 'probed' && v.format === 'qcow2' && (v.backing !== null || v.backingName !== null),
+  );
   if (bad) {
     const message = `volume '${bad.id}' reads as qcow2 on a backing file, but that format was only probed`;
     throw new VdiskError('E_PLAN_FORMAT_UNCONFIRMED', message, { field: 'volume', value: bad.id });
@@ -109,7 +137,11 @@ export function assertFormatsStated(chain: Volume[]): void {
 
 export function assertFiles(chain: Volume[]): void {
   const bad = chain.find((v) => v.storage !== 'file');
-  if (bad) throw new VdiskError('E_PLAN_LAYER_NOT_FILE', `layer '${bad.id}' is ${bad.storage} storage`, { field: 'volume', value: bad.id });
+  if (bad)
+    throw new VdiskError('E_PLAN_LAYER_NOT_FILE', `layer '${bad.id}' is ${bad.storage} storage`, {
+      field: 'volume',
+      value: bad.id,
+    });
 }
 
 /** The pools of every layer: each must be known and a directory pool (block pools are refused). */

@@ -16,7 +16,10 @@ export function isSafeMode(mode: string): boolean {
 export function requestedMode(mode: string): string {
   const full = mode.length === 3 ? `0${mode}` : mode;
   if (!isSafeMode(full)) {
-    throw new VdiskError('E_PLAN_UNSAFE_MODE', `mode ${mode} is not allowed for a new volume`, { field: 'mode', value: mode });
+    throw new VdiskError('E_PLAN_UNSAFE_MODE', `mode ${mode} is not allowed for a new volume`, {
+      field: 'mode',
+      value: mode,
+    });
   }
   return full;
 }

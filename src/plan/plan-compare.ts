@@ -13,14 +13,16 @@ export function comparablePlanJson(plan: unknown): string {
 function withoutEstimates(plan: unknown): unknown {
   if (plan === null || typeof plan !== 'object' || Array.isArray(plan)) return plan;
   const p = plan as Record<string, unknown>;
-  const noBytes = (list: unknown) => (Array.isArray(list)
-    ? list.map((c) => (isPoolFree(c) ? { ...c, bytes: 0 } : c)) : list);
+  const noBytes = (list: unknown) =>
+    Array.isArray(list) ? list.map((c) => (isPoolFree(c) ? { ...c, bytes: 0 } : c)) : list;
   return {
     ...p,
     preconditions: noBytes(p.preconditions),
     postconditions: noBytes(p.postconditions),
     steps: Array.isArray(p.steps)
-      ? p.steps.map((s) => (s !== null && typeof s === 'object' && !Array.isArray(s) && 'weight' in s ? { ...s, weight: 0 } : s))
+      ? p.steps.map((s) =>
+          s !== null && typeof s === 'object' && !Array.isArray(s) && 'weight' in s ? { ...s, weight: 0 } : s,
+        )
       : p.steps,
   };
 }

@@ -18,30 +18,46 @@ export function planMove(req: MoveRequest, inv: Inventory, ids: IdSource): Plan 
   const list = new StepList();
   if (facts.live) planLiveMove(list, facts, ids);
   else planOfflineMove(list, facts);
-  return makePlan({
-    request: req, host: facts.host, live: facts.live, steps: list.steps,
-    summary: `move ${facts.volume.id} (${facts.volume.path}) to pool ${facts.pool.id}, ${req.shape}` +
-      `${facts.live ? `, live on VM ${facts.vm!.id}` : ''}, verify ${facts.verify}${req.wipeSource ? ', wipe source' : ''}`,
-    preconditions: movePreconditions(facts),
-    postconditions: [{ check: 'volume-path', volume: facts.volume.id, path: facts.copies.at(-1)!.target.path },
-      ...facts.deleted.map((v): Condition => ({ check: 'file-absent', path: v.path }))],
-    retry: 'a failed source delete leaves a reported orphan: re-run its delete-file step',
-  }, ids);
+  return makePlan(
+    {
+      request: req,
+      host: facts.host,
+      live: facts.live,
+      steps: list.steps,
+      summary:
+        `move ${facts.volume.id} (${facts.volume.path}) to pool ${facts.pool.id}, ${req.shape}` +
+        `${facts.live ? `, live on VM ${facts.vm!.id}` : ''}, verify ${facts.verify}${req.wipeSource ? ', wipe source' : ''}`,
+      preconditions: movePreconditions(facts),
+      postconditions: [
+        { check: 'volume-path', volume: facts.volume.id, path: facts.copies.at(-1)!.target.path },
+        ...facts.deleted.map((v): Condition => ({ check: 'file-absent', path: v.path })),
+      ],
+      retry: 'a failed source delete leaves a reported orphan: re-run its delete-file step',
+    },
+    ids,
+  );
 }
 
 function planOfflineMove(list: StepList, f: MoveFacts): void {
   const copies = f.copies;
   for (const c of copies) addOfflineCopy(list, c, f.verify);
-  const commit = list.add({ action: 'inventory-update', params: { ops: switchOps(f) } }, {
-    label: `switch the inventory to the copy in pool ${f.pool.id}`, phase: 'commit',
-  });
+  const commit = list.add(
+    { action: 'inventory-update', params: { ops: switchOps(f) } },
+    {
+      label: `switch the inventory to the copy in pool ${f.pool.id}`,
+      phase: 'commit',
+    },
+  );
   addSourceDeletes(list, f, [commit]);
 }
 
 /** The moved volumes keep their ids and take over their copies' locations; old lower layers go. */
 export function switchOps(f: MoveFacts): InventoryOp[] {
   const ops: InventoryOp[] = f.copies.map((c, i) => ({
-    op: 'adopt', volume: c.source.id, from: c.target.id, backing: f.keepChain ? (f.copies[i - 1]?.source.id ?? null) : null,
+    op: 'adopt',
+    volume: c.source.id,
+    from: c.target.id,
+    backing: f.keepChain ? (f.copies[i - 1]?.source.id ?? null) : null,
   }));
   if (!f.keepChain) for (const v of f.deleted.slice(1)) ops.push({ op: 'forget-volume', volume: v.id });
   return ops;
@@ -50,12 +66,16 @@ export function switchOps(f: MoveFacts): InventoryOp[] {
 /** Cleanup deletes: each independent, each only after the switch, none touching the inventory. */
 export function addSourceDeletes(list: StepList, f: MoveFacts, after: string[]): void {
   for (const v of f.deleted) {
-    list.add({ action: 'delete-file', params: { path: v.path, pool: v.pool, wipe: f.wipe } }, {
-      label: f.wipe
-        ? `wipe (zero every allocated byte, flush) and delete the old ${v.path}; on a copy-on-write file system (btrfs, XFS with reflink) blocks shared with other files are not erased`
-        : `delete the old ${v.path}`,
-      phase: 'cleanup', afterOnly: after,
-    });
+    list.add(
+      { action: 'delete-file', params: { path: v.path, pool: v.pool, wipe: f.wipe } },
+      {
+        label: f.wipe
+          ? `wipe (zero every allocated byte, flush) and delete the old ${v.path}; on a copy-on-write file system (btrfs, XFS with reflink) blocks shared with other files are not erased`
+          : `delete the old ${v.path}`,
+        phase: 'cleanup',
+        afterOnly: after,
+      },
+    );
   }
 }
 

@@ -6,7 +6,11 @@ import { ACTION_PARAMS, ACTIONS, ActionCallSchema, type ActionCall } from './act
 import { ConditionSchema } from './conditions.js';
 import { FACTS_PATTERN } from './facts.js';
 import {
-  BlockCopyRequestSchema, CloneRequestSchema, MoveRequestSchema, SnapshotDeleteRequestSchema, SnapshotRequestSchema,
+  BlockCopyRequestSchema,
+  CloneRequestSchema,
+  MoveRequestSchema,
+  SnapshotDeleteRequestSchema,
+  SnapshotRequestSchema,
 } from './requests.js';
 import { MAX_ITEMS, prose, text } from './limits.js';
 
@@ -31,12 +35,19 @@ const stepBase = {
   weight: z.number().nonnegative(),
 };
 const stepSchemas = ACTIONS.map((a) => z.object({ ...stepBase, action: z.literal(a), params: ACTION_PARAMS[a] }));
-export const StepSchema = z.discriminatedUnion('action', stepSchemas as unknown as [
-  (typeof stepSchemas)[number], ...(typeof stepSchemas)[number][],
-]);
+export const StepSchema = z.discriminatedUnion(
+  'action',
+  stepSchemas as unknown as [(typeof stepSchemas)[number], ...(typeof stepSchemas)[number][]],
+);
 
 export type Step = ActionCall & {
-  id: string; label: string; after: string[]; unit: string; phase: Phase; undo: ActionCall[]; weight: number;
+  id: string;
+  label: string;
+  after: string[];
+  unit: string;
+  phase: Phase;
+  undo: ActionCall[];
+  weight: number;
 };
 
 const planBase = {
@@ -78,5 +89,7 @@ export function parsePlan(value: unknown): Plan {
   const r = PlanSchema.safeParse(value);
   if (r.success) return r.data as Plan;
   const issue = r.error.issues[0]!;
-  throw new VdiskError('E_PLAN_BAD_PLAN', `${issue.path.join('.') || '(root)'}: ${issue.message}`, { field: issue.path.join('.') });
+  throw new VdiskError('E_PLAN_BAD_PLAN', `${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+    field: issue.path.join('.'),
+  });
 }

@@ -35,25 +35,71 @@ export function planSnapshotDelete(req: SnapshotDeleteRequest, inv: Inventory, i
   const list = new StepList();
   const done = commits.map((c) => (vm.running ? addLiveCommit(list, ids, vm, c) : addOfflineCommit(list, vm, c)));
   if (removed.length) {
-    list.add({ action: 'inventory-update', params: { ops: [{
-      op: 'remove-snapshots', snapshots: removed.map((r) => r.id), parent, current,
-    }] } }, { label: `remove snapshot${removed.length > 1 ? 's' : ''} ${removed.map((r) => r.id).join(', ')}`, phase: 'commit', afterOnly: done });
+    list.add(
+      {
+        action: 'inventory-update',
+        params: {
+          ops: [
+            {
+              op: 'remove-snapshots',
+              snapshots: removed.map((r) => r.id),
+              parent,
+              current,
+            },
+          ],
+        },
+      },
+      {
+        label: `remove snapshot${removed.length > 1 ? 's' : ''} ${removed.map((r) => r.id).join(', ')}`,
+        phase: 'commit',
+        afterOnly: done,
+      },
+    );
   }
-  return makePlan({
-    request: req, host, live: vm.running, steps: list.steps,
-    summary: summary(req, vm, commits, removed.map((r) => r.id)),
-    preconditions: [{ check: 'vm-running', vm: vm.id, running: vm.running },
-      ...commits.map((c) => ({ check: 'disk-volume' as const, vm: vm.id, disk: c.disk.target, volume: c.disk.volume }))],
-    postconditions: [...removed.map((r) => ({ check: 'no-volume' as const, volume: r.disks[0]?.layer ?? r.id })),
-      ...commits.map((c) => ({ check: 'disk-volume' as const, vm: vm.id, disk: c.disk.target, volume: c.active ? c.base.id : c.disk.volume }))],
-    retry: 'disks already merged are recorded in the snapshot: re-run the same request to merge the rest',
-  }, ids);
+  return makePlan(
+    {
+      request: req,
+      host,
+      live: vm.running,
+      steps: list.steps,
+      summary: summary(
+        req,
+        vm,
+        commits,
+        removed.map((r) => r.id),
+      ),
+      preconditions: [
+        { check: 'vm-running', vm: vm.id, running: vm.running },
+        ...commits.map((c) => ({
+          check: 'disk-volume' as const,
+          vm: vm.id,
+          disk: c.disk.target,
+          volume: c.disk.volume,
+        })),
+      ],
+      postconditions: [
+        ...removed.map((r) => ({ check: 'no-volume' as const, volume: r.disks[0]?.layer ?? r.id })),
+        ...commits.map((c) => ({
+          check: 'disk-volume' as const,
+          vm: vm.id,
+          disk: c.disk.target,
+          volume: c.active ? c.base.id : c.disk.volume,
+        })),
+      ],
+      retry: 'disks already merged are recorded in the snapshot: re-run the same request to merge the rest',
+    },
+    ids,
+  );
 }
 
 function summary(req: SnapshotDeleteRequest, vm: Vm, commits: DiskCommit[], removed: string[]): string {
   if (!removed.length) return `snapshot ${req.snapshot} of VM ${vm.id} has no children: nothing to do`;
-  const disks = commits.map((c) => `${c.disk.target}: ${c.active ? 'active' : 'intermediate'} commit of ${c.removedLayers.length} layer(s) into ${c.base.path}`);
-  return `delete ${req.mode === 'children-only' ? 'the children of ' : ''}snapshot ${req.snapshot}` +
-    `${req.mode === 'with-children' ? ' and its children' : ''} on VM ${vm.id} (${vm.running ? 'live' : 'offline'}): ${disks.join('; ') || 'all disks already merged'}`;
+  const disks = commits.map(
+    (c) =>
+      `${c.disk.target}: ${c.active ? 'active' : 'intermediate'} commit of ${c.removedLayers.length} layer(s) into ${c.base.path}`,
+  );
+  return (
+    `delete ${req.mode === 'children-only' ? 'the children of ' : ''}snapshot ${req.snapshot}` +
+    `${req.mode === 'with-children' ? ' and its children' : ''} on VM ${vm.id} (${vm.running ? 'live' : 'offline'}): ${disks.join('; ') || 'all disks already merged'}`
+  );
 }
-

@@ -32,10 +32,13 @@ const finalizeJob = (job: string): QmpOp[] => [wait(job, 'pending'), send('job-f
 
 /** blockdev-create runs to concluded by itself (it has no auto-finalize option) and is dismissed. */
 const createJob = (job: string, options: Record<string, unknown>): QmpOp[] => [
-  send('blockdev-create', { 'job-id': job, options }), wait(job, 'concluded'), send('job-dismiss', { id: job }),
+  send('blockdev-create', { 'job-id': job, options }),
+  wait(job, 'concluded'),
+  send('job-dismiss', { id: job }),
 ];
 
-const fileNode = (node: string, filename: string): QmpSend => send('blockdev-add', { driver: 'file', 'node-name': node, filename });
+const fileNode = (node: string, filename: string): QmpSend =>
+  send('blockdev-add', { driver: 'file', 'node-name': node, filename });
 
 /**
  * A layer opened to be read (a copied backing layer), as libvirt opens one: `auto-read-only` on the
@@ -83,11 +86,18 @@ export function qmpScript(call: ActionCall): QmpOp[] {
       ];
     case 'qmp-mirror': {
       const p = call.params;
-      return [send('blockdev-mirror', { 'job-id': p.job, device: p.device, target: p.target, sync: p.sync, ...manual })];
+      return [
+        send('blockdev-mirror', { 'job-id': p.job, device: p.device, target: p.target, sync: p.sync, ...manual }),
+      ];
     }
     case 'qmp-commit': {
       const p = call.params;
-      const args: Record<string, unknown> = { 'job-id': p.job, device: p.device, 'top-node': p.top, 'base-node': p.base };
+      const args: Record<string, unknown> = {
+        'job-id': p.job,
+        device: p.device,
+        'top-node': p.top,
+        'base-node': p.base,
+      };
       // QEMU refuses backing-file for an active commit; for an intermediate one it keeps names relative.
       if (!p.active && p.backingFile) args['backing-file'] = p.backingFile;
       return [send('block-commit', { ...args, ...manual })];

@@ -37,13 +37,21 @@ export function renderCall(c: ActionCall): string {
 
 function renderCondition(c: Condition): string {
   switch (c.check) {
-    case 'volume-state': return `volume ${c.volume} is ${c.state}`;
-    case 'file-exists': return `${c.path} exists`;
-    case 'file-absent': return `${c.path} does not exist`;
-    case 'pool-free': return `pool ${c.pool} has ${c.bytes} bytes free`;
-    case 'vm-running': return `VM ${c.vm} is ${c.running ? 'running' : 'shut off'}`;
-    case 'disk-volume': return `VM ${c.vm} disk ${c.disk} is volume ${c.volume}`;
-    case 'volume-path': return `volume ${c.volume} lives at ${c.path}`;
-    case 'no-volume': return `volume ${c.volume} is gone`;
+    case 'volume-state':
+      return `volume ${c.volume} is ${c.state}`;
+    case 'file-exists':
+      return `${c.path} exists`;
+    case 'file-absent':
+      return `${c.path} does not exist`;
+    case 'pool-free':
+      return `pool ${c.pool} has ${c.bytes} bytes free`;
+    case 'vm-running':
+      return `VM ${c.vm} is ${c.running ? 'running' : 'shut off'}`;
+    case 'disk-volume':
+      return `VM ${c.vm} disk ${c.disk} is volume ${c.volume}`;
+    case 'volume-path':
+      return `volume ${c.volume} lives at ${c.path}`;
+    case 'no-volume':
+      return `volume ${c.volume} is gone`;
   }
 }

@@ -31,7 +31,9 @@ export const CloneRequestSchema = z.object({
   /** `flatten` copies the whole chain; `shallow` copies only the top onto the same backing. */
   shape: z.enum(['flatten', 'shallow']).default('flatten'),
   owner: text().optional(),
-  mode: text().regex(/^[0-7]{3,4}$/).optional(),
+  mode: text()
+    .regex(/^[0-7]{3,4}$/)
+    .optional(),
   verify: VerifySchema.default('full'),
 });
 
@@ -49,7 +51,9 @@ export const CopyDiskSchema = z.object({
   disk: text(),
   /** Destination: a new file `name` in `pool`, or (REUSE_EXT) an existing volume's path. */
   pool: text().optional(),
-  name: text().regex(/^[^/]+$/).optional(),
+  name: text()
+    .regex(/^[^/]+$/)
+    .optional(),
   path: text().optional(),
   /** REUSE_EXT: the caller states the existing target's format; it is never probed. */
   format: FormatSchema.optional(),
@@ -81,7 +85,11 @@ export const SnapshotDeleteRequestSchema = z.object({
 });
 
 export const PlanRequestSchema = z.discriminatedUnion('kind', [
-  MoveRequestSchema, CloneRequestSchema, BlockCopyRequestSchema, SnapshotRequestSchema, SnapshotDeleteRequestSchema,
+  MoveRequestSchema,
+  CloneRequestSchema,
+  BlockCopyRequestSchema,
+  SnapshotRequestSchema,
+  SnapshotDeleteRequestSchema,
 ]);
 
 export type MoveRequest = z.infer<typeof MoveRequestSchema>;

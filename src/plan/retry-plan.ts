@@ -11,22 +11,40 @@ export function retryPlan(plan: Plan, report: Pick<RunReport, 'orphans' | 'retry
   const steps: Step[] = [];
   const add = (call: ActionCall, phase: Step['phase'], label: string, after: string[]): string => {
     const id = `r${steps.length + 1}`;
-    steps.push({ ...call, id, label, after, unit: 'all', phase, undo: [], weight: ACTION_TRAITS[call.action].weight } as Step);
+    steps.push({
+      ...call,
+      id,
+      label,
+      after,
+      unit: 'all',
+      phase,
+      undo: [],
+      weight: ACTION_TRAITS[call.action].weight,
+    } as Step);
     return id;
   };
   // Stuck commit steps first and in order (each finishes what the one before it started).
   let previous: string[] = [];
-  for (const call of report.retry) previous = [add(call, 'commit', `retry ${call.action} of plan ${plan.id}`, previous)];
+  for (const call of report.retry)
+    previous = [add(call, 'commit', `retry ${call.action} of plan ${plan.id}`, previous)];
   // Cleanup steps are independent and wait for the commits, as in the plan; leftovers of a stopped
   // compensation keep their order (a file is deleted only once QEMU has closed it).
   let undone: string | undefined;
   for (const o of report.orphans) {
     const after = o.fromUndo && undone ? [...previous, undone] : previous;
-    const id = add(o.cleanup, 'cleanup', `clean up after plan ${plan.id}: ${o.cleanup.action}${o.path ? ` ${o.path}` : ''}`, after);
+    const id = add(
+      o.cleanup,
+      'cleanup',
+      `clean up after plan ${plan.id}: ${o.cleanup.action}${o.path ? ` ${o.path}` : ''}`,
+      after,
+    );
     if (o.fromUndo) undone = id;
   }
   const gone = report.orphans.flatMap((o): Condition[] =>
-    (o.cleanup.action === 'delete-file' || o.cleanup.action === 'delete-volume' ? [{ check: 'file-absent', path: o.cleanup.params.path }] : []));
+    o.cleanup.action === 'delete-file' || o.cleanup.action === 'delete-volume'
+      ? [{ check: 'file-absent', path: o.cleanup.params.path }]
+      : [],
+  );
   return {
     ...plan,
     id: `${plan.id}-retry`,

@@ -5,7 +5,17 @@ import { flagRow, flagsToNumber, type CopyShape } from './block-copy-flags.js';
 import type { IdSource } from './ids.js';
 import type { Disk, Inventory, Pool, Vm, Volume } from './inventory.js';
 import {
-  assertFormatsStated, assertLegal, assertNodes, assertPathFree, chainOf, childrenOf, disksUsing, getDisk, getPool, poolOfPath, poolsOf,
+  assertFormatsStated,
+  assertLegal,
+  assertNodes,
+  assertPathFree,
+  chainOf,
+  childrenOf,
+  disksUsing,
+  getDisk,
+  getPool,
+  poolOfPath,
+  poolsOf,
 } from './lookup.js';
 import { joinPath } from './paths.js';
 import type { CopyDisk } from './requests.js';
@@ -35,33 +45,59 @@ export function checkDiskCopy(inv: Inventory, vm: Vm, d: CopyDisk, ids: IdSource
   assertFormatsStated(chain);
   const top = chain[0]!;
   if (shape.needsRawSource && top.format !== 'raw') {
-    throw new VdiskError('E_PLAN_SHALLOW_RAW_NEEDS_RAW_SOURCE', `the top of '${disk.target}' is ${top.format}`, { field: 'flags', value: top.format });
+    throw new VdiskError('E_PLAN_SHALLOW_RAW_NEEDS_RAW_SOURCE', `the top of '${disk.target}' is ${top.format}`, {
+      field: 'flags',
+      value: top.format,
+    });
   }
-  const backing = shape.sync === 'top' ? chain[1] ?? null : null;
+  const backing = shape.sync === 'top' ? (chain[1] ?? null) : null;
   assertNodes(vm, disk, backing ? 2 : 1); // a shallow copy opens on the source's backing node
   const path = targetPath(inv, d);
   const pool = poolOfPath(inv, path);
   const bytes = shape.sync === 'full' ? chain.reduce((n, v) => n + v.allocated, 0) : top.allocated;
-  const target = shape.target === 'create' ? newTarget(inv, shape, top, backing, path, pool, bytes, ids) : reused(inv, d, chain, path);
+  const target =
+    shape.target === 'create'
+      ? newTarget(inv, shape, top, backing, path, pool, bytes, ids)
+      : reused(inv, d, chain, path);
   return { disk, chain, shape, target, pool, sourcePools, backing, bytes };
 }
 
 function targetPath(inv: Inventory, d: CopyDisk): string {
   if (d.path) return d.path;
-  if (!d.pool || !d.name) throw new VdiskError('E_PLAN_BAD_REQUEST', 'a copy target needs a path, or a pool and a name', { field: 'path' });
+  if (!d.pool || !d.name)
+    throw new VdiskError('E_PLAN_BAD_REQUEST', 'a copy target needs a path, or a pool and a name', { field: 'path' });
   return joinPath(getPool(inv, d.pool).root, d.name);
 }
 
 function newTarget(
-  inv: Inventory, shape: CopyShape, top: Volume, backing: Volume | null,
-  path: string, pool: Pool, bytes: number, ids: IdSource,
+  inv: Inventory,
+  shape: CopyShape,
+  top: Volume,
+  backing: Volume | null,
+  path: string,
+  pool: Pool,
+  bytes: number,
+  ids: IdSource,
 ): Volume {
   assertPathFree(inv, path);
-  if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${bytes}`, { field: 'pool', value: pool.id });
+  if (bytes > pool.free)
+    throw new VdiskError(
+      'E_PLAN_POOL_TOO_SMALL',
+      `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${bytes}`,
+      { field: 'pool', value: pool.id },
+    );
   return {
-    ...top, id: ids('volume'), pool: pool.id, path, format: shape.format === 'raw' ? 'raw' : top.format,
-    allocated: 0, state: 'illegal', storage: 'file', mode: inheritedMode(top.mode), // allocation drifts: never a plan parameter
-    backing: backing?.id ?? null, backingName: backing?.path ?? null,
+    ...top,
+    id: ids('volume'),
+    pool: pool.id,
+    path,
+    format: shape.format === 'raw' ? 'raw' : top.format,
+    allocated: 0,
+    state: 'illegal',
+    storage: 'file',
+    mode: inheritedMode(top.mode), // allocation drifts: never a plan parameter
+    backing: backing?.id ?? null,
+    backingName: backing?.path ?? null,
   };
 }
 
@@ -71,9 +107,14 @@ function reused(inv: Inventory, d: CopyDisk, chain: Volume[], path: string): Vol
   if (!target) throw new VdiskError('E_PLAN_UNKNOWN_VOLUME', `no volume at '${path}' to reuse`, { path });
   if (!d.format) throw new VdiskError('E_PLAN_REUSE_FORMAT_REQUIRED', undefined, { field: 'format', path });
   if (d.format !== target.format || target.virtualSize < chain[0]!.virtualSize) {
-    throw new VdiskError('E_PLAN_REUSE_TARGET_MISMATCH', `'${path}' is ${target.format}, ${target.virtualSize} bytes`, { path });
+    throw new VdiskError('E_PLAN_REUSE_TARGET_MISMATCH', `'${path}' is ${target.format}, ${target.virtualSize} bytes`, {
+      path,
+    });
   }
-  const busy = chain.some((v) => v.id === target.id) || disksUsing(inv, target.id).length > 0 || childrenOf(inv, target.id).length > 0;
+  const busy =
+    chain.some((v) => v.id === target.id) ||
+    disksUsing(inv, target.id).length > 0 ||
+    childrenOf(inv, target.id).length > 0;
   if (busy) throw new VdiskError('E_PLAN_VOLUME_IN_USE', `'${path}' is in use`, { path });
   return target;
 }

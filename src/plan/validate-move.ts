@@ -3,7 +3,18 @@ import { VdiskError } from '../errors/vdisk-error.js';
 import type { Disk, Inventory, Pool, Vm, Volume } from './inventory.js';
 import type { IdSource } from './ids.js';
 import {
-  assertFiles, assertFormatsStated, assertLegal, assertNodes, assertPathFree, chainOf, childrenOf, disksUsing, getPool, getVolume, poolsOf, singleHost,
+  assertFiles,
+  assertFormatsStated,
+  assertLegal,
+  assertNodes,
+  assertPathFree,
+  chainOf,
+  childrenOf,
+  disksUsing,
+  getPool,
+  getVolume,
+  poolsOf,
+  singleHost,
 } from './lookup.js';
 import type { LayerCopy } from './offline-copy.js';
 import { basename, joinPath } from './paths.js';
@@ -37,7 +48,11 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
   assertFiles(chain);
   assertLegal(chain);
   assertFormatsStated(chain);
-  if (volume.pool === pool.id) throw new VdiskError('E_PLAN_SAME_POOL', `'${volume.id}' is already in pool '${pool.id}'`, { field: 'toPool', value: pool.id });
+  if (volume.pool === pool.id)
+    throw new VdiskError('E_PLAN_SAME_POOL', `'${volume.id}' is already in pool '${pool.id}'`, {
+      field: 'toPool',
+      value: pool.id,
+    });
   if (childrenOf(inv, volume.id).length) throw shared(volume);
   const users = disksUsing(inv, volume.id);
   const running = users.find((u) => u.vm.running);
@@ -48,7 +63,8 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
   const live = running !== undefined;
   if (running) assertNodes(running.vm, running.disk, chain.length);
   const verify = req.verify ?? (live ? 'metadata' : 'full');
-  if (live && verify === 'full') throw new VdiskError('E_PLAN_VERIFY_FULL_LIVE', undefined, { field: 'verify', value: verify });
+  if (live && verify === 'full')
+    throw new VdiskError('E_PLAN_VERIFY_FULL_LIVE', undefined, { field: 'verify', value: verify });
   const layers = keepChain ? [...chain].reverse() : [volume];
   const copies: LayerCopy[] = [];
   for (const source of layers) {
@@ -57,26 +73,55 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
     // Keep-chain copies every layer into the pool root: two layers with one file name would collide.
     const twin = copies.find((c) => c.target.path === path);
     if (twin) {
-      throw new VdiskError('E_PLAN_NAME_TAKEN', `'${twin.source.id}' and '${source.id}' would both be copied to '${path}'`, { path });
+      throw new VdiskError(
+        'E_PLAN_NAME_TAKEN',
+        `'${twin.source.id}' and '${source.id}' would both be copied to '${path}'`,
+        { path },
+      );
     }
     const below = copies.at(-1)?.target ?? null;
     const bytes = keepChain ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
     copies.push({
-      source, depth: keepChain ? 'top' : 'flatten', bytes, backingFormat: below?.format ?? null,
+      source,
+      depth: keepChain ? 'top' : 'flatten',
+      bytes,
+      backingFormat: below?.format ?? null,
       target: {
-        ...source, id: ids ? ids('volume') : `${source.id}-copy`, pool: pool.id, path, allocated: 0, state: 'illegal',
+        ...source,
+        id: ids ? ids('volume') : `${source.id}-copy`,
+        pool: pool.id,
+        path,
+        allocated: 0,
+        state: 'illegal',
         mode: inheritedMode(source.mode),
-        backing: below?.id ?? null, backingName: below ? basename(below.path) : null,
+        backing: below?.id ?? null,
+        backingName: below ? basename(below.path) : null,
       },
     });
   }
   const bytes = copies.reduce((n, c) => n + c.bytes, 0);
-  if (bytes > pool.free) throw new VdiskError('E_PLAN_POOL_TOO_SMALL', `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${bytes}`, { field: 'toPool', value: pool.id });
+  if (bytes > pool.free)
+    throw new VdiskError(
+      'E_PLAN_POOL_TOO_SMALL',
+      `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${bytes}`,
+      { field: 'toPool', value: pool.id },
+    );
   const vm = running?.vm ?? users[0]?.vm;
   const disk = running?.disk ?? users[0]?.disk;
   return {
-    volume, chain, pool, host, live, verify, keepChain, wipe: req.wipeSource, copies,
-    deleted: exclusive, bytes, ...(vm ? { vm } : {}), ...(disk ? { disk } : {}),
+    volume,
+    chain,
+    pool,
+    host,
+    live,
+    verify,
+    keepChain,
+    wipe: req.wipeSource,
+    copies,
+    deleted: exclusive,
+    bytes,
+    ...(vm ? { vm } : {}),
+    ...(disk ? { disk } : {}),
   };
 }
 
@@ -84,7 +129,8 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
 export function exclusiveLayers(inv: Inventory, chain: Volume[]): Volume[] {
   const out: Volume[] = [chain[0]!];
   for (const v of chain.slice(1)) {
-    const usedElsewhere = childrenOf(inv, v.id).length !== 1 || disksUsing(inv, v.id).some((u) => u.disk.volume === v.id);
+    const usedElsewhere =
+      childrenOf(inv, v.id).length !== 1 || disksUsing(inv, v.id).some((u) => u.disk.volume === v.id);
     if (usedElsewhere) break;
     out.push(v);
   }
@@ -92,5 +138,9 @@ export function exclusiveLayers(inv: Inventory, chain: Volume[]): Volume[] {
 }
 
 function shared(v: Volume): VdiskError {
-  return new VdiskError('E_PLAN_SHARED_BACKING', `'${v.id}' is the backing of another volume`, { field: 'volume', value: v.id, path: v.path });
+  return new VdiskError('E_PLAN_SHARED_BACKING', `'${v.id}' is the backing of another volume`, {
+    field: 'volume',
+    value: v.id,
+    path: v.path,
+  });
 }

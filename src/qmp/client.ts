@@ -17,9 +17,16 @@ export interface QmpClientOptions {
   transcript?: Transcript;
 }
 
-export interface CommandOptions { timeoutMs?: number }
+export interface CommandOptions {
+  timeoutMs?: number;
+}
 
-interface Pending { command: string; resolve: (v: unknown) => void; reject: (e: VdiskError) => void; timer: NodeJS.Timeout }
+interface Pending {
+  command: string;
+  resolve: (v: unknown) => void;
+  reject: (e: VdiskError) => void;
+  timer: NodeJS.Timeout;
+}
 
 export class QmpClient {
   private readonly pending = new Map<string, Pending>();
@@ -113,7 +120,10 @@ export class QmpClient {
   private readGreeting(timeoutMs: number): Promise<QmpGreeting> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(timeoutError('the greeting', timeoutMs, this.socketPath)), timeoutMs);
-      this.closedPromise.then((e) => reject(e), () => undefined);
+      this.closedPromise.then(
+        (e) => reject(e),
+        () => undefined,
+      );
       this.greetingWaiter = (g) => {
         clearTimeout(timer);
         resolve(g);
@@ -160,7 +170,12 @@ export class QmpClient {
       this.options.transcript?.record({ type: 'return', execute: pending.command, return: message.value ?? {} });
       return pending.resolve(message.value);
     }
-    this.options.transcript?.record({ type: 'error', execute: pending.command, class: message.qmpClass, desc: message.desc });
+    this.options.transcript?.record({
+      type: 'error',
+      execute: pending.command,
+      class: message.qmpClass,
+      desc: message.desc,
+    });
     pending.reject(commandError(pending.command, message.qmpClass, message.desc));
   }
 
@@ -193,7 +208,12 @@ function openSocket(path: string, timeoutMs: number): Promise<Socket> {
     });
     socket.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new VdiskError('E_QMP_CONNECT', `cannot connect to QMP socket ${path}: ${e.code ?? e.message}`, { path, errno: e.code }));
+      reject(
+        new VdiskError('E_QMP_CONNECT', `cannot connect to QMP socket ${path}: ${e.code ?? e.message}`, {
+          path,
+          errno: e.code,
+        }),
+      );
     });
   });
 }

@@ -5,7 +5,10 @@ import type { QmpEvent } from './messages.js';
 
 export type EventListener = (event: QmpEvent) => void;
 
-interface Waiter { reject: (e: VdiskError) => void; cleanup: () => void }
+interface Waiter {
+  reject: (e: VdiskError) => void;
+  cleanup: () => void;
+}
 
 export class EventHub {
   private readonly listeners = new Set<{ name?: string; fn: EventListener }>();
@@ -37,7 +40,12 @@ export class EventHub {
    * Resolves with the next event named `name` that `predicate` accepts. Subscribe before sending
    * the command that causes the event: events that already passed are not replayed.
    */
-  waitFor(name: string, predicate: (e: QmpEvent) => boolean, timeoutMs: number, onTimeout: () => VdiskError): Promise<QmpEvent> {
+  waitFor(
+    name: string,
+    predicate: (e: QmpEvent) => boolean,
+    timeoutMs: number,
+    onTimeout: () => VdiskError,
+  ): Promise<QmpEvent> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {

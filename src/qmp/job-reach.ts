@@ -10,7 +10,7 @@ export function canStillReach(from: JobStatus, to: JobStatus): boolean {
   while (queue.length) {
     const s = queue.shift()!;
     if (s === to) return true;
-    for (const n of JOB_TRANSITIONS[s] ?? []) if (!seen.has(n)) (seen.add(n), queue.push(n));
+    for (const n of JOB_TRANSITIONS[s] ?? []) if (!seen.has(n)) seen.add(n), queue.push(n);
   }
   return false;
 }

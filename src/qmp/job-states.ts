@@ -5,7 +5,16 @@
 import { VdiskError } from '../errors/vdisk-error.js';
 
 export const JOB_STATUSES = [
-  'created', 'running', 'paused', 'ready', 'standby', 'waiting', 'pending', 'aborting', 'concluded', 'null',
+  'created',
+  'running',
+  'paused',
+  'ready',
+  'standby',
+  'waiting',
+  'pending',
+  'aborting',
+  'concluded',
+  'null',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -59,13 +68,18 @@ export function assertVerb(verb: JobVerb, status: JobStatus, jobId: string): voi
   if (verbAllowed(verb, status)) return;
   const code = verb === 'complete' ? 'E_PLAN_PIVOT_BEFORE_READY' : 'E_JOB_VERB_REFUSED';
   throw new VdiskError(code, `job '${jobId}' in state ${status} does not accept ${verb}`, {
-    field: 'job', value: status, job: jobId, verb,
+    field: 'job',
+    value: status,
+    job: jobId,
+    verb,
   });
 }
 
 export function assertTransition(from: JobStatus, to: JobStatus, jobId: string): void {
   if (canTransition(from, to)) return;
   throw new VdiskError('E_JOB_BAD_TRANSITION', `job '${jobId}' cannot go from ${from} to ${to}`, {
-    field: 'job', value: `${from}->${to}`, job: jobId,
+    field: 'job',
+    value: `${from}->${to}`,
+    job: jobId,
   });
 }

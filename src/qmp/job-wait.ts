@@ -18,7 +18,12 @@ export interface WaitOptions {
  * E_QMP_JOB_FAILED (QEMU's error text) or E_QMP_JOB_STATE when none of them can follow any more,
  * E_QMP_JOB_MISSING when QEMU has no such job, E_QMP_TIMEOUT when time runs out.
  */
-export async function waitForJobStatus(qmp: QmpClient, jobId: string, targets: JobStatus | JobStatus[], opts: WaitOptions = {}): Promise<JobInfo> {
+export async function waitForJobStatus(
+  qmp: QmpClient,
+  jobId: string,
+  targets: JobStatus | JobStatus[],
+  opts: WaitOptions = {},
+): Promise<JobInfo> {
   const wanted = Array.isArray(targets) ? targets : [targets];
   const timeoutMs = opts.timeoutMs ?? 30_000;
   let last: JobStatus | undefined;
@@ -38,14 +43,20 @@ export async function waitForJobStatus(qmp: QmpClient, jobId: string, targets: J
     const job = await findJob(qmp, jobId);
     observe(job.status);
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(timeoutError(`job ${jobId} reaching ${wanted.join('|')}`, timeoutMs, qmp.socketPath)), timeoutMs);
+      timer = setTimeout(
+        () => reject(timeoutError(`job ${jobId} reaching ${wanted.join('|')}`, timeoutMs, qmp.socketPath)),
+        timeoutMs,
+      );
     });
     const disconnected = qmp.closed.then((e) => Promise.reject(e));
     const result = await Promise.race([outcome, timedOut, disconnected]);
     const info = await findJob(qmp, jobId);
     if (result === 'reached') return info;
     if (info.error) throw jobFailed(info);
-    throw new VdiskError('E_QMP_JOB_STATE', `job ${jobId} is ${last} and can no longer become ${wanted.join(' or ')}`, { jobId, status: last });
+    throw new VdiskError('E_QMP_JOB_STATE', `job ${jobId} is ${last} and can no longer become ${wanted.join(' or ')}`, {
+      jobId,
+      status: last,
+    });
   } finally {
     clearTimeout(timer);
     unsubscribe();
@@ -80,7 +91,12 @@ export async function finishJob(qmp: QmpClient, jobId: string, opts: FinishOptio
 }
 
 /** Starts a job that ends by itself (blockdev-create, intermediate commit) and finishes it. */
-export async function runToConclusion(qmp: QmpClient, jobId: string, start: () => Promise<unknown>, timeoutMs = 30_000): Promise<JobInfo> {
+export async function runToConclusion(
+  qmp: QmpClient,
+  jobId: string,
+  start: () => Promise<unknown>,
+  timeoutMs = 30_000,
+): Promise<JobInfo> {
   await waitForJobStatus(qmp, jobId, ['pending', 'concluded'], { timeoutMs, start }).catch((e: unknown) => {
     if (!(e instanceof VdiskError && e.code === 'E_QMP_JOB_FAILED')) throw e;
   });
@@ -94,5 +110,9 @@ async function findJob(qmp: QmpClient, jobId: string): Promise<JobInfo> {
 }
 
 function jobFailed(info: JobInfo): VdiskError {
-  return new VdiskError('E_QMP_JOB_FAILED', `job ${info.id} (${info.type}) failed: ${info.error}`, { jobId: info.id, jobType: info.type, desc: info.error });
+  return new VdiskError('E_QMP_JOB_FAILED', `job ${info.id} (${info.type}) failed: ${info.error}`, {
+    jobId: info.id,
+    jobType: info.type,
+    desc: info.error,
+  });
 }

@@ -5,8 +5,14 @@ import { protocolError } from './errors.js';
 export interface QmpGreeting {
   QMP: { version: { qemu: { major: number; minor: number; micro: number }; package: string }; capabilities: string[] };
 }
-export interface QmpReturn { return: unknown; id?: unknown }
-export interface QmpErrorReply { error: { class: string; desc: string }; id?: unknown }
+export interface QmpReturn {
+  return: unknown;
+  id?: unknown;
+}
+export interface QmpErrorReply {
+  error: { class: string; desc: string };
+  id?: unknown;
+}
 export interface QmpEvent {
   event: string;
   data?: Record<string, unknown>;

@@ -21,11 +21,15 @@ export class Transcript {
    */
   commands(opts: { queries?: boolean } = {}): Array<{ execute: string; arguments?: Record<string, unknown> }> {
     const keep = (name: string) => opts.queries !== false || !name.startsWith('query-');
-    return this.entries.flatMap((e) => (e.type === 'command' && keep(e.execute) ? [{ execute: e.execute, arguments: e.arguments }] : []));
+    return this.entries.flatMap((e) =>
+      e.type === 'command' && keep(e.execute) ? [{ execute: e.execute, arguments: e.arguments }] : [],
+    );
   }
 
   events(name?: string): Array<{ event: string; data?: Record<string, unknown> }> {
-    return this.entries.flatMap((e) => (e.type === 'event' && (name === undefined || e.event === name) ? [{ event: e.event, data: e.data }] : []));
+    return this.entries.flatMap((e) =>
+      e.type === 'event' && (name === undefined || e.event === name) ? [{ event: e.event, data: e.data }] : [],
+    );
   }
 
   toJSON(): TranscriptEntry[] {

@@ -21,9 +21,13 @@ export interface ConsoleServerOptions {
 
 function problem(e: VdiskError): Response {
   const status = describeCode(e.code).http === 500 ? 401 : describeCode(e.code).http;
-  return Response.json({ type: 'about:blank', title: e.message, status, code: e.code, detail: e.message, hint: e.detail.hint }, {
-    status, headers: { 'content-type': 'application/problem+json' },
-  });
+  return Response.json(
+    { type: 'about:blank', title: e.message, status, code: e.code, detail: e.message, hint: e.detail.hint },
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    },
+  );
 }
 
 export function consoleServer(o: ConsoleServerOptions): Hono {
@@ -51,6 +55,14 @@ export function consoleServer(o: ConsoleServerOptions): Hono {
     const gw = o.gateway;
     app.all('/v1/*', async (c) => quietEvents(await gw.fetch(c.req.raw)));
   }
-  app.use('/*', serveStatic({ root: o.webRoot, onFound: (path, c) => { if (path.endsWith('.wasm')) c.header('content-type', 'application/wasm'); } }));
+  app.use(
+    '/*',
+    serveStatic({
+      root: o.webRoot,
+      onFound: (path, c) => {
+        if (path.endsWith('.wasm')) c.header('content-type', 'application/wasm');
+      },
+    }),
+  );
   return app;
 }

@@ -24,7 +24,8 @@ export async function writeDemoChain(dir: string): Promise<{ base: string; top: 
   try {
     const params = qcow2Params({ cluster_size: CLUSTER }, true);
     const writer = new Qcow2Writer(target, params, { size: SIZE, backing: { name: 'base.raw', format: 'raw' } });
-    for (const [i, guest] of OWN_CLUSTERS.entries()) await writer.data(guest * CLUSTER, new Uint8Array(CLUSTER).fill(0x10 + i));
+    for (const [i, guest] of OWN_CLUSTERS.entries())
+      await writer.data(guest * CLUSTER, new Uint8Array(CLUSTER).fill(0x10 + i));
     await writer.finish();
     await target.commit();
   } catch (e) {

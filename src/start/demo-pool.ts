@@ -15,7 +15,9 @@ import { writeDemoChain } from './demo-image.js';
 const MiB = 1 << 20;
 
 export interface DemoPool {
-  dir: string; pools: { name: string; dir: string }[]; vmDisk: string;
+  dir: string;
+  pools: { name: string; dir: string }[];
+  vmDisk: string;
   /** The images written here, with the format they were written in (stated to the agent, never probed). */
   adopt: { volume: string; format: 'qcow2' }[];
 }
@@ -26,7 +28,10 @@ function pattern(sizeMiB: number, dataMiB: number, seed: number): MemorySource {
   for (let i = 0; i < dataMiB * MiB; i += 4096) bytes.fill((seed + i / 4096) & 0xff, i, i + 4096);
   return new MemorySource(bytes, {
     name: `pattern-${seed}`,
-    extents: [{ start: 0, length: dataMiB * MiB, data: true }, { start: dataMiB * MiB, length: (sizeMiB - dataMiB) * MiB, data: false, zero: true }],
+    extents: [
+      { start: 0, length: dataMiB * MiB, data: true },
+      { start: dataMiB * MiB, length: (sizeMiB - dataMiB) * MiB, data: false, zero: true },
+    ],
   });
 }
 
@@ -41,7 +46,14 @@ export async function makeDemoPool(engine: Engine, dir: string, withVm: boolean)
   const scratch = mkdtempSync(join(tmpdir(), 'vdisk-demo-src-')); // private, never a guessable name
   const { top } = await writeDemoChain(scratch);
   try {
-    await convertImage({ engine, gate, source: top, target: join(a, 'disk.qcow2'), targetFormat: 'qcow2', backing: { name: 'base.qcow2', format: 'qcow2' } });
+    await convertImage({
+      engine,
+      gate,
+      source: top,
+      target: join(a, 'disk.qcow2'),
+      targetFormat: 'qcow2',
+      backing: { name: 'base.qcow2', format: 'qcow2' },
+    });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -49,5 +61,13 @@ export async function makeDemoPool(engine: Engine, dir: string, withVm: boolean)
   if (withVm) await convertImage({ engine, gate, source: pattern(32, 4, 7), target: vmDisk, targetFormat: 'qcow2' });
   const written = ['base.qcow2', 'disk.qcow2', ...(withVm ? ['vm-root.qcow2'] : [])];
   const adopt = written.map((f) => ({ volume: `pool-a:${f}`, format: 'qcow2' as const }));
-  return { dir, pools: [{ name: 'pool-a', dir: a }, { name: 'pool-b', dir: b }], vmDisk, adopt };
+  return {
+    dir,
+    pools: [
+      { name: 'pool-a', dir: a },
+      { name: 'pool-b', dir: b },
+    ],
+    vmDisk,
+    adopt,
+  };
 }

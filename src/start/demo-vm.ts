@@ -5,7 +5,11 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface DemoVm { name: string; socket: string; stop(): Promise<void> }
+export interface DemoVm {
+  name: string;
+  socket: string;
+  stop(): Promise<void>;
+}
 
 export function qemuAvailable(): string | undefined {
   try {
@@ -19,11 +23,22 @@ export function qemuAvailable(): string | undefined {
 export async function startDemoVm(disk: string, runDir: string): Promise<DemoVm> {
   const socket = join(runDir, 'demo-vm.qmp');
   const args = [
-    '-S', '-machine', 'q35,accel=tcg', '-m', '64', '-nodefaults', '-display', 'none',
-    '-qmp', `unix:${socket},server=on,wait=off`,
-    '-blockdev', JSON.stringify({ driver: 'file', filename: disk, 'node-name': 'root-file' }),
-    '-blockdev', JSON.stringify({ driver: 'qcow2', file: 'root-file', 'node-name': 'root-fmt' }),
-    '-device', 'virtio-blk-pci,id=vda,drive=root-fmt',
+    '-S',
+    '-machine',
+    'q35,accel=tcg',
+    '-m',
+    '64',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-qmp',
+    `unix:${socket},server=on,wait=off`,
+    '-blockdev',
+    JSON.stringify({ driver: 'file', filename: disk, 'node-name': 'root-file' }),
+    '-blockdev',
+    JSON.stringify({ driver: 'qcow2', file: 'root-file', 'node-name': 'root-fmt' }),
+    '-device',
+    'virtio-blk-pci,id=vda,drive=root-fmt',
   ];
   const child: ChildProcess = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -33,14 +48,21 @@ export async function startDemoVm(disk: string, runDir: string): Promise<DemoVm>
     if (child.exitCode !== null) throw new Error(`qemu-system-x86_64 exited: ${stderr.trim()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  if (!existsSync(socket)) { child.kill('SIGKILL'); throw new Error(`the demo VM's QMP socket did not appear: ${stderr.trim()}`); }
+  if (!existsSync(socket)) {
+    child.kill('SIGKILL');
+    throw new Error(`the demo VM's QMP socket did not appear: ${stderr.trim()}`);
+  }
   return {
-    name: 'demo-vm', socket,
+    name: 'demo-vm',
+    socket,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const quit = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
-      if (!quit) { child.kill('SIGKILL'); await exited; }
+      if (!quit) {
+        child.kill('SIGKILL');
+        await exited;
+      }
     },
   };
 }

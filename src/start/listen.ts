@@ -9,16 +9,21 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export function listen(app: { fetch(req: Request): Response | Promise<Response> }, port = 0, hostname = '127.0.0.1'): Promise<Listening> {
+export function listen(
+  app: { fetch(req: Request): Response | Promise<Response> },
+  port = 0,
+  hostname = '127.0.0.1',
+): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
       resolve({
         url: `http://${hostname}:${info.port}/`,
         port: info.port,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
       });
     });
     server.once('error', reject);

@@ -9,7 +9,8 @@ export function quietEvents(res: Response): Response {
     async pull(ctl) {
       try {
         const { value, done } = await reader.read();
-        if (done) ctl.close(); else ctl.enqueue(value);
+        if (done) ctl.close();
+        else ctl.enqueue(value);
       } catch {
         ctl.close();
       }

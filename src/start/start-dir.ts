@@ -3,7 +3,17 @@
 // a previous `vdisk start` wrote there, refused otherwise. In a reused directory only the files this
 // module knows `vdisk start` writes are removed (a fixed list, never read from the marker), so files
 // the person put there, or copies made in the demo, survive.
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VdiskError } from '../errors/vdisk-error.js';
@@ -12,8 +22,15 @@ export const MARKER = '.vdisk-start';
 
 /** Everything `vdisk start` writes, relative to its directory; directories last, after their files. */
 const OURS = {
-  files: ['pool-a/base.qcow2', 'pool-a/disk.qcow2', 'pool-a/vm-root.qcow2', 'agent-state/journal.jsonl', 'agent-state/inventory.json',
-    'agent-state/inventory.json.tmp', 'run/demo-vm.qmp'],
+  files: [
+    'pool-a/base.qcow2',
+    'pool-a/disk.qcow2',
+    'pool-a/vm-root.qcow2',
+    'agent-state/journal.jsonl',
+    'agent-state/inventory.json',
+    'agent-state/inventory.json.tmp',
+    'run/demo-vm.qmp',
+  ],
   dirs: ['run', 'agent-state'],
 };
 
@@ -33,7 +50,8 @@ export function prepareStartDir(given?: string): StartDir {
   const entries = readdirSync(given);
   if (entries.length && !entries.includes(MARKER)) {
     throw new VdiskError('E_START_DIR_NOT_EMPTY', `${given} holds files and is not a directory vdisk start made`, {
-      path: given, hint: 'name a new or empty directory with --dir, or leave --dir out for a fresh private one',
+      path: given,
+      hint: 'name a new or empty directory with --dir, or leave --dir out for a fresh private one',
     });
   }
   if (entries.length) clearOurs(given);

@@ -14,7 +14,13 @@ describe('agent request signatures', () => {
     t = await testAgent();
     const ok = await t.req('GET', '/v1/health');
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ ok: true, agent: 'h1', version: expect.any(String), roots: ['p1', 'p2'], vms: [] });
+    expect(await ok.json()).toEqual({
+      ok: true,
+      agent: 'h1',
+      version: expect.any(String),
+      roots: ['p1', 'p2'],
+      vms: [],
+    });
     const res = await t.req('GET', '/v1/health', undefined, { sign: false });
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -23,8 +29,14 @@ describe('agent request signatures', () => {
 
   it('refuses a wrong secret, a replayed nonce, a stale timestamp and a signature for another path', async () => {
     t = await testAgent();
-    const wrong = await signRequest('not the agent secret at all', { agent: 'h1', method: 'GET', url: 'http://localhost/v1/inventory' });
-    expect(await code(await t.req('GET', '/v1/inventory', undefined, { headers: wrong, sign: false }))).toBe('E_AUTH_BAD_SIGNATURE');
+    const wrong = await signRequest('not the agent secret at all', {
+      agent: 'h1',
+      method: 'GET',
+      url: 'http://localhost/v1/inventory',
+    });
+    expect(await code(await t.req('GET', '/v1/inventory', undefined, { headers: wrong, sign: false }))).toBe(
+      'E_AUTH_BAD_SIGNATURE',
+    );
 
     const once = await signAs('h1', 'GET', '/v1/health');
     expect((await t.req('GET', '/v1/health', undefined, { headers: once, sign: false })).status).toBe(200);
@@ -32,16 +44,24 @@ describe('agent request signatures', () => {
     expect([again.status, await code(again)]).toEqual([401, 'E_AUTH_REPLAY']);
 
     const stale = await signAs('h1', 'GET', '/v1/health', '', {}, Date.now() - 10 * 60_000);
-    expect(await code(await t.req('GET', '/v1/health', undefined, { headers: stale, sign: false }))).toBe('E_AUTH_STALE');
+    expect(await code(await t.req('GET', '/v1/health', undefined, { headers: stale, sign: false }))).toBe(
+      'E_AUTH_STALE',
+    );
 
     const other = await signAs('h1', 'GET', '/v1/jobs');
-    expect(await code(await t.req('GET', '/v1/health', undefined, { headers: other, sign: false }))).toBe('E_AUTH_BAD_SIGNATURE');
+    expect(await code(await t.req('GET', '/v1/health', undefined, { headers: other, sign: false }))).toBe(
+      'E_AUTH_BAD_SIGNATURE',
+    );
   });
 
   it('refuses a body that is not the one signed, and unknown routes only after auth', async () => {
     t = await testAgent();
     const h = await signAs('h1', 'POST', '/v1/jobs', '{"plan":1}', { 'idempotency-key': 'k' });
-    const res = await t.agent.app.request('/v1/jobs', { method: 'POST', headers: { ...h, 'idempotency-key': 'k' }, body: '{"plan":2}' });
+    const res = await t.agent.app.request('/v1/jobs', {
+      method: 'POST',
+      headers: { ...h, 'idempotency-key': 'k' },
+      body: '{"plan":2}',
+    });
     expect(await code(res)).toBe('E_AUTH_BAD_SIGNATURE');
     expect(await code(await t.req('GET', '/v1/nothing', undefined, { sign: false }))).toBe('E_AUTH_MISSING');
     const nf = await t.req('GET', '/v1/nothing');
@@ -54,7 +74,13 @@ describe('agent request signatures', () => {
     expect((await t.req('GET', '/v1/health')).status).toBe(200);
     const byNext = await signRequest(next, { agent: 'h1', method: 'GET', url: 'http://localhost/v1/health' });
     expect((await t.req('GET', '/v1/health', undefined, { headers: byNext, sign: false })).status).toBe(200);
-    const byOther = await signRequest('a third secret, not configured', { agent: 'h1', method: 'GET', url: 'http://localhost/v1/health' });
-    expect(await code(await t.req('GET', '/v1/health', undefined, { headers: byOther, sign: false }))).toBe('E_AUTH_BAD_SIGNATURE');
+    const byOther = await signRequest('a third secret, not configured', {
+      agent: 'h1',
+      method: 'GET',
+      url: 'http://localhost/v1/health',
+    });
+    expect(await code(await t.req('GET', '/v1/health', undefined, { headers: byOther, sign: false }))).toBe(
+      'E_AUTH_BAD_SIGNATURE',
+    );
   });
 });

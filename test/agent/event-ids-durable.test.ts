@@ -10,14 +10,28 @@ import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } fr
 let t: TestAgent;
 afterEach(async () => t?.close());
 
-interface Ev { id: number; event: string; data: unknown }
+interface Ev {
+  id: number;
+  event: string;
+  data: unknown;
+}
 
 async function events(id: string, last?: number): Promise<Ev[]> {
-  const res = await t.req('GET', `/v1/jobs/${id}/events`, undefined, last === undefined ? {} : { headers: { 'last-event-id': String(last) } });
+  const res = await t.req(
+    'GET',
+    `/v1/jobs/${id}/events`,
+    undefined,
+    last === undefined ? {} : { headers: { 'last-event-id': String(last) } },
+  );
   const text = await res.text();
-  return text.split('\n\n').filter((b) => /^event:/m.test(b)).map((b) => ({
-    id: Number(/^id: ?(.*)$/m.exec(b)![1]), event: /^event: ?(.*)$/m.exec(b)![1]!, data: JSON.parse(/^data: ?(.*)$/m.exec(b)![1]!),
-  }));
+  return text
+    .split('\n\n')
+    .filter((b) => /^event:/m.test(b))
+    .map((b) => ({
+      id: Number(/^id: ?(.*)$/m.exec(b)![1]),
+      event: /^event: ?(.*)$/m.exec(b)![1]!,
+      data: JSON.parse(/^data: ?(.*)$/m.exec(b)![1]!),
+    }));
 }
 
 /** The agent stops (as if killed: nothing is flushed beyond what it wrote) and a new one starts on its state dir. */

@@ -29,9 +29,16 @@ describe('event log', () => {
   it('an id out of sequence ends the load; unsafe job ids are neither written nor read', () => {
     dir = mkdtempSync(join(tmpdir(), 'vev-'));
     const log = new EventLog(join(dir, 'events'));
-    appendFileSync(join(dir, 'events', 'job-2.jsonl'), '{"id":1,"event":"state","data":{}}\n{"id":5,"event":"end","data":{}}\n');
+    appendFileSync(
+      join(dir, 'events', 'job-2.jsonl'),
+      '{"id":1,"event":"state","data":{}}\n{"id":5,"event":"end","data":{}}\n',
+    );
     expect(log.load('job-2').map((e) => e.id)).toEqual([1]);
-    expect(readFileSync(join(dir, 'events', 'job-2.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(
+      readFileSync(join(dir, 'events', 'job-2.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1);
     expect(log.sink('../escape')).toBeUndefined();
     expect(log.load('../escape')).toEqual([]);
     new JobEvents(log.sink('../escape')).emit('state', {});

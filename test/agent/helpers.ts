@@ -13,7 +13,14 @@ import { requireTool } from '../helpers/tools.js';
 export const SECRET = 'a test secret of enough length';
 
 /** Signature headers for a call to agent `agent` through app.request (whose URL host is `localhost`). */
-export function signAs(agent: string, method: string, path: string, body = '', headers: Record<string, string> = {}, now?: number) {
+export function signAs(
+  agent: string,
+  method: string,
+  path: string,
+  body = '',
+  headers: Record<string, string> = {},
+  now?: number,
+) {
   return signRequest(SECRET, { agent, method, url: `http://localhost${path}`, headers, body }, now);
 }
 
@@ -24,7 +31,12 @@ export interface TestAgent {
   dir: string;
   pool(name: string): string;
   /** A signed request; `sign: false` sends it unsigned, `headers` override the signature's. */
-  req(method: string, path: string, body?: unknown, o?: { headers?: Record<string, string>; sign?: boolean }): Promise<Response>;
+  req(
+    method: string,
+    path: string,
+    body?: unknown,
+    o?: { headers?: Record<string, string>; sign?: boolean },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -32,19 +44,35 @@ export async function testAgent(over: Partial<AgentConfig> = {}, log = silentLog
   const dir = mkdtempSync(join(tmpdir(), 'va-'));
   for (const p of ['p1', 'p2']) mkdirSync(join(dir, p));
   const config: AgentConfig = {
-    name: 'h1', roots: [{ name: 'p1', dir: join(dir, 'p1') }, { name: 'p2', dir: join(dir, 'p2') }], vms: [],
-    listen: '127.0.0.1:0', secret: SECRET, stateDir: join(dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 50, ...over,
+    name: 'h1',
+    roots: [
+      { name: 'p1', dir: join(dir, 'p1') },
+      { name: 'p2', dir: join(dir, 'p2') },
+    ],
+    vms: [],
+    listen: '127.0.0.1:0',
+    secret: SECRET,
+    stateDir: join(dir, 'state'),
+    jobTimeoutMs: 60_000,
+    heartbeatMs: 50,
+    ...over,
   };
   const agent = createAgent(config, { log });
   await agent.start();
   const t: TestAgent = {
-    agent, config, dir,
+    agent,
+    config,
+    dir,
     pool: (name) => join(dir, name),
     async req(method, path, body, o = {}) {
       const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
       const signed = o.sign === false ? {} : await signAs(config.name, method, path, text, o.headers);
       // t.agent, not agent: a test that restarts the agent replaces t.agent and keeps calling t.req.
-      return t.agent.app.request(path, { method, headers: { ...signed, ...o.headers }, ...(text ? { body: text } : {}) });
+      return t.agent.app.request(path, {
+        method,
+        headers: { ...signed, ...o.headers },
+        ...(text ? { body: text } : {}),
+      });
     },
     async close() {
       await t.agent.close();
@@ -70,7 +98,10 @@ export async function planFor(t: TestAgent, request: Record<string, unknown>, pr
   return planRequest(request, inv, counterIds(prefix));
 }
 
-export interface Submitted { status: number; body: { id: string; state: string; code?: string; error?: { code: string } } & Record<string, unknown> }
+export interface Submitted {
+  status: number;
+  body: { id: string; state: string; code?: string; error?: { code: string } } & Record<string, unknown>;
+}
 
 export async function submit(t: TestAgent, plan: unknown, key = `k-${Math.random()}`): Promise<Submitted> {
   const res = await t.req('POST', '/v1/jobs', { plan }, { headers: { 'idempotency-key': key } });

@@ -54,8 +54,21 @@ describe('agent limits on the command line', () => {
     writeFileSync(secret, 'a secret of sixteen or more', { mode: 0o600 });
     const base = ['--root', 'p1=/srv/p1', '--secret-file', secret];
     expect(parseAgentArgs(base)).toMatchObject(DEFAULT_LIMITS);
-    expect(parseAgentArgs([...base, '--max-streams', '9', '--max-streams-per-caller', '3', '--keep-jobs', '50', '--keep-jobs-days', '2']))
-      .toMatchObject({ maxStreams: 9, maxStreamsPerCaller: 3, keepJobs: 50, keepJobsDays: 2 });
-    expect(() => parseAgentArgs([...base, '--keep-jobs', '0'])).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('--keep-jobs') }));
+    expect(
+      parseAgentArgs([
+        ...base,
+        '--max-streams',
+        '9',
+        '--max-streams-per-caller',
+        '3',
+        '--keep-jobs',
+        '50',
+        '--keep-jobs-days',
+        '2',
+      ]),
+    ).toMatchObject({ maxStreams: 9, maxStreamsPerCaller: 3, keepJobs: 50, keepJobsDays: 2 });
+    expect(() => parseAgentArgs([...base, '--keep-jobs', '0'])).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('--keep-jobs') }),
+    );
   });
 });

@@ -85,7 +85,10 @@ describe('inventory cache: TTL, jobs and single flight', () => {
   it('answers from the cache within the TTL, and a job result appears at once (no TTL wait)', async () => {
     t = await testAgent({ inventoryTtlMs: 3_600_000 });
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '1M');
-    const names = async () => ((await (await t.req('GET', '/v1/inventory')).json()) as { volumes: { id: string }[] }).volumes.map((v) => v.id).sort();
+    const names = async () =>
+      ((await (await t.req('GET', '/v1/inventory')).json()) as { volumes: { id: string }[] }).volumes
+        .map((v) => v.id)
+        .sort();
     expect(await names()).toEqual(['p1:a.qcow2']);
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'outside-change.qcow2'), '1M');
     expect(await names()).toEqual(['p1:a.qcow2']); // an hour's TTL: not refreshed yet
@@ -96,7 +99,8 @@ describe('inventory cache: TTL, jobs and single flight', () => {
     expect(r.status).toBe(202);
     expect((await ended(t, r.body.id)).state).toBe('done');
     // The job's inventory update invalidated the cache: its volume is there, and so is the file made meanwhile.
-    const created = (plan.steps.find((s) => s.action === 'create-volume')!.params as { volume: { id: string } }).volume.id;
+    const created = (plan.steps.find((s) => s.action === 'create-volume')!.params as { volume: { id: string } }).volume
+      .id;
     expect(await names()).toEqual(['p1:a.qcow2', 'p1:outside-change.qcow2', created].sort());
   });
 
@@ -108,7 +112,8 @@ describe('inventory cache: TTL, jobs and single flight', () => {
     const seen: string[][] = [];
     t.agent.ctx.stepHooks = {
       afterCall: async (call) => {
-        if (call.action === 'inventory-update') seen.push((await t.agent.ctx.inventory.get()).inventory.volumes.map((v) => v.path));
+        if (call.action === 'inventory-update')
+          seen.push((await t.agent.ctx.inventory.get()).inventory.volumes.map((v) => v.path));
       },
     };
     const r = await submit(t, plan);

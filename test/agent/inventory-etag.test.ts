@@ -34,17 +34,26 @@ describe('GET /v1/inventory revalidation', () => {
     const changed = await t.req('GET', '/v1/inventory', undefined, { headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
-    expect(((await changed.json()) as { volumes: { id: string }[] }).volumes.map((v) => v.id).sort()).toEqual(['p1:a.qcow2', 'p2:b.qcow2']);
+    expect(((await changed.json()) as { volumes: { id: string }[] }).volumes.map((v) => v.id).sort()).toEqual([
+      'p1:a.qcow2',
+      'p2:b.qcow2',
+    ]);
   });
 
   it('still refuses an unsigned or badly signed request, If-None-Match or not', async () => {
     t = await testAgent({ inventoryTtlMs: 3_600_000 });
     const etag = (await t.req('GET', '/v1/inventory')).headers.get('etag')!;
-    const unsigned = await t.req('GET', '/v1/inventory', undefined, { sign: false, headers: { 'if-none-match': etag } });
+    const unsigned = await t.req('GET', '/v1/inventory', undefined, {
+      sign: false,
+      headers: { 'if-none-match': etag },
+    });
     expect(unsigned.status).toBe(401);
     expect(unsigned.headers.get('etag')).toBeNull();
     const forOther = await signAs('h1', 'GET', '/v1/health');
-    const wrong = await t.req('GET', '/v1/inventory', undefined, { sign: false, headers: { ...forOther, 'if-none-match': etag } });
+    const wrong = await t.req('GET', '/v1/inventory', undefined, {
+      sign: false,
+      headers: { ...forOther, 'if-none-match': etag },
+    });
     expect(wrong.status).toBe(401);
     const signed = await t.req('GET', '/v1/inventory', undefined, { headers: { 'if-none-match': etag } });
     expect(signed.status).toBe(304);

@@ -50,20 +50,41 @@ describe('inventory at scale', () => {
     const c = await t.agent.ctx.inventory.fresh();
     const refused = Object.fromEntries(c.refused.map((r) => [r.path.split('/').pop(), r.code]));
     expect(refused).toEqual({
-      'version.qcow2': 'E_QCOW2_BAD_VERSION', 'huge.qcow2': 'E_QCOW2_BAD_SIZE', 'l1.qcow2': 'E_QCOW2_BAD_L1', 'empty.img': 'E_PLAN_BAD_INVENTORY',
+      'version.qcow2': 'E_QCOW2_BAD_VERSION',
+      'huge.qcow2': 'E_QCOW2_BAD_SIZE',
+      'l1.qcow2': 'E_QCOW2_BAD_L1',
+      'empty.img': 'E_PLAN_BAD_INVENTORY',
     });
     // Every generated image is listed, and the two files that back each other (the planner refuses that chain).
     expect(c.inventory.volumes).toHaveLength(2_002);
-    expect(new Set(c.inventory.volumes.map((v) => v.id))).toEqual(new Set([...pool.volumeIds, 'p1:bad:loop-a.qcow2', 'p1:bad:loop-b.qcow2']));
+    expect(new Set(c.inventory.volumes.map((v) => v.id))).toEqual(
+      new Set([...pool.volumeIds, 'p1:bad:loop-a.qcow2', 'p1:bad:loop-b.qcow2']),
+    );
     expect(c.inventory.vms).toHaveLength(10);
-    expect(c.inventory.vms[0]).toMatchObject({ id: 'vm-000', running: false, disks: [{ target: 'vda', volume: 'p1:vm-000:q-0002.qcow2' }] });
+    expect(c.inventory.vms[0]).toMatchObject({
+      id: 'vm-000',
+      running: false,
+      disks: [{ target: 'vda', volume: 'p1:vm-000:q-0002.qcow2' }],
+    });
     expect(c.inventory.snapshots).toHaveLength(10);
-    expect(c.inventory.volumes.find((v) => v.id === 'p2:set-001:q-0045.qcow2')).toMatchObject({ backing: 'p2:set-001:q-0006.qcow2', formatSource: 'stated' });
+    expect(c.inventory.volumes.find((v) => v.id === 'p2:set-001:q-0045.qcow2')).toMatchObject({
+      backing: 'p2:set-001:q-0006.qcow2',
+      formatSource: 'stated',
+    });
 
-    const plan = planRequest({ kind: 'clone', volume: 'p2:set-001:q-0045.qcow2', toPool: 'p1', name: 'x.qcow2' }, c.inventory, counterIds('t'));
+    const plan = planRequest(
+      { kind: 'clone', volume: 'p2:set-001:q-0045.qcow2', toPool: 'p1', name: 'x.qcow2' },
+      c.inventory,
+      counterIds('t'),
+    );
     expect(plan.kind).toBe('clone');
-    expect(() => planRequest({ kind: 'clone', volume: 'p1:bad:loop-a.qcow2', toPool: 'p2', name: 'y.qcow2' }, c.inventory, counterIds('u')))
-      .toThrow(expect.objectContaining({ code: 'E_PLAN_CHAIN_BROKEN' }));
+    expect(() =>
+      planRequest(
+        { kind: 'clone', volume: 'p1:bad:loop-a.qcow2', toPool: 'p2', name: 'y.qcow2' },
+        c.inventory,
+        counterIds('u'),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'E_PLAN_CHAIN_BROKEN' }));
 
     // The same files again: nothing is opened, not even the bad ones.
     const reads = t.agent.ctx.inventory.files.reads;

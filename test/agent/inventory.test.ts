@@ -21,10 +21,24 @@ describe('agent inventory', () => {
     qemuImg('create', '-q', '-f', 'raw', join(t.pool('p2'), 'sub', 'disk.img'), '8M');
     const inv = await inventory(t);
     expect(inv.hosts).toEqual([{ id: 'h1' }]);
-    expect(inv.pools.map((p) => [p.id, p.host, p.type])).toEqual([['p1', 'h1', 'dir'], ['p2', 'h1', 'dir']]);
+    expect(inv.pools.map((p) => [p.id, p.host, p.type])).toEqual([
+      ['p1', 'h1', 'dir'],
+      ['p2', 'h1', 'dir'],
+    ]);
     const byName = Object.fromEntries(inv.volumes.map((v) => [v.path.split('/').pop(), v]));
-    expect(byName['base.qcow2']).toMatchObject({ id: 'p1:base.qcow2', pool: 'p1', format: 'qcow2', virtualSize: 16 << 20, backing: null, state: 'ok' });
-    expect(byName['top.qcow2']).toMatchObject({ id: 'p1:top.qcow2', backing: 'p1:base.qcow2', backingName: 'base.qcow2' });
+    expect(byName['base.qcow2']).toMatchObject({
+      id: 'p1:base.qcow2',
+      pool: 'p1',
+      format: 'qcow2',
+      virtualSize: 16 << 20,
+      backing: null,
+      state: 'ok',
+    });
+    expect(byName['top.qcow2']).toMatchObject({
+      id: 'p1:top.qcow2',
+      backing: 'p1:base.qcow2',
+      backingName: 'base.qcow2',
+    });
     expect(byName['disk.img']).toMatchObject({ id: 'p2:sub:disk.img', format: 'raw', virtualSize: 8 << 20 });
     expect((await inventory(t)).volumes.map((v) => v.id)).toEqual(inv.volumes.map((v) => v.id));
   });
@@ -34,9 +48,43 @@ describe('agent inventory', () => {
     const outside = join(t.dir, 'outside.qcow2');
     qemuImg('create', '-q', '-f', 'qcow2', outside, '16M');
     qemuImg('create', '-q', '-f', 'qcow2', '-b', outside, '-F', 'qcow2', join(t.pool('p1'), 'escapes.qcow2'));
-    qemuImg('create', '-q', '-f', 'qcow2', '-b', '../outside.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'relative.qcow2'));
-    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'gone.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'orphan.qcow2'), '16M');
-    qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'orphan.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'above-orphan.qcow2'), '16M');
+    qemuImg(
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-b',
+      '../outside.qcow2',
+      '-F',
+      'qcow2',
+      join(t.pool('p1'), 'relative.qcow2'),
+    );
+    qemuImg(
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-u',
+      '-b',
+      'gone.qcow2',
+      '-F',
+      'qcow2',
+      join(t.pool('p1'), 'orphan.qcow2'),
+      '16M',
+    );
+    qemuImg(
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-u',
+      '-b',
+      'orphan.qcow2',
+      '-F',
+      'qcow2',
+      join(t.pool('p1'), 'above-orphan.qcow2'),
+      '16M',
+    );
     symlinkSync(outside, join(t.pool('p1'), 'link.qcow2'));
     writeFileSync(join(t.pool('p1'), 'notes.txt'), 'not an image');
     const inv = await inventory(t);
@@ -53,7 +101,9 @@ describe('inventory with a file the schema refuses', () => {
     const res = await t.req('GET', '/v1/inventory');
     expect(res.status).toBe(200); // was 500 for every call: the whole inventory failed its schema check
     expect(((await res.json()) as Inventory).volumes.map((v) => v.id)).toEqual(['p1:a.qcow2']);
-    expect(t.agent.ctx.inventory.peek()!.refused).toEqual([{ path: join(t.pool('p1'), 'empty.img'), code: 'E_PLAN_BAD_INVENTORY' }]);
+    expect(t.agent.ctx.inventory.peek()!.refused).toEqual([
+      { path: join(t.pool('p1'), 'empty.img'), code: 'E_PLAN_BAD_INVENTORY' },
+    ]);
   });
 });
 
@@ -61,13 +111,42 @@ describe('inventory reads while a job writes', () => {
   it('keeps the record of a volume a job registered while its file is half-written', async () => {
     t = await testAgent();
     const path = join(t.pool('p2'), 'copy.qcow2');
-    const volume = { id: 'gv1', pool: 'p2', path, format: 'qcow2' as const, virtualSize: 1 << 20, allocated: 0, state: 'illegal' as const };
-    await import('../../src/agent/storage/inventory-apply.js').then((m) => m.applyOps(t.agent.ctx, [{ op: 'add-volume', volume: { ...volume, storage: 'file', formatSource: 'stated', backing: null, backingName: null, owner: 'root', mode: '0600' } }], 'test:1'));
+    const volume = {
+      id: 'gv1',
+      pool: 'p2',
+      path,
+      format: 'qcow2' as const,
+      virtualSize: 1 << 20,
+      allocated: 0,
+      state: 'illegal' as const,
+    };
+    await import('../../src/agent/storage/inventory-apply.js').then((m) =>
+      m.applyOps(
+        t.agent.ctx,
+        [
+          {
+            op: 'add-volume',
+            volume: {
+              ...volume,
+              storage: 'file',
+              formatSource: 'stated',
+              backing: null,
+              backingName: null,
+              owner: 'root',
+              mode: '0600',
+            },
+          },
+        ],
+        'test:1',
+      ),
+    );
     writeFileSync(path, Buffer.from('QFI\xfb', 'latin1')); // what QEMU's blockdev-create has written so far
     const inv = await inventory(t);
     expect(inv.volumes.find((v) => v.path === path)).toBeUndefined(); // not readable: not offered to planners
     expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'gv1')).toMatchObject({ path, state: 'illegal' });
-    await import('../../src/agent/storage/inventory-apply.js').then((m) => m.applyOps(t.agent.ctx, [{ op: 'set-state', volume: 'gv1', state: 'ok' }], 'test:2'));
+    await import('../../src/agent/storage/inventory-apply.js').then((m) =>
+      m.applyOps(t.agent.ctx, [{ op: 'set-state', volume: 'gv1', state: 'ok' }], 'test:2'),
+    );
     expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'gv1')).toMatchObject({ state: 'ok' });
   });
 });

@@ -22,7 +22,8 @@ async function chain(): Promise<{ base: string; top: string }> {
   return { base, top };
 }
 
-const identical = (a: string, b: string) => spawnSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', a, b]).status === 0;
+const identical = (a: string, b: string) =>
+  spawnSync('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', a, b]).status === 0;
 const clean = (p: string) => spawnSync('qemu-img', ['check', '-f', 'qcow2', p]).status === 0;
 const inventory = async () => (await (await t.req('GET', '/v1/inventory')).json()) as Inventory;
 
@@ -46,7 +47,13 @@ describe('offline plans through the engine', () => {
     const { top } = await chain();
     const reference = join(t.dir, 'reference.qcow2');
     qemuImg('convert', '-f', 'qcow2', '-O', 'qcow2', top, reference);
-    const plan = await planFor(t, { kind: 'move', volume: 'p1:top.qcow2', toPool: 'p2', shape: 'keep-chain', verify: 'full' });
+    const plan = await planFor(t, {
+      kind: 'move',
+      volume: 'p1:top.qcow2',
+      toPool: 'p2',
+      shape: 'keep-chain',
+      verify: 'full',
+    });
     const status = await ended(t, (await submit(t, plan)).body.id);
     expect(status.error).toBeUndefined();
     expect(status.state).toBe('done');

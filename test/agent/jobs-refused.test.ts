@@ -31,14 +31,24 @@ describe('refused job submissions', () => {
   it.each([
     ['a path outside the roots', (t: TestAgent) => join(t.dir, 'elsewhere.qcow2'), 422, 'E_AGENT_PLAN_MISMATCH'],
     ['a path with ..', (t: TestAgent) => `${t.pool('p2')}/../p1/x.qcow2`, 422, 'E_AGENT_PLAN_MISMATCH'],
-    ['a symlink that leaves the roots', (t: TestAgent) => {
-      symlinkSync(t.dir, join(t.pool('p2'), 'up'));
-      return join(t.pool('p2'), 'up', 'x.qcow2');
-    }, 422, 'E_AGENT_PLAN_MISMATCH'],
-    ['a dangling symlink in the target place', (t: TestAgent) => {
-      symlinkSync(join(t.dir, 'nowhere.qcow2'), join(t.pool('p2'), 'dangling.qcow2'));
-      return join(t.pool('p2'), 'dangling.qcow2');
-    }, 422, 'E_AGENT_PLAN_MISMATCH'],
+    [
+      'a symlink that leaves the roots',
+      (t: TestAgent) => {
+        symlinkSync(t.dir, join(t.pool('p2'), 'up'));
+        return join(t.pool('p2'), 'up', 'x.qcow2');
+      },
+      422,
+      'E_AGENT_PLAN_MISMATCH',
+    ],
+    [
+      'a dangling symlink in the target place',
+      (t: TestAgent) => {
+        symlinkSync(join(t.dir, 'nowhere.qcow2'), join(t.pool('p2'), 'dangling.qcow2'));
+        return join(t.pool('p2'), 'dangling.qcow2');
+      },
+      422,
+      'E_AGENT_PLAN_MISMATCH',
+    ],
   ])('%s', async (_name, target, status, code) => {
     const plan = await clonePlan();
     const before = readdirSync(t.dir).sort();
@@ -55,9 +65,18 @@ describe('refused job submissions', () => {
     const unknown = structuredClone(plan) as unknown as { steps: { action: string }[] };
     unknown.steps[0]!.action = 'format-disk';
     expect(await submit(t, unknown).then((r) => [r.status, r.body.code])).toEqual([400, 'E_PLAN_BAD_PLAN']);
-    expect(await submit(t, { ...plan, host: 'h2' }).then((r) => [r.status, r.body.code])).toEqual([422, 'E_AGENT_WRONG_HOST']);
+    expect(await submit(t, { ...plan, host: 'h2' }).then((r) => [r.status, r.body.code])).toEqual([
+      422,
+      'E_AGENT_WRONG_HOST',
+    ]);
     const vmPlan = structuredClone(plan);
-    vmPlan.steps.push({ ...vmPlan.steps[0]!, id: 's99', action: 'qmp-job-dismiss', params: { vm: 'ghost', job: 'j' }, undo: [] } as never);
+    vmPlan.steps.push({
+      ...vmPlan.steps[0]!,
+      id: 's99',
+      action: 'qmp-job-dismiss',
+      params: { vm: 'ghost', job: 'j' },
+      undo: [],
+    } as never);
     expect(await submit(t, vmPlan).then((r) => [r.status, r.body.code])).toEqual([422, 'E_AGENT_UNKNOWN_VM']);
     expect(journal(t)).toBe('');
   });
@@ -65,7 +84,10 @@ describe('refused job submissions', () => {
   it('a missing Idempotency-Key, a body that is not JSON, a plan the planner now refuses', async () => {
     const plan = await clonePlan();
     const noKey = await t.req('POST', '/v1/jobs', { plan });
-    expect([noKey.status, ((await noKey.json()) as { code: string }).code]).toEqual([400, 'E_IDEMPOTENCY_KEY_REQUIRED']);
+    expect([noKey.status, ((await noKey.json()) as { code: string }).code]).toEqual([
+      400,
+      'E_IDEMPOTENCY_KEY_REQUIRED',
+    ]);
     const bad = await t.req('POST', '/v1/jobs', '{not json', { headers: { 'idempotency-key': 'x' } });
     expect(((await bad.json()) as { code: string }).code).toBe('E_AGENT_BAD_REQUEST');
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p2'), 'b.qcow2'), '4M'); // the target appeared since planning

@@ -30,8 +30,14 @@ describe('POST /v1/jobs { request }', () => {
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '4M');
     const r = await post({ request: { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: 'b.qcow2' } });
     await ended(t, r.body.id);
-    expect(await post({ retryOf: r.body.id }).then((x) => [x.status, x.body.code])).toEqual([409, 'E_AGENT_NOTHING_TO_RETRY']);
-    expect(await post({ retryOf: 'job-nope' }).then((x) => [x.status, x.body.code])).toEqual([404, 'E_AGENT_UNKNOWN_JOB']);
+    expect(await post({ retryOf: r.body.id }).then((x) => [x.status, x.body.code])).toEqual([
+      409,
+      'E_AGENT_NOTHING_TO_RETRY',
+    ]);
+    expect(await post({ retryOf: 'job-nope' }).then((x) => [x.status, x.body.code])).toEqual([
+      404,
+      'E_AGENT_UNKNOWN_JOB',
+    ]);
     expect(t.agent.jobs.jobs.size).toBe(1);
   });
 

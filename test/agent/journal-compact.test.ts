@@ -23,7 +23,12 @@ async function finishedJobs(n: number): Promise<string[]> {
   for (let i = 0; i < n; i++) {
     const plan = await planFor(t, { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: `c${i}.qcow2` }, `g${i}`);
     plans.push(plan);
-    const r = await t.req('POST', '/v1/jobs', { plan }, { headers: { 'idempotency-key': `k${i}`, 'x-vdisk-caller': 'alice' } });
+    const r = await t.req(
+      'POST',
+      '/v1/jobs',
+      { plan },
+      { headers: { 'idempotency-key': `k${i}`, 'x-vdisk-caller': 'alice' } },
+    );
     const id = ((await r.json()) as { id: string }).id;
     expect((await ended(t, id)).state).toBe('done');
     ids.push(id);
@@ -32,8 +37,12 @@ async function finishedJobs(n: number): Promise<string[]> {
 }
 
 const journalText = () => readFileSync(join(t.dir, 'state', 'journal.jsonl'), 'utf8');
-const historyLines = () => readFileSync(join(t.dir, 'state', 'history.jsonl'), 'utf8').split('\n').filter(Boolean);
-const listAll = async () => ((await (await t.req('GET', '/v1/jobs?limit=500')).json()) as { jobs: { id: string }[] }).jobs.map((j) => j.id);
+const historyLines = () =>
+  readFileSync(join(t.dir, 'state', 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
+const listAll = async () =>
+  ((await (await t.req('GET', '/v1/jobs?limit=500')).json()) as { jobs: { id: string }[] }).jobs.map((j) => j.id);
 
 describe('journal compaction', () => {
   it('moves finished jobs past --keep-jobs to the history file; they stay listed, readable and streamable', async () => {
@@ -47,7 +56,12 @@ describe('journal compaction', () => {
     expect(await old.json()).toMatchObject({ id: ids[0], state: 'done', startedBy: 'alice', progress: 1 });
     expect(await (await t.req('GET', `/v1/jobs/${ids[0]}/events`)).text()).toContain('event: end');
     // A compacted job's key is free again; a kept one still answers with its job.
-    const kept = await t.req('POST', '/v1/jobs', { plan: plans[3] }, { headers: { 'idempotency-key': 'k3', 'x-vdisk-caller': 'alice' } });
+    const kept = await t.req(
+      'POST',
+      '/v1/jobs',
+      { plan: plans[3] },
+      { headers: { 'idempotency-key': 'k3', 'x-vdisk-caller': 'alice' } },
+    );
     expect([kept.status, ((await kept.json()) as { id: string }).id]).toEqual([200, ids[3]]);
   });
 
@@ -75,7 +89,15 @@ describe('journal compaction', () => {
     t = await testAgent();
     const done = await finishedJobs(3);
     const plan = await planFor(t, { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: 'open.qcow2' }, 'o');
-    t.agent.ctx.journal.append({ t: 'job', job: 'job-open', plan, key: 'open', bodyHash: 'h', caller: 'alice', at: new Date().toISOString() });
+    t.agent.ctx.journal.append({
+      t: 'job',
+      job: 'job-open',
+      plan,
+      key: 'open',
+      bodyHash: 'h',
+      caller: 'alice',
+      at: new Date().toISOString(),
+    });
     await t.agent.close();
     const state = join(t.dir, 'state');
     cpSync(state, join(t.dir, 'snapshot'), { recursive: true });
@@ -86,12 +108,19 @@ describe('journal compaction', () => {
       cpSync(join(t.dir, 'snapshot'), state, { recursive: true });
       const crashing = createAgent({ ...t.config, keepJobs: 1 }, { log: silentLogger });
       expect(crashing.jobs.recover(false).map((j) => j.id)).toEqual(['job-open']);
-      expect(() => crashing.jobs.compact((s) => { if (s === step) throw new Error(`crash after ${s}`); })).toThrow(step);
+      expect(() =>
+        crashing.jobs.compact((s) => {
+          if (s === step) throw new Error(`crash after ${s}`);
+        }),
+      ).toThrow(step);
       await crashing.close();
 
       t.agent = createAgent({ ...t.config, keepJobs: 1 }, { log: silentLogger });
       const resumed = await t.agent.start();
-      expect(resumed.map((j) => j.id), step).toEqual(['job-open']);
+      expect(
+        resumed.map((j) => j.id),
+        step,
+      ).toEqual(['job-open']);
       expect(await ended(t, 'job-open')).toMatchObject({ state: 'done', startedBy: 'alice' });
       expect((await listAll()).sort(), step).toEqual([...done, 'job-open'].sort());
       for (const id of done) expect((await t.req('GET', `/v1/jobs/${id}`)).status, step).toBe(200);

@@ -20,7 +20,9 @@ describe('image locks', () => {
     try {
       const status = await ended(t, (await submit(t, plan)).body.id);
       expect([status.state, status.report?.outcome]).toEqual(['done', 'done-with-orphans']);
-      expect(status.report?.orphans).toEqual([expect.objectContaining({ path: src, reason: expect.stringContaining('locked') })]);
+      expect(status.report?.orphans).toEqual([
+        expect.objectContaining({ path: src, reason: expect.stringContaining('locked') }),
+      ]);
       expect(existsSync(src)).toBe(true);
       expect(existsSync(join(t.pool('p2'), 'a.qcow2'))).toBe(true);
     } finally {

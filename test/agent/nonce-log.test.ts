@@ -37,6 +37,6 @@ describe('PersistentNonces', () => {
       expect(log.remember(nonce(i), t)).toBe(true);
       most = Math.max(most, readFileSync(file, 'utf8').split('\n').length - 1);
     }
-    expect(most).toBeLessThanOrEqual(2 * (2 * W / 120) + 2);
+    expect(most).toBeLessThanOrEqual(2 * ((2 * W) / 120) + 2);
   });
 });

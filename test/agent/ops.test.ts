@@ -15,7 +15,10 @@ import { sseReader } from '../gateway/helpers/sse-client.js';
 import { ended, planFor, qemuImg, SECRET, signAs, submit, testAgent, type TestAgent } from './helpers.js';
 
 let t: TestAgent | undefined;
-afterEach(async () => { await t?.close(); t = undefined; });
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
 
 describe('agent readiness and metrics', () => {
   it('ready only once the journal is recovered; both routes need a signature', async () => {
@@ -33,13 +36,18 @@ describe('agent readiness and metrics', () => {
   it('counts requests by route and status, and jobs by state', async () => {
     t = await testAgent();
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '4M');
-    const job = await submit(t, await planFor(t, { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: 'b.qcow2' }));
+    const job = await submit(
+      t,
+      await planFor(t, { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: 'b.qcow2' }),
+    );
     expect(job.status).toBe(202);
     expect((await ended(t, job.body.id)).state).toBe('done');
     const res = await t.req('GET', '/metrics');
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const { samples } = parseProm(await res.text());
-    expect(sampleOf(samples, 'vdisk_agent_requests_total', { route: '/v1/jobs', method: 'POST', status: '202' })?.value).toBe(1);
+    expect(
+      sampleOf(samples, 'vdisk_agent_requests_total', { route: '/v1/jobs', method: 'POST', status: '202' })?.value,
+    ).toBe(1);
     expect(sampleOf(samples, 'vdisk_agent_request_duration_seconds_count', { route: '/v1/inventory' })?.value).toBe(1);
     expect(sampleOf(samples, 'vdisk_agent_jobs', { state: 'done' })?.value).toBe(1);
     expect(sampleOf(samples, 'vdisk_agent_jobs', { state: 'running' })?.value).toBe(0);
@@ -47,18 +55,32 @@ describe('agent readiness and metrics', () => {
   });
 });
 
-it('one request id in the gateway\'s log and the agent\'s', async () => {
+it("one request id in the gateway's log and the agent's", async () => {
   const agentLog: LogFields[] = [];
   t = await testAgent({}, (event, fields = {}) => agentLog.push({ event, ...fields }));
   const server = await listen(t.agent.app.fetch, '127.0.0.1:0');
   try {
     const gwLog: LogLine[] = [];
-    const gw = createGatewayApp({ agents: [{ name: 'h1', url: `http://${server.address}`, secret: SECRET }], tokens: [{ token: 'r'.repeat(20), scope: 'read' }] }, { log: (l) => gwLog.push(l) });
-    const res = await gw.request('/v1/inventory', { headers: { authorization: `Bearer ${'r'.repeat(20)}`, 'x-request-id': 'trace-7f3a' } });
+    const gw = createGatewayApp(
+      {
+        agents: [{ name: 'h1', url: `http://${server.address}`, secret: SECRET }],
+        tokens: [{ token: 'r'.repeat(20), scope: 'read' }],
+      },
+      { log: (l) => gwLog.push(l) },
+    );
+    const res = await gw.request('/v1/inventory', {
+      headers: { authorization: `Bearer ${'r'.repeat(20)}`, 'x-request-id': 'trace-7f3a' },
+    });
     expect(res.status).toBe(200);
-    expect(gwLog).toContainEqual(expect.objectContaining({ msg: 'request', path: '/v1/inventory', requestId: 'trace-7f3a' }));
-    expect(agentLog).toContainEqual(expect.objectContaining({ event: 'http', path: '/v1/inventory', status: 200, requestId: 'trace-7f3a' }));
-  } finally { await server.close(); }
+    expect(gwLog).toContainEqual(
+      expect.objectContaining({ msg: 'request', path: '/v1/inventory', requestId: 'trace-7f3a' }),
+    );
+    expect(agentLog).toContainEqual(
+      expect.objectContaining({ event: 'http', path: '/v1/inventory', status: 200, requestId: 'trace-7f3a' }),
+    );
+  } finally {
+    await server.close();
+  }
 });
 
 it('drain: streams get a retry hint and end, new requests 503, the stop waits for the step-end record', async () => {
@@ -68,7 +90,12 @@ it('drain: streams get a retry hint and end, new requests 503, the stop waits fo
   const held = new Promise<void>((r) => (release = r));
   let started!: () => void;
   const inStep = new Promise<void>((r) => (started = r));
-  t.agent.ctx.stepHooks = { async beforeCall() { started(); await held; } };
+  t.agent.ctx.stepHooks = {
+    async beforeCall() {
+      started();
+      await held;
+    },
+  };
   const job = await submit(t, await planFor(t, { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: 'b.qcow2' }));
   expect(job.status).toBe(202);
   await inStep;
@@ -83,9 +110,16 @@ it('drain: streams get a retry hint and end, new requests 503, the stop waits fo
   expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([503, 'E_AGENT_DRAINING']);
   expect((await t.req('GET', '/v1/ready')).status).toBe(503);
 
-  const journal = () => readFileSync(join(t!.config.stateDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string; call?: string });
+  const journal = () =>
+    readFileSync(join(t!.config.stateDir, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: string; call?: string });
   let stoppedAfter: string | undefined;
-  atStepBoundary(t.agent.jobs.jobs.values(), 60_000, ({ timedOut }) => { expect(timedOut).toBe(false); stoppedAfter = journal().at(-1)!.t; });
+  atStepBoundary(t.agent.jobs.jobs.values(), 60_000, ({ timedOut }) => {
+    expect(timedOut).toBe(false);
+    stoppedAfter = journal().at(-1)!.t;
+  });
   expect(stoppedAfter).toBeUndefined(); // the step is still running
   expect(journal().at(-1)!.t).toBe('step-start');
   release();

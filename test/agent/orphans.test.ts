@@ -18,7 +18,12 @@ afterEach(async () => {
   await t?.close();
 });
 
-interface Vol { id: string; path: string; state: string; orphanOf?: string }
+interface Vol {
+  id: string;
+  path: string;
+  state: string;
+  orphanOf?: string;
+}
 const volumes = async () => ((await (await t.req('GET', '/v1/inventory')).json()) as { volumes: Vol[] }).volumes;
 const at = async (path: string) => (await volumes()).filter((v) => v.path === path);
 
@@ -31,7 +36,11 @@ async function orphanedMove(): Promise<{ old: string; job: string; lock: number 
   fds.push(lock);
   flockSync(lock, 'exnb');
   const st = await ended(t, (await submit(t, plan)).body.id);
-  expect([st.state, st.report?.outcome, st.report?.orphans.map((o) => o.path)]).toEqual(['done', 'done-with-orphans', [old]]);
+  expect([st.state, st.report?.outcome, st.report?.orphans.map((o) => o.path)]).toEqual([
+    'done',
+    'done-with-orphans',
+    [old],
+  ]);
   return { old, job: st.id, lock };
 }
 
@@ -42,12 +51,15 @@ async function restart(over: Record<string, unknown> = {}): Promise<void> {
 }
 
 describe('orphans keep their identity until their retry deletes them', () => {
-  it('rescans and a restart show the old file as the job\'s orphan; the retry deletes it; a plan cannot use it', async () => {
+  it("rescans and a restart show the old file as the job's orphan; the retry deletes it; a plan cannot use it", async () => {
     t = await testAgent();
     const { old, job, lock } = await orphanedMove();
-    for (let i = 0; i < 2; i++) expect(await at(old)).toEqual([expect.objectContaining({ state: 'orphan', orphanOf: job })]);
+    for (let i = 0; i < 2; i++)
+      expect(await at(old)).toEqual([expect.objectContaining({ state: 'orphan', orphanOf: job })]);
     const orphanId = (await at(old))[0]!.id;
-    await expect(planFor(t, { kind: 'move', volume: orphanId, toPool: 'p2' })).rejects.toMatchObject({ code: 'E_PLAN_ILLEGAL_VOLUME' });
+    await expect(planFor(t, { kind: 'move', volume: orphanId, toPool: 'p2' })).rejects.toMatchObject({
+      code: 'E_PLAN_ILLEGAL_VOLUME',
+    });
     await restart();
     expect(await at(old)).toEqual([expect.objectContaining({ id: orphanId, state: 'orphan', orphanOf: job })]);
     closeSync(fds.splice(fds.indexOf(lock), 1)[0]!);
@@ -74,7 +86,7 @@ describe('orphans keep their identity until their retry deletes them', () => {
     expect(await at(old)).toEqual([expect.objectContaining({ state: 'orphan', orphanOf: retry.id })]);
   });
 
-  it('an agent whose state dir predates the register fills it from the journal\'s ended jobs at start', async () => {
+  it("an agent whose state dir predates the register fills it from the journal's ended jobs at start", async () => {
     t = await testAgent();
     const { old, job } = await orphanedMove();
     await t.agent.close();
@@ -83,7 +95,7 @@ describe('orphans keep their identity until their retry deletes them', () => {
     expect(await at(old)).toEqual([expect.objectContaining({ state: 'orphan', orphanOf: job })]);
   });
 
-  it('a new file under the orphan\'s name is an ordinary volume', async () => {
+  it("a new file under the orphan's name is an ordinary volume", async () => {
     t = await testAgent({ inventoryTtlMs: 0 }); // changes made by hand are seen at once, not after the cache's TTL
     const { old } = await orphanedMove();
     closeSync(fds.pop()!);

@@ -27,13 +27,36 @@ it('a job from the journal is there from the first answer after a restart', { ti
   mkdirSync(join(dir, 'state'), { mode: 0o700 });
   const at = new Date().toISOString();
   const plan = { id: 'plan-1', kind: 'clone', host: 'h1', steps: [] };
-  writeFileSync(join(dir, 'state', 'journal.jsonl'), `${JSON.stringify({ t: 'job', job: JOB, plan, key: 'k1', bodyHash: 'x', caller: '-', at })}\n` +
-    `${JSON.stringify({ t: 'end', job: JOB, state: 'done', at })}\n`, { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'state', 'journal.jsonl'),
+    `${JSON.stringify({ t: 'job', job: JOB, plan, key: 'k1', bodyHash: 'x', caller: '-', at })}\n` +
+      `${JSON.stringify({ t: 'end', job: JOB, state: 'done', at })}\n`,
+    { mode: 0o600 },
+  );
   writeFileSync(join(dir, 'secret'), SECRET, { mode: 0o600 });
-  silent = createServer(() => { /* accepts, never greets */ });
+  silent = createServer(() => {
+    /* accepts, never greets */
+  });
   await new Promise<void>((r) => silent!.listen(join(dir, 'q.sock'), r));
-  const child = spawn(process.execPath, [await agentBundle(), '--name', 'h1', '--root', `p1=${join(dir, 'p1')}`, '--qmp', `vm1=${join(dir, 'q.sock')}`,
-    '--state-dir', join(dir, 'state'), '--listen', '127.0.0.1:0', '--secret-file', join(dir, 'secret')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      await agentBundle(),
+      '--name',
+      'h1',
+      '--root',
+      `p1=${join(dir, 'p1')}`,
+      '--qmp',
+      `vm1=${join(dir, 'q.sock')}`,
+      '--state-dir',
+      join(dir, 'state'),
+      '--listen',
+      '127.0.0.1:0',
+      '--secret-file',
+      join(dir, 'secret'),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   try {
     let log = '';
     const address = await new Promise<string>((resolve, reject) => {
@@ -46,7 +69,9 @@ it('a job from the journal is there from the first answer after a restart', { ti
     });
     const path = `/v1/jobs/${JOB}`;
     const url = `http://${address}${path}`;
-    const res = await fetch(url, { headers: await signRequest(SECRET, { agent: 'h1', method: 'GET', url, headers: {}, body: '' }) });
+    const res = await fetch(url, {
+      headers: await signRequest(SECRET, { agent: 'h1', method: 'GET', url, headers: {}, body: '' }),
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     expect(await res.json()).toMatchObject({ id: JOB, state: 'done' });
   } finally {

@@ -25,13 +25,19 @@ describe('a move releases what it switched before its cleanup runs', () => {
         await wipeHeld;
       },
     };
-    const move = await submit(t, await planFor(t, { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', wipeSource: true }));
+    const move = await submit(
+      t,
+      await planFor(t, { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', wipeSource: true }),
+    );
     expect(move.status).toBe(202);
     await wipeStarted;
     const job = t.agent.jobs.get(move.body.id);
     expect(job.state).toBe('cleanup');
     expect(job.events.list.map((e) => e.event)).toContain('switched');
-    const clone = await submit(t, await planFor(t, { kind: 'clone', volume: 'p1:disk.qcow2', toPool: 'p1', name: 'c.qcow2' }, 'c'));
+    const clone = await submit(
+      t,
+      await planFor(t, { kind: 'clone', volume: 'p1:disk.qcow2', toPool: 'p1', name: 'c.qcow2' }, 'c'),
+    );
     expect([clone.status, clone.body.code]).toEqual([202, undefined]);
     expect((await ended(t, clone.body.id)).state).toBe('done');
     // The old file is still the move's until its wipe and delete have run.

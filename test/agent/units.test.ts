@@ -29,14 +29,17 @@ describe('roots', () => {
     if (code) expect(run).toThrow(expect.objectContaining({ code }));
     else expect(run().root.name).toBe('r');
   });
-  it('refuses relative paths', () => expect(() => roots.resolve('x.qcow2')).toThrow(expect.objectContaining({ code: 'E_AGENT_PATH_OUTSIDE_ROOTS' })));
+  it('refuses relative paths', () =>
+    expect(() => roots.resolve('x.qcow2')).toThrow(expect.objectContaining({ code: 'E_AGENT_PATH_OUTSIDE_ROOTS' })));
 });
 
 describe('busy table', () => {
   it('gives every resource of a plan to one job, and names the holder to the next', () => {
     const b = new BusyTable();
     b.acquire('j1', { vms: ['vm1'], volumes: ['v1'], paths: [] });
-    expect(() => b.acquire('j2', { vms: [], volumes: ['v2', 'v1'], paths: [] })).toThrow(expect.objectContaining({ code: 'E_BUSY', detail: expect.objectContaining({ job: 'j1' }) }));
+    expect(() => b.acquire('j2', { vms: [], volumes: ['v2', 'v1'], paths: [] })).toThrow(
+      expect.objectContaining({ code: 'E_BUSY', detail: expect.objectContaining({ job: 'j1' }) }),
+    );
     b.acquire('j2', { vms: [], volumes: ['v2'], paths: ['/x'] });
     expect(() => b.acquire('j3', { vms: ['vm1'], volumes: [], paths: [] })).toThrow(/vm vm1 is held by job j1/);
     b.release('j1');
@@ -47,7 +50,16 @@ describe('busy table', () => {
 describe('job states', () => {
   it('final states have no way out; every outcome maps to one', () => {
     for (const s of ['done', 'failed', 'rolled-back', 'cancelled'] as const) expect(JOB_STATE_NEXT[s]).toEqual([]);
-    const r = (outcome: string, code?: string) => ({ outcome, units: {}, completed: [], orphans: [], retry: [], progress: 0, ...(code ? { failure: { code } } : {}) }) as never;
+    const r = (outcome: string, code?: string) =>
+      ({
+        outcome,
+        units: {},
+        completed: [],
+        orphans: [],
+        retry: [],
+        progress: 0,
+        ...(code ? { failure: { code } } : {}),
+      }) as never;
     expect(finalState(r('done'), false)).toBe('done');
     expect(finalState(r('done-with-orphans'), false)).toBe('done');
     expect(finalState(r('partial'), false)).toBe('failed');
@@ -60,8 +72,13 @@ describe('job states', () => {
 
 describe('Range', () => {
   it.each([
-    [undefined, { kind: 'all' }], ['bytes=0-9', { kind: 'part', start: 0, end: 9 }], ['bytes=90-', { kind: 'part', start: 90, end: 99 }],
-    ['bytes=-10', { kind: 'part', start: 90, end: 99 }], ['bytes=95-200', { kind: 'part', start: 95, end: 99 }],
-    ['bytes=100-', { kind: 'unsatisfiable' }], ['bytes=5-1', { kind: 'unsatisfiable' }], ['bytes=0-1,4-5', { kind: 'unsatisfiable' }],
+    [undefined, { kind: 'all' }],
+    ['bytes=0-9', { kind: 'part', start: 0, end: 9 }],
+    ['bytes=90-', { kind: 'part', start: 90, end: 99 }],
+    ['bytes=-10', { kind: 'part', start: 90, end: 99 }],
+    ['bytes=95-200', { kind: 'part', start: 95, end: 99 }],
+    ['bytes=100-', { kind: 'unsatisfiable' }],
+    ['bytes=5-1', { kind: 'unsatisfiable' }],
+    ['bytes=0-1,4-5', { kind: 'unsatisfiable' }],
   ])('%s', (h, want) => expect(parseRange(h, 100)).toEqual(want));
 });

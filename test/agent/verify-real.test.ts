@@ -12,7 +12,7 @@ let t: TestAgent;
 afterEach(async () => t?.close());
 
 const MiB = 1 << 20;
-const fmt = (p: string) => (p.endsWith('.raw') ? 'raw' as const : 'qcow2' as const);
+const fmt = (p: string) => (p.endsWith('.raw') ? ('raw' as const) : ('qcow2' as const));
 
 async function pair(): Promise<{ src: string; dst: string }> {
   t = await testAgent();
@@ -28,7 +28,11 @@ async function pair(): Promise<{ src: string; dst: string }> {
 const verify = (src: string, dst: string, mode: 'metadata' | 'full', depth: 'flatten' | 'top' = 'flatten') =>
   verifyCopy(t.agent.ctx, { source: 's', sourcePath: src, target: 'd', targetPath: dst, mode, depth }, fmt);
 
-const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: { code: string; detail: { offset?: number } }) => ({ code: e.code, offset: e.detail.offset }));
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: { code: string; detail: { offset?: number } }) => ({ code: e.code, offset: e.detail.offset }),
+  );
 
 describe('verify-copy on real files', () => {
   it('passes a true copy in both modes, though qemu-img turned the zero-filled MiB into a hole', async () => {
@@ -47,7 +51,10 @@ describe('verify-copy on real files', () => {
     const { src, dst } = await pair();
     await expect(verify(src, dst, 'metadata', 'top')).resolves.toBeUndefined();
     qemuIo(dst, 'write -z 2M 64k'); // allocated as a zero cluster: the guest reads zeros, the source 0x5a
-    expect(await refusal(verify(src, dst, 'metadata', 'top'))).toEqual({ code: 'E_AGENT_VERIFY_MISMATCH', offset: 2 * MiB });
+    expect(await refusal(verify(src, dst, 'metadata', 'top'))).toEqual({
+      code: 'E_AGENT_VERIFY_MISMATCH',
+      offset: 2 * MiB,
+    });
   });
 
   it('full: one changed byte inside the data is found at its offset', async () => {
@@ -85,7 +92,10 @@ describe('verify-copy on real files', () => {
     const copy = join(t.pool('p1'), 'copy.qcow2');
     qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', copy);
     qemuIo(copy, 'write -P 0x22 3M 64k');
-    expect(await refusal(verify(top, copy, 'metadata', 'top'))).toEqual({ code: 'E_AGENT_VERIFY_MISMATCH', offset: MiB });
+    expect(await refusal(verify(top, copy, 'metadata', 'top'))).toEqual({
+      code: 'E_AGENT_VERIFY_MISMATCH',
+      offset: MiB,
+    });
     qemuIo(copy, 'write -z 1M 64k');
     await expect(verify(top, copy, 'metadata', 'top')).resolves.toBeUndefined();
     await expect(verify(top, copy, 'full', 'top')).resolves.toBeUndefined();
@@ -102,8 +112,12 @@ describe('check-target on real files', () => {
     qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', target);
     return { base, target };
   }
-  const check = (path: string, expect: 'backing' | 'zeros', backingPath: string | null, format: 'raw' | 'qcow2' = 'qcow2') =>
-    checkTarget(t.agent.ctx, { volume: 'v', path, format, minSize: 16 * MiB, expect, backingPath });
+  const check = (
+    path: string,
+    expect: 'backing' | 'zeros',
+    backingPath: string | null,
+    format: 'raw' | 'qcow2' = 'qcow2',
+  ) => checkTarget(t.agent.ctx, { volume: 'v', path, format, minSize: 16 * MiB, expect, backingPath });
 
   it('backing: an empty overlay of the named backing passes; a cluster equal to the backing passes', async () => {
     const { base, target } = await shallow();
@@ -116,13 +130,19 @@ describe('check-target on real files', () => {
     const { base, target } = await shallow();
     qemuIo(target, 'write -P 0x11 0 2M');
     qemuIo(target, 'write -P 0x77 1179648 512'); // 1 MiB + 128 KiB, inside the backing's data
-    expect(await refusal(check(target, 'backing', base))).toEqual({ code: 'E_PLAN_TARGET_STRAY_DATA', offset: 1179648 });
+    expect(await refusal(check(target, 'backing', base))).toEqual({
+      code: 'E_PLAN_TARGET_STRAY_DATA',
+      offset: 1179648,
+    });
   });
 
   it('backing: a zero cluster over backing data is stray data too (it reads zeros, the backing does not)', async () => {
     const { base, target } = await shallow();
     qemuIo(target, 'write -z 2M 64k');
-    expect(await refusal(check(target, 'backing', base))).toEqual({ code: 'E_PLAN_TARGET_STRAY_DATA', offset: 2 * MiB });
+    expect(await refusal(check(target, 'backing', base))).toEqual({
+      code: 'E_PLAN_TARGET_STRAY_DATA',
+      offset: 2 * MiB,
+    });
   });
 
   it('backing: a target backed by a copy of the named file (same bytes, another inode) is refused', async () => {

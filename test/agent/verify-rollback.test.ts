@@ -12,13 +12,27 @@ let t: TestAgent;
 afterEach(async () => t?.close());
 
 const digest = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
-const volumes = async () => ((await (await t.req('GET', '/v1/inventory')).json()) as Inventory).volumes
-  .map(({ allocated: _, ...v }) => v).sort((a, b) => a.id.localeCompare(b.id));
+const volumes = async () =>
+  ((await (await t.req('GET', '/v1/inventory')).json()) as Inventory).volumes
+    .map(({ allocated: _, ...v }) => v)
+    .sort((a, b) => a.id.localeCompare(b.id));
 
 const CASES = [
-  { name: 'offline move, verify metadata', request: { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', verify: 'metadata' }, copy: 'disk.qcow2' },
-  { name: 'offline move, verify full', request: { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', verify: 'full', wipeSource: true }, copy: 'disk.qcow2' },
-  { name: 'clone, verify full', request: { kind: 'clone', volume: 'p1:disk.qcow2', toPool: 'p2', name: 'c.qcow2' }, copy: 'c.qcow2' },
+  {
+    name: 'offline move, verify metadata',
+    request: { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', verify: 'metadata' },
+    copy: 'disk.qcow2',
+  },
+  {
+    name: 'offline move, verify full',
+    request: { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', verify: 'full', wipeSource: true },
+    copy: 'disk.qcow2',
+  },
+  {
+    name: 'clone, verify full',
+    request: { kind: 'clone', volume: 'p1:disk.qcow2', toPool: 'p2', name: 'c.qcow2' },
+    copy: 'c.qcow2',
+  },
 ] as const;
 
 describe('a copy corrupted before its verify is caught and rolled back', () => {
@@ -34,7 +48,11 @@ describe('a copy corrupted before its verify is caught and rolled back', () => {
       t.agent.ctx.stepHooks = {
         afterCall(call) {
           // In metadata mode a discarded range (data the source has, the target lacks) must be found.
-          if (call.action === 'flush-volume') qemuIo(target, 'verify' in c.request && c.request.verify === 'metadata' ? 'discard 1M 64k' : 'write -P 0x3d 1M 4k');
+          if (call.action === 'flush-volume')
+            qemuIo(
+              target,
+              'verify' in c.request && c.request.verify === 'metadata' ? 'discard 1M 64k' : 'write -P 0x3d 1M 4k',
+            );
           corrupted ||= call.action === 'flush-volume';
         },
       };
@@ -51,7 +69,12 @@ describe('a copy corrupted before its verify is caught and rolled back', () => {
 
 describe('a top-only copy is held to the backing files the plan names', () => {
   it('shallow clone rebased onto a byte-identical twin of its backing before its verify: mismatch, rolled back', async () => {
-    t = await testAgent({ adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }, { volume: 'p1:base.qcow2', format: 'qcow2' }] });
+    t = await testAgent({
+      adopt: [
+        { volume: 'p1:top.qcow2', format: 'qcow2' },
+        { volume: 'p1:base.qcow2', format: 'qcow2' },
+      ],
+    });
     const base = join(t.pool('p1'), 'base.qcow2');
     const top = join(t.pool('p1'), 'top.qcow2');
     qemuImg('create', '-q', '-f', 'qcow2', base, '16M');
@@ -60,7 +83,14 @@ describe('a top-only copy is held to the backing files the plan names', () => {
     qemuIo(top, 'write -P 0x3b 1M 1M');
     const before = await volumes();
     const target = join(t.pool('p2'), 'c.qcow2');
-    const plan = await planFor(t, { kind: 'clone', volume: 'p1:top.qcow2', toPool: 'p2', name: 'c.qcow2', shape: 'shallow', verify: 'metadata' });
+    const plan = await planFor(t, {
+      kind: 'clone',
+      volume: 'p1:top.qcow2',
+      toPool: 'p2',
+      name: 'c.qcow2',
+      shape: 'shallow',
+      verify: 'metadata',
+    });
     copyFileSync(base, join(t.pool('p2'), 'twin.qcow2')); // made after the plan: not in its facts
     let rebased = false;
     t.agent.ctx.stepHooks = {
@@ -72,7 +102,11 @@ describe('a top-only copy is held to the backing files the plan names', () => {
     };
     const status = await ended(t, (await submit(t, plan)).body.id);
     expect(rebased).toBe(true);
-    expect([status.state, status.error?.code, status.error?.message]).toEqual(['rolled-back', 'E_AGENT_VERIFY_MISMATCH', expect.stringContaining('backing layer 1 resolves to another file')]);
+    expect([status.state, status.error?.code, status.error?.message]).toEqual([
+      'rolled-back',
+      'E_AGENT_VERIFY_MISMATCH',
+      expect.stringContaining('backing layer 1 resolves to another file'),
+    ]);
     expect(existsSync(target)).toBe(false);
     expect((await volumes()).filter((v) => !v.path.endsWith('twin.qcow2'))).toEqual(before);
   });

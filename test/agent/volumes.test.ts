@@ -30,7 +30,9 @@ describe('volume data and extents', () => {
     expect(Buffer.from(await tail.arrayBuffer())).toEqual(file.subarray(file.length - 16));
     const head = await t.req('HEAD', '/v1/volumes/p1:d.qcow2/data');
     expect([head.status, head.headers.get('content-length')]).toEqual([200, String(file.length)]);
-    const bad = await t.req('GET', '/v1/volumes/p1:d.qcow2/data', undefined, { headers: { range: `bytes=${file.length}-` } });
+    const bad = await t.req('GET', '/v1/volumes/p1:d.qcow2/data', undefined, {
+      headers: { range: `bytes=${file.length}-` },
+    });
     expect([bad.status, bad.headers.get('content-range')]).toEqual([416, `bytes */${file.length}`]);
     const whole = await t.req('GET', '/v1/volumes/p1:d.qcow2/data');
     expect(Buffer.from(await whole.arrayBuffer())).toEqual(file);

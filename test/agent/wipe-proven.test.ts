@@ -54,8 +54,19 @@ describe('wipeSource, read back through a descriptor held across the unlink', ()
     await started;
     await t.agent.close(); // the journal shows the wipe started and not ended
     expect(readThrough(fd).nonZero).toBeGreaterThan(0);
-    const config = { name: 'h1', roots: [{ name: 'p1', dir: t.pool('p1') }, { name: 'p2', dir: t.pool('p2') }], vms: [], listen: '127.0.0.1:0',
-      secret: 'a test secret of enough length', stateDir: join(t.dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 50 };
+    const config = {
+      name: 'h1',
+      roots: [
+        { name: 'p1', dir: t.pool('p1') },
+        { name: 'p2', dir: t.pool('p2') },
+      ],
+      vms: [],
+      listen: '127.0.0.1:0',
+      secret: 'a test secret of enough length',
+      stateDir: join(t.dir, 'state'),
+      jobTimeoutMs: 60_000,
+      heartbeatMs: 50,
+    };
     const again = createAgent(config, { log: silentLogger });
     t.agent = again;
     const resumed = again.jobs.recover();

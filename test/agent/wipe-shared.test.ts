@@ -14,14 +14,40 @@ b: 3 extents found
 
 describe('wipe-shared', () => {
   it('reads the shared extents as byte ranges', () => {
-    expect(parseFilefrag(OUT)).toEqual([[0, 40960], [45056, 1013 * 4096]]);
+    expect(parseFilefrag(OUT)).toEqual([
+      [0, 40960],
+      [45056, 1013 * 4096],
+    ]);
     expect(parseFilefrag('garbage')).toEqual([]);
   });
 
   it('punches what lies in shared extents and zeroes the rest, cutting runs at their edges', () => {
     const shared = parseFilefrag(OUT);
-    expect(splitRuns([[0, 4194304]], shared)).toEqual({ zero: [[40960, 4096]], punch: [[0, 40960], [45056, 4149248]] });
-    expect(splitRuns([[36864, 12288], [5 << 20, 4096]], shared)).toEqual({ zero: [[40960, 4096], [5 << 20, 4096]], punch: [[36864, 4096], [45056, 4096]] });
+    expect(splitRuns([[0, 4194304]], shared)).toEqual({
+      zero: [[40960, 4096]],
+      punch: [
+        [0, 40960],
+        [45056, 4149248],
+      ],
+    });
+    expect(
+      splitRuns(
+        [
+          [36864, 12288],
+          [5 << 20, 4096],
+        ],
+        shared,
+      ),
+    ).toEqual({
+      zero: [
+        [40960, 4096],
+        [5 << 20, 4096],
+      ],
+      punch: [
+        [36864, 4096],
+        [45056, 4096],
+      ],
+    });
     expect(splitRuns([[0, 8192]], [])).toEqual({ zero: [[0, 8192]], punch: [] });
   });
 });

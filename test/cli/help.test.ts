@@ -16,8 +16,30 @@ const OPTIONS: Record<string, { has: string[]; not: string }> = {
   compare: { has: ['-f', '--format', '-F', '--second-format', '--output', PROBE], not: '-s' },
   check: { has: ['-f', '--format', '--output', '-r', '--repair', '-p', '--progress', PROBE], not: '-T' },
   convert: {
-    has: ['-f', '-O', '-o', '-B', '-F', '-S', '-c', '-n', '-p', '--target-is-zero', '--target-size', '--force', '--chunk-size',
-      '--depth', PROBE, '--bitmaps', '--skip-broken-bitmaps', '-t', '-T', '-q', '-W', '-m'],
+    has: [
+      '-f',
+      '-O',
+      '-o',
+      '-B',
+      '-F',
+      '-S',
+      '-c',
+      '-n',
+      '-p',
+      '--target-is-zero',
+      '--target-size',
+      '--force',
+      '--chunk-size',
+      '--depth',
+      PROBE,
+      '--bitmaps',
+      '--skip-broken-bitmaps',
+      '-t',
+      '-T',
+      '-q',
+      '-W',
+      '-m',
+    ],
     not: '-l',
   },
   create: { has: ['-f', '-o', '-b', '-F', '-p', '-q', '--force'], not: '-u' },
@@ -27,24 +49,74 @@ const OPTIONS: Record<string, { has: string[]; not: string }> = {
   resize: { has: ['-f', '--shrink', '-p', '-q', PROBE], not: '--preallocation' },
   start: { has: ['--dir', '--port', '--no-vm'], not: '--listen' },
   plan: {
-    has: ['--inventory', '--request', '--schema', '--output', '--id-prefix', '--volume', '--to-pool', '--shape', '--verify', '--wipe',
-      '--name', '--format', '--capacity', '--owner', '--mode', '--vm', '--disk', '--dest', '--pool', '--flags', '--finish', '--disks',
-      '--snapshot', 'move', 'clone', 'block-copy', 'snapshot', 'snapshot-delete'],
+    has: [
+      '--inventory',
+      '--request',
+      '--schema',
+      '--output',
+      '--id-prefix',
+      '--volume',
+      '--to-pool',
+      '--shape',
+      '--verify',
+      '--wipe',
+      '--name',
+      '--format',
+      '--capacity',
+      '--owner',
+      '--mode',
+      '--vm',
+      '--disk',
+      '--dest',
+      '--pool',
+      '--flags',
+      '--finish',
+      '--disks',
+      '--snapshot',
+      'move',
+      'clone',
+      'block-copy',
+      'snapshot',
+      'snapshot-delete',
+    ],
     not: PROBE,
   },
   gateway: { has: ['--agent', '--token-file', '--listen', '--cors-origin', '--max-body'], not: '--root' },
   agent: {
-    has: ['--root', '--qmp', '--listen', '--secret-file', '--name', '--state-dir', '--qmp-transcripts', '--job-timeout-ms', '--heartbeat-ms',
-      '--max-streams', '--max-streams-per-caller', '--keep-jobs', '--keep-jobs-days', '--allow-owner', '--max-body', '--tls-cert', '--tls-key',
-      '--tls-client-ca', '--insecure-http', '--adopt'],
+    has: [
+      '--root',
+      '--qmp',
+      '--listen',
+      '--secret-file',
+      '--name',
+      '--state-dir',
+      '--qmp-transcripts',
+      '--job-timeout-ms',
+      '--heartbeat-ms',
+      '--max-streams',
+      '--max-streams-per-caller',
+      '--keep-jobs',
+      '--keep-jobs-days',
+      '--allow-owner',
+      '--max-body',
+      '--tls-cert',
+      '--tls-key',
+      '--tls-client-ca',
+      '--insecure-http',
+      '--adopt',
+    ],
     not: '--agent',
   },
-  job: { has: ['--gateway', '--token-file', '--request', '--plan', '--key', '--limit', '--last-event-id', '--output'], not: '--root' },
+  job: {
+    has: ['--gateway', '--token-file', '--request', '--plan', '--key', '--limit', '--last-event-id', '--output'],
+    not: '--root',
+  },
 };
 const VERBS = Object.keys(OPTIONS);
 
 /** `opt` appears as a word of its own (`-f FMT`, `[-f`, `-f,`, `--output=...`), not inside `--format`. */
-const names = (text: string, opt: string) => new RegExp(`(^|[\\s,\\[(|])${opt.replace(/[|\\]/g, '\\$&')}(?![\\w-])`, 'm').test(text);
+const names = (text: string, opt: string) =>
+  new RegExp(`(^|[\\s,\\[(|])${opt.replace(/[|\\]/g, '\\$&')}(?![\\w-])`, 'm').test(text);
 const optionsPart = (help: string) => help.slice(help.indexOf('\noptions:\n'));
 
 const dir = mkdtempSync(join(tmpdir(), 'vdisk-help-'));
@@ -61,7 +133,10 @@ describe('vdisk help (built CLI)', () => {
     for (const o of OPTIONS[verb]!.has) expect(names(opts, o), `${verb} --help names ${o}`).toBe(true);
     expect(names(r.stdout, OPTIONS[verb]!.not), `${verb} --help must not name ${OPTIONS[verb]!.not}`).toBe(false);
     // The same text for `help VERB` and `VERB -h`.
-    for (const args of [['help', verb], [verb, '-h']]) {
+    for (const args of [
+      ['help', verb],
+      [verb, '-h'],
+    ]) {
       const same = await runVdisk(args);
       expect(same.status, describeRun(same)).toBe(0);
       expect(same.stdout).toBe(r.stdout);
@@ -84,7 +159,9 @@ describe('vdisk help (built CLI)', () => {
   });
 
   test('--version and -V print the version of package.json', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     for (const arg of ['--version', '-V']) {
       const r = await runVdisk([arg]);
       expect(r.status, describeRun(r)).toBe(0);
@@ -93,7 +170,11 @@ describe('vdisk help (built CLI)', () => {
   });
 
   test('help for a verb that does not exist exits 1 naming it', async () => {
-    for (const args of [['help', 'nosuch'], ['nosuch', '--help'], ['help', 'toString']]) {
+    for (const args of [
+      ['help', 'nosuch'],
+      ['nosuch', '--help'],
+      ['help', 'toString'],
+    ]) {
       const r = await runVdisk(args);
       expect(r.status, describeRun(r)).toBe(1);
       expect(r.stdout).toBe('');

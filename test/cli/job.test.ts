@@ -23,7 +23,10 @@ const token = 'job-verb-test-token-0123456789';
 async function vdisk(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await run(['job', ...argv, '--gateway', gateway, '--token-file', tokenFile], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await run(['job', ...argv, '--gateway', gateway, '--token-file', tokenFile], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+  });
   return { code, stdout, stderr };
 }
 
@@ -33,14 +36,32 @@ beforeAll(async () => {
   qemuImg('create', '-q', '-f', 'qcow2', join(dir, 'p1', 'disk.qcow2'), '8M');
   qemuIo(join(dir, 'p1', 'disk.qcow2'), 'write -P 0x21 0 1M');
   const secret = 'job verb test secret, long enough';
-  agent = createAgent({
-    name: 'h1', roots: [{ name: 'p1', dir: join(dir, 'p1') }, { name: 'p2', dir: join(dir, 'p2') }], vms: [],
-    listen: '127.0.0.1:0', secret, stateDir: join(dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 1_000,
-  }, { log: silentLogger });
+  agent = createAgent(
+    {
+      name: 'h1',
+      roots: [
+        { name: 'p1', dir: join(dir, 'p1') },
+        { name: 'p2', dir: join(dir, 'p2') },
+      ],
+      vms: [],
+      listen: '127.0.0.1:0',
+      secret,
+      stateDir: join(dir, 'state'),
+      jobTimeoutMs: 60_000,
+      heartbeatMs: 1_000,
+    },
+    { log: silentLogger },
+  );
   await agent.start();
   const a = await listen(agent.app.fetch, '127.0.0.1:0');
-  closers.push(() => a.close(), () => agent.close());
-  const app = createGatewayApp({ agents: [{ name: 'h1', url: `http://${a.address}`, secret }], tokens: [{ token, scope: 'write', name: 'ops' }] }, { log: () => {} });
+  closers.push(
+    () => a.close(),
+    () => agent.close(),
+  );
+  const app = createGatewayApp(
+    { agents: [{ name: 'h1', url: `http://${a.address}`, secret }], tokens: [{ token, scope: 'write', name: 'ops' }] },
+    { log: () => {} },
+  );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   closers.push(() => new Promise<void>((r) => server.close(() => r())));
@@ -55,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('vdisk job', () => {
-  it('submit a request, follow its events to the end, then status and list show it done, started by the token\'s name', async () => {
+  it("submit a request, follow its events to the end, then status and list show it done, started by the token's name", async () => {
     const req = join(dir, 'clone.json');
     writeFileSync(req, JSON.stringify({ kind: 'clone', volume: 'p1:disk.qcow2', toPool: 'p2', name: 'c.qcow2' }));
     const sub = await vdisk('submit', '--request', req);
@@ -83,7 +104,8 @@ describe('vdisk job', () => {
   it('submit a previewed plan; a stale one is refused with E_PLAN_STALE and nothing runs', async () => {
     const token = 'job-verb-test-token-0123456789';
     const preview = await fetch(`${gateway}/v1/plans`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ request: { kind: 'clone', volume: 'p1:disk.qcow2', toPool: 'p2', name: 'd.qcow2' } }),
     }).then((r) => r.json());
     const planFile = join(dir, 'plan.json');
@@ -111,8 +133,12 @@ describe('vdisk job', () => {
     expect(st.stdout).toContain(`orphan ${old}`);
     expect(existsSync(old)).toBe(true);
     // Through the gateway's inventory the old file is the job's orphan (the agent's id under its public one).
-    const atOld = async () => ((await (await fetch(`${gateway}/v1/inventory`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-      inventory: { volumes: { path: string; state: string; orphanOf?: string }[] } }).inventory.volumes.filter((v) => v.path === old);
+    const atOld = async () =>
+      (
+        (await (await fetch(`${gateway}/v1/inventory`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+          inventory: { volumes: { path: string; state: string; orphanOf?: string }[] };
+        }
+      ).inventory.volumes.filter((v) => v.path === old);
     expect((await atOld()).map((v) => [v.state, `h1~${v.orphanOf}`])).toEqual([['orphan', id]]);
     rmSync(link);
     const retry = await vdisk('retry', id);

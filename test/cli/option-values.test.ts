@@ -24,7 +24,9 @@ describe('option values', () => {
       const r = await runVdisk([...args, '--output=xml', img], { cwd: dir });
       expect(r.status, describeRun(r)).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain(`vdisk ${args[0]}: E_USAGE: --output must be human or json (got xml) — see vdisk help ${args[0]}`);
+      expect(r.stderr).toContain(
+        `vdisk ${args[0]}: E_USAGE: --output must be human or json (got xml) — see vdisk help ${args[0]}`,
+      );
     });
   }
 
@@ -37,13 +39,19 @@ describe('option values', () => {
 
   test('an unsupported target format says how to get there; a source format says what to do', async () => {
     const t = await runVdisk(['convert', '-O', 'vmdk', img, join(dir, 'x.vmdk')], { cwd: dir });
-    expect(t.stderr).toContain('E_FORMAT_UNSUPPORTED: target format vmdk is not supported (raw, qcow2) — write raw or qcow2, then convert that with qemu-img');
+    expect(t.stderr).toContain(
+      'E_FORMAT_UNSUPPORTED: target format vmdk is not supported (raw, qcow2) — write raw or qcow2, then convert that with qemu-img',
+    );
     const s = await runVdisk(['info', '-f', 'vmdk', img], { cwd: dir });
-    expect(s.stderr).toContain('E_FORMAT_UNSUPPORTED: image format vmdk is not supported (raw, qcow2) — convert it with qemu-img first');
+    expect(s.stderr).toContain(
+      'E_FORMAT_UNSUPPORTED: image format vmdk is not supported (raw, qcow2) — convert it with qemu-img first',
+    );
   });
 
-  test('an invalid creation option points at the verb\'s help', async () => {
-    const r = await runVdisk(['create', '-f', 'qcow2', '-o', 'cluster_size=3', join(dir, 'y.qcow2'), '1G'], { cwd: dir });
+  test("an invalid creation option points at the verb's help", async () => {
+    const r = await runVdisk(['create', '-f', 'qcow2', '-o', 'cluster_size=3', join(dir, 'y.qcow2'), '1G'], {
+      cwd: dir,
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/E_BAD_OPTION: cluster_size must be .* — see vdisk help create\n$/);
   });

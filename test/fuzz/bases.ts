@@ -22,7 +22,14 @@ export function buildBases(root: string): BaseImage[] {
     const { path } = b.build(dir);
     const bytes = readFileSync(path);
     const siblings: Record<string, Uint8Array> = {};
-    for (const f of readdirSync(dirname(path))) if (f !== basename(path)) siblings[f] = new Uint8Array(readFileSync(join(dir, f)));
-    return { name: b.name, file: basename(path), bytes: new Uint8Array(bytes), targets: mutationTargets(bytes), siblings };
+    for (const f of readdirSync(dirname(path)))
+      if (f !== basename(path)) siblings[f] = new Uint8Array(readFileSync(join(dir, f)));
+    return {
+      name: b.name,
+      file: basename(path),
+      bytes: new Uint8Array(bytes),
+      targets: mutationTargets(bytes),
+      siblings,
+    };
   });
 }

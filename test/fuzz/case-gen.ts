@@ -27,13 +27,27 @@ const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLe
  * The case's image. With `scratch` (one copy of each base, by name) the mutations are made in place
  * and `release()` puts the bytes back, so a case costs no copy of the image.
  */
-export function makeCase(seed: number, index: number, bases: BaseImage[], scratch?: Map<string, Buffer>): FuzzCase & { release(): void } {
+export function makeCase(
+  seed: number,
+  index: number,
+  bases: BaseImage[],
+  scratch?: Map<string, Buffer>,
+): FuzzCase & { release(): void } {
   const rng = new Rng(caseSeed(seed, index));
   const base = rng.pick(bases);
   const original = asBuffer(base.bytes);
   const into = scratch?.get(base.name);
   const { bytes, mutations } = mutate(original, base.targets, rng, into);
-  return { index, base, bytes, mutations, rng, release: () => { if (into) undo(into, original, mutations); } };
+  return {
+    index,
+    base,
+    bytes,
+    mutations,
+    rng,
+    release: () => {
+      if (into) undo(into, original, mutations);
+    },
+  };
 }
 
 /** One working copy per base for makeCase. */

@@ -20,14 +20,30 @@ describe('fuzz verdicts', () => {
     expect(judgeError('thrown string').defect?.kind).toBe('crash');
   });
   test('catch-all and host-misuse codes are defects; specific codes are refusals', () => {
-    for (const code of ['E_AGENT_INTERNAL', 'E_GATEWAY_INTERNAL', statusName(999), 'E_BAD_SLOT', 'E_BAD_ARGUMENT', 'E_USAGE']) {
+    for (const code of [
+      'E_AGENT_INTERNAL',
+      'E_GATEWAY_INTERNAL',
+      statusName(999),
+      'E_BAD_SLOT',
+      'E_BAD_ARGUMENT',
+      'E_USAGE',
+    ]) {
       expect(judgeError(new VdiskError(code)).defect?.kind, code).toBe('catch-all');
     }
     expect(judgeError(new VdiskError('E_QCOW2_BAD_L2'))).toEqual({ code: 'E_QCOW2_BAD_L2' });
   });
   test('a crasher line replays: seed and index, and the command', () => {
-    const line = crasherLine(7, { index: 42, kind: 'crash', step: 'read', base: 'v3', mutations: '', message: 'RangeError: x\n  at y' });
-    expect(line).toBe('VDISK_FUZZ_SEED=7 index 42  # crash in read [v3]: RangeError: x — replay: npm run fuzz -- --seed 7 --index 42');
+    const line = crasherLine(7, {
+      index: 42,
+      kind: 'crash',
+      step: 'read',
+      base: 'v3',
+      mutations: '',
+      message: 'RangeError: x\n  at y',
+    });
+    expect(line).toBe(
+      'VDISK_FUZZ_SEED=7 index 42  # crash in read [v3]: RangeError: x — replay: npm run fuzz -- --seed 7 --index 42',
+    );
   });
 });
 
@@ -44,7 +60,19 @@ describe('the fuzz watchdog', () => {
   afterAll(() => removeScratchDir(scratch));
 
   test('a case that never returns is terminated, recorded as a hang, and the range goes on past it', async () => {
-    const r = await runPool({ seed: 1, start: 0, count: 200, workers: 2, timeoutMs: 1000, memBoundBytes: MEM_BOUND_BYTES, workerFile, spinAt: [40] }, bases);
+    const r = await runPool(
+      {
+        seed: 1,
+        start: 0,
+        count: 200,
+        workers: 2,
+        timeoutMs: 1000,
+        memBoundBytes: MEM_BOUND_BYTES,
+        workerFile,
+        spinAt: [40],
+      },
+      bases,
+    );
     expect(r.defects.filter((d) => !d.known).map((d) => [d.index, d.kind])).toEqual([[40, 'hang']]);
     expect(r.defects[0]!.message).toMatch(/twice/);
     // Worker 0 ran 0, 2, …, 38 and was replaced at 40; its successor ran 42 … 198; worker 1 all odd ones.

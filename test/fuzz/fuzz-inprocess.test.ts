@@ -30,7 +30,18 @@ describe(`in-process fuzz of the engine (seed ${SEED}, ${COUNT} cases; replay: V
   afterAll(() => removeScratchDir(scratch));
 
   test('every damaged image is answered or refused with a specific code, in bounded time and memory', async () => {
-    const r = await runPool({ seed: SEED, start: 0, count: COUNT, workers: 2, timeoutMs: TIMEOUT_MS, memBoundBytes: MEM_BOUND_BYTES, workerFile }, bases);
+    const r = await runPool(
+      {
+        seed: SEED,
+        start: 0,
+        count: COUNT,
+        workers: 2,
+        timeoutMs: TIMEOUT_MS,
+        memBoundBytes: MEM_BOUND_BYTES,
+        workerFile,
+      },
+      bases,
+    );
     const text = summary(SEED, 2, MEM_BOUND_BYTES, r);
     console.log(text);
     if (r.defects.length) console.log(`saved to ${saveCrashers(root, SEED, r.defects)}`);

@@ -20,7 +20,9 @@ const NOT_FROM_AN_IMAGE = new Set([...CATCH_ALL_CODES, 'E_BAD_SLOT', 'E_BAD_ARGU
 export function judgeError(e: unknown): Verdict {
   if (!isVdiskError(e)) {
     const what = e instanceof WebAssembly.RuntimeError ? 'Wasm trap' : e instanceof Error ? e.name : typeof e;
-    return { defect: { kind: 'crash', message: `${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}` } };
+    return {
+      defect: { kind: 'crash', message: `${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` },
+    };
   }
   const code = String(e.code);
   if (!KNOWN_CODES.has(code) || NOT_FROM_AN_IMAGE.has(code)) {

@@ -30,7 +30,8 @@ function repeatedL2Work(bytes: Uint8Array): number {
 export function knownDefect(d: Pick<Defect, 'kind' | 'step'>, bytes: Uint8Array): string | undefined {
   if ((d.kind === 'hang' || d.kind === 'slow') && d.step === 'check') {
     const work = repeatedL2Work(bytes);
-    if (work >= REPEATED_WORK) return `check walks one L2 table once per L1 entry naming it: ${work} repeated L2 entries`;
+    if (work >= REPEATED_WORK)
+      return `check walks one L2 table once per L1 entry naming it: ${work} repeated L2 entries`;
   }
   return undefined;
 }

@@ -11,7 +11,6 @@ import { failures, saveCrashers, summary } from './report.js';
 import { replayCase } from './replay.js';
 import { MEM_BOUND_BYTES, TIMEOUT_MS } from './protocol.js';
 
-
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(`--${name}`);
   if (at >= 0) return args[at + 1];
@@ -36,12 +35,28 @@ export async function main(root: string, args: string[]): Promise<number> {
     const count = integer(option(args, 'count'), 'count', 1_000_000);
     const workers = integer(option(args, 'workers'), 'workers', 2);
     const start = integer(option(args, 'start'), 'start', 0);
-    console.log(`fuzz seed ${seed}: ${count} cases from index ${start} on ${workers} worker(s); replay one with VDISK_FUZZ_SEED=${seed} npm run fuzz -- --index I`);
+    console.log(
+      `fuzz seed ${seed}: ${count} cases from index ${start} on ${workers} worker(s); replay one with VDISK_FUZZ_SEED=${seed} npm run fuzz -- --index I`,
+    );
     let next = 0;
-    const result = await runPool({
-      seed, start, count, workers, timeoutMs: TIMEOUT_MS, memBoundBytes: MEM_BOUND_BYTES, workerFile: await bundleFuzzWorker(root),
-      onProgress: (t) => { if (t.cases >= next) { console.log(`  ${t.cases} cases…`); next += Math.max(10_000, Math.ceil(count / 20)); } },
-    }, bases);
+    const result = await runPool(
+      {
+        seed,
+        start,
+        count,
+        workers,
+        timeoutMs: TIMEOUT_MS,
+        memBoundBytes: MEM_BOUND_BYTES,
+        workerFile: await bundleFuzzWorker(root),
+        onProgress: (t) => {
+          if (t.cases >= next) {
+            console.log(`  ${t.cases} cases…`);
+            next += Math.max(10_000, Math.ceil(count / 20));
+          }
+        },
+      },
+      bases,
+    );
     console.log(summary(seed, workers, MEM_BOUND_BYTES, result));
     if (result.defects.length) console.log(`saved to ${saveCrashers(root, seed, result.defects)}`);
     return failures(result.defects, args.includes('--strict')).length ? 1 : 0;

@@ -37,11 +37,26 @@ export interface PoolResult {
 
 const POLL_MS = 50;
 
-interface Range { from: number; to: number; step: number; list?: number[] }
-interface Hang { index: number; step?: string }
+interface Range {
+  from: number;
+  to: number;
+  step: number;
+  list?: number[];
+}
+interface Hang {
+  index: number;
+  step?: string;
+}
 
 /** Runs the cases of `ranges` (one worker each, restarted past a hang); resolves when all are done. */
-function runWorkers(o: PoolOptions, bases: BaseImage[], ranges: Range[], tally: Tally, defects: Defect[], hangs: Hang[]): Promise<void> {
+function runWorkers(
+  o: PoolOptions,
+  bases: BaseImage[],
+  ranges: Range[],
+  tally: Tally,
+  defects: Defect[],
+  hangs: Hang[],
+): Promise<void> {
   const heartbeat = new SharedArrayBuffer(8 * ranges.length);
   const beat = new Int32Array(heartbeat);
   return new Promise((resolve) => {
@@ -49,7 +64,16 @@ function runWorkers(o: PoolOptions, bases: BaseImage[], ranges: Range[], tally: 
     const start = (slot: number, r: Range) => {
       running++;
       Atomics.store(beat, slot * 2, 0);
-      const data: WorkerInput = { seed: o.seed, bases, ...r, memBoundBytes: o.memBoundBytes, slowMs: o.timeoutMs, heartbeat, slot, spinAt: o.spinAt };
+      const data: WorkerInput = {
+        seed: o.seed,
+        bases,
+        ...r,
+        memBoundBytes: o.memBoundBytes,
+        slowMs: o.timeoutMs,
+        heartbeat,
+        slot,
+        spinAt: o.spinAt,
+      };
       const w = new Worker(o.workerFile, { workerData: data });
       let seen = 0;
       let since = Date.now();
@@ -72,7 +96,11 @@ function runWorkers(o: PoolOptions, bases: BaseImage[], ranges: Range[], tally: 
       };
       const timer = setInterval(() => {
         const cur = Atomics.load(beat, slot * 2);
-        if (cur !== seen) { seen = cur; since = Date.now(); return; }
+        if (cur !== seen) {
+          seen = cur;
+          since = Date.now();
+          return;
+        }
         if (cur === 0 || Date.now() - since <= o.timeoutMs) return;
         hangs.push({ index: cur - 1, step: STEPS[Atomics.load(beat, slot * 2 + 1)] });
         void w.terminate();
@@ -111,14 +139,22 @@ export async function runPool(o: PoolOptions, bases: BaseImage[]): Promise<PoolR
   const ranges = Array.from({ length: n }, (_, w) => ({ from: o.start + w, to: o.start + o.count, step: n }));
   await runWorkers(o, bases, ranges, tally, defects, hangs);
   // Second chance, one case at a time, for cases that overran or reported themselves slow.
-  const suspects = [...new Set([...hangs.map((h) => h.index), ...defects.filter((d) => d.kind === 'slow').map((d) => d.index)])].sort((a, b) => a - b);
+  const suspects = [
+    ...new Set([...hangs.map((h) => h.index), ...defects.filter((d) => d.kind === 'slow').map((d) => d.index)]),
+  ].sort((a, b) => a - b);
   const kept = defects.filter((d) => d.kind !== 'slow');
   const loadSpikes: number[] = [];
   for (const index of suspects) {
     const again: Defect[] = [];
     const againHangs: Hang[] = [];
     await runWorkers(o, bases, [{ from: index, to: index + 1, step: 1 }], emptyTally(), again, againHangs);
-    if (againHangs.length) kept.push({ ...where(o.seed, index, bases), kind: 'hang', step: againHangs[0]!.step, message: `no answer within ${o.timeoutMs} ms, twice` });
+    if (againHangs.length)
+      kept.push({
+        ...where(o.seed, index, bases),
+        kind: 'hang',
+        step: againHangs[0]!.step,
+        message: `no answer within ${o.timeoutMs} ms, twice`,
+      });
     else if (again.some((d) => d.kind === 'slow')) kept.push(...again.filter((d) => d.kind === 'slow'));
     else loadSpikes.push(index);
   }
@@ -127,5 +163,11 @@ export async function runPool(o: PoolOptions, bases: BaseImage[]): Promise<PoolR
     const c = makeCase(o.seed, d.index, bases);
     d.known = knownDefect(d, c.bytes);
   }
-  return { cases: o.count, tally, defects: kept.sort((a, b) => a.index - b.index), loadSpikes, seconds: (Date.now() - t0) / 1000 };
+  return {
+    cases: o.count,
+    tally,
+    defects: kept.sort((a, b) => a.index - b.index),
+    loadSpikes,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }

@@ -46,9 +46,7 @@ export interface Tally {
   memHighBytes: number;
 }
 
-export type WorkerMessage =
-  | { type: 'progress'; tally: Tally; defects: Defect[] }
-  | { type: 'done' };
+export type WorkerMessage = { type: 'progress'; tally: Tally; defects: Defect[] } | { type: 'done' };
 
 export function emptyTally(): Tally {
   return { cases: 0, opened: 0, codes: {}, memHighBytes: 0 };

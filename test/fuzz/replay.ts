@@ -13,11 +13,18 @@ export async function replayCase(seed: number, index: number, bases: BaseImage[]
   const c = makeCase(seed, index, bases);
   const before = engine.x.memoryInUse();
   console.log(`VDISK_FUZZ_SEED=${seed} index ${index}: base ${c.base.name} (${c.base.file}, ${c.bytes.length} bytes)`);
-  for (const m of c.mutations) console.log(`  ${m.region} @0x${m.offset.toString(16)} ${m.kind} ${m.before} → ${m.after}`);
+  for (const m of c.mutations)
+    console.log(`  ${m.region} @0x${m.offset.toString(16)} ${m.kind} ${m.before} → ${m.after}`);
   const t0 = performance.now();
   const o = await runCase(engine, ptr, c);
-  console.log(`steps (${(performance.now() - t0).toFixed(1)} ms): ${Object.entries(o.steps).map(([s, v]) => `${s} ${v} (${o.ms[s as keyof typeof o.ms]?.toFixed(1)} ms)`).join(', ')}`);
-  console.log(`Wasm memory ${(engine.x.memory.buffer.byteLength / 2 ** 20).toFixed(1)} MiB; engine memory in use ${engine.x.memoryInUse()} bytes after, ${before} before`);
+  console.log(
+    `steps (${(performance.now() - t0).toFixed(1)} ms): ${Object.entries(o.steps)
+      .map(([s, v]) => `${s} ${v} (${o.ms[s as keyof typeof o.ms]?.toFixed(1)} ms)`)
+      .join(', ')}`,
+  );
+  console.log(
+    `Wasm memory ${(engine.x.memory.buffer.byteLength / 2 ** 20).toFixed(1)} MiB; engine memory in use ${engine.x.memoryInUse()} bytes after, ${before} before`,
+  );
   if (!o.defect) return 0;
   console.log(`DEFECT ${o.defect.kind} in ${o.defect.step}:\n${o.defect.message}`);
   return 1;

@@ -41,9 +41,13 @@ export function summary(seed: number, workers: number, memBoundBytes: number, r:
     `fuzz seed ${seed}: ${r.cases} cases on ${workers} worker(s) in ${r.seconds.toFixed(1)} s — ${(r.cases / r.seconds).toFixed(0)} cases/s (${t.cases} tallied)`,
     `past the header (image and chain opened): ${(pastHeaderShare(t) * 100).toFixed(1)} % (${t.opened})`,
     `Wasm memory high-water: ${(t.memHighBytes / MiB).toFixed(1)} MiB (bound ${(memBoundBytes / MiB).toFixed(0)} MiB)`,
-    `refusals (step code × cases), ${codes.length} kinds: ${codes.slice(0, 24).map(([k, n]) => `${k}×${n}`).join(', ')}`,
+    `refusals (step code × cases), ${codes.length} kinds: ${codes
+      .slice(0, 24)
+      .map(([k, n]) => `${k}×${n}`)
+      .join(', ')}`,
   ];
-  if (r.loadSpikes.length) lines.push(`over the limit once but not when run again alone (machine load): ${r.loadSpikes.length}`);
+  if (r.loadSpikes.length)
+    lines.push(`over the limit once but not when run again alone (machine load): ${r.loadSpikes.length}`);
   const known = r.defects.filter((d) => d.known);
   const failures = r.defects.filter((d) => !d.known);
   lines.push(`known defects (docs/fuzz.md, not counted unless --strict): ${known.length}`);

@@ -35,11 +35,17 @@ const MAX_READS = 4;
 /** Converts only images this small: a raw target is materialised in JS memory. */
 const CONVERT_MAX = 8 << 20;
 
-export async function runCase(engine: Engine, readPtr: number, c: FuzzCase, onStep?: (s: Step) => void): Promise<CaseOutcome> {
+export async function runCase(
+  engine: Engine,
+  readPtr: number,
+  c: FuzzCase,
+  onStep?: (s: Step) => void,
+): Promise<CaseOutcome> {
   const out: CaseOutcome = { steps: {}, ms: {} };
   const gate = new MemoryGate({ ...c.base.siblings, [c.base.file]: c.bytes });
   // Half the cases give the medium's allocated size, which turns on the metadata-preallocation probe.
-  const source = () => new MemorySource(c.bytes, { name: c.base.file, allocatedSize: c.index % 2 ? c.bytes.length : undefined });
+  const source = () =>
+    new MemorySource(c.bytes, { name: c.base.file, allocatedSize: c.index % 2 ? c.bytes.length : undefined });
   const probeBacking = c.rng.below(4) === 0;
   const step = async (name: Step, body: () => Promise<void>): Promise<boolean> => {
     const t0 = performance.now();
@@ -58,25 +64,47 @@ export async function runCase(engine: Engine, readPtr: number, c: FuzzCase, onSt
     }
   };
   let chain: Chain | undefined;
-  if (!(await step('open', async () => { chain = await openSourceChain(engine, source(), undefined, { gate, probeBacking }); }))) return out;
+  if (
+    !(await step('open', async () => {
+      chain = await openSourceChain(engine, source(), undefined, { gate, probeBacking });
+    }))
+  )
+    return out;
   const ch = chain!;
   try {
     let ranges = [{ start: 0, length: Math.min(ch.size, READ_BYTES) }];
     await step('info', () => info(engine, ch));
-    if (!out.defect) await step('map', async () => { ranges = await dataRuns(engine, ch); });
+    if (!out.defect)
+      await step('map', async () => {
+        ranges = await dataRuns(engine, ch);
+      });
     if (!out.defect) await step('read', () => readRanges(engine, ch, readPtr, ranges));
-    if (!out.defect && ch.top.facts.format === 'qcow2') await step('check', async () => { await checkLayerDetail(engine, ch.top, c.rng.below(4) === 0); });
+    if (!out.defect && ch.top.facts.format === 'qcow2')
+      await step('check', async () => {
+        await checkLayerDetail(engine, ch.top, c.rng.below(4) === 0);
+      });
   } finally {
     await ch.close();
   }
   if (out.defect) return out;
   if (c.rng.below(4) === 0) {
-    await step('measure', async () => { await measureImage({ engine, gate, source: source(), targetFormat: 'qcow2', probeBacking }); });
+    await step('measure', async () => {
+      await measureImage({ engine, gate, source: source(), targetFormat: 'qcow2', probeBacking });
+    });
   }
   if (!out.defect && c.rng.below(16) === 0 && ch.size <= CONVERT_MAX) {
     const targetFormat = c.rng.below(2) ? 'qcow2' : 'raw';
     await step('convert', async () => {
-      await convertImage({ engine, gate, source: source(), target: new MemoryTarget(), targetFormat, durable: false, probeBacking, bitmaps: targetFormat === 'qcow2' && ch.top.facts.nbBitmaps > 0 });
+      await convertImage({
+        engine,
+        gate,
+        source: source(),
+        target: new MemoryTarget(),
+        targetFormat,
+        durable: false,
+        probeBacking,
+        bitmaps: targetFormat === 'qcow2' && ch.top.facts.nbBitmaps > 0,
+      });
     });
   }
   return out;
@@ -105,7 +133,12 @@ async function dataRuns(engine: Engine, chain: Chain): Promise<{ start: number; 
   return [...compressed, ...data].slice(0, MAX_READS);
 }
 
-async function readRanges(engine: Engine, chain: Chain, ptr: number, ranges: { start: number; length: number }[]): Promise<void> {
+async function readRanges(
+  engine: Engine,
+  chain: Chain,
+  ptr: number,
+  ranges: { start: number; length: number }[],
+): Promise<void> {
   for (const r of ranges) {
     const len = Math.min(r.length, READ_BYTES, chain.size - r.start);
     if (len > 0) await readGuest(engine, chain, r.start, len, ptr);

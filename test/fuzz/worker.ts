@@ -14,7 +14,11 @@ const input = workerData as WorkerInput;
 const beat = new Int32Array(input.heartbeat);
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
-interface Loaded { engine: Engine; readPtr: number; baseline: number }
+interface Loaded {
+  engine: Engine;
+  readPtr: number;
+  baseline: number;
+}
 
 async function load(): Promise<Loaded> {
   const { exports, flavor } = await loadEngineNode();
@@ -45,7 +49,8 @@ for (const index of indices()) {
     const o = await runCase(e.engine, e.readPtr, c, (s) => Atomics.store(beat, input.slot * 2 + 1, STEPS.indexOf(s)));
     slowest = (Object.entries(o.ms) as [Step, number][]).sort((a, b) => b[1] - a[1])[0]?.[0];
     if (o.steps.open === 'ok') tally.opened++;
-    for (const [step, code] of Object.entries(o.steps)) if (code !== 'ok') tally.codes[`${step} ${code}`] = (tally.codes[`${step} ${code}`] ?? 0) + 1;
+    for (const [step, code] of Object.entries(o.steps))
+      if (code !== 'ok') tally.codes[`${step} ${code}`] = (tally.codes[`${step} ${code}`] ?? 0) + 1;
     if (o.defect) found.push({ kind: o.defect.kind, step: o.defect.step, message: o.defect.message });
     fresh = o.defect?.kind === 'crash';
   } catch (err) {
@@ -58,11 +63,17 @@ for (const index of indices()) {
   const mem = e.engine.x.memory.buffer.byteLength;
   tally.memHighBytes = Math.max(tally.memHighBytes, mem);
   if (mem > input.memBoundBytes) {
-    found.push({ kind: 'memory', message: `Wasm memory ${(mem / 2 ** 20).toFixed(1)} MiB, over the ${(input.memBoundBytes / 2 ** 20).toFixed(0)} MiB bound` });
+    found.push({
+      kind: 'memory',
+      message: `Wasm memory ${(mem / 2 ** 20).toFixed(1)} MiB, over the ${(input.memBoundBytes / 2 ** 20).toFixed(0)} MiB bound`,
+    });
     fresh = true;
   }
   if (!fresh && e.engine.x.memoryInUse() !== e.baseline) {
-    found.push({ kind: 'leak', message: `engine memory in use ${e.engine.x.memoryInUse()} bytes after the case closed its images, ${e.baseline} before` });
+    found.push({
+      kind: 'leak',
+      message: `engine memory in use ${e.engine.x.memoryInUse()} bytes after the case closed its images, ${e.baseline} before`,
+    });
     fresh = true;
   }
   for (const f of found) defects.push({ index, base: c.base.name, mutations: describeMutations(c), ...f });

@@ -15,11 +15,25 @@ describe('edge bundle', () => {
       const code = readFileSync(join(dir, 'gateway.mjs'), 'utf8');
       expect(code).toContain('/v1/jobs');
       expect(code).not.toMatch(/from\s*["']node:|require\(["']node:/);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes a workerd config whose secrets come from the environment only', () => {
-    const text = edgeCapnp({ bundle: 'g.mjs', host: '127.0.0.1', port: 8787, agents: [{ name: 'host-a', url: 'http://10.0.0.2:7420' }], corsOrigins: [], maxBodyBytes: 1024, heartbeatMs: 15000, agentTimeoutMs: 10000, fanOutTimeoutMs: 1000, inventoryTtlMs: 2000, inventoryStaleMs: 10000 });
+    const text = edgeCapnp({
+      bundle: 'g.mjs',
+      host: '127.0.0.1',
+      port: 8787,
+      agents: [{ name: 'host-a', url: 'http://10.0.0.2:7420' }],
+      corsOrigins: [],
+      maxBodyBytes: 1024,
+      heartbeatMs: 15000,
+      agentTimeoutMs: 10000,
+      fanOutTimeoutMs: 1000,
+      inventoryTtlMs: 2000,
+      inventoryStaleMs: 10000,
+    });
     expect(text).toContain('(name = "AGENT_SECRET_HOST_A", fromEnvironment = "VDISK_AGENT_SECRET_HOST_A")');
     expect(text).toContain('(name = "GATEWAY_TOKENS", fromEnvironment = "VDISK_GATEWAY_TOKENS")');
     expect(text).toContain('network = (allow = ["public", "private", "local"])');

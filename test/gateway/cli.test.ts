@@ -14,14 +14,46 @@ import { alphaInventory } from './helpers/worlds.js';
 
 describe('arguments and files', () => {
   it('parses agents, listen address, CORS origins and the body limit', () => {
-    expect(parseGatewayArgs(['--agent', 'a=http://127.0.0.1:7420,secret-file=/s/a', '--agent', 'b-2=https://h:1,secret-file=/s/b',
-      '--token-file', '/t', '--listen', '0.0.0.0:9000', '--cors-origin', 'https://c.example', '--max-body', '2048'])).toEqual({
-      agents: [{ name: 'a', url: 'http://127.0.0.1:7420', secretFile: '/s/a' }, { name: 'b-2', url: 'https://h:1', secretFile: '/s/b' }],
-      tokenFile: '/t', host: '0.0.0.0', port: 9000, corsOrigins: ['https://c.example'], maxBodyBytes: 2048,
+    expect(
+      parseGatewayArgs([
+        '--agent',
+        'a=http://127.0.0.1:7420,secret-file=/s/a',
+        '--agent',
+        'b-2=https://h:1,secret-file=/s/b',
+        '--token-file',
+        '/t',
+        '--listen',
+        '0.0.0.0:9000',
+        '--cors-origin',
+        'https://c.example',
+        '--max-body',
+        '2048',
+      ]),
+    ).toEqual({
+      agents: [
+        { name: 'a', url: 'http://127.0.0.1:7420', secretFile: '/s/a' },
+        { name: 'b-2', url: 'https://h:1', secretFile: '/s/b' },
+      ],
+      tokenFile: '/t',
+      host: '0.0.0.0',
+      port: 9000,
+      corsOrigins: ['https://c.example'],
+      maxBodyBytes: 2048,
     });
-    expect(parseGatewayArgs(['--agent', 'a=http://x,secret-file=/s', '--token-file', '/t'])).toMatchObject({ host: '127.0.0.1', port: 8080 });
-    expect(parseGatewayArgs(['--agent', 'a=https://x:1,secret-file=/s,ca-file=/ca.pem,cert-file=/c.pem,key-file=/c.key', '--token-file', '/t']).agents)
-      .toEqual([{ name: 'a', url: 'https://x:1', secretFile: '/s', caFile: '/ca.pem', certFile: '/c.pem', keyFile: '/c.key' }]);
+    expect(parseGatewayArgs(['--agent', 'a=http://x,secret-file=/s', '--token-file', '/t'])).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+    });
+    expect(
+      parseGatewayArgs([
+        '--agent',
+        'a=https://x:1,secret-file=/s,ca-file=/ca.pem,cert-file=/c.pem,key-file=/c.key',
+        '--token-file',
+        '/t',
+      ]).agents,
+    ).toEqual([
+      { name: 'a', url: 'https://x:1', secretFile: '/s', caFile: '/ca.pem', certFile: '/c.pem', keyFile: '/c.key' },
+    ]);
   });
 
   it.each([
@@ -30,26 +62,42 @@ describe('arguments and files', () => {
     [['--agent', 'a=http://x,secret-file=/s'], '--token-file'],
     [['--agent', 'a=http://x,secret-file=/s', '--token-file', '/t', '--listen', 'nowhere'], '--listen'],
     [['--agent', 'a=http://x,secret-file=/s,ca-file=/ca', '--token-file', '/t'], 'need an https:// URL'],
-    [['--agent', 'a=https://x,secret-file=/s,cert-file=/c', '--token-file', '/t'], 'cert-file and key-file go together'],
+    [
+      ['--agent', 'a=https://x,secret-file=/s,cert-file=/c', '--token-file', '/t'],
+      'cert-file and key-file go together',
+    ],
     [['--agent', 'a=https://x,secret-file=/s,trust=all', '--token-file', '/t'], 'unknown or empty option trust'],
   ])('refuses %j with E_USAGE', (argv, msg) => {
-    expect(() => parseGatewayArgs(argv)).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining(msg) }));
+    expect(() => parseGatewayArgs(argv)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining(msg) }),
+    );
   });
 
   it('reads token files with scopes and comments, refusing other lines', () => {
     expect(parseTokenFile('# tokens\nread  abcdefghijklmnop1\n\nwrite abcdefghijklmnop2 # ops\n')).toEqual([
-      { scope: 'read', token: 'abcdefghijklmnop1' }, { scope: 'write', token: 'abcdefghijklmnop2' },
+      { scope: 'read', token: 'abcdefghijklmnop1' },
+      { scope: 'write', token: 'abcdefghijklmnop2' },
     ]);
     expect(parseTokenFile('write abcdefghijklmnop3 ops@site\nread abcdefghijklmnop4 console.ro # 2nd')).toEqual([
-      { scope: 'write', token: 'abcdefghijklmnop3', name: 'ops@site' }, { scope: 'read', token: 'abcdefghijklmnop4', name: 'console.ro' },
+      { scope: 'write', token: 'abcdefghijklmnop3', name: 'ops@site' },
+      { scope: 'read', token: 'abcdefghijklmnop4', name: 'console.ro' },
     ]);
-    expect(() => parseTokenFile('read abcdefghijklmnop5 two words')).toThrow(expect.objectContaining({ code: 'E_GATEWAY_CONFIG' }));
-    expect(() => parseTokenFile('read abcdefghijklmnop5 -dash')).toThrow(expect.objectContaining({ code: 'E_GATEWAY_CONFIG' }));
-    expect(() => parseTokenFile('admin abcdefghijklmnop')).toThrow(expect.objectContaining({ code: 'E_GATEWAY_CONFIG', message: expect.stringContaining('line 1') }));
+    expect(() => parseTokenFile('read abcdefghijklmnop5 two words')).toThrow(
+      expect.objectContaining({ code: 'E_GATEWAY_CONFIG' }),
+    );
+    expect(() => parseTokenFile('read abcdefghijklmnop5 -dash')).toThrow(
+      expect.objectContaining({ code: 'E_GATEWAY_CONFIG' }),
+    );
+    expect(() => parseTokenFile('admin abcdefghijklmnop')).toThrow(
+      expect.objectContaining({ code: 'E_GATEWAY_CONFIG', message: expect.stringContaining('line 1') }),
+    );
   });
 
   it('refuses a bad configuration naming the field, never the secret', () => {
-    const good = { agents: [{ name: 'a', url: 'http://127.0.0.1:1', secret: 's'.repeat(16) }], tokens: [{ token: 't'.repeat(16), scope: 'read' as const }] };
+    const good = {
+      agents: [{ name: 'a', url: 'http://127.0.0.1:1', secret: 's'.repeat(16) }],
+      tokens: [{ token: 't'.repeat(16), scope: 'read' as const }],
+    };
     const cases: [unknown, string][] = [
       [{ ...good, agents: [{ ...good.agents[0], secret: 'shortsecret' }] }, 'agents.0.secret'],
       [{ ...good, agents: [{ ...good.agents[0], url: 'http://user:pw@h/' }] }, 'agents.0.url'],
@@ -59,7 +107,11 @@ describe('arguments and files', () => {
     ];
     for (const [config, field] of cases) {
       let err: { code?: string; message?: string; detail?: { field?: string } } = {};
-      try { parseGatewayConfig(config); } catch (e) { err = e as typeof err; }
+      try {
+        parseGatewayConfig(config);
+      } catch (e) {
+        err = e as typeof err;
+      }
       expect(err.code).toBe('E_GATEWAY_CONFIG');
       expect(err.detail?.field).toBe(field);
       expect(err.message).not.toMatch(/shortsecret|pw@|tiny/);
@@ -73,26 +125,54 @@ describe('vdisk gateway (child process)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vgw-'));
     await build({
-      entryPoints: [join(process.cwd(), 'src/cli/main.ts')], outfile: join(dir, 'cli.mjs'), bundle: true, platform: 'node', format: 'esm',
-      external: ['koffi'], logLevel: 'error', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      entryPoints: [join(process.cwd(), 'src/cli/main.ts')],
+      outfile: join(dir, 'cli.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['koffi'],
+      logLevel: 'error',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
     agent = await startFakeAgent({ name: 'alpha', secret: `alpha-${rand()}`, inventory: alphaInventory });
   });
-  afterAll(async () => { await agent.close(); rmSync(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await agent.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('serves the API from files, never prints a secret, and stops on SIGTERM', async () => {
     const token = `w${rand()}`;
     writeFileSync(join(dir, 'alpha.secret'), `${agent.secret}\n`, { mode: 0o600 });
     writeFileSync(join(dir, 'tokens'), `write ${token}\n`, { mode: 0o600 });
-    const child = spawn(process.execPath, [join(dir, 'cli.mjs'), 'gateway', '--agent', `alpha=${agent.url},secret-file=${join(dir, 'alpha.secret')}`,
-      '--token-file', join(dir, 'tokens'), '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        join(dir, 'cli.mjs'),
+        'gateway',
+        '--agent',
+        `alpha=${agent.url},secret-file=${join(dir, 'alpha.secret')}`,
+        '--token-file',
+        join(dir, 'tokens'),
+        '--listen',
+        '127.0.0.1:0',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', () => { const m = /listening on (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]!); });
+        child.stdout.on('data', () => {
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
         exited.then(() => reject(new Error(`exited early: ${out}`)));
       });
       const res = await fetch(`${url}/v1/agents/alpha/health`, { headers: { authorization: `Bearer ${token}` } });

@@ -10,27 +10,48 @@ type Inv = { agents: { name: string; up: boolean; error?: { code: string } }[]; 
 
 describe('50 agents, one of them hung', () => {
   let fleet: Fleet;
-  beforeAll(async () => { fleet = await startFleet({ agents: 50, volumes: 20, hung: [17], config: { fanOutTimeoutMs: 3000, agentTimeoutMs: 60_000 } }); });
-  afterAll(async () => { await fleet?.close(); });
-  const auth = (init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${fleet.tokens.read}` } });
+  beforeAll(async () => {
+    fleet = await startFleet({
+      agents: 50,
+      volumes: 20,
+      hung: [17],
+      config: { fanOutTimeoutMs: 3000, agentTimeoutMs: 60_000 },
+    });
+  });
+  afterAll(async () => {
+    await fleet?.close();
+  });
+  const auth = (init: RequestInit = {}) => ({
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${fleet.tokens.read}` },
+  });
 
   it('inventory: the hung agent is marked down with E_GATEWAY_AGENT_TIMEOUT after the fan-out deadline, the other 49 joined', async () => {
     const app = createGatewayApp(fleet.config, { log: () => {} });
     const res = await app.request('/v1/inventory', auth());
     expect(res.status).toBe(200);
-    const body = await res.json() as Inv;
+    const body = (await res.json()) as Inv;
     expect(body.agents).toHaveLength(50);
-    expect(body.agents.filter((a) => !a.up)).toEqual([expect.objectContaining({ name: 'a17', up: false, error: expect.objectContaining({ code: 'E_GATEWAY_AGENT_TIMEOUT' }) })]);
+    expect(body.agents.filter((a) => !a.up)).toEqual([
+      expect.objectContaining({
+        name: 'a17',
+        up: false,
+        error: expect.objectContaining({ code: 'E_GATEWAY_AGENT_TIMEOUT' }),
+      }),
+    ]);
     expect(body.inventory.volumes).toHaveLength(49 * 20);
   });
 
-  it('previews are planned for the agents that answered; one naming the hung agent\'s volume says it is down', async () => {
+  it("previews are planned for the agents that answered; one naming the hung agent's volume says it is down", async () => {
     // A long TTL: no background refresh of this app may land during the next test's count.
     const app = createGatewayApp({ ...fleet.config, inventoryTtlMs: 600_000 }, { log: () => {} });
     const ok = await app.request('/v1/plans', auth(json({ request: { kind: 'move', volume: 'v3-5', toPool: 'p3b' } })));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ agent: 'a3', plan: { host: 'h3' } });
-    const down = await app.request('/v1/plans', auth(json({ request: { kind: 'move', volume: 'v17-1', toPool: 'p17b' } })));
+    const down = await app.request(
+      '/v1/plans',
+      auth(json({ request: { kind: 'move', volume: 'v17-1', toPool: 'p17b' } })),
+    );
     expect(down.status).toBe(502);
     expect(await down.json()).toMatchObject({ code: 'E_GATEWAY_AGENT_DOWN' });
   });
@@ -38,10 +59,19 @@ describe('50 agents, one of them hung', () => {
   it('a burst of previews makes one inventory call per agent (single flight), and the hung agent is not asked again within the TTL', async () => {
     const app = createGatewayApp({ ...fleet.config, inventoryTtlMs: 60_000 }, { log: () => {} });
     const before = fleet.agents.map((a) => a.calls.filter((c) => c.path === '/v1/inventory').length);
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, k) =>
-      app.request('/v1/plans', auth(json({ request: { kind: 'move', volume: `v${k % 17}-${k % 20}`, toPool: `p${k % 17}b` } })))));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, k) =>
+        app.request(
+          '/v1/plans',
+          auth(json({ request: { kind: 'move', volume: `v${k % 17}-${k % 20}`, toPool: `p${k % 17}b` } })),
+        ),
+      ),
+    );
     expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
-    const again = await app.request('/v1/plans', auth(json({ request: { kind: 'clone', volume: 'v20-2', toPool: 'p20b', name: 'c.img' } })));
+    const again = await app.request(
+      '/v1/plans',
+      auth(json({ request: { kind: 'clone', volume: 'v20-2', toPool: 'p20b', name: 'c.img' } })),
+    );
     expect(again.status).toBe(200);
     const after = fleet.agents.map((a) => a.calls.filter((c) => c.path === '/v1/inventory').length);
     expect(after.map((n, i) => n - before[i]!)).toEqual(after.map(() => 1));
@@ -55,13 +85,21 @@ describe('revalidation', () => {
     fleet = await startFleet({ agents: 2, volumes: 4 });
     auth.headers.authorization = `Bearer ${fleet.tokens.read}`;
   });
-  afterAll(async () => { await fleet?.close(); });
+  afterAll(async () => {
+    await fleet?.close();
+  });
 
   it('reuses the inventory for the TTL, then asks with If-None-Match; a 304 keeps it, a new generation replaces it', async () => {
     let now = 1_000_000;
-    const app = createGatewayApp({ ...fleet.config, inventoryTtlMs: 2000, inventoryStaleMs: 0 }, { log: () => {}, cacheClock: () => now });
+    const app = createGatewayApp(
+      { ...fleet.config, inventoryTtlMs: 2000, inventoryStaleMs: 0 },
+      { log: () => {}, cacheClock: () => now },
+    );
     const [a0] = fleet.agents;
-    const ids = async () => ((await (await app.request('/v1/inventory', auth)).json()) as { inventory: { volumes: { id: string }[] } }).inventory.volumes.map((v) => v.id);
+    const ids = async () =>
+      (
+        (await (await app.request('/v1/inventory', auth)).json()) as { inventory: { volumes: { id: string }[] } }
+      ).inventory.volumes.map((v) => v.id);
     expect(await ids()).toHaveLength(8);
     now += 1999;
     await ids();
@@ -74,7 +112,9 @@ describe('revalidation', () => {
     now += 2000;
     expect(await ids()).toHaveLength(10);
     expect(a0!.inventoryAnswers).toEqual({ full: 2, notModified: 1 });
-    const inv = await (await app.request('/v1/inventory', auth)).json() as { agents: { name: string; ageMs: number }[] };
+    const inv = (await (await app.request('/v1/inventory', auth)).json()) as {
+      agents: { name: string; ageMs: number }[];
+    };
     expect(inv.agents.map((a) => a.ageMs)).toEqual([0, 0]);
   });
 
@@ -82,22 +122,35 @@ describe('revalidation', () => {
     const plain = await startFleet({ agents: 1, volumes: 3, etag: false });
     try {
       let now = 0;
-      const app = createGatewayApp({ ...plain.config, inventoryTtlMs: 500, inventoryStaleMs: 0 }, { log: () => {}, cacheClock: () => now });
+      const app = createGatewayApp(
+        { ...plain.config, inventoryTtlMs: 500, inventoryStaleMs: 0 },
+        { log: () => {}, cacheClock: () => now },
+      );
       const get = () => app.request('/v1/inventory', { headers: { authorization: `Bearer ${plain.tokens.read}` } });
       expect((await get()).status).toBe(200);
       now += 500;
       expect((await get()).status).toBe(200);
       expect(plain.agents[0]!.inventoryAnswers).toEqual({ full: 2, notModified: 0 });
       expect(plain.agents[0]!.calls.every((c) => c.headers['if-none-match'] === undefined)).toBe(true);
-    } finally { await plain.close(); }
+    } finally {
+      await plain.close();
+    }
   });
 
   it('past the TTL but within inventoryStaleMs: answered from the cache at once while one background refresh brings the new generation', async () => {
     const one = await startFleet({ agents: 1, volumes: 2 });
     try {
       let now = 0;
-      const app = createGatewayApp({ ...one.config, inventoryTtlMs: 1000, inventoryStaleMs: 5000 }, { log: () => {}, cacheClock: () => now });
-      const count = async () => ((await (await app.request('/v1/inventory', { headers: { authorization: `Bearer ${one.tokens.read}` } })).json()) as { inventory: { volumes: unknown[] } }).inventory.volumes.length;
+      const app = createGatewayApp(
+        { ...one.config, inventoryTtlMs: 1000, inventoryStaleMs: 5000 },
+        { log: () => {}, cacheClock: () => now },
+      );
+      const count = async () =>
+        (
+          (await (
+            await app.request('/v1/inventory', { headers: { authorization: `Bearer ${one.tokens.read}` } })
+          ).json()) as { inventory: { volumes: unknown[] } }
+        ).inventory.volumes.length;
       expect(await count()).toBe(2);
       one.agents[0]!.setInventory(agentInventory(0, 3));
       const release = one.agents[0]!.holdInventory(); // the refresh cannot finish yet
@@ -111,6 +164,8 @@ describe('revalidation', () => {
       now += 1000 + 5000;
       one.agents[0]!.setInventory(agentInventory(0, 4));
       expect(await count()).toBe(4); // too old to answer from: waited for the refresh
-    } finally { await one.close(); }
+    } finally {
+      await one.close();
+    }
   });
 });

@@ -21,7 +21,14 @@ export interface PoolSpec {
   virtualSize?: number;
 }
 
-export interface GeneratedPool { images: number; qcow2: number; raw: number; vms: string[]; snapshots: number; volumeIds: string[] }
+export interface GeneratedPool {
+  images: number;
+  qcow2: number;
+  raw: number;
+  vms: string[];
+  snapshots: number;
+  volumeIds: string[];
+}
 
 const name = (i: number, ext = 'qcow2') => `${ext === 'qcow2' ? 'q' : 'r'}-${String(i).padStart(4, '0')}.${ext}`;
 
@@ -32,7 +39,21 @@ export function generatePool(spec: PoolSpec, scratch: string): GeneratedPool {
   const basePath = join(scratch, 'base.qcow2');
   const overPath = join(scratch, 'over.qcow2');
   execFileSync(img, ['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=4096', basePath, String(size)]);
-  execFileSync(img, ['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=4096', '-u', '-b', name(0), '-F', 'qcow2', overPath, String(size)]);
+  execFileSync(img, [
+    'create',
+    '-q',
+    '-f',
+    'qcow2',
+    '-o',
+    'cluster_size=4096',
+    '-u',
+    '-b',
+    name(0),
+    '-F',
+    'qcow2',
+    overPath,
+    String(size),
+  ]);
   const base = readFileSync(basePath);
   const over = readFileSync(overPath);
   const nameAt = Number(over.readBigUInt64BE(8));
@@ -59,8 +80,21 @@ export function generatePool(spec: PoolSpec, scratch: string): GeneratedPool {
     out.volumeIds.push(id);
     // Recorded as an agent's own job would have left it: the format stated (so plans may use it).
     const format = file.endsWith('.img') ? 'raw' : 'qcow2';
-    records.push({ id, pool: root.name, path, storage: 'file', format, formatSource: 'stated', virtualSize: size, allocated: 0,
-      backing: backing ? `${root.name}:${dir}:${backing}` : null, backingName: backing ?? null, owner: String(process.getuid?.() ?? 0), mode: '0600', state: 'ok' });
+    records.push({
+      id,
+      pool: root.name,
+      path,
+      storage: 'file',
+      format,
+      formatSource: 'stated',
+      virtualSize: size,
+      allocated: 0,
+      backing: backing ? `${root.name}:${dir}:${backing}` : null,
+      backingName: backing ?? null,
+      owner: String(process.getuid?.() ?? 0),
+      mode: '0600',
+      state: 'ok',
+    });
   };
   const rootOf = (i: number) => spec.roots[i % spec.roots.length]!;
   // VMs: vm-NNN/ with a base, a layer an external snapshot made, and the top the VM runs on.
@@ -74,8 +108,19 @@ export function generatePool(spec: PoolSpec, scratch: string): GeneratedPool {
     write(root, dir, name(1), name(0));
     write(root, dir, name(2), name(1));
     const id = dir;
-    vms.push({ id, host: spec.host, running: false, disks: [{ target: 'vda', volume: `${root.name}:${dir}:${name(2)}`, nodes: [] }] });
-    snapshots.push({ id: `${id}-s1`, vm: id, parent: null, current: true, disks: [{ target: 'vda', layer: `${root.name}:${dir}:${name(2)}`, merged: false }] });
+    vms.push({
+      id,
+      host: spec.host,
+      running: false,
+      disks: [{ target: 'vda', volume: `${root.name}:${dir}:${name(2)}`, nodes: [] }],
+    });
+    snapshots.push({
+      id: `${id}-s1`,
+      vm: id,
+      parent: null,
+      current: true,
+      disks: [{ target: 'vda', layer: `${root.name}:${dir}:${name(2)}`, merged: false }],
+    });
     out.vms.push(id);
     out.snapshots++;
   }
@@ -93,6 +138,10 @@ export function generatePool(spec: PoolSpec, scratch: string): GeneratedPool {
     }
   }
   mkdirSync(spec.stateDir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(spec.stateDir, 'inventory.json'), JSON.stringify({ volumes: records, vms, snapshots, applied: [] }), { mode: 0o600 });
+  writeFileSync(
+    join(spec.stateDir, 'inventory.json'),
+    JSON.stringify({ volumes: records, vms, snapshots, applied: [] }),
+    { mode: 0o600 },
+  );
   return out;
 }

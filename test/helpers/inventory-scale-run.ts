@@ -17,7 +17,8 @@ const cpuMs = (c0: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(c0);
   return (d.user + d.system) / 1000;
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
 const rootsOf = (dir: string) => ['p1', 'p2'].map((name) => ({ name, dir: join(dir, name) }));
 
@@ -25,10 +26,20 @@ export function generateScalePool(dir: string, images: number, vmCount: number) 
   const roots = rootsOf(dir);
   for (const r of roots) mkdirSync(r.dir, { recursive: true });
   const t0 = process.hrtime.bigint();
-  const pool = generatePool({ roots, images, vms: vmCount, host: 'h1', stateDir: join(dir, 'state') }, join(dir, 'templates'));
+  const pool = generatePool(
+    { roots, images, vms: vmCount, host: 'h1', stateDir: join(dir, 'state') },
+    join(dir, 'templates'),
+  );
   const generateMs = ms(t0);
   writeFileSync(join(dir, 'pool.json'), JSON.stringify(pool));
-  return { images: pool.images, qcow2: pool.qcow2, raw: pool.raw, vms: pool.vms.length, snapshots: pool.snapshots, generateMs };
+  return {
+    images: pool.images,
+    qcow2: pool.qcow2,
+    raw: pool.raw,
+    vms: pool.vms.length,
+    snapshots: pool.snapshots,
+    generateMs,
+  };
 }
 
 export async function runInventoryScale(dir: string) {
@@ -36,7 +47,19 @@ export async function runInventoryScale(dir: string) {
   const stateDir = join(dir, 'state');
   const pool = JSON.parse(readFileSync(join(dir, 'pool.json'), 'utf8')) as GeneratedPool;
   const vms = pool.vms.map((name) => ({ name, socket: join(dir, 'qmp', `${name}.sock`) }));
-  const agent = createAgent({ name: 'h1', roots, vms, listen: '127.0.0.1:0', secret: 'bench secret of enough length', stateDir, jobTimeoutMs: 60_000, heartbeatMs: 15_000 }, { log: silentLogger });
+  const agent = createAgent(
+    {
+      name: 'h1',
+      roots,
+      vms,
+      listen: '127.0.0.1:0',
+      secret: 'bench secret of enough length',
+      stateDir,
+      jobTimeoutMs: 60_000,
+      heartbeatMs: 15_000,
+    },
+    { log: silentLogger },
+  );
   await agent.start();
 
   let t0 = process.hrtime.bigint();
@@ -67,7 +90,8 @@ export async function runInventoryScale(dir: string) {
   for (let i = 0; i < 1000; i++) {
     const volume = ids[(i * 7919) % ids.length]!; // a different volume each time, spread over the pool
     const toPool = volume.startsWith('p1:') ? 'p2' : 'p1';
-    const request = i % 2 ? { kind: 'clone', volume, toPool, name: `clone-${i}.qcow2` } : { kind: 'move', volume, toPool };
+    const request =
+      i % 2 ? { kind: 'clone', volume, toPool, name: `clone-${i}.qcow2` } : { kind: 'move', volume, toPool };
     const { inventory } = await agent.ctx.inventory.get();
     t0 = process.hrtime.bigint();
     c0 = process.cpuUsage();
@@ -85,19 +109,45 @@ export async function runInventoryScale(dir: string) {
   const mem = process.memoryUsage();
   await agent.close();
   return {
-    volumes: first.inventory.volumes.length, vms: first.inventory.vms.length, snapshots: first.inventory.snapshots.length, refused: first.refused.length,
-    firstScanMs, firstScanCpuMs, peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    refreshMs: { p50: pct(refresh, 0.5), p99: pct(refresh, 0.99), max: Math.max(...refresh), cpuP50: pct(refreshCpu, 0.5) }, filesReread, generations: generations.size,
-    previewMs: { p50: pct(previews, 0.5), p99: pct(previews, 0.99), cpuP99: pct(previewsCpu, 0.99), count: previews.length, refusedCodes },
-    rssMiB: mem.rss / 2 ** 20, heapMiB: mem.heapUsed / 2 ** 20, externalMiB: mem.external / 2 ** 20,
+    volumes: first.inventory.volumes.length,
+    vms: first.inventory.vms.length,
+    snapshots: first.inventory.snapshots.length,
+    refused: first.refused.length,
+    firstScanMs,
+    firstScanCpuMs,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    refreshMs: {
+      p50: pct(refresh, 0.5),
+      p99: pct(refresh, 0.99),
+      max: Math.max(...refresh),
+      cpuP50: pct(refreshCpu, 0.5),
+    },
+    filesReread,
+    generations: generations.size,
+    previewMs: {
+      p50: pct(previews, 0.5),
+      p99: pct(previews, 0.99),
+      cpuP99: pct(previewsCpu, 0.99),
+      count: previews.length,
+      refusedCodes,
+    },
+    rssMiB: mem.rss / 2 ** 20,
+    heapMiB: mem.heapUsed / 2 ** 20,
+    externalMiB: mem.external / 2 ** 20,
   };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const [mode, dir, images, vms] = process.argv.slice(2);
-  const run = mode === 'generate' ? Promise.resolve().then(() => generateScalePool(dir!, Number(images), Number(vms))) : runInventoryScale(dir!);
-  run.then((r) => console.log(JSON.stringify(r)), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  const run =
+    mode === 'generate'
+      ? Promise.resolve().then(() => generateScalePool(dir!, Number(images), Number(vms)))
+      : runInventoryScale(dir!);
+  run.then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

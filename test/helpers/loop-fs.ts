@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireTool } from './tools.js';
 
-export interface LoopFs { dir: string; close(): void }
+export interface LoopFs {
+  dir: string;
+  close(): void;
+}
 
 const MKFS = {
   xfs: (img: string) => execFileSync(requireTool('mkfs.xfs'), ['-q', '-f', '-m', 'reflink=1', img]),
@@ -26,7 +29,11 @@ export function mountLoopFs(kind: keyof typeof MKFS, sizeMiB: number): LoopFs {
   return {
     dir,
     close() {
-      try { execFileSync('umount', [dir]); } finally { rmSync(base, { recursive: true, force: true }); }
+      try {
+        execFileSync('umount', [dir]);
+      } finally {
+        rmSync(base, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -56,8 +56,17 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
   const binary = requireTool('qemu-system-x86_64');
   const dir = mkdtempSync(join(tmpdir(), 'vq-'));
   const socketPath = join(dir, 'qmp.sock');
-  if (Buffer.byteLength(socketPath) > SUN_PATH_MAX) throw new Error(`QMP socket path too long for a unix socket: ${socketPath}`);
-  const args = ['-nodefaults', '-display', 'none', '-qmp', `unix:${socketPath},server=on,wait=off`, ...machineArgs(opts.disks, opts.memoryMiB), ...(opts.extraArgs ?? [])];
+  if (Buffer.byteLength(socketPath) > SUN_PATH_MAX)
+    throw new Error(`QMP socket path too long for a unix socket: ${socketPath}`);
+  const args = [
+    '-nodefaults',
+    '-display',
+    'none',
+    '-qmp',
+    `unix:${socketPath},server=on,wait=off`,
+    ...machineArgs(opts.disks, opts.memoryMiB),
+    ...(opts.extraArgs ?? []),
+  ];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(child);
   let stderr = '';
@@ -68,7 +77,10 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
   });
 
   const open = (transcript?: Transcript) =>
-    Promise.race([connectWhenListening(socketPath, { transcript, commandTimeoutMs: opts.commandTimeoutMs ?? 10_000 }), exitedEarly]);
+    Promise.race([
+      connectWhenListening(socketPath, { transcript, commandTimeoutMs: opts.commandTimeoutMs ?? 10_000 }),
+      exitedEarly,
+    ]);
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
@@ -84,11 +96,17 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
   exitedEarly.catch(() => undefined);
 
   const instance: QemuInstance = {
-    dir, socketPath, qmp, process: child, kill, exited,
+    dir,
+    socketPath,
+    qmp,
+    process: child,
+    kill,
+    exited,
     connect: async (transcript) => (instance.qmp = await open(transcript)),
     stderr: () => stderr,
     stop: async () => {
-      if (instance.qmp.isOpen) await instance.qmp.execute('quit', undefined, { timeoutMs: 2_000 }).catch(() => undefined);
+      if (instance.qmp.isOpen)
+        await instance.qmp.execute('quit', undefined, { timeoutMs: 2_000 }).catch(() => undefined);
       const quitInTime = await Promise.race([exited.then(() => true), delay(3_000).then(() => false)]);
       if (!quitInTime) await kill();
       rmSync(dir, { recursive: true, force: true });
@@ -99,7 +117,13 @@ export async function startQemu(opts: StartQemuOptions = {}): Promise<QemuInstan
 
 function machineArgs(disks: GuestDisk[] | undefined, memoryMiB = 64): string[] {
   if (!disks) return ['-machine', 'none'];
-  const args = ['-S', '-machine', `q35,accel=${process.env.VDISK_KVM === '1' ? 'kvm' : 'tcg'}`, '-m', String(memoryMiB)];
+  const args = [
+    '-S',
+    '-machine',
+    `q35,accel=${process.env.VDISK_KVM === '1' ? 'kvm' : 'tcg'}`,
+    '-m',
+    String(memoryMiB),
+  ];
   for (const disk of disks) {
     for (const node of disk.nodes) args.push('-blockdev', JSON.stringify(node));
     const top = disk.nodes.at(-1)?.['node-name'];
@@ -109,7 +133,10 @@ function machineArgs(disks: GuestDisk[] | undefined, memoryMiB = 64): string[] {
 }
 
 /** QEMU creates the socket a moment after it starts: retry until it accepts or 10 s pass. */
-async function connectWhenListening(socketPath: string, options: { transcript?: Transcript; commandTimeoutMs: number }): Promise<QmpClient> {
+async function connectWhenListening(
+  socketPath: string,
+  options: { transcript?: Transcript; commandTimeoutMs: number },
+): Promise<QmpClient> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {

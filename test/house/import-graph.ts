@@ -7,7 +7,12 @@ import ts from 'typescript';
 /** Folders whose code is checked; `src/x` counts as its own folder, everything else by its first name. */
 export const CHECKED = ['assembly', 'src', 'worker', 'web'];
 
-export interface Arrow { from: string; to: string; file: string; specifier: string }
+export interface Arrow {
+  from: string;
+  to: string;
+  file: string;
+  specifier: string;
+}
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -8,7 +8,7 @@ const root = new URL('../../', import.meta.url).pathname;
 
 /** from → the folders it may import. Folders not listed may import nothing outside themselves. */
 export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  'assembly': [],
+  assembly: [],
   'src/errors': [],
   'src/term': [],
   // Draining, metrics and graceful close shared by agent and gateway (Hono middleware, no vdisk imports).
@@ -22,12 +22,21 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'src/gateway': ['src/plan', 'src/auth', 'src/errors', 'src/term', 'src/ops'],
   'src/start': ['src/agent', 'src/gateway', 'src/engine', 'src/io', 'src/auth', 'src/errors', 'src/term'],
   'src/cli': [
-    'src/agent', 'src/gateway', 'src/start', 'src/engine', 'src/io', 'src/plan', 'src/qmp', 'src/auth',
-    'src/errors', 'src/term', 'package.json',
+    'src/agent',
+    'src/gateway',
+    'src/start',
+    'src/engine',
+    'src/io',
+    'src/plan',
+    'src/qmp',
+    'src/auth',
+    'src/errors',
+    'src/term',
+    'package.json',
   ],
-  'worker': ['src/engine', 'src/io', 'src/errors', 'assembly'],
+  worker: ['src/engine', 'src/io', 'src/errors', 'assembly'],
   // The console's client is hc<AppType>: it imports the gateway's app for its type only.
-  'web': ['worker', 'src/plan', 'src/errors', 'assembly', 'src/gateway'],
+  web: ['worker', 'src/plan', 'src/errors', 'assembly', 'src/gateway'],
 };
 
 describe('imports point down', () => {
@@ -51,7 +60,10 @@ describe('imports point down', () => {
   });
 
   it('knows folders as the table names them', () => {
-    expect([folderOf('src/engine/qcow2/writer.ts'), folderOf('worker/bridge.ts'), folderOf('package.json')])
-      .toEqual(['src/engine', 'worker', 'package.json']);
+    expect([folderOf('src/engine/qcow2/writer.ts'), folderOf('worker/bridge.ts'), folderOf('package.json')]).toEqual([
+      'src/engine',
+      'worker',
+      'package.json',
+    ]);
   });
 });

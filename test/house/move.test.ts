@@ -12,7 +12,17 @@ const moves = new Map([
   ['test/engine-write/helpers.ts', 'test/engine/helpers/helpers.ts'],
 ]);
 const known = new Set([...moves.keys(), 'src/errors/vdisk-error.ts', 'assembly/status.ts', 'src/io/source.ts']);
-const dirs = new Set(['src', 'src/engine', 'src/engine/write', 'src/engine/write/qcow2', 'src/errors', 'src/io', 'assembly', 'test', 'test/engine-write']);
+const dirs = new Set([
+  'src',
+  'src/engine',
+  'src/engine/write',
+  'src/engine/write/qcow2',
+  'src/errors',
+  'src/io',
+  'assembly',
+  'test',
+  'test/engine-write',
+]);
 const after = (p: string) => moves.get(p) ?? p;
 const ctx = { known, dirs, after, moves, topLevel: new Set(['src', 'test', 'dist', 'assembly']) };
 const rewrite = (text: string, file: string) => rewritePaths(text, file, after(file), ctx);
@@ -43,15 +53,28 @@ describe('move.mjs', () => {
   });
 
   it('follows folder imports, URLs into untracked folders and template prefixes', () => {
-    expect(rewrite("export * from '../../src/engine/write';", 'test/engine-write/helpers.ts'))
-      .toBe("export * from '../../../src/engine/ops';");
-    expect(rewrite("new URL('../../dist/cli.mjs', import.meta.url); new URL(`../../dist/${n}`, u); new URL(`./${n}`, u)", 'src/engine/load-node.ts'))
-      .toBe("new URL('../../../dist/cli.mjs', import.meta.url); new URL(`../../../dist/${n}`, u); new URL(`./${n}`, u)");
-    expect(rewrite("const not = './nothing-here.js';", 'src/engine/write/convert.ts')).toBe("const not = './nothing-here.js';");
+    expect(rewrite("export * from '../../src/engine/write';", 'test/engine-write/helpers.ts')).toBe(
+      "export * from '../../../src/engine/ops';",
+    );
+    expect(
+      rewrite(
+        "new URL('../../dist/cli.mjs', import.meta.url); new URL(`../../dist/${n}`, u); new URL(`./${n}`, u)",
+        'src/engine/load-node.ts',
+      ),
+    ).toBe("new URL('../../../dist/cli.mjs', import.meta.url); new URL(`../../../dist/${n}`, u); new URL(`./${n}`, u)");
+    expect(rewrite("const not = './nothing-here.js';", 'src/engine/write/convert.ts')).toBe(
+      "const not = './nothing-here.js';",
+    );
   });
 
   it('rewrites repo paths named in prose, whole paths only', () => {
-    expect(rewriteProse('see src/engine/write/convert.ts and src/engine/write/qcow2/, not x/src/engine/write/convert.ts', moves, {}, after))
-      .toBe('see src/engine/ops/convert.ts and src/engine/qcow2/, not x/src/engine/write/convert.ts');
+    expect(
+      rewriteProse(
+        'see src/engine/write/convert.ts and src/engine/write/qcow2/, not x/src/engine/write/convert.ts',
+        moves,
+        {},
+        after,
+      ),
+    ).toBe('see src/engine/ops/convert.ts and src/engine/qcow2/, not x/src/engine/write/convert.ts');
   });
 });

@@ -22,7 +22,9 @@ requireTool('qemu-system-x86_64');
 requireTool('workerd');
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
 
 type Request = (path: string, init?: RequestInit) => Promise<Response>;
 
@@ -31,20 +33,45 @@ async function world() {
   cleanups.push(() => guest.dispose());
   const pool2 = imageDir();
   const state = mkdtempSync(join(tmpdir(), 'va-'));
-  cleanups.push(() => { rmSync(pool2, { recursive: true, force: true }); rmSync(state, { recursive: true, force: true }); });
+  cleanups.push(() => {
+    rmSync(pool2, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
+  });
   await guest.vm.qmp.close(); // QEMU serves one QMP client: the agent's
   const secret = `agent-${rand()}`;
-  const agent = createAgent({
-    name: 'host-a', roots: [{ name: 'pool1', dir: guest.dir }, { name: 'pool2', dir: pool2 }], vms: [{ name: 'vm1', socket: guest.vm.socketPath }],
-    listen: '127.0.0.1:0', secret, stateDir: state, jobTimeoutMs: 120_000, heartbeatMs: 1_000,
-  }, { log: (event, data) => { if (process.env.E2E_DEBUG) console.log('agent', event, JSON.stringify(data)?.slice(0, 400)); } });
+  const agent = createAgent(
+    {
+      name: 'host-a',
+      roots: [
+        { name: 'pool1', dir: guest.dir },
+        { name: 'pool2', dir: pool2 },
+      ],
+      vms: [{ name: 'vm1', socket: guest.vm.socketPath }],
+      listen: '127.0.0.1:0',
+      secret,
+      stateDir: state,
+      jobTimeoutMs: 120_000,
+      heartbeatMs: 1_000,
+    },
+    {
+      log: (event, data) => {
+        if (process.env.E2E_DEBUG) console.log('agent', event, JSON.stringify(data)?.slice(0, 400));
+      },
+    },
+  );
   await agent.start();
   const server = await listen(agent.app.fetch, '127.0.0.1:0');
-  cleanups.push(async () => { await server.close(); await agent.close(); });
+  cleanups.push(async () => {
+    await server.close();
+    await agent.close();
+  });
   const tokens = { read: `r${rand()}`, write: `w${rand()}` };
   const config: GatewayConfigInput = {
     agents: [{ name: 'host-a', url: `http://${server.address}`, secret }],
-    tokens: [{ token: tokens.read, scope: 'read' }, { token: tokens.write, scope: 'write' }],
+    tokens: [
+      { token: tokens.read, scope: 'read' },
+      { token: tokens.write, scope: 'write' },
+    ],
     heartbeatMs: 1_000,
   };
   return { guest, pool2, agent, config, tokens };
@@ -66,20 +93,36 @@ async function readEvents(res: Response, stopAfter?: number): Promise<Block[]> {
   const got: Block[] = [];
   for (let b = await sse.nextEvent(); b; b = await sse.nextEvent()) {
     got.push(b);
-    if (stopAfter !== undefined && got.length >= stopAfter) { await sse.cancel(); break; }
+    if (stopAfter !== undefined && got.length >= stopAfter) {
+      await sse.cancel();
+      break;
+    }
   }
   return got;
 }
 
-const copyRequest = { kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'pool2', name: 'copy.qcow2', flags: { copy: true } }] };
+const copyRequest = {
+  kind: 'block-copy',
+  vm: 'vm1',
+  disks: [{ disk: 'vda', pool: 'pool2', name: 'copy.qcow2', flags: { copy: true } }],
+};
 
 describe.each(['node', 'workerd'] as const)('gateway on %s → agent → QEMU', (runtime) => {
   it('plans, runs and watches a live block copy with pivot to the end', { timeout: 180_000 }, async () => {
     const w = await world();
     const request = await gatewayOn(runtime, w.config);
-    const auth = (scope: 'read' | 'write', init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${w.tokens[scope]}` } });
+    const auth = (scope: 'read' | 'write', init: RequestInit = {}) => ({
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${w.tokens[scope]}` },
+    });
 
-    const inv = await (await request('/v1/inventory', auth('read'))).json() as { agents: { up: boolean }[]; inventory: { vms: { id: string; running: boolean; disks: { target: string; volume: string }[] }[]; volumes: { id: string; path: string }[] } };
+    const inv = (await (await request('/v1/inventory', auth('read'))).json()) as {
+      agents: { up: boolean }[];
+      inventory: {
+        vms: { id: string; running: boolean; disks: { target: string; volume: string }[] }[];
+        volumes: { id: string; path: string }[];
+      };
+    };
     expect(inv.agents).toEqual([{ name: 'host-a', up: true, hosts: ['host-a'] }]);
     const vm = inv.inventory.vms.find((v) => v.id === 'vm1')!;
     expect(vm.running).toBe(true);
@@ -88,21 +131,29 @@ describe.each(['node', 'workerd'] as const)('gateway on %s → agent → QEMU', 
 
     const preview = await request('/v1/plans', auth('read', json({ request: copyRequest })));
     expect(preview.status).toBe(200);
-    const { plan, text, agent } = await preview.json() as { plan: { id: string; live: boolean; steps: { action: string }[] }; text: string; agent: string };
+    const { plan, text, agent } = (await preview.json()) as {
+      plan: { id: string; live: boolean; steps: { action: string }[] };
+      text: string;
+      agent: string;
+    };
     expect(agent).toBe('host-a');
     expect(plan.live).toBe(true);
-    expect(plan.steps.map((s) => s.action)).toEqual(expect.arrayContaining(['qmp-mirror', 'qmp-wait-ready', 'qmp-pivot']));
+    expect(plan.steps.map((s) => s.action)).toEqual(
+      expect.arrayContaining(['qmp-mirror', 'qmp-wait-ready', 'qmp-pivot']),
+    );
     expect(text).toContain(plan.id);
 
     const key = rand(8);
     const started = await request('/v1/jobs', auth('write', json({ plan }, { 'idempotency-key': key })));
     expect(started.status).toBe(202);
-    const { id } = await started.json() as { id: string };
+    const { id } = (await started.json()) as { id: string };
     expect(started.headers.get('location')).toBe(`/v1/jobs/${id}`);
 
     const first = await readEvents(await request(`/v1/jobs/${id}/events`, auth('read')), 1);
     const lastId = first.at(-1)!.id!;
-    const rest = await readEvents(await request(`/v1/jobs/${id}/events`, auth('read', { headers: { 'last-event-id': lastId } })));
+    const rest = await readEvents(
+      await request(`/v1/jobs/${id}/events`, auth('read', { headers: { 'last-event-id': lastId } })),
+    );
     const events = [...first, ...rest];
     const ids = events.map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -115,10 +166,13 @@ describe.each(['node', 'workerd'] as const)('gateway on %s → agent → QEMU', 
     expect(JSON.parse(end.data!), end.data).toMatchObject({ state: 'done' });
 
     const again = await request('/v1/jobs', auth('write', json({ plan }, { 'idempotency-key': key })));
-    expect((await again.json() as { id: string }).id).toBe(id);
-    const status = await (await request(`/v1/jobs/${id}`, auth('read'))).json() as { state: string; progress: number };
+    expect(((await again.json()) as { id: string }).id).toBe(id);
+    const status = (await (await request(`/v1/jobs/${id}`, auth('read'))).json()) as {
+      state: string;
+      progress: number;
+    };
     expect(status).toMatchObject({ id, state: 'done', progress: 1 });
-    const after = await (await request('/v1/inventory', auth('read'))).json() as typeof inv;
+    const after = (await (await request('/v1/inventory', auth('read'))).json()) as typeof inv;
     const top = after.inventory.volumes.find((v) => v.id === after.inventory.vms[0]!.disks[0]!.volume)!;
     expect(top.path).toBe(join(w.pool2, 'copy.qcow2'));
 
@@ -135,16 +189,25 @@ describe.each(['node', 'workerd'] as const)('gateway on %s → agent → QEMU', 
 });
 
 describe('a client retrying while the job runs', () => {
-  it('gets the same job, and the inventory reads that come with it do not disturb the job', { timeout: 180_000 }, async () => {
+  it('gets the same job, and the inventory reads that come with it do not disturb the job', {
+    timeout: 180_000,
+  }, async () => {
     const w = await world();
     const request = await gatewayOn('node', w.config);
-    const auth = (scope: 'read' | 'write', init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${w.tokens[scope]}` } });
-    const { plan } = await (await request('/v1/plans', auth('read', json({ request: copyRequest })))).json() as { plan: unknown };
+    const auth = (scope: 'read' | 'write', init: RequestInit = {}) => ({
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${w.tokens[scope]}` },
+    });
+    const { plan } = (await (await request('/v1/plans', auth('read', json({ request: copyRequest })))).json()) as {
+      plan: unknown;
+    };
     const key = rand(8);
-    const { id } = await (await request('/v1/jobs', auth('write', json({ plan }, { 'idempotency-key': key })))).json() as { id: string };
+    const { id } = (await (
+      await request('/v1/jobs', auth('write', json({ plan }, { 'idempotency-key': key })))
+    ).json()) as { id: string };
     // The retry makes the gateway read every agent's inventory (to route the plan) while the copy runs.
     const again = await request('/v1/jobs', auth('write', json({ plan }, { 'idempotency-key': key })));
-    expect((await again.json() as { id: string }).id).toBe(id);
+    expect(((await again.json()) as { id: string }).id).toBe(id);
     const events = await readEvents(await request(`/v1/jobs/${id}/events`, auth('read')));
     expect(JSON.parse(events.at(-1)!.data!), events.at(-1)!.data).toMatchObject({ state: 'done' });
   });

@@ -25,14 +25,43 @@ function setUp(dir: string): InventoryInput {
   img('-b', 'snap1.qcow2', '-F', 'qcow2', `${dir}/pool1/snap2.qcow2`);
   img(`${dir}/pool2/empty.qcow2`, '64M');
   const vol = (id: string, pool: string, backing: string | null, allocated = MiB) => ({
-    id, pool: pool === 'pool1' ? 'p1' : 'p2', path: `${dir}/${pool}/${id}.qcow2`, format: 'qcow2' as const, virtualSize: 64 * MiB,
-    allocated, backing, backingName: backing ? `${backing}.qcow2` : null,
+    id,
+    pool: pool === 'pool1' ? 'p1' : 'p2',
+    path: `${dir}/${pool}/${id}.qcow2`,
+    format: 'qcow2' as const,
+    virtualSize: 64 * MiB,
+    allocated,
+    backing,
+    backingName: backing ? `${backing}.qcow2` : null,
   });
   return {
-    pools: ['pool1', 'pool2'].map((p, i) => ({ id: `p${i + 1}`, host: 'h', root: `${dir}/${p}`, capacity: 1e10, free: 1e10 })),
-    volumes: [vol('base', 'pool1', null), vol('snap1', 'pool1', 'base'), vol('snap2', 'pool1', 'snap1'), vol('empty', 'pool2', null, 0)],
-    vms: [{ id: 'vm1', host: 'h', running: true, disks: [{ target: 'vda', volume: 'snap2',
-      nodes: ['snap2', 'snap1', 'base'].map((v) => ({ volume: v, node: `n-${v}`, fileNode: `f-${v}` })) }] }],
+    pools: ['pool1', 'pool2'].map((p, i) => ({
+      id: `p${i + 1}`,
+      host: 'h',
+      root: `${dir}/${p}`,
+      capacity: 1e10,
+      free: 1e10,
+    })),
+    volumes: [
+      vol('base', 'pool1', null),
+      vol('snap1', 'pool1', 'base'),
+      vol('snap2', 'pool1', 'snap1'),
+      vol('empty', 'pool2', null, 0),
+    ],
+    vms: [
+      {
+        id: 'vm1',
+        host: 'h',
+        running: true,
+        disks: [
+          {
+            target: 'vda',
+            volume: 'snap2',
+            nodes: ['snap2', 'snap1', 'base'].map((v) => ({ volume: v, node: `n-${v}`, fileNode: `f-${v}` })),
+          },
+        ],
+      },
+    ],
     snapshots: [
       { id: 's1', vm: 'vm1', parent: null, current: false, disks: [{ target: 'vda', layer: 'snap1' }] },
       { id: 's2', vm: 'vm1', parent: 's1', current: true, disks: [{ target: 'vda', layer: 'snap2' }] },
@@ -41,7 +70,11 @@ function setUp(dir: string): InventoryInput {
 }
 
 async function openChain(q: Qemu, dir: string): Promise<void> {
-  for (const [v, backing] of [['base', null], ['snap1', 'n-base'], ['snap2', 'n-snap1']] as const) {
+  for (const [v, backing] of [
+    ['base', null],
+    ['snap1', 'n-base'],
+    ['snap2', 'n-snap1'],
+  ] as const) {
     await q.call('blockdev-add', { driver: 'file', 'node-name': `f-${v}`, filename: `${dir}/pool1/${v}.qcow2` });
     const r = await q.call('blockdev-add', { driver: 'qcow2', 'node-name': `n-${v}`, file: `f-${v}`, backing });
     if (r.error) throw new Error(r.error.desc);
@@ -49,14 +82,44 @@ async function openChain(q: Qemu, dir: string): Promise<void> {
 }
 
 const scenarios: [string, (dir: string) => Record<string, unknown>][] = [
-  ['seed 001 COPY (flatten, blockdev-create target)', () => ({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] })],
-  ['seed 001 COPY|SHALLOW (target opened on the source backing)', () => ({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 9 }] })],
-  ['seed 001 COPY|COPY_RAW, abort without pivot', () => ({ kind: 'block-copy', vm: 'vm1', finish: 'keep-copy', disks: [{ disk: 'vda', pool: 'p2', name: 'c.img', flags: 12 }] })],
-  ['seed 001 COPY|REUSE_EXT', (dir) => ({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', path: `${dir}/pool2/empty.qcow2`, format: 'qcow2', flags: 10 }] })],
-  ['seed 001 live migration of the whole chain', () => ({ kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' })],
+  [
+    'seed 001 COPY (flatten, blockdev-create target)',
+    () => ({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] }),
+  ],
+  [
+    'seed 001 COPY|SHALLOW (target opened on the source backing)',
+    () => ({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 9 }] }),
+  ],
+  [
+    'seed 001 COPY|COPY_RAW, abort without pivot',
+    () => ({
+      kind: 'block-copy',
+      vm: 'vm1',
+      finish: 'keep-copy',
+      disks: [{ disk: 'vda', pool: 'p2', name: 'c.img', flags: 12 }],
+    }),
+  ],
+  [
+    'seed 001 COPY|REUSE_EXT',
+    (dir) => ({
+      kind: 'block-copy',
+      vm: 'vm1',
+      disks: [{ disk: 'vda', path: `${dir}/pool2/empty.qcow2`, format: 'qcow2', flags: 10 }],
+    }),
+  ],
+  [
+    'seed 001 live migration of the whole chain',
+    () => ({ kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' }),
+  ],
   ['seed 003 atomic snapshot', () => ({ kind: 'snapshot', vm: 'vm1', name: 'sx' })],
-  ['seed 004 delete the current snapshot (active commit + pivot)', () => ({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2' })],
-  ['seed 004 delete an older snapshot (intermediate commit)', () => ({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' })],
+  [
+    'seed 004 delete the current snapshot (active commit + pivot)',
+    () => ({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2' }),
+  ],
+  [
+    'seed 004 delete an older snapshot (intermediate commit)',
+    () => ({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }),
+  ],
 ];
 
 describe('live plans on real QEMU match the simulator', () => {
@@ -106,7 +169,7 @@ describe('live plans on real QEMU match the simulator', () => {
       expect(simulated.qmp.map(({ execute, arguments: a }) => ({ execute, arguments: a }))).toEqual(real.commands);
       expect(real.inv).toEqual(parseInventory(w));
       expect(fs.existsSync(`${dir}/pool2/c.qcow2`)).toBe(false);
-      expect(((await q.call('query-jobs', {})).return as unknown[])).toEqual([]);
+      expect((await q.call('query-jobs', {})).return as unknown[]).toEqual([]);
     } finally {
       q.stop();
     }

@@ -14,7 +14,10 @@ type Reply = { return?: unknown; error?: { desc: string } };
 export class Qemu {
   private buf = '';
   private readonly waiting: ((m: Reply) => void)[] = [];
-  private constructor(private readonly proc: ChildProcess, private readonly sock: net.Socket) {
+  private constructor(
+    private readonly proc: ChildProcess,
+    private readonly sock: net.Socket,
+  ) {
     sock.on('data', (d) => {
       this.buf += d.toString();
       for (let i = this.buf.indexOf('\n'); i >= 0; i = this.buf.indexOf('\n')) {
@@ -26,7 +29,15 @@ export class Qemu {
   }
 
   static async start(socketPath: string): Promise<Qemu> {
-    const proc = spawn('qemu-system-x86_64', ['-machine', 'none', '-nodefaults', '-display', 'none', '-qmp', `unix:${socketPath},server=on,wait=off`]);
+    const proc = spawn('qemu-system-x86_64', [
+      '-machine',
+      'none',
+      '-nodefaults',
+      '-display',
+      'none',
+      '-qmp',
+      `unix:${socketPath},server=on,wait=off`,
+    ]);
     for (let i = 0; i < 100 && !fs.existsSync(socketPath); i++) await new Promise((r) => setTimeout(r, 20));
     const q = new Qemu(proc, net.createConnection(socketPath));
     await new Promise<Reply>((r) => q.waiting.push(r)); // greeting
@@ -35,19 +46,30 @@ export class Qemu {
   }
 
   call(execute: string, args: Record<string, unknown>): Promise<Reply> {
-    return new Promise((r) => { this.waiting.push(r); this.sock.write(JSON.stringify({ execute, arguments: args }) + '\n'); });
+    return new Promise((r) => {
+      this.waiting.push(r);
+      this.sock.write(JSON.stringify({ execute, arguments: args }) + '\n');
+    });
   }
 
-  stop(): void { this.sock.destroy(); this.proc.kill(); }
+  stop(): void {
+    this.sock.destroy();
+    this.proc.kill();
+  }
 }
 
-export interface RealRun { inv: Inventory; commands: { execute: string; arguments: Record<string, unknown> }[] }
+export interface RealRun {
+  inv: Inventory;
+  commands: { execute: string; arguments: Record<string, unknown> }[];
+}
 
 /** A StepRunner for runPlan against real QEMU and qemu-img. */
 export function realRunner(q: Qemu, run: RealRun) {
   return async (call: ActionCall): Promise<void> => {
     switch (call.action) {
-      case 'inventory-update': run.inv = applyInventoryOps(run.inv, call.params.ops); return;
+      case 'inventory-update':
+        run.inv = applyInventoryOps(run.inv, call.params.ops);
+        return;
       case 'create-volume': {
         const v = call.params.volume;
         const backing = v.backingName ? ['-b', v.backingName, '-F', call.params.backingFormat!] : [];
@@ -55,11 +77,20 @@ export function realRunner(q: Qemu, run: RealRun) {
         run.inv = applyInventoryOps(run.inv, [{ op: 'add-volume', volume: v }]);
         return;
       }
-      case 'delete-file': fs.rmSync(call.params.path, { force: true }); return;
-      case 'copy-data': case 'flush-volume': case 'verify-copy': case 'check-target': return; // data is not the point here
+      case 'delete-file':
+        fs.rmSync(call.params.path, { force: true });
+        return;
+      case 'copy-data':
+      case 'flush-volume':
+      case 'verify-copy':
+      case 'check-target':
+        return; // data is not the point here
     }
     for (const op of qmpScript(call)) {
-      if (op.op === 'await') { await awaitJob(q, op.job, op.status, !!op.tolerate); continue; }
+      if (op.op === 'await') {
+        await awaitJob(q, op.job, op.status, !!op.tolerate);
+        continue;
+      }
       run.commands.push({ execute: op.execute, arguments: op.arguments });
       const r = await q.call(op.execute, op.arguments);
       if (r.error && !op.tolerate) throw new Error(`${op.execute} ${JSON.stringify(op.arguments)}: ${r.error.desc}`);
@@ -71,7 +102,10 @@ async function awaitJob(q: Qemu, id: string, status: string, tolerateMissing: bo
   for (let i = 0; i < 500; i++) {
     const jobs = (await q.call('query-jobs', {})).return as { id: string; status: string; error?: string }[];
     const job = jobs.find((j) => j.id === id);
-    if (!job) { if (tolerateMissing) return; throw new Error(`job ${id} is gone`); }
+    if (!job) {
+      if (tolerateMissing) return;
+      throw new Error(`job ${id} is gone`);
+    }
     if (job.status === status) return;
     if (job.status === 'concluded') throw new Error(`job ${id} concluded: ${job.error ?? 'no error'}`);
     await new Promise((r) => setTimeout(r, 10));

@@ -23,12 +23,19 @@ function killMidway(args: string[], cwd: string): Promise<{ killedAt: number; co
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       for (const m of d.matchAll(/\((\d+\.\d+)\/100%\)/g)) {
         const pct = Number(m[1]);
-        if (killedAt < 0 && pct >= 30 && pct <= 70) { killedAt = pct; child.kill('SIGKILL'); }
+        if (killedAt < 0 && pct >= 30 && pct <= 70) {
+          killedAt = pct;
+          child.kill('SIGKILL');
+        }
       }
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(guard); if (killedAt < 0) reject(new Error(`never saw 30-70 % progress (exit ${code}) ${err}`)); else resolve({ killedAt, code }); });
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      if (killedAt < 0) reject(new Error(`never saw 30-70 % progress (exit ${code}) ${err}`));
+      else resolve({ killedAt, code });
+    });
   });
 }
 
@@ -46,7 +53,10 @@ let root: string;
 
 /** base.raw ← mid.qcow2 ← top.qcow2 with enough data (~300 MiB) that progress is seen mid-way. */
 function chain(dir: string): { base: string; mid: string; top: string; flat: string } {
-  const base = join(dir, 'base.raw'), mid = join(dir, 'mid.qcow2'), top = join(dir, 'top.qcow2'), flat = join(dir, 'flat.raw');
+  const base = join(dir, 'base.raw'),
+    mid = join(dir, 'mid.qcow2'),
+    top = join(dir, 'top.qcow2'),
+    flat = join(dir, 'flat.raw');
   qemuImg(['create', '-q', '-f', 'raw', base, '512M']);
   qemuIo(base, ['write -P 0x11 0 128M'], { format: 'raw' });
   qemuImg(['create', '-q', '-f', 'qcow2', '-b', 'base.raw', '-F', 'raw', mid], dir);
@@ -58,7 +68,9 @@ function chain(dir: string): { base: string; mid: string; top: string; flat: str
 }
 
 describe('SIGKILL between 30 % and 70 % leaves images that read as before', () => {
-  beforeAll(() => { root = makeScratchDir('write-crash'); }, 180_000);
+  beforeAll(() => {
+    root = makeScratchDir('write-crash');
+  }, 180_000);
   afterAll(() => removeScratchDir(root));
 
   test('convert: no file at the destination, source unchanged, temporary removed by the next run', async () => {
@@ -123,7 +135,9 @@ describe('SIGKILL between 30 % and 70 % leaves images that read as before', () =
     const dir = join(root, 'resize');
     require_dir(dir);
     // 16 GiB, 64 KiB clusters, 1 MiB of data every 128 MiB: 30 L2 tables to clear past 1 GiB.
-    const img = join(dir, 'img.qcow2'), old = join(dir, 'old.qcow2'), shrunk = join(dir, 'shrunk.qcow2');
+    const img = join(dir, 'img.qcow2'),
+      old = join(dir, 'old.qcow2'),
+      shrunk = join(dir, 'shrunk.qcow2');
     qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=65536', img, '16G']);
     const io = ['write -P 0x11 0 1M'];
     for (let at = 512, i = 0; at < 16 * 1024; at += 128, i++) io.push(`write -P ${(i % 200) + 0x20} ${at}M 1M`);

@@ -5,7 +5,12 @@ import { DownloadTarget } from '../../src/io/download-target.js';
 
 function sink() {
   const chunks: Uint8Array[] = [];
-  const stream = new WritableStream<Uint8Array>({ write: async (c) => { await new Promise((r) => setTimeout(r, 1)); chunks.push(c); } });
+  const stream = new WritableStream<Uint8Array>({
+    write: async (c) => {
+      await new Promise((r) => setTimeout(r, 1));
+      chunks.push(c);
+    },
+  });
   const bytes = () => Buffer.concat(chunks);
   return { stream, bytes };
 }

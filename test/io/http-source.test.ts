@@ -253,7 +253,12 @@ describe('HttpSource extents (ovirt-imageio style)', () => {
   });
 
   it('rejects malformed extents with E_IO', async () => {
-    const { url, origin } = await serve({ extents: [{ start: 100, length: 10 }, { start: 50, length: 10 }] });
+    const { url, origin } = await serve({
+      extents: [
+        { start: 100, length: 10 },
+        { start: 50, length: 10 },
+      ],
+    });
     const src = await HttpSource.open(url, { ...fast, extentsUrl: `${origin}/extents` });
     await expect(src.extents!(0, SIZE)).rejects.toMatchObject({ code: 'E_IO' });
   });

@@ -38,7 +38,9 @@ describe('MemorySource', () => {
       { start: 0, length: 100, data: true },
       { start: 50, length: 100, data: false },
     ];
-    expect(() => new MemorySource(bytes, { extents: overlapping })).toThrow(expect.objectContaining({ code: 'E_BAD_ARGUMENT' }));
+    expect(() => new MemorySource(bytes, { extents: overlapping })).toThrow(
+      expect.objectContaining({ code: 'E_BAD_ARGUMENT' }),
+    );
   });
 });
 
@@ -75,8 +77,23 @@ describe('extent lists', () => {
   it('checkExtentList rejects non-integers and unsorted runs with the given code', () => {
     expect(() => checkExtentList([{ start: 0.5, length: 1, data: true }], 'x')).toThrow(/extent 0/);
     expect(() =>
-      checkExtentList([{ start: 10, length: 1, data: true }, { start: 0, length: 1, data: true }], 'x', 'E_IO'),
+      checkExtentList(
+        [
+          { start: 10, length: 1, data: true },
+          { start: 0, length: 1, data: true },
+        ],
+        'x',
+        'E_IO',
+      ),
     ).toThrow(expect.objectContaining({ code: 'E_IO', detail: expect.objectContaining({ field: 'extents[1]' }) }));
-    expect(() => checkExtentList([{ start: 0, length: 1, data: true }, { start: 1, length: 1, data: false }], 'x')).not.toThrow();
+    expect(() =>
+      checkExtentList(
+        [
+          { start: 0, length: 1, data: true },
+          { start: 1, length: 1, data: false },
+        ],
+        'x',
+      ),
+    ).not.toThrow();
   });
 });

@@ -33,7 +33,8 @@ describe('libc through koffi', () => {
     expect(back.every((x) => x === 7)).toBe(true);
     expect(await L.copyFileRange(a, 5 * MiB, b, 0, MiB)).toBe(0); // at the source's end
     expect(await L.copyFileRange(a, 0, 987654, 0, 10)).toBe('EBADF');
-    closeSync(a); closeSync(b);
+    closeSync(a);
+    closeSync(b);
   });
 
   it('lseek finds data and holes; ENXIO past the last data', () => {
@@ -68,13 +69,15 @@ describe('libc through koffi', () => {
     expect(L.flock(b, LOCK.EX | LOCK.NB)).toBe('EWOULDBLOCK');
     expect(L.flock(a, LOCK.UN)).toBe(0);
     expect(L.flock(b, LOCK.EX | LOCK.NB)).toBe(0);
-    closeSync(a); closeSync(b);
+    closeSync(a);
+    closeSync(b);
   });
 
   it('FICLONERANGE is refused on ext4 with an errno name, not an exception', () => {
     const a = sparseFile('f');
     const b = openSync(join(dir, 'g'), 'w+');
     expect(['EOPNOTSUPP', 'ENOTSUP', 'EXDEV', 'EINVAL', 'ENOTTY']).toContain(L.cloneRange(a, 4 * MiB, 65536, b, 0));
-    closeSync(a); closeSync(b);
+    closeSync(a);
+    closeSync(b);
   });
 });

@@ -34,7 +34,15 @@ const layouts: Array<[string, number, Array<[number, Uint8Array]>]> = [
   ['all hole', 1 * MiB, []],
   ['data at the start only', 2 * MiB, [[0, filled(4 * KiB)]]],
   ['data at the end only', 2 * MiB, [[2 * MiB - 4 * KiB, filled(4 * KiB)]]],
-  ['scattered runs', 8 * MiB, [[64 * KiB, filled(128 * KiB)], [3 * MiB, filled(1)], [8 * MiB - 1, filled(1)]]],
+  [
+    'scattered runs',
+    8 * MiB,
+    [
+      [64 * KiB, filled(128 * KiB)],
+      [3 * MiB, filled(1)],
+      [8 * MiB - 1, filled(1)],
+    ],
+  ],
   ['odd size with data in the middle', 10000, [[5000, filled(3)]]],
   ['odd size ending in data', 1000, [[999, filled(1)]]],
   ['no holes', 12 * KiB, [[0, filled(12 * KiB)]]],
@@ -75,10 +83,18 @@ describe('NodeFileSource.extents against qemu-img map', () => {
   it('answers sub-ranges with the same runs cut to the range', async () => {
     const path = join(tmp.dir, 'ranges');
     const size = 4 * MiB;
-    makeSparseFile(path, size, [[1 * MiB, filled(256 * KiB)], [3 * MiB, filled(64 * KiB)]]);
+    makeSparseFile(path, size, [
+      [1 * MiB, filled(256 * KiB)],
+      [3 * MiB, filled(64 * KiB)],
+    ]);
     const whole = await extentsOf(path);
     const ranges: Array<[number, number]> = [
-      [0, 1], [100, 1 * MiB], [1 * MiB + 7, 10], [1 * MiB + 100 * KiB, 2 * MiB], [3 * MiB + 1, 5 * MiB], [size - 1, 100],
+      [0, 1],
+      [100, 1 * MiB],
+      [1 * MiB + 7, 10],
+      [1 * MiB + 100 * KiB, 2 * MiB],
+      [3 * MiB + 1, 5 * MiB],
+      [size - 1, 100],
     ];
     for (const [offset, length] of ranges) {
       const end = Math.min(offset + length, size);
@@ -96,7 +112,11 @@ describe('NodeFileSource.extents against qemu-img map', () => {
   it('maps a 4 TiB sparse file in milliseconds, from lseek and not from a scan', async () => {
     const path = join(tmp.dir, 'huge.raw');
     const size = 4 * TiB;
-    makeSparseFile(path, size, [[1 * TiB, filled(4 * KiB)], [3 * TiB + 8 * KiB, filled(8 * KiB)], [size - 1, filled(1)]]);
+    makeSparseFile(path, size, [
+      [1 * TiB, filled(4 * KiB)],
+      [3 * TiB + 8 * KiB, filled(8 * KiB)],
+      [size - 1, filled(1)],
+    ]);
     const src = await NodeFileSource.open(path);
     try {
       expect(src.size).toBe(size);

@@ -37,7 +37,11 @@ describe('NodeFileSource', () => {
   it('reads straight into an aligned view of Wasm memory', async () => {
     const src = await NodeFileSource.open(patterned);
     const file = readFileSync(patterned);
-    for (const [offset, length] of [[0, 4096], [8192, 1024 * 1024], [12345, 4096 * 3]] as const) {
+    for (const [offset, length] of [
+      [0, 4096],
+      [8192, 1024 * 1024],
+      [12345, 4096 * 3],
+    ] as const) {
       const view = wasmView(4096, length);
       expect(await src.pread(view, offset)).toBe(length);
       expect(Buffer.from(view).equals(file.subarray(offset, offset + length))).toBe(true);

@@ -22,7 +22,9 @@ describe('NodeFileTarget write-behind', () => {
       expect(f.length).toBe(160 * MiB);
       for (let i = 0; i < 20; i++) expect(f[i * 8 * MiB + 4097]).toBe(i + 1);
       expect(readdirSync(dir)).toEqual(['out.raw']);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('abort after background syncs leaves nothing behind', async () => {
@@ -32,6 +34,8 @@ describe('NodeFileTarget write-behind', () => {
       for (let i = 0; i < 9; i++) await t.pwrite(new Uint8Array(8 * MiB).fill(7), i * 8 * MiB);
       await t.abort();
       expect(readdirSync(dir)).toEqual([]);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

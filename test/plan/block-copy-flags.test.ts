@@ -6,12 +6,20 @@ import type { Plan } from '../../src/plan/plan-schema.js';
 import { world } from './fixtures.js';
 import { plan, refused, sim } from './helpers.js';
 
-const names = (f: number) => Object.entries(FLAG_BITS).filter(([, b]) => f & b).map(([n]) => n).join('|') || 'none';
+const names = (f: number) =>
+  Object.entries(FLAG_BITS)
+    .filter(([, b]) => f & b)
+    .map(([n]) => n)
+    .join('|') || 'none';
 
 /** A running VM with a qcow2 chain on vda and a raw disk on vdc, plus targets to reuse. */
 function rawAndChain() {
   const w = world({ preCreated: true });
-  w.vms![0]!.disks.push({ target: 'vdc', volume: 'data', nodes: [{ volume: 'data', node: 'n-data', fileNode: 'f-data' }] });
+  w.vms![0]!.disks.push({
+    target: 'vdc',
+    volume: 'data',
+    nodes: [{ volume: 'data', node: 'n-data', fileNode: 'f-data' }],
+  });
   return w;
 }
 
@@ -33,7 +41,9 @@ describe('block copy flag table (seed 001)', () => {
 
   test('only COPY-based rows without RELATIVE are plans, six of them as the seed lists (one refused: raw reuse shallow)', () => {
     const valid = BLOCK_COPY_FLAG_TABLE.filter((r) => 'shape' in r).map((r) => names(r.flags));
-    expect(valid.sort()).toEqual(['copy', 'copyRaw|copy', 'reuseExt|copy', 'shallow|copy', 'shallow|copyRaw|copy', 'shallow|reuseExt|copy'].sort());
+    expect(valid.sort()).toEqual(
+      ['copy', 'copyRaw|copy', 'reuseExt|copy', 'shallow|copy', 'shallow|copyRaw|copy', 'shallow|reuseExt|copy'].sort(),
+    );
   });
 
   test('named flags and numbers agree', () => {
@@ -50,7 +60,8 @@ describe('block copy flag table (seed 001)', () => {
       }
       const { shape } = row;
       const disk = shape.needsRawSource ? 'vdc' : 'vda';
-      if (shape.needsRawSource) refused(() => plan(request(row.flags, 'vda'), w), 'E_PLAN_SHALLOW_RAW_NEEDS_RAW_SOURCE');
+      if (shape.needsRawSource)
+        refused(() => plan(request(row.flags, 'vda'), w), 'E_PLAN_SHALLOW_RAW_NEEDS_RAW_SOURCE');
       const p = plan(request(row.flags, disk), w);
       expect(mirrorOf(p).params).toMatchObject({ sync: shape.sync });
       const created = p.steps.find((s) => s.action === 'qmp-create-image');

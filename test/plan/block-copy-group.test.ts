@@ -9,9 +9,15 @@ import { world } from './fixtures.js';
 import { diskView, plan, qmpNames, refused, sim, stepOf } from './helpers.js';
 
 const w = world({ secondDisk: true });
-const group = (finish = 'pivot') => ({ kind: 'block-copy', vm: 'vm1', finish, disks: [
-  { disk: 'vda', pool: 'p2', name: 'a.qcow2', flags: 9 }, { disk: 'vdb', pool: 'p2', name: 'b.qcow2', flags: 8 },
-] });
+const group = (finish = 'pivot') => ({
+  kind: 'block-copy',
+  vm: 'vm1',
+  finish,
+  disks: [
+    { disk: 'vda', pool: 'p2', name: 'a.qcow2', flags: 9 },
+    { disk: 'vdb', pool: 'p2', name: 'b.qcow2', flags: 8 },
+  ],
+});
 const roots = (r: Awaited<ReturnType<typeof sim>>) => [...r.world.qemu.get('vm1')!.devices.entries()];
 
 describe('group block copy', () => {
@@ -45,14 +51,17 @@ describe('group block copy', () => {
     expect(r.world.inv.vms[0]!.disks.map((d) => d.volume)).not.toContain('snap2');
   });
 
-  test.each(['pivot', 'keep-copy'])('finish %s: each disk ends its job only after every disk of the group is ready', (finish) => {
-    const p = plan(group(finish), w);
-    const waits = p.steps.filter((s) => s.action === 'qmp-wait-ready').map((s) => s.id);
-    const ends = p.steps.filter((s) => s.action === 'qmp-pivot' || s.action === 'qmp-release-copy');
-    expect(waits).toHaveLength(2);
-    expect(ends).toHaveLength(2);
-    for (const end of ends) expect(end.after).toEqual(expect.arrayContaining(waits));
-  });
+  test.each(['pivot', 'keep-copy'])(
+    'finish %s: each disk ends its job only after every disk of the group is ready',
+    (finish) => {
+      const p = plan(group(finish), w);
+      const waits = p.steps.filter((s) => s.action === 'qmp-wait-ready').map((s) => s.id);
+      const ends = p.steps.filter((s) => s.action === 'qmp-pivot' || s.action === 'qmp-release-copy');
+      expect(waits).toHaveLength(2);
+      expect(ends).toHaveLength(2);
+      for (const end of ends) expect(end.after).toEqual(expect.arrayContaining(waits));
+    },
+  );
 
   test('keep-copy ends every mirror without pivot: consistent copies, the guest stays on its disks', async () => {
     const r = await sim(plan(group('keep-copy'), w), w);
@@ -65,8 +74,11 @@ describe('group block copy', () => {
 });
 
 describe('REUSE_EXT targets are checked from their metadata before any job', () => {
-  const reuse = (path: string, flags: number, format = 'qcow2') =>
-    ({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', path, format, flags }] });
+  const reuse = (path: string, flags: number, format = 'qcow2') => ({
+    kind: 'block-copy',
+    vm: 'vm1',
+    disks: [{ disk: 'vda', path, format, flags }],
+  });
 
   test('a shallow target that names another backing stops at the check, before any QMP command', async () => {
     const bad = world({ preCreated: true });

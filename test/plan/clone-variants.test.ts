@@ -38,7 +38,9 @@ describe('clone variants', () => {
     expect(holes.length).toBeGreaterThan(0); // the fixture's raw volume has a hole to keep
     const blocks = src.files.get('/pool2/x.img')!.blocks;
     for (const h of holes) expect(Object.keys(blocks)).not.toContain(h);
-    expect(volumeView(src, src.inv.volumes.find((v) => v.path === '/pool2/x.img')!.id)).toEqual(volumeView(src, 'data'));
+    expect(volumeView(src, src.inv.volumes.find((v) => v.path === '/pool2/x.img')!.id)).toEqual(
+      volumeView(src, 'data'),
+    );
   });
 
   test('the target pool needs room for the allocated bytes, not the virtual size', () => {
@@ -50,14 +52,20 @@ describe('clone variants', () => {
     refused(() => plan(clone({ volume: 'data', toPool: 'p3', name: 'd.img' }), small), 'E_PLAN_POOL_TOO_SMALL');
   });
 
-  test.each(['raw', 'qcow2'] as const)('a larger %s clone gets the new capacity; the same size is allowed, smaller is refused', async (format) => {
-    const p = plan(clone({ volume: 'snap2', name: `big.${format}`, format, capacity: 12 * GiB }), w);
-    const r = await sim(p, w);
-    expect(r.problems).toEqual([]);
-    expect(r.world.files.get(`/pool2/big.${format}`)!.size).toBe(12 * GiB);
-    expect(() => plan(clone({ volume: 'snap2', name: 'same', format, capacity: 10 * GiB }), w)).not.toThrow();
-    refused(() => plan(clone({ volume: 'snap2', name: 'small', format, capacity: 10 * GiB - 1 }), w), 'E_PLAN_CLONE_SMALLER');
-  });
+  test.each(['raw', 'qcow2'] as const)(
+    'a larger %s clone gets the new capacity; the same size is allowed, smaller is refused',
+    async (format) => {
+      const p = plan(clone({ volume: 'snap2', name: `big.${format}`, format, capacity: 12 * GiB }), w);
+      const r = await sim(p, w);
+      expect(r.problems).toEqual([]);
+      expect(r.world.files.get(`/pool2/big.${format}`)!.size).toBe(12 * GiB);
+      expect(() => plan(clone({ volume: 'snap2', name: 'same', format, capacity: 10 * GiB }), w)).not.toThrow();
+      refused(
+        () => plan(clone({ volume: 'snap2', name: 'small', format, capacity: 10 * GiB - 1 }), w),
+        'E_PLAN_CLONE_SMALLER',
+      );
+    },
+  );
 
   test('a name that leaves the pool (or is its root) is refused', () => {
     refused(() => plan(clone({ volume: 'data', name: '..' }), w), 'E_PLAN_PATH_OUTSIDE_POOL');

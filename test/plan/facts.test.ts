@@ -15,9 +15,12 @@ const move = { kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' 
 const plan = (w: ReturnType<typeof world>, req: unknown = move) => planRequest(req, w, counterIds('t'));
 
 describe('facts digest', () => {
-  it.each(['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'b'.repeat(64), 'é✓'.repeat(300)])('sha256Hex(%#) equals node:crypto', (s) => {
-    expect(sha256Hex(s)).toBe(createHash('sha256').update(s).digest('hex'));
-  });
+  it.each(['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'b'.repeat(64), 'é✓'.repeat(300)])(
+    'sha256Hex(%#) equals node:crypto',
+    (s) => {
+      expect(sha256Hex(s)).toBe(createHash('sha256').update(s).digest('hex'));
+    },
+  );
 
   it('every planned plan carries it; the same world gives the same digest', () => {
     expect(plan(world()).facts).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -36,11 +39,36 @@ describe('facts digest', () => {
   });
 
   it.each([
-    ['a layer of the chain resized', (w: ReturnType<typeof world>) => { w.volumes!.find((v) => v.id === 'base')!.virtualSize *= 2; }],
-    ['a backing name rewritten', (w: ReturnType<typeof world>) => { w.volumes!.find((v) => v.id === 'snap1')!.backingName = 'x.qcow2'; }],
-    ['the VM stopped', (w: ReturnType<typeof world>) => { w.vms![0]!.running = false; }],
-    ['a child appeared on the top', (w: ReturnType<typeof world>) => { w.volumes!.push(vol('kid', 'p2', 'kid.qcow2', { backing: 'snap2' })); }],
-    ['the target pool moved', (w: ReturnType<typeof world>) => { w.pools!.find((p) => p.id === 'p2')!.root = '/pool9'; }],
+    [
+      'a layer of the chain resized',
+      (w: ReturnType<typeof world>) => {
+        w.volumes!.find((v) => v.id === 'base')!.virtualSize *= 2;
+      },
+    ],
+    [
+      'a backing name rewritten',
+      (w: ReturnType<typeof world>) => {
+        w.volumes!.find((v) => v.id === 'snap1')!.backingName = 'x.qcow2';
+      },
+    ],
+    [
+      'the VM stopped',
+      (w: ReturnType<typeof world>) => {
+        w.vms![0]!.running = false;
+      },
+    ],
+    [
+      'a child appeared on the top',
+      (w: ReturnType<typeof world>) => {
+        w.volumes!.push(vol('kid', 'p2', 'kid.qcow2', { backing: 'snap2' }));
+      },
+    ],
+    [
+      'the target pool moved',
+      (w: ReturnType<typeof world>) => {
+        w.pools!.find((p) => p.id === 'p2')!.root = '/pool9';
+      },
+    ],
   ])('%s changes the digest', (_name, change) => {
     const w = world();
     expect(planFacts(w)).toBe(plan(world()).facts);
@@ -58,7 +86,8 @@ describe('facts digest', () => {
     for (const prefix of ['g', 'vd', 'gk3x9p7ab', 'gp1', 'a0123456789abcde']) {
       expect(idPrefixOf(planRequest(move, world(), counterIds(prefix)).id)).toBe(prefix);
     }
-    for (const id of ['p7', 'G1p2', 'g-1p2', 'gp0', 'gp', 'g/..p3', 'a0123456789abcdefp1']) expect(idPrefixOf(id)).toBeUndefined();
+    for (const id of ['p7', 'G1p2', 'g-1p2', 'gp0', 'gp', 'g/..p3', 'a0123456789abcdefp1'])
+      expect(idPrefixOf(id)).toBeUndefined();
   });
 });
 

@@ -8,14 +8,23 @@ const GiB = 1024 * MiB;
 export function vol(id: string, pool: string, file: string, extra: Record<string, unknown> = {}) {
   const root = pool === 'p1' ? '/pool1' : pool === 'p2' ? '/pool2' : '/other';
   return {
-    id, pool, path: `${root}/${file}`, format: 'qcow2' as const, virtualSize: 10 * GiB, allocated: 100 * MiB,
-    backing: null as string | null, backingName: null as string | null, ...extra,
+    id,
+    pool,
+    path: `${root}/${file}`,
+    format: 'qcow2' as const,
+    virtualSize: 10 * GiB,
+    allocated: 100 * MiB,
+    backing: null as string | null,
+    backingName: null as string | null,
+    ...extra,
   };
 }
 
 const nodes = (ids: string[]): NodeRef[] => ids.map((v) => ({ volume: v, node: `n-${v}`, fileNode: `f-${v}` }));
 
-export function world(opts: { running?: boolean; secondDisk?: boolean; snapshots?: boolean; preCreated?: boolean } = {}): InventoryInput {
+export function world(
+  opts: { running?: boolean; secondDisk?: boolean; snapshots?: boolean; preCreated?: boolean } = {},
+): InventoryInput {
   const running = opts.running ?? true;
   const disks = [{ target: 'vda', volume: 'snap2', nodes: running ? nodes(['snap2', 'snap1', 'base']) : [] }];
   const volumes = [
@@ -26,15 +35,23 @@ export function world(opts: { running?: boolean; secondDisk?: boolean; snapshots
     vol('empty', 'p2', 'empty.qcow2', { allocated: 0 }),
   ];
   // A pre-created shallow target for REUSE_EXT|SHALLOW: empty, naming snap1 relatively.
-  if (opts.preCreated) volumes.push(vol('pre', 'p2', 'pre.qcow2', { allocated: 0, backing: 'snap1', backingName: '../pool1/snap1.qcow2' }));
+  if (opts.preCreated)
+    volumes.push(
+      vol('pre', 'p2', 'pre.qcow2', { allocated: 0, backing: 'snap1', backingName: '../pool1/snap1.qcow2' }),
+    );
   if (opts.secondDisk) {
-    volumes.push(vol('b-base', 'p1', 'b-base.qcow2'), vol('b-top', 'p1', 'b-top.qcow2', { backing: 'b-base', backingName: 'b-base.qcow2' }));
+    volumes.push(
+      vol('b-base', 'p1', 'b-base.qcow2'),
+      vol('b-top', 'p1', 'b-top.qcow2', { backing: 'b-base', backingName: 'b-base.qcow2' }),
+    );
     disks.push({ target: 'vdb', volume: 'b-top', nodes: running ? nodes(['b-top', 'b-base']) : [] });
   }
-  const snapshots = opts.snapshots ? [
-    { id: 's1', vm: 'vm1', parent: null, current: false, disks: [{ target: 'vda', layer: 'snap1' }] },
-    { id: 's2', vm: 'vm1', parent: 's1', current: true, disks: [{ target: 'vda', layer: 'snap2' }] },
-  ] : [];
+  const snapshots = opts.snapshots
+    ? [
+        { id: 's1', vm: 'vm1', parent: null, current: false, disks: [{ target: 'vda', layer: 'snap1' }] },
+        { id: 's2', vm: 'vm1', parent: 's1', current: true, disks: [{ target: 'vda', layer: 'snap2' }] },
+      ]
+    : [];
   return {
     hosts: [{ id: 'h1' }, { id: 'h2' }],
     pools: [
@@ -56,7 +73,8 @@ export function twoDisks(running = true): InventoryInput {
   w.volumes!.push(vol('b-top2', 'p1', 'b-top2.qcow2', { backing: 'b-top', backingName: 'b-top.qcow2' }));
   const vdb = w.vms![0]!.disks[1]!;
   vdb.volume = 'b-top2';
-  if (running) vdb.nodes = ['b-top2', 'b-top', 'b-base'].map((v) => ({ volume: v, node: `n-${v}`, fileNode: `f-${v}` }));
+  if (running)
+    vdb.nodes = ['b-top2', 'b-top', 'b-base'].map((v) => ({ volume: v, node: `n-${v}`, fileNode: `f-${v}` }));
   w.snapshots![0]!.disks.push({ target: 'vdb', layer: 'b-top' });
   w.snapshots![1]!.disks.push({ target: 'vdb', layer: 'b-top2' });
   return w;

@@ -40,7 +40,11 @@ export function volumeView(w: SimWorld, id: string): string[] | null {
 
 export function refused(fn: () => unknown, code: string): void {
   let caught: unknown;
-  try { fn(); } catch (e) { caught = e; }
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
   expect(caught, `expected ${code}`).toBeDefined();
   expect((caught as { code?: string }).code).toBe(code);
 }

@@ -9,7 +9,11 @@ import { plan, sim, stepOf } from './helpers.js';
 function reorder(p: Plan, id: string, before: string): Plan {
   const moved = p.steps.find((s) => s.id === id)!;
   const rest = p.steps.filter((s) => s.id !== id);
-  rest.splice(rest.findIndex((s) => s.id === before), 0, { ...moved, after: [], phase: 'prepare' } as Step);
+  rest.splice(
+    rest.findIndex((s) => s.id === before),
+    0,
+    { ...moved, after: [], phase: 'prepare' } as Step,
+  );
   return { ...p, steps: rest.map((s) => ({ ...s, after: s.after.filter((a) => a !== id) })) };
 }
 
@@ -32,8 +36,14 @@ describe('the simulator catches broken plans', () => {
 
   test('a compensation that forgets to delete the target leaves an unknown file', async () => {
     const w = world();
-    const p = plan({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] }, w);
-    const broken: Plan = { ...p, steps: p.steps.map((s) => ({ ...s, undo: s.undo.filter((u) => u.action !== 'delete-file') })) };
+    const p = plan(
+      { kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] },
+      w,
+    );
+    const broken: Plan = {
+      ...p,
+      steps: p.steps.map((s) => ({ ...s, undo: s.undo.filter((u) => u.action !== 'delete-file') })),
+    };
     const r = await sim(broken, w, { step: stepOf(p, 'qmp-mirror') });
     expect(r.problems).toContain('unknown file /pool2/c.qcow2 left behind');
     expect((await sim(p, w, { step: stepOf(p, 'qmp-mirror') })).problems).toEqual([]);
@@ -43,7 +53,10 @@ describe('the simulator catches broken plans', () => {
     const w = world();
     const p = plan({ kind: 'move', volume: 'snap2', toPool: 'p2' }, w);
     const wait = stepOf(p, 'qmp-wait-ready');
-    const broken: Plan = { ...p, steps: p.steps.filter((s) => s.id !== wait).map((s) => ({ ...s, after: s.after.filter((a) => a !== wait) })) };
+    const broken: Plan = {
+      ...p,
+      steps: p.steps.filter((s) => s.id !== wait).map((s) => ({ ...s, after: s.after.filter((a) => a !== wait) })),
+    };
     const r = await sim(broken, w);
     expect(r.problems.some((x) => x.includes('pivot before ready'))).toBe(true);
   });

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import {
-  JOB_STATUSES, JOB_TRANSITIONS, JOB_VERB_STATUSES, JOB_VERBS, assertVerb, canTransition, verbAllowed,
+  JOB_STATUSES,
+  JOB_TRANSITIONS,
+  JOB_VERB_STATUSES,
+  JOB_VERBS,
+  assertVerb,
+  canTransition,
+  verbAllowed,
 } from '../../src/qmp/job-states.js';
 
 describe('QEMU job state tables (job.c)', () => {
@@ -11,8 +17,19 @@ describe('QEMU job state tables (job.c)', () => {
   });
 
   test('the mirror lifecycle with manual finalize and dismiss is a path through the table', () => {
-    const path = ['created', 'running', 'ready', 'standby', 'ready', 'waiting', 'pending', 'concluded', 'null'] as const;
-    for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1]!, path[i]!), `${path[i - 1]}->${path[i]}`).toBe(true);
+    const path = [
+      'created',
+      'running',
+      'ready',
+      'standby',
+      'ready',
+      'waiting',
+      'pending',
+      'concluded',
+      'null',
+    ] as const;
+    for (let i = 1; i < path.length; i++)
+      expect(canTransition(path[i - 1]!, path[i]!), `${path[i - 1]}->${path[i]}`).toBe(true);
   });
 
   test('null is final and concluded only leads to null', () => {
@@ -32,8 +49,12 @@ describe('QEMU job state tables (job.c)', () => {
   });
 
   test('a pivot before ready is refused with its own code', () => {
-    expect(() => assertVerb('complete', 'running', 'j1')).toThrow(expect.objectContaining({ code: 'E_PLAN_PIVOT_BEFORE_READY' }));
-    expect(() => assertVerb('dismiss', 'pending', 'j1')).toThrow(expect.objectContaining({ code: 'E_JOB_VERB_REFUSED' }));
+    expect(() => assertVerb('complete', 'running', 'j1')).toThrow(
+      expect.objectContaining({ code: 'E_PLAN_PIVOT_BEFORE_READY' }),
+    );
+    expect(() => assertVerb('dismiss', 'pending', 'j1')).toThrow(
+      expect.objectContaining({ code: 'E_JOB_VERB_REFUSED' }),
+    );
     expect(() => assertVerb('complete', 'ready', 'j1')).not.toThrow();
   });
 });

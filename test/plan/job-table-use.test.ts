@@ -8,16 +8,48 @@ import { qmpScript } from '../../src/plan/qmp-map.js';
 import { twoDisks, world } from './fixtures.js';
 import { plan } from './helpers.js';
 
-const VERB: Record<string, JobVerb> = { 'job-complete': 'complete', 'job-finalize': 'finalize', 'job-dismiss': 'dismiss' };
+const VERB: Record<string, JobVerb> = {
+  'job-complete': 'complete',
+  'job-finalize': 'finalize',
+  'job-dismiss': 'dismiss',
+};
 
 const plans: [string, Plan][] = [
   ['live move', plan({ kind: 'move', volume: 'snap2', toPool: 'p2' }, world())],
   ['live keep-chain move', plan({ kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' }, world())],
-  ['group copy', plan({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'a', flags: 9 }, { disk: 'vdb', pool: 'p2', name: 'b', flags: 8 }] }, world({ secondDisk: true }))],
-  ['keep-copy', plan({ kind: 'block-copy', vm: 'vm1', finish: 'keep-copy', disks: [{ disk: 'vda', pool: 'p2', name: 'a', flags: 12 }] }, world())],
+  [
+    'group copy',
+    plan(
+      {
+        kind: 'block-copy',
+        vm: 'vm1',
+        disks: [
+          { disk: 'vda', pool: 'p2', name: 'a', flags: 9 },
+          { disk: 'vdb', pool: 'p2', name: 'b', flags: 8 },
+        ],
+      },
+      world({ secondDisk: true }),
+    ),
+  ],
+  [
+    'keep-copy',
+    plan(
+      {
+        kind: 'block-copy',
+        vm: 'vm1',
+        finish: 'keep-copy',
+        disks: [{ disk: 'vda', pool: 'p2', name: 'a', flags: 12 }],
+      },
+      world(),
+    ),
+  ],
   ['atomic snapshot', plan({ kind: 'snapshot', vm: 'vm1', name: 'x' }, world({ secondDisk: true }))],
-  ...(['snapshot', 'with-children', 'children-only'] as const).flatMap((mode) => (['s1', 's2'] as const).map((s): [string, Plan] =>
-    [`snapshot delete ${mode} ${s}`, plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: s, mode }, twoDisks())])),
+  ...(['snapshot', 'with-children', 'children-only'] as const).flatMap((mode) =>
+    (['s1', 's2'] as const).map((s): [string, Plan] => [
+      `snapshot delete ${mode} ${s}`,
+      plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: s, mode }, twoDisks()),
+    ]),
+  ),
 ];
 
 /** Steps that must have succeeded before `step` runs (its `after`, transitively). */
@@ -38,10 +70,14 @@ describe('plans follow the job table', () => {
     for (const step of p.steps) {
       const state = new Map<string, JobStatus>();
       for (const op of qmpScript(step)) {
-        if (op.op === 'await') { state.set(op.job, op.status); continue; }
+        if (op.op === 'await') {
+          state.set(op.job, op.status);
+          continue;
+        }
         const verb = VERB[op.execute];
         const job = String(op.arguments.id);
-        if (verb && state.has(job)) expect(verbAllowed(verb, state.get(job)!), `${step.id} ${op.execute} in ${state.get(job)}`).toBe(true);
+        if (verb && state.has(job))
+          expect(verbAllowed(verb, state.get(job)!), `${step.id} ${op.execute} in ${state.get(job)}`).toBe(true);
         if (op.execute === 'job-complete') {
           pivots++;
           const waited = before(p, step).some((s) => s.action === 'qmp-wait-ready' && s.params.job === job);

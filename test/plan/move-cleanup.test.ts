@@ -13,7 +13,8 @@ const move = (extra: Record<string, unknown> = {}) => ({ kind: 'move', volume: '
 
 describe('move: source delete, wipe, orphans and retries', () => {
   test('wipe (post-zero) is asked of every old layer and only when requested', () => {
-    const wipes = (req: unknown, w = offline) => plan(req, w).steps.flatMap((s) => (s.action === 'delete-file' ? [s.params.wipe] : []));
+    const wipes = (req: unknown, w = offline) =>
+      plan(req, w).steps.flatMap((s) => (s.action === 'delete-file' ? [s.params.wipe] : []));
     expect(wipes(move({ wipeSource: true }))).toEqual([true, true, true]);
     expect(wipes(move())).toEqual([false, false, false]);
     expect(wipes(move({ wipeSource: true }), world())).toEqual([true, true, true]);
@@ -66,27 +67,43 @@ describe('move: source delete, wipe, orphans and retries', () => {
   test('keep-chain: two layers with the same file name would collide in the target pool and are refused', () => {
     const w = world({ running: false });
     const v = w.volumes!;
-    v.splice(0, 3,
+    v.splice(
+      0,
+      3,
       vol('base', 'p1', 'a/disk.qcow2'),
       vol('snap1', 'p1', 'b/disk.qcow2', { backing: 'base', backingName: '../a/disk.qcow2' }),
-      vol('snap2', 'p1', 'snap2.qcow2', { backing: 'snap1', backingName: 'b/disk.qcow2' }));
+      vol('snap2', 'p1', 'snap2.qcow2', { backing: 'snap1', backingName: 'b/disk.qcow2' }),
+    );
     refused(() => plan(move({ shape: 'keep-chain' }), w), 'E_PLAN_NAME_TAKEN');
     expect(plan(move(), w).steps.some((s) => s.action === 'copy-data')).toBe(true); // flattened: one file, no clash
   });
 
   test('keep-chain: layers in subdirectories or named absolutely are copied side by side with relative names', async () => {
     const w = world({ running: false });
-    w.volumes!.splice(0, 3,
+    w.volumes!.splice(
+      0,
+      3,
       vol('base', 'p1', 'img/base.qcow2'),
       vol('snap1', 'p1', 'snap1.qcow2', { backing: 'base', backingName: '/pool1/img/base.qcow2' }),
-      vol('snap2', 'p1', 'snap2.qcow2', { backing: 'snap1', backingName: 'snap1.qcow2' }));
+      vol('snap2', 'p1', 'snap2.qcow2', { backing: 'snap1', backingName: 'snap1.qcow2' }),
+    );
     const p = plan(move({ shape: 'keep-chain' }), w);
-    const names = p.steps.flatMap((s) => (s.action === 'create-volume' ? [[s.params.volume.path, s.params.volume.backingName]] : []));
-    expect(names).toEqual([['/pool2/base.qcow2', null], ['/pool2/snap1.qcow2', 'base.qcow2'], ['/pool2/snap2.qcow2', 'snap1.qcow2']]);
+    const names = p.steps.flatMap((s) =>
+      s.action === 'create-volume' ? [[s.params.volume.path, s.params.volume.backingName]] : [],
+    );
+    expect(names).toEqual([
+      ['/pool2/base.qcow2', null],
+      ['/pool2/snap1.qcow2', 'base.qcow2'],
+      ['/pool2/snap2.qcow2', 'snap1.qcow2'],
+    ]);
     const r = await sim(p, w);
     expect(r.problems).toEqual([]);
     expect(r.world.files.get('/pool2/snap1.qcow2')!.backingName).toBe('base.qcow2');
-    expect(r.world.inv.volumes.find((x) => x.id === 'snap1')).toMatchObject({ path: '/pool2/snap1.qcow2', backing: 'base', backingName: 'base.qcow2' });
+    expect(r.world.inv.volumes.find((x) => x.id === 'snap1')).toMatchObject({
+      path: '/pool2/snap1.qcow2',
+      backing: 'base',
+      backingName: 'base.qcow2',
+    });
     expect(parseInventory(w).volumes.length).toBe(r.world.inv.volumes.length);
   });
 });

@@ -14,7 +14,10 @@ const index = (p: Plan, pred: (s: Plan['steps'][number]) => boolean) => p.steps.
 
 describe('move verify modes', () => {
   test.each([
-    [undefined, ['full']], ['full', ['full']], ['metadata', ['metadata']], ['none', []],
+    [undefined, ['full']],
+    ['full', ['full']],
+    ['metadata', ['metadata']],
+    ['none', []],
   ] as const)('offline, verify %s → verify steps %j', async (verify, modes) => {
     const p = plan(move(verify ? { verify } : {}), offline);
     expect(verifies(p)).toEqual(modes);
@@ -25,7 +28,9 @@ describe('move verify modes', () => {
   });
 
   test.each([
-    [undefined, ['metadata']], ['metadata', ['metadata']], ['none', []],
+    [undefined, ['metadata']],
+    ['metadata', ['metadata']],
+    ['none', []],
   ] as const)('live, verify %s → verify steps %j', async (verify, modes) => {
     const w = world();
     const p = plan(move(verify ? { verify } : {}), w);
@@ -69,17 +74,27 @@ describe('move verify modes', () => {
     expect(await upTo('inventory-update')).toBe('ok');
   });
 
-  test.each(['flatten', 'keep-chain'])('live %s: the copy is registered ILLEGAL and set legal only after the verify and the pivot', (shape) => {
-    const p = plan(move({ shape }), world());
-    const ops = p.steps.flatMap((s, i) => (s.action === 'inventory-update' ? s.params.ops.map((o) => ({ i, o })) : []));
-    const created = p.steps.flatMap((s, i) => (s.action === 'create-volume' ? [{ i, v: s.params.volume }] : []));
-    const added = [...ops.filter(({ o }) => o.op === 'add-volume').map(({ i, o }) => ({ i, v: (o as { volume: { id: string; state: string } }).volume })), ...created];
-    const verify = p.steps.findLastIndex((s) => s.action === 'verify-copy'); // the top's (lower layers are verified offline)
-    const step = p.steps[verify]!;
-    const top = added.find(({ v }) => step.action === 'verify-copy' && v.id === step.params.target)!;
-    expect(top.v.state).toBe('illegal');
-    const legal = ops.find(({ o }) => o.op === 'set-state' && o.volume === top.v.id && o.state === 'ok')!;
-    expect(legal.i).toBeGreaterThan(verify);
-    expect(legal.i).toBeGreaterThan(index(p, (s) => s.action === 'qmp-pivot'));
-  });
+  test.each(['flatten', 'keep-chain'])(
+    'live %s: the copy is registered ILLEGAL and set legal only after the verify and the pivot',
+    (shape) => {
+      const p = plan(move({ shape }), world());
+      const ops = p.steps.flatMap((s, i) =>
+        s.action === 'inventory-update' ? s.params.ops.map((o) => ({ i, o })) : [],
+      );
+      const created = p.steps.flatMap((s, i) => (s.action === 'create-volume' ? [{ i, v: s.params.volume }] : []));
+      const added = [
+        ...ops
+          .filter(({ o }) => o.op === 'add-volume')
+          .map(({ i, o }) => ({ i, v: (o as { volume: { id: string; state: string } }).volume })),
+        ...created,
+      ];
+      const verify = p.steps.findLastIndex((s) => s.action === 'verify-copy'); // the top's (lower layers are verified offline)
+      const step = p.steps[verify]!;
+      const top = added.find(({ v }) => step.action === 'verify-copy' && v.id === step.params.target)!;
+      expect(top.v.state).toBe('illegal');
+      const legal = ops.find(({ o }) => o.op === 'set-state' && o.volume === top.v.id && o.state === 'ok')!;
+      expect(legal.i).toBeGreaterThan(verify);
+      expect(legal.i).toBeGreaterThan(index(p, (s) => s.action === 'qmp-pivot'));
+    },
+  );
 });

@@ -18,17 +18,40 @@ describe('vdisk plan (built CLI)', () => {
     const r = await runVdisk(['plan', '--schema']);
     expect(r.status, describeRun(r)).toBe(0);
     const schema = JSON.parse(r.stdout);
-    expect(schema.oneOf.map((k: { properties: { kind: { const: string } } }) => k.properties.kind.const).sort())
-      .toEqual(['block-copy', 'clone', 'move', 'snapshot', 'snapshot-delete']);
+    expect(
+      schema.oneOf.map((k: { properties: { kind: { const: string } } }) => k.properties.kind.const).sort(),
+    ).toEqual(['block-copy', 'clone', 'move', 'snapshot', 'snapshot-delete']);
     const request = await runVdisk(['plan', '--schema=request']);
     expect(JSON.parse(request.stdout).oneOf).toHaveLength(5);
   });
 
   test.each([
     ['move', ['--volume', 'snap2', '--to-pool', 'p2', '--shape', 'keep-chain', '--verify', 'metadata', '--wipe']],
-    ['clone', ['--volume', 'data', '--to-pool', 'p2', '--name', 'c.qcow2', '--format', 'qcow2', '--capacity', String(2 ** 40)]],
-    ['block-copy', ['--vm', 'vm1', '--disk', 'vda', '--pool', 'p2', '--name', 'a.qcow2', '--flags', 'copy|shallow',
-      '--disk', 'vdb', '--dest', '/pool2/b.img', '--flags', 'copy,copy-raw']],
+    [
+      'clone',
+      ['--volume', 'data', '--to-pool', 'p2', '--name', 'c.qcow2', '--format', 'qcow2', '--capacity', String(2 ** 40)],
+    ],
+    [
+      'block-copy',
+      [
+        '--vm',
+        'vm1',
+        '--disk',
+        'vda',
+        '--pool',
+        'p2',
+        '--name',
+        'a.qcow2',
+        '--flags',
+        'copy|shallow',
+        '--disk',
+        'vdb',
+        '--dest',
+        '/pool2/b.img',
+        '--flags',
+        'copy,copy-raw',
+      ],
+    ],
     ['snapshot', ['--vm', 'vm1', '--name', 'before', '--disks', 'vda,vdb']],
     ['snapshot-delete', ['--vm', 'vm1', '--snapshot', 's1', '--mode', 'with-children']],
   ])('%s --output=json is a valid version 1 plan; --output=text names every step', async (kind, opts) => {
@@ -45,7 +68,17 @@ describe('vdisk plan (built CLI)', () => {
     const refused = await runVdisk(['plan', 'move', '--inventory', inv, '--volume', 'snap2', '--to-pool', 'far']);
     expect(refused.status, describeRun(refused)).toBe(1);
     expect(refused.stderr).toMatch(/E_CROSS_HOST/);
-    const usage = await runVdisk(['plan', 'move', '--inventory', inv, '--volume', 'snap2', '--to-pool', 'p2', '--output=yaml']);
+    const usage = await runVdisk([
+      'plan',
+      'move',
+      '--inventory',
+      inv,
+      '--volume',
+      'snap2',
+      '--to-pool',
+      'p2',
+      '--output=yaml',
+    ]);
     expect(usage.status, describeRun(usage)).toBe(2);
     expect(usage.stderr).toMatch(/E_USAGE/);
   });

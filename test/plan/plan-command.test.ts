@@ -6,10 +6,15 @@ function io(files: Record<string, unknown> = { 'inv.json': world() }) {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    out, err,
+    out,
+    err,
     io: {
-      stdout: (s: string) => { out.push(s); },
-      stderr: (s: string) => { err.push(s); },
+      stdout: (s: string) => {
+        out.push(s);
+      },
+      stderr: (s: string) => {
+        err.push(s);
+      },
       readFile: async (p: string) => {
         if (!(p in files)) throw new Error('ENOENT');
         return JSON.stringify(files[p]);
@@ -39,20 +44,49 @@ describe('vdisk plan', () => {
 
   test('block-copy groups take their options per --disk and flags by name', async () => {
     const t = io({ 'inv.json': world({ secondDisk: true }) });
-    const code = await planCommand(['block-copy', '--inventory', 'inv.json', '--vm', 'vm1', '--output', 'json',
-      '--disk', 'vda', '--pool', 'p2', '--name', 'a.qcow2', '--flags', 'copy',
-      '--disk', 'vdb', '--dest', '/pool2/b.qcow2', '--flags', 'copy|shallow'], t.io);
+    const code = await planCommand(
+      [
+        'block-copy',
+        '--inventory',
+        'inv.json',
+        '--vm',
+        'vm1',
+        '--output',
+        'json',
+        '--disk',
+        'vda',
+        '--pool',
+        'p2',
+        '--name',
+        'a.qcow2',
+        '--flags',
+        'copy',
+        '--disk',
+        'vdb',
+        '--dest',
+        '/pool2/b.qcow2',
+        '--flags',
+        'copy|shallow',
+      ],
+      t.io,
+    );
     expect(t.err.join('')).toBe('');
     expect(code).toBe(0);
     const plan = JSON.parse(t.out.join(''));
     expect(plan.request.disks).toEqual([
-      { disk: 'vda', pool: 'p2', name: 'a.qcow2', flags: 8 }, { disk: 'vdb', path: '/pool2/b.qcow2', flags: 9 },
+      { disk: 'vda', pool: 'p2', name: 'a.qcow2', flags: 8 },
+      { disk: 'vdb', path: '/pool2/b.qcow2', flags: 9 },
     ]);
   });
 
   test('refusals print the stable code and exit 1; usage errors exit 2', async () => {
     const t = io();
-    expect(await planCommand(['clone', '--inventory', 'inv.json', '--volume', 'data', '--to-pool', 'far', '--name', 'x'], t.io)).toBe(1);
+    expect(
+      await planCommand(
+        ['clone', '--inventory', 'inv.json', '--volume', 'data', '--to-pool', 'far', '--name', 'x'],
+        t.io,
+      ),
+    ).toBe(1);
     expect(t.err.join('')).toMatch(/^E_CROSS_HOST/);
     const u = io();
     expect(await planCommand(['teleport', '--inventory', 'inv.json'], u.io)).toBe(2);

@@ -9,8 +9,23 @@ import { plan, sim } from './helpers.js';
 
 const cases: [string, unknown, ReturnType<typeof world>][] = [
   ['live move keep-chain', { kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' }, world()],
-  ['offline clone', { kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'c.img', format: 'raw' }, world({ running: false })],
-  ['group block copy', { kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'a', flags: 9 }, { disk: 'vdb', pool: 'p2', name: 'b', flags: 12 }] }, world({ secondDisk: true })],
+  [
+    'offline clone',
+    { kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'c.img', format: 'raw' },
+    world({ running: false }),
+  ],
+  [
+    'group block copy',
+    {
+      kind: 'block-copy',
+      vm: 'vm1',
+      disks: [
+        { disk: 'vda', pool: 'p2', name: 'a', flags: 9 },
+        { disk: 'vdb', pool: 'p2', name: 'b', flags: 12 },
+      ],
+    },
+    world({ secondDisk: true }),
+  ],
   ['atomic snapshot', { kind: 'snapshot', vm: 'vm1', name: 'x' }, world({ secondDisk: true })],
   ['snapshot delete', { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2' }, world({ snapshots: true })],
 ];
@@ -30,7 +45,9 @@ describe('plan format', () => {
     expect(text.indexOf('steps:')).toBeLessThan(text.indexOf('after:'));
     for (const s of p.steps) expect(text).toContain(`${s.id.padEnd(4)} [${s.phase}`);
     expect(text.match(/undo: /g)?.length ?? 0).toBe(p.steps.reduce((n, s) => n + s.undo.length, 0));
-    expect(text.split('\n').filter((l) => l.startsWith('  - ')).length).toBe(p.preconditions.length + p.postconditions.length);
+    expect(text.split('\n').filter((l) => l.startsWith('  - ')).length).toBe(
+      p.preconditions.length + p.postconditions.length,
+    );
   });
 
   test('progress: copies weigh their bytes, and a finished run reports 1', async () => {
@@ -41,7 +58,11 @@ describe('plan format', () => {
     expect(weight(big)).toBe(3 * weight(small)); // 300 MiB against 100 MiB
     const seen: number[] = [];
     const { runPlan } = await import('../../src/plan/execute.js');
-    const report = await runPlan(big, () => {}, (f) => seen.push(f));
+    const report = await runPlan(
+      big,
+      () => {},
+      (f) => seen.push(f),
+    );
     expect(report.progress).toBe(1);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
   });
@@ -54,15 +75,19 @@ describe('plan format', () => {
 
   test('the JSON Schema names every action', () => {
     const text = JSON.stringify(planJsonSchema());
-    for (const a of ['create-volume', 'qmp-mirror', 'qmp-pivot', 'qmp-snapshot-group', 'inventory-update']) expect(text).toContain(`"${a}"`);
+    for (const a of ['create-volume', 'qmp-mirror', 'qmp-pivot', 'qmp-snapshot-group', 'inventory-update'])
+      expect(text).toContain(`"${a}"`);
   });
 
-  test.each(cases.filter((c) => c[0] !== 'offline clone'))('%s: the simulator issues exactly the mapped QMP commands', async (_n, req, w) => {
-    const p = plan(req, w);
-    const r = await sim(p, w);
-    expect(r.report.outcome).toBe('done');
-    const mapped = p.steps.flatMap((s) => qmpCommands(s));
-    expect(r.qmp.map(({ execute, arguments: a }) => ({ execute, arguments: a }))).toEqual(mapped);
-    expect(mapped.length).toBeGreaterThan(0);
-  });
+  test.each(cases.filter((c) => c[0] !== 'offline clone'))(
+    '%s: the simulator issues exactly the mapped QMP commands',
+    async (_n, req, w) => {
+      const p = plan(req, w);
+      const r = await sim(p, w);
+      expect(r.report.outcome).toBe('done');
+      const mapped = p.steps.flatMap((s) => qmpCommands(s));
+      expect(r.qmp.map(({ execute, arguments: a }) => ({ execute, arguments: a }))).toEqual(mapped);
+      expect(mapped.length).toBeGreaterThan(0);
+    },
+  );
 });

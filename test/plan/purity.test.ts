@@ -9,14 +9,23 @@ import { planRequest } from '../../src/plan/plan.js';
 import { twoDisks, world } from './fixtures.js';
 
 const root = new URL('../../src/plan/', import.meta.url).pathname;
-const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
-  const p = join(dir, f);
-  return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-});
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
 
 describe('the planner is pure', () => {
   test('no module of src/plan imports Node, the network, or reads the clock or randomness', () => {
-    const banned = [/from ['"]node:/, /from ['"](fs|path|os|child_process|net|http|crypto)['"]/, /\bprocess\./, /Date\.now|new Date\(/, /Math\.random/, /\bfetch\(/, /\brequire\(/];
+    const banned = [
+      /from ['"]node:/,
+      /from ['"](fs|path|os|child_process|net|http|crypto)['"]/,
+      /\bprocess\./,
+      /Date\.now|new Date\(/,
+      /Math\.random/,
+      /\bfetch\(/,
+      /\brequire\(/,
+    ];
     const found = files(root).flatMap((f) => {
       const text = readFileSync(f, 'utf8');
       return banned.filter((re) => re.test(text)).map((re) => `${f.slice(root.length)}: ${re}`);

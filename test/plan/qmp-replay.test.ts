@@ -8,25 +8,43 @@ import { describe, expect, it } from 'vitest';
 import { replay, type Line } from './qmp-replay/replay.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/qmp/', import.meta.url));
-const load = (name: string): Line[] => readFileSync(`${DIR}${name}.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+const load = (name: string): Line[] =>
+  readFileSync(`${DIR}${name}.jsonl`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 
 /** The scenarios issue 13 asks for; each must have been recorded. */
 const SCENARIOS = [
-  'copy-full-pivot', 'copy-shallow-reuse-pivot', 'copy-no-pivot', 'move-flatten-wipe', 'move-keep-chain',
-  'snapshot-two-disks-delete', 'snapshot-delete-intermediate', 'snapshot-move-keep-chain-delete',
-  'snapshots-move-keep-chain-delete-both', 'snapshot-move-keep-chain-delete-prefix',
+  'copy-full-pivot',
+  'copy-shallow-reuse-pivot',
+  'copy-no-pivot',
+  'move-flatten-wipe',
+  'move-keep-chain',
+  'snapshot-two-disks-delete',
+  'snapshot-delete-intermediate',
+  'snapshot-move-keep-chain-delete',
+  'snapshots-move-keep-chain-delete-both',
+  'snapshot-move-keep-chain-delete-prefix',
 ];
 
-describe('recorded QEMU sessions replayed against the simulator\'s QEMU model', () => {
+describe("recorded QEMU sessions replayed against the simulator's QEMU model", () => {
   it('every listed scenario is recorded, and every recording is listed', () => {
-    expect(readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).map((f) => f.slice(0, -6)).sort()).toEqual([...SCENARIOS].sort());
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.jsonl'))
+        .map((f) => f.slice(0, -6))
+        .sort(),
+    ).toEqual([...SCENARIOS].sort());
   });
 
   for (const name of SCENARIOS) {
     it(`${name}: the model answers every command and emits every event as QEMU did`, () => {
       const lines = load(name);
       expect(lines[0]).toMatchObject({ type: 'scenario', name });
-      expect(lines.filter((l) => l.type === 'command' && !String(l.execute).startsWith('query')).length).toBeGreaterThan(5);
+      expect(
+        lines.filter((l) => l.type === 'command' && !String(l.execute).startsWith('query')).length,
+      ).toBeGreaterThan(5);
       expect(replay(lines)).toBeUndefined();
     });
   }
@@ -34,7 +52,9 @@ describe('recorded QEMU sessions replayed against the simulator\'s QEMU model', 
   it('without the read-only rule the model accepts the commit QEMU refused after the pre-fix keep-chain open', () => {
     const lines = load('snapshot-move-keep-chain-delete-prefix');
     expect(lines.some((l) => l.type === 'error' && String(l.desc).includes('Block node is read-only'))).toBe(true);
-    expect(replay(lines, { rules: { readOnly: false } })).toMatch(/\(error block-commit\): QEMU refused it \(GenericError: Block node is read-only\), the model accepted it$/);
+    expect(replay(lines, { rules: { readOnly: false } })).toMatch(
+      /\(error block-commit\): QEMU refused it \(GenericError: Block node is read-only\), the model accepted it$/,
+    );
   });
 
   it('a recording with one reply changed diverges at that reply', () => {
@@ -46,6 +66,8 @@ describe('recorded QEMU sessions replayed against the simulator\'s QEMU model', 
 
   it('a recording missing an event diverges', () => {
     const lines = load('copy-full-pivot').filter((l) => !(l.type === 'event' && l.event === 'BLOCK_JOB_READY'));
-    expect(replay(lines)).toMatch(/QEMU sent .*"status":"waiting".*the model's next event for xj3 is .*BLOCK_JOB_READY/);
+    expect(replay(lines)).toMatch(
+      /QEMU sent .*"status":"waiting".*the model's next event for xj3 is .*BLOCK_JOB_READY/,
+    );
   });
 });

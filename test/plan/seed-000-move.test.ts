@@ -13,8 +13,15 @@ describe('seed 000: oVirt move as copy and delete', () => {
   test('offline flatten: copy ILLEGAL, flush, verify, mark legal, switch, then delete each old layer', async () => {
     const p = plan(move, offline);
     expect(phases(p)).toEqual([
-      'create-volume:prepare', 'copy-data:prepare', 'flush-volume:prepare', 'verify-copy:prepare',
-      'inventory-update:prepare', 'inventory-update:commit', 'delete-file:cleanup', 'delete-file:cleanup', 'delete-file:cleanup',
+      'create-volume:prepare',
+      'copy-data:prepare',
+      'flush-volume:prepare',
+      'verify-copy:prepare',
+      'inventory-update:prepare',
+      'inventory-update:commit',
+      'delete-file:cleanup',
+      'delete-file:cleanup',
+      'delete-file:cleanup',
     ]);
     const create = p.steps[0]!;
     expect(create.action === 'create-volume' && create.params.volume.state).toBe('illegal');
@@ -23,7 +30,11 @@ describe('seed 000: oVirt move as copy and delete', () => {
     const r = await sim(p, offline);
     expect(r.report.outcome).toBe('done');
     expect(r.problems).toEqual([]);
-    expect(r.world.inv.volumes.find((v) => v.id === 'snap2')).toMatchObject({ path: '/pool2/snap2.qcow2', backing: null, state: 'ok' });
+    expect(r.world.inv.volumes.find((v) => v.id === 'snap2')).toMatchObject({
+      path: '/pool2/snap2.qcow2',
+      backing: null,
+      state: 'ok',
+    });
     expect(volumeView(r.world, 'snap2')).toEqual(before);
     expect([...r.world.files.keys()].filter((f) => f.startsWith('/pool1/snap'))).toEqual([]);
   });
@@ -52,7 +63,12 @@ describe('seed 000: oVirt move as copy and delete', () => {
     const del = stepOf(p, 'delete-file', 1);
     const r = await sim(p, offline, { step: del });
     expect(r.report.outcome).toBe('done-with-orphans');
-    expect(r.report.orphans).toEqual([expect.objectContaining({ path: '/pool1/snap1.qcow2', cleanup: expect.objectContaining({ action: 'delete-file' }) })]);
+    expect(r.report.orphans).toEqual([
+      expect.objectContaining({
+        path: '/pool1/snap1.qcow2',
+        cleanup: expect.objectContaining({ action: 'delete-file' }),
+      }),
+    ]);
     expect(r.world.inv.volumes.find((v) => v.id === 'snap2')?.path).toBe('/pool2/snap2.qcow2');
     expect(r.world.inv.volumes.some((v) => v.path === '/pool1/snap1.qcow2')).toBe(false); // cleanup never touched it back
     expect(r.problems).toEqual([]);
@@ -60,13 +76,29 @@ describe('seed 000: oVirt move as copy and delete', () => {
 
   test('keep the chain: every layer copied bottom first with relative backing names, no snapshot collapsed', async () => {
     const p = plan({ ...move, shape: 'keep-chain' }, offline);
-    const created = p.steps.flatMap((s) => (s.action === 'create-volume' ? [[s.params.volume.path, s.params.volume.backingName]] : []));
-    expect(created).toEqual([['/pool2/base.qcow2', null], ['/pool2/snap1.qcow2', 'base.qcow2'], ['/pool2/snap2.qcow2', 'snap1.qcow2']]);
-    expect(p.steps.filter((s) => s.action === 'copy-data').every((s) => s.action === 'copy-data' && s.params.depth === 'top')).toBe(true);
+    const created = p.steps.flatMap((s) =>
+      s.action === 'create-volume' ? [[s.params.volume.path, s.params.volume.backingName]] : [],
+    );
+    expect(created).toEqual([
+      ['/pool2/base.qcow2', null],
+      ['/pool2/snap1.qcow2', 'base.qcow2'],
+      ['/pool2/snap2.qcow2', 'snap1.qcow2'],
+    ]);
+    expect(
+      p.steps
+        .filter((s) => s.action === 'copy-data')
+        .every((s) => s.action === 'copy-data' && s.params.depth === 'top'),
+    ).toBe(true);
     const r = await sim(p, offline);
     expect(r.problems).toEqual([]);
-    expect(r.world.inv.volumes.filter((v) => ['base', 'snap1', 'snap2'].includes(v.id)).map((v) => [v.id, v.path, v.backing])).toEqual([
-      ['base', '/pool2/base.qcow2', null], ['snap1', '/pool2/snap1.qcow2', 'base'], ['snap2', '/pool2/snap2.qcow2', 'snap1'],
+    expect(
+      r.world.inv.volumes
+        .filter((v) => ['base', 'snap1', 'snap2'].includes(v.id))
+        .map((v) => [v.id, v.path, v.backing]),
+    ).toEqual([
+      ['base', '/pool2/base.qcow2', null],
+      ['snap1', '/pool2/snap1.qcow2', 'base'],
+      ['snap2', '/pool2/snap2.qcow2', 'snap1'],
     ]);
   });
 
@@ -75,8 +107,20 @@ describe('seed 000: oVirt move as copy and delete', () => {
     const p = plan(move, w);
     expect(p.live).toBe(true);
     expect(actions(p)).toEqual([
-      'inventory-update', 'qmp-create-image', 'qmp-mirror', 'qmp-wait-ready', 'verify-copy', 'qmp-pivot', 'inventory-update',
-      'qmp-job-dismiss', 'qmp-close-image', 'qmp-close-image', 'qmp-close-image', 'delete-file', 'delete-file', 'delete-file',
+      'inventory-update',
+      'qmp-create-image',
+      'qmp-mirror',
+      'qmp-wait-ready',
+      'verify-copy',
+      'qmp-pivot',
+      'inventory-update',
+      'qmp-job-dismiss',
+      'qmp-close-image',
+      'qmp-close-image',
+      'qmp-close-image',
+      'delete-file',
+      'delete-file',
+      'delete-file',
     ]);
     const r = await sim(p, w);
     expect(r.report.outcome).toBe('done');
@@ -84,9 +128,17 @@ describe('seed 000: oVirt move as copy and delete', () => {
   });
 
   test('invalid moves are refused before planning', () => {
-    expect(() => plan({ ...move, verify: 'full' }, world())).toThrow(expect.objectContaining({ code: 'E_PLAN_VERIFY_FULL_LIVE' }));
-    expect(() => plan({ ...move, toPool: 'p1' }, offline)).toThrow(expect.objectContaining({ code: 'E_PLAN_SAME_POOL' }));
-    expect(() => plan({ ...move, toPool: 'tiny' }, offline)).toThrow(expect.objectContaining({ code: 'E_PLAN_POOL_TOO_SMALL' }));
-    expect(() => plan({ ...move, volume: 'snap1' }, offline)).toThrow(expect.objectContaining({ code: 'E_PLAN_SHARED_BACKING' }));
+    expect(() => plan({ ...move, verify: 'full' }, world())).toThrow(
+      expect.objectContaining({ code: 'E_PLAN_VERIFY_FULL_LIVE' }),
+    );
+    expect(() => plan({ ...move, toPool: 'p1' }, offline)).toThrow(
+      expect.objectContaining({ code: 'E_PLAN_SAME_POOL' }),
+    );
+    expect(() => plan({ ...move, toPool: 'tiny' }, offline)).toThrow(
+      expect.objectContaining({ code: 'E_PLAN_POOL_TOO_SMALL' }),
+    );
+    expect(() => plan({ ...move, volume: 'snap1' }, offline)).toThrow(
+      expect.objectContaining({ code: 'E_PLAN_SHARED_BACKING' }),
+    );
   });
 });

@@ -9,8 +9,11 @@ import { simulatePlan } from '../../src/plan/sim/simulate.js';
 import { viewOfPath } from '../../src/plan/sim/view.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 
-const copy = (flags: number, extra: Record<string, unknown> = {}) =>
-  ({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'copy.qcow2', flags, ...extra }] });
+const copy = (flags: number, extra: Record<string, unknown> = {}) => ({
+  kind: 'block-copy',
+  vm: 'vm1',
+  disks: [{ disk: 'vda', pool: 'p2', name: 'copy.qcow2', flags, ...extra }],
+});
 
 describe('seed 001: libvirt block copy and pivot', () => {
   test('COPY: blockdev-create the target, mirror sync full, pivot with complete/finalize/dismiss, close the old chain', async () => {
@@ -20,14 +23,36 @@ describe('seed 001: libvirt block copy and pivot', () => {
     expect(r.report.outcome).toBe('done');
     expect(r.problems).toEqual([]);
     expect(qmpNames(r)).toEqual([
-      'blockdev-create', 'job-dismiss', 'blockdev-add', 'blockdev-create', 'job-dismiss', 'blockdev-add',
-      'blockdev-mirror', 'job-complete', 'job-finalize', 'job-dismiss',
-      'blockdev-del', 'blockdev-del', 'blockdev-del', 'blockdev-del', 'blockdev-del', 'blockdev-del',
+      'blockdev-create',
+      'job-dismiss',
+      'blockdev-add',
+      'blockdev-create',
+      'job-dismiss',
+      'blockdev-add',
+      'blockdev-mirror',
+      'job-complete',
+      'job-finalize',
+      'job-dismiss',
+      'blockdev-del',
+      'blockdev-del',
+      'blockdev-del',
+      'blockdev-del',
+      'blockdev-del',
+      'blockdev-del',
     ]);
     const mirror = r.qmp.find((c) => c.execute === 'blockdev-mirror')!;
-    expect(mirror.arguments).toMatchObject({ sync: 'full', device: 'n-snap2', 'auto-finalize': false, 'auto-dismiss': false });
+    expect(mirror.arguments).toMatchObject({
+      sync: 'full',
+      device: 'n-snap2',
+      'auto-finalize': false,
+      'auto-dismiss': false,
+    });
     const disk = r.world.inv.vms[0]!.disks[0]!;
-    expect(r.world.inv.volumes.find((v) => v.id === disk.volume)).toMatchObject({ path: '/pool2/copy.qcow2', backing: null, state: 'ok' });
+    expect(r.world.inv.volumes.find((v) => v.id === disk.volume)).toMatchObject({
+      path: '/pool2/copy.qcow2',
+      backing: null,
+      state: 'ok',
+    });
   });
 
   test('COPY|SHALLOW: the copy is created naming the source backing and opened on the source backing node', async () => {
@@ -50,8 +75,9 @@ describe('seed 001: libvirt block copy and pivot', () => {
 
   test('COPY|REUSE_EXT needs the target format stated and checks that the target reads as zeros before the job', async () => {
     const w = world();
-    expect(() => plan(copy(10, { pool: undefined, name: undefined, path: '/pool2/empty.qcow2' }), w))
-      .toThrow(expect.objectContaining({ code: 'E_PLAN_REUSE_FORMAT_REQUIRED' }));
+    expect(() => plan(copy(10, { pool: undefined, name: undefined, path: '/pool2/empty.qcow2' }), w)).toThrow(
+      expect.objectContaining({ code: 'E_PLAN_REUSE_FORMAT_REQUIRED' }),
+    );
     const p = plan(copy(10, { pool: undefined, name: undefined, path: '/pool2/empty.qcow2', format: 'qcow2' }), w);
     expect(actions(p).slice(0, 4)).toEqual(['check-target', 'inventory-update', 'qmp-open-image', 'qmp-mirror']);
     const r = await sim(p, w);
@@ -60,7 +86,10 @@ describe('seed 001: libvirt block copy and pivot', () => {
     // The same request on a target holding data is stopped by the check, before any QMP command.
     const dirty = world();
     dirty.volumes!.find((v) => v.id === 'empty')!.allocated = 1;
-    const r2 = await sim(plan(copy(10, { pool: undefined, name: undefined, path: '/pool2/empty.qcow2', format: 'qcow2' }), dirty), dirty);
+    const r2 = await sim(
+      plan(copy(10, { pool: undefined, name: undefined, path: '/pool2/empty.qcow2', format: 'qcow2' }), dirty),
+      dirty,
+    );
     expect(r2.report.failure?.code).toBe('E_PLAN_TARGET_NOT_EMPTY');
     expect(r2.qmp).toEqual([]);
   });
@@ -68,7 +97,10 @@ describe('seed 001: libvirt block copy and pivot', () => {
   test('COPY|REUSE_EXT|SHALLOW: the pre-created target must name the source backing', async () => {
     const w = world({ preCreated: true });
     const p = plan(copy(11, { pool: undefined, name: undefined, path: '/pool2/pre.qcow2', format: 'qcow2' }), w);
-    expect(p.steps[0]).toMatchObject({ action: 'check-target', params: { expect: 'backing', backingPath: '/pool1/snap1.qcow2' } });
+    expect(p.steps[0]).toMatchObject({
+      action: 'check-target',
+      params: { expect: 'backing', backingPath: '/pool1/snap1.qcow2' },
+    });
     const r = await sim(p, w);
     expect(r.report.outcome).toBe('done');
     expect(r.problems).toEqual([]);
@@ -91,7 +123,10 @@ describe('seed 001: libvirt block copy and pivot', () => {
     const w = world();
     const good = plan(copy(8), w);
     const wait = stepOf(good, 'qmp-wait-ready');
-    const bad: Plan = { ...good, steps: good.steps.filter((s) => s.id !== wait).map((s) => ({ ...s, after: s.after.filter((a) => a !== wait) })) };
+    const bad: Plan = {
+      ...good,
+      steps: good.steps.filter((s) => s.id !== wait).map((s) => ({ ...s, after: s.after.filter((a) => a !== wait) })),
+    };
     const r = await simulatePlan(bad, parseInventory(w));
     expect(r.problems.some((x) => x.includes('pivot before ready'))).toBe(true);
     expect(r.report.failure?.code).toBe('E_PLAN_PIVOT_BEFORE_READY');
@@ -100,12 +135,18 @@ describe('seed 001: libvirt block copy and pivot', () => {
 
   test('group copy: all mirrors reach ready before any pivot; a failure before pivot cancels all, no disk pivots', async () => {
     const w = world({ secondDisk: true });
-    const req = { kind: 'block-copy', vm: 'vm1', disks: [
-      { disk: 'vda', pool: 'p2', name: 'a.qcow2', flags: 8 }, { disk: 'vdb', pool: 'p2', name: 'b.qcow2', flags: 9 },
-    ] };
+    const req = {
+      kind: 'block-copy',
+      vm: 'vm1',
+      disks: [
+        { disk: 'vda', pool: 'p2', name: 'a.qcow2', flags: 8 },
+        { disk: 'vdb', pool: 'p2', name: 'b.qcow2', flags: 9 },
+      ],
+    };
     const p = plan(req, w);
     const waits = p.steps.filter((s) => s.action === 'qmp-wait-ready').map((s) => s.id);
-    for (const pivot of p.steps.filter((s) => s.action === 'qmp-pivot')) for (const id of waits) expect(pivot.after).toContain(id);
+    for (const pivot of p.steps.filter((s) => s.action === 'qmp-pivot'))
+      for (const id of waits) expect(pivot.after).toContain(id);
     const r = await sim(p, w, { step: stepOf(p, 'qmp-wait-ready', 1) });
     expect(r.report.outcome).toBe('rolled-back');
     expect(r.report.units).toEqual({ vda: 'rolled-back', vdb: 'rolled-back' });
@@ -127,6 +168,8 @@ describe('seed 001: libvirt block copy and pivot', () => {
     const r = await sim(p, w);
     expect(r.report.outcome).toBe('done');
     expect(r.problems).toEqual([]);
-    expect(r.world.inv.volumes.filter((v) => ['base', 'snap1', 'snap2'].includes(v.id)).every((v) => v.pool === 'p2')).toBe(true);
+    expect(
+      r.world.inv.volumes.filter((v) => ['base', 'snap1', 'snap2'].includes(v.id)).every((v) => v.pool === 'p2'),
+    ).toBe(true);
   });
 });

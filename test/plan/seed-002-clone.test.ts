@@ -11,12 +11,31 @@ const GiB = 1024 ** 3;
 
 describe('seed 002: libvirt storage volume clone', () => {
   test('cross-pool clone of a qcow2 chain into a larger raw volume with its own name, owner and mode', async () => {
-    const p = plan({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'vm2.img', format: 'raw', capacity: 20 * GiB, owner: 'qemu', mode: '0640' }, w);
+    const p = plan(
+      {
+        kind: 'clone',
+        volume: 'snap2',
+        toPool: 'p2',
+        name: 'vm2.img',
+        format: 'raw',
+        capacity: 20 * GiB,
+        owner: 'qemu',
+        mode: '0640',
+      },
+      w,
+    );
     expect(actions(p)).toEqual(['create-volume', 'copy-data', 'flush-volume', 'verify-copy', 'inventory-update']);
     const r = await sim(p, w);
     expect(r.problems).toEqual([]);
     const clone = r.world.inv.volumes.find((v) => v.path === '/pool2/vm2.img')!;
-    expect(clone).toMatchObject({ format: 'raw', virtualSize: 20 * GiB, owner: 'qemu', mode: '0640', backing: null, state: 'ok' });
+    expect(clone).toMatchObject({
+      format: 'raw',
+      virtualSize: 20 * GiB,
+      owner: 'qemu',
+      mode: '0640',
+      backing: null,
+      state: 'ok',
+    });
     expect(volumeView(r.world, clone.id)).toEqual(volumeView(r.world, 'snap2'));
     // Sparse: only the positions the chain has data for are written (holes stay holes).
     const blocks = r.world.files.get('/pool2/vm2.img')!.blocks;
@@ -28,8 +47,9 @@ describe('seed 002: libvirt storage volume clone', () => {
   test('shallow clone: only the top is copied, onto the same backing, named relatively across pools', async () => {
     const p = plan({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'thin.qcow2', shape: 'shallow' }, w);
     const create = p.steps[0]!;
-    expect(create.action === 'create-volume' && [create.params.volume.backing, create.params.volume.backingName])
-      .toEqual(['snap1', '../pool1/snap1.qcow2']);
+    expect(
+      create.action === 'create-volume' && [create.params.volume.backing, create.params.volume.backingName],
+    ).toEqual(['snap1', '../pool1/snap1.qcow2']);
     expect(p.steps.find((s) => s.action === 'copy-data')!.params).toMatchObject({ depth: 'top' });
     const r = await sim(p, w);
     expect(r.problems).toEqual([]);
@@ -46,8 +66,14 @@ describe('seed 002: libvirt storage volume clone', () => {
   });
 
   test('smaller clones, raw shallow clones, taken names and written volumes are refused', () => {
-    refused(() => plan({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'x', capacity: GiB }, w), 'E_PLAN_CLONE_SMALLER');
-    refused(() => plan({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'x', shape: 'shallow', format: 'raw' }, w), 'E_PLAN_RAW_CANNOT_BACK');
+    refused(
+      () => plan({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'x', capacity: GiB }, w),
+      'E_PLAN_CLONE_SMALLER',
+    );
+    refused(
+      () => plan({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'x', shape: 'shallow', format: 'raw' }, w),
+      'E_PLAN_RAW_CANNOT_BACK',
+    );
     refused(() => plan({ kind: 'clone', volume: 'snap2', toPool: 'p1', name: 'base.qcow2' }, w), 'E_PLAN_NAME_TAKEN');
     refused(() => plan({ kind: 'clone', volume: 'snap2', toPool: 'p2', name: 'x' }, world()), 'E_PLAN_VOLUME_IN_USE');
   });

@@ -13,7 +13,12 @@ describe('seed 003: QEMU atomic snapshot of several disks', () => {
   test('overlays are created and opened per disk, then one transaction snapshots all disks', async () => {
     const p = plan(req, w);
     expect(actions(p)).toEqual([
-      'inventory-update', 'qmp-create-image', 'inventory-update', 'qmp-create-image', 'qmp-snapshot-group', 'inventory-update',
+      'inventory-update',
+      'qmp-create-image',
+      'inventory-update',
+      'qmp-create-image',
+      'qmp-snapshot-group',
+      'inventory-update',
     ]);
     const r = await sim(p, w);
     expect(r.problems).toEqual([]);

@@ -14,12 +14,23 @@ describe('seed 004: libvirt external snapshot delete', () => {
     const w = twoDisks();
     const before = worldFromInventory(parseInventory(w));
     const p = plan(del('s1'), w);
-    const perDisk = ['qmp-commit', 'qmp-job-finish', 'inventory-update', 'qmp-job-dismiss', 'qmp-close-image', 'delete-file'];
+    const perDisk = [
+      'qmp-commit',
+      'qmp-job-finish',
+      'inventory-update',
+      'qmp-job-dismiss',
+      'qmp-close-image',
+      'delete-file',
+    ];
     expect(actions(p)).toEqual([...perDisk, ...perDisk, 'inventory-update']);
     const r = await sim(p, w);
     expect(r.problems).toEqual([]);
     const commit = r.qmp.find((c) => c.execute === 'block-commit')!;
-    expect(commit.arguments).toMatchObject({ 'top-node': 'n-snap1', 'base-node': 'n-base', 'backing-file': 'base.qcow2' });
+    expect(commit.arguments).toMatchObject({
+      'top-node': 'n-snap1',
+      'base-node': 'n-base',
+      'backing-file': 'base.qcow2',
+    });
     expect(r.world.inv.snapshots.map((s) => [s.id, s.parent, s.current])).toEqual([['s2', null, true]]);
     expect(r.world.inv.volumes.find((v) => v.id === 'snap2')!.backing).toBe('base');
     expect(diskView(r.world, 'vm1', 'vda')).toEqual(diskView(before, 'vm1', 'vda'));
@@ -47,7 +58,15 @@ describe('seed 004: libvirt external snapshot delete', () => {
   test('delete only the children (offline): commit into the snapshot layer, which becomes current', async () => {
     const w = twoDisks(false);
     const p = plan(del('s1', 'children-only'), w);
-    expect(actions(p)).toEqual(['commit-offline', 'inventory-update', 'delete-file', 'commit-offline', 'inventory-update', 'delete-file', 'inventory-update']);
+    expect(actions(p)).toEqual([
+      'commit-offline',
+      'inventory-update',
+      'delete-file',
+      'commit-offline',
+      'inventory-update',
+      'delete-file',
+      'inventory-update',
+    ]);
     const r = await sim(p, w);
     expect(r.problems).toEqual([]);
     expect(r.world.inv.vms[0]!.disks.map((d) => d.volume)).toEqual(['snap1', 'b-top']);
@@ -62,7 +81,10 @@ describe('seed 004: libvirt external snapshot delete', () => {
     expect(r.report.units).toMatchObject({ vda: 'done', vdb: 'rolled-back', all: 'not-started' });
     expect(r.problems).toEqual([]);
     const s1 = r.world.inv.snapshots.find((s) => s.id === 's1')!;
-    expect(s1.disks.map((d) => [d.target, d.merged])).toEqual([['vda', true], ['vdb', false]]);
+    expect(s1.disks.map((d) => [d.target, d.merged])).toEqual([
+      ['vda', true],
+      ['vdb', false],
+    ]);
     expect(p.retry).toMatch(/re-run the same request/);
     const again = plan(del('s1'), r.world.inv);
     expect(again.steps.every((s) => s.unit === 'vdb' || s.unit === 'all')).toBe(true);

@@ -20,8 +20,16 @@ function oldScript(call: ActionCall): QmpOp[] {
   if (call.action !== 'qmp-open-image' || !call.params.readOnly) return qmpScript(call);
   const p = call.params;
   return [
-    { op: 'send', execute: 'blockdev-add', arguments: { driver: 'file', 'node-name': p.fileNode, filename: p.path, 'read-only': true } },
-    { op: 'send', execute: 'blockdev-add', arguments: { driver: p.format, 'node-name': p.node, file: p.fileNode, 'read-only': true, backing: p.backing } },
+    {
+      op: 'send',
+      execute: 'blockdev-add',
+      arguments: { driver: 'file', 'node-name': p.fileNode, filename: p.path, 'read-only': true },
+    },
+    {
+      op: 'send',
+      execute: 'blockdev-add',
+      arguments: { driver: p.format, 'node-name': p.node, file: p.fileNode, 'read-only': true, backing: p.backing },
+    },
   ];
 }
 
@@ -43,14 +51,29 @@ async function sequence(requests: Request[], script?: SimOptions['script']) {
 }
 
 /** A keep-chain move of vda's current top layer. */
-const move = (inv: Inventory) => ({ kind: 'move', volume: inv.vms[0]!.disks[0]!.volume, toPool: 'p2', shape: 'keep-chain' });
+const move = (inv: Inventory) => ({
+  kind: 'move',
+  volume: inv.vms[0]!.disks[0]!.volume,
+  toPool: 'p2',
+  shape: 'keep-chain',
+});
 const CASES = [
-  { name: 'snapshot, keep-chain move, delete that snapshot (active commit into a copied layer)',
-    requests: [{ kind: 'snapshot', vm: 'vm1', name: 's3' }, move, { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's3' }] },
-  { name: 'keep-chain move, delete the older snapshot (intermediate commit into a copied layer)',
-    requests: [move, { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }] },
-  { name: 'keep-chain move, delete the current snapshot (active commit into a copied layer)',
-    requests: [move, { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2' }] },
+  {
+    name: 'snapshot, keep-chain move, delete that snapshot (active commit into a copied layer)',
+    requests: [
+      { kind: 'snapshot', vm: 'vm1', name: 's3' },
+      move,
+      { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's3' },
+    ],
+  },
+  {
+    name: 'keep-chain move, delete the older snapshot (intermediate commit into a copied layer)',
+    requests: [move, { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }],
+  },
+  {
+    name: 'keep-chain move, delete the current snapshot (active commit into a copied layer)',
+    requests: [move, { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2' }],
+  },
 ];
 
 describe('snapshot delete after a keep-chain live move', () => {
@@ -71,7 +94,9 @@ describe('snapshot delete after a keep-chain live move', () => {
       const del = results.at(-1)!;
       expect(del.report.outcome).toBe('rolled-back');
       expect(JSON.stringify(del.report.failure)).toContain('Block node is read-only');
-      expect(del.problems.join('\n')).toMatch(/block-commit into \S+, whose file node \S+ was opened read-only without auto-read-only/);
+      expect(del.problems.join('\n')).toMatch(
+        /block-commit into \S+, whose file node \S+ was opened read-only without auto-read-only/,
+      );
       expect(del.qmp.find((q) => q.execute === 'block-commit')?.error).toBe('generic');
     });
   }
@@ -96,7 +121,12 @@ describe('the read-only rule of the QEMU model', () => {
     return { w, run };
   };
   const refusal = (fn: () => void): string | null => {
-    try { fn(); return null; } catch (e) { return (e as Error).message; }
+    try {
+      fn();
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
   };
 
   for (const [name, fileOpts, answer] of FILES) {
@@ -106,7 +136,9 @@ describe('the read-only rule of the QEMU model', () => {
       run('blockdev-add', { driver: 'qcow2', 'node-name': 'b', file: 'bf', 'read-only': true, backing: null });
       run('blockdev-add', { driver: 'file', 'node-name': 'tf', filename: '/pool2/empty.qcow2' });
       run('blockdev-add', { driver: 'qcow2', 'node-name': 't', file: 'tf', backing: 'b' });
-      expect(refusal(() => run('block-commit', { 'job-id': 'j', device: 't', 'top-node': 't', 'base-node': 'b' }))).toBe(answer);
+      expect(
+        refusal(() => run('block-commit', { 'job-id': 'j', device: 't', 'top-node': 't', 'base-node': 'b' })),
+      ).toBe(answer);
       // A read-write file under a read-only layer works but holds the image open for writing.
       expect(w.violations.some((v) => v.includes('open for writing'))).toBe(name === 'read-write');
     });
@@ -115,14 +147,18 @@ describe('the read-only rule of the QEMU model', () => {
   it('a writable format node over a read-only file node is refused at blockdev-add', () => {
     const { run } = fresh();
     run('blockdev-add', { driver: 'file', 'node-name': 'bf', filename: '/pool1/base.qcow2', 'read-only': true });
-    expect(refusal(() => run('blockdev-add', { driver: 'qcow2', 'node-name': 'b', file: 'bf', backing: null }))).toBe('Block node is read-only');
+    expect(refusal(() => run('blockdev-add', { driver: 'qcow2', 'node-name': 'b', file: 'bf', backing: null }))).toBe(
+      'Block node is read-only',
+    );
   });
 
   it('blockdev-mirror into a read-only target is refused, even over an auto-read-only file node', () => {
     const { run } = fresh();
     run('blockdev-add', { driver: 'file', 'node-name': 'cf', filename: '/pool2/empty.qcow2', 'auto-read-only': true });
     run('blockdev-add', { driver: 'qcow2', 'node-name': 'c', file: 'cf', 'read-only': true, backing: null });
-    expect(refusal(() => run('blockdev-mirror', { 'job-id': 'j', device: 'n-snap2', target: 'c', sync: 'full' }))).toBe('Block node is read-only');
+    expect(refusal(() => run('blockdev-mirror', { 'job-id': 'j', device: 'n-snap2', target: 'c', sync: 'full' }))).toBe(
+      'Block node is read-only',
+    );
   });
 
   it('an intermediate commit under a layer whose file node is read-only: accepted, then QEMU crashes at job-finalize', () => {
@@ -130,7 +166,13 @@ describe('the read-only rule of the QEMU model', () => {
     // vda: base <- snap1 <- snap2 (libvirt's options); a read-only overlay over snap2 stands above the commit's top.
     run('blockdev-add', { driver: 'file', 'node-name': 'of', filename: '/pool2/empty.qcow2', 'read-only': true });
     run('blockdev-add', { driver: 'qcow2', 'node-name': 'o', file: 'of', 'read-only': true, backing: 'n-snap2' });
-    run('block-commit', { 'job-id': 'j', device: 'o', 'top-node': 'n-snap2', 'base-node': 'n-snap1', 'auto-finalize': false });
+    run('block-commit', {
+      'job-id': 'j',
+      device: 'o',
+      'top-node': 'n-snap2',
+      'base-node': 'n-snap1',
+      'auto-finalize': false,
+    });
     const job = w.qemu.get('vm1')!.jobs.get('j')!;
     job.status = 'pending'; // the commit ran to its end
     expect(refusal(() => run('job-finalize', { id: 'j' }))).toContain('QEMU exited');

@@ -53,6 +53,10 @@ describe('atomic snapshot: all disks or none', () => {
   test('the new snapshot is current and hangs below the previous current one', async () => {
     const w = world({ snapshots: true });
     const r = await sim(plan(req, w), w);
-    expect(r.world.inv.snapshots.map((s) => [s.id, s.parent, s.current])).toEqual([['s1', null, false], ['s2', 's1', false], ['snap', 's2', true]]);
+    expect(r.world.inv.snapshots.map((s) => [s.id, s.parent, s.current])).toEqual([
+      ['s1', null, false],
+      ['s2', 's1', false],
+      ['snap', 's2', true],
+    ]);
   });
 });

@@ -13,9 +13,14 @@ import { twoDisks } from './fixtures.js';
 import { plan, refused, sim } from './helpers.js';
 
 const MODES = ['snapshot', 'with-children', 'children-only'] as const;
-const CASES = [true, false].flatMap((running) => [
-  ['snapshot', 's1'], ['snapshot', 's2'], ['with-children', 's1'], ['children-only', 's1'],
-].map(([mode, snapshot]) => ({ running, mode: mode!, snapshot: snapshot! })));
+const CASES = [true, false].flatMap((running) =>
+  [
+    ['snapshot', 's1'],
+    ['snapshot', 's2'],
+    ['with-children', 's1'],
+    ['children-only', 's1'],
+  ].map(([mode, snapshot]) => ({ running, mode: mode!, snapshot: snapshot! })),
+);
 
 /** Each disk of each snapshot is merged exactly when its layer has left the disk's chain. */
 function recordsMatchChains(inv: Inventory): void {
@@ -29,7 +34,12 @@ function recordsMatchChains(inv: Inventory): void {
 }
 
 /** Finish what a failed run left: its retry plan, then the same request until it has nothing to do. */
-async function finish(req: object, w: SimWorld, report: Awaited<ReturnType<typeof sim>>['report'], p: ReturnType<typeof plan>) {
+async function finish(
+  req: object,
+  w: SimWorld,
+  report: Awaited<ReturnType<typeof sim>>['report'],
+  p: ReturnType<typeof plan>,
+) {
   if (report.retry.length || report.orphans.length) {
     const r = await simulatePlan(retryPlan(p, report), w.inv, { world: w });
     expect(r.problems).toEqual([]);
@@ -69,28 +79,38 @@ describe('snapshot delete: every mode, every disk, a fault at every step', () =>
     expect(partial, 'some faults leave vda merged and vdb to retry').toBeGreaterThan(0);
   });
 
-  test.each(MODES)('%s: branching below, a current snapshot that is not the leaf, and non-file layers are refused', (mode) => {
-    const del = (w: ReturnType<typeof twoDisks>) => plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1', mode }, w);
-    const branching = twoDisks();
-    branching.snapshots!.push({ id: 's3', vm: 'vm1', parent: 's1', current: false, disks: [] });
-    refused(() => del(branching), 'E_PLAN_NON_LINEAR_CHAIN');
-    const deeper = twoDisks();
-    deeper.snapshots!.push({ id: 's3', vm: 'vm1', parent: 's2', current: false, disks: [] }, { id: 's4', vm: 'vm1', parent: 's2', current: false, disks: [] });
-    refused(() => del(deeper), 'E_PLAN_NON_LINEAR_CHAIN');
-    const notLeaf = twoDisks();
-    notLeaf.snapshots![0]!.current = true;
-    notLeaf.snapshots![1]!.current = false;
-    refused(() => del(notLeaf), 'E_PLAN_NOT_CURRENT_LEAF');
-    for (const storage of ['block', 'network']) {
-      const notFile = twoDisks();
-      notFile.volumes!.find((v) => v.id === 'snap1')!.storage = storage as 'block';
-      refused(() => del(notFile), 'E_PLAN_LAYER_NOT_FILE');
-    }
-  });
+  test.each(MODES)(
+    '%s: branching below, a current snapshot that is not the leaf, and non-file layers are refused',
+    (mode) => {
+      const del = (w: ReturnType<typeof twoDisks>) =>
+        plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1', mode }, w);
+      const branching = twoDisks();
+      branching.snapshots!.push({ id: 's3', vm: 'vm1', parent: 's1', current: false, disks: [] });
+      refused(() => del(branching), 'E_PLAN_NON_LINEAR_CHAIN');
+      const deeper = twoDisks();
+      deeper.snapshots!.push(
+        { id: 's3', vm: 'vm1', parent: 's2', current: false, disks: [] },
+        { id: 's4', vm: 'vm1', parent: 's2', current: false, disks: [] },
+      );
+      refused(() => del(deeper), 'E_PLAN_NON_LINEAR_CHAIN');
+      const notLeaf = twoDisks();
+      notLeaf.snapshots![0]!.current = true;
+      notLeaf.snapshots![1]!.current = false;
+      refused(() => del(notLeaf), 'E_PLAN_NOT_CURRENT_LEAF');
+      for (const storage of ['block', 'network']) {
+        const notFile = twoDisks();
+        notFile.volumes!.find((v) => v.id === 'snap1')!.storage = storage as 'block';
+        refused(() => del(notFile), 'E_PLAN_LAYER_NOT_FILE');
+      }
+    },
+  );
 
   test('a child snapshot that covers a disk its parent does not is refused rather than half deleted', () => {
     const w = twoDisks();
     w.snapshots![0]!.disks = w.snapshots![0]!.disks.filter((d) => d.target === 'vda');
-    refused(() => plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1', mode: 'with-children' }, w), 'E_PLAN_CHAIN_MISMATCH');
+    refused(
+      () => plan({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1', mode: 'with-children' }, w),
+      'E_PLAN_CHAIN_MISMATCH',
+    );
   });
 });

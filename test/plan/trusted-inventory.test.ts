@@ -35,8 +35,12 @@ describe('trusted inventories', () => {
 
   it('are frozen: no caller can change one after it was checked', () => {
     const trusted = trustInventory(parseInventory(world()));
-    expect(() => { (trusted.volumes[0] as { path: string }).path = '/etc/shadow'; }).toThrow(TypeError);
-    expect(() => { trusted.volumes.push(trusted.volumes[0]!); }).toThrow(TypeError);
+    expect(() => {
+      (trusted.volumes[0] as { path: string }).path = '/etc/shadow';
+    }).toThrow(TypeError);
+    expect(() => {
+      trusted.volumes.push(trusted.volumes[0]!);
+    }).toThrow(TypeError);
     expect(isTrusted(parseInventory(world()))).toBe(false);
     expect(isTrusted(JSON.parse(JSON.stringify(trusted)))).toBe(false); // a copy is not the checked object
   });
@@ -45,7 +49,9 @@ describe('trusted inventories', () => {
     const w = parseInventory(world({ running: false }));
     expect(outcome({ kind: 'clone', volume: 'data', toPool: 'p2', name: 'x.img' }, w)).toMatchObject({ kind: 'clone' });
     w.volumes.push(vol('x', 'p2', 'x.img', { format: 'raw' }) as (typeof w.volumes)[number]);
-    expect(outcome({ kind: 'clone', volume: 'data', toPool: 'p2', name: 'x.img' }, w)).toEqual({ code: 'E_PLAN_NAME_TAKEN' });
+    expect(outcome({ kind: 'clone', volume: 'data', toPool: 'p2', name: 'x.img' }, w)).toEqual({
+      code: 'E_PLAN_NAME_TAKEN',
+    });
     w.volumes = w.volumes.filter((v) => v.id !== 'data');
     expect(outcome({ kind: 'move', volume: 'data', toPool: 'p2' }, w)).toEqual({ code: 'E_PLAN_UNKNOWN_VOLUME' });
   });

@@ -13,25 +13,41 @@ const bundles = new Map<string, Promise<string>>();
 export function verbBundle(root: string, outDir: string, verb: 'agent' | 'gateway'): Promise<string> {
   const out = join(outDir, `${verb}.mjs`);
   const fn = `${verb}Command`;
-  if (!bundles.has(out)) bundles.set(out, (async () => {
-    mkdirSync(outDir, { recursive: true });
-    await build({
-      stdin: {
-        contents: `import { ${fn} } from './src/${verb}/cli.ts';\n` +
-          `${fn}(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })` +
-          '.then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });\n',
-        resolveDir: root, loader: 'ts',
-      },
-      bundle: true, platform: 'node', format: 'esm', outfile: out, packages: 'external', logLevel: 'error',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
-    return out;
-  })());
+  if (!bundles.has(out))
+    bundles.set(
+      out,
+      (async () => {
+        mkdirSync(outDir, { recursive: true });
+        await build({
+          stdin: {
+            contents:
+              `import { ${fn} } from './src/${verb}/cli.ts';\n` +
+              `${fn}(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })` +
+              '.then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });\n',
+            resolveDir: root,
+            loader: 'ts',
+          },
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          outfile: out,
+          packages: 'external',
+          logLevel: 'error',
+          banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+        });
+        return out;
+      })(),
+    );
   return bundles.get(out)!;
 }
 
 export interface AgentSpec {
-  name: string; roots: Record<string, string>; vmSocket: string; stateDir: string; secret: string; dir: string;
+  name: string;
+  roots: Record<string, string>;
+  vmSocket: string;
+  stateDir: string;
+  secret: string;
+  dir: string;
   /** `--adopt` for the generated images (VOLUME=FORMAT): their formats are stated, not probed. */
   adopt: string[];
 }
@@ -45,18 +61,39 @@ export class AgentProc {
   log = '';
   restarts = 0;
 
-  constructor(readonly spec: AgentSpec, private readonly bundle: string) {}
+  constructor(
+    readonly spec: AgentSpec,
+    private readonly bundle: string,
+  ) {}
 
-  get url(): string { return `http://${this.address}`; }
+  get url(): string {
+    return `http://${this.address}`;
+  }
 
   async start(): Promise<void> {
     const s = this.spec;
     const secretFile = join(s.dir, 'secret');
     writeFileSync(secretFile, s.secret, { mode: 0o600 });
     const listen = this.address || '127.0.0.1:0';
-    const args = [this.bundle, '--name', s.name, ...Object.entries(s.roots).flatMap(([n, d]) => ['--root', `${n}=${d}`]),
-      '--qmp', `${s.name}vm=${s.vmSocket}`, ...s.adopt.flatMap((a) => ['--adopt', a]), '--state-dir', s.stateDir, '--listen', listen, '--secret-file', secretFile, '--heartbeat-ms', '1000',
-      '--job-timeout-ms', '120000'];
+    const args = [
+      this.bundle,
+      '--name',
+      s.name,
+      ...Object.entries(s.roots).flatMap(([n, d]) => ['--root', `${n}=${d}`]),
+      '--qmp',
+      `${s.name}vm=${s.vmSocket}`,
+      ...s.adopt.flatMap((a) => ['--adopt', a]),
+      '--state-dir',
+      s.stateDir,
+      '--listen',
+      listen,
+      '--secret-file',
+      secretFile,
+      '--heartbeat-ms',
+      '1000',
+      '--job-timeout-ms',
+      '120000',
+    ];
     // The node_modules beside the bundle are the repo's (packages stay external).
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: s.dir });
     this.child = child;

@@ -26,7 +26,10 @@ function world(journal: object[], rootFiles: string[] = []): AgentFiles {
 function record(events: ReturnType<typeof ev>[][], key = 'k1'): JobRecord {
   return {
     spec: { index: 0, agent: 'h1', kind: 'clone', pick: 0, format: 'qcow2', cancel: false, switchEvery: 1 },
-    keys: [{ key, attempts: 1, status: 202 }], jobId: 'h1~job-1', cancelSent: false, final: { state: 'done' },
+    keys: [{ key, attempts: 1, status: 202 }],
+    jobId: 'h1~job-1',
+    cancelSent: false,
+    final: { state: 'done' },
     readers: events.map((list) => ({ events: list, connects: 1, switches: 0, errors: [] })),
   };
 }
@@ -39,13 +42,31 @@ const failing = (v: ReturnType<typeof runChecks>) => v.filter((x) => !x.ok).map(
 describe('chaos checks', () => {
   it('pass on a clean run', () => {
     const a = world([jobRec('job-1', 'k1'), endRec('job-1')]);
-    const v = runChecks([record([[ev(1), end(2)], [ev(1), end(2)]])], [a], [{ target: 'agent:h1', at: 1, fired: { job: 'j', call: 's1', action: 'x', atMs: 1, downMs: 1 } }]);
+    const v = runChecks(
+      [
+        record([
+          [ev(1), end(2)],
+          [ev(1), end(2)],
+        ]),
+      ],
+      [a],
+      [{ target: 'agent:h1', at: 1, fired: { job: 'j', call: 's1', action: 'x', atMs: 1, downMs: 1 } }],
+    );
     expect(failing(v)).toEqual([]);
   });
 
   it('fail on a repeat, a gap, a key with two jobs, an unfinished job, a temporary name and a missed kill point', () => {
     const a = world([jobRec('job-1', 'k1'), endRec('job-1'), jobRec('job-2', 'k1')], ['.x.qcow2.vdisk-1.part']);
-    const v = runChecks([record([[ev(1), ev(1), end(2)], [ev(1), end(3)]])], [a], [{ target: 'gateway:node', at: 5 }]);
+    const v = runChecks(
+      [
+        record([
+          [ev(1), ev(1), end(2)],
+          [ev(1), end(3)],
+        ]),
+      ],
+      [a],
+      [{ target: 'gateway:node', at: 5 }],
+    );
     expect(failing(v)).toEqual([
       'every kill point reached and restarted',
       'every key maps to exactly one job',
@@ -53,6 +74,8 @@ describe('chaos checks', () => {
       'no event a reader saw is missing or repeated',
       'nothing is left under a temporary name',
     ]);
-    expect(v.find((x) => x.name.startsWith('no event'))!.detail.join('\n')).toMatch(/reader 0: ids 1,1,2[\s\S]*reader 1: ids 1,3/);
+    expect(v.find((x) => x.name.startsWith('no event'))!.detail.join('\n')).toMatch(
+      /reader 0: ids 1,1,2[\s\S]*reader 1: ids 1,3/,
+    );
   });
 });

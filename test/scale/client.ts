@@ -11,9 +11,22 @@ import type { Rng } from './rng.js';
 export type JobKind = 'clone' | 'move' | 'flatten' | 'copy' | 'snapshot';
 export const KINDS: readonly JobKind[] = ['clone', 'clone', 'move', 'move', 'flatten', 'copy', 'snapshot'];
 
-export interface JobSpec { index: number; agent: string; kind: JobKind; pick: number; format: 'qcow2' | 'raw'; cancel: boolean; switchEvery: number }
+export interface JobSpec {
+  index: number;
+  agent: string;
+  kind: JobKind;
+  pick: number;
+  format: 'qcow2' | 'raw';
+  cancel: boolean;
+  switchEvery: number;
+}
 
-export interface KeyUse { key: string; attempts: number; status: number; code?: string }
+export interface KeyUse {
+  key: string;
+  attempts: number;
+  status: number;
+  code?: string;
+}
 
 export interface JobRecord {
   spec: JobSpec;
@@ -31,11 +44,24 @@ export interface JobRecord {
   endedAt?: number;
 }
 
-export interface ClientEnv { dirOf(pool: string): string; gws: Gateway[]; tokens: { read: string; write: string }; deadline: number; onStepStart(agent: string, e: SeenEvent, jobId: string): void }
+export interface ClientEnv {
+  dirOf(pool: string): string;
+  gws: Gateway[];
+  tokens: { read: string; write: string };
+  deadline: number;
+  onStepStart(agent: string, e: SeenEvent, jobId: string): void;
+}
 
-interface Inv { agents?: { name: string; up: boolean }[]; volumes: { id: string; pool: string; path: string; backing: string | null }[]; vms: { id: string; disks: { target: string; volume: string }[] }[] }
+interface Inv {
+  agents?: { name: string; up: boolean }[];
+  volumes: { id: string; pool: string; path: string; backing: string | null }[];
+  vms: { id: string; disks: { target: string; volume: string }[] }[];
+}
 
-interface Asked { request: Record<string, unknown>; files: { source?: string; target?: string } }
+interface Asked {
+  request: Record<string, unknown>;
+  files: { source?: string; target?: string };
+}
 
 function requestFor(spec: JobSpec, inv: Inv, dirOf: (pool: string) => string): Asked | undefined {
   const pools = [`${spec.agent}a`, `${spec.agent}b`];
@@ -52,12 +78,19 @@ function requestFor(spec: JobSpec, inv: Inv, dirOf: (pool: string) => string): A
     }
     const name = `vm-c${spec.index}.qcow2`;
     return {
-      request: { kind: 'block-copy', vm: vmId, disks: [{ disk: vm.disks[0]!.target, pool: other(top.pool), name, flags: { copy: true } }] },
+      request: {
+        kind: 'block-copy',
+        vm: vmId,
+        disks: [{ disk: vm.disks[0]!.target, pool: other(top.pool), name, flags: { copy: true } }],
+      },
       files: { target: `${dirOf(other(top.pool))}/${name}` },
     };
   }
-  const offline = inv.volumes.filter((v) => pools.includes(v.pool) && basename(v.path).startsWith('i')).sort((a, b) => (a.id < b.id ? -1 : 1));
-  const candidates = spec.kind === 'flatten' && offline.some((v) => v.backing) ? offline.filter((v) => v.backing) : offline;
+  const offline = inv.volumes
+    .filter((v) => pools.includes(v.pool) && basename(v.path).startsWith('i'))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const candidates =
+    spec.kind === 'flatten' && offline.some((v) => v.backing) ? offline.filter((v) => v.backing) : offline;
   if (!candidates.length) return undefined;
   const v = candidates[Math.floor(spec.pick * candidates.length)]!;
   const stem = basename(v.path).replace(/\.[^.]*$/, '');
@@ -66,12 +99,18 @@ function requestFor(spec: JobSpec, inv: Inv, dirOf: (pool: string) => string): A
     const free = candidates.filter((c) => !inv.volumes.some((o) => o.backing === c.id));
     const v = free[Math.floor(spec.pick * free.length)];
     if (!v) return undefined;
-    return { request: { kind: 'move', volume: v.id, toPool: other(v.pool) }, files: { source: v.path, target: `${dirOf(other(v.pool))}/${basename(v.path)}` } };
+    return {
+      request: { kind: 'move', volume: v.id, toPool: other(v.pool) },
+      files: { source: v.path, target: `${dirOf(other(v.pool))}/${basename(v.path)}` },
+    };
   }
   const fmt = spec.kind === 'flatten' ? 'raw' : spec.format;
   const tag = spec.kind === 'flatten' ? 'f' : 'c';
   const name = `${stem}-${tag}${spec.index}.${fmt === 'raw' ? 'img' : 'qcow2'}`;
-  return { request: { kind: 'clone', volume: v.id, toPool: other(v.pool), name, format: fmt, shape: 'flatten' }, files: { target: `${dirOf(other(v.pool))}/${name}` } };
+  return {
+    request: { kind: 'clone', volume: v.id, toPool: other(v.pool), name, format: fmt, shape: 'flatten' },
+    files: { target: `${dirOf(other(v.pool))}/${name}` },
+  };
 }
 
 export async function runJob(spec: JobSpec, env: ClientEnv, rng: Rng): Promise<JobRecord> {
@@ -81,20 +120,40 @@ export async function runJob(spec: JobSpec, env: ClientEnv, rng: Rng): Promise<J
     // An inventory without this agent (down, restarting) is asked again, as a console would.
     const inv = await retrying(gws, rng, deadline, async (gw) => {
       const a = await call(gw, tokens.read, '/v1/inventory');
-      const up = a.kind === 'ok' && (a.json.agents as { name: string; up: boolean }[]).some((x) => x.name === spec.agent && x.up);
+      const up =
+        a.kind === 'ok' &&
+        (a.json.agents as { name: string; up: boolean }[]).some((x) => x.name === spec.agent && x.up);
       return a.kind === 'ok' && !up ? { ...a, kind: 'retry' } : a;
     });
-    if (inv.kind !== 'ok') { rec.refused = `inventory ${inv.status} ${inv.error ?? ''}`; break; }
+    if (inv.kind !== 'ok') {
+      rec.refused = `inventory ${inv.status} ${inv.error ?? ''}`;
+      break;
+    }
     const asked = requestFor(spec, inv.json.inventory as Inv, env.dirOf);
-    if (!asked) { rec.refused = 'nothing to ask for'; break; }
+    if (!asked) {
+      rec.refused = 'nothing to ask for';
+      break;
+    }
     const { request } = asked;
     rec.request = request;
     rec.files = asked.files;
-    const preview = await retrying(gws, rng, deadline, (gw) => call(gw, tokens.read, '/v1/plans', { method: 'POST', body: JSON.stringify({ request }) }));
-    if (preview.kind !== 'ok') { rec.refused = preview.json?.code ?? `preview ${preview.status}`; break; }
+    const preview = await retrying(gws, rng, deadline, (gw) =>
+      call(gw, tokens.read, '/v1/plans', { method: 'POST', body: JSON.stringify({ request }) }),
+    );
+    if (preview.kind !== 'ok') {
+      rec.refused = preview.json?.code ?? `preview ${preview.status}`;
+      break;
+    }
     // A snapshot's overlay sits on the top the plan saw, which may be newer than our inventory: take its name from the plan.
-    if (spec.kind === 'snapshot') rec.files = { target: new RegExp(`"(/[^"]*\\.s${spec.index}\\.qcow2)"`).exec(JSON.stringify(preview.json.plan))?.[1] };
-    const use: KeyUse = { key: `k${spec.index}-${round}-${Math.floor(rng.next() * 1e9).toString(36)}`, attempts: 0, status: 0 };
+    if (spec.kind === 'snapshot')
+      rec.files = {
+        target: new RegExp(`"(/[^"]*\\.s${spec.index}\\.qcow2)"`).exec(JSON.stringify(preview.json.plan))?.[1],
+      };
+    const use: KeyUse = {
+      key: `k${spec.index}-${round}-${Math.floor(rng.next() * 1e9).toString(36)}`,
+      attempts: 0,
+      status: 0,
+    };
     rec.keys.push(use);
     rec.submittedAt ??= Date.now();
     const body = JSON.stringify({ plan: preview.json.plan });
@@ -114,7 +173,9 @@ export async function runJob(spec: JobSpec, env: ClientEnv, rng: Rng): Promise<J
   const cancel = async () => {
     if (rec.cancelSent) return;
     rec.cancelSent = true;
-    await retrying(gws, rng, deadline, (gw) => call(gw, tokens.write, `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, { method: 'POST' }));
+    await retrying(gws, rng, deadline, (gw) =>
+      call(gw, tokens.write, `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, { method: 'POST' }),
+    );
   };
   const onEvent = (e: SeenEvent) => {
     if (e.event !== 'step') return;
@@ -126,7 +187,9 @@ export async function runJob(spec: JobSpec, env: ClientEnv, rng: Rng): Promise<J
     follow({ gws, token: tokens.read, jobId, rng, deadline, switchEvery: spec.switchEvery, onEvent }),
     follow({ gws, token: tokens.read, jobId, rng, deadline }),
   ]);
-  const status = await retrying(gws, rng, deadline, (gw) => call(gw, tokens.read, `/v1/jobs/${encodeURIComponent(jobId)}`));
+  const status = await retrying(gws, rng, deadline, (gw) =>
+    call(gw, tokens.read, `/v1/jobs/${encodeURIComponent(jobId)}`),
+  );
   if (status.kind === 'ok') rec.final = status.json;
   rec.endedAt = Date.now();
   return rec;

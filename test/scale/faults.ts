@@ -7,7 +7,11 @@ import { sleep } from './http.js';
 import type { SeenEvent } from './reader.js';
 import type { Rng } from './rng.js';
 
-export interface Fault { target: string; at: number; fired?: { job: string; call: string; action: string; atMs: number; downMs: number; error?: string } }
+export interface Fault {
+  target: string;
+  at: number;
+  fired?: { job: string; call: string; action: string; atMs: number; downMs: number; error?: string };
+}
 
 export class Faults {
   readonly list: Fault[] = [];
@@ -15,7 +19,12 @@ export class Faults {
   private chain = Promise.resolve();
   private readonly t0 = Date.now();
 
-  constructor(private readonly agents: AgentProc[], private readonly gws: Gateway[], rng: Rng, window: number) {
+  constructor(
+    private readonly agents: AgentProc[],
+    private readonly gws: Gateway[],
+    rng: Rng,
+    window: number,
+  ) {
     for (const g of gws) this.list.push({ target: `gateway:${g.name}`, at: rng.int(1, window) });
     for (const a of agents) this.list.push({ target: `agent:${a.spec.name}`, at: rng.int(2, window) });
   }
@@ -64,6 +73,9 @@ export class Faults {
   }
 
   describe(): string[] {
-    return this.list.map((f) => `${f.target} at step-start #${f.at}: ${f.fired ? `job ${f.fired.job} ${f.fired.call} (${f.fired.action}) at ${(f.fired.atMs / 1000).toFixed(1)} s, back after ${f.fired.downMs} ms${f.fired.error ? `, restart FAILED: ${f.fired.error}` : ''}` : 'never reached'}`);
+    return this.list.map(
+      (f) =>
+        `${f.target} at step-start #${f.at}: ${f.fired ? `job ${f.fired.job} ${f.fired.call} (${f.fired.action}) at ${(f.fired.atMs / 1000).toFixed(1)} s, back after ${f.fired.downMs} ms${f.fired.error ? `, restart FAILED: ${f.fired.error}` : ''}` : 'never reached'}`,
+    );
   }
 }

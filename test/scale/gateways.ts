@@ -25,16 +25,23 @@ export function nodeGateway(config: GatewayConfigInput, bundle: string, dir: str
   let listen = '127.0.0.1:0';
   mkdirSync(dir, { recursive: true });
   const tokenFile = join(dir, 'tokens');
-  writeFileSync(tokenFile, config.tokens.map((t) => `${t.scope} ${t.token}${t.name ? ` ${t.name}` : ''}\n`).join(''), { mode: 0o600 });
+  writeFileSync(tokenFile, config.tokens.map((t) => `${t.scope} ${t.token}${t.name ? ` ${t.name}` : ''}\n`).join(''), {
+    mode: 0o600,
+  });
   const agentArgs = config.agents.flatMap((a) => {
     const file = join(dir, `secret-${a.name}`);
     writeFileSync(file, a.secret, { mode: 0o600 });
     return ['--agent', `${a.name}=${a.url},secret-file=${file}`];
   });
   const g: Gateway = {
-    name: 'node', url: '', up: false, restarts: 0,
+    name: 'node',
+    url: '',
+    up: false,
+    restarts: 0,
     async start() {
-      const c = spawn(process.execPath, [bundle, ...agentArgs, '--token-file', tokenFile, '--listen', listen], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const c = spawn(process.execPath, [bundle, ...agentArgs, '--token-file', tokenFile, '--listen', listen], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child = c;
       exited = new Promise((r) => c.once('exit', () => r()));
       let out = '';
@@ -56,7 +63,9 @@ export function nodeGateway(config: GatewayConfigInput, bundle: string, dir: str
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
-    async close() { await g.kill(); },
+    async close() {
+      await g.kill();
+    },
   };
   return g;
 }
@@ -65,7 +74,10 @@ export function workerdGateway(config: GatewayConfigInput, root: string): Gatewa
   let gw: EdgeGateway | undefined;
   let port = 0;
   const g: Gateway = {
-    name: 'workerd', url: '', up: false, restarts: 0,
+    name: 'workerd',
+    url: '',
+    up: false,
+    restarts: 0,
     async start() {
       gw = await startEdgeGateway(config, { host: '127.0.0.1', port }, root);
       g.url = gw.url;
@@ -84,7 +96,9 @@ export function workerdGateway(config: GatewayConfigInput, root: string): Gatewa
       await gw.close(); // removes its temp dir
       gw = undefined;
     },
-    async close() { await g.kill(); },
+    async close() {
+      await g.kill();
+    },
   };
   return g;
 }

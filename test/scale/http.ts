@@ -3,19 +3,39 @@
 import type { Gateway } from './gateways.js';
 import type { Rng } from './rng.js';
 
-export interface Answer { kind: 'ok' | 'final' | 'retry'; status: number; json?: any; error?: string }
+export interface Answer {
+  kind: 'ok' | 'final' | 'retry';
+  status: number;
+  json?: any;
+  error?: string;
+}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function call(gw: Gateway, token: string, path: string, init: RequestInit = {}, timeoutMs = 60_000): Promise<Answer> {
+export async function call(
+  gw: Gateway,
+  token: string,
+  path: string,
+  init: RequestInit = {},
+  timeoutMs = 60_000,
+): Promise<Answer> {
   try {
     const res = await fetch(gw.url + path, {
-      ...init, signal: AbortSignal.timeout(timeoutMs),
-      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+      ...init,
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: {
+        ...(init.headers as Record<string, string>),
+        authorization: `Bearer ${token}`,
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+      },
     });
     const text = await res.text();
     let json: any;
-    try { json = text ? JSON.parse(text) : undefined; } catch { json = { text: text.slice(0, 200) }; }
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = { text: text.slice(0, 200) };
+    }
     const kind = res.status < 400 ? 'ok' : res.status < 500 ? 'final' : 'retry';
     return { kind, status: res.status, json };
   } catch (e) {
@@ -30,7 +50,13 @@ export function pickGateway(gws: Gateway[], rng: Rng, not?: Gateway): Gateway {
 }
 
 /** Calls through random gateways until the answer is not `retry` or `deadline` passes (then the last `retry`). */
-export async function retrying(gws: Gateway[], rng: Rng, deadline: number, f: (gw: Gateway) => Promise<Answer>, onRetry: (a: Answer) => void = () => {}): Promise<Answer> {
+export async function retrying(
+  gws: Gateway[],
+  rng: Rng,
+  deadline: number,
+  f: (gw: Gateway) => Promise<Answer>,
+  onRetry: (a: Answer) => void = () => {},
+): Promise<Answer> {
   let wait = 100;
   for (;;) {
     const a = await f(pickGateway(gws, rng));

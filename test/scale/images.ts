@@ -11,7 +11,11 @@ export const MiB = 1 << 20;
 
 const run = (tool: string, args: string[]) => execFileSync(tool, args, { stdio: 'pipe', encoding: 'utf8' });
 
-export interface Pool { /** Root names → dirs. */ roots: Record<string, string>; refs: string; images: string[] }
+export interface Pool {
+  /** Root names → dirs. */ roots: Record<string, string>;
+  refs: string;
+  images: string[];
+}
 
 /** `count` images in root `a` (root `b` starts empty), their references in `refs`, and the VM's chain vm-base ← vm-top. */
 export function makePool(dir: string, count: number): Pool {
@@ -20,12 +24,20 @@ export function makePool(dir: string, count: number): Pool {
   for (const d of [roots.a, roots.b, refs]) mkdirSync(d, { recursive: true });
   const images: string[] = [];
   const qcow2 = (name: string, backing?: string) => {
-    run('qemu-img', ['create', '-q', '-f', 'qcow2', ...(backing ? ['-b', backing, '-F', 'qcow2'] : []), join(roots.a, name), '16M']);
+    run('qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      ...(backing ? ['-b', backing, '-F', 'qcow2'] : []),
+      join(roots.a, name),
+      '16M',
+    ]);
   };
   const write = (name: string, fmt: string, pattern: number, atMiB: number) =>
     run('qemu-io', ['-f', fmt, '-c', `write -P ${pattern} ${atMiB}M 1M`, join(roots.a, name)]);
   for (let i = 0; i < count; i++) {
-    const p = 1 + (i * 7) % 250;
+    const p = 1 + ((i * 7) % 250);
     if (i % 4 === 1) {
       qcow2(`i${i}-base.qcow2`);
       write(`i${i}-base.qcow2`, 'qcow2', p, i % 8);
@@ -47,7 +59,8 @@ export function makePool(dir: string, count: number): Pool {
   qcow2('vm-top.qcow2', 'vm-base.qcow2');
   write('vm-top.qcow2', 'qcow2', 0xa1, 1);
   images.push('vm-base.qcow2', 'vm-top.qcow2');
-  for (const name of images) run('qemu-img', ['convert', '-O', 'qcow2', join(roots.a, name), join(refs, `${origin(name)}.qcow2`)]);
+  for (const name of images)
+    run('qemu-img', ['convert', '-O', 'qcow2', join(roots.a, name), join(refs, `${origin(name)}.qcow2`)]);
   return { roots, refs, images };
 }
 
@@ -73,7 +86,9 @@ export function checkClean(path: string): string | undefined {
     run('qemu-img', ['check', '-q', '-f', 'qcow2', path]);
     return undefined;
   } catch (e) {
-    return String((e as { stdout?: string }).stdout || (e as Error).message).trim().slice(0, 300);
+    return String((e as { stdout?: string }).stdout || (e as Error).message)
+      .trim()
+      .slice(0, 300);
   }
 }
 
@@ -83,6 +98,8 @@ export function compareWithRef(path: string, ref: string): string | undefined {
     run('qemu-img', ['compare', '-f', formatOf(path), '-F', 'qcow2', path, ref]);
     return undefined;
   } catch (e) {
-    return String((e as { stdout?: string }).stdout || (e as Error).message).trim().slice(0, 300);
+    return String((e as { stdout?: string }).stdout || (e as Error).message)
+      .trim()
+      .slice(0, 300);
   }
 }

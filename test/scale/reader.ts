@@ -7,11 +7,24 @@ import type { Gateway } from './gateways.js';
 import { pickGateway, sleep } from './http.js';
 import type { Rng } from './rng.js';
 
-export interface SeenEvent { id: number; event: string; data: string }
-export interface ReadResult { events: SeenEvent[]; connects: number; switches: number; errors: string[] }
+export interface SeenEvent {
+  id: number;
+  event: string;
+  data: string;
+}
+export interface ReadResult {
+  events: SeenEvent[];
+  connects: number;
+  switches: number;
+  errors: string[];
+}
 
 export interface ReaderOptions {
-  gws: Gateway[]; token: string; jobId: string; rng: Rng; deadline: number;
+  gws: Gateway[];
+  token: string;
+  jobId: string;
+  rng: Rng;
+  deadline: number;
   /** Leave and reconnect through another gateway after this many events on one connection (none: only when cut). */
   switchEvery?: number;
   onEvent?(e: SeenEvent): void;
@@ -29,7 +42,11 @@ export async function follow(o: ReaderOptions): Promise<ReadResult> {
     let res: Response;
     try {
       res = await fetch(`${gw.url}/v1/jobs/${encodeURIComponent(o.jobId)}/events`, {
-        headers: { authorization: `Bearer ${o.token}`, accept: 'text/event-stream', ...(lastId !== undefined ? { 'last-event-id': String(lastId) } : {}) },
+        headers: {
+          authorization: `Bearer ${o.token}`,
+          accept: 'text/event-stream',
+          ...(lastId !== undefined ? { 'last-event-id': String(lastId) } : {}),
+        },
         signal: AbortSignal.timeout(Math.max(1, o.deadline - Date.now())),
       });
     } catch (e) {
@@ -52,7 +69,10 @@ export async function follow(o: ReaderOptions): Promise<ReadResult> {
         const e = { id: Number(b.id), event: b.event ?? 'message', data: b.data ?? '' };
         r.events.push(e);
         o.onEvent?.(e);
-        if (e.event === 'end') { await sse.cancel().catch(() => {}); return r; }
+        if (e.event === 'end') {
+          await sse.cancel().catch(() => {});
+          return r;
+        }
         if (o.switchEvery && ++onThis >= o.switchEvery) {
           switching = true;
           r.switches++;

@@ -1,6 +1,11 @@
 // The chaos suite's only source of choices: a seeded PRNG (mulberry32), so a printed seed replays
 // the same requests, readers and kill points. `VDISK_CHAOS_SEED` sets it; tests use a fixed default.
-export interface Rng { next(): number; int(lo: number, hi: number): number; pick<T>(list: readonly T[]): T; chance(p: number): boolean }
+export interface Rng {
+  next(): number;
+  int(lo: number, hi: number): number;
+  pick<T>(list: readonly T[]): T;
+  chance(p: number): boolean;
+}
 
 export function rng(seed: number): Rng {
   let a = seed >>> 0;

@@ -10,7 +10,9 @@ export const CLI = join(ROOT, 'dist/cli.mjs');
 export const SECRET = 'a security test secret, long enough';
 
 export interface AgentProc {
-  child: ChildProcess; dir: string; stateDir: string;
+  child: ChildProcess;
+  dir: string;
+  stateDir: string;
   /** `HOST:PORT` it listens on. */
   address: string;
   /** Everything it wrote on stderr so far. */
@@ -32,30 +34,51 @@ export function agentDir(): { dir: string; secretFile: string; stateDir: string;
 
 /** Starts the agent and waits for its `listening` line; rejects with its stderr if it exits first. */
 export function spawnAgent(args: string[], d = agentDir()): Promise<AgentProc> {
-  const child = spawn(process.execPath, [CLI, 'agent', '--root', `p1=${d.pool}`, '--secret-file', d.secretFile, '--state-dir', d.stateDir, ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'agent', '--root', `p1=${d.pool}`, '--secret-file', d.secretFile, '--state-dir', d.stateDir, ...args],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return new Promise((resolve, reject) => {
     child.stderr!.setEncoding('utf8').on('data', (s: string) => {
       log += s;
       const m = /"event":"listening","address":"([^"]+)"/.exec(log);
-      if (m) resolve({
-        child, dir: d.dir, stateDir: d.stateDir, address: m[1]!, log: () => log,
-        rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,
-        stop: async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await exited; } },
-      });
+      if (m)
+        resolve({
+          child,
+          dir: d.dir,
+          stateDir: d.stateDir,
+          address: m[1]!,
+          log: () => log,
+          rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,
+          stop: async () => {
+            if (child.exitCode === null) {
+              child.kill('SIGTERM');
+              await exited;
+            }
+          },
+        });
     });
     child.once('exit', (code) => reject(new Error(`agent exited (${code}) before listening: ${log}`)));
   });
 }
 
 /** Runs the agent CLI to its end (for options it must refuse); answers its exit code and stderr. */
-export function runAgentToExit(args: string[], d = agentDir()): Promise<{ code: number | null; stderr: string; listening: boolean }> {
-  const child = spawn(process.execPath, [CLI, 'agent', '--root', `p1=${d.pool}`, '--secret-file', d.secretFile, '--state-dir', d.stateDir, ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+export function runAgentToExit(
+  args: string[],
+  d = agentDir(),
+): Promise<{ code: number | null; stderr: string; listening: boolean }> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'agent', '--root', `p1=${d.pool}`, '--secret-file', d.secretFile, '--state-dir', d.stateDir, ...args],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   return new Promise((resolve) => {
     child.stderr!.setEncoding('utf8').on('data', (s: string) => {

@@ -15,10 +15,13 @@ afterEach(async () => t?.close());
 const names: [string, (t: TestAgent) => string][] = [
   ['an absolute name', () => '/etc/shadow'],
   ['a relative name that climbs out', () => `${'../'.repeat(16)}etc/shadow`],
-  ['a name through an in-root link to /etc', (t) => {
-    symlinkSync('/etc', join(t.pool('p1'), 'etc'));
-    return '../p1/etc/shadow';
-  }],
+  [
+    'a name through an in-root link to /etc',
+    (t) => {
+      symlinkSync('/etc', join(t.pool('p1'), 'etc'));
+      return '../p1/etc/shadow';
+    },
+  ],
 ];
 
 function withBacking(plan: AnyPlan, name: string): AnyPlan {
@@ -34,8 +37,15 @@ function withRebase(plan: AnyPlan, name: string): AnyPlan {
   const v = (create.params as { volume: { id: string; path: string } }).volume;
   const last = copy.steps[copy.steps.length - 1]!;
   copy.steps.push({
-    id: 'rebase', label: 'rebase', after: [last.id], unit: last.unit, phase: 'cleanup', undo: [], weight: 1,
-    action: 'rebase-offline', params: { volume: v.id, path: v.path, backing: 'p1:a.qcow2', backingName: name, backingFormat: 'raw' },
+    id: 'rebase',
+    label: 'rebase',
+    after: [last.id],
+    unit: last.unit,
+    phase: 'cleanup',
+    undo: [],
+    weight: 1,
+    action: 'rebase-offline',
+    params: { volume: v.id, path: v.path, backing: 'p1:a.qcow2', backingName: name, backingFormat: 'raw' },
   } as never);
   return copy;
 }
@@ -61,12 +71,20 @@ describe('a backing name that leads out of the storage roots', () => {
     t = await testAgent({ adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }] });
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'base.qcow2'), '4M');
     qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(t.pool('p1'), 'top.qcow2'));
-    const plan = await planFor(t, { kind: 'clone', volume: 'p1:top.qcow2', toPool: 'p2', name: 'c.qcow2', shape: 'shallow' });
+    const plan = await planFor(t, {
+      kind: 'clone',
+      volume: 'p1:top.qcow2',
+      toPool: 'p2',
+      name: 'c.qcow2',
+      shape: 'shallow',
+    });
     const create = plan.steps.find((s) => s.action === 'create-volume')!;
     expect((create.params as { volume: { backingName: string } }).volume.backingName).toBe('../p1/base.qcow2');
     const r = await submit(t, plan);
     expect(r.status).toBe(202);
     expect((await ended(t, r.body.id)).state).toBe('done');
-    expect(qemuImg('info', '--output=json', join(t.pool('p2'), 'c.qcow2'))).toContain('"backing-filename": "../p1/base.qcow2"');
+    expect(qemuImg('info', '--output=json', join(t.pool('p2'), 'c.qcow2'))).toContain(
+      '"backing-filename": "../p1/base.qcow2"',
+    );
   });
 });

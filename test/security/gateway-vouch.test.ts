@@ -14,7 +14,9 @@ import { qemuImg } from '../agent/helpers.js';
 import { json, rand } from '../gateway/helpers/setup.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
 
 async function world() {
   const dir = mkdtempSync(join(tmpdir(), 'vgw-'));
@@ -23,21 +25,46 @@ async function world() {
   qemuImg('create', '-q', '-f', 'qcow2', join(dir, 'p1', 'base.qcow2'), '4M');
   qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(dir, 'p1', 'top.qcow2'));
   const secret = `agent-${rand()}`;
-  const agent: Agent = createAgent({
-    name: 'h1', roots: [{ name: 'p1', dir: join(dir, 'p1') }, { name: 'p2', dir: join(dir, 'p2') }], vms: [],
-    listen: '127.0.0.1:0', secret, stateDir: join(dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 1_000,
-    adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }], // stated: a probed qcow2 on a backing is no plan source
-  }, { log: silentLogger });
+  const agent: Agent = createAgent(
+    {
+      name: 'h1',
+      roots: [
+        { name: 'p1', dir: join(dir, 'p1') },
+        { name: 'p2', dir: join(dir, 'p2') },
+      ],
+      vms: [],
+      listen: '127.0.0.1:0',
+      secret,
+      stateDir: join(dir, 'state'),
+      jobTimeoutMs: 60_000,
+      heartbeatMs: 1_000,
+      adopt: [{ volume: 'p1:top.qcow2', format: 'qcow2' }], // stated: a probed qcow2 on a backing is no plan source
+    },
+    { log: silentLogger },
+  );
   await agent.start();
   const server = await listen(agent.app.fetch, '127.0.0.1:0');
-  cleanups.push(async () => { await server.close(); await agent.close(); });
+  cleanups.push(async () => {
+    await server.close();
+    await agent.close();
+  });
   const token = `w${rand()}`;
-  const app = createGatewayApp({
-    agents: [{ name: 'h1', url: `http://${server.address}`, secret }], tokens: [{ token, scope: 'write' }],
-  }, { log: () => {} });
+  const app = createGatewayApp(
+    {
+      agents: [{ name: 'h1', url: `http://${server.address}`, secret }],
+      tokens: [{ token, scope: 'write' }],
+    },
+    { log: () => {} },
+  );
   const call = async (path: string, body: unknown) => {
-    const res = await app.request(path, json(body, { authorization: `Bearer ${token}`, 'idempotency-key': `k-${rand(8)}` }));
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> & { code?: string; id?: string; plan?: Plan } };
+    const res = await app.request(
+      path,
+      json(body, { authorization: `Bearer ${token}`, 'idempotency-key': `k-${rand(8)}` }),
+    );
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown> & { code?: string; id?: string; plan?: Plan },
+    };
   };
   const finished = async (publicId: string) => {
     const job = agent.jobs.get(publicId.split('~')[1]!);
@@ -59,9 +86,17 @@ describe('the gateway relays what the agent vouches for', () => {
     expect(status.planId).toMatch(/^a[a-z0-9]{8}p[0-9]+$/);
     expect(readdirSync(join(w.dir, 'p2'))).toEqual(['c.qcow2']);
     // { retryOf } reaches the job's agent, which builds the retry plan itself: here there is none.
-    expect(await w.call('/v1/jobs', { retryOf: r.body.id }).then((x) => [x.status, x.body.code])).toEqual([409, 'E_AGENT_NOTHING_TO_RETRY']);
-    expect(await w.call('/v1/jobs', { retryOf: 'h1~job-nope' }).then((x) => [x.status, x.body.code])).toEqual([404, 'E_AGENT_UNKNOWN_JOB']);
-    expect(await w.call('/v1/jobs', { retryOf: r.body.id, request: clone }).then((x) => [x.status, x.body.code])).toEqual([400, 'E_GATEWAY_BAD_REQUEST']);
+    expect(await w.call('/v1/jobs', { retryOf: r.body.id }).then((x) => [x.status, x.body.code])).toEqual([
+      409,
+      'E_AGENT_NOTHING_TO_RETRY',
+    ]);
+    expect(await w.call('/v1/jobs', { retryOf: 'h1~job-nope' }).then((x) => [x.status, x.body.code])).toEqual([
+      404,
+      'E_AGENT_UNKNOWN_JOB',
+    ]);
+    expect(
+      await w.call('/v1/jobs', { retryOf: r.body.id, request: clone }).then((x) => [x.status, x.body.code]),
+    ).toEqual([400, 'E_GATEWAY_BAD_REQUEST']);
   });
 
   it('a previewed plan with an edited backing name: 422 E_AGENT_PLAN_MISMATCH, nothing written', async () => {

@@ -14,11 +14,13 @@ export const journal = (t: TestAgent): string => {
   return existsSync(p) ? readFileSync(p, 'utf8') : '';
 };
 
-export const poolFiles = (t: TestAgent): string[] => ['p1', 'p2'].flatMap((p) => readdirSync(t.pool(p)).map((f) => `${p}/${f}`)).sort();
+export const poolFiles = (t: TestAgent): string[] =>
+  ['p1', 'p2'].flatMap((p) => readdirSync(t.pool(p)).map((f) => `${p}/${f}`)).sort();
 
 /** A 4 MiB qcow2 p1/a.qcow2 and the planner's clone of it to p2/b.qcow2 (plus `extra` request fields). */
 export async function clonePlan(t: TestAgent, extra: Record<string, unknown> = {}) {
-  if (!existsSync(join(t.pool('p1'), 'a.qcow2'))) qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '4M');
+  if (!existsSync(join(t.pool('p1'), 'a.qcow2')))
+    qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '4M');
   return planFor(t, { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: 'b.qcow2', ...extra });
 }
 

@@ -18,7 +18,12 @@ async function twoPlans() {
 }
 
 async function post(plan: unknown, key: string, caller?: string) {
-  const res = await t.req('POST', '/v1/jobs', { plan }, { headers: { 'idempotency-key': key, ...(caller ? { 'x-vdisk-caller': caller } : {}) } });
+  const res = await t.req(
+    'POST',
+    '/v1/jobs',
+    { plan },
+    { headers: { 'idempotency-key': key, ...(caller ? { 'x-vdisk-caller': caller } : {}) } },
+  );
   return { status: res.status, text: await res.text() };
 }
 
@@ -46,7 +51,10 @@ describe('idempotency keys', () => {
     const a = await post(one, 'shared-key', 'alice');
     const b = await post(two, 'shared-key', 'bob');
     expect([a.status, b.status]).toEqual([202, 202]);
-    const [ja, jb] = [JSON.parse(a.text) as { id: string; startedBy: string }, JSON.parse(b.text) as { id: string; startedBy: string }];
+    const [ja, jb] = [
+      JSON.parse(a.text) as { id: string; startedBy: string },
+      JSON.parse(b.text) as { id: string; startedBy: string },
+    ];
     expect(ja.id).not.toBe(jb.id);
     expect([ja.startedBy, jb.startedBy]).toEqual(['alice', 'bob']);
     await ended(t, ja.id);

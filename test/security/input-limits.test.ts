@@ -19,21 +19,41 @@ describe('length limits', () => {
   it.each([
     ['a clone name over 4096 characters', { kind: 'clone', volume: 'snap2', toPool: 'p2', name: long }],
     ['a volume id over 4096 characters', { kind: 'move', volume: long, toPool: 'p2' }],
-    ['a block copy of more disks than the limit', { kind: 'block-copy', vm: 'vm1', disks: Array.from({ length: MAX_DISKS + 1 }, (_, i) => disk(i)) }],
-    ['a snapshot of more disks than the limit', { kind: 'snapshot', vm: 'vm1', name: 's', disks: Array.from({ length: MAX_DISKS + 1 }, () => 'vda') }],
+    [
+      'a block copy of more disks than the limit',
+      { kind: 'block-copy', vm: 'vm1', disks: Array.from({ length: MAX_DISKS + 1 }, (_, i) => disk(i)) },
+    ],
+    [
+      'a snapshot of more disks than the limit',
+      { kind: 'snapshot', vm: 'vm1', name: 's', disks: Array.from({ length: MAX_DISKS + 1 }, () => 'vda') },
+    ],
   ])('the planner refuses %s (E_PLAN_BAD_REQUEST)', (_n, req) => {
-    expect(() => planRequest(req, world({ running: false }), counterIds('t'))).toThrow(expect.objectContaining({ code: 'E_PLAN_BAD_REQUEST' }));
+    expect(() => planRequest(req, world({ running: false }), counterIds('t'))).toThrow(
+      expect.objectContaining({ code: 'E_PLAN_BAD_REQUEST' }),
+    );
   });
 
   it.each([
-    ['a path over 4096 characters', (p: Awaited<ReturnType<typeof clonePlan>>, t: TestAgent) => {
-      (p.steps.find((s) => s.action === 'create-volume')!.params as { volume: { path: string } }).volume.path = `${t.pool('p2')}/${long}`;
-    }],
-    ['a label over the prose limit', (p: Awaited<ReturnType<typeof clonePlan>>) => { p.steps[0]!.label = 'x'.repeat(256 * 1024 + 1); }],
-    ['more steps than the limit', (p: Awaited<ReturnType<typeof clonePlan>>) => {
-      const last = p.steps[p.steps.length - 1]!;
-      for (let i = 0; i < 4097; i++) p.steps.push({ ...last, id: `extra${i}`, after: [] });
-    }],
+    [
+      'a path over 4096 characters',
+      (p: Awaited<ReturnType<typeof clonePlan>>, t: TestAgent) => {
+        (p.steps.find((s) => s.action === 'create-volume')!.params as { volume: { path: string } }).volume.path =
+          `${t.pool('p2')}/${long}`;
+      },
+    ],
+    [
+      'a label over the prose limit',
+      (p: Awaited<ReturnType<typeof clonePlan>>) => {
+        p.steps[0]!.label = 'x'.repeat(256 * 1024 + 1);
+      },
+    ],
+    [
+      'more steps than the limit',
+      (p: Awaited<ReturnType<typeof clonePlan>>) => {
+        const last = p.steps[p.steps.length - 1]!;
+        for (let i = 0; i < 4097; i++) p.steps.push({ ...last, id: `extra${i}`, after: [] });
+      },
+    ],
   ])('the agent refuses a plan with %s (400 E_PLAN_BAD_PLAN)', async (_n, edit) => {
     t = await testAgent();
     const plan = structuredClone(await clonePlan(t));

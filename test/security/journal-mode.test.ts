@@ -15,13 +15,28 @@ const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
 
 async function agentIn(stateDir: string) {
   mkdirSync(join(dir, 'p1'), { recursive: true });
-  const agent = createAgent({
-    name: 'h1', roots: [{ name: 'p1', dir: join(dir, 'p1') }], vms: [], listen: '127.0.0.1:0', secret: 'a secret of enough length',
-    stateDir, jobTimeoutMs: 60_000, heartbeatMs: 1000,
-  }, { log: silentLogger });
+  const agent = createAgent(
+    {
+      name: 'h1',
+      roots: [{ name: 'p1', dir: join(dir, 'p1') }],
+      vms: [],
+      listen: '127.0.0.1:0',
+      secret: 'a secret of enough length',
+      stateDir,
+      jobTimeoutMs: 60_000,
+      heartbeatMs: 1000,
+    },
+    { log: silentLogger },
+  );
   await agent.start();
   const { signRequest } = await import('../../src/auth/hmac.js');
-  await agent.app.request('/v1/inventory', { headers: await signRequest('a secret of enough length', { agent: 'h1', method: 'GET', url: 'http://localhost/v1/inventory' }) });
+  await agent.app.request('/v1/inventory', {
+    headers: await signRequest('a secret of enough length', {
+      agent: 'h1',
+      method: 'GET',
+      url: 'http://localhost/v1/inventory',
+    }),
+  });
   return agent;
 }
 
@@ -30,7 +45,11 @@ describe('agent state files are private', () => {
     dir = mkdtempSync(join(tmpdir(), 'vjm-'));
     const state = join(dir, 'state');
     const agent = await agentIn(state);
-    expect([mode(state), mode(join(state, 'journal.jsonl')), mode(join(state, 'inventory.json'))]).toEqual(['700', '600', '600']);
+    expect([mode(state), mode(join(state, 'journal.jsonl')), mode(join(state, 'inventory.json'))]).toEqual([
+      '700',
+      '600',
+      '600',
+    ]);
     await agent.close();
   });
 
@@ -44,7 +63,11 @@ describe('agent state files are private', () => {
     writeFileSync(join(state, 'inventory.json'), JSON.stringify({ volumes: [], snapshots: [], vms: [], applied: [] }));
     chmodSync(join(state, 'inventory.json'), 0o664);
     const agent = await agentIn(state);
-    expect([mode(state), mode(join(state, 'journal.jsonl')), mode(join(state, 'inventory.json'))]).toEqual(['700', '600', '600']);
+    expect([mode(state), mode(join(state, 'journal.jsonl')), mode(join(state, 'inventory.json'))]).toEqual([
+      '700',
+      '600',
+      '600',
+    ]);
     await agent.close();
   });
 });

@@ -54,24 +54,53 @@ describe('errors name no host path outside the roots', () => {
     const missing = join(t.pool('p1'), 'missing.qcow2');
     // A plan the agent had journaled before a restart (recovery runs it): one flush of a file that is gone.
     const journaled = {
-      ...plan, steps: [{
-        id: 's1', label: 'flush', after: [], unit: 'all', phase: 'prepare', undo: [], weight: 1,
-        action: 'flush-volume', params: { volume: 'p1:missing.qcow2', path: missing },
-      }],
+      ...plan,
+      steps: [
+        {
+          id: 's1',
+          label: 'flush',
+          after: [],
+          unit: 'all',
+          phase: 'prepare',
+          undo: [],
+          weight: 1,
+          action: 'flush-volume',
+          params: { volume: 'p1:missing.qcow2', path: missing },
+        },
+      ],
     };
     await t.agent.close();
-    appendFileSync(join(t.dir, 'state', 'journal.jsonl'), `${JSON.stringify({ t: 'job', job: 'job-leak', plan: journaled, at: new Date().toISOString() })}\n`);
+    appendFileSync(
+      join(t.dir, 'state', 'journal.jsonl'),
+      `${JSON.stringify({ t: 'job', job: 'job-leak', plan: journaled, at: new Date().toISOString() })}\n`,
+    );
     const log: string[] = [];
-    again = createAgent({
-      name: 'h1', roots: [{ name: 'p1', dir: t.pool('p1') }, { name: 'p2', dir: t.pool('p2') }], vms: [], listen: '127.0.0.1:0',
-      secret: SECRET, stateDir: join(t.dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 50,
-    }, { log: (event, fields) => log.push(JSON.stringify({ event, ...fields })) });
+    again = createAgent(
+      {
+        name: 'h1',
+        roots: [
+          { name: 'p1', dir: t.pool('p1') },
+          { name: 'p2', dir: t.pool('p2') },
+        ],
+        vms: [],
+        listen: '127.0.0.1:0',
+        secret: SECRET,
+        stateDir: join(t.dir, 'state'),
+        jobTimeoutMs: 60_000,
+        heartbeatMs: 50,
+      },
+      { log: (event, fields) => log.push(JSON.stringify({ event, ...fields })) },
+    );
     await again.start();
     const job = again.jobs.get('job-leak');
     await job.ended;
     const path = '/v1/jobs/job-leak';
     const res = await again.app.request(path, { headers: await signAs('h1', 'GET', path) });
-    const status = await res.json() as { state: string; error?: { code: string; message: string }; report?: { failure?: { code: string; message: string } } };
+    const status = (await res.json()) as {
+      state: string;
+      error?: { code: string; message: string };
+      report?: { failure?: { code: string; message: string } };
+    };
     expect(status.state).toBe('rolled-back');
     // The file is opened through safe-open, which names the failure with a stable code of its own;
     // a raw Node error (ENOENT) would be reduced to its code. Either way no errno text, no outside path.
@@ -88,12 +117,26 @@ describe('errors name no host path outside the roots', () => {
     const roots = t.agent.ctx.roots;
     const inRoot = join(t.pool('p1'), 'a.qcow2');
     expect(publicText(`cannot open ${inRoot}: POST /v1/jobs/x`, roots)).toBe(`cannot open ${inRoot}: POST /v1/jobs/x`);
-    expect(publicText(`${inRoot} leads to '/etc/shadow' and ${t.pool('p1')}/../x`, roots)).toBe(`${inRoot} leads to '${HIDDEN_PATH}' and ${HIDDEN_PATH}`);
-    expect(publicText(`cannot append: EACCES: permission denied, open '${t.dir}/state/journal.jsonl'`, roots)).toBe('cannot append: EACCES');
-    const raw = Object.assign(new Error(`ENOENT: no such file or directory, open '${inRoot}'`), { code: 'ENOENT', errno: -2, syscall: 'open' });
+    expect(publicText(`${inRoot} leads to '/etc/shadow' and ${t.pool('p1')}/../x`, roots)).toBe(
+      `${inRoot} leads to '${HIDDEN_PATH}' and ${HIDDEN_PATH}`,
+    );
+    expect(publicText(`cannot append: EACCES: permission denied, open '${t.dir}/state/journal.jsonl'`, roots)).toBe(
+      'cannot append: EACCES',
+    );
+    const raw = Object.assign(new Error(`ENOENT: no such file or directory, open '${inRoot}'`), {
+      code: 'ENOENT',
+      errno: -2,
+      syscall: 'open',
+    });
     expect(publicStepError(raw, roots)).toEqual({ code: 'ENOENT', message: expect.not.stringContaining(inRoot) });
-    expect(publicStepError(new TypeError(`x of ${t.dir}`), roots)).toEqual({ code: 'E_PLAN_STEP_FAILED', message: expect.not.stringContaining(t.dir) });
-    const outside = publicError(new VdiskError('E_AGENT_PATH_OUTSIDE_ROOTS', '/etc/shadow is not under a storage root', { path: '/etc/shadow' }), roots);
+    expect(publicStepError(new TypeError(`x of ${t.dir}`), roots)).toEqual({
+      code: 'E_PLAN_STEP_FAILED',
+      message: expect.not.stringContaining(t.dir),
+    });
+    const outside = publicError(
+      new VdiskError('E_AGENT_PATH_OUTSIDE_ROOTS', '/etc/shadow is not under a storage root', { path: '/etc/shadow' }),
+      roots,
+    );
     expect(outside.detail.path).toBeUndefined();
     expect(outside.message).not.toContain('/etc');
   });

@@ -39,14 +39,26 @@ afterAll(async () => t?.close());
 const VOLUMES = ['p1:top.qcow2', 'p1:mid.qcow2', 'p1:solo.qcow2', 'p1:disk.img', 'p2:other.qcow2'];
 const requests = fc.oneof(
   fc.record({
-    kind: fc.constant('move'), volume: fc.constantFrom(...VOLUMES), toPool: fc.constantFrom('p1', 'p2'),
-    shape: fc.constantFrom('flatten', 'keep-chain'), wipeSource: fc.boolean(), verify: fc.constantFrom('none', 'metadata', 'full'),
+    kind: fc.constant('move'),
+    volume: fc.constantFrom(...VOLUMES),
+    toPool: fc.constantFrom('p1', 'p2'),
+    shape: fc.constantFrom('flatten', 'keep-chain'),
+    wipeSource: fc.boolean(),
+    verify: fc.constantFrom('none', 'metadata', 'full'),
   }),
-  fc.record({
-    kind: fc.constant('clone'), volume: fc.constantFrom(...VOLUMES), toPool: fc.constantFrom('p1', 'p2'),
-    name: fc.constantFrom('c.qcow2', 'c.img'), format: fc.constantFrom('qcow2', 'raw'), shape: fc.constantFrom('flatten', 'shallow'),
-    verify: fc.constantFrom('none', 'metadata', 'full'), mode: fc.constantFrom('0600', '0640'),
-  }, { requiredKeys: ['kind', 'volume', 'toPool', 'name'] }),
+  fc.record(
+    {
+      kind: fc.constant('clone'),
+      volume: fc.constantFrom(...VOLUMES),
+      toPool: fc.constantFrom('p1', 'p2'),
+      name: fc.constantFrom('c.qcow2', 'c.img'),
+      format: fc.constantFrom('qcow2', 'raw'),
+      shape: fc.constantFrom('flatten', 'shallow'),
+      verify: fc.constantFrom('none', 'metadata', 'full'),
+      mode: fc.constantFrom('0600', '0640'),
+    },
+    { requiredKeys: ['kind', 'volume', 'toPool', 'name'] },
+  ),
 );
 
 type Path = (string | number)[];
@@ -64,11 +76,20 @@ function places(value: unknown, at: Path = []): Path[] {
   return out;
 }
 
-const get = (o: unknown, p: Path): unknown => p.reduce<unknown>((x, k) => (x as Record<string | number, unknown>)[k], o);
+const get = (o: unknown, p: Path): unknown =>
+  p.reduce<unknown>((x, k) => (x as Record<string | number, unknown>)[k], o);
 
 /** A value different from `old`, of the kinds an attacker would try. */
 function mutate(old: unknown, pick: number): unknown {
-  const strings = [join(canary, 'secret'), join(canary, 'new.qcow2'), `${t.pool('p2')}/../canary/x.qcow2`, '/etc/shadow', '../../etc/passwd', '', 'x'];
+  const strings = [
+    join(canary, 'secret'),
+    join(canary, 'new.qcow2'),
+    `${t.pool('p2')}/../canary/x.qcow2`,
+    '/etc/shadow',
+    '../../etc/passwd',
+    '',
+    'x',
+  ];
   if (typeof old === 'string') {
     const options = [...strings, `../${old}`, `${old}/../../canary`, `${old}x`].filter((s) => s !== old);
     return options[pick % options.length];
@@ -106,34 +127,41 @@ function snapshot(): string {
   walk(t.dir);
   return lines.join('\n');
 }
-const journal = () => (existsSync(join(t.dir, 'state', 'journal.jsonl')) ? readFileSync(join(t.dir, 'state', 'journal.jsonl'), 'utf8') : '');
+const journal = () =>
+  existsSync(join(t.dir, 'state', 'journal.jsonl')) ? readFileSync(join(t.dir, 'state', 'journal.jsonl'), 'utf8') : '';
 
 describe('a mutated plan never runs', () => {
   it('one value changed anywhere in a valid move or clone plan: refused, no file and no journal record changed', async () => {
     const before = snapshot();
     let tried = 0;
-    await fc.assert(fc.asyncProperty(requests, fc.nat(), fc.nat(), async (request, at, pick) => {
-      let plan: Plan;
-      try {
-        plan = planRequest(request, inventory, counterIds('g'));
-      } catch {
-        return; // the planner refuses this request: there is no valid plan to mutate
-      }
-      const all = places(plan);
-      const where = all[at % all.length]!;
-      const sent = mutated(plan, where, pick);
-      const r = await submit(t, sent);
-      tried++;
-      const factsReached = where[0] === 'facts' || where[0] === 'request';
-      expect(r.status, `${where.join('.')} → ${JSON.stringify(get(sent, where))}: ${r.body.code}`).toBeGreaterThanOrEqual(400);
-      if (r.status === 409) {
-        expect(r.body.code).toBe('E_PLAN_STALE');
-        expect(factsReached, where.join('.')).toBe(true);
-      } else if (!factsReached && r.status === 422) {
-        expect(['E_AGENT_PLAN_MISMATCH', 'E_AGENT_WRONG_HOST']).toContain(r.body.code);
-      }
-      expect(t.agent.jobs.jobs.size).toBe(0);
-    }), { numRuns: 150 });
+    await fc.assert(
+      fc.asyncProperty(requests, fc.nat(), fc.nat(), async (request, at, pick) => {
+        let plan: Plan;
+        try {
+          plan = planRequest(request, inventory, counterIds('g'));
+        } catch {
+          return; // the planner refuses this request: there is no valid plan to mutate
+        }
+        const all = places(plan);
+        const where = all[at % all.length]!;
+        const sent = mutated(plan, where, pick);
+        const r = await submit(t, sent);
+        tried++;
+        const factsReached = where[0] === 'facts' || where[0] === 'request';
+        expect(
+          r.status,
+          `${where.join('.')} → ${JSON.stringify(get(sent, where))}: ${r.body.code}`,
+        ).toBeGreaterThanOrEqual(400);
+        if (r.status === 409) {
+          expect(r.body.code).toBe('E_PLAN_STALE');
+          expect(factsReached, where.join('.')).toBe(true);
+        } else if (!factsReached && r.status === 422) {
+          expect(['E_AGENT_PLAN_MISMATCH', 'E_AGENT_WRONG_HOST']).toContain(r.body.code);
+        }
+        expect(t.agent.jobs.jobs.size).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
     expect(tried).toBeGreaterThan(50);
     expect(snapshot()).toBe(before);
     expect(journal()).toBe('');

@@ -44,7 +44,9 @@ describe('the agent runs only the plan it re-derives', () => {
     const r = await submit(t, plan);
     expect(r.status).toBe(202);
     expect((await ended(t, r.body.id)).state).toBe('done');
-    const info = JSON.parse(qemuImg('info', '--output=json', '-U', join(t.pool('p2'), 'c.qcow2'))) as { 'backing-filename': string };
+    const info = JSON.parse(qemuImg('info', '--output=json', '-U', join(t.pool('p2'), 'c.qcow2'))) as {
+      'backing-filename': string;
+    };
     expect(info['backing-filename']).toBe('../p1/base.qcow2');
   });
 
@@ -61,7 +63,9 @@ describe('the agent runs only the plan it re-derives', () => {
     const again = await submit(t, fresh);
     expect(again.status).toBe(202);
     expect((await ended(t, again.body.id)).state).toBe('done');
-    const info = JSON.parse(qemuImg('info', '--output=json', '-U', join(t.pool('p2'), 'c.qcow2'))) as { 'virtual-size': number };
+    const info = JSON.parse(qemuImg('info', '--output=json', '-U', join(t.pool('p2'), 'c.qcow2'))) as {
+      'virtual-size': number;
+    };
     expect(info['virtual-size']).toBe(8 << 20);
   });
 
@@ -79,8 +83,10 @@ describe('the agent runs only the plan it re-derives', () => {
     t = await testAgent({ inventoryTtlMs: 0 }); // each GET /v1/inventory refreshes: the test reads the drift through it
     const src = join(t.pool('p1'), 'a.qcow2');
     qemuImg('create', '-q', '-f', 'qcow2', src, '4M');
-    const allocated = async () => ((await (await t.req('GET', '/v1/inventory')).json()) as { volumes: { id: string; allocated: number }[] })
-      .volumes.find((v) => v.id === 'p1:a.qcow2')!.allocated;
+    const allocated = async () =>
+      (
+        (await (await t.req('GET', '/v1/inventory')).json()) as { volumes: { id: string; allocated: number }[] }
+      ).volumes.find((v) => v.id === 'p1:a.qcow2')!.allocated;
     const before = await allocated();
     const plan = await planFor(t, { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: 'b.qcow2' });
     qemuIo(src, 'write -P 0x5a 0 2M');

@@ -25,8 +25,12 @@ function setup(dataMiB: number) {
   qemuImg('create', '-q', '-f', 'qcow2', src, '16M');
   qemuIo(src, `write -P 0x11 0 ${dataMiB}M`);
   const ctx = {
-    roots: new Roots([{ name: 'big', dir: join(dir, 'big') }, { name: 'small', dir: join(dir, 'small') }]),
-    store: { data: { volumes: [] } }, log: () => {},
+    roots: new Roots([
+      { name: 'big', dir: join(dir, 'big') },
+      { name: 'small', dir: join(dir, 'small') },
+    ]),
+    store: { data: { volumes: [] } },
+    log: () => {},
   } as unknown as AgentContext;
   return { ctx, src, target: join(dir, 'small', 'b.qcow2') };
 }
@@ -34,8 +38,12 @@ function setup(dataMiB: number) {
 describe('free space at copy time', () => {
   it('a source with more allocated bytes than the target pool has free: E_AGENT_POOL_FULL, nothing written', () => {
     const { ctx, src, target } = setup(6);
-    expect(() => checkRoomForCopy(ctx, { sourcePath: src, targetPath: target, depth: 'flatten' }))
-      .toThrow(expect.objectContaining({ code: 'E_AGENT_POOL_FULL', message: expect.stringMatching(/^pool 'small' has \d+ bytes free, the copy needs \d+$/) }));
+    expect(() => checkRoomForCopy(ctx, { sourcePath: src, targetPath: target, depth: 'flatten' })).toThrow(
+      expect.objectContaining({
+        code: 'E_AGENT_POOL_FULL',
+        message: expect.stringMatching(/^pool 'small' has \d+ bytes free, the copy needs \d+$/),
+      }),
+    );
     expect(readdirSync(join(dir, 'small'))).toEqual([]);
   });
 

@@ -27,12 +27,18 @@ async function answers(conditions: Record<string, unknown>[], code = 'E_AGENT_PA
 }
 
 describe('a precondition that probes a host file', () => {
-  it.each(['file-exists', 'file-absent'])('%s outside the roots: the same refusal for a file that exists and one that does not', async (check) => {
-    t = await testAgent();
-    const [exists, missing] = await answers([{ check, path: '/etc/passwd' }, { check, path: '/etc/no-such-file-here' }]);
-    expect({ ...(exists as object), path: undefined }).toEqual({ ...(missing as object), path: undefined });
-    expect((exists as { code: string }).code).toBe((missing as { code: string }).code);
-  });
+  it.each(['file-exists', 'file-absent'])(
+    '%s outside the roots: the same refusal for a file that exists and one that does not',
+    async (check) => {
+      t = await testAgent();
+      const [exists, missing] = await answers([
+        { check, path: '/etc/passwd' },
+        { check, path: '/etc/no-such-file-here' },
+      ]);
+      expect({ ...(exists as object), path: undefined }).toEqual({ ...(missing as object), path: undefined });
+      expect((exists as { code: string }).code).toBe((missing as { code: string }).code);
+    },
+  );
 
   it('volume-path outside the roots is refused too', async () => {
     t = await testAgent();
@@ -43,9 +49,13 @@ describe('a precondition that probes a host file', () => {
     t = await testAgent();
     symlinkSync('/etc/passwd', join(t.pool('p1'), 'to-passwd'));
     symlinkSync('/etc/no-such-file-here', join(t.pool('p1'), 'to-nothing'));
-    const [exists, missing] = await answers([
-      { check: 'file-exists', path: join(t.pool('p1'), 'to-passwd') }, { check: 'file-exists', path: join(t.pool('p1'), 'to-nothing') },
-    ], 'E_AGENT_SYMLINK_ESCAPE');
+    const [exists, missing] = await answers(
+      [
+        { check: 'file-exists', path: join(t.pool('p1'), 'to-passwd') },
+        { check: 'file-exists', path: join(t.pool('p1'), 'to-nothing') },
+      ],
+      'E_AGENT_SYMLINK_ESCAPE',
+    );
     const strip = (b: unknown) => JSON.stringify(b).replaceAll('to-passwd', 'X').replaceAll('to-nothing', 'X');
     expect(strip(exists)).toBe(strip(missing));
   });

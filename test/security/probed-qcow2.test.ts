@@ -12,7 +12,10 @@ import type { Inventory } from '../../src/plan/inventory.js';
 import { planFor, qemuImg, SECRET, testAgent, type TestAgent } from '../agent/helpers.js';
 
 let t: TestAgent | undefined;
-afterEach(async () => { await t?.close(); t = undefined; });
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
 
 /** The "raw" guest disk: its first bytes are a qcow2 header naming base.img (also in the pool). */
 function guestWroteHeader(pool: string): void {
@@ -25,14 +28,32 @@ const clone = { kind: 'clone', volume: 'p1:guest.img', toPool: 'p2', name: 'copy
 /** The same roots and state dir, a new agent process (as after a restart with other flags). */
 async function restarted(old: TestAgent, over: Partial<AgentConfig>): Promise<TestAgent> {
   await old.agent.close();
-  const fresh = await testAgent({ stateDir: join(old.dir, 'state'), roots: [{ name: 'p1', dir: old.pool('p1') }, { name: 'p2', dir: old.pool('p2') }], ...over });
+  const fresh = await testAgent({
+    stateDir: join(old.dir, 'state'),
+    roots: [
+      { name: 'p1', dir: old.pool('p1') },
+      { name: 'p2', dir: old.pool('p2') },
+    ],
+    ...over,
+  });
   rmSync(fresh.dir, { recursive: true, force: true }); // its own empty pools are not used
   const close = fresh.close;
-  return { ...fresh, dir: old.dir, pool: old.pool, close: async () => { await close(); rmSync(old.dir, { recursive: true, force: true }); } };
+  return {
+    ...fresh,
+    dir: old.dir,
+    pool: old.pool,
+    close: async () => {
+      await close();
+      rmSync(old.dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  return p.then(() => 'planned', (e: { code?: string }) => e.code ?? String(e));
+  return p.then(
+    () => 'planned',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 }
 
 describe('probed formats are not trusted', () => {
@@ -40,7 +61,11 @@ describe('probed formats are not trusted', () => {
     t = await testAgent();
     guestWroteHeader(t.pool('p1'));
     const inv = (await (await t.req('GET', '/v1/inventory')).json()) as Inventory;
-    expect(inv.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({ format: 'qcow2', formatSource: 'probed', backing: 'p1:base.img' });
+    expect(inv.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({
+      format: 'qcow2',
+      formatSource: 'probed',
+      backing: 'p1:base.img',
+    });
     expect(await refusal(planFor(t, clone))).toBe('E_PLAN_FORMAT_UNCONFIRMED');
   });
 
@@ -48,11 +73,21 @@ describe('probed formats are not trusted', () => {
     t = await testAgent();
     guestWroteHeader(t.pool('p1'));
     const agent = t.agent;
-    const gw = createGatewayApp({ agents: [{ name: 'h1', url: 'http://h1.test', secret: SECRET }], tokens: [{ token: 'w'.repeat(20), scope: 'write' }] }, {
-      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => agent.app.fetch(new Request(input, init))) as typeof fetch, log: () => {},
-    });
+    const gw = createGatewayApp(
+      {
+        agents: [{ name: 'h1', url: 'http://h1.test', secret: SECRET }],
+        tokens: [{ token: 'w'.repeat(20), scope: 'write' }],
+      },
+      {
+        fetch: (async (input: RequestInfo | URL, init?: RequestInit) =>
+          agent.app.fetch(new Request(input, init))) as typeof fetch,
+        log: () => {},
+      },
+    );
     const res = await gw.request('/v1/plans', {
-      method: 'POST', headers: { authorization: `Bearer ${'w'.repeat(20)}`, 'content-type': 'application/json' }, body: JSON.stringify({ request: clone }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${'w'.repeat(20)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ request: clone }),
     });
     const body = (await res.json()) as { code: string; hint?: string };
     expect([res.status, body.code]).toEqual([422, 'E_PLAN_FORMAT_UNCONFIRMED']);
@@ -65,7 +100,10 @@ describe('probed formats are not trusted', () => {
     expect(await refusal(planFor(t, clone))).toBe('E_PLAN_FORMAT_UNCONFIRMED'); // the first scan probed it
     t = await restarted(t, { adopt: [{ volume: 'p1:guest.img', format: 'qcow2' }] });
     expect(await refusal(planFor(t, clone))).toBe('planned');
-    expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({ format: 'qcow2', formatSource: 'stated' });
+    expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({
+      format: 'qcow2',
+      formatSource: 'stated',
+    });
     t = await restarted(t, {}); // stated once is kept without --adopt
     expect(await refusal(planFor(t, clone))).toBe('planned');
   });
@@ -75,7 +113,12 @@ describe('probed formats are not trusted', () => {
     guestWroteHeader(t.pool('p1'));
     t = await restarted(t, { adopt: [{ volume: 'p1:guest.img', format: 'raw' }] });
     const inv = (await (await t.req('GET', '/v1/inventory')).json()) as Inventory;
-    expect(inv.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({ format: 'raw', formatSource: 'stated', backing: null, backingName: null });
+    expect(inv.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({
+      format: 'raw',
+      formatSource: 'stated',
+      backing: null,
+      backingName: null,
+    });
     expect(await refusal(planFor(t, clone))).toBe('planned');
   });
 
@@ -86,7 +129,11 @@ describe('probed formats are not trusted', () => {
     await t.req('GET', '/v1/inventory');
     qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.img', '-F', 'raw', join(t.pool('p1'), 'guest.img'), '1M');
     const inv = (await (await t.req('GET', '/v1/inventory')).json()) as Inventory;
-    expect(inv.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({ format: 'raw', formatSource: 'probed', backing: null });
+    expect(inv.volumes.find((v) => v.id === 'p1:guest.img')).toMatchObject({
+      format: 'raw',
+      formatSource: 'probed',
+      backing: null,
+    });
   });
 
   it('--adopt takes VOLUME=FORMAT with a volume id or POOL:relative/path', () => {
@@ -94,9 +141,16 @@ describe('probed formats are not trusted', () => {
     writeFileSync(secret, 'a secret of enough length\n');
     chmodSync(secret, 0o600);
     const base = ['--root', 'p1=/srv/p1', '--secret-file', secret];
-    const parse = (...a: string[]) => { try { return parseAgentArgs([...base, ...a]).adopt; } catch (e) { return (e as { code: string }).code; } };
+    const parse = (...a: string[]) => {
+      try {
+        return parseAgentArgs([...base, ...a]).adopt;
+      } catch (e) {
+        return (e as { code: string }).code;
+      }
+    };
     expect(parse('--adopt', 'p1:dir/a.img=raw', '--adopt', 'p1:b.qcow2=qcow2')).toEqual([
-      { volume: 'p1:dir/a.img', format: 'raw' }, { volume: 'p1:b.qcow2', format: 'qcow2' },
+      { volume: 'p1:dir/a.img', format: 'raw' },
+      { volume: 'p1:b.qcow2', format: 'qcow2' },
     ]);
     expect(parse('--adopt', 'p1:a.img=vmdk')).toBe('E_USAGE');
   });

@@ -17,13 +17,31 @@ afterEach(async () => t?.close());
 
 async function run(call: ActionCall): Promise<{ sent: string[]; error?: { code?: string } }> {
   const sent: string[] = [];
-  const qmp = { execute: async (cmd: string) => { sent.push(cmd); return {}; } } as unknown as QmpClient;
+  const qmp = {
+    execute: async (cmd: string) => {
+      sent.push(cmd);
+      return {};
+    },
+  } as unknown as QmpClient;
   t.agent.ctx.vms.session = async () => qmp;
   const runner = agentRunner(t.agent.ctx, {
-    jobId: 'j1', replay: new Map(), inFlight: new Set(), signal: new AbortController().signal, onCall: () => {}, onProgress: () => {},
+    jobId: 'j1',
+    replay: new Map(),
+    inFlight: new Set(),
+    signal: new AbortController().signal,
+    onCall: () => {},
+    onProgress: () => {},
     contain: () => {}, // the containment check has its own tests: here only the check before QEMU's own open
   });
-  const step = { id: 's1', unit: 'u1', action: call.action, params: call.params, phase: 'prepare', undo: [], weight: 1 } as unknown as Step;
+  const step = {
+    id: 's1',
+    unit: 'u1',
+    action: call.action,
+    params: call.params,
+    phase: 'prepare',
+    undo: [],
+    weight: 1,
+  } as unknown as Step;
   try {
     await runner(call, { step, undo: false });
     return { sent };
@@ -40,11 +58,24 @@ function otherVolume(): string {
 }
 
 const open = (path: string): ActionCall => ({
-  action: 'qmp-open-image', params: { vm: 'vm1', node: 'n1', fileNode: 'f1', path, format: 'raw', readOnly: false, backing: null },
+  action: 'qmp-open-image',
+  params: { vm: 'vm1', node: 'n1', fileNode: 'f1', path, format: 'raw', readOnly: false, backing: null },
 });
 const create = (path: string): ActionCall => ({
   action: 'qmp-create-image',
-  params: { vm: 'vm1', fileJob: 'c1', formatJob: null, node: 'n1', fileNode: 'f1', path, format: 'raw', size: 1 << 20, backingFile: null, backingFormat: null, backing: null },
+  params: {
+    vm: 'vm1',
+    fileJob: 'c1',
+    formatJob: null,
+    node: 'n1',
+    fileNode: 'f1',
+    path,
+    format: 'raw',
+    size: 1 << 20,
+    backingFile: null,
+    backingFormat: null,
+    backing: null,
+  },
 });
 
 describe('names handed to QEMU are checked right before the command', () => {

@@ -25,17 +25,35 @@ describe('recovery checks the journal plans', () => {
       if (s.action === 'create-volume') (s.params.volume as { path: string }).path = evil;
     }
     const journal = join(t.dir, 'state', 'journal.jsonl');
-    writeFileSync(journal, `${JSON.stringify({ t: 'job', job: 'job-edited', plan, key: 'k', bodyHash: 'h', at: new Date().toISOString() })}\n`);
-    const agent: Agent = createAgent({
-      name: 'h1', roots: [{ name: 'p1', dir: t.pool('p1') }, { name: 'p2', dir: t.pool('p2') }], vms: [],
-      listen: '127.0.0.1:0', secret: SECRET, stateDir: join(t.dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 50,
-    }, { log: silentLogger });
+    writeFileSync(
+      journal,
+      `${JSON.stringify({ t: 'job', job: 'job-edited', plan, key: 'k', bodyHash: 'h', at: new Date().toISOString() })}\n`,
+    );
+    const agent: Agent = createAgent(
+      {
+        name: 'h1',
+        roots: [
+          { name: 'p1', dir: t.pool('p1') },
+          { name: 'p2', dir: t.pool('p2') },
+        ],
+        vms: [],
+        listen: '127.0.0.1:0',
+        secret: SECRET,
+        stateDir: join(t.dir, 'state'),
+        jobTimeoutMs: 60_000,
+        heartbeatMs: 50,
+      },
+      { log: silentLogger },
+    );
     cleanup.unshift(() => agent.close());
     await agent.start();
     const job = agent.jobs.get('job-edited');
     await job.ended;
     expect(job.status()).toMatchObject({ state: 'failed', error: { code: 'E_AGENT_PATH_OUTSIDE_ROOTS' } });
-    const records = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string });
+    const records = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: string });
     expect(records.map((r) => r.t)).toEqual(['job', 'end']);
     expect(existsSync(evil)).toBe(false);
   });

@@ -10,7 +10,9 @@ import { parseAgentArgs } from '../../src/agent/config.js';
 import { configFromArgs } from '../../src/gateway/cli.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function file(name: string, text: string, mode: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'vsec-'));
@@ -21,9 +23,12 @@ function file(name: string, text: string, mode: number): string {
   return path;
 }
 
-const refusal = (path: string) => expect.objectContaining({
-  code: 'E_SECRET_FILE_MODE', message: expect.stringContaining(path), detail: expect.objectContaining({ hint: `chmod 600 ${path}` }),
-});
+const refusal = (path: string) =>
+  expect.objectContaining({
+    code: 'E_SECRET_FILE_MODE',
+    message: expect.stringContaining(path),
+    detail: expect.objectContaining({ hint: `chmod 600 ${path}` }),
+  });
 
 describe('secret and token files readable by others are refused', () => {
   it.each([0o644, 0o640, 0o604])('the agent refuses --secret-file with mode %o', (mode) => {
@@ -34,7 +39,9 @@ describe('secret and token files readable by others are refused', () => {
   it('the agent starts with a 0600 or 0400 secret file', () => {
     for (const mode of [0o600, 0o400]) {
       const secret = file('agent.secret', 'a secret of enough length\n', mode);
-      expect(parseAgentArgs(['--root', 'p1=/srv/p1', '--secret-file', secret]).secret).toEqual(['a secret of enough length']);
+      expect(parseAgentArgs(['--root', 'p1=/srv/p1', '--secret-file', secret]).secret).toEqual([
+        'a secret of enough length',
+      ]);
     }
   });
 
@@ -42,7 +49,11 @@ describe('secret and token files readable by others are refused', () => {
     const goodTokens = file('tokens', 'write abcdefghijklmnop1\n', 0o600);
     const goodSecret = file('a.secret', 'a secret of enough length\n', 0o600);
     const args = (tokenFile: string, secretFile: string) => ({
-      agents: [{ name: 'a', url: 'http://127.0.0.1:7420', secretFile }], tokenFile, host: '127.0.0.1', port: 0, corsOrigins: [],
+      agents: [{ name: 'a', url: 'http://127.0.0.1:7420', secretFile }],
+      tokenFile,
+      host: '127.0.0.1',
+      port: 0,
+      corsOrigins: [],
     });
     const looseTokens = file('tokens', 'write abcdefghijklmnop1\n', 0o644);
     await expect(configFromArgs(args(looseTokens, goodSecret))).rejects.toThrow(refusal(looseTokens));

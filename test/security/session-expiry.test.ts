@@ -11,20 +11,27 @@ import { startSystem, type System } from '../../src/start/run.js';
 
 let dir: string;
 let sys: System | undefined;
-afterEach(async () => { await sys?.stop(); sys = undefined; rmSync(dir, { recursive: true, force: true }); });
+afterEach(async () => {
+  await sys?.stop();
+  sys = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const HOUR = 3600_000;
 
 async function session(s: System): Promise<string> {
   const link = new URL(s.loginUrl);
   const res = await fetch(new URL('console/login', s.url), {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.hash.replace('#login=', '') }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: link.hash.replace('#login=', '') }),
   });
   expect(res.status).toBe(200);
   return ((await res.json()) as { token: string }).token;
 }
 
-const inventory = (s: System, token: string) => fetch(new URL('v1/inventory', s.url), { headers: { authorization: `Bearer ${token}` } });
+const inventory = (s: System, token: string) =>
+  fetch(new URL('v1/inventory', s.url), { headers: { authorization: `Bearer ${token}` } });
 
 describe('console sessions expire', () => {
   it('a session from the login link works until its hours are up, then 401 E_AUTH_SESSION_EXPIRED', async () => {
@@ -44,7 +51,13 @@ describe('console sessions expire', () => {
   it('--session-hours sets the lifetime, and a forged session token is refused', async () => {
     dir = mkdtempSync(join(tmpdir(), 'vsess-'));
     let now = Date.parse('2026-01-01T00:00:00Z');
-    sys = await startSystem(await createNodeEngine(), { dir: join(dir, 'demo'), port: 0, vm: false, clock: () => now, sessionHours: 1 });
+    sys = await startSystem(await createNodeEngine(), {
+      dir: join(dir, 'demo'),
+      port: 0,
+      vm: false,
+      clock: () => now,
+      sessionHours: 1,
+    });
     const token = await session(sys);
     now += HOUR + 1;
     expect(((await (await inventory(sys, token)).json()) as { code: string }).code).toBe('E_AUTH_SESSION_EXPIRED');

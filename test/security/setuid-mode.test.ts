@@ -27,14 +27,21 @@ const createdVolume = (plan: AnyPlan) =>
 function plannedMode(mode: string | undefined, sourceMode = '0600'): string {
   const w = world({ running: false });
   w.volumes!.push(vol('src', 'p1', 'src.qcow2', { mode: sourceMode }));
-  const plan = planRequest({ kind: 'clone', volume: 'src', toPool: 'p2', name: 'c.qcow2', ...(mode ? { mode } : {}) }, w, counterIds('t'));
+  const plan = planRequest(
+    { kind: 'clone', volume: 'src', toPool: 'p2', name: 'c.qcow2', ...(mode ? { mode } : {}) },
+    w,
+    counterIds('t'),
+  );
   return createdVolume(plan as AnyPlan).mode;
 }
 
 describe('modes and owners of the files a plan creates', () => {
-  it.each(['4777', '4755', '2755', '1777', '0666', '0777', '0602', '777'])('the planner refuses a requested mode %s (E_PLAN_UNSAFE_MODE)', (mode) => {
-    expect(() => plannedMode(mode)).toThrow(expect.objectContaining({ code: 'E_PLAN_UNSAFE_MODE' }));
-  });
+  it.each(['4777', '4755', '2755', '1777', '0666', '0777', '0602', '777'])(
+    'the planner refuses a requested mode %s (E_PLAN_UNSAFE_MODE)',
+    (mode) => {
+      expect(() => plannedMode(mode)).toThrow(expect.objectContaining({ code: 'E_PLAN_UNSAFE_MODE' }));
+    },
+  );
 
   it('the planner keeps a safe requested mode, as 0NNN', () => {
     expect(plannedMode('0640')).toBe('0640');
@@ -69,21 +76,24 @@ describe('modes and owners of the files a plan creates', () => {
     expect(statSync(join(t.pool('p2'), 'b.qcow2')).mode & 0o7777).toBe(0o664);
   });
 
-  it.each(['root', '0'])('owner %s for a copy of a file that is not root\'s: refused unless --allow-owner root', async (owner) => {
-    t = await testAgent();
-    source(t, 1234);
-    const plan = await clonePlan(t, { owner });
-    const before = poolFiles(t);
-    expectRefused(t, await submit(t, plan), 'E_AGENT_OWNER_ROOT', before);
-    await t.close();
+  it.each(['root', '0'])(
+    "owner %s for a copy of a file that is not root's: refused unless --allow-owner root",
+    async (owner) => {
+      t = await testAgent();
+      source(t, 1234);
+      const plan = await clonePlan(t, { owner });
+      const before = poolFiles(t);
+      expectRefused(t, await submit(t, plan), 'E_AGENT_OWNER_ROOT', before);
+      await t.close();
 
-    t = await testAgent({ allowOwnerRoot: true });
-    source(t, 1234);
-    const allowed = await submit(t, await clonePlan(t, { owner }));
-    expect(allowed.status).toBe(202);
-    expect((await ended(t, allowed.body.id)).state).toBe('done');
-    expect(statSync(join(t.pool('p2'), 'b.qcow2')).uid).toBe(0);
-  });
+      t = await testAgent({ allowOwnerRoot: true });
+      source(t, 1234);
+      const allowed = await submit(t, await clonePlan(t, { owner }));
+      expect(allowed.status).toBe(202);
+      expect((await ended(t, allowed.body.id)).state).toBe('done');
+      expect(statSync(join(t.pool('p2'), 'b.qcow2')).uid).toBe(0);
+    },
+  );
 
   it('owner root for a copy of a file root owns is allowed', async () => {
     t = await testAgent();
@@ -100,6 +110,8 @@ describe('modes and owners of the files a plan creates', () => {
     const args = ['--root', `p1=${t.pool('p1')}`, '--secret-file', secret];
     expect(parseAgentArgs(args).allowOwnerRoot).toBe(false);
     expect(parseAgentArgs([...args, '--allow-owner', 'root']).allowOwnerRoot).toBe(true);
-    expect(() => parseAgentArgs([...args, '--allow-owner', 'alice'])).toThrow(expect.objectContaining({ code: 'E_USAGE', detail: expect.objectContaining({ field: 'allow-owner' }) }));
+    expect(() => parseAgentArgs([...args, '--allow-owner', 'alice'])).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', detail: expect.objectContaining({ field: 'allow-owner' }) }),
+    );
   });
 });

@@ -11,7 +11,9 @@ import { signRequest } from '../../src/auth/hmac.js';
 
 const SECRET = 'one secret shared by two agents';
 const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'vsig-'));
@@ -21,10 +23,19 @@ function tempDir(): string {
 }
 
 async function startAgent(name: string, dir: string): Promise<Agent> {
-  const agent = createAgent({
-    name, roots: [{ name: 'p1', dir: join(dir, 'p1') }], vms: [], listen: '127.0.0.1:0', secret: SECRET,
-    stateDir: join(dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 50,
-  }, { log: silentLogger });
+  const agent = createAgent(
+    {
+      name,
+      roots: [{ name: 'p1', dir: join(dir, 'p1') }],
+      vms: [],
+      listen: '127.0.0.1:0',
+      secret: SECRET,
+      stateDir: join(dir, 'state'),
+      jobTimeoutMs: 60_000,
+      heartbeatMs: 50,
+    },
+    { log: silentLogger },
+  );
   await agent.start();
   cleanup.push(() => agent.close());
   return agent;
@@ -44,8 +55,13 @@ describe('a signature is bound to one call to one agent', () => {
     expect((await first.app.request('/v1/health', { headers: signed })).status).toBe(200);
     await first.close();
     const restarted = await startAgent('h1', dir);
-    expect(await answer(await restarted.app.request('/v1/health', { headers: signed }))).toEqual({ status: 401, code: 'E_AUTH_REPLAY' });
-    expect((await restarted.app.request('/v1/health', { headers: await sign('h1', 'GET', '/v1/health') })).status).toBe(200);
+    expect(await answer(await restarted.app.request('/v1/health', { headers: signed }))).toEqual({
+      status: 401,
+      code: 'E_AUTH_REPLAY',
+    });
+    expect((await restarted.app.request('/v1/health', { headers: await sign('h1', 'GET', '/v1/health') })).status).toBe(
+      200,
+    );
   });
 
   it('made for agent A is refused by agent B holding the same secret', async () => {
@@ -53,10 +69,16 @@ describe('a signature is bound to one call to one agent', () => {
     const b = await startAgent('b', tempDir());
     expect((await a.app.request('/v1/health', { headers: await sign('a', 'GET', '/v1/health') })).status).toBe(200);
     const forA = await sign('a', 'GET', '/v1/health');
-    expect(await answer(await b.app.request('/v1/health', { headers: forA }))).toEqual({ status: 401, code: 'E_AUTH_WRONG_AGENT' });
+    expect(await answer(await b.app.request('/v1/health', { headers: forA }))).toEqual({
+      status: 401,
+      code: 'E_AUTH_WRONG_AGENT',
+    });
     // Claiming to be for B does not help: B signs its own name into the string it checks.
     const relabelled = { ...(await sign('a', 'GET', '/v1/health')), 'x-vdisk-agent': 'b' };
-    expect(await answer(await b.app.request('/v1/health', { headers: relabelled }))).toEqual({ status: 401, code: 'E_AUTH_BAD_SIGNATURE' });
+    expect(await answer(await b.app.request('/v1/health', { headers: relabelled }))).toEqual({
+      status: 401,
+      code: 'E_AUTH_BAD_SIGNATURE',
+    });
   });
 
   it.each([
@@ -64,18 +86,27 @@ describe('a signature is bound to one call to one agent', () => {
     ['Range', 'GET', '/v1/volumes/v-none/data', { range: 'bytes=0-511' }, { range: 'bytes=0-1048575' }, ''],
     ['Last-Event-ID', 'GET', '/v1/jobs/j-none/events', { 'last-event-id': '3' }, { 'last-event-id': '0' }, ''],
     ['X-Vdisk-Caller', 'GET', '/v1/jobs/j-none', { 'x-vdisk-caller': 'alice' }, { 'x-vdisk-caller': 'bob' }, ''],
-  ] as const)('is refused when its %s header was changed after signing', async (_name, method, path, signedWith, sentWith, body) => {
-    const agent = await startAgent('h1', tempDir());
-    const send = async (headers: Record<string, string>, sent: Record<string, string>) =>
-      answer(await agent.app.request(path, { method, headers: { ...headers, ...sent }, ...(body && { body }) }));
-    // As signed, the call passes authentication and reaches its route (which refuses it on its own terms).
-    expect((await send(await sign('h1', method, path, signedWith, body), signedWith)).status).not.toBe(401);
-    expect(await send(await sign('h1', method, path, signedWith, body), sentWith)).toEqual({ status: 401, code: 'E_AUTH_BAD_SIGNATURE' });
-  });
+  ] as const)(
+    'is refused when its %s header was changed after signing',
+    async (_name, method, path, signedWith, sentWith, body) => {
+      const agent = await startAgent('h1', tempDir());
+      const send = async (headers: Record<string, string>, sent: Record<string, string>) =>
+        answer(await agent.app.request(path, { method, headers: { ...headers, ...sent }, ...(body && { body }) }));
+      // As signed, the call passes authentication and reaches its route (which refuses it on its own terms).
+      expect((await send(await sign('h1', method, path, signedWith, body), signedWith)).status).not.toBe(401);
+      expect(await send(await sign('h1', method, path, signedWith, body), sentWith)).toEqual({
+        status: 401,
+        code: 'E_AUTH_BAD_SIGNATURE',
+      });
+    },
+  );
 
   it('is refused when sent to another Host than the one signed', async () => {
     const agent = await startAgent('h1', tempDir());
     const signed = await sign('h1', 'GET', '/v1/health');
-    expect(await answer(await agent.app.request('http://agent.example/v1/health', { headers: signed }))).toEqual({ status: 401, code: 'E_AUTH_BAD_SIGNATURE' });
+    expect(await answer(await agent.app.request('http://agent.example/v1/health', { headers: signed }))).toEqual({
+      status: 401,
+      code: 'E_AUTH_BAD_SIGNATURE',
+    });
   });
 });

@@ -11,20 +11,31 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const CLI = new URL('../../dist/cli.mjs', import.meta.url).pathname;
 
-interface Run { code: number | null; out: string; err: string }
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
 
 /** Runs `vdisk start --no-vm`; once it serves, Ctrl-C (SIGINT). Answers how it ended. */
 function start(...args: string[]): Promise<Run> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
-  const child = spawn(process.execPath, [CLI, 'start', '--no-vm', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'start', '--no-vm', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   let stopping = false;
   child.stdout.setEncoding('utf8').on('data', (s: string) => {
     out += s;
-    if (!stopping && out.includes('Ctrl-C stops everything')) { stopping = true; child.kill('SIGINT'); } // once: a second Ctrl-C kills
+    if (!stopping && out.includes('Ctrl-C stops everything')) {
+      stopping = true;
+      child.kill('SIGINT');
+    } // once: a second Ctrl-C kills
   });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { err += s; });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    err += s;
+  });
   return new Promise((ok) => child.once('exit', (code) => ok({ code, out, err })));
 }
 
@@ -63,4 +74,3 @@ describe('vdisk start never deletes what it did not write', () => {
     expect(existsSync(used!)).toBe(false);
   });
 });
-

@@ -11,12 +11,17 @@ afterEach(async () => t?.close());
 
 /** A job that stays queued until the test ends it, so its streams stay open. */
 function heldJob(): Job {
-  const job = new Job('job-held', { id: 'p-held', kind: 'clone', steps: [] } as unknown as Plan, new Date().toISOString());
+  const job = new Job(
+    'job-held',
+    { id: 'p-held', kind: 'clone', steps: [] } as unknown as Plan,
+    new Date().toISOString(),
+  );
   t.agent.jobs.jobs.set(job.id, job);
   return job;
 }
 
-const watch = (caller: string) => t.req('GET', '/v1/jobs/job-held/events', undefined, { headers: { 'x-vdisk-caller': caller } });
+const watch = (caller: string) =>
+  t.req('GET', '/v1/jobs/job-held/events', undefined, { headers: { 'x-vdisk-caller': caller } });
 
 describe('event stream caps', () => {
   it('429 with Retry-After over the per-caller and the per-agent cap; a slot comes back when a stream ends', async () => {

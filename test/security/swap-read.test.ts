@@ -36,7 +36,13 @@ describe('reads open what they checked', () => {
     copyFileSync(src, lookAlike);
     const target = join(t.pool('p2'), 'c.qcow2');
     const armed = armSwap(t, 'read', (p) => p === target, toSymlink(lookAlike));
-    const plan = await planFor(t, { kind: 'clone', volume: 'p1:src.qcow2', toPool: 'p2', name: 'c.qcow2', verify: 'full' });
+    const plan = await planFor(t, {
+      kind: 'clone',
+      volume: 'p1:src.qcow2',
+      toPool: 'p2',
+      name: 'c.qcow2',
+      verify: 'full',
+    });
     const status = await ended(t, (await submit(t, plan)).body.id);
     expect(armed.fired()).toBe(true);
     expect(status.error?.code).toBe('E_AGENT_SYMLINK');

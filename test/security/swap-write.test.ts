@@ -26,7 +26,13 @@ function qcow2Canary(): ReturnType<typeof canary> {
 }
 
 async function clone(mode?: string) {
-  const plan = await planFor(t, { kind: 'clone', volume: 'p1:src.qcow2', toPool: 'p2', name: 'c.qcow2', ...(mode ? { mode } : {}) });
+  const plan = await planFor(t, {
+    kind: 'clone',
+    volume: 'p1:src.qcow2',
+    toPool: 'p2',
+    name: 'c.qcow2',
+    ...(mode ? { mode } : {}),
+  });
   return ended(t, (await submit(t, plan)).body.id);
 }
 
@@ -67,7 +73,9 @@ describe('write steps open what they checked', () => {
     const src = await source();
     const target = join(t.pool('p2'), 'c.qcow2');
     let opened = 0;
-    t.agent.ctx.files.beforeOpen = (p) => { if (p === target) opened++; };
+    t.agent.ctx.files.beforeOpen = (p) => {
+      if (p === target) opened++;
+    };
     const status = await clone('0640');
     expect(status.error).toBeUndefined();
     expect(opened).toBeGreaterThan(0);

@@ -24,12 +24,46 @@ function openssl(...args: string[]): void {
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, all EC P-256, made now. */
 function makePki(): void {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=vdisk test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-  for (const [name, ext] of [['agent', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth'], ['client', 'extendedKeyUsage=clientAuth']]) {
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=vdisk test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  );
+  for (const [name, ext] of [
+    ['agent', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth'],
+    ['client', 'extendedKeyUsage=clientAuth'],
+  ]) {
     writeFileSync(join(pki, `${name}.ext`), `${ext}\n`);
     openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${name}.pem`, '-extfile', `${name}.ext`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      `${name}.pem`,
+      '-extfile',
+      `${name}.ext`,
+    );
   }
 }
 
@@ -52,7 +86,17 @@ function agentRun(args: string[]) {
 }
 
 async function httpsAgent(extra: string[] = []): Promise<AgentProc> {
-  const a = await spawnAgent(['--name', 'h1', '--listen', '127.0.0.1:0', '--tls-cert', join(pki, 'agent.pem'), '--tls-key', join(pki, 'agent.key'), ...extra]);
+  const a = await spawnAgent([
+    '--name',
+    'h1',
+    '--listen',
+    '127.0.0.1:0',
+    '--tls-cert',
+    join(pki, 'agent.pem'),
+    '--tls-key',
+    join(pki, 'agent.key'),
+    ...extra,
+  ]);
   agents.push(a);
   return a;
 }
@@ -63,7 +107,14 @@ async function gatewayHealth(agent: AgentProc, tlsOptions: string): Promise<{ up
   dirs.push(d.dir);
   const tokenFile = join(d.dir, 'tokens');
   writeFileSync(tokenFile, `read ${TOKEN}\n`, { mode: 0o600 });
-  const args = parseGatewayArgs(['--agent', `h1=https://${agent.address},secret-file=${d.secretFile}${tlsOptions}`, '--token-file', tokenFile, '--listen', '127.0.0.1:0']);
+  const args = parseGatewayArgs([
+    '--agent',
+    `h1=https://${agent.address},secret-file=${d.secretFile}${tlsOptions}`,
+    '--token-file',
+    tokenFile,
+    '--listen',
+    '127.0.0.1:0',
+  ]);
   const gw = await startGateway(await configFromArgs(args), args, { fetch: await agentFetch(args.agents) });
   try {
     const res = await fetch(`${gw.url}/v1/agents/h1/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -77,29 +128,40 @@ async function gatewayHealth(agent: AgentProc, tlsOptions: string): Promise<{ up
 function bareHttpsGet(agent: AgentProc): Promise<number | string> {
   const [host, port] = [agent.address.replace(/:\d+$/, ''), Number(/:(\d+)$/.exec(agent.address)![1])];
   return new Promise((resolve) => {
-    const req = request({ host, port, path: '/v1/health', ca: readFileSync(join(pki, 'ca.pem')) }, (res) => { res.resume(); resolve(res.statusCode!); });
+    const req = request({ host, port, path: '/v1/health', ca: readFileSync(join(pki, 'ca.pem')) }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
     req.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
     req.end();
   });
 }
 
 describe('the gateway–agent transport', () => {
-  it('serves HTTPS that a gateway with ca-file= reaches and one without that CA does not', { timeout: 60_000 }, async () => {
+  it('serves HTTPS that a gateway with ca-file= reaches and one without that CA does not', {
+    timeout: 60_000,
+  }, async () => {
     const agent = await httpsAgent();
     expect(await gatewayHealth(agent, `,ca-file=${join(pki, 'ca.pem')}`)).toMatchObject({ up: true });
     expect(await gatewayHealth(agent, '')).toMatchObject({ up: false, error: { code: 'E_GATEWAY_AGENT_DOWN' } });
   });
 
-  it('with --tls-client-ca refuses a client without a certificate and admits the gateway with cert-file=', { timeout: 60_000 }, async () => {
+  it('with --tls-client-ca refuses a client without a certificate and admits the gateway with cert-file=', {
+    timeout: 60_000,
+  }, async () => {
     const agent = await httpsAgent(['--tls-client-ca', join(pki, 'ca.pem')]);
     // No HTTP answer at all: the TLS layer refuses the connection (an error code, not a status).
-    expect(typeof await bareHttpsGet(agent)).toBe('string');
+    expect(typeof (await bareHttpsGet(agent))).toBe('string');
     const ca = `,ca-file=${join(pki, 'ca.pem')}`;
     expect(await gatewayHealth(agent, ca)).toMatchObject({ up: false, error: { code: 'E_GATEWAY_AGENT_DOWN' } });
-    expect(await gatewayHealth(agent, `${ca},cert-file=${join(pki, 'client.pem')},key-file=${join(pki, 'client.key')}`)).toMatchObject({ up: true });
+    expect(
+      await gatewayHealth(agent, `${ca},cert-file=${join(pki, 'client.pem')},key-file=${join(pki, 'client.key')}`),
+    ).toMatchObject({ up: true });
   });
 
-  it('refuses plain HTTP on a non-loopback address unless --insecure-http, which warns', { timeout: 60_000 }, async () => {
+  it('refuses plain HTTP on a non-loopback address unless --insecure-http, which warns', {
+    timeout: 60_000,
+  }, async () => {
     const refused = await agentRun(['--listen', '0.0.0.0:0']);
     expect(refused.listening).toBe(false);
     expect(refused.code).not.toBe(0);

@@ -16,10 +16,20 @@ describe('unknown volume ids', () => {
     const engine = t.agent.ctx.engine;
     const use = engine.use.bind(engine);
     let opened = 0;
-    engine.use = (fn) => { opened++; return use(fn); };
-    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) =>
-      t.req('GET', `/v1/volumes/p1:nope-${i}.qcow2/${i % 2 ? 'data' : 'extents'}`).then(async (r) => [r.status, ((await r.json()) as { code: string }).code])));
-    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify([404, 'E_AGENT_UNKNOWN_VOLUME'])]));
+    engine.use = (fn) => {
+      opened++;
+      return use(fn);
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        t
+          .req('GET', `/v1/volumes/p1:nope-${i}.qcow2/${i % 2 ? 'data' : 'extents'}`)
+          .then(async (r) => [r.status, ((await r.json()) as { code: string }).code]),
+      ),
+    );
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(
+      new Set([JSON.stringify([404, 'E_AGENT_UNKNOWN_VOLUME'])]),
+    );
     // One scan opens the three images once each.
     expect(opened).toBeLessThanOrEqual(3);
   });

@@ -9,10 +9,24 @@ describe('SerialQueue', () => {
     let release!: () => void;
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
-    const first = q.push(() => new Promise<void>((r) => { log.push('a start'); release = () => { log.push('a end'); r(); }; started(); }));
+    const first = q.push(
+      () =>
+        new Promise<void>((r) => {
+          log.push('a start');
+          release = () => {
+            log.push('a end');
+            r();
+          };
+          started();
+        }),
+    );
     const ac = new AbortController();
-    const skipped = q.push(async () => { log.push('b'); }, ac.signal);
-    const third = q.push(async () => { log.push('c'); });
+    const skipped = q.push(async () => {
+      log.push('b');
+    }, ac.signal);
+    const third = q.push(async () => {
+      log.push('c');
+    });
     ac.abort(new Error('no longer wanted'));
     await running;
     release();

@@ -9,7 +9,8 @@ const bytes = new Uint8Array(6 << 20).map((_, i) => (i * 2654435761) >>> 24);
 const blob = new Blob([bytes]);
 
 /** Byte equality (toEqual walks a large typed array element by element, for seconds). */
-const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+const same = (a: Uint8Array, b: Uint8Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
 async function read(src: StreamedBlobSource, offset: number, length: number): Promise<Uint8Array> {
   const buf = new Uint8Array(length);
@@ -21,7 +22,12 @@ describe('streamed File source', () => {
   it('serves concurrent in-order reads from one stream, gaps read through', async () => {
     const src = new StreamedBlobSource(blob, 'f');
     const before = blobTimings.reads;
-    const spans: [number, number][] = [[0, 100_000], [100_000, 300_000], [500_000, 1 << 20], [(1 << 20) + 600_000, 5]];
+    const spans: [number, number][] = [
+      [0, 100_000],
+      [100_000, 300_000],
+      [500_000, 1 << 20],
+      [(1 << 20) + 600_000, 5],
+    ];
     const got = await Promise.all(spans.map(([o, l]) => read(src, o, l)));
     spans.forEach(([o, l], i) => expect(same(got[i]!, bytes.subarray(o, o + l))).toBe(true));
     expect(blobTimings.reads - before).toBe(1);

@@ -8,9 +8,26 @@ import { link } from '../gateway/inventory-view.js';
 
 export function chainLayers(chain: Volume[], label: string): HTMLElement {
   const total = chain.reduce((n, v) => n + v.allocated, 0) || 1;
-  return h('ol', { class: 'chain-layers', 'aria-label': label },
-    ...chain.map((v, i) => h('li', { class: 'layer' },
-      h('span', { class: 'layer-bar', style: `inline-size: ${Math.max(2, Math.round((v.allocated / total) * 100))}%`, 'aria-hidden': 'true' }),
-      h('span', { class: 'layer-text' }, i === 0 ? 'top: ' : i === chain.length - 1 ? 'base: ' : '', link('volume', v.id, volumeName(v)),
-        ` — ${v.format}, ${bytes(v.virtualSize)}, ${bytes(v.allocated)} on disk`))));
+  return h(
+    'ol',
+    { class: 'chain-layers', 'aria-label': label },
+    ...chain.map((v, i) =>
+      h(
+        'li',
+        { class: 'layer' },
+        h('span', {
+          class: 'layer-bar',
+          style: `inline-size: ${Math.max(2, Math.round((v.allocated / total) * 100))}%`,
+          'aria-hidden': 'true',
+        }),
+        h(
+          'span',
+          { class: 'layer-text' },
+          i === 0 ? 'top: ' : i === chain.length - 1 ? 'base: ' : '',
+          link('volume', v.id, volumeName(v)),
+          ` — ${v.format}, ${bytes(v.virtualSize)}, ${bytes(v.allocated)} on disk`,
+        ),
+      ),
+    ),
+  );
 }

@@ -10,7 +10,9 @@ import { volumeDetail } from './volume.js';
 export type DetailKind = 'pool' | 'vm' | 'volume';
 const TITLE: Record<DetailKind, string> = { pool: 'Pool', vm: 'VM', volume: 'Volume' };
 
-export interface DetailsView { show(kind: DetailKind, id: string): void }
+export interface DetailsView {
+  show(kind: DetailKind, id: string): void;
+}
 
 export function detailsView(root: HTMLElement): DetailsView {
   let at: { kind: DetailKind; id: string } | undefined;
@@ -19,12 +21,51 @@ export function detailsView(root: HTMLElement): DetailsView {
     const c = connection.get();
     const name = at.kind === 'volume' ? nameOf(c?.inventory.inventory, at.id) : at.id;
     const heading = h('h2', { id: 'h-details', tabindex: '-1' }, `${TITLE[at.kind]} ${name}`);
-    const crumbs = h('nav', { 'aria-label': 'Breadcrumb', class: 'pf-v6-c-breadcrumb' }, h('a', { href: '#gateway' }, 'Gateway'), ` › ${TITLE[at.kind]} ${name}`);
-    if (!c) { fill(root, crumbs, heading, h('div', { class: 'pf-v6-c-empty-state', id: 'details-empty' }, h('p', {}, 'Not connected: connect on the ', h('a', { href: '#gateway' }, 'Gateway'), ' view; this view opens once it is.'))); return; }
-    const body = at.kind === 'pool' ? poolDetail(c, at.id) : at.kind === 'vm' ? vmDetail(c, at.id) : volumeDetail(c, at.id);
-    fill(root, crumbs, heading, body ?? h('div', { class: 'pf-v6-c-empty-state', id: 'details-empty' }, h('p', {}, `No ${at.kind} ${at.id} in the inventory (it may have been deleted or renamed).`)));
+    const crumbs = h(
+      'nav',
+      { 'aria-label': 'Breadcrumb', class: 'pf-v6-c-breadcrumb' },
+      h('a', { href: '#gateway' }, 'Gateway'),
+      ` › ${TITLE[at.kind]} ${name}`,
+    );
+    if (!c) {
+      fill(
+        root,
+        crumbs,
+        heading,
+        h(
+          'div',
+          { class: 'pf-v6-c-empty-state', id: 'details-empty' },
+          h(
+            'p',
+            {},
+            'Not connected: connect on the ',
+            h('a', { href: '#gateway' }, 'Gateway'),
+            ' view; this view opens once it is.',
+          ),
+        ),
+      );
+      return;
+    }
+    const body =
+      at.kind === 'pool' ? poolDetail(c, at.id) : at.kind === 'vm' ? vmDetail(c, at.id) : volumeDetail(c, at.id);
+    fill(
+      root,
+      crumbs,
+      heading,
+      body ??
+        h(
+          'div',
+          { class: 'pf-v6-c-empty-state', id: 'details-empty' },
+          h('p', {}, `No ${at.kind} ${at.id} in the inventory (it may have been deleted or renamed).`),
+        ),
+    );
     document.title = `${TITLE[at.kind]} ${name} — vdisk console`;
   };
   connection.subscribe(render);
-  return { show(kind, id) { at = { kind, id }; render(); } };
+  return {
+    show(kind, id) {
+      at = { kind, id };
+      render();
+    },
+  };
 }

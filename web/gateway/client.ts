@@ -27,8 +27,14 @@ export class GatewayClient {
   readonly fetch: typeof fetch;
   private readonly api: Api;
 
-  constructor(readonly base: string, private readonly token: string, onExpired?: (e: VdiskError) => void) {
-    this.fetch = problemFetch(base, (e) => { if (EXPIRED.has(e.code)) onExpired?.(e); });
+  constructor(
+    readonly base: string,
+    private readonly token: string,
+    onExpired?: (e: VdiskError) => void,
+  ) {
+    this.fetch = problemFetch(base, (e) => {
+      if (EXPIRED.has(e.code)) onExpired?.(e);
+    });
     this.api = hc<AppType>(base, { fetch: this.fetch, headers: () => this.headers });
   }
 
@@ -41,15 +47,23 @@ export class GatewayClient {
   }
 
   inventory = async () => (await this.api.v1.inventory.$get()).json() as Promise<InventoryAnswer>;
-  plan = async (request: PlanRequestInput) => (await this.api.v1.plans.$post({ json: { request } as never })).json() as Promise<PlanPreview>;
+  plan = async (request: PlanRequestInput) =>
+    (await this.api.v1.plans.$post({ json: { request } as never })).json() as Promise<PlanPreview>;
   run = async (plan: Plan, key: string) =>
-    (await this.api.v1.jobs.$post({ json: { plan } as never, header: { 'idempotency-key': key } })).json() as Promise<JobCreated>;
+    (
+      await this.api.v1.jobs.$post({ json: { plan } as never, header: { 'idempotency-key': key } })
+    ).json() as Promise<JobCreated>;
   jobs = async (cursor?: string, limit = 50) =>
-    (await this.api.v1.jobs.$get({ query: { limit: String(limit), ...(cursor && { cursor }) } as never })).json() as Promise<JobList>;
+    (
+      await this.api.v1.jobs.$get({ query: { limit: String(limit), ...(cursor && { cursor }) } as never })
+    ).json() as Promise<JobList>;
   job = async (id: string) => (await this.api.v1.jobs[':id'].$get({ param: { id } })).json() as Promise<JobStatus>;
-  cancel = async (id: string) => (await this.api.v1.jobs[':id'].cancel.$post({ param: { id } })).json() as Promise<JobStatus>;
+  cancel = async (id: string) =>
+    (await this.api.v1.jobs[':id'].cancel.$post({ param: { id } })).json() as Promise<JobStatus>;
   retry = async (id: string, key: string) =>
-    (await this.api.v1.jobs[':id'].retry.$post({ param: { id }, header: { 'idempotency-key': key } })).json() as Promise<JobCreated>;
+    (
+      await this.api.v1.jobs[':id'].retry.$post({ param: { id }, header: { 'idempotency-key': key } })
+    ).json() as Promise<JobCreated>;
   extents = async (agent: string, volume: string) =>
     (await this.api.v1.agents[':agent'].volumes[':id'].extents.$get({ param: { agent, id: volume } } as never)).json();
 

@@ -2,7 +2,10 @@
 // the latest inventory. Views subscribe and re-render when it changes (connect, refresh, log in again).
 import type { GatewayClient, InventoryAnswer } from './client.js';
 
-export interface Connection { gw: GatewayClient; inventory: InventoryAnswer }
+export interface Connection {
+  gw: GatewayClient;
+  inventory: InventoryAnswer;
+}
 
 let current: Connection | undefined;
 const listeners = new Set<(c: Connection | undefined) => void>();

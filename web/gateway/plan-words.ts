@@ -6,7 +6,10 @@ import type { Inventory, Volume } from '../../src/plan/inventory.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { chainOf, fileName, volumeName } from '../names.js';
 
-export interface FileAtStake { name: string; bytes?: number }
+export interface FileAtStake {
+  name: string;
+  bytes?: number;
+}
 export interface PlanWords {
   created: FileAtStake[];
   switched: string[];
@@ -29,16 +32,34 @@ export function planWords(plan: Plan, inv: Inventory): PlanWords {
     return pool ? `${pool.id}:${p.slice(pool.root.replace(/\/$/, '').length + 1)}` : fileName(p);
   };
   const poolOf = (p: string) => inv.pools.find((x) => p.startsWith(`${x.root.replace(/\/$/, '')}/`))?.id;
-  const volName = (id: string) => { const v = inv.volumes.find((x) => x.id === id); return v ? volumeName(v) : id; };
+  const volName = (id: string) => {
+    const v = inv.volumes.find((x) => x.id === id);
+    return v ? volumeName(v) : id;
+  };
   const sizeOf = (chain: Volume[]) => chain.reduce((n, v) => n + v.allocated, 0);
-  const w: PlanWords = { created: [], switched: [], deleted: [], wiped: [], space: {}, copyBytes: 0, steps: [], pivots: false };
-  const need = (pool: string | undefined, n: number) => { if (pool) w.space[pool] = (w.space[pool] ?? 0) + n; };
+  const w: PlanWords = {
+    created: [],
+    switched: [],
+    deleted: [],
+    wiped: [],
+    space: {},
+    copyBytes: 0,
+    steps: [],
+    pivots: false,
+  };
+  const need = (pool: string | undefined, n: number) => {
+    if (pool) w.space[pool] = (w.space[pool] ?? 0) + n;
+  };
 
   for (const s of plan.steps) {
     const c = s as ActionCall;
     switch (c.action) {
-      case 'create-volume': w.created.push({ name: volumeName(c.params.volume), bytes: c.params.volume.virtualSize }); break;
-      case 'qmp-create-image': w.created.push({ name: pathName(c.params.path), bytes: c.params.size }); break;
+      case 'create-volume':
+        w.created.push({ name: volumeName(c.params.volume), bytes: c.params.volume.virtualSize });
+        break;
+      case 'qmp-create-image':
+        w.created.push({ name: pathName(c.params.path), bytes: c.params.size });
+        break;
       case 'copy-data': {
         const chain = chainOf(inv, c.params.source);
         const n = sizeOf(c.params.depth === 'flatten' ? chain : chain.slice(0, 1));
@@ -47,39 +68,72 @@ export function planWords(plan: Plan, inv: Inventory): PlanWords {
         break;
       }
       case 'qmp-mirror': {
-        const disk = inv.vms.find((v) => v.id === c.params.vm)?.disks.find((d) => d.target === c.params.device || d.nodes.some((x) => x.node === c.params.device));
+        const disk = inv.vms
+          .find((v) => v.id === c.params.vm)
+          ?.disks.find((d) => d.target === c.params.device || d.nodes.some((x) => x.node === c.params.device));
         const chain = disk ? chainOf(inv, disk.volume) : [];
         const n = sizeOf(c.params.sync === 'full' ? chain : chain.slice(0, 1));
         w.copyBytes += n;
-        const target = plan.steps.find((x) => x.action === 'qmp-create-image' && x.params.node === c.params.target) as Extract<ActionCall, { action: 'qmp-create-image' }> | undefined;
+        const target = plan.steps.find((x) => x.action === 'qmp-create-image' && x.params.node === c.params.target) as
+          | Extract<ActionCall, { action: 'qmp-create-image' }>
+          | undefined;
         need(target && poolOf(target.params.path), n);
         break;
       }
-      case 'qmp-pivot': w.pivots = true; w.switched.push(`VM ${c.params.vm}: its disk switches to the copy while it runs (pivot)`); break;
-      case 'delete-file': (c.params.wipe ? w.wiped : w.deleted).push({ name: pathName(c.params.path), bytes: byPath(c.params.path)?.allocated }); break;
-      case 'delete-volume': if (s.phase !== 'prepare') w.deleted.push({ name: volName(c.params.volume), bytes: inv.volumes.find((v) => v.id === c.params.volume)?.allocated }); break;
-      case 'commit-offline': case 'qmp-commit': w.switched.push(`${'topPath' in c.params ? pathName(c.params.topPath) : c.params.top} is merged into the layer below it`); break;
+      case 'qmp-pivot':
+        w.pivots = true;
+        w.switched.push(`VM ${c.params.vm}: its disk switches to the copy while it runs (pivot)`);
+        break;
+      case 'delete-file':
+        (c.params.wipe ? w.wiped : w.deleted).push({
+          name: pathName(c.params.path),
+          bytes: byPath(c.params.path)?.allocated,
+        });
+        break;
+      case 'delete-volume':
+        if (s.phase !== 'prepare')
+          w.deleted.push({
+            name: volName(c.params.volume),
+            bytes: inv.volumes.find((v) => v.id === c.params.volume)?.allocated,
+          });
+        break;
+      case 'commit-offline':
+      case 'qmp-commit':
+        w.switched.push(
+          `${'topPath' in c.params ? pathName(c.params.topPath) : c.params.top} is merged into the layer below it`,
+        );
+        break;
       case 'inventory-update':
         for (const op of c.params.ops) {
           if (op.op === 'adopt') w.switched.push(`${volName(op.volume)} now names the copy`);
           else if (op.op === 'set-disk') w.switched.push(`VM ${op.vm} disk ${op.disk} now uses ${volName(op.volume)}`);
-          else if (op.op === 'remove-snapshots') w.deleted.push(...op.snapshots.map((id) => ({ name: `snapshot ${id}` })));
+          else if (op.op === 'remove-snapshots')
+            w.deleted.push(...op.snapshots.map((id) => ({ name: `snapshot ${id}` })));
         }
         break;
-      default: break;
+      default:
+        break;
     }
     w.steps.push({ label: s.label, phase: s.phase, undo: s.undo.map(undoWords(pathName, volName)) });
   }
   return w;
 }
 
-const undoWords = (pathName: (p: string) => string, volName: (id: string) => string) => (u: ActionCall): string => {
-  switch (u.action) {
-    case 'delete-volume': return `delete ${pathName(u.params.path)}`;
-    case 'delete-file': return `${u.params.wipe ? 'wipe and delete' : 'delete'} ${pathName(u.params.path)}`;
-    case 'qmp-job-cancel': return `cancel QEMU job ${u.params.job} on VM ${u.params.vm}`;
-    case 'qmp-close-image': return `close node ${u.params.node} on VM ${u.params.vm}`;
-    case 'inventory-update': return `undo the inventory change (${u.params.ops.map((o) => o.op === 'forget-volume' ? `forget ${volName(o.volume)}` : o.op).join(', ')})`;
-    default: return u.action.replace(/-/g, ' ');
-  }
-};
+const undoWords =
+  (pathName: (p: string) => string, volName: (id: string) => string) =>
+  (u: ActionCall): string => {
+    switch (u.action) {
+      case 'delete-volume':
+        return `delete ${pathName(u.params.path)}`;
+      case 'delete-file':
+        return `${u.params.wipe ? 'wipe and delete' : 'delete'} ${pathName(u.params.path)}`;
+      case 'qmp-job-cancel':
+        return `cancel QEMU job ${u.params.job} on VM ${u.params.vm}`;
+      case 'qmp-close-image':
+        return `close node ${u.params.node} on VM ${u.params.vm}`;
+      case 'inventory-update':
+        return `undo the inventory change (${u.params.ops.map((o) => (o.op === 'forget-volume' ? `forget ${volName(o.volume)}` : o.op)).join(', ')})`;
+      default:
+        return u.action.replace(/-/g, ' ');
+    }
+  };

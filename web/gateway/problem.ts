@@ -3,16 +3,29 @@
 import { VdiskError } from '../../src/errors/vdisk-error.js';
 import { consoleError } from '../../worker/codes.js';
 
-interface ProblemBody { code?: string; detail?: string; title?: string; hint?: string; field?: string; agent?: string; plan?: unknown }
+interface ProblemBody {
+  code?: string;
+  detail?: string;
+  title?: string;
+  hint?: string;
+  field?: string;
+  agent?: string;
+  plan?: unknown;
+}
 
 export async function problem(res: Response): Promise<VdiskError> {
   const body = (await res.json().catch(() => ({}))) as ProblemBody;
   // Not problem+json with a code: whatever answered is not a gateway (a static server, a proxy).
-  if (!body.code) return consoleError('E_GATEWAY_NOT_A_GATEWAY', `${res.url} answered HTTP ${res.status} without a vdisk error`, { status: res.status });
+  if (!body.code)
+    return consoleError('E_GATEWAY_NOT_A_GATEWAY', `${res.url} answered HTTP ${res.status} without a vdisk error`, {
+      status: res.status,
+    });
   return new VdiskError(body.code, body.detail ?? body.title ?? `HTTP ${res.status}`, {
     status: res.status,
-    ...(body.hint && { hint: body.hint }), ...(body.field && { field: body.field }),
-    ...(body.agent && { agent: body.agent }), ...(body.plan !== undefined && { plan: body.plan }),
+    ...(body.hint && { hint: body.hint }),
+    ...(body.field && { field: body.field }),
+    ...(body.agent && { agent: body.agent }),
+    ...(body.plan !== undefined && { plan: body.plan }),
   });
 }
 

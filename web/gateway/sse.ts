@@ -6,7 +6,11 @@ import { createParser } from 'eventsource-parser';
 import type { GatewayClient } from './client.js';
 import { problem } from './problem.js';
 
-export interface SseEvent { id?: string; event: string; data: string }
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: string;
+}
 
 export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
   const reader = body.getReader();
@@ -16,7 +20,12 @@ export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerato
     onEvent: (e) => ready.push({ ...(e.id !== undefined && { id: e.id }), event: e.event || 'message', data: e.data }),
   });
   let tail = '';
-  const feed = (s: string) => { if (s) { parser.feed(s); tail = s; } };
+  const feed = (s: string) => {
+    if (s) {
+      parser.feed(s);
+      tail = s;
+    }
+  };
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -35,11 +44,17 @@ export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerato
 }
 
 /** Every event of a job until `end`, reconnecting with Last-Event-ID (from `lastId`, or the stream's own) when it breaks. */
-export async function* jobEvents(gw: GatewayClient, id: string, signal: AbortSignal, lastId?: string): AsyncGenerator<SseEvent> {
+export async function* jobEvents(
+  gw: GatewayClient,
+  id: string,
+  signal: AbortSignal,
+  lastId?: string,
+): AsyncGenerator<SseEvent> {
   let last = lastId;
   for (let attempt = 0; attempt < 20; attempt++) {
     const res = await gw.fetch(gw.url(`/v1/jobs/${encodeURIComponent(id)}/events`), {
-      signal, headers: { ...gw.headers, accept: 'text/event-stream', ...(last && { 'last-event-id': last }) },
+      signal,
+      headers: { ...gw.headers, accept: 'text/event-stream', ...(last && { 'last-event-id': last }) },
     });
     if (!res.ok || !res.body) throw await problem(res);
     try {

@@ -19,9 +19,15 @@ import type { Plan } from '../../src/plan/plan-schema.js';
 import type { Volume } from '../../src/plan/inventory.js';
 import type { ImageRef } from '../../worker/types.js';
 
-export interface GatewayView { connect(url: string, token: string): Promise<void> }
+export interface GatewayView {
+  connect(url: string, token: string): Promise<void>;
+}
 
-export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageRef, label: string) => void): GatewayView {
+export function gatewayView(
+  app: App,
+  root: HTMLElement,
+  openImage: (ref: ImageRef, label: string) => void,
+): GatewayView {
   const errors = errorBox('gateway-error');
   const url = h('input', { id: 'gw-url', type: 'url', value: app.config.gateway ?? location.origin, required: true });
   const token = h('input', { id: 'gw-token', type: 'password', autocomplete: 'off', required: true });
@@ -54,7 +60,10 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
 
   connection.subscribe((c) => {
     if (!c) return;
-    form = operationForm(c.inventory.inventory, app.config.liveOps?.available === false ? app.config.liveOps.reason : undefined);
+    form = operationForm(
+      c.inventory.inventory,
+      app.config.liveOps?.available === false ? app.config.liveOps.reason : undefined,
+    );
     fill(invBox, inventoryView(c.inventory, openVolume(c.inventory)));
     fill(formBox, form.el);
   });
@@ -62,22 +71,44 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
   const showPlan = (preview: PlanPreview, before?: Plan) => {
     planBox.hidden = false;
     const changes = before ? planChanges(planWords(before, inv()), planWords(preview.plan, inv())) : undefined;
-    fill(planBox, h('h3', { id: 'h-plan', tabindex: '-1' }, before ? 'New plan' : 'Plan'), planView(preview, inv(), changes),
-      h('div', { class: 'buttons' }, h('button', { type: 'button', id: 'plan-run', class: 'pf-v6-c-button pf-m-primary', onclick: () => void run(preview) }, before ? 'Run the new plan' : 'Run this plan')));
+    fill(
+      planBox,
+      h('h3', { id: 'h-plan', tabindex: '-1' }, before ? 'New plan' : 'Plan'),
+      planView(preview, inv(), changes),
+      h(
+        'div',
+        { class: 'buttons' },
+        h(
+          'button',
+          { type: 'button', id: 'plan-run', class: 'pf-v6-c-button pf-m-primary', onclick: () => void run(preview) },
+          before ? 'Run the new plan' : 'Run this plan',
+        ),
+      ),
+    );
   };
   const run = async (preview: PlanPreview) => {
     const c = gw();
     if (!c || !(await confirmRun(preview.plan, inv()))) return;
     clearError(errors);
-    fill(jobBox, jobView(app, c, preview, errors, () => connection.refresh(), (e) => {
-      // The agent re-planned and found other facts: show its plan, what changed, and ask again.
-      if (!isVdiskError(e, 'E_PLAN_STALE') || !e.detail.plan) return false;
-      fill(jobBox);
-      showPlan({ ...preview, plan: e.detail.plan as Plan }, preview.plan);
-      byIdFocus('h-plan');
-      app.announce('The plan was stale: review the new plan');
-      return true;
-    }));
+    fill(
+      jobBox,
+      jobView(
+        app,
+        c,
+        preview,
+        errors,
+        () => connection.refresh(),
+        (e) => {
+          // The agent re-planned and found other facts: show its plan, what changed, and ask again.
+          if (!isVdiskError(e, 'E_PLAN_STALE') || !e.detail.plan) return false;
+          fill(jobBox);
+          showPlan({ ...preview, plan: e.detail.plan as Plan }, preview.plan);
+          byIdFocus('h-plan');
+          app.announce('The plan was stale: review the new plan');
+          return true;
+        },
+      ),
+    );
   };
   const previewPlan = async (e: Event) => {
     e.preventDefault();
@@ -89,7 +120,11 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
     try {
       showPlan(await c.plan(form.request()));
       app.announce('Plan ready');
-    } catch (err) { fill(planBox); planBox.hidden = true; showError(errors, err); }
+    } catch (err) {
+      fill(planBox);
+      planBox.hidden = true;
+      showError(errors, err);
+    }
   };
 
   const view: GatewayView = {
@@ -109,12 +144,30 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
         const first = !connection.get();
         connection.set({ gw: client, inventory: ans });
         if (first || !body.childElementCount) {
-          fill(planBox); planBox.hidden = true;
+          fill(planBox);
+          planBox.hidden = true;
           fill(jobBox);
-          fill(body, invBox,
-            h('section', { 'aria-labelledby': 'h-op', class: 'panel' }, h('h3', { id: 'h-op' }, 'Operation'),
-              h('form', { onsubmit: previewPlan }, formBox, h('button', { type: 'submit', id: 'plan-preview', class: 'pf-v6-c-button pf-m-primary' }, 'Preview plan'))),
-            planBox, jobBox);
+          fill(
+            body,
+            invBox,
+            h(
+              'section',
+              { 'aria-labelledby': 'h-op', class: 'panel' },
+              h('h3', { id: 'h-op' }, 'Operation'),
+              h(
+                'form',
+                { onsubmit: previewPlan },
+                formBox,
+                h(
+                  'button',
+                  { type: 'submit', id: 'plan-preview', class: 'pf-v6-c-button pf-m-primary' },
+                  'Preview plan',
+                ),
+              ),
+            ),
+            planBox,
+            jobBox,
+          );
         }
         app.announce(`Connected to ${u}`);
       } catch (e) {
@@ -124,13 +177,33 @@ export function gatewayView(app: App, root: HTMLElement, openImage: (ref: ImageR
     },
   };
 
-  fill(root, h('h2', { id: 'h-gateway', tabindex: '-1' }, 'Gateway'), errors,
-    h('form', { class: 'panel', 'aria-labelledby': 'h-connect', onsubmit: (e: Event) => { e.preventDefault(); view.connect(url.value, token.value).catch((x) => showError(errors, x)); } },
-      h('h3', { id: 'h-connect' }, 'Connect'), field('Gateway URL', url), field('Token', token, 'The login link `npm start` prints fills this in.'),
-      h('button', { type: 'submit', id: 'gw-connect', class: 'pf-v6-c-button pf-m-primary' }, 'Connect')),
-    connected, body);
+  fill(
+    root,
+    h('h2', { id: 'h-gateway', tabindex: '-1' }, 'Gateway'),
+    errors,
+    h(
+      'form',
+      {
+        class: 'panel',
+        'aria-labelledby': 'h-connect',
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          view.connect(url.value, token.value).catch((x) => showError(errors, x));
+        },
+      },
+      h('h3', { id: 'h-connect' }, 'Connect'),
+      field('Gateway URL', url),
+      field('Token', token, 'The login link `npm start` prints fills this in.'),
+      h('button', { type: 'submit', id: 'gw-connect', class: 'pf-v6-c-button pf-m-primary' }, 'Connect'),
+    ),
+    connected,
+    body,
+  );
   const saved = session.token(url.value);
-  if (saved) { token.value = saved; view.connect(url.value, saved).catch((x) => showError(errors, x)); }
+  if (saved) {
+    token.value = saved;
+    view.connect(url.value, saved).catch((x) => showError(errors, x));
+  }
   return view;
 }
 

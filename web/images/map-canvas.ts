@@ -5,7 +5,12 @@ import { h } from '../dom.js';
 import { bytes } from '../format.js';
 import { MAP_KINDS, type MapKind, type MapPicture } from '../../worker/types.js';
 
-export const COLORS: Record<MapKind, string> = { data: '#1d4ed8', zero: '#86efac', unallocated: '#e5e7eb', compressed: '#b45309' };
+export const COLORS: Record<MapKind, string> = {
+  data: '#1d4ed8',
+  zero: '#86efac',
+  unallocated: '#e5e7eb',
+  compressed: '#b45309',
+};
 const ORDER = [0, 3, 1, 2]; // data, compressed, zero, unallocated: stacked from the top of a band
 const BAND = 28;
 const GAP = 6;
@@ -42,20 +47,42 @@ export function totals(pic: MapPicture): number[][] {
   const out: number[][] = [];
   for (let l = 0; l < pic.layers; l++) {
     const t = [0, 0, 0, 0];
-    for (let b = 0; b < pic.buckets; b++) for (let k = 0; k < 4; k++) t[k]! += pic.bytes[(l * pic.buckets + b) * 4 + k]!;
+    for (let b = 0; b < pic.buckets; b++)
+      for (let k = 0; k < 4; k++) t[k]! += pic.bytes[(l * pic.buckets + b) * 4 + k]!;
     out.push(t);
   }
   return out;
 }
 
 export function describeMap(pic: MapPicture, names: string[]): string {
-  return totals(pic).map((t, l) => `${names[l] ?? `layer ${l}`}: ${MAP_KINDS.map((k, i) => `${bytes(t[i]!)} ${k}`).join(', ')}`).join('; ');
+  return totals(pic)
+    .map((t, l) => `${names[l] ?? `layer ${l}`}: ${MAP_KINDS.map((k, i) => `${bytes(t[i]!)} ${k}`).join(', ')}`)
+    .join('; ');
 }
 
 export function mapTable(pic: MapPicture, names: string[]): HTMLTableElement {
-  const swatch = (k: MapKind) => h('span', { class: 'swatch', style: `background:${COLORS[k]}`, 'aria-hidden': 'true' });
-  return h('table', { class: 'map-totals' },
+  const swatch = (k: MapKind) =>
+    h('span', { class: 'swatch', style: `background:${COLORS[k]}`, 'aria-hidden': 'true' });
+  return h(
+    'table',
+    { class: 'map-totals' },
     h('caption', {}, 'Bytes of each kind per layer (top first)'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), ...MAP_KINDS.map((k) => h('th', { scope: 'col' }, swatch(k), ' ', k)))),
-    h('tbody', {}, ...totals(pic).map((t, l) => h('tr', {}, h('th', { scope: 'row' }, names[l] ?? `layer ${l}`), ...t.map((v) => h('td', {}, bytes(v)))))));
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Layer'),
+        ...MAP_KINDS.map((k) => h('th', { scope: 'col' }, swatch(k), ' ', k)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...totals(pic).map((t, l) =>
+        h('tr', {}, h('th', { scope: 'row' }, names[l] ?? `layer ${l}`), ...t.map((v) => h('td', {}, bytes(v)))),
+      ),
+    ),
+  );
 }

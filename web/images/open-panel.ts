@@ -23,7 +23,10 @@ export function openPanel(onOpen: OpenFn, dropTarget: HTMLElement, prepare: () =
     onOpen(filesRef(files, top), files[top]!.name, files[top]!.size);
   };
   input.addEventListener('change', () => openFiles([...(input.files ?? [])]));
-  dropTarget.addEventListener('dragover', (e) => { e.preventDefault(); dropTarget.classList.add('dragging'); });
+  dropTarget.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    dropTarget.classList.add('dragging');
+  });
   dropTarget.addEventListener('dragleave', () => dropTarget.classList.remove('dragging'));
   dropTarget.addEventListener('drop', (e) => {
     e.preventDefault();
@@ -32,13 +35,24 @@ export function openPanel(onOpen: OpenFn, dropTarget: HTMLElement, prepare: () =
   });
 
   const url = h('input', { type: 'url', id: 'url-input', placeholder: 'https://host/disk.qcow2', autocomplete: 'url' });
-  const urlForm = h('form', { class: 'inline', onsubmit: (e: Event) => {
-    e.preventDefault();
-    if (url.value) onOpen({ kind: 'url', url: url.value }, url.value, -1);
-  } }, field('Image URL (served with byte ranges)', url), h('button', { type: 'submit' }, 'Open URL'));
+  const urlForm = h(
+    'form',
+    {
+      class: 'inline',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        if (url.value) onOpen({ kind: 'url', url: url.value }, url.value, -1);
+      },
+    },
+    field('Image URL (served with byte ranges)', url),
+    h('button', { type: 'submit' }, 'Open URL'),
+  );
 
-  return h('section', { 'aria-labelledby': 'h-open', class: 'panel' },
+  return h(
+    'section',
+    { 'aria-labelledby': 'h-open', class: 'panel' },
     h('h3', { id: 'h-open' }, 'Open an image'),
     field('Image files', input, 'Pick the image together with its backing files, or drop them anywhere on this page.'),
-    urlForm);
+    urlForm,
+  );
 }

@@ -28,26 +28,65 @@ export async function downloadOpfs(path: string): Promise<void> {
 
 export function opfsPanel(app: App, onOpen: (path: string, size: number) => void, errors: HTMLElement): OpfsPanel {
   const list = h('ul', { class: 'opfs-list', id: 'opfs-list' });
-  const row = (e: OpfsEntry) => h('li', {},
-    h('span', { class: 'name' }, e.path), ' ', h('span', { class: 'size' }, e.size >= 0 ? bytes(e.size) : 'in use'), ' ',
-    h('button', { type: 'button', onclick: () => onOpen(e.path, e.size), 'aria-label': `Open ${e.path}` }, 'Open'), ' ',
-    h('button', { type: 'button', onclick: () => downloadOpfs(e.path).catch((x) => showError(errors, x)), 'aria-label': `Download ${e.path}` }, 'Download'), ' ',
-    h('button', { type: 'button', onclick: async () => {
-      const ok = await confirmDialog({
-        title: 'Delete from private storage?', confirm: 'Delete', danger: true,
-        body: [h('p', {}, 'Deletes ', h('strong', {}, e.path), e.size >= 0 ? ` (${bytes(e.size)})` : '', ' from this browser\'s private storage. It cannot be brought back.')],
-      });
-      if (!ok) return;
-      await app.bridge.removeOpfs(e.path).catch((x) => showError(errors, x));
-      app.announce(`Deleted ${e.path} from private storage`);
-      await panel.refresh();
-    }, 'aria-label': `Delete ${e.path}` }, 'Delete'));
+  const row = (e: OpfsEntry) =>
+    h(
+      'li',
+      {},
+      h('span', { class: 'name' }, e.path),
+      ' ',
+      h('span', { class: 'size' }, e.size >= 0 ? bytes(e.size) : 'in use'),
+      ' ',
+      h('button', { type: 'button', onclick: () => onOpen(e.path, e.size), 'aria-label': `Open ${e.path}` }, 'Open'),
+      ' ',
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () => downloadOpfs(e.path).catch((x) => showError(errors, x)),
+          'aria-label': `Download ${e.path}`,
+        },
+        'Download',
+      ),
+      ' ',
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: async () => {
+            const ok = await confirmDialog({
+              title: 'Delete from private storage?',
+              confirm: 'Delete',
+              danger: true,
+              body: [
+                h(
+                  'p',
+                  {},
+                  'Deletes ',
+                  h('strong', {}, e.path),
+                  e.size >= 0 ? ` (${bytes(e.size)})` : '',
+                  " from this browser's private storage. It cannot be brought back.",
+                ),
+              ],
+            });
+            if (!ok) return;
+            await app.bridge.removeOpfs(e.path).catch((x) => showError(errors, x));
+            app.announce(`Deleted ${e.path} from private storage`);
+            await panel.refresh();
+          },
+          'aria-label': `Delete ${e.path}`,
+        },
+        'Delete',
+      ),
+    );
   const panel: OpfsPanel = {
-    el: h('section', { 'aria-labelledby': 'h-opfs', class: 'panel' },
+    el: h(
+      'section',
+      { 'aria-labelledby': 'h-opfs', class: 'panel' },
       h('h3', { id: 'h-opfs' }, 'Private storage (OPFS)'),
       h('p', {}, 'Images kept in this browser: converted outputs and imported files.'),
       list,
-      h('button', { type: 'button', onclick: () => panel.refresh() }, 'Refresh list')),
+      h('button', { type: 'button', onclick: () => panel.refresh() }, 'Refresh list'),
+    ),
     async refresh() {
       try {
         const entries = await app.bridge.listOpfs();

@@ -27,10 +27,20 @@ export function imagesView(app: App, root: HTMLElement): ImagesView {
     const items = await store.recentImages();
     fill(recent, ...(items.length ? items.map((r) => recentRow(r)) : [h('li', {}, 'No images opened yet.')]));
   };
-  const recentRow = (r: RecentImage) => h('li', {},
-    h('span', { class: 'name' }, r.name), ` — ${r.size >= 0 ? bytes(r.size) : 'remote'}, ${when(r.at)} `,
-    r.ref ? h('button', { type: 'button', 'aria-label': `Open ${r.name} again`, onclick: () => view.open(r.ref!, r.name, r.size) }, 'Open again')
-      : h('span', { class: 'muted' }, '(a local file: pick it again)'));
+  const recentRow = (r: RecentImage) =>
+    h(
+      'li',
+      {},
+      h('span', { class: 'name' }, r.name),
+      ` — ${r.size >= 0 ? bytes(r.size) : 'remote'}, ${when(r.at)} `,
+      r.ref
+        ? h(
+            'button',
+            { type: 'button', 'aria-label': `Open ${r.name} again`, onclick: () => view.open(r.ref!, r.name, r.size) },
+            'Open again',
+          )
+        : h('span', { class: 'muted' }, '(a local file: pick it again)'),
+    );
 
   const opfs = opfsPanel(app, (path, size) => view.open({ kind: 'opfs', path }, path, size), errors);
 
@@ -46,7 +56,11 @@ export function imagesView(app: App, root: HTMLElement): ImagesView {
       try {
         handle = await app.bridge.open(ref);
         mark('opened');
-        fill(current, details(app, handle, errors), convertPanel(app, handle, errors, () => opfs.refresh()));
+        fill(
+          current,
+          details(app, handle, errors),
+          convertPanel(app, handle, errors, () => opfs.refresh()),
+        );
         app.announce(`Opened ${label}: ${handle.summary.layers.length} layer(s), ${bytes(handle.summary.virtualSize)}`);
         await store.addRecentImage({ name: label, size, at: Date.now(), ref: ref.kind === 'blob' ? undefined : ref });
         await showRecent();
@@ -58,13 +72,32 @@ export function imagesView(app: App, root: HTMLElement): ImagesView {
     },
   };
 
-  fill(root,
+  fill(
+    root,
     h('h2', { id: 'h-images', tabindex: '-1' }, 'Images'),
     errors,
-    h('div', { class: 'columns' },
-      h('div', {}, openPanel((ref, label, size) => view.open(ref, label, size), root, () => void app.bridge.warm()), opfs.el,
-        h('section', { 'aria-labelledby': 'h-recent', class: 'panel' }, h('h3', { id: 'h-recent' }, 'Recent images'), recent)),
-      current));
+    h(
+      'div',
+      { class: 'columns' },
+      h(
+        'div',
+        {},
+        openPanel(
+          (ref, label, size) => view.open(ref, label, size),
+          root,
+          () => void app.bridge.warm(),
+        ),
+        opfs.el,
+        h(
+          'section',
+          { 'aria-labelledby': 'h-recent', class: 'panel' },
+          h('h3', { id: 'h-recent' }, 'Recent images'),
+          recent,
+        ),
+      ),
+      current,
+    ),
+  );
   void opfs.refresh();
   void showRecent();
   return view;

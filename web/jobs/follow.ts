@@ -10,11 +10,20 @@ export function lastEventId(id: string): string | undefined {
   return sessionStorage.getItem(key(id)) ?? undefined;
 }
 
-export async function followJob(gw: GatewayClient, id: string, onStatus: (s: Partial<JobStatus>, eventId?: string) => void, signal: AbortSignal): Promise<void> {
+export async function followJob(
+  gw: GatewayClient,
+  id: string,
+  onStatus: (s: Partial<JobStatus>, eventId?: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
   for await (const ev of jobEvents(gw, id, signal, lastEventId(id))) {
     if (ev.id) sessionStorage.setItem(key(id), ev.id);
     let data: unknown;
-    try { data = JSON.parse(ev.data); } catch { continue; }
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      continue;
+    }
     if (data && typeof data === 'object') onStatus(data as Partial<JobStatus>, ev.id);
     if (ev.event === 'end') break;
   }

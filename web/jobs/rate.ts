@@ -1,8 +1,14 @@
 // Throughput and time left of a running job from its progress over time: the rate between the
 // oldest and newest sample of the last `window` ms. Bytes per second when the bytes the job moves
 // are known (the source volume's allocation), else only the time left.
-export interface Sample { t: number; progress: number }
-export interface Estimate { bytesPerSecond?: number; secondsLeft?: number }
+export interface Sample {
+  t: number;
+  progress: number;
+}
+export interface Estimate {
+  bytesPerSecond?: number;
+  secondsLeft?: number;
+}
 
 export function addSample(samples: Sample[], s: Sample, window = 30_000): Sample[] {
   const kept = samples.filter((x) => x.t >= s.t - window && x.progress <= s.progress);
@@ -11,12 +17,16 @@ export function addSample(samples: Sample[], s: Sample, window = 30_000): Sample
 
 export function estimate(samples: Sample[], bytes?: number): Estimate {
   if (samples.length < 2) return {};
-  const a = samples[0]!, b = samples[samples.length - 1]!;
+  const a = samples[0]!,
+    b = samples[samples.length - 1]!;
   const dt = (b.t - a.t) / 1000;
   const dp = b.progress - a.progress;
   if (dt <= 0 || dp <= 0) return {};
   const perSecond = dp / dt;
-  return { secondsLeft: Math.max(0, (1 - b.progress) / perSecond), ...(bytes !== undefined && bytes > 0 && { bytesPerSecond: perSecond * bytes }) };
+  return {
+    secondsLeft: Math.max(0, (1 - b.progress) / perSecond),
+    ...(bytes !== undefined && bytes > 0 && { bytesPerSecond: perSecond * bytes }),
+  };
 }
 
 /** `1 h 02 min`, `3 min 05 s`, `12 s`. */

@@ -11,38 +11,103 @@ export interface Column<T> {
   sort?: (row: T) => string | number;
 }
 
-export interface SortTable<T> { el: HTMLTableElement; set(rows: T[]): void; sortBy(label: string, dir?: 'ascending' | 'descending'): void }
+export interface SortTable<T> {
+  el: HTMLTableElement;
+  set(rows: T[]): void;
+  sortBy(label: string, dir?: 'ascending' | 'descending'): void;
+}
 
 /** `key` names each row (data-key), so tests and links can find it. */
-export function sortTable<T>(id: string, caption: string, columns: Column<T>[], empty: string, key?: (row: T) => string): SortTable<T> {
+export function sortTable<T>(
+  id: string,
+  caption: string,
+  columns: Column<T>[],
+  empty: string,
+  key?: (row: T) => string,
+): SortTable<T> {
   const body = h('tbody', { class: 'pf-v6-c-table__tbody' });
   let rows: T[] = [];
   let by = -1;
   let dir: 'ascending' | 'descending' = 'ascending';
   const heads = columns.map((c, i) => {
     const th = h('th', { scope: 'col', class: `pf-v6-c-table__th${c.sort ? ' pf-v6-c-table__sort' : ''}` });
-    if (c.sort) fill(th, h('button', { type: 'button', class: 'pf-v6-c-table__button sort', onclick: () => t.sortBy(c.label, by === i && dir === 'ascending' ? 'descending' : 'ascending') }, c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' })));
+    if (c.sort)
+      fill(
+        th,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'pf-v6-c-table__button sort',
+            onclick: () => t.sortBy(c.label, by === i && dir === 'ascending' ? 'descending' : 'ascending'),
+          },
+          c.label,
+          h('span', { class: 'sort-mark', 'aria-hidden': 'true' }),
+        ),
+      );
     else fill(th, c.label);
     return th;
   });
   const render = () => {
     heads.forEach((th, i) => {
-      if (i === by) th.setAttribute('aria-sort', dir); else th.removeAttribute('aria-sort');
+      if (i === by) th.setAttribute('aria-sort', dir);
+      else th.removeAttribute('aria-sort');
       th.classList.toggle('pf-m-selected', i === by);
       const mark = th.querySelector('.sort-mark');
       if (mark) mark.textContent = i === by ? (dir === 'ascending' ? ' ▲' : ' ▼') : ' ↕';
     });
     const by_ = columns[by]?.sort;
-    const list = by_ ? [...rows].sort((a, b) => { const x = by_(a), y = by_(b); const c = x < y ? -1 : x > y ? 1 : 0; return dir === 'ascending' ? c : -c; }) : rows;
-    if (!list.length) { fill(body, h('tr', {}, h('td', { colspan: String(columns.length) }, h('div', { class: 'pf-v6-c-empty-state pf-m-xs' }, h('p', { class: 'pf-v6-c-empty-state__body' }, empty))))); return; }
-    fill(body, ...list.map((r) => h('tr', { class: 'pf-v6-c-table__tr', 'data-key': key?.(r) }, ...columns.map((c) => h('td', { class: 'pf-v6-c-table__td', 'data-label': c.label }, c.cell(r))))));
+    const list = by_
+      ? [...rows].sort((a, b) => {
+          const x = by_(a),
+            y = by_(b);
+          const c = x < y ? -1 : x > y ? 1 : 0;
+          return dir === 'ascending' ? c : -c;
+        })
+      : rows;
+    if (!list.length) {
+      fill(
+        body,
+        h(
+          'tr',
+          {},
+          h(
+            'td',
+            { colspan: String(columns.length) },
+            h('div', { class: 'pf-v6-c-empty-state pf-m-xs' }, h('p', { class: 'pf-v6-c-empty-state__body' }, empty)),
+          ),
+        ),
+      );
+      return;
+    }
+    fill(
+      body,
+      ...list.map((r) =>
+        h(
+          'tr',
+          { class: 'pf-v6-c-table__tr', 'data-key': key?.(r) },
+          ...columns.map((c) => h('td', { class: 'pf-v6-c-table__td', 'data-label': c.label }, c.cell(r))),
+        ),
+      ),
+    );
   };
   const t: SortTable<T> = {
-    el: h('table', { id, class: 'pf-v6-c-table pf-m-compact pf-m-grid-md' },
+    el: h(
+      'table',
+      { id, class: 'pf-v6-c-table pf-m-compact pf-m-grid-md' },
       h('caption', { class: 'pf-v6-c-table__caption' }, caption),
-      h('thead', { class: 'pf-v6-c-table__thead' }, h('tr', { class: 'pf-v6-c-table__tr' }, ...heads)), body),
-    set(next) { rows = next; render(); },
-    sortBy(label, d = 'ascending') { by = columns.findIndex((c) => c.label === label); dir = d; render(); },
+      h('thead', { class: 'pf-v6-c-table__thead' }, h('tr', { class: 'pf-v6-c-table__tr' }, ...heads)),
+      body,
+    ),
+    set(next) {
+      rows = next;
+      render();
+    },
+    sortBy(label, d = 'ascending') {
+      by = columns.findIndex((c) => c.label === label);
+      dir = d;
+      render();
+    },
   };
   render();
   return t;

@@ -10,7 +10,11 @@ function piece(seed) {
   const words = new Uint32Array((64 * MiB) / 4);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < words.length; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     words[i] = x;
   }
   return new Uint8Array(words.buffer);
@@ -22,7 +26,9 @@ export function dataImage(path, virtualGiB) {
   const fd = openSync(raw, 'w');
   try {
     for (let i = 0; i < 16; i++) writeSync(fd, piece(0x9e3779b9 + i), 0, 64 * MiB, i * 128 * MiB);
-  } finally { closeSync(fd); }
+  } finally {
+    closeSync(fd);
+  }
   truncateSync(raw, virtualGiB * 1024 * MiB);
   execFileSync('qemu-img', ['convert', '-f', 'raw', '-O', 'qcow2', raw, path]);
   rmSync(raw);

@@ -31,6 +31,8 @@ export function intervals({ page: p, stats }) {
 
 export function describe(t, stats) {
   const mib = (stats.planned.readBytes / 2 ** 20).toFixed(0);
-  return `picked→drawn ${t.total} ms: worker ready ${t.workerReadyAfterPick <= 0 ? `${-t.workerReadyAfterPick} ms before the pick` : `${t.workerReadyAfterPick} ms after it`} (started in ${t.workerStart}, Wasm ${t.wasm}), ` +
-    `open ${t.open}, map ${t.map} = to worker ${t.toWorker} + walk ${t.walk} (waited ${t.readWait} on ${stats.planned.reads} span reads of ${mib} MiB; L2 scan ${Math.round(stats.planned.scanMs)}, engine ${Math.round(stats.planned.engineMs)}) + back ${t.back} + draw ${t.draw}`;
+  return (
+    `picked→drawn ${t.total} ms: worker ready ${t.workerReadyAfterPick <= 0 ? `${-t.workerReadyAfterPick} ms before the pick` : `${t.workerReadyAfterPick} ms after it`} (started in ${t.workerStart}, Wasm ${t.wasm}), ` +
+    `open ${t.open}, map ${t.map} = to worker ${t.toWorker} + walk ${t.walk} (waited ${t.readWait} on ${stats.planned.reads} span reads of ${mib} MiB; L2 scan ${Math.round(stats.planned.scanMs)}, engine ${Math.round(stats.planned.engineMs)}) + back ${t.back} + draw ${t.draw}`
+  );
 }

@@ -22,19 +22,23 @@ export function makeContext(tmp) {
     /** The built CLI module, for in-process runs: `run(argv, io)`. */
     loadCli: () => import(pathToFileURL(CLI).href),
     measureVdisk: (args, o) => measure(process.execPath, [CLI, ...args], o),
-    header: () => `${'case'.padEnd(52)} ${'vdisk ms'.padStart(9)} ${'qemu ms'.padStart(9)} ${'ratio'.padStart(6)} ${'vdisk MiB'.padStart(9)} ${'qemu MiB'.padStart(9)}  note`,
+    header: () =>
+      `${'case'.padEnd(52)} ${'vdisk ms'.padStart(9)} ${'qemu ms'.padStart(9)} ${'ratio'.padStart(6)} ${'vdisk MiB'.padStart(9)} ${'qemu MiB'.padStart(9)}  note`,
     /** One line: vdisk against qemu-img; `goal` is a predicate over the row plus its wording. */
     row(name, r) {
       const ratio = r.vdiskMs !== undefined && r.qemuMs ? r.vdiskMs / r.qemuMs : undefined;
       const met = r.goal ? r.goal.test({ ...r, ratio }) : undefined;
       rows.push({ name, met, goal: r.goal?.text, ratio });
       const goal = r.goal ? ` [goal ${r.goal.text}: ${met ? 'met' : 'MISSED'}]` : '';
-      console.log(`${name.padEnd(52)} ${fmt(r.vdiskMs).padStart(9)} ${fmt(r.qemuMs).padStart(9)} ${fmt(ratio, 2).padStart(6)} ${fmt(r.vdiskRssMiB).padStart(9)} ${fmt(r.qemuRssMiB).padStart(9)}  ${r.note ?? ''}${goal}`);
+      console.log(
+        `${name.padEnd(52)} ${fmt(r.vdiskMs).padStart(9)} ${fmt(r.qemuMs).padStart(9)} ${fmt(ratio, 2).padStart(6)} ${fmt(r.vdiskRssMiB).padStart(9)} ${fmt(r.qemuRssMiB).padStart(9)}  ${r.note ?? ''}${goal}`,
+      );
     },
     rows,
     summary() {
       const missed = rows.filter((r) => r.met === false);
-      return missed.length === 0 ? `all ${rows.filter((r) => r.met).length} goals met`
+      return missed.length === 0
+        ? `all ${rows.filter((r) => r.met).length} goals met`
         : `goals missed: ${missed.map((r) => `${r.name} (${r.goal})`).join('; ')}`;
     },
   };

@@ -3,8 +3,11 @@
 import { spawnSync, execFileSync } from 'node:child_process';
 
 export function requireCommand(name, install) {
-  try { execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'pipe' }); }
-  catch { throw new Error(`${name} is missing; install it with: ${install}`); }
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'pipe' });
+  } catch {
+    throw new Error(`${name} is missing; install it with: ${install}`);
+  }
 }
 
 /** Runs `cmd args` `repeat` times; returns the median wall ms and the largest peak RSS (MiB). */

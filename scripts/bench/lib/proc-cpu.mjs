@@ -11,22 +11,36 @@ function stat(pid) {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
     return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS };
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /** The command line as one string (Chromium rewrites its children's argv into one space-separated string). */
 function cmdline(pid) {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { return ''; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
 }
 
 /** CPU ms by process kind for the Chromium using `profile`. */
 export function chromiumCpu(profile) {
-  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const pids = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
   const info = new Map(pids.map((p) => [p, stat(p)]).filter(([, s]) => s));
-  const root = pids.find((p) => { const c = cmdline(p); return c.includes(`--user-data-dir=${profile} `) && !c.includes('--type='); });
+  const root = pids.find((p) => {
+    const c = cmdline(p);
+    return c.includes(`--user-data-dir=${profile} `) && !c.includes('--type=');
+  });
   const out = {};
   if (root === undefined) return out;
-  const inTree = (p) => { for (let q = p, n = 0; q > 1 && n < 64; q = info.get(q)?.ppid ?? 0, n++) if (q === root) return true; return false; };
+  const inTree = (p) => {
+    for (let q = p, n = 0; q > 1 && n < 64; q = info.get(q)?.ppid ?? 0, n++) if (q === root) return true;
+    return false;
+  };
   for (const [pid, s] of info) {
     if (!inTree(pid)) continue;
     const args = cmdline(pid);
@@ -40,5 +54,7 @@ export function chromiumCpu(profile) {
 
 /** The difference b − a, kinds with less than 20 ms left out. */
 export function cpuDelta(a, b) {
-  return Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]).filter(([, v]) => v >= 20);
+  return Object.entries(b)
+    .map(([k, v]) => [k, v - (a[k] ?? 0)])
+    .filter(([, v]) => v >= 20);
 }

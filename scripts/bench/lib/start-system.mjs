@@ -4,7 +4,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export async function startVdisk(cli, dir) {
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--no-vm', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--no-vm', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const link = await new Promise((ok, fail) => {
     child.stdout.setEncoding('utf8').on('data', (s) => {
@@ -14,7 +16,11 @@ export async function startVdisk(cli, dir) {
     });
     child.once('exit', (code) => fail(new Error(`vdisk start exited with ${code}: ${out}`)));
   });
-  const res = await fetch(`${link.base}console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.login }) });
+  const res = await fetch(`${link.base}console/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: link.login }),
+  });
   if (!res.ok) throw new Error(`console/login: HTTP ${res.status}`);
   const { token } = await res.json();
   const headers = { authorization: `Bearer ${token}` };
@@ -30,6 +36,10 @@ export async function startVdisk(cli, dir) {
       const pool = inventory.pools.find((p) => p.id === v.pool);
       return `${link.base}v1/agents/${encodeURIComponent(pool.host)}/volumes/${encodeURIComponent(v.id)}/data`;
     },
-    stop: () => new Promise((ok) => { child.once('exit', ok); child.kill('SIGINT'); }),
+    stop: () =>
+      new Promise((ok) => {
+        child.once('exit', ok);
+        child.kill('SIGINT');
+      }),
   };
 }

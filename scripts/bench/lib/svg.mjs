@@ -7,9 +7,15 @@ const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 
 export function benchSvg(rows, { date = new Date(), qemu = '' } = {}) {
   const bars = rows.filter((r) => r.ratio !== undefined && Number.isFinite(r.ratio) && r.ratio > 0);
-  const W = 980, left = 470, right = 60, top = 56, h = 18, gap = 6;
+  const W = 980,
+    left = 470,
+    right = 60,
+    top = 56,
+    h = 18,
+    gap = 6;
   const H = top + bars.length * (h + gap) + 30;
-  const lo = Math.log10(0.01), hi = Math.log10(Math.max(10, ...bars.map((b) => b.ratio)));
+  const lo = Math.log10(0.01),
+    hi = Math.log10(Math.max(10, ...bars.map((b) => b.ratio)));
   const x = (v) => left + ((Math.log10(Math.max(v, 0.01)) - lo) / (hi - lo)) * (W - left - right);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} (${hostname()}), load ${load}`;
@@ -21,14 +27,19 @@ export function benchSvg(rows, { date = new Date(), qemu = '' } = {}) {
     `<text x="10" y="40" fill="#444">${esc(date.toISOString().slice(0, 16).replace('T', ' '))} UTC — ${esc(machine)} — ${esc(qemu)}</text>`,
   ];
   for (const t of [0.01, 0.1, 1, 10].filter((t) => Math.log10(t) <= hi)) {
-    out.push(`<line x1="${x(t)}" y1="${top - 6}" x2="${x(t)}" y2="${H - 24}" stroke="${t === 1 ? '#000' : '#ccc'}"/>`, `<text x="${x(t)}" y="${H - 10}" text-anchor="middle">${t}×</text>`);
+    out.push(
+      `<line x1="${x(t)}" y1="${top - 6}" x2="${x(t)}" y2="${H - 24}" stroke="${t === 1 ? '#000' : '#ccc'}"/>`,
+      `<text x="${x(t)}" y="${H - 10}" text-anchor="middle">${t}×</text>`,
+    );
   }
   bars.forEach((b, i) => {
     const y = top + i * (h + gap);
     const fill = b.met === true ? '#2a9d4b' : b.met === false ? '#d1495b' : '#999';
-    out.push(`<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(b.name)}</text>`,
+    out.push(
+      `<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(b.name)}</text>`,
       `<rect x="${x(0.01)}" y="${y}" width="${Math.max(1, x(b.ratio) - x(0.01))}" height="${h}" fill="${fill}"/>`,
-      `<text x="${x(b.ratio) + 4}" y="${y + 13}">${b.ratio.toFixed(2)}×${b.goal ? ` (goal ${esc(b.goal)})` : ''}</text>`);
+      `<text x="${x(b.ratio) + 4}" y="${y + 13}">${b.ratio.toFixed(2)}×${b.goal ? ` (goal ${esc(b.goal)})` : ''}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('\n') + '\n';

@@ -19,7 +19,12 @@ import { inventoryRoutes } from './routes-inventory.js';
 import { volumeRoutes } from './routes-volumes.js';
 
 export interface AppOptions {
-  agent: string; secret: string | readonly string[]; maxBodyBytes: number; nonces?: NonceStore; clock?: () => number; streams?: StreamCaps;
+  agent: string;
+  secret: string | readonly string[];
+  maxBodyBytes: number;
+  nonces?: NonceStore;
+  clock?: () => number;
+  streams?: StreamCaps;
   /** Readiness and drain (src/agent/http/ops.ts); default: ready, never draining. */
   ops?: AgentOps;
 }
@@ -34,14 +39,24 @@ export function createAgentApp(ctx: AgentContext, jobs: JobManager, opts: AppOpt
   app.use('*', callerName);
   app.onError((e) => {
     const err = toVdiskError(e);
-    if (err.code === 'E_AGENT_INTERNAL') ctx.log('internal-error', { message: (e as Error).message, stack: (e as Error).stack });
+    if (err.code === 'E_AGENT_INTERNAL')
+      ctx.log('internal-error', { message: (e as Error).message, stack: (e as Error).stack });
     const safe = publicError(err, ctx.roots);
-    if (safe.message !== err.message || err.detail.resolved !== undefined) ctx.log('error-detail', { code: err.code, message: err.message, ...err.detail });
+    if (safe.message !== err.message || err.detail.resolved !== undefined)
+      ctx.log('error-detail', { code: err.code, message: err.message, ...err.detail });
     return problemResponse(safe);
   });
   app.notFound(() => problemResponse(new VdiskError('E_AGENT_NOT_FOUND')));
   return app
-    .get('/v1/health', (c) => c.json({ ok: true, agent: ctx.name, version: ctx.version, roots: ctx.roots.list.map((r) => r.name), vms: ctx.vms.names }))
+    .get('/v1/health', (c) =>
+      c.json({
+        ok: true,
+        agent: ctx.name,
+        version: ctx.version,
+        roots: ctx.roots.list.map((r) => r.name),
+        vms: ctx.vms.names,
+      }),
+    )
     .route('/', inventoryRoutes(ctx))
     .route('/', volumeRoutes(ctx))
     .route('/', jobRoutes(jobs, ctx.timeouts.heartbeatMs, streams, ops.drain.signal))

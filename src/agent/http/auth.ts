@@ -30,11 +30,22 @@ export function hmacAuth(opts: AuthOptions): MiddlewareHandler<AuthEnv> {
     let body: Uint8Array;
     try {
       const sig = checkSignatureHeaders(header, clock());
-      if (sig.agent !== opts.agent) throw new VdiskError('E_AUTH_WRONG_AGENT', `the request was signed for agent ${sig.agent.slice(0, 32)}, not ${opts.agent}`);
-      const read = bodyless ? { bytes: new Uint8Array(), hex: emptyHex } : await readCapped(c.req.raw, opts.maxBodyBytes);
+      if (sig.agent !== opts.agent)
+        throw new VdiskError(
+          'E_AUTH_WRONG_AGENT',
+          `the request was signed for agent ${sig.agent.slice(0, 32)}, not ${opts.agent}`,
+        );
+      const read = bodyless
+        ? { bytes: new Uint8Array(), hex: emptyHex }
+        : await readCapped(c.req.raw, opts.maxBodyBytes);
       body = read.bytes;
       const url = new URL(c.req.url);
-      await verifySignature(opts.secret, { agent: opts.agent, method: c.req.method, host: url.host, pathAndQuery: url.pathname + url.search, header }, sig, read.hex);
+      await verifySignature(
+        opts.secret,
+        { agent: opts.agent, method: c.req.method, host: url.host, pathAndQuery: url.pathname + url.search, header },
+        sig,
+        read.hex,
+      );
       if (!nonces.remember(sig.nonce, clock())) throw new VdiskError('E_AUTH_REPLAY', 'nonce already used');
     } catch (e) {
       return problemResponse(toVdiskError(e));
@@ -60,12 +71,18 @@ async function readCapped(req: Request, max: number): Promise<{ bytes: Uint8Arra
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > max) { await reader.cancel().catch(() => {}); throw tooLarge(); }
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
     hash.update(value);
     chunks.push(value);
   }
   const bytes = new Uint8Array(total);
   let at = 0;
-  for (const ch of chunks) { bytes.set(ch, at); at += ch.byteLength; }
+  for (const ch of chunks) {
+    bytes.set(ch, at);
+    at += ch.byteLength;
+  }
   return { bytes, hex: hash.digest('hex') };
 }

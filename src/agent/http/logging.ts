@@ -10,11 +10,21 @@ export function requestLog(log: Logger): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    const code = c.res.headers.get('content-type')?.includes('problem+json') ? await c.res.clone().json().then((b: { code?: string }) => b.code).catch(() => undefined) : undefined;
+    const code = c.res.headers.get('content-type')?.includes('problem+json')
+      ? await c.res
+          .clone()
+          .json()
+          .then((b: { code?: string }) => b.code)
+          .catch(() => undefined)
+      : undefined;
     const id = c.req.header('x-request-id');
     log('http', {
-      method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round(performance.now() - started),
-      ...(code ? { code } : {}), ...(id !== undefined && REQUEST_ID.test(id) ? { requestId: id } : {}),
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+      ...(code ? { code } : {}),
+      ...(id !== undefined && REQUEST_ID.test(id) ? { requestId: id } : {}),
     });
   };
 }

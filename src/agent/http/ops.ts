@@ -21,21 +21,35 @@ export interface AgentOps {
 }
 
 export const agentDrainGuard = (ops: AgentOps) =>
-  drainGuard(ops.drain, ['/v1/health', '/v1/ready', '/metrics'], () => problemResponse(new VdiskError('E_AGENT_DRAINING')));
+  drainGuard(ops.drain, ['/v1/health', '/v1/ready', '/metrics'], () =>
+    problemResponse(new VdiskError('E_AGENT_DRAINING')),
+  );
 
 export function agentMetrics(ops: AgentOps, jobs: JobManager, streams: StreamCaps) {
   const registry = new Registry();
-  const requests = registry.counter('vdisk_agent_requests_total', 'Requests answered, by route pattern, method and status.');
-  const latency = registry.histogram('vdisk_agent_request_duration_seconds', 'Time to answer (to the first byte for streams), by route pattern.');
+  const requests = registry.counter(
+    'vdisk_agent_requests_total',
+    'Requests answered, by route pattern, method and status.',
+  );
+  const latency = registry.histogram(
+    'vdisk_agent_request_duration_seconds',
+    'Time to answer (to the first byte for streams), by route pattern.',
+  );
   registry.gauge('vdisk_agent_jobs', 'Jobs held in memory, by state.', () => {
     const by = new Map(Object.keys(JOB_STATE_NEXT).map((s) => [s, 0]));
     for (const j of jobs.jobs.values()) by.set(j.state, (by.get(j.state) ?? 0) + 1);
     return [...by].map(([state, value]) => ({ labels: { state }, value }));
   });
   registry.gauge('vdisk_agent_sse_streams_open', 'Job event streams served now.', () => [{ value: streams.open }]);
-  registry.gauge('vdisk_agent_requests_in_flight', 'Requests being answered now (streams included).', () => [{ value: ops.drain.active }]);
-  registry.gauge('vdisk_agent_draining', '1 while the agent is stopping.', () => [{ value: ops.drain.draining ? 1 : 0 }]);
-  registry.gauge('vdisk_agent_ready', '1 once the journal has been recovered and while not draining.', () => [{ value: ops.recovered && !ops.drain.draining ? 1 : 0 }]);
+  registry.gauge('vdisk_agent_requests_in_flight', 'Requests being answered now (streams included).', () => [
+    { value: ops.drain.active },
+  ]);
+  registry.gauge('vdisk_agent_draining', '1 while the agent is stopping.', () => [
+    { value: ops.drain.draining ? 1 : 0 },
+  ]);
+  registry.gauge('vdisk_agent_ready', '1 once the journal has been recovered and while not draining.', () => [
+    { value: ops.recovered && !ops.drain.draining ? 1 : 0 },
+  ]);
   const count: MiddlewareHandler = async (c, next) => {
     const start = performance.now();
     await next();

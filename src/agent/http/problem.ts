@@ -13,7 +13,13 @@ export function toVdiskError(e: unknown): VdiskError {
 
 export function problemResponse(err: VdiskError): Response {
   const status = describeCode(err.code).http;
-  const body: Record<string, unknown> = { type: `urn:vdisk:error:${err.code}`, title: describeCode(err.code).message, status, code: err.code, detail: err.message };
+  const body: Record<string, unknown> = {
+    type: `urn:vdisk:error:${err.code}`,
+    title: describeCode(err.code).message,
+    status,
+    code: err.code,
+    detail: err.message,
+  };
   for (const k of PUBLIC_DETAIL) if (err.detail[k] !== undefined) body[k] = err.detail[k];
   const headers: Record<string, string> = { 'content-type': PROBLEM_TYPE };
   // 429 and 503 say when to come back (RFC 9110 §10.2.3).

@@ -11,7 +11,12 @@ import { openInRoots } from '../verify/verify.js';
 import type { AgentEnv } from './caller.js';
 import { parseRange } from './range.js';
 
-export interface ImageExtent { start: number; length: number; zero: boolean; hole: boolean }
+export interface ImageExtent {
+  start: number;
+  length: number;
+  zero: boolean;
+  hole: boolean;
+}
 
 /**
  * A volume the agent already knows: from its store, which every inventory call and every job's
@@ -37,14 +42,18 @@ export function volumeRoutes(ctx: AgentContext): Hono<AgentEnv> {
         const size = f.stat.size;
         const base = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
         const range = parseRange(c.req.header('range'), size);
-        if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...base, 'content-range': `bytes */${size}` } });
+        if (range.kind === 'unsatisfiable')
+          return new Response(null, { status: 416, headers: { ...base, 'content-range': `bytes */${size}` } });
         const [start, end] = range.kind === 'part' ? [range.start, range.end] : [0, size - 1];
         const headers: Record<string, string> = { ...base, 'content-length': String(Math.max(0, end - start + 1)) };
         if (range.kind === 'part') headers['content-range'] = `bytes ${start}-${end}/${size}`;
         const status = range.kind === 'part' ? 206 : 200;
         if (c.req.method === 'HEAD' || size === 0) return new Response(null, { status, headers });
         streaming = true; // the stream closes the descriptor when it ends or is cancelled
-        return new Response(Readable.toWeb(f.handle.createReadStream({ start, end })) as ReadableStream<Uint8Array>, { status, headers });
+        return new Response(Readable.toWeb(f.handle.createReadStream({ start, end })) as ReadableStream<Uint8Array>, {
+          status,
+          headers,
+        });
       } finally {
         if (!streaming) await f.handle.close();
       }
@@ -59,7 +68,8 @@ export function volumeRoutes(ctx: AgentContext): Hono<AgentEnv> {
             const data = (r.flags & RUN.DATA) !== 0;
             const x = { start: r.start, length: r.length, zero: (r.flags & RUN.ZERO) !== 0 || !data, hole: !data };
             const last = out.at(-1);
-            if (last && last.zero === x.zero && last.hole === x.hole && last.start + last.length === x.start) last.length += x.length;
+            if (last && last.zero === x.zero && last.hole === x.hole && last.start + last.length === x.start)
+              last.length += x.length;
             else out.push(x);
           }
           return out;

@@ -10,13 +10,18 @@ export class StreamCaps {
   private total = 0;
   private readonly perCaller = new Map<string, number>();
 
-  constructor(readonly maxTotal: number, readonly maxPerCaller: number) {}
+  constructor(
+    readonly maxTotal: number,
+    readonly maxPerCaller: number,
+  ) {}
 
   /** Takes a slot for `caller` or throws; the returned function gives it back (once). */
   acquire(caller: string): () => void {
     const mine = this.perCaller.get(caller) ?? 0;
-    if (mine >= this.maxPerCaller) throw refused(`this caller already has ${mine} event streams open (the limit is ${this.maxPerCaller})`);
-    if (this.total >= this.maxTotal) throw refused(`this agent already serves ${this.total} event streams (the limit is ${this.maxTotal})`);
+    if (mine >= this.maxPerCaller)
+      throw refused(`this caller already has ${mine} event streams open (the limit is ${this.maxPerCaller})`);
+    if (this.total >= this.maxTotal)
+      throw refused(`this agent already serves ${this.total} event streams (the limit is ${this.maxTotal})`);
     this.total++;
     this.perCaller.set(caller, mine + 1);
     let released = false;
@@ -36,4 +41,5 @@ export class StreamCaps {
   }
 }
 
-const refused = (message: string) => new VdiskError('E_AGENT_TOO_MANY_STREAMS', message, { retryAfter: STREAM_RETRY_AFTER_S });
+const refused = (message: string) =>
+  new VdiskError('E_AGENT_TOO_MANY_STREAMS', message, { retryAfter: STREAM_RETRY_AFTER_S });

@@ -12,8 +12,15 @@ import { trustInventory } from '../../plan/trusted-inventory.js';
 import type { VmGraph } from '../vm/vm-graph.js';
 import { FileFacts } from './file-facts.js';
 
-export interface Refusal { path: string; code: string }
-export interface BuiltInventory { inventory: Inventory; refused: Refusal[]; graphs: Map<string, VmGraph> }
+export interface Refusal {
+  path: string;
+  code: string;
+}
+export interface BuiltInventory {
+  inventory: Inventory;
+  refused: Refusal[];
+  graphs: Map<string, VmGraph>;
+}
 export interface CachedInventory extends BuiltInventory {
   /** Changes whenever the content changes (a digest of the parts of `body`). */
   generation: string;
@@ -38,7 +45,11 @@ export class InventoryCache {
   /** Refreshes started (tests check that concurrent callers share one). */
   refreshes = 0;
 
-  constructor(private readonly build: () => Promise<BuiltInventory>, readonly ttlMs = DEFAULT_INVENTORY_TTL_MS, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly build: () => Promise<BuiltInventory>,
+    readonly ttlMs = DEFAULT_INVENTORY_TTL_MS,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** The inventory no older than the TTL and than the last invalidate(). */
   get(): Promise<CachedInventory> {
@@ -52,10 +63,12 @@ export class InventoryCache {
   fresh(): Promise<CachedInventory> {
     if (this.next) return this.next;
     if (!this.running) return this.start();
-    const next = this.running.catch(() => undefined).then(() => {
-      this.next = undefined;
-      return this.start();
-    });
+    const next = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.start();
+      });
     this.next = next;
     return next;
   }
@@ -74,9 +87,11 @@ export class InventoryCache {
   private start(): Promise<CachedInventory> {
     const epoch = this.epoch;
     this.refreshes++;
-    const p: Promise<CachedInventory> = this.build().then((b) => this.accept(b, epoch)).finally(() => {
-      if (this.running === p) this.running = undefined;
-    });
+    const p: Promise<CachedInventory> = this.build()
+      .then((b) => this.accept(b, epoch))
+      .finally(() => {
+        if (this.running === p) this.running = undefined;
+      });
     this.running = p;
     this.runningEpoch = epoch;
     return p;
@@ -96,8 +111,13 @@ export class InventoryCache {
       const json = JSON.stringify(b.inventory.volumes);
       this.volumes = { of: b.inventory.volumes, json, digest: sha256(json) };
     }
-    const [hosts, pools, vms, snapshots] = [checked.hosts, checked.pools, checked.vms, checked.snapshots].map((x) => JSON.stringify(x));
-    const generation = sha256(`${sha256(`${hosts}\n${pools}\n${vms}\n${snapshots}`)}:${this.volumes.digest}`).slice(0, 24);
+    const [hosts, pools, vms, snapshots] = [checked.hosts, checked.pools, checked.vms, checked.snapshots].map((x) =>
+      JSON.stringify(x),
+    );
+    const generation = sha256(`${sha256(`${hosts}\n${pools}\n${vms}\n${snapshots}`)}:${this.volumes.digest}`).slice(
+      0,
+      24,
+    );
     if (this.current && generation === this.current.generation) return this.keep(b, builtAt);
     const body = `{"hosts":${hosts},"pools":${pools},"volumes":${this.volumes.json},"vms":${vms},"snapshots":${snapshots}}`;
     const inventory = trustInventory({ ...checked, volumes: b.inventory.volumes });

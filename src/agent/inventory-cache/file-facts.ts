@@ -9,11 +9,25 @@
 import type { Stats } from 'node:fs';
 import type { ScannedImage } from '../storage/scan.js';
 
-export interface FileFailure { code: string; message: string }
+export interface FileFailure {
+  code: string;
+  message: string;
+}
 export type ReadAs = 'raw' | 'qcow2' | undefined;
 /** The change marks of a file, as numbers (compared field by field: no string is built per file). */
-export interface FileKey { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }
-export interface FileFact { key: FileKey; readAs: ReadAs; image?: ScannedImage; failure?: FileFailure }
+export interface FileKey {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+export interface FileFact {
+  key: FileKey;
+  readAs: ReadAs;
+  image?: ScannedImage;
+  failure?: FileFailure;
+}
 
 const MAX_MESSAGE = 200;
 
@@ -21,11 +35,15 @@ export function factKey(st: Stats): FileKey {
   return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
 }
 
-const sameKey = (a: FileKey, b: FileKey) => a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.dev === b.dev;
+const sameKey = (a: FileKey, b: FileKey) =>
+  a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.dev === b.dev;
 
 export function failureOf(e: unknown): FileFailure {
   const code = (e as { code?: unknown }).code;
-  return { code: typeof code === 'string' ? code.slice(0, 64) : 'E_IO', message: String((e as Error).message ?? e).slice(0, MAX_MESSAGE) };
+  return {
+    code: typeof code === 'string' ? code.slice(0, 64) : 'E_IO',
+    message: String((e as Error).message ?? e).slice(0, MAX_MESSAGE),
+  };
 }
 
 export class FileFacts {

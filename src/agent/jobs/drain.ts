@@ -17,7 +17,11 @@ const callInFlight = (job: Job): boolean => {
 export const runningJobs = (jobs: Iterable<Job>): Job[] => [...jobs].filter((j) => !isFinal(j.state));
 
 /** Calls `then` once no running job has a step call in flight, or after `graceMs` at the latest. */
-export function atStepBoundary(jobs: Iterable<Job>, graceMs: number, then: (how: { timedOut: boolean; running: string[] }) => void): void {
+export function atStepBoundary(
+  jobs: Iterable<Job>,
+  graceMs: number,
+  then: (how: { timedOut: boolean; running: string[] }) => void,
+): void {
   const running = runningJobs(jobs);
   const unfollow: (() => void)[] = [];
   let done = false;
@@ -28,7 +32,9 @@ export function atStepBoundary(jobs: Iterable<Job>, graceMs: number, then: (how:
     for (const u of unfollow) u();
     then({ timedOut, running: running.filter((j) => !isFinal(j.state)).map((j) => j.id) });
   };
-  const check = () => { if (!running.some((j) => !isFinal(j.state) && callInFlight(j))) finish(false); };
+  const check = () => {
+    if (!running.some((j) => !isFinal(j.state) && callInFlight(j))) finish(false);
+  };
   const timer = setTimeout(() => finish(true), graceMs);
   for (const j of running) unfollow.push(j.events.follow(j.events.list.length, check));
   check();

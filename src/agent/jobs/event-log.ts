@@ -62,7 +62,8 @@ export class EventLog {
       out.push({ id: e.id, event: e.event, data: e.data });
     }
     // Cut what was not trusted, so new events follow the last good one.
-    if (out.length < lines.length) writeFileSync(path, out.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+    if (out.length < lines.length)
+      writeFileSync(path, out.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
     return out;
   }
 

@@ -4,11 +4,12 @@
 // same key and body may be tried again); a started job binds the key for as long as the job is kept.
 import { VdiskError } from '../../errors/vdisk-error.js';
 
-interface Entry<T> { digest: string; outcome: Promise<T> }
+interface Entry<T> {
+  digest: string;
+  outcome: Promise<T>;
+}
 
-export type Claim<T> =
-  | { kind: 'taken'; outcome: Promise<T> }
-  | { kind: 'new'; settle(work: Promise<T>): Promise<T> };
+export type Claim<T> = { kind: 'taken'; outcome: Promise<T> } | { kind: 'new'; settle(work: Promise<T>): Promise<T> };
 
 export class IdempotencyKeys<T> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -22,11 +23,15 @@ export class IdempotencyKeys<T> {
     const k = scoped(caller, key);
     const seen = this.entries.get(k);
     if (seen) {
-      if (seen.digest !== digest) throw new VdiskError('E_IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another request body');
+      if (seen.digest !== digest)
+        throw new VdiskError('E_IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another request body');
       return { kind: 'taken', outcome: seen.outcome };
     }
     let settle!: (work: Promise<T>) => void;
-    const entry: Entry<T> = { digest, outcome: new Promise<T>((resolve, reject) => (settle = (w) => w.then(resolve, reject))) };
+    const entry: Entry<T> = {
+      digest,
+      outcome: new Promise<T>((resolve, reject) => (settle = (w) => w.then(resolve, reject))),
+    };
     // Nobody may be left with an unhandled rejection when no concurrent twin awaits it.
     entry.outcome.catch(() => undefined);
     this.entries.set(k, entry);

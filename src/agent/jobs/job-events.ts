@@ -3,17 +3,27 @@
 // (src/agent/jobs/event-log.ts) every event is written down before anyone sees it, and an agent that
 // restarts loads them again: ids never restart, so a reader resuming after the restart with the id
 // it last saw gets neither a repeat nor a gap.
-export interface JobEvent { id: number; event: 'state' | 'progress' | 'step' | 'switched' | 'end'; data: unknown }
+export interface JobEvent {
+  id: number;
+  event: 'state' | 'progress' | 'step' | 'switched' | 'end';
+  data: unknown;
+}
 
 /** Where events are written down (the agent's event log); `append` runs before subscribers see the event. */
-export interface EventSink { append(e: JobEvent): void; close(): void }
+export interface EventSink {
+  append(e: JobEvent): void;
+  close(): void;
+}
 
 export class JobEvents {
   readonly list: JobEvent[] = [];
   private readonly subscribers = new Set<(e: JobEvent) => void>();
 
   /** `restored`: the events written before a restart (ids 1..n in order), continued from n + 1. */
-  constructor(private readonly sink?: EventSink, restored: readonly JobEvent[] = []) {
+  constructor(
+    private readonly sink?: EventSink,
+    restored: readonly JobEvent[] = [],
+  ) {
     this.list.push(...restored);
   }
 

@@ -8,7 +8,12 @@ import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, re
 import type { Plan } from '../../plan/plan-schema.js';
 import { Job, type JobStatus } from './job.js';
 
-export interface HistoryEntry { id: string; createdAt: string; offset: number; length: number }
+export interface HistoryEntry {
+  id: string;
+  createdAt: string;
+  offset: number;
+  length: number;
+}
 
 export class JobHistory {
   private index?: Map<string, HistoryEntry>;
@@ -29,7 +34,12 @@ export class JobHistory {
       for (const s of statuses) {
         const plan = plans.get(s.id);
         const line = JSON.stringify({ id: s.id, createdAt: s.createdAt, status: s, ...(plan ? { plan } : {}) });
-        added.push({ id: s.id, createdAt: s.createdAt, offset: size + Buffer.byteLength(text), length: Buffer.byteLength(line) });
+        added.push({
+          id: s.id,
+          createdAt: s.createdAt,
+          offset: size + Buffer.byteLength(text),
+          length: Buffer.byteLength(line),
+        });
         text += `${line}\n`;
       }
       writeSync(fd, text);
@@ -82,8 +92,11 @@ export class JobHistory {
       const end = nl < 0 ? buf.length : nl;
       try {
         const { id, createdAt } = JSON.parse(buf.toString('utf8', start, end)) as { id: unknown; createdAt: unknown };
-        if (typeof id === 'string' && typeof createdAt === 'string') index.set(id, { id, createdAt, offset: start, length: end - start });
-      } catch { /* a torn line: its job is still in the journal */ }
+        if (typeof id === 'string' && typeof createdAt === 'string')
+          index.set(id, { id, createdAt, offset: start, length: end - start });
+      } catch {
+        /* a torn line: its job is still in the journal */
+      }
       start = end + 1;
     }
     this.index = index;
@@ -101,7 +114,14 @@ export function compareNewestFirst(a: { createdAt: string; id: string }, b: { cr
 export function jobFromStatus(s: JobStatus, plan?: Plan): Job {
   // Only the plan's id, kind, summary and request are shown for a finished job; its steps are in the
   // report. The whole plan is kept only for a job with something to retry.
-  const job = new Job(s.id, plan ?? ({ id: s.planId, kind: s.kind, summary: s.summary, request: s.request } as Plan), s.createdAt, undefined, undefined, s.startedBy);
+  const job = new Job(
+    s.id,
+    plan ?? ({ id: s.planId, kind: s.kind, summary: s.summary, request: s.request } as Plan),
+    s.createdAt,
+    undefined,
+    undefined,
+    s.startedBy,
+  );
   job.restoreEnded(s.state, s.report, s.error, s.updatedAt);
   return job;
 }

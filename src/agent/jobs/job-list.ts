@@ -9,12 +9,22 @@ import { compareNewestFirst, type JobHistory } from './job-history.js';
 export const PAGE_DEFAULT = 100;
 export const PAGE_MAX = 500;
 
-export interface JobPage { jobs: JobStatus[]; next: string | null }
-interface Place { createdAt: string; id: string }
+export interface JobPage {
+  jobs: JobStatus[];
+  next: string | null;
+}
+interface Place {
+  createdAt: string;
+  id: string;
+}
 
-export function parsePageQuery(limit: string | undefined, cursor: string | undefined): { limit: number; after?: Place } {
+export function parsePageQuery(
+  limit: string | undefined,
+  cursor: string | undefined,
+): { limit: number; after?: Place } {
   const n = limit === undefined ? PAGE_DEFAULT : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
-  if (!(n >= 1 && n <= PAGE_MAX)) throw new VdiskError('E_AGENT_BAD_PAGE', `limit must be 1 to ${PAGE_MAX}`, { field: 'limit' });
+  if (!(n >= 1 && n <= PAGE_MAX))
+    throw new VdiskError('E_AGENT_BAD_PAGE', `limit must be 1 to ${PAGE_MAX}`, { field: 'limit' });
   return { limit: n, ...(cursor !== undefined && { after: decodeCursor(cursor) }) };
 }
 
@@ -35,8 +45,14 @@ export function pageJobs(live: Iterable<Job>, history: JobHistory, limit: number
   let more = false;
   while (i < mine.length || lo < past.length) {
     const h = past[lo];
-    if (h && liveIds.has(h.id)) { lo++; continue; }
-    if (out.length === limit) { more = true; break; }
+    if (h && liveIds.has(h.id)) {
+      lo++;
+      continue;
+    }
+    if (out.length === limit) {
+      more = true;
+      break;
+    }
     if (h && (i >= mine.length || compareNewestFirst(h, mine[i]!) < 0)) {
       const s = history.get(h.id);
       lo++;
@@ -53,7 +69,10 @@ function decodeCursor(cursor: string): Place {
   try {
     if (cursor.length > 400) throw new Error('long');
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
-  } catch { /* answered below */ }
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string')
+      return { createdAt: v[0], id: v[1] };
+  } catch {
+    /* answered below */
+  }
   throw new VdiskError('E_AGENT_BAD_PAGE', 'cursor is not one this agent gave', { field: 'cursor' });
 }

@@ -8,12 +8,21 @@ import { JOB_STATE_NEXT, type JobState } from './job-state.js';
 import type { StepError } from './journal.js';
 
 export interface JobStatus {
-  id: string; planId: string; kind: string; state: JobState; progress: number; step?: string;
-  report?: RunReport; error?: { code: string; message: string }; createdAt: string; updatedAt: string;
+  id: string;
+  planId: string;
+  kind: string;
+  state: JobState;
+  progress: number;
+  step?: string;
+  report?: RunReport;
+  error?: { code: string; message: string };
+  createdAt: string;
+  updatedAt: string;
   /** The caller (gateway token name, `-` when none was sent) that started the job. */
   startedBy: string;
   /** What the job does, in words, and the request it was planned from (which volume, pool, VM): consoles filter by them. */
-  summary?: string; request?: Plan['request'];
+  summary?: string;
+  request?: Plan['request'];
 }
 
 export class Job {
@@ -30,7 +39,12 @@ export class Job {
   private markEnded!: () => void;
 
   constructor(
-    readonly id: string, readonly plan: Plan, readonly createdAt: string, readonly key?: string, readonly bodyHash?: string, readonly startedBy = NO_CALLER,
+    readonly id: string,
+    readonly plan: Plan,
+    readonly createdAt: string,
+    readonly key?: string,
+    readonly bodyHash?: string,
+    readonly startedBy = NO_CALLER,
     /** Its event stream; the agent's carries on from the events written before a restart. */
     readonly events = new JobEvents(),
   ) {
@@ -52,7 +66,13 @@ export class Job {
 
   /** A job the journal shows as ended before a restart: its final state, and its last two events unless they were kept. */
   restoreEnded(state: JobState, report?: RunReport, error?: StepError, endedAt?: string): void {
-    Object.assign(this, { state, report, error, progress: report?.progress ?? 0, updatedAt: endedAt ?? this.updatedAt });
+    Object.assign(this, {
+      state,
+      report,
+      error,
+      progress: report?.progress ?? 0,
+      updatedAt: endedAt ?? this.updatedAt,
+    });
     if (this.events.lastEvent?.event !== 'end') {
       this.events.emit('state', { state });
       this.events.emit('end', { state, report, error });
@@ -66,11 +86,19 @@ export class Job {
 
   status(): JobStatus {
     return {
-      id: this.id, planId: this.plan.id, kind: this.plan.kind, state: this.state, progress: this.progress,
-      ...(this.step ? { step: this.step } : {}), ...(this.report ? { report: this.report } : {}),
-      ...(this.error ? { error: this.error } : {}), createdAt: this.createdAt, updatedAt: this.updatedAt,
+      id: this.id,
+      planId: this.plan.id,
+      kind: this.plan.kind,
+      state: this.state,
+      progress: this.progress,
+      ...(this.step ? { step: this.step } : {}),
+      ...(this.report ? { report: this.report } : {}),
+      ...(this.error ? { error: this.error } : {}),
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
       startedBy: this.startedBy,
-      ...(this.plan.summary ? { summary: this.plan.summary } : {}), ...(this.plan.request ? { request: this.plan.request } : {}),
+      ...(this.plan.summary ? { summary: this.plan.summary } : {}),
+      ...(this.plan.request ? { request: this.plan.request } : {}),
     };
   }
 }

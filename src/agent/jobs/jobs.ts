@@ -27,10 +27,16 @@ import { publicStepError } from '../public-error.js';
 import { containCall, containPlan, ownerPolicy } from '../storage/containment.js';
 import { agentRunner, describe } from './step-runner.js';
 
-export interface Submitted { job: Job; created: boolean }
+export interface Submitted {
+  job: Job;
+  created: boolean;
+}
 
 /** Finished jobs kept in the journal (--keep-jobs, --keep-jobs-days). */
-export const DEFAULT_KEEP: KeepPolicy = { keepJobs: DEFAULT_LIMITS.keepJobs, keepMs: DEFAULT_LIMITS.keepJobsDays * 86_400_000 };
+export const DEFAULT_KEEP: KeepPolicy = {
+  keepJobs: DEFAULT_LIMITS.keepJobs,
+  keepMs: DEFAULT_LIMITS.keepJobsDays * 86_400_000,
+};
 
 export class JobManager {
   readonly jobs = new Map<string, Job>();
@@ -44,7 +50,10 @@ export class JobManager {
   /** Every job's events, written down so their ids survive a restart (src/agent/jobs/event-log.ts). */
   readonly eventLog: EventLog;
 
-  constructor(private readonly ctx: AgentContext, private readonly keep: KeepPolicy = DEFAULT_KEEP) {
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly keep: KeepPolicy = DEFAULT_KEEP,
+  ) {
     this.history = new JobHistory(join(ctx.stateDir, 'history.jsonl'));
     this.eventLog = new EventLog(join(ctx.stateDir, 'events'));
   }
@@ -153,7 +162,10 @@ export class JobManager {
         if (x.t === 'step-start') started.add(x.call);
         if (x.t === 'step-end') replay.set(x.call, { ok: x.ok, error: x.error });
       }
-      if (!run) { resumed.push(job); continue; }
+      if (!run) {
+        resumed.push(job);
+        continue;
+      }
       const inFlight = new Set([...started].filter((k) => !replay.has(k)));
       job.cancelRequested = mine.some((x) => x.t === 'cancel');
       if (job.cancelRequested) job.abort.abort();
@@ -185,13 +197,21 @@ export class JobManager {
     if (job.key && job.bodyHash) this.keys.bind(job.startedBy, job.key, job.bodyHash, job);
   }
 
-  private async run(job: Job, replay: Map<string, { ok: boolean; error?: StepError }>, inFlight: Set<string>): Promise<void> {
+  private async run(
+    job: Job,
+    replay: Map<string, { ok: boolean; error?: StepError }>,
+    inFlight: Set<string>,
+  ): Promise<void> {
     const total = job.plan.steps.reduce((n, s) => n + s.weight, 0) || 1;
     let done = 0;
     const setProgress = (p: number, stepProgress?: number) => {
       job.progress = Math.min(1, p);
       job.touch();
-      job.events.emit('progress', { progress: job.progress, step: job.step, ...(stepProgress !== undefined ? { stepProgress } : {}) });
+      job.events.emit('progress', {
+        progress: job.progress,
+        step: job.step,
+        ...(stepProgress !== undefined ? { stepProgress } : {}),
+      });
     };
     job.moveTo(job.cancelRequested ? 'cancelling' : 'running');
     const switchAt = switchIndex(job.plan);
@@ -199,20 +219,39 @@ export class JobManager {
     if (switchAt >= 0 && replay.get(job.plan.steps[switchAt]!.id)?.ok) this.switched(job, switchAt); // switched before a restart
     const owners = ownerPolicy(job.plan, this.ctx.store.data, this.ctx.allowOwnerRoot);
     const runner = agentRunner(this.ctx, {
-      jobId: job.id, replay, inFlight, signal: job.abort.signal,
+      jobId: job.id,
+      replay,
+      inFlight,
+      signal: job.abort.signal,
       onCall: ({ key, step, call, undo, phase, error }) => {
         if (phase === 'start') job.step = key;
         if (phase === 'end' && !undo && !error) done += step.weight;
         if (!replay.has(key)) {
-          job.events.emit('step', { call: key, step: step.id, label: step.label, action: call.action, undo, phase, ...(error ? { error } : {}) });
-          this.ctx.log(`step-${phase}`, { job: job.id, call: key, action: call.action, undo, ...(error ? { error } : {}) });
+          job.events.emit('step', {
+            call: key,
+            step: step.id,
+            label: step.label,
+            action: call.action,
+            undo,
+            phase,
+            ...(error ? { error } : {}),
+          });
+          this.ctx.log(`step-${phase}`, {
+            job: job.id,
+            call: key,
+            action: call.action,
+            undo,
+            ...(error ? { error } : {}),
+          });
         }
         if (phase === 'end' && !undo) setProgress(done / total);
         if (phase === 'end' && error && step.phase !== 'cleanup') failed = true;
-        if (phase === 'end' && !undo && !error && !failed && step.id === job.plan.steps[switchAt]?.id) this.switched(job, switchAt);
+        if (phase === 'end' && !undo && !error && !failed && step.id === job.plan.steps[switchAt]?.id)
+          this.switched(job, switchAt);
       },
       onProgress: (step: Step, f: number) => setProgress((done + step.weight * f) / total, f),
-      contain: (call) => containCall(call, { roots: this.ctx.roots, world: this.ctx.store.data, owners, strict: false }),
+      contain: (call) =>
+        containCall(call, { roots: this.ctx.roots, world: this.ctx.store.data, owners, strict: false }),
     });
     try {
       const report = await runPlan(job.plan, runner);

@@ -14,14 +14,19 @@ import type { Job } from './job.js';
 import type { JobHistory } from './job-history.js';
 import type { Journal } from './journal.js';
 
-export interface KeepPolicy { keepJobs: number; keepMs: number }
+export interface KeepPolicy {
+  keepJobs: number;
+  keepMs: number;
+}
 export type CompactStep = 'history-written' | 'journal-written' | 'journal-renamed';
 /** A test hook: called after each step (a test throws from it to simulate a crash there). */
 export type AfterStep = (step: CompactStep) => void;
 
 /** Finished jobs the policy moves out: beyond the newest `keepJobs` by end time, or ended too long ago. */
 export function jobsToMove(jobs: Iterable<Job>, policy: KeepPolicy, now: number): Job[] {
-  const finished = [...jobs].filter((j) => isFinal(j.state)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+  const finished = [...jobs]
+    .filter((j) => isFinal(j.state))
+    .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
   // Oldest first, so history.jsonl reads in the order jobs ended.
   return finished.filter((j, i) => i >= policy.keepJobs || Date.parse(j.updatedAt) < now - policy.keepMs).reverse();
 }
@@ -41,7 +46,10 @@ export function compactJournal(journal: Journal, history: JobHistory, moved: Job
   if (!moved.length) return;
   // A job with orphans or stuck steps keeps its plan: POST /v1/jobs/:id/retry builds the retry from it.
   const retryable = moved.filter((j) => j.report && (j.report.orphans.length > 0 || j.report.retry.length > 0));
-  history.append(moved.map((j) => j.status()), new Map(retryable.map((j) => [j.id, j.plan])));
+  history.append(
+    moved.map((j) => j.status()),
+    new Map(retryable.map((j) => [j.id, j.plan])),
+  );
   after('history-written');
   const ids = new Set(moved.map((j) => j.id));
   const kept = journal.records.filter((r) => !ids.has(r.job));

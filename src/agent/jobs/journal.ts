@@ -9,7 +9,10 @@ import type { Plan } from '../../plan/plan-schema.js';
 import type { RunReport } from '../../plan/execute.js';
 import type { JobState } from './job-state.js';
 
-export interface StepError { code: string; message: string }
+export interface StepError {
+  code: string;
+  message: string;
+}
 
 export type JournalRecord =
   /** `caller`: who started the job (absent in journals written before callers had names). */
@@ -24,7 +27,10 @@ export type JournalRecord =
 export class Journal {
   private fd: number;
 
-  private constructor(readonly path: string, readonly records: JournalRecord[]) {
+  private constructor(
+    readonly path: string,
+    readonly records: JournalRecord[],
+  ) {
     this.fd = openSync(path, 'a', 0o600);
     tighten(path, 0o600); // a journal made before modes were enforced
   }
@@ -42,7 +48,9 @@ export class Journal {
       writeSync(this.fd, `${JSON.stringify(record)}\n`);
       fsyncSync(this.fd);
     } catch (e) {
-      throw new VdiskError('E_AGENT_JOURNAL', `cannot append to ${this.path}: ${(e as Error).message}`, { path: this.path });
+      throw new VdiskError('E_AGENT_JOURNAL', `cannot append to ${this.path}: ${(e as Error).message}`, {
+        path: this.path,
+      });
     }
     this.records.push(record);
   }
@@ -69,7 +77,8 @@ function readRecords(path: string): JournalRecord[] {
     try {
       out.push(JSON.parse(line) as JournalRecord);
     } catch {
-      if (i < lines.length - 2) throw new VdiskError('E_AGENT_JOURNAL', `${path}: line ${i + 1} is not JSON`, { path, offset: i });
+      if (i < lines.length - 2)
+        throw new VdiskError('E_AGENT_JOURNAL', `${path}: line ${i + 1} is not JSON`, { path, offset: i });
     }
   });
   return out;

@@ -16,7 +16,11 @@ export class PersistentNonces implements NonceStore {
   private readonly cache: NonceCache;
   private lines = 0;
 
-  constructor(private readonly file: string, now = Date.now(), windowMs = REPLAY_WINDOW_MS) {
+  constructor(
+    private readonly file: string,
+    now = Date.now(),
+    windowMs = REPLAY_WINDOW_MS,
+  ) {
     this.cache = new NonceCache(windowMs);
     if (existsSync(file)) {
       for (const line of readFileSync(file, 'utf8').split('\n')) {

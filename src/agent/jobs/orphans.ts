@@ -12,7 +12,13 @@ import type { AgentContext } from '../context.js';
 import type { JournalRecord } from './journal.js';
 import { readJson, writeJsonAtomic } from './orphans-file.js';
 
-export interface OrphanEntry { path: string; job: string; dev: string; ino: string; reason: string }
+export interface OrphanEntry {
+  path: string;
+  job: string;
+  dev: string;
+  ino: string;
+  reason: string;
+}
 
 type Volume = Inventory['volumes'][number];
 type Ctx = Pick<AgentContext, 'stateDir' | 'roots' | 'log'>;

@@ -14,11 +14,15 @@ import { planScope } from './plan-scope.js';
 export function checkPlanShape(ctx: AgentContext, value: unknown): Plan {
   const plan = parsePlan(value);
   if (plan.host !== ctx.name) {
-    throw new VdiskError('E_AGENT_WRONG_HOST', `the plan is for host '${plan.host}', this agent is '${ctx.name}'`, { field: 'host', value: plan.host });
+    throw new VdiskError('E_AGENT_WRONG_HOST', `the plan is for host '${plan.host}', this agent is '${ctx.name}'`, {
+      field: 'host',
+      value: plan.host,
+    });
   }
   const scope = planScope(plan);
   for (const vm of scope.vms) {
-    if (!ctx.vms.has(vm)) throw new VdiskError('E_AGENT_UNKNOWN_VM', `this agent manages no VM '${vm}'`, { field: 'vm', value: vm });
+    if (!ctx.vms.has(vm))
+      throw new VdiskError('E_AGENT_UNKNOWN_VM', `this agent manages no VM '${vm}'`, { field: 'vm', value: vm });
   }
   for (const p of scope.paths) ctx.roots.resolve(p);
   // Before anything asks whether a condition's file exists: the answer must not depend on it.
@@ -29,21 +33,33 @@ export function checkPlanShape(ctx: AgentContext, value: unknown): Plan {
 export function checkPreconditions(plan: Plan, inv: Inventory): void {
   const failed = plan.preconditions.filter((c) => !holds(c, inv));
   if (failed.length) {
-    throw new VdiskError('E_AGENT_PRECONDITION', `precondition${failed.length > 1 ? 's' : ''} not met: ${failed.map(show).join('; ')}`, { failed });
+    throw new VdiskError(
+      'E_AGENT_PRECONDITION',
+      `precondition${failed.length > 1 ? 's' : ''} not met: ${failed.map(show).join('; ')}`,
+      { failed },
+    );
   }
 }
 
 function holds(c: Condition, inv: Inventory): boolean {
   const volume = (id: string) => inv.volumes.find((v) => v.id === id);
   switch (c.check) {
-    case 'volume-state': return volume(c.volume)?.state === c.state;
-    case 'file-exists': return existsSync(c.path);
-    case 'file-absent': return !existsSync(c.path);
-    case 'pool-free': return (inv.pools.find((p) => p.id === c.pool)?.free ?? 0) >= c.bytes;
-    case 'vm-running': return inv.vms.find((m) => m.id === c.vm)?.running === c.running;
-    case 'disk-volume': return inv.vms.find((m) => m.id === c.vm)?.disks.find((d) => d.target === c.disk)?.volume === c.volume;
-    case 'volume-path': return volume(c.volume)?.path === c.path;
-    case 'no-volume': return volume(c.volume) === undefined;
+    case 'volume-state':
+      return volume(c.volume)?.state === c.state;
+    case 'file-exists':
+      return existsSync(c.path);
+    case 'file-absent':
+      return !existsSync(c.path);
+    case 'pool-free':
+      return (inv.pools.find((p) => p.id === c.pool)?.free ?? 0) >= c.bytes;
+    case 'vm-running':
+      return inv.vms.find((m) => m.id === c.vm)?.running === c.running;
+    case 'disk-volume':
+      return inv.vms.find((m) => m.id === c.vm)?.disks.find((d) => d.target === c.disk)?.volume === c.volume;
+    case 'volume-path':
+      return volume(c.volume)?.path === c.path;
+    case 'no-volume':
+      return volume(c.volume) === undefined;
   }
 }
 

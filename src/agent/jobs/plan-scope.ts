@@ -5,7 +5,11 @@ import type { Plan } from '../../plan/plan-schema.js';
 
 const VOLUME_KEYS = new Set(['volume', 'source', 'target', 'top', 'base', 'from', 'backing']);
 
-export interface PlanScope { vms: string[]; volumes: string[]; paths: string[] }
+export interface PlanScope {
+  vms: string[];
+  volumes: string[];
+  paths: string[];
+}
 
 export function planCalls(plan: Plan): ActionCall[] {
   return plan.steps.flatMap((s) => [{ action: s.action, params: s.params } as ActionCall, ...s.undo]);
@@ -44,6 +48,8 @@ export function filesAfter(plan: Plan, index: number): PlanScope {
 /** Index of the last step before which every later step is cleanup (-1 when the plan never switches). */
 export function switchIndex(plan: Plan): number {
   let last = -1;
-  plan.steps.forEach((s, i) => { if (s.phase !== 'cleanup') last = i; });
+  plan.steps.forEach((s, i) => {
+    if (s.phase !== 'cleanup') last = i;
+  });
   return last >= 0 && plan.steps[last]!.phase === 'commit' && last < plan.steps.length - 1 ? last : -1;
 }

@@ -22,7 +22,11 @@ export type RanJob = (id: string) => { plan: Plan; report?: RunReport };
 
 /** The plan this agent will run for a POST /v1/jobs body (`{ plan }`, `{ request }` or `{ retryOf }`), containment-checked. */
 export async function vouchedPlan(ctx: AgentContext, body: unknown, ranJob: RanJob): Promise<Plan> {
-  const b = (body !== null && typeof body === 'object' ? body : {}) as { plan?: unknown; request?: unknown; retryOf?: unknown };
+  const b = (body !== null && typeof body === 'object' ? body : {}) as {
+    plan?: unknown;
+    request?: unknown;
+    retryOf?: unknown;
+  };
   if (b.plan === undefined && typeof b.retryOf === 'string') {
     const { plan, report } = ranJob(b.retryOf);
     if (!report || (report.orphans.length === 0 && report.retry.length === 0)) {
@@ -35,17 +39,25 @@ export async function vouchedPlan(ctx: AgentContext, body: unknown, ranJob: RanJ
   }
   const sent = parsePlan(b.plan);
   if (sent.host !== ctx.name) {
-    throw new VdiskError('E_AGENT_WRONG_HOST', `the plan is for host '${sent.host}', this agent is '${ctx.name}'`, { field: 'host', value: sent.host });
+    throw new VdiskError('E_AGENT_WRONG_HOST', `the plan is for host '${sent.host}', this agent is '${ctx.name}'`, {
+      field: 'host',
+      value: sent.host,
+    });
   }
   // A VM this agent does not manage is named as such (it would otherwise read as a planner miss).
   for (const vm of planScope(sent).vms) {
-    if (!ctx.vms.has(vm)) throw new VdiskError('E_AGENT_UNKNOWN_VM', `this agent manages no VM '${vm}'`, { field: 'vm', value: vm });
+    if (!ctx.vms.has(vm))
+      throw new VdiskError('E_AGENT_UNKNOWN_VM', `this agent manages no VM '${vm}'`, { field: 'vm', value: vm });
   }
   const prefix = idPrefixOf(sent.id);
   if (!prefix) throw mismatch(`plan id '${sent.id.slice(0, 40)}' is not one the planner makes (PREFIX p N)`);
   const own = planRequest(sent.request, (await buildInventory(ctx)).inventory, counterIds(prefix));
   if (own.facts !== sent.facts) {
-    throw new VdiskError('E_PLAN_STALE', `plan ${sent.id} was made from other facts than this host shows now: the fresh plan is in \`plan\``, { plan: own });
+    throw new VdiskError(
+      'E_PLAN_STALE',
+      `plan ${sent.id} was made from other facts than this host shows now: the fresh plan is in \`plan\``,
+      { plan: own },
+    );
   }
   if (comparablePlanJson(b.plan) !== comparablePlanJson(JSON.parse(JSON.stringify(own)))) {
     ctx.log('plan-mismatch', { plan: sent.id });

@@ -23,13 +23,21 @@ export interface RunnerHooks {
   inFlight: Set<string>;
   /** Fires on cancel: prepare steps stop, compensation runs. */
   signal: AbortSignal;
-  onCall(event: { key: string; step: Step; call: ActionCall; undo: boolean; phase: 'start' | 'end'; error?: StepError }): void;
+  onCall(event: {
+    key: string;
+    step: Step;
+    call: ActionCall;
+    undo: boolean;
+    phase: 'start' | 'end';
+    error?: StepError;
+  }): void;
   onProgress(step: Step, fraction: number): void;
   /** Containment of one call, checked just before it runs (src/agent/storage/containment.ts). */
   contain(call: ActionCall): void;
 }
 
-export const callKey = (step: Step, call: ActionCall, undo: boolean): string => (undo ? `${step.id}/undo/${step.undo.indexOf(call)}` : step.id);
+export const callKey = (step: Step, call: ActionCall, undo: boolean): string =>
+  undo ? `${step.id}/undo/${step.undo.indexOf(call)}` : step.id;
 
 export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
   return async (call, { step, undo }) => {
@@ -37,7 +45,10 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
     const past = h.replay.get(key);
     if (past) {
       if (past.ok) return;
-      throw new VdiskError(past.error?.code ?? 'E_PLAN_STEP_FAILED', past.error?.message ?? 'failed before the restart');
+      throw new VdiskError(
+        past.error?.code ?? 'E_PLAN_STEP_FAILED',
+        past.error?.message ?? 'failed before the restart',
+      );
     }
     const cancellable = !undo && step.phase === 'prepare';
     ctx.journal.append({ t: 'step-start', job: h.jobId, call: key, action: call.action, at: now() });
@@ -47,7 +58,9 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
       h.contain(call);
       await ctx.stepHooks?.beforeCall?.(call);
       await execute(ctx, call, {
-        marker: `${h.jobId}:${key}`, resumed: h.inFlight.has(key), signal: cancellable ? h.signal : undefined,
+        marker: `${h.jobId}:${key}`,
+        resumed: h.inFlight.has(key),
+        signal: cancellable ? h.signal : undefined,
         onProgress: (f) => h.onProgress(step, f),
       }).finally(() => ctx.inventory.invalidate()); // files, records or a VM's graph may have changed: the next read refreshes
     } catch (e) {
@@ -65,14 +78,22 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
   };
 }
 
-interface ExecOptions { marker: string; resumed: boolean; signal?: AbortSignal; onProgress: (f: number) => void }
+interface ExecOptions {
+  marker: string;
+  resumed: boolean;
+  signal?: AbortSignal;
+  onProgress: (f: number) => void;
+}
 
 async function execute(ctx: AgentContext, call: ActionCall, o: ExecOptions): Promise<void> {
   switch (ACTION_TRAITS[call.action].layer) {
     case 'qmp': {
       const qmp = await ctx.vms.session((call.params as { vm: string }).vm);
       return runQmpStep(qmp, call, {
-        resumed: o.resumed, timeoutMs: ctx.timeouts.jobMs, signal: o.signal, onProgress: o.onProgress,
+        resumed: o.resumed,
+        timeoutMs: ctx.timeouts.jobMs,
+        signal: o.signal,
+        onProgress: o.onProgress,
         checkFile: (path, creates) => checkNameForQemu(ctx.files, path, creates),
       });
     }
@@ -80,15 +101,24 @@ async function execute(ctx: AgentContext, call: ActionCall, o: ExecOptions): Pro
       return applyOps(ctx, (call as Extract<ActionCall, { action: 'inventory-update' }>).params.ops, o.marker);
     case 'file':
       return runFileStep(ctx, call as Parameters<typeof runFileStep>[1], {
-        signal: o.signal, onProgress: o.onProgress,
-        record: (c) => applyOps(ctx, c.action === 'create-volume'
-          ? [{ op: 'add-volume', volume: c.params.volume }]
-          : [{ op: 'forget-volume', volume: (c.params as { volume: string }).volume }], `${o.marker}:record`),
+        signal: o.signal,
+        onProgress: o.onProgress,
+        record: (c) =>
+          applyOps(
+            ctx,
+            c.action === 'create-volume'
+              ? [{ op: 'add-volume', volume: c.params.volume }]
+              : [{ op: 'forget-volume', volume: (c.params as { volume: string }).volume }],
+            `${o.marker}:record`,
+          ),
       });
   }
 }
 
 export function describe(e: unknown): StepError {
   const x = e as { code?: unknown; message?: unknown };
-  return { code: typeof x?.code === 'string' ? x.code : 'E_PLAN_STEP_FAILED', message: typeof x?.message === 'string' ? x.message : String(e) };
+  return {
+    code: typeof x?.code === 'string' ? x.code : 'E_PLAN_STEP_FAILED',
+    message: typeof x?.message === 'string' ? x.message : String(e),
+  };
 }

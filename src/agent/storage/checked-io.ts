@@ -29,7 +29,11 @@ export interface NewFileOptions extends TargetOpenOptions {
  * a checked directory, renamed into place only while the directory is still its real path and the
  * temporary name still names the file written.
  */
-export async function checkedTarget(files: CheckedFiles, path: string, o: NewFileOptions = {}): Promise<NodeFileTarget> {
+export async function checkedTarget(
+  files: CheckedFiles,
+  path: string,
+  o: NewFileOptions = {},
+): Promise<NodeFileTarget> {
   if (o.reuse) {
     const f = await files.open(path, 'write');
     return NodeFileTarget.adopt(f.handle, { name: path, durable: o.durable });
@@ -42,7 +46,9 @@ export async function checkedTarget(files: CheckedFiles, path: string, o: NewFil
   // A replaced file keeps its permission bits; a new one gets 0644, as the engine's own targets do.
   const mode = st ? st.mode & 0o777 : 0o644;
   return NodeFileTarget.adopt(tmp.handle, {
-    name: path, tempPath: tmp.path, durable: o.durable,
+    name: path,
+    tempPath: tmp.path,
+    durable: o.durable,
     beforeRename: async (handle) => {
       await handle.chmod(mode);
       await o.prepare?.(handle);
@@ -66,10 +72,14 @@ export class CheckedGate implements BackingGate {
 
   async open(req: GateRequest): Promise<GateAnswer> {
     const path = resolveRelative(req.name, req.from.name);
-    if (!this.files.roots.allows(path)) throw new VdiskError('E_BACKING_DENIED', `${path} is outside the allowed roots`, { path });
+    if (!this.files.roots.allows(path))
+      throw new VdiskError('E_BACKING_DENIED', `${path} is outside the allowed roots`, { path });
     if (!existsSync(path)) {
       const code = req.kind === 'backing' ? 'E_BACKING_MISSING' : 'E_QCOW2_DATA_FILE_MISSING';
-      throw new VdiskError(code, `${req.kind === 'backing' ? 'backing file' : 'data file'} ${path} does not exist`, { path, named: req.name });
+      throw new VdiskError(code, `${req.kind === 'backing' ? 'backing file' : 'data file'} ${path} does not exist`, {
+        path,
+        named: req.name,
+      });
     }
     return { source: await checkedSource(this.files, path), identity: path, resolved: path };
   }

@@ -16,16 +16,27 @@ import { planCalls, planScope } from '../jobs/plan-scope.js';
 import type { Roots } from './roots.js';
 
 /** What the agent knows of its host: volume records (path, owner) and the VMs' disk node chains. */
-export interface World { volumes: (Pick<Volume, 'id' | 'path' | 'owner'> & { backing?: string | null })[]; vms: Pick<Vm, 'id' | 'disks'>[] }
+export interface World {
+  volumes: (Pick<Volume, 'id' | 'path' | 'owner'> & { backing?: string | null })[];
+  vms: Pick<Vm, 'id' | 'disks'>[];
+}
 
-export interface OwnerPolicy { allowRoot: boolean; sourceOwners: string[] }
+export interface OwnerPolicy {
+  allowRoot: boolean;
+  sourceOwners: string[];
+}
 
 /**
  * `strict`: a backing name whose image cannot be placed is refused (a submitted plan). At run time a
  * relative name whose image the store cannot place yet is accepted only without `..`: it stays in
  * the directory of an image whose own path was checked.
  */
-export interface CallChecks { roots: Roots; world: World; owners: OwnerPolicy; strict: boolean }
+export interface CallChecks {
+  roots: Roots;
+  world: World;
+  owners: OwnerPolicy;
+  strict: boolean;
+}
 
 /** Checks a whole plan against `world` (the inventory as built now); throws the first refusal. */
 export function containPlan(roots: Roots, plan: Plan, world: World, allowRoot: boolean): void {
@@ -49,20 +60,34 @@ export function containCall(call: ActionCall, c: CallChecks): void {
 
 function containName(n: NameRef, c: CallChecks): void {
   switch (n.kind) {
-    case 'path': c.roots.resolve(n.path); return;
-    case 'backing': return containBacking(n.name, n.image, n.field, c);
+    case 'path':
+      c.roots.resolve(n.path);
+      return;
+    case 'backing':
+      return containBacking(n.name, n.image, n.field, c);
     case 'mode':
-      if (!isSafeMode(n.mode)) throw new VdiskError('E_AGENT_UNSAFE_MODE', `mode ${n.mode} is not allowed for a new file`, { field: n.field, value: n.mode });
+      if (!isSafeMode(n.mode))
+        throw new VdiskError('E_AGENT_UNSAFE_MODE', `mode ${n.mode} is not allowed for a new file`, {
+          field: n.field,
+          value: n.mode,
+        });
       return;
     case 'owner':
       if (isRoot(n.owner) && !c.owners.allowRoot && !c.owners.sourceOwners.some(isRoot)) {
-        throw new VdiskError('E_AGENT_OWNER_ROOT', `owner ${n.owner} is uid 0 and the source does not belong to uid 0`, { field: n.field, value: n.owner });
+        throw new VdiskError(
+          'E_AGENT_OWNER_ROOT',
+          `owner ${n.owner} is uid 0 and the source does not belong to uid 0`,
+          { field: n.field, value: n.owner },
+        );
       }
   }
 }
 
 function containBacking(name: string, image: ImageRef, field: string, c: CallChecks): void {
-  const escape = () => new VdiskError('E_AGENT_BACKING_OUTSIDE_ROOTS', `the backing name in ${field} leads outside the storage roots`, { field });
+  const escape = () =>
+    new VdiskError('E_AGENT_BACKING_OUTSIDE_ROOTS', `the backing name in ${field} leads outside the storage roots`, {
+      field,
+    });
   const at = name.startsWith('/') ? '/' : imagePath(image, c.world);
   if (at === undefined) {
     if (c.strict || name.split('/').includes('..')) throw escape();
@@ -85,7 +110,8 @@ function imagePath(image: ImageRef, world: World): string | undefined {
 export function newVolumes(plan: Plan): Volume[] {
   return planCalls(plan).flatMap((call) => {
     if (call.action === 'create-volume') return [call.params.volume];
-    if (call.action === 'inventory-update') return call.params.ops.flatMap((op) => (op.op === 'add-volume' ? [op.volume] : []));
+    if (call.action === 'inventory-update')
+      return call.params.ops.flatMap((op) => (op.op === 'add-volume' ? [op.volume] : []));
     return [];
   });
 }
@@ -99,7 +125,8 @@ export function ownerPolicy(plan: Plan, world: World, allowRoot: boolean): Owner
   const req = plan.request as { volume?: unknown; vm?: unknown };
   const disks = world.vms.find((m) => m.id === req.vm)?.disks ?? [];
   const todo = [
-    ...planScope(plan).volumes, ...(typeof req.volume === 'string' ? [req.volume] : []),
+    ...planScope(plan).volumes,
+    ...(typeof req.volume === 'string' ? [req.volume] : []),
     ...disks.flatMap((d) => [d.volume, ...d.nodes.map((n) => n.volume)]),
   ];
   const ids = new Set<string>();

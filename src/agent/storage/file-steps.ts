@@ -13,8 +13,21 @@ import { removeFile, wipeFile } from './wipe.js';
 import { withImageLock } from './write-guard.js';
 import { applyOwner } from './owner.js';
 
-type FileCall = Extract<ActionCall, { action: 'create-volume' | 'copy-data' | 'flush-volume' | 'verify-copy' | 'check-target'
-  | 'commit-offline' | 'rebase-offline' | 'delete-volume' | 'delete-file' }>;
+type FileCall = Extract<
+  ActionCall,
+  {
+    action:
+      | 'create-volume'
+      | 'copy-data'
+      | 'flush-volume'
+      | 'verify-copy'
+      | 'check-target'
+      | 'commit-offline'
+      | 'rebase-offline'
+      | 'delete-volume'
+      | 'delete-file';
+  }
+>;
 
 export interface FileStepOptions {
   signal?: AbortSignal;
@@ -32,13 +45,23 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
       const v = call.params.volume;
       await o.record(call); // the record first: a scan between the two finds the file already named
       await withImageLock(ctx, v.path, async () => {
-        const backing = v.backingName ? { name: v.backingName, format: call.params.backingFormat ?? v.format } : undefined;
+        const backing = v.backingName
+          ? { name: v.backingName, format: call.params.backingFormat ?? v.format }
+          : undefined;
         // A half-made file from a crashed run of this step is replaced by the rename (overwrite).
         const target = await checkedTarget(ctx.files, v.path, {
           overwrite: true,
-          prepare: async (h) => { await h.chmod(parseInt(v.mode, 8)); applyOwner(v.path, v.owner, ctx.log, h.fd); },
+          prepare: async (h) => {
+            await h.chmod(parseInt(v.mode, 8));
+            applyOwner(v.path, v.owner, ctx.log, h.fd);
+          },
         });
-        await createEmpty(ctx.files, { target, targetFormat: v.format, size: v.virtualSize, ...(backing ? { backing } : {}) });
+        await createEmpty(ctx.files, {
+          target,
+          targetFormat: v.format,
+          size: v.virtualSize,
+          ...(backing ? { backing } : {}),
+        });
       });
       return;
     }
@@ -48,7 +71,15 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
         checkRoomForCopy(ctx, p);
         const tf = format(p.targetPath) ?? 'qcow2';
         const backing = p.depth === 'top' ? backingOf(ctx, p.targetPath) : undefined;
-        await convert(ctx.files, { ...long, source: p.sourcePath, sourceFormat: format(p.sourcePath), target: p.targetPath, targetFormat: tf, reuseTarget: true, ...(backing ? { backing } : {}) });
+        await convert(ctx.files, {
+          ...long,
+          source: p.sourcePath,
+          sourceFormat: format(p.sourcePath),
+          target: p.targetPath,
+          targetFormat: tf,
+          reuseTarget: true,
+          ...(backing ? { backing } : {}),
+        });
       });
       return;
     }
@@ -75,7 +106,11 @@ export async function runFileStep(ctx: AgentContext, call: FileCall, o: FileStep
     case 'rebase-offline': {
       const p = call.params;
       await withImageLock(ctx, p.path, async () => {
-        await rebaseUnsafe(ctx.files, { image: p.path, format: format(p.path), backing: { name: p.backingName, format: p.backingFormat } });
+        await rebaseUnsafe(ctx.files, {
+          image: p.path,
+          format: format(p.path),
+          backing: { name: p.backingName, format: p.backingFormat },
+        });
       });
       return;
     }

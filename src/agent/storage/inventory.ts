@@ -45,9 +45,21 @@ export async function buildUnlocked(ctx: AgentContext): Promise<BuiltInventory> 
   const known = new Map<string, ReturnType<ReturnType<typeof knownFormats>>>();
   const knownOf = knownFormats(ctx, graphs);
   const refused: BuiltInventory['refused'] = [];
-  const scanned = await scanRoots(ctx.roots.list, ctx.engine, (p) => { known.set(p, knownOf(p)); return known.get(p)?.format; }, ctx.log, [ctx.stateDir], ctx.files, {
-    facts: ctx.inventory.files, failed: (path, code) => refused.push({ path, code }),
-  });
+  const scanned = await scanRoots(
+    ctx.roots.list,
+    ctx.engine,
+    (p) => {
+      known.set(p, knownOf(p));
+      return known.get(p)?.format;
+    },
+    ctx.log,
+    [ctx.stateDir],
+    ctx.files,
+    {
+      facts: ctx.inventory.files,
+      failed: (path, code) => refused.push({ path, code }),
+    },
+  );
   const pools = ctx.roots.list.map((r) => poolOf(ctx.name, r.name, r.dir));
   // Same file facts, records, VM graphs and orphan register: the same volumes and VMs as the last
   // build (a job's end registers its orphans after its last step, with no file changing).
@@ -67,7 +79,15 @@ const lastBuild = new WeakMap<AgentContext, { sig: string; stored: StoreData; bu
 type Known = Map<string, ReturnType<ReturnType<typeof knownFormats>>>;
 
 /** Volumes from the scan and the records, backings linked, VMs; the store keeps the result. */
-function assemble(ctx: AgentContext, stored: StoreData, scanned: ScannedImage[], known: Known, refused: BuiltInventory['refused'], graphs: Map<string, VmGraph>, pools: Inventory['pools']): BuiltInventory {
+function assemble(
+  ctx: AgentContext,
+  stored: StoreData,
+  scanned: ScannedImage[],
+  known: Known,
+  refused: BuiltInventory['refused'],
+  graphs: Map<string, VmGraph>,
+  pools: Inventory['pools'],
+): BuiltInventory {
   const byPath = new Map(stored.volumes.map((v) => [v.path, v]));
   const ids = new Set<string>(stored.volumes.map((v) => v.id));
   const volumes = new Map<string, Volume>();
@@ -77,9 +97,19 @@ function assemble(ctx: AgentContext, stored: StoreData, scanned: ScannedImage[],
     ids.add(id);
     if (s.magic && s.magic !== s.format && known.get(s.path)?.source === 'probed') formatChanged(ctx, s, id);
     volumes.set(s.path, {
-      id, pool: s.root.name, path: s.path, storage: 'file', format: s.format, formatSource: known.get(s.path)?.source ?? 'probed', virtualSize: s.virtualSize,
-      allocated: s.allocated, backing: null, backingName: s.backingName, owner: rec?.owner ?? String(s.uid),
-      mode: rec?.mode ?? s.mode, state: rec?.state ?? 'ok',
+      id,
+      pool: s.root.name,
+      path: s.path,
+      storage: 'file',
+      format: s.format,
+      formatSource: known.get(s.path)?.source ?? 'probed',
+      virtualSize: s.virtualSize,
+      allocated: s.allocated,
+      backing: null,
+      backingName: s.backingName,
+      owner: rec?.owner ?? String(s.uid),
+      mode: rec?.mode ?? s.mode,
+      state: rec?.state ?? 'ok',
     });
   }
   markOrphans(ctx, volumes.values()); // files a job's cleanup left stay that job's orphans (orphans.ts)
@@ -91,8 +121,18 @@ function assemble(ctx: AgentContext, stored: StoreData, scanned: ScannedImage[],
   // half-written while QEMU or the engine makes them), and a file that exists but could not be read
   // right now keeps its id. Only a legal record whose file is gone is dropped.
   const kept = stored.volumes.filter((v) => !volumes.has(v.path) && (v.state === 'illegal' || existsSync(v.path)));
-  ctx.store.saveIfChanged({ ...stored, volumes: [...volumes.values(), ...kept], vms: vms.map((v) => (v.running ? v : stored.vms.find((s) => s.id === v.id) ?? v)) });
-  const inventory: Inventory = { hosts: [{ id: ctx.name }], pools, volumes: [...volumes.values()], vms, snapshots: stored.snapshots.filter((s) => vmIds.has(s.vm)) };
+  ctx.store.saveIfChanged({
+    ...stored,
+    volumes: [...volumes.values(), ...kept],
+    vms: vms.map((v) => (v.running ? v : (stored.vms.find((s) => s.id === v.id) ?? v))),
+  });
+  const inventory: Inventory = {
+    hosts: [{ id: ctx.name }],
+    pools,
+    volumes: [...volumes.values()],
+    vms,
+    snapshots: stored.snapshots.filter((s) => vmIds.has(s.vm)),
+  };
   return { inventory, refused, graphs };
 }
 
@@ -112,7 +152,12 @@ function refuseInvalid(ctx: AgentContext, volumes: Map<string, Volume>, refused:
 }
 
 /** Backing names → volume ids, refusing (transitively) what points outside the roots or nowhere. */
-function linkBackings(ctx: AgentContext, scanned: ScannedImage[], volumes: Map<string, Volume>, refused: BuiltInventory['refused']): void {
+function linkBackings(
+  ctx: AgentContext,
+  scanned: ScannedImage[],
+  volumes: Map<string, Volume>,
+  refused: BuiltInventory['refused'],
+): void {
   const refuse = (path: string, code: string) => {
     if (!volumes.delete(path)) return false;
     refused.push({ path, code });
@@ -128,9 +173,15 @@ function linkBackings(ctx: AgentContext, scanned: ScannedImage[], volumes: Map<s
       // A scanned file was reached from a root through real directories only: it is inside the
       // roots, so the realpath check (a walk of every directory on the way) is left for the rest.
       const found = volumes.get(target);
-      const code = !found ? (ctx.roots.allows(target) ? 'E_BACKING_MISSING' : 'E_AGENT_BACKING_OUTSIDE_ROOTS')
-        : s.backingFormat !== 'raw' && s.backingFormat !== 'qcow2' ? 'E_BACKING_FORMAT_UNKNOWN'
-          : found.format !== s.backingFormat ? 'E_BACKING_FORMAT_UNKNOWN' : null;
+      const code = !found
+        ? ctx.roots.allows(target)
+          ? 'E_BACKING_MISSING'
+          : 'E_AGENT_BACKING_OUTSIDE_ROOTS'
+        : s.backingFormat !== 'raw' && s.backingFormat !== 'qcow2'
+          ? 'E_BACKING_FORMAT_UNKNOWN'
+          : found.format !== s.backingFormat
+            ? 'E_BACKING_FORMAT_UNKNOWN'
+            : null;
       if (code) changed = refuse(s.path, code) || changed;
       else v.backing = found!.id;
     }
@@ -147,11 +198,13 @@ async function readGraphs(ctx: AgentContext): Promise<Map<string, VmGraph>> {
   for (const name of ctx.vms.names) {
     try {
       // No socket, no QEMU: off, without a connection attempt (100 VMs off cost 100 failed connects per refresh).
-      if (!existsSync(ctx.vms.socketOf(name)!)) throw new VdiskError('E_QMP_CONNECT', `no QMP socket for VM ${name}`, { vm: name });
+      if (!existsSync(ctx.vms.socketOf(name)!))
+        throw new VdiskError('E_QMP_CONNECT', `no QMP socket for VM ${name}`, { vm: name });
       graphs.set(name, await readVmGraph(await ctx.vms.session(name)));
       down.delete(name);
     } catch (e) {
-      if (!down.has(name)) ctx.log('vm-unreachable', { vm: name, code: (e as { code?: string }).code, message: (e as Error).message });
+      if (!down.has(name))
+        ctx.log('vm-unreachable', { vm: name, code: (e as { code?: string }).code, message: (e as Error).message });
       down.add(name);
     }
   }
@@ -160,7 +213,13 @@ async function readGraphs(ctx: AgentContext): Promise<Map<string, VmGraph>> {
 
 function vmEntry(ctx: AgentContext, name: string, volumes: Map<string, Volume>, graph: VmGraph | undefined): Vm {
   const last = ctx.store.data.vms.find((v) => v.id === name);
-  const offline: Vm = { id: name, host: ctx.name, running: false, qmpSocket: ctx.vms.socketOf(name), disks: (last?.disks ?? []).map((d) => ({ ...d, nodes: [] })) };
+  const offline: Vm = {
+    id: name,
+    host: ctx.name,
+    running: false,
+    qmpSocket: ctx.vms.socketOf(name),
+    disks: (last?.disks ?? []).map((d) => ({ ...d, nodes: [] })),
+  };
   if (!graph) return offline;
   const disks: Vm['disks'] = [];
   for (const dev of graph.devices) {
@@ -169,7 +228,11 @@ function vmEntry(ctx: AgentContext, name: string, volumes: Map<string, Volume>, 
       ctx.log('disk-outside-inventory', { vm: name, disk: dev.target, paths: dev.layers.map((l) => l.path) });
       continue;
     }
-    disks.push({ target: dev.target, volume: layers[0]!.v!.id, nodes: layers.map(({ l, v }) => ({ volume: v!.id, node: l.node, fileNode: l.fileNode })) });
+    disks.push({
+      target: dev.target,
+      volume: layers[0]!.v!.id,
+      nodes: layers.map(({ l, v }) => ({ volume: v!.id, node: l.node, fileNode: l.fileNode })),
+    });
   }
   return { id: name, host: ctx.name, running: true, qmpSocket: ctx.vms.socketOf(name), disks };
 }
@@ -184,7 +247,14 @@ function poolOf(host: string, id: string, root: string) {
   const st = statfsSync(root);
   const capacity = st.blocks * st.bsize;
   const quantum = Math.max(MIB, 2 ** Math.ceil(Math.log2(Math.max(1, capacity / 4096))));
-  return { id, host, type: 'dir' as const, root, capacity, free: Math.floor((st.bavail * st.bsize) / quantum) * quantum };
+  return {
+    id,
+    host,
+    type: 'dir' as const,
+    root,
+    capacity,
+    free: Math.floor((st.bavail * st.bsize) / quantum) * quantum,
+  };
 }
 
 const MIB = 2 ** 20;
@@ -197,5 +267,12 @@ function formatChanged(ctx: AgentContext, s: ScannedImage, id: string): void {
   changeLogged.set(ctx, seen);
   if (seen.has(s.path)) return;
   seen.add(s.path);
-  ctx.log('format-changed', { path: s.path, volume: id, recorded: s.format, reads: s.magic, kept: s.format, hint: 'state it with --adopt VOLUME=FORMAT' });
+  ctx.log('format-changed', {
+    path: s.path,
+    volume: id,
+    recorded: s.format,
+    reads: s.magic,
+    kept: s.format,
+    hint: 'state it with --adopt VOLUME=FORMAT',
+  });
 }

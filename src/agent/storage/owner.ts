@@ -4,7 +4,10 @@ import { chownSync, fchownSync, readFileSync } from 'node:fs';
 import type { Logger } from '../log.js';
 
 /** uid and primary gid of `owner` from /etc/passwd, or the number itself. */
-export function resolveOwner(owner: string, passwd = () => readFileSync('/etc/passwd', 'utf8')): { uid: number; gid: number } | undefined {
+export function resolveOwner(
+  owner: string,
+  passwd = () => readFileSync('/etc/passwd', 'utf8'),
+): { uid: number; gid: number } | undefined {
   if (/^\d+$/.test(owner)) return { uid: Number(owner), gid: -1 };
   for (const line of passwd().split('\n')) {
     const [name, , uid, gid] = line.split(':');
@@ -16,7 +19,10 @@ export function resolveOwner(owner: string, passwd = () => readFileSync('/etc/pa
 /** Gives `path` to `owner`; with `fd`, the descriptor the agent opened and checked (never the name). */
 export function applyOwner(path: string, owner: string, log: Logger, fd?: number): void {
   const who = resolveOwner(owner);
-  if (!who) { log('owner-unknown', { path, owner }); return; }
+  if (!who) {
+    log('owner-unknown', { path, owner });
+    return;
+  }
   if (process.getuid?.() === who.uid) return;
   try {
     if (fd === undefined) chownSync(path, who.uid, who.gid);

@@ -6,7 +6,10 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
-export interface Root { name: string; dir: string }
+export interface Root {
+  name: string;
+  dir: string;
+}
 
 const inside = (dir: string, path: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
@@ -34,7 +37,10 @@ export class Roots {
     if (real === null || !inside(root.dir, real)) {
       // The message is the same for a target that exists and one that does not, and never names it
       // (the target stays in `resolved`, for the agent's log only).
-      throw new VdiskError('E_AGENT_SYMLINK_ESCAPE', `${path} leads out of root ${root.name} through a symbolic link`, { path, resolved: real ?? 'a dangling link' });
+      throw new VdiskError('E_AGENT_SYMLINK_ESCAPE', `${path} leads out of root ${root.name} through a symbolic link`, {
+        path,
+        resolved: real ?? 'a dangling link',
+      });
     }
     return { root, path };
   }
@@ -51,7 +57,9 @@ export class Roots {
 }
 
 function outside(path: string): VdiskError {
-  return new VdiskError('E_AGENT_PATH_OUTSIDE_ROOTS', `${String(path)} is not under a storage root`, { path: String(path) });
+  return new VdiskError('E_AGENT_PATH_OUTSIDE_ROOTS', `${String(path)} is not under a storage root`, {
+    path: String(path),
+  });
 }
 
 /** realpath of the path, or of its deepest existing ancestor joined with the rest; null for a dangling link. */

@@ -16,17 +16,30 @@ export type OpenPurpose = 'read' | 'lock' | 'write' | 'wipe' | 'delete' | 'creat
 type ExistingPurpose = Exclude<OpenPurpose, 'create'>;
 
 const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
-const FLAGS: Record<ExistingPurpose, number> = { read: O_RDONLY, lock: O_RDONLY, write: O_RDWR, wipe: O_RDWR, delete: O_RDONLY };
+const FLAGS: Record<ExistingPurpose, number> = {
+  read: O_RDONLY,
+  lock: O_RDONLY,
+  write: O_RDWR,
+  wipe: O_RDWR,
+  delete: O_RDONLY,
+};
 /** Purposes that change or remove the file: a second link would carry the change elsewhere. */
 const ONE_LINK: ReadonlySet<OpenPurpose> = new Set(['write', 'wipe', 'delete', 'create']);
 
-export interface CheckedFile { path: string; handle: FileHandle; stat: Stats }
+export interface CheckedFile {
+  path: string;
+  handle: FileHandle;
+  stat: Stats;
+}
 
 export class CheckedFiles {
   /** Tests only (never set otherwise): runs after the name's check, right before the open. */
   beforeOpen?: (path: string, purpose: OpenPurpose) => void;
 
-  constructor(readonly roots: Roots, private readonly log: Logger) {}
+  constructor(
+    readonly roots: Roots,
+    private readonly log: Logger,
+  ) {}
 
   /** An existing file, opened for `purpose` and checked. */
   async open(path: string, purpose: ExistingPurpose): Promise<CheckedFile> {
@@ -50,7 +63,8 @@ export class CheckedFiles {
     try {
       handle = await open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK, mode);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw changed(path, 'a file appeared where a new one was to be created');
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw changed(path, 'a file appeared where a new one was to be created');
       throw openError(e, path);
     }
     return this.checked(path, handle, 'create');
@@ -59,21 +73,30 @@ export class CheckedFiles {
   /** Unlinks the file `f` checked, and only while its name still names that file. */
   async unlink(f: CheckedFile): Promise<void> {
     await this.assertSame(f);
-    await unlink(f.path).catch((e) => { throw fsError(e, f.path, 'delete'); });
+    await unlink(f.path).catch((e) => {
+      throw fsError(e, f.path, 'delete');
+    });
   }
 
   /** Throws E_AGENT_FILE_CHANGED unless `f.path` (not followed) is still the file `f` opened. */
   async assertSame(f: CheckedFile): Promise<void> {
     const now = await lstat(f.path).catch(() => undefined);
-    if (!now || now.dev !== f.stat.dev || now.ino !== f.stat.ino) throw changed(f.path, 'the name no longer names the file the agent checked');
+    if (!now || now.dev !== f.stat.dev || now.ino !== f.stat.ino)
+      throw changed(f.path, 'the name no longer names the file the agent checked');
   }
 
   /** A directory files are created or renamed in: a real path (no link on the way) inside a root. */
   async checkDir(dir: string): Promise<void> {
-    const real = await realpath(dir).catch((e) => { throw fsError(e, dir, 'open directory'); });
+    const real = await realpath(dir).catch((e) => {
+      throw fsError(e, dir, 'open directory');
+    });
     if (real === normalize(dir) && this.roots.rootOf(real)) return;
     this.log('open-refused', { path: dir, reason: 'directory is reached through a link', real });
-    throw new VdiskError(this.roots.rootOf(real) ? 'E_AGENT_SYMLINK' : 'E_AGENT_SYMLINK_ESCAPE', `${dir} is reached through a symbolic link`, { path: dir });
+    throw new VdiskError(
+      this.roots.rootOf(real) ? 'E_AGENT_SYMLINK' : 'E_AGENT_SYMLINK_ESCAPE',
+      `${dir} is reached through a symbolic link`,
+      { path: dir },
+    );
   }
 
   private async checked(path: string, handle: FileHandle, purpose: OpenPurpose): Promise<CheckedFile> {
@@ -88,7 +111,8 @@ export class CheckedFiles {
       }
       const f = { path, handle, stat };
       await this.assertSame(f);
-      if (ONE_LINK.has(purpose) && stat.nlink > 1) throw new VdiskError('E_AGENT_HARD_LINK', `${path} has ${stat.nlink} links`, { path });
+      if (ONE_LINK.has(purpose) && stat.nlink > 1)
+        throw new VdiskError('E_AGENT_HARD_LINK', `${path} has ${stat.nlink} links`, { path });
       return f;
     } catch (e) {
       await handle.close().catch(() => {});
@@ -98,7 +122,8 @@ export class CheckedFiles {
 }
 
 function openError(e: unknown, path: string): VdiskError {
-  if ((e as NodeJS.ErrnoException).code === 'ELOOP') return new VdiskError('E_AGENT_SYMLINK', `${path} is a symbolic link`, { path });
+  if ((e as NodeJS.ErrnoException).code === 'ELOOP')
+    return new VdiskError('E_AGENT_SYMLINK', `${path} is a symbolic link`, { path });
   return fsError(e, path, 'open');
 }
 

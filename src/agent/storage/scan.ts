@@ -39,10 +39,16 @@ export interface ScanOptions {
 }
 
 export async function scanRoots(
-  roots: Root[], engine: EngineAccess, knownFormat: (path: string) => 'raw' | 'qcow2' | undefined, log: Logger, skip: string[], files: CheckedFiles,
+  roots: Root[],
+  engine: EngineAccess,
+  knownFormat: (path: string) => 'raw' | 'qcow2' | undefined,
+  log: Logger,
+  skip: string[],
+  files: CheckedFiles,
   opts: ScanOptions = {},
 ): Promise<ScannedImage[]> {
-  const entries: { path: string; root: Root; key: FileKey; format: 'raw' | 'qcow2' | undefined; fact?: FileFact }[] = [];
+  const entries: { path: string; root: Root; key: FileKey; format: 'raw' | 'qcow2' | undefined; fact?: FileFact }[] =
+    [];
   const seen = new Set<string>();
   for (const root of roots) {
     for (const { path, st } of walk(root.dir, 0, skip)) {
@@ -54,14 +60,21 @@ export async function scanRoots(
   }
   // Files not read before (or changed since) are opened a few at a time, so opening the next ones
   // overlaps the engine reading this one (the engine itself takes one file at a time).
-  await inWindow(entries.filter((e) => !e.fact), READ_AHEAD, async (e) => {
-    e.fact = await readImage(files, e.path, e.root, engine, e.format).then((image) => ({ key: e.key, readAs: e.format, image }), (err: unknown) => {
-      const failure = failureOf(err);
-      log('scan-skip', { path: e.path, ...failure });
-      return { key: e.key, readAs: e.format, failure };
-    });
-    opts.facts?.set(e.path, e.fact);
-  });
+  await inWindow(
+    entries.filter((e) => !e.fact),
+    READ_AHEAD,
+    async (e) => {
+      e.fact = await readImage(files, e.path, e.root, engine, e.format).then(
+        (image) => ({ key: e.key, readAs: e.format, image }),
+        (err: unknown) => {
+          const failure = failureOf(err);
+          log('scan-skip', { path: e.path, ...failure });
+          return { key: e.key, readAs: e.format, failure };
+        },
+      );
+      opts.facts?.set(e.path, e.fact);
+    },
+  );
   opts.facts?.retain(seen);
   const out: ScannedImage[] = [];
   for (const { path, root, fact } of entries) {
@@ -104,7 +117,13 @@ function tryReaddir(dir: string): string[] {
   }
 }
 
-async function readImage(files: CheckedFiles, path: string, root: Root, engine: EngineAccess, format: 'raw' | 'qcow2' | undefined): Promise<ScannedImage> {
+async function readImage(
+  files: CheckedFiles,
+  path: string,
+  root: Root,
+  engine: EngineAccess,
+  format: 'raw' | 'qcow2' | undefined,
+): Promise<ScannedImage> {
   // Opened before the engine's turn comes (the descriptor is checked there), read in the engine's turn.
   const opened = files.open(path, 'read');
   opened.catch(() => undefined); // awaited below; this only keeps an early failure from reading as unhandled
@@ -117,9 +136,15 @@ async function readImage(files: CheckedFiles, path: string, root: Root, engine: 
     try {
       const f = chain.top.facts;
       return {
-        path, root, format: f.format, virtualSize: f.size, allocated: st.blocks * 512,
-        backingName: f.backingName ?? null, backingFormat: f.backingFormat ?? null,
-        uid: st.uid, mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
+        path,
+        root,
+        format: f.format,
+        virtualSize: f.size,
+        allocated: st.blocks * 512,
+        backingName: f.backingName ?? null,
+        backingFormat: f.backingFormat ?? null,
+        uid: st.uid,
+        mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
         ...(format ? { magic: magicOf(handle.fd) } : {}),
       };
     } finally {

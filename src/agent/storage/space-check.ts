@@ -7,7 +7,11 @@ import { dirname } from 'node:path';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { AgentContext } from '../context.js';
 
-export interface CopyPaths { sourcePath: string; targetPath: string; depth: 'flatten' | 'top' }
+export interface CopyPaths {
+  sourcePath: string;
+  targetPath: string;
+  depth: 'flatten' | 'top';
+}
 
 export function checkRoomForCopy(ctx: AgentContext, p: CopyPaths): void {
   const needed = sourceBytes(ctx, p) - allocatedAt(p.targetPath);
@@ -16,7 +20,10 @@ export function checkRoomForCopy(ctx: AgentContext, p: CopyPaths): void {
   if (needed > free) {
     const pool = ctx.roots.rootOf(p.targetPath)?.name ?? '?';
     ctx.log('pool-full', { target: p.targetPath, needed, free });
-    throw new VdiskError('E_AGENT_POOL_FULL', `pool '${pool}' has ${free} bytes free, the copy needs ${needed}`, { field: 'pool', value: pool });
+    throw new VdiskError('E_AGENT_POOL_FULL', `pool '${pool}' has ${free} bytes free, the copy needs ${needed}`, {
+      field: 'pool',
+      value: pool,
+    });
   }
 }
 
@@ -26,7 +33,11 @@ function sourceBytes(ctx: AgentContext, p: CopyPaths): number {
   const volumes = ctx.store.data.volumes;
   let bytes = 0;
   const seen = new Set<string>();
-  for (let v = volumes.find((x) => x.path === p.sourcePath); v && !seen.has(v.id); v = volumes.find((x) => x.id === v!.backing)) {
+  for (
+    let v = volumes.find((x) => x.path === p.sourcePath);
+    v && !seen.has(v.id);
+    v = volumes.find((x) => x.id === v!.backing)
+  ) {
     seen.add(v.id);
     bytes += allocatedAt(v.path);
   }

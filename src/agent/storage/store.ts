@@ -22,7 +22,10 @@ export class InventoryStore {
   /** The text last written or read: a build that changes nothing writes nothing. */
   private text: string | undefined;
 
-  private constructor(readonly path: string, public data: StoreData) {}
+  private constructor(
+    readonly path: string,
+    public data: StoreData,
+  ) {}
 
   static open(path: string): InventoryStore {
     if (!existsSync(path)) return new InventoryStore(path, { volumes: [], snapshots: [], vms: [], applied: [] });
@@ -41,7 +44,12 @@ export class InventoryStore {
   apply(current: Inventory, ops: InventoryOp[], marker: string): Inventory {
     if (this.data.applied.includes(marker)) return current;
     const next = applyInventoryOps(current, ops);
-    this.save({ volumes: next.volumes, snapshots: next.snapshots, vms: next.vms, applied: [...this.data.applied, marker] });
+    this.save({
+      volumes: next.volumes,
+      snapshots: next.snapshots,
+      vms: next.vms,
+      applied: [...this.data.applied, marker],
+    });
     return next;
   }
 

@@ -12,7 +12,10 @@ import type { Range } from './wipe-punch.js';
 export const BTRFS_MAGIC = 0x9123683e;
 export const XFS_MAGIC = 0x58465342;
 
-export interface WipeWays { zero: Range[]; punch: Range[] }
+export interface WipeWays {
+  zero: Range[];
+  punch: Range[];
+}
 
 const procPath = (fd: number) => `/proc/${process.pid}/fd/${fd}`;
 
@@ -49,7 +52,9 @@ function split([start, length]: Range, shared: Range[], zero: Range[], punch: Ra
 /** The shared extents (byte ranges, sorted) FIEMAP reports for the file; [] when filefrag is missing or fails. */
 export function sharedExtents(fd: number): Promise<Range[]> {
   return new Promise((resolve) => {
-    execFile('filefrag', ['-v', procPath(fd)], { timeout: 60_000, maxBuffer: 64 << 20 }, (e, out) => resolve(e ? [] : parseFilefrag(out)));
+    execFile('filefrag', ['-v', procPath(fd)], { timeout: 60_000, maxBuffer: 64 << 20 }, (e, out) =>
+      resolve(e ? [] : parseFilefrag(out)),
+    );
   });
 }
 

@@ -21,8 +21,9 @@ export async function wipeFile(files: CheckedFiles, path: string): Promise<void>
   if (!f) return;
   try {
     const { zero, punch } = await wipeWays(f.handle.fd, await dataRuns(f, path));
-    if (await punchRanges(f.handle.fd, punch) < total(punch)) zero.push(...punch); // not all punched: zero them
-    else if (punch.length) zero.push(...await dataRuns(f, path, punch)); // punched, yet data is left
+    if ((await punchRanges(f.handle.fd, punch)) < total(punch))
+      zero.push(...punch); // not all punched: zero them
+    else if (punch.length) zero.push(...(await dataRuns(f, path, punch))); // punched, yet data is left
     for (const [start, length] of zero) {
       for (let pos = start; pos < start + length; pos += ZEROS.length) {
         writeSync(f.handle.fd, ZEROS, 0, Math.min(ZEROS.length, start + length - pos), pos);
@@ -42,11 +43,13 @@ async function dataRuns(f: CheckedFile, path: string, only?: Range[]): Promise<R
   const runs = await NodeFileSource.adopt(path, f.handle, f.stat.size).extents(0, f.stat.size);
   const data = runs.filter((x) => x.data).map((x): Range => [x.start, x.length]);
   if (!only) return data;
-  return data.flatMap(([s, n]) => only.flatMap(([o, m]): Range[] => {
-    const a = Math.max(s, o);
-    const b = Math.min(s + n, o + m);
-    return b > a ? [[a, b - a]] : [];
-  }));
+  return data.flatMap(([s, n]) =>
+    only.flatMap(([o, m]): Range[] => {
+      const a = Math.max(s, o);
+      const b = Math.min(s + n, o + m);
+      return b > a ? [[a, b - a]] : [];
+    }),
+  );
 }
 
 /** Removes a file; one that is already gone is fine (deletes are re-run after a crash). */
@@ -60,7 +63,11 @@ export async function removeFile(files: CheckedFiles, path: string): Promise<voi
   }
 }
 
-async function openUnlessGone(files: CheckedFiles, path: string, purpose: 'wipe' | 'delete'): Promise<CheckedFile | undefined> {
+async function openUnlessGone(
+  files: CheckedFiles,
+  path: string,
+  purpose: 'wipe' | 'delete',
+): Promise<CheckedFile | undefined> {
   try {
     return await files.open(path, purpose);
   } catch (e) {

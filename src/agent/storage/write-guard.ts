@@ -12,7 +12,10 @@ import { libc, LOCK } from '../../io/native/libc.js';
 export async function assertNotInUse(ctx: AgentContext, path: string): Promise<void> {
   const real = existsSync(path) ? realpathSync(path) : path;
   for (const vm of ctx.vms.names) {
-    const graph = await ctx.vms.session(vm).then(readVmGraph).catch(() => undefined);
+    const graph = await ctx.vms
+      .session(vm)
+      .then(readVmGraph)
+      .catch(() => undefined);
     const open = graph?.openFiles.some((f) => f === real || (existsSync(f) && realpathSync(f) === real));
     if (open) throw new VdiskError('E_AGENT_IMAGE_IN_USE', `VM '${vm}' has ${path} open`, { path, vm });
   }

@@ -19,20 +19,40 @@ type Params = ParamsOf<'check-target'>;
 export async function checkTarget(ctx: AgentContext, p: Params, signal?: AbortSignal): Promise<void> {
   await ctx.engine.use(async (e) => {
     const t = await openInRoots(ctx, e, p.path, p.format, p.expect === 'zeros').catch((err: VdiskError) => {
-      if (p.expect === 'backing' && err.code?.startsWith('E_BACKING')) throw wrongBacking(p, 'its backing does not open');
-      throw new VdiskError('E_PLAN_REUSE_TARGET_MISMATCH', `${p.path} does not open as ${p.format}: ${err.message}`, { path: p.path });
+      if (p.expect === 'backing' && err.code?.startsWith('E_BACKING'))
+        throw wrongBacking(p, 'its backing does not open');
+      throw new VdiskError('E_PLAN_REUSE_TARGET_MISMATCH', `${p.path} does not open as ${p.format}: ${err.message}`, {
+        path: p.path,
+      });
     });
     const reader = guestReader(e);
     try {
       const f = t.top.facts;
-      if (f.size < p.minSize) throw new VdiskError('E_PLAN_REUSE_TARGET_MISMATCH', `${p.path} is ${f.size} bytes, below ${p.minSize}`, { path: p.path });
+      if (f.size < p.minSize)
+        throw new VdiskError('E_PLAN_REUSE_TARGET_MISMATCH', `${p.path} is ${f.size} bytes, below ${p.minSize}`, {
+          path: p.path,
+        });
       const only = (test: RunTest) => [test, test] as [RunTest, RunTest];
       if (p.expect === 'zeros') {
-        if (f.backingName) throw new VdiskError('E_PLAN_TARGET_NOT_EMPTY', `${p.path} has a backing file`, { path: p.path });
-        await walkSpans(e, t, t, t.size, only(hasData), (s) => s, async (span) => {
-          const at = await reader.firstNonZero(t, span, signal);
-          if (at >= 0) throw new VdiskError('E_PLAN_TARGET_NOT_EMPTY', `${p.path} reads non-zero at offset ${at}`, { path: p.path, offset: at });
-        }, signal);
+        if (f.backingName)
+          throw new VdiskError('E_PLAN_TARGET_NOT_EMPTY', `${p.path} has a backing file`, { path: p.path });
+        await walkSpans(
+          e,
+          t,
+          t,
+          t.size,
+          only(hasData),
+          (s) => s,
+          async (span) => {
+            const at = await reader.firstNonZero(t, span, signal);
+            if (at >= 0)
+              throw new VdiskError('E_PLAN_TARGET_NOT_EMPTY', `${p.path} reads non-zero at offset ${at}`, {
+                path: p.path,
+                offset: at,
+              });
+          },
+          signal,
+        );
         return;
       }
       const below = t.layers[1];
@@ -41,15 +61,28 @@ export async function checkTarget(ctx: AgentContext, p: Params, signal?: AbortSi
       }
       const backing = await openInRoots(ctx, e, p.backingPath, below.facts.format);
       try {
-        await walkSpans(e, t, t, t.size, only(topAllocated), (s) => s, async (span) => {
-          // Past the backing's end the target must read zeros, as a read through the backing would.
-          const cut = Math.min(span[1], Math.max(span[0], backing.size));
-          let at = cut > span[0] ? await reader.firstDifference(t, backing, [span[0], cut], signal) : -1;
-          if (at < 0 && cut < span[1]) at = await reader.firstNonZero(t, [cut, span[1]], signal);
-          if (at >= 0) {
-            throw new VdiskError('E_PLAN_TARGET_STRAY_DATA', `${p.path} holds its own data at offset ${at}, which hides its backing`, { path: p.path, offset: at });
-          }
-        }, signal);
+        await walkSpans(
+          e,
+          t,
+          t,
+          t.size,
+          only(topAllocated),
+          (s) => s,
+          async (span) => {
+            // Past the backing's end the target must read zeros, as a read through the backing would.
+            const cut = Math.min(span[1], Math.max(span[0], backing.size));
+            let at = cut > span[0] ? await reader.firstDifference(t, backing, [span[0], cut], signal) : -1;
+            if (at < 0 && cut < span[1]) at = await reader.firstNonZero(t, [cut, span[1]], signal);
+            if (at >= 0) {
+              throw new VdiskError(
+                'E_PLAN_TARGET_STRAY_DATA',
+                `${p.path} holds its own data at offset ${at}, which hides its backing`,
+                { path: p.path, offset: at },
+              );
+            }
+          },
+          signal,
+        );
       } finally {
         await backing.close();
       }
@@ -68,4 +101,6 @@ export function sameFile(a: string, b: string): boolean {
 }
 
 const wrongBacking = (p: Params, why: string) =>
-  new VdiskError('E_PLAN_TARGET_WRONG_BACKING', `${p.path}: ${why}, not ${p.backingPath ?? 'the source backing'}`, { path: p.path });
+  new VdiskError('E_PLAN_TARGET_WRONG_BACKING', `${p.path}: ${why}, not ${p.backingPath ?? 'the source backing'}`, {
+    path: p.path,
+  });

@@ -25,12 +25,20 @@ import { readVmGraph } from '../vm/vm-graph.js';
 
 type Params = ParamsOf<'verify-copy'>;
 
-export async function verifyCopy(ctx: AgentContext, p: Params, format: (path: string) => 'raw' | 'qcow2' | undefined, signal?: AbortSignal): Promise<void> {
+export async function verifyCopy(
+  ctx: AgentContext,
+  p: Params,
+  format: (path: string) => 'raw' | 'qcow2' | undefined,
+  signal?: AbortSignal,
+): Promise<void> {
   const live = await openByVm(ctx, p.sourcePath);
   if (live && p.mode === 'metadata') await mirrorsReady(ctx, live, p);
   await ctx.engine.use(async (e) => {
     const src = await openInRoots(ctx, e, p.sourcePath, format(p.sourcePath));
-    const dst = await openInRoots(ctx, e, p.targetPath, format(p.targetPath)).catch(async (err) => { await src.close(); throw err; });
+    const dst = await openInRoots(ctx, e, p.targetPath, format(p.targetPath)).catch(async (err) => {
+      await src.close();
+      throw err;
+    });
     try {
       checkHeaders(p, src, dst, plannedBackings(ctx, p.target));
       if (live && p.mode === 'metadata') return;
@@ -42,10 +50,19 @@ export async function verifyCopy(ctx: AgentContext, p: Params, format: (path: st
       const reader = guestReader(e);
       try {
         for (const tests of passes) {
-          await walkSpans(e, src, dst, src.size, tests, pick, async (span) => {
-            const at = await reader.firstDifference(src, dst, span, signal);
-            if (at >= 0) throw mismatch(p, `guest data differs at offset ${at}`, at);
-          }, signal);
+          await walkSpans(
+            e,
+            src,
+            dst,
+            src.size,
+            tests,
+            pick,
+            async (span) => {
+              const at = await reader.firstDifference(src, dst, span, signal);
+              if (at >= 0) throw mismatch(p, `guest data differs at offset ${at}`, at);
+            },
+            signal,
+          );
         }
       } finally {
         reader.release();
@@ -70,7 +87,10 @@ function checkHeaders(p: Params, src: Chain, dst: Chain, planned: string[]): voi
     const a = src.layers[i]!.facts;
     const b = dst.layers[i]!.facts;
     if (a.format !== b.format || a.size !== b.size) {
-      throw mismatch(p, `backing layer ${i} is ${b.format} of ${b.size} bytes, the source's is ${a.format} of ${a.size} bytes`);
+      throw mismatch(
+        p,
+        `backing layer ${i} is ${b.format} of ${b.size} bytes, the source's is ${a.format} of ${a.size} bytes`,
+      );
     }
     const want = planned[i - 1];
     if (want !== undefined && !sameFile(dst.layers[i]!.resolved ?? dst.layers[i]!.source.name, want)) {
@@ -101,7 +121,8 @@ async function mirrorsReady(ctx: AgentContext, vm: string, p: Params): Promise<v
   const mirrors = (await queryJobs(await ctx.vms.session(vm))).filter((j) => j.type === 'mirror');
   if (!mirrors.length) throw mismatch(p, 'no mirror job runs into it');
   for (const j of mirrors) {
-    if (j.status !== 'ready' || j.error) throw mismatch(p, `mirror job ${j.id} is ${j.status}${j.error ? ` (${j.error})` : ''}, not ready`);
+    if (j.status !== 'ready' || j.error)
+      throw mismatch(p, `mirror job ${j.id} is ${j.status}${j.error ? ` (${j.error})` : ''}, not ready`);
   }
 }
 
@@ -112,7 +133,10 @@ async function mirrorsReady(ctx: AgentContext, vm: string, p: Params): Promise<v
  */
 async function openByVm(ctx: AgentContext, path: string): Promise<string | undefined> {
   for (const vm of ctx.vms.names) {
-    const graph = await ctx.vms.session(vm).then(readVmGraph).catch(() => undefined);
+    const graph = await ctx.vms
+      .session(vm)
+      .then(readVmGraph)
+      .catch(() => undefined);
     if (!graph?.openFiles.includes(path)) continue;
     // The format node's read-only flag says it (a file node opened auto-read-only reports writable).
     const layers = graph.devices.flatMap((d) => d.layers.filter((l) => l.path === path));
@@ -123,5 +147,6 @@ async function openByVm(ctx: AgentContext, path: string): Promise<string | undef
 
 const mismatch = (p: Params, why: string, offset?: number) =>
   new VdiskError('E_AGENT_VERIFY_MISMATCH', `${p.targetPath} does not match ${p.sourcePath}: ${why}`, {
-    path: p.targetPath, ...(offset !== undefined ? { offset } : {}),
+    path: p.targetPath,
+    ...(offset !== undefined ? { offset } : {}),
   });

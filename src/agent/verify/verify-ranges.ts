@@ -66,8 +66,14 @@ export function minus(a: Span[], b: Span[]): Span[] {
  * each chosen span in order.
  */
 export async function walkSpans(
-  e: Engine, a: Chain, b: Chain, size: number, tests: [RunTest, RunTest],
-  pick: (sa: Span[], sb: Span[]) => Span[], visit: (s: Span) => Promise<void>, signal?: AbortSignal,
+  e: Engine,
+  a: Chain,
+  b: Chain,
+  size: number,
+  tests: [RunTest, RunTest],
+  pick: (sa: Span[], sb: Span[]) => Span[],
+  visit: (s: Span) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
   for (let w = 0; w < size; w += WINDOW) {
     signal?.throwIfAborted();

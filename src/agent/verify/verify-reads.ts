@@ -28,8 +28,16 @@ export function guestReader(e: Engine): GuestReader {
     for (const b of held) b.release();
     throw err;
   }
-  const [bufA, bufB, bufC, bufD] = held as [ReturnType<typeof engineBuffer>, ReturnType<typeof engineBuffer>, ReturnType<typeof engineBuffer>, ReturnType<typeof engineBuffer>];
-  const pairs = [[bufA, bufB], [bufC, bufD]] as const;
+  const [bufA, bufB, bufC, bufD] = held as [
+    ReturnType<typeof engineBuffer>,
+    ReturnType<typeof engineBuffer>,
+    ReturnType<typeof engineBuffer>,
+    ReturnType<typeof engineBuffer>,
+  ];
+  const pairs = [
+    [bufA, bufB],
+    [bufC, bufD],
+  ] as const;
   let bytesRead = 0;
   const chunks = async function* (span: Span, signal?: AbortSignal) {
     for (let pos = span[0]; pos < span[1]; pos += CHUNK) {
@@ -38,11 +46,16 @@ export function guestReader(e: Engine): GuestReader {
     }
   };
   return {
-    get bytesRead() { return bytesRead; },
+    get bytesRead() {
+      return bytesRead;
+    },
     async firstDifference(a, b, span, signal) {
       // Both sides of a chunk are read at once, and the next chunk's reads are in flight while this
       // one is compared (planning stays on this loop; only the file reads overlap).
-      const plan = async (pos: number, slot: number): Promise<{ pos: number; len: number; slot: number; done: Promise<unknown> }> => {
+      const plan = async (
+        pos: number,
+        slot: number,
+      ): Promise<{ pos: number; len: number; slot: number; done: Promise<unknown> }> => {
         const len = Math.min(CHUNK, span[1] - pos);
         const [x, y] = pairs[slot]!;
         const ra = await planGuestRead(e, a, pos, len, x.ptr);

@@ -7,7 +7,13 @@ import { CheckedGate, checkedSource } from '../storage/checked-io.js';
 import type { AgentContext } from '../context.js';
 
 /** The image at `path` and its backing chain, each file opened and checked by safe-open. */
-export async function openInRoots(ctx: AgentContext, e: Engine, path: string, format?: 'raw' | 'qcow2', noBacking = false): Promise<Chain> {
+export async function openInRoots(
+  ctx: AgentContext,
+  e: Engine,
+  path: string,
+  format?: 'raw' | 'qcow2',
+  noBacking = false,
+): Promise<Chain> {
   const gate = new CheckedGate(ctx.files);
   return openChain(e, await checkedSource(ctx.files, path), { ...(format ? { format } : {}), gate, noBacking });
 }

@@ -7,7 +7,11 @@ import { queryJobs } from '../../qmp/jobs.js';
 import type { JobInfo } from '../../qmp/types.js';
 import type { QmpOp, QmpSend } from '../../plan/qmp-map.js';
 
-interface Live { jobs: JobInfo[]; nodes: Set<string>; backingOf: Map<string, string> }
+interface Live {
+  jobs: JobInfo[];
+  nodes: Set<string>;
+  backingOf: Map<string, string>;
+}
 
 type Rule = (op: QmpSend, live: Live, script: QmpOp[], index: number) => boolean;
 
@@ -22,15 +26,19 @@ function nextNode(script: QmpOp[], index: number): string | undefined {
 
 export const DONE_WHEN: Readonly<Record<string, Rule>> = {
   'blockdev-add': (op, live) => live.nodes.has(op.arguments['node-name'] as string),
-  'blockdev-create': (op, live, script, i) => !!job(live, op.arguments['job-id']) || live.nodes.has(nextNode(script, i) ?? '\0'),
+  'blockdev-create': (op, live, script, i) =>
+    !!job(live, op.arguments['job-id']) || live.nodes.has(nextNode(script, i) ?? '\0'),
   'blockdev-mirror': (op, live) => !!job(live, op.arguments['job-id']),
   'block-commit': (op, live) => !!job(live, op.arguments['job-id']),
   'job-complete': (op, live) => !['ready', 'standby'].includes(status(live, op.arguments.id) ?? 'ready'),
-  'block-job-cancel': (op, live) => op.arguments.force !== true && !['ready', 'standby'].includes(status(live, op.arguments.device) ?? 'ready'),
+  'block-job-cancel': (op, live) =>
+    op.arguments.force !== true && !['ready', 'standby'].includes(status(live, op.arguments.device) ?? 'ready'),
   'job-finalize': (op, live) => status(live, op.arguments.id) === 'concluded',
   'job-dismiss': (op, live) => !job(live, op.arguments.id),
-  transaction: (op, live) => (op.arguments.actions as { data: { node: string; overlay: string } }[])
-    .every((a) => live.backingOf.get(a.data.overlay) === a.data.node),
+  transaction: (op, live) =>
+    (op.arguments.actions as { data: { node: string; overlay: string } }[]).every(
+      (a) => live.backingOf.get(a.data.overlay) === a.data.node,
+    ),
 };
 
 /** True when a resumed step should not send `op` again. */
@@ -50,7 +58,10 @@ async function liveState(qmp: QmpClient, withGraph: boolean): Promise<Live> {
   const [jobs, nodes] = await Promise.all([queryJobs(qmp), queryNamedBlockNodes(qmp)]);
   const backingOf = new Map<string, string>();
   if (withGraph) {
-    const g = await qmp.execute<{ nodes: { id: number; name: string }[]; edges: { parent: number; child: number; name: string }[] }>('x-debug-query-block-graph');
+    const g = await qmp.execute<{
+      nodes: { id: number; name: string }[];
+      edges: { parent: number; child: number; name: string }[];
+    }>('x-debug-query-block-graph');
     const name = new Map(g.nodes.map((n) => [n.id, n.name]));
     for (const e of g.edges) if (e.name === 'backing') backingOf.set(name.get(e.parent)!, name.get(e.child)!);
   }

@@ -77,7 +77,12 @@ export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return p;
   p.catch(() => undefined);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof VdiskError ? signal.reason : new VdiskError('E_AGENT_CANCELLED', 'the job was cancelled'));
+    const onAbort = () =>
+      reject(
+        signal.reason instanceof VdiskError
+          ? signal.reason
+          : new VdiskError('E_AGENT_CANCELLED', 'the job was cancelled'),
+      );
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

@@ -11,9 +11,22 @@ interface RawGraph {
   edges: { parent: number; child: number; name: string }[];
 }
 
-export interface LayerNode { node: string; fileNode: string; path: string; drv: string; readOnly: boolean }
-export interface DeviceChain { target: string; layers: LayerNode[] }
-export interface VmGraph { devices: DeviceChain[]; openFiles: string[]; nodes: BlockNodeInfo[] }
+export interface LayerNode {
+  node: string;
+  fileNode: string;
+  path: string;
+  drv: string;
+  readOnly: boolean;
+}
+export interface DeviceChain {
+  target: string;
+  layers: LayerNode[];
+}
+export interface VmGraph {
+  devices: DeviceChain[];
+  openFiles: string[];
+  nodes: BlockNodeInfo[];
+}
 
 export async function readVmGraph(qmp: QmpClient): Promise<VmGraph> {
   const raw = await qmp.execute<RawGraph>('x-debug-query-block-graph');
@@ -42,8 +55,11 @@ export async function readVmGraph(qmp: QmpClient): Promise<VmGraph> {
       const name = byId.get(id)!.name;
       const file = child(id, 'file');
       layers.push({
-        node: name, fileNode: file !== undefined ? byId.get(file)!.name : '', path: pathUnder(id),
-        drv: info.get(name)?.drv ?? '', readOnly: info.get(name)?.ro ?? true,
+        node: name,
+        fileNode: file !== undefined ? byId.get(file)!.name : '',
+        path: pathUnder(id),
+        drv: info.get(name)?.drv ?? '',
+        readOnly: info.get(name)?.ro ?? true,
       });
     }
     if (layers.length) devices.push({ target, layers });

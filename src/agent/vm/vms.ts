@@ -4,7 +4,10 @@ import { QmpClient } from '../../qmp/client.js';
 import type { Transcript } from '../../qmp/transcript.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
-export interface VmConfig { name: string; socket: string }
+export interface VmConfig {
+  name: string;
+  socket: string;
+}
 
 export interface VmSessionOptions {
   commandTimeoutMs?: number;
@@ -15,7 +18,10 @@ export interface VmSessionOptions {
 export class VmSessions {
   private readonly open = new Map<string, Promise<QmpClient>>();
 
-  constructor(readonly vms: VmConfig[], private readonly opts: VmSessionOptions = {}) {}
+  constructor(
+    readonly vms: VmConfig[],
+    private readonly opts: VmSessionOptions = {},
+  ) {}
 
   get names(): string[] {
     return this.vms.map((v) => v.name);
@@ -32,7 +38,8 @@ export class VmSessions {
   /** The VM's session; E_AGENT_UNKNOWN_VM for a VM not configured, E_QMP_CONNECT when QEMU is not there. */
   async session(name: string): Promise<QmpClient> {
     const vm = this.vms.find((v) => v.name === name);
-    if (!vm) throw new VdiskError('E_AGENT_UNKNOWN_VM', `this agent manages no VM '${name}'`, { field: 'vm', value: name });
+    if (!vm)
+      throw new VdiskError('E_AGENT_UNKNOWN_VM', `this agent manages no VM '${name}'`, { field: 'vm', value: name });
     const existing = this.open.get(name);
     if (existing) {
       const client = await existing.catch(() => undefined);

@@ -7,13 +7,22 @@ import type { GatewayClient } from './client.js';
 
 const RECONNECTS = 5;
 
-export async function followEvents(gw: GatewayClient, id: string, lastId: string | undefined, onEvent: (e: SseEvent) => void): Promise<SseEvent> {
+export async function followEvents(
+  gw: GatewayClient,
+  id: string,
+  lastId: string | undefined,
+  onEvent: (e: SseEvent) => void,
+): Promise<SseEvent> {
   let last = lastId;
   let failures = 0;
   for (;;) {
     const abort = new AbortController();
     try {
-      const body = await gw.stream(`/v1/jobs/${encodeURIComponent(id)}/events`, last !== undefined ? { 'last-event-id': last } : {}, abort.signal);
+      const body = await gw.stream(
+        `/v1/jobs/${encodeURIComponent(id)}/events`,
+        last !== undefined ? { 'last-event-id': last } : {},
+        abort.signal,
+      );
       for await (const e of readSse(body)) {
         failures = 0;
         if (e.id !== undefined) last = e.id;
@@ -26,7 +35,8 @@ export async function followEvents(gw: GatewayClient, id: string, lastId: string
     } finally {
       abort.abort();
     }
-    if (++failures > RECONNECTS) throw new VdiskError('E_GATEWAY_UNREACHABLE', `the event stream of ${id} broke ${RECONNECTS} times in a row`);
+    if (++failures > RECONNECTS)
+      throw new VdiskError('E_GATEWAY_UNREACHABLE', `the event stream of ${id} broke ${RECONNECTS} times in a row`);
     await new Promise((r) => setTimeout(r, 200 * failures));
   }
 }

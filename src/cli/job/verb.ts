@@ -26,10 +26,18 @@ export async function jobVerb(argv: string[], io: CliIo, stdin = () => readFileS
   const [sub, ...rest] = argv;
   if (!SUBS.includes(sub as Sub)) throw usage(`vdisk job takes one of ${SUBS.join(', ')}${sub ? `, not ${sub}` : ''}`);
   const { values, positionals } = parseArgs({
-    args: rest, strict: true, allowPositionals: true,
+    args: rest,
+    strict: true,
+    allowPositionals: true,
     options: {
-      gateway: { type: 'string' }, 'token-file': { type: 'string' }, key: { type: 'string' }, request: { type: 'string' },
-      plan: { type: 'string' }, limit: { type: 'string' }, 'last-event-id': { type: 'string' }, output: { type: 'string' },
+      gateway: { type: 'string' },
+      'token-file': { type: 'string' },
+      key: { type: 'string' },
+      request: { type: 'string' },
+      plan: { type: 'string' },
+      limit: { type: 'string' },
+      'last-event-id': { type: 'string' },
+      output: { type: 'string' },
     },
   });
   const gatewayUrl = values.gateway ?? process.env.VDISK_GATEWAY;
@@ -47,12 +55,20 @@ export async function jobVerb(argv: string[], io: CliIo, stdin = () => readFileS
   const key = values.key ?? randomUUID();
   switch (sub as Sub) {
     case 'submit': {
-      if (!values.request === !values.plan) throw usage('vdisk job submit takes --request FILE or --plan FILE (- for stdin)', 'request');
-      const body = values.request ? { request: readJson(values.request, stdin) } : { plan: previewedPlan(readJson(values.plan!, stdin)) };
+      if (!values.request === !values.plan)
+        throw usage('vdisk job submit takes --request FILE or --plan FILE (- for stdin)', 'request');
+      const body = values.request
+        ? { request: readJson(values.request, stdin) }
+        : { plan: previewedPlan(readJson(values.plan!, stdin)) };
       return submitted(io, output, await gw.json('POST', '/v1/jobs', body, { 'idempotency-key': key }), key);
     }
     case 'retry':
-      return submitted(io, output, await gw.json('POST', `/v1/jobs/${encodeURIComponent(id())}/retry`, undefined, { 'idempotency-key': key }), key);
+      return submitted(
+        io,
+        output,
+        await gw.json('POST', `/v1/jobs/${encodeURIComponent(id())}/retry`, undefined, { 'idempotency-key': key }),
+        key,
+      );
     case 'status':
       show((await gw.json('GET', `/v1/jobs/${encodeURIComponent(id())}`)).body);
       return 0;
@@ -71,7 +87,8 @@ export async function jobVerb(argv: string[], io: CliIo, stdin = () => readFileS
 }
 
 /** A plan as `POST /v1/plans` answered it (`{ plan, ... }`) or the plan alone. */
-const previewedPlan = (x: unknown): unknown => (x && typeof x === 'object' && 'plan' in x && 'agent' in x ? (x as { plan: unknown }).plan : x);
+const previewedPlan = (x: unknown): unknown =>
+  x && typeof x === 'object' && 'plan' in x && 'agent' in x ? (x as { plan: unknown }).plan : x;
 
 function submitted(io: CliIo, output: string, res: { status: number; body: unknown }, key: string): number {
   const b = res.body as { id: string; agent: string };

@@ -6,7 +6,11 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 export function format(v: string | undefined, what: string): ImageFormat | undefined {
   if (v === undefined || v === 'raw' || v === 'qcow2') return v;
   const hint = what === 'target' ? 'write raw or qcow2, then convert that with qemu-img' : undefined;
-  throw new VdiskError('E_FORMAT_UNSUPPORTED', `${what} format ${v} is not supported (raw, qcow2)`, hint ? { hint } : undefined);
+  throw new VdiskError(
+    'E_FORMAT_UNSUPPORTED',
+    `${what} format ${v} is not supported (raw, qcow2)`,
+    hint ? { hint } : undefined,
+  );
 }
 
 /** --output, as qemu-img takes it: human or json, anything else refused. */

@@ -5,7 +5,14 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { openImageNode } from '../../engine/core/node-engine.js';
-import { checkLayerDetail, checkJson, checkHuman, checkExit, mismatchLine, type CheckReport } from '../../engine/read/check.js';
+import {
+  checkLayerDetail,
+  checkJson,
+  checkHuman,
+  checkExit,
+  mismatchLine,
+  type CheckReport,
+} from '../../engine/read/check.js';
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
@@ -13,21 +20,34 @@ import { format, outputMode } from './args.js';
 
 export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: {
-      format: { type: 'string', short: 'f' }, output: { type: 'string', default: 'human' },
-      repair: { type: 'string', short: 'r' }, progress: { type: 'boolean', short: 'p', default: false }, 'probe-backing': { type: 'boolean', default: false },
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', default: 'human' },
+      repair: { type: 'string', short: 'r' },
+      progress: { type: 'boolean', short: 'p', default: false },
+      'probe-backing': { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] [-r leaks|all [-p]] FILE');
+  if (positionals.length !== 1)
+    throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] [-r leaks|all [-p]] FILE');
   const fmt = format(values.format, 'image');
   const output = outputMode(values.output);
   const mode = values.repair;
-  if (mode !== undefined && mode !== 'leaks' && mode !== 'all') throw new VdiskError('E_USAGE', `-r must be leaks or all (got ${mode})`);
+  if (mode !== undefined && mode !== 'leaks' && mode !== 'all')
+    throw new VdiskError('E_USAGE', `-r must be leaks or all (got ${mode})`);
   const file = positionals[0]!;
   // -r all cuts snapshots past QEMU's 65536 off the header first: such an image does not open.
-  const cut = mode === 'all' && fmt !== 'raw' ? await (await import('../../engine/repair/repair-snapcount.js')).capSnapshotsBeforeOpen(file, io.stderr) : 0;
-  const chain = await openImageNode(engine, file, { format: fmt, probeBacking: values['probe-backing'], warn: io.stderr });
+  const cut =
+    mode === 'all' && fmt !== 'raw'
+      ? await (await import('../../engine/repair/repair-snapcount.js')).capSnapshotsBeforeOpen(file, io.stderr)
+      : 0;
+  const chain = await openImageNode(engine, file, {
+    format: fmt,
+    probeBacking: values['probe-backing'],
+    warn: io.stderr,
+  });
   let r: CheckReport;
   try {
     if (chain.top.facts.format !== 'qcow2') {
@@ -36,7 +56,13 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
     }
     if (mode === undefined) {
       // qemu-img names each refcount mismatch on stderr before its report.
-      const d = await checkLayerDetail(engine, chain.top, false, (c, got, want) => io.stderr(`${mismatchLine(c, got, want)}\n`), (l) => io.stderr(`${l}\n`));
+      const d = await checkLayerDetail(
+        engine,
+        chain.top,
+        false,
+        (c, got, want) => io.stderr(`${mismatchLine(c, got, want)}\n`),
+        (l) => io.stderr(`${l}\n`),
+      );
       const unreadable = unreadableSnapshots(d.snapExtraTooBig, d.snapDropped);
       if (unreadable) {
         io.stderr(`vdisk check: ${unreadable.toLine()}\nvdisk check: Check failed: File too large\n`);
@@ -52,20 +78,32 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
     const shown = output === 'json' ? { ...io, stdout: io.stderr } : io;
     const cancel = sigintSignal();
     try {
-      r = await repairImage({ engine, target: file, mode, warn: io.stderr, snapshotsCut: cut, onProgress: progressPrinter(shown, values.progress), signal: cancel.signal });
+      r = await repairImage({
+        engine,
+        target: file,
+        mode,
+        warn: io.stderr,
+        snapshotsCut: cut,
+        onProgress: progressPrinter(shown, values.progress),
+        signal: cancel.signal,
+      });
       if (values.progress) shown.stdout('    (100.00/100%)\n');
     } catch (e) {
       if (!isVdiskError(e) || (e.code !== 'E_REPAIR_NEEDS_REBUILD' && e.code !== 'E_REPAIR_FAILED')) throw e;
       io.stderr(`vdisk check: Check failed: Input/output error (${e.code}: ${e.message})\n`);
       return 1; // qemu-img: the repair returned -EIO
-    } finally { cancel.done(); }
+    } finally {
+      cancel.done();
+    }
   }
   const fixed = (r!.leaksFixed ?? 0) + (r!.corruptionsFixed ?? 0) > 0;
   if (output === 'json') io.stdout(`${qemuJson(checkJson(r!, file, 'qcow2'))}\n`);
   else {
     if (fixed) {
-      io.stdout(`The following inconsistencies were found and repaired:\n\n    ${r!.leaksFixed ?? 0} leaked clusters\n`
-        + `    ${r!.corruptionsFixed ?? 0} corruptions\n\nDouble checking the fixed image now...\n`);
+      io.stdout(
+        `The following inconsistencies were found and repaired:\n\n    ${r!.leaksFixed ?? 0} leaked clusters\n` +
+          `    ${r!.corruptionsFixed ?? 0} corruptions\n\nDouble checking the fixed image now...\n`,
+      );
     }
     io.stdout(checkHuman(r!));
   }
@@ -79,7 +117,17 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
  */
 function unreadableSnapshots(extraTooBig: number, dropped: number): VdiskError | undefined {
   const hint = 'run `vdisk check -r all` to force-remove it';
-  if (extraTooBig) return new VdiskError('E_QCOW2_BAD_SNAPSHOT_TABLE', `failed to read the snapshot table: too much extra metadata in ${extraTooBig} snapshot table entr${extraTooBig === 1 ? 'y' : 'ies'} (over 1 KiB)`, { hint });
-  if (dropped) return new VdiskError('E_QCOW2_BAD_SNAPSHOT_TABLE', 'failed to read the snapshot table: snapshot table too large (over 64 MiB)', { hint: 'run `vdisk check -r all` to cut the entries past 64 MiB off' });
+  if (extraTooBig)
+    return new VdiskError(
+      'E_QCOW2_BAD_SNAPSHOT_TABLE',
+      `failed to read the snapshot table: too much extra metadata in ${extraTooBig} snapshot table entr${extraTooBig === 1 ? 'y' : 'ies'} (over 1 KiB)`,
+      { hint },
+    );
+  if (dropped)
+    return new VdiskError(
+      'E_QCOW2_BAD_SNAPSHOT_TABLE',
+      'failed to read the snapshot table: snapshot table too large (over 64 MiB)',
+      { hint: 'run `vdisk check -r all` to cut the entries past 64 MiB off' },
+    );
   return undefined;
 }

@@ -9,17 +9,36 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 
 export async function commitVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: { f: { type: 'string' }, b: { type: 'string' }, d: { type: 'boolean', default: false }, p: { type: 'boolean', default: false }, q: { type: 'boolean' }, t: { type: 'string' }, 'probe-backing': { type: 'boolean', default: false } },
+    args: argv,
+    allowPositionals: true,
+    options: {
+      f: { type: 'string' },
+      b: { type: 'string' },
+      d: { type: 'boolean', default: false },
+      p: { type: 'boolean', default: false },
+      q: { type: 'boolean' },
+      t: { type: 'string' },
+      'probe-backing': { type: 'boolean', default: false },
+    },
   });
-  if (positionals.length !== 1) throw new VdiskError('E_USAGE', 'usage: vdisk commit [-f fmt] [-b base] [-d] [-p] FILE');
+  if (positionals.length !== 1)
+    throw new VdiskError('E_USAGE', 'usage: vdisk commit [-f fmt] [-b base] [-d] [-p] FILE');
   const cancel = sigintSignal();
   try {
     await commitImage({
-      engine, image: positionals[0]!, format: format(values.f, 'image'), base: values.b, drop: values.d,
-      probeBacking: values['probe-backing'], warn: io.stderr, onProgress: progressPrinter(io, values.p), signal: cancel.signal,
+      engine,
+      image: positionals[0]!,
+      format: format(values.f, 'image'),
+      base: values.b,
+      drop: values.d,
+      probeBacking: values['probe-backing'],
+      warn: io.stderr,
+      onProgress: progressPrinter(io, values.p),
+      signal: cancel.signal,
     });
-  } finally { cancel.done(); }
+  } finally {
+    cancel.done();
+  }
   if (values.p) io.stdout('    (100.00/100%)\n');
   io.stdout('Image committed.\n');
   return 0;

@@ -7,7 +7,11 @@ import { engineBuffer, readGuest } from '../../engine/read/reader.js';
 
 const CHUNK = 4 << 20;
 
-export interface CompareResult { identical: boolean; sizeMismatch: boolean; mismatchAt?: number }
+export interface CompareResult {
+  identical: boolean;
+  sizeMismatch: boolean;
+  mismatchAt?: number;
+}
 
 export async function compareChains(engine: Engine, a: Chain, b: Chain): Promise<CompareResult> {
   const bufA = engineBuffer(engine, CHUNK);
@@ -22,7 +26,8 @@ export async function compareChains(engine: Engine, a: Chain, b: Chain): Promise
       for (let i = 0; i < n; i++) {
         const x = pos + i < a.size ? va[i] : 0;
         const y = pos + i < b.size ? vb[i] : 0;
-        if (x !== y) return { identical: false, sizeMismatch: a.size !== b.size, mismatchAt: Math.floor((pos + i) / 512) * 512 };
+        if (x !== y)
+          return { identical: false, sizeMismatch: a.size !== b.size, mismatchAt: Math.floor((pos + i) / 512) * 512 };
       }
     }
   } finally {

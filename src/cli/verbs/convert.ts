@@ -14,37 +14,77 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 
 export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: {
-      f: { type: 'string' }, O: { type: 'string', default: 'raw' }, o: { type: 'string', multiple: true },
-      B: { type: 'string' }, F: { type: 'string' }, S: { type: 'string' }, c: { type: 'boolean', default: false },
-      n: { type: 'boolean', default: false }, p: { type: 'boolean', default: false },
-      'target-is-zero': { type: 'boolean', default: false }, 'target-size': { type: 'string' },
-      force: { type: 'boolean', default: false }, 'chunk-size': { type: 'string' }, depth: { type: 'string' }, 'probe-backing': { type: 'boolean', default: false },
-      'no-offload': { type: 'boolean', default: false }, bitmaps: { type: 'boolean', default: false }, 'skip-broken-bitmaps': { type: 'boolean', default: false },
-      t: { type: 'string' }, T: { type: 'string' }, q: { type: 'boolean' }, W: { type: 'boolean' }, m: { type: 'string' },
+      f: { type: 'string' },
+      O: { type: 'string', default: 'raw' },
+      o: { type: 'string', multiple: true },
+      B: { type: 'string' },
+      F: { type: 'string' },
+      S: { type: 'string' },
+      c: { type: 'boolean', default: false },
+      n: { type: 'boolean', default: false },
+      p: { type: 'boolean', default: false },
+      'target-is-zero': { type: 'boolean', default: false },
+      'target-size': { type: 'string' },
+      force: { type: 'boolean', default: false },
+      'chunk-size': { type: 'string' },
+      depth: { type: 'string' },
+      'probe-backing': { type: 'boolean', default: false },
+      'no-offload': { type: 'boolean', default: false },
+      bitmaps: { type: 'boolean', default: false },
+      'skip-broken-bitmaps': { type: 'boolean', default: false },
+      t: { type: 'string' },
+      T: { type: 'string' },
+      q: { type: 'boolean' },
+      W: { type: 'boolean' },
+      m: { type: 'string' },
     },
   });
-  if (positionals.length < 2) throw new VdiskError('E_USAGE', 'usage: vdisk convert [-f fmt] [-O fmt] [-o opts] [-B backing -F fmt] [-S size] [-c] [-n] [-p] SRC... DST');
+  if (positionals.length < 2)
+    throw new VdiskError(
+      'E_USAGE',
+      'usage: vdisk convert [-f fmt] [-O fmt] [-o opts] [-B backing -F fmt] [-S size] [-c] [-n] [-p] SRC... DST',
+    );
   const dst = positionals[positionals.length - 1]!;
   const srcs = positionals.slice(0, -1);
   const opts = parseOptionString((values.o ?? []).join(','));
   const backingName = values.B ?? opts.backing_file;
   const backingFmt = format(values.F ?? opts.backing_fmt, 'backing');
-  if (backingName !== undefined && backingFmt === undefined) throw new VdiskError('E_USAGE', '-B needs -F FMT (backing formats are never probed)');
-  if (values.n && values.o !== undefined) throw new VdiskError('E_USAGE', '-o has no effect when skipping image creation', { hint: 'leave out -o: -n writes into the existing target as it is' });
+  if (backingName !== undefined && backingFmt === undefined)
+    throw new VdiskError('E_USAGE', '-B needs -F FMT (backing formats are never probed)');
+  if (values.n && values.o !== undefined)
+    throw new VdiskError('E_USAGE', '-o has no effect when skipping image creation', {
+      hint: 'leave out -o: -n writes into the existing target as it is',
+    });
   if (values['target-is-zero'] && !values.n) throw new VdiskError('E_USAGE', '--target-is-zero requires -n');
   const cancel = sigintSignal();
   try {
     await convertImage({
-      engine, source: srcs.length === 1 ? srcs[0]! : srcs, sourceFormat: format(values.f, 'source'), target: dst, targetFormat: format(values.O, 'target')!,
-      options: opts, backing: backingName !== undefined ? { name: backingName, format: backingFmt! } : undefined,
-      sparseSize: values.S !== undefined ? parseSize(values.S) : undefined, compress: values.c, reuseTarget: values.n,
-      targetIsZero: values['target-is-zero'], targetSize: values['target-size'] !== undefined ? parseSize(values['target-size']) : undefined,
-      overwrite: values.force, bitmaps: values.bitmaps, skipBrokenBitmaps: values['skip-broken-bitmaps'], durable: values.t !== 'unsafe',
-      chunkSize: values['chunk-size'] !== undefined ? parseSize(values['chunk-size']) : undefined, depth: values.depth !== undefined ? Number(values.depth) : undefined, probeBacking: values['probe-backing'], warn: io.stderr,
+      engine,
+      source: srcs.length === 1 ? srcs[0]! : srcs,
+      sourceFormat: format(values.f, 'source'),
+      target: dst,
+      targetFormat: format(values.O, 'target')!,
+      options: opts,
+      backing: backingName !== undefined ? { name: backingName, format: backingFmt! } : undefined,
+      sparseSize: values.S !== undefined ? parseSize(values.S) : undefined,
+      compress: values.c,
+      reuseTarget: values.n,
+      targetIsZero: values['target-is-zero'],
+      targetSize: values['target-size'] !== undefined ? parseSize(values['target-size']) : undefined,
+      overwrite: values.force,
+      bitmaps: values.bitmaps,
+      skipBrokenBitmaps: values['skip-broken-bitmaps'],
+      durable: values.t !== 'unsafe',
+      chunkSize: values['chunk-size'] !== undefined ? parseSize(values['chunk-size']) : undefined,
+      depth: values.depth !== undefined ? Number(values.depth) : undefined,
+      probeBacking: values['probe-backing'],
+      warn: io.stderr,
       offload: !values['no-offload'],
-      onProgress: untilDone(progressPrinter(io, values.p)), signal: cancel.signal,
+      onProgress: untilDone(progressPrinter(io, values.p)),
+      signal: cancel.signal,
     });
     if (values.p) io.stdout('    (100.00/100%)\n');
     return 0;

@@ -5,8 +5,13 @@ import { sizeToStr } from './qemu-size.js';
 
 type Info = Record<string, unknown>;
 interface Snapshot {
-  id: string; name: string; 'vm-state-size': number; 'date-sec': number;
-  'vm-clock-sec': number; 'vm-clock-nsec': number; icount?: number;
+  id: string;
+  name: string;
+  'vm-state-size': number;
+  'date-sec': number;
+  'vm-clock-sec': number;
+  'vm-clock-nsec': number;
+  icount?: number;
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -30,7 +35,10 @@ const SNAPSHOT_HEADER = `${'ID'.padEnd(10)}${'TAG'.padEnd(17)}${'VM SIZE'.padSta
 /** qapi.c dump_qobject: composites open a block one level deeper, scalars end the line. */
 function dump(value: unknown, indent: number, out: string[], head: string): void {
   const composite = typeof value === 'object' && value !== null;
-  if (!composite) { out.push(`${head}${String(value)}`); return; }
+  if (!composite) {
+    out.push(`${head}${String(value)}`);
+    return;
+  }
   out.push(head.replace(/ $/, ''));
   const lead = ' '.repeat(indent * 4);
   if (Array.isArray(value)) value.forEach((v, i) => dump(v, indent + 1, out, `${lead}[${i}]: `));
@@ -39,7 +47,8 @@ function dump(value: unknown, indent: number, out: string[], head: string): void
 
 function one(info: Info): string {
   const lines = [
-    `image: ${info.filename}`, `file format: ${info.format}`,
+    `image: ${info.filename}`,
+    `file format: ${info.format}`,
     `virtual size: ${sizeToStr(info['virtual-size'] as number)} (${info['virtual-size']} bytes)`,
     `disk size: ${info['actual-size'] === undefined ? 'unavailable' : sizeToStr(info['actual-size'] as number)}`,
   ];
@@ -48,8 +57,11 @@ function one(info: Info): string {
   if (info['dirty-flag'] === true) lines.push('cleanly shut down: no');
   if (info['backing-filename'] !== undefined) {
     const full = info['full-backing-filename'];
-    lines.push(`backing file: ${info['backing-filename']}${full !== undefined && full !== info['backing-filename'] ? ` (actual path: ${full})` : ''}`);
-    if (info['backing-filename-format'] !== undefined) lines.push(`backing file format: ${info['backing-filename-format']}`);
+    lines.push(
+      `backing file: ${info['backing-filename']}${full !== undefined && full !== info['backing-filename'] ? ` (actual path: ${full})` : ''}`,
+    );
+    if (info['backing-filename-format'] !== undefined)
+      lines.push(`backing file format: ${info['backing-filename-format']}`);
   }
   const snapshots = info.snapshots as Snapshot[] | undefined;
   if (snapshots?.length) lines.push('Snapshot list:', SNAPSHOT_HEADER, ...snapshots.map(snapshotRow));

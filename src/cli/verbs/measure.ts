@@ -8,14 +8,31 @@ import { format, outputMode } from './args.js';
 
 export async function measureVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: { f: { type: 'string' }, O: { type: 'string', default: 'raw' }, o: { type: 'string', multiple: true }, size: { type: 'string' }, output: { type: 'string', default: 'human' }, 'probe-backing': { type: 'boolean', default: false } },
+    args: argv,
+    allowPositionals: true,
+    options: {
+      f: { type: 'string' },
+      O: { type: 'string', default: 'raw' },
+      o: { type: 'string', multiple: true },
+      size: { type: 'string' },
+      output: { type: 'string', default: 'human' },
+      'probe-backing': { type: 'boolean', default: false },
+    },
   });
   const r = await measureImage({
-    engine, source: positionals[0], sourceFormat: format(values.f, 'source'), size: values.size !== undefined ? parseSize(values.size) : undefined,
-    targetFormat: format(values.O, 'target')!, options: parseOptionString((values.o ?? []).join(',')), probeBacking: values['probe-backing'], warn: io.stderr,
+    engine,
+    source: positionals[0],
+    sourceFormat: format(values.f, 'source'),
+    size: values.size !== undefined ? parseSize(values.size) : undefined,
+    targetFormat: format(values.O, 'target')!,
+    options: parseOptionString((values.o ?? []).join(',')),
+    probeBacking: values['probe-backing'],
+    warn: io.stderr,
   });
   if (outputMode(values.output) === 'json') io.stdout(`${JSON.stringify(r, null, 4)}\n`);
-  else io.stdout(`required size: ${r.required}\nfully allocated size: ${r['fully-allocated']}\n${r.bitmaps !== undefined ? `bitmaps size: ${r.bitmaps}\n` : ''}`);
+  else
+    io.stdout(
+      `required size: ${r.required}\nfully allocated size: ${r['fully-allocated']}\n${r.bitmaps !== undefined ? `bitmaps size: ${r.bitmaps}\n` : ''}`,
+    );
   return 0;
 }

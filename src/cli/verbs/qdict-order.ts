@@ -31,7 +31,9 @@ export function qemuJson(value: unknown): string {
       const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}'];
       const items = Array.isArray(v)
         ? v.map((x) => `${inner}${walk(x, inner)}`)
-        : Object.entries(v as Record<string, unknown>).map(([k, x]) => `${inner}${JSON.stringify(k)}: ${walk(x, inner)}`);
+        : Object.entries(v as Record<string, unknown>).map(
+            ([k, x]) => `${inner}${JSON.stringify(k)}: ${walk(x, inner)}`,
+          );
       return `${open}\n${items.join(',\n')}${items.length ? '\n' : ''}${indent}${close}`;
     }
     return JSON.stringify(v);

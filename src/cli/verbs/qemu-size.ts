@@ -12,7 +12,10 @@ export function cFormatG3(v: number): string {
     const n = Number(e);
     return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
   }
-  return v.toFixed(Math.max(0, 2 - exp)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return v
+    .toFixed(Math.max(0, 2 - exp))
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }
 
 export function sizeToStr(bytes: number): string {

@@ -17,20 +17,39 @@ function sizeLast(argv: string[]): string[] {
 
 export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: sizeLast(argv), allowPositionals: true, allowNegative: true,
-    options: { f: { type: 'string' }, shrink: { type: 'boolean', default: false }, p: { type: 'boolean', default: false }, q: { type: 'boolean' }, 'probe-backing': { type: 'boolean', default: false } },
+    args: sizeLast(argv),
+    allowPositionals: true,
+    allowNegative: true,
+    options: {
+      f: { type: 'string' },
+      shrink: { type: 'boolean', default: false },
+      p: { type: 'boolean', default: false },
+      q: { type: 'boolean' },
+      'probe-backing': { type: 'boolean', default: false },
+    },
   });
-  if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE');
+  if (positionals.length !== 2)
+    throw new VdiskError('E_USAGE', 'usage: vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE');
   const spec = positionals[1]!;
   const sign = spec[0] === '+' ? 1 : spec[0] === '-' ? -1 : 0;
   const size = parseSize(sign ? spec.slice(1) : spec) * (sign || 1);
   const cancel = sigintSignal();
   try {
     await resizeImage({
-      engine, image: positionals[0]!, format: format(values.f, 'image'), size, relative: sign !== 0, shrink: values.shrink,
-      probeBacking: values['probe-backing'], warn: io.stderr, onProgress: progressPrinter(io, values.p), signal: cancel.signal,
+      engine,
+      image: positionals[0]!,
+      format: format(values.f, 'image'),
+      size,
+      relative: sign !== 0,
+      shrink: values.shrink,
+      probeBacking: values['probe-backing'],
+      warn: io.stderr,
+      onProgress: progressPrinter(io, values.p),
+      signal: cancel.signal,
     });
-  } finally { cancel.done(); }
+  } finally {
+    cancel.done();
+  }
   if (values.p) io.stdout('    (100.00/100%)\n');
   io.stdout('Image resized.\n');
   return 0;

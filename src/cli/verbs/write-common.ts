@@ -23,5 +23,11 @@ export function sigintSignal(): { signal: AbortSignal; done(): void } {
   const on = () => ac.abort(new Error('interrupted'));
   process.once('SIGINT', on);
   process.once('SIGTERM', on);
-  return { signal: ac.signal, done: () => { process.off('SIGINT', on); process.off('SIGTERM', on); } };
+  return {
+    signal: ac.signal,
+    done: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
 }

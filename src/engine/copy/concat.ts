@@ -21,9 +21,9 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 type Kind = 'data' | 'zero' | 'hole';
 
 class Stitch {
-  private at = -1;                  // start of the cluster being collected, -1 for none
+  private at = -1; // start of the cluster being collected, -1 for none
   private buf = new Uint8Array(0);
-  private filled = 0;               // bytes of it collected so far
+  private filled = 0; // bytes of it collected so far
   private kinds = new Set<Kind>();
   constructor(readonly sink: Sink) {}
 
@@ -32,8 +32,13 @@ class Stitch {
     const parts: Promise<void>[] = [];
     let o = offset;
     const end = offset + length;
-    if (this.at >= 0 || o % U !== 0) {       // head: into the cluster being collected
-      if (this.at < 0) { this.at = o - (o % U); this.buf = new Uint8Array(U); this.filled = o - this.at; }
+    if (this.at >= 0 || o % U !== 0) {
+      // head: into the cluster being collected
+      if (this.at < 0) {
+        this.at = o - (o % U);
+        this.buf = new Uint8Array(U);
+        this.filled = o - this.at;
+      }
       const n = Math.min(end, this.at + U) - o;
       if (kind === 'data') this.buf.set(bytes!.subarray(0, n), this.filled);
       this.kinds.add(kind);
@@ -43,8 +48,12 @@ class Stitch {
     }
     const full = o + Math.floor((end - o) / U) * U;
     if (full > o) parts.push(this.forward(o, full - o, kind, bytes?.subarray(o - offset, full - offset)));
-    if (end > full) {                         // tail: starts the next cluster
-      this.at = full; this.buf = new Uint8Array(U); this.filled = 0; this.kinds.clear();
+    if (end > full) {
+      // tail: starts the next cluster
+      this.at = full;
+      this.buf = new Uint8Array(U);
+      this.filled = 0;
+      this.kinds.clear();
       if (kind === 'data') this.buf.set(bytes!.subarray(full - offset, end - offset));
       this.kinds.add(kind);
       this.filled = end - full;
@@ -63,7 +72,9 @@ class Stitch {
     const at = this.at;
     const kind: Kind = this.kinds.has('data') ? 'data' : this.kinds.has('zero') ? 'zero' : 'hole';
     const p = this.forward(at, this.filled, kind, this.buf.subarray(0, this.filled));
-    this.at = -1; this.filled = 0; this.kinds = new Set();
+    this.at = -1;
+    this.filled = 0;
+    this.kinds = new Set();
     return p;
   }
 }
@@ -76,7 +87,12 @@ function windowSink(st: Stitch, base: number, last: boolean): Sink {
     data: (o, b) => st.put(base + o, b.length, 'data', b),
     zero: (o, n) => st.put(base + o, n, 'zero'),
     hole: (o, n) => st.put(base + o, n, 'hole'),
-    finish: async () => { if (last) { await st.flush(); await st.sink.finish(); } },
+    finish: async () => {
+      if (last) {
+        await st.flush();
+        await st.sink.finish();
+      }
+    },
   };
 }
 
@@ -85,10 +101,17 @@ export const sectorSize = (n: number) => Math.ceil(n / 512) * 512;
 /** Copies `chains` back to back into `sink`; `targetSize` beyond their total reads as zeros. */
 export async function copyConcat(engine: Engine, chains: Chain[], sink: Sink, opts: CopyOptions): Promise<CopyResult> {
   if (chains.length > 1 && (opts.shallow || opts.aboveDepth !== undefined)) {
-    throw new VdiskError('E_BAD_OPTION', 'having a backing file for the target makes no sense when concatenating multiple input images', { hint: 'give one source, or leave out -B and -o backing_file' });
+    throw new VdiskError(
+      'E_BAD_OPTION',
+      'having a backing file for the target makes no sense when concatenating multiple input images',
+      { hint: 'give one source, or leave out -B and -o backing_file' },
+    );
   }
   const sizes = chains.map((c) => sectorSize(c.size));
-  const total = Math.max(sizes.reduce((a, b) => a + b, 0), opts.targetSize ?? 0);
+  const total = Math.max(
+    sizes.reduce((a, b) => a + b, 0),
+    opts.targetSize ?? 0,
+  );
   const st = new Stitch(sink);
   const sum: CopyResult = { bytesRead: 0, bytesWritten: 0 };
   let base = 0;
@@ -96,7 +119,8 @@ export async function copyConcat(engine: Engine, chains: Chain[], sink: Sink, op
     const last = i === chains.length - 1;
     const from = base;
     const r = await copyChain(engine, chains[i]!, windowSink(st, base, last), {
-      ...opts, targetSize: last ? total - base : sizes[i],
+      ...opts,
+      targetSize: last ? total - base : sizes[i],
       onProgress: opts.onProgress && ((p) => opts.onProgress!({ ...p, done: from + p.done, total })),
     });
     sum.bytesRead += r.bytesRead;

@@ -31,7 +31,10 @@ export interface CopyOptions extends LongOp {
   offload?: boolean;
 }
 
-export interface CopyResult { bytesRead: number; bytesWritten: number }
+export interface CopyResult {
+  bytesRead: number;
+  bytesWritten: number;
+}
 
 const MiB = 1 << 20;
 // Buffered writes to one file are serialised by the kernel (the inode lock): two keep it busy, and
@@ -62,13 +65,22 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
   const issueCopy = (p: Piece | undefined) => {
     if (p) pipe.issue(undefined, () => sink.copy!(p.offset, p.length, p.src, p.srcOffset, opts.signal));
   };
-  const issue = (call: () => Promise<void>) => { issueCopy(merger.take()); pipe.issue(undefined, call); };
+  const issue = (call: () => Promise<void>) => {
+    issueCopy(merger.take());
+    pipe.issue(undefined, call);
+  };
   const offload = opts.offload !== false && sink.copy !== undefined;
 
   const runOp = async (op: Op) => {
     // -S 0: nothing is scanned or skipped, the target is fully allocated (zeros written as data).
-    if (op.kind === 'zero' && sparse !== 0) { issue(() => sink.zero(op.start, op.end - op.start)); return; }
-    if (op.kind === 'hole') { issue(() => sink.hole(op.start, op.end - op.start)); return; }
+    if (op.kind === 'zero' && sparse !== 0) {
+      issue(() => sink.zero(op.start, op.end - op.start));
+      return;
+    }
+    if (op.kind === 'hole') {
+      issue(() => sink.hole(op.start, op.end - op.start));
+      return;
+    }
     for (let at = op.start; at < op.end; ) {
       checkAbort(opts.signal);
       if (pipe.failure) throw pipe.failure;
@@ -84,7 +96,10 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
         pipe.give(ptr);
         for (const s of steps) {
           if (s.kind === 'zero') issue(() => sink.zero(s.start, s.end - s.start));
-          else { issueCopy(merger.add(s.piece)); result.bytesWritten += s.piece.length; }
+          else {
+            issueCopy(merger.add(s.piece));
+            result.bytesWritten += s.piece.length;
+          }
         }
         at = end;
         progress(at);
@@ -94,8 +109,11 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
       const padded = Math.min(chunk, Math.ceil((end - at) / unit) * unit);
       if (padded > readEnd - at) engine.bytes().fill(0, ptr + Math.max(0, readEnd - at), ptr + padded);
       const from = at;
-      pipe.issue(reqs.length ? engine.performRequests(reqs) : undefined,
-        () => writeChunk(engine, sink, from, end - from, ptr, gran, result), () => pipe.give(ptr));
+      pipe.issue(
+        reqs.length ? engine.performRequests(reqs) : undefined,
+        () => writeChunk(engine, sink, from, end - from, ptr, gran, result),
+        () => pipe.give(ptr),
+      );
       at = end;
       progress(at);
     }
@@ -107,10 +125,16 @@ export async function copyChain(engine: Engine, chain: Chain, sink: Sink, opts: 
       checkAbort(opts.signal);
       guard();
       aligner.push(r.start, r.end, r.kind);
-      for (const op of aligner.take()) { await runOp(op); progress(op.end); }
+      for (const op of aligner.take()) {
+        await runOp(op);
+        progress(op.end);
+      }
     }
     if (total > size) aligner.push(size, total, 'zero');
-    for (const op of aligner.finish()) { await runOp(op); progress(op.end); }
+    for (const op of aligner.finish()) {
+      await runOp(op);
+      progress(op.end);
+    }
     issueCopy(merger.take());
     await pipe.drain();
     if (pipe.failure) throw pipe.failure;
@@ -130,7 +154,15 @@ function engineAlloc(engine: Engine, bytes: number): number {
 }
 
 /** Splits one chunk by the zero scan and hands the pieces to the sink (all issued before any await). */
-function writeChunk(engine: Engine, sink: Sink, at: number, len: number, ptr: number, gran: number, result: CopyResult): Promise<void> {
+function writeChunk(
+  engine: Engine,
+  sink: Sink,
+  at: number,
+  len: number,
+  ptr: number,
+  gran: number,
+  result: CopyResult,
+): Promise<void> {
   const x = wx(engine);
   const writes: Promise<void>[] = [];
   const runs = gran === 0 ? -1 : x.zeroScan(ptr, len, gran, (gran - (at % gran)) % gran);
@@ -145,7 +177,10 @@ function writeChunk(engine: Engine, sink: Sink, at: number, len: number, ptr: nu
   const mem = engine.bytes();
   for (const e of ends) {
     if (zero) writes.push(sink.zero(at + from, e - from));
-    else { writes.push(sink.data(at + from, mem.subarray(ptr + from, ptr + e))); result.bytesWritten += e - from; }
+    else {
+      writes.push(sink.data(at + from, mem.subarray(ptr + from, ptr + e)));
+      result.bytesWritten += e - from;
+    }
     from = e;
     zero = !zero;
   }

@@ -10,7 +10,9 @@ export class EditSink implements Sink {
   readonly backed = true;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ed: Qcow2Editor) { this.unit = ed.cs; }
+  constructor(private readonly ed: Qcow2Editor) {
+    this.unit = ed.cs;
+  }
 
   private queue(f: () => Promise<void>): Promise<void> {
     const p = this.chain.then(f);
@@ -23,26 +25,41 @@ export class EditSink implements Sink {
     const copy = new Uint8Array(Math.ceil(bytes.length / cs) * cs);
     copy.set(bytes);
     return this.queue(async () => {
-      for (let i = 0; i * cs < copy.length; i++) await this.ed.writeCluster(offset / cs + i, copy.subarray(i * cs, (i + 1) * cs));
+      for (let i = 0; i * cs < copy.length; i++)
+        await this.ed.writeCluster(offset / cs + i, copy.subarray(i * cs, (i + 1) * cs));
     });
   }
 
   zero(offset: number, length: number): Promise<void> {
     const cs = this.unit;
-    return this.queue(async () => { for (let g = offset / cs; g * cs < offset + length; g++) await this.ed.zeroCluster(g); });
+    return this.queue(async () => {
+      for (let g = offset / cs; g * cs < offset + length; g++) await this.ed.zeroCluster(g);
+    });
   }
 
-  hole(): Promise<void> { return Promise.resolve(); }
+  hole(): Promise<void> {
+    return Promise.resolve();
+  }
 
-  finish(): Promise<void> { return this.queue(() => this.ed.flush()); }
+  finish(): Promise<void> {
+    return this.queue(() => this.ed.flush());
+  }
 }
 
 export class RawEditSink implements Sink {
   readonly unit = 512;
   readonly backed = true;
   constructor(private readonly t: ImageTarget) {}
-  data(offset: number, bytes: Uint8Array): Promise<void> { return this.t.pwrite(bytes, offset); }
-  zero(offset: number, length: number): Promise<void> { return this.t.zero(offset, length); }
-  hole(): Promise<void> { return Promise.resolve(); }
-  finish(): Promise<void> { return this.t.flush(); }
+  data(offset: number, bytes: Uint8Array): Promise<void> {
+    return this.t.pwrite(bytes, offset);
+  }
+  zero(offset: number, length: number): Promise<void> {
+    return this.t.zero(offset, length);
+  }
+  hole(): Promise<void> {
+    return Promise.resolve();
+  }
+  finish(): Promise<void> {
+    return this.t.flush();
+  }
 }

@@ -9,7 +9,12 @@ import type { Engine, Request } from '../core/engine.js';
 import type { ImageSource } from '../../io/source.js';
 import type { Sink } from './sink.js';
 
-export interface Piece { src: ImageSource; srcOffset: number; offset: number; length: number }
+export interface Piece {
+  src: ImageSource;
+  srcOffset: number;
+  offset: number;
+  length: number;
+}
 export type Step = { kind: 'copy'; piece: Piece } | { kind: 'zero'; start: number; end: number };
 
 const MERGE_MAX = 64 << 20;
@@ -19,7 +24,15 @@ const MERGE_MAX = 64 << 20;
  * when any read cannot be shared or a piece or run would split one of the sink's units (a qcow2
  * cluster is decided whole; `total`, the guest size, may end one early).
  */
-export function sharedSteps(engine: Engine, sink: Sink, reqs: Request[], ptr: number, at: number, end: number, total: number): Step[] | undefined {
+export function sharedSteps(
+  engine: Engine,
+  sink: Sink,
+  reqs: Request[],
+  ptr: number,
+  at: number,
+  end: number,
+  total: number,
+): Step[] | undefined {
   if (!sink.copy || !sink.offloadFrom || reqs.length === 0) return undefined;
   const unit = sink.unit;
   const onUnits = (s: number, e: number) => s % unit === 0 && (e % unit === 0 || e === total);
@@ -59,7 +72,13 @@ export class PieceMerger {
   /** Adds a piece; returns the piece that can no longer grow (issue it), if any. */
   add(p: Piece): Piece | undefined {
     const q = this.pending;
-    if (q && q.src === p.src && q.offset + q.length === p.offset && q.srcOffset + q.length === p.srcOffset && q.length + p.length <= MERGE_MAX) {
+    if (
+      q &&
+      q.src === p.src &&
+      q.offset + q.length === p.offset &&
+      q.srcOffset + q.length === p.srcOffset &&
+      q.length + p.length <= MERGE_MAX
+    ) {
       q.length += p.length;
       return undefined;
     }

@@ -11,7 +11,10 @@ export class Pipeline {
   private readonly writeWaiters: (() => void)[] = [];
 
   /** `maxWrites`: sink calls whose writes may be pending at once (reads are not limited by it). */
-  constructor(private readonly pool: number[], private readonly maxWrites = Infinity) {}
+  constructor(
+    private readonly pool: number[],
+    private readonly maxWrites = Infinity,
+  ) {}
 
   async take(): Promise<number> {
     while (this.pool.length === 0) await new Promise<void>((r) => this.waiting.push(r));
@@ -29,14 +32,33 @@ export class Pipeline {
    */
   issue(ready: Promise<void> | undefined, issue: () => Promise<void>, done?: () => void): void {
     ready?.catch(() => {}); // handled below; not an unhandled rejection while earlier chunks run
-    const step = this.tail.then(() => ready).then(() => this.slot()).then(() => {
-      if (this.failure) { this.release(); return undefined; }
-      let w: Promise<void>;
-      try { w = issue(); } catch (e) { this.release(); throw e; }
-      w.then(() => this.release(), () => this.release());
-      return { w };
-    });
-    this.tail = step.then(() => {}, (e) => { this.failure ??= e; });
+    const step = this.tail
+      .then(() => ready)
+      .then(() => this.slot())
+      .then(() => {
+        if (this.failure) {
+          this.release();
+          return undefined;
+        }
+        let w: Promise<void>;
+        try {
+          w = issue();
+        } catch (e) {
+          this.release();
+          throw e;
+        }
+        w.then(
+          () => this.release(),
+          () => this.release(),
+        );
+        return { w };
+      });
+    this.tail = step.then(
+      () => {},
+      (e) => {
+        this.failure ??= e;
+      },
+    );
     this.track(step.then((o) => o?.w).finally(done));
   }
 
@@ -51,7 +73,11 @@ export class Pipeline {
   }
 
   private track(p: Promise<void>): void {
-    const t = p.catch((e) => { this.failure ??= e; }).finally(() => this.inflight.delete(t));
+    const t = p
+      .catch((e) => {
+        this.failure ??= e;
+      })
+      .finally(() => this.inflight.delete(t));
     this.inflight.add(t);
   }
 

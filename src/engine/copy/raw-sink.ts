@@ -18,7 +18,12 @@ export class RawSink implements Sink {
   private wroteHead = false;
   private readonly holes: Range[] = [];
 
-  constructor(private readonly target: ImageTarget, private readonly size: number, private readonly isZero: boolean, private readonly punch = false) {}
+  constructor(
+    private readonly target: ImageTarget,
+    private readonly size: number,
+    private readonly isZero: boolean,
+    private readonly punch = false,
+  ) {}
 
   data(offset: number, bytes: Uint8Array): Promise<void> {
     if (offset < 4096) this.wroteHead = true;

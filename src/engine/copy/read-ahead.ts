@@ -9,7 +9,13 @@ import type { Engine, Request } from '../core/engine.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 /** Plans [pos, pos+len) of the chain into engine memory at ptr; returns the reads still to perform. */
-export async function planGuestRead(engine: Engine, chain: Chain, pos: number, len: number, ptr: number): Promise<Request[]> {
+export async function planGuestRead(
+  engine: Engine,
+  chain: Chain,
+  pos: number,
+  len: number,
+  ptr: number,
+): Promise<Request[]> {
   let done = 0;
   for (;;) {
     const rc = engine.x.readGuest(chain.top.slot, pos + done, len - done, ptr + done);
@@ -32,6 +38,7 @@ export async function planGuestRead(engine: Engine, chain: Chain, pos: number, l
 export function memoryGuard(engine: Engine): () => void {
   const bytes = engine.x.memory.buffer.byteLength;
   return () => {
-    if (engine.x.memory.buffer.byteLength !== bytes) throw new VdiskError('E_NO_MEMORY', 'engine memory grew while reads into it were in flight');
+    if (engine.x.memory.buffer.byteLength !== bytes)
+      throw new VdiskError('E_NO_MEMORY', 'engine memory grew while reads into it were in flight');
   };
 }

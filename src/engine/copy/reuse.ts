@@ -42,8 +42,13 @@ export async function targetFacts(engine: Engine, t: ImageTarget): Promise<Layer
 
 export function paramsOf(f: LayerFacts): Qcow2Params {
   return {
-    clusterBits: f.clusterBits, version: f.version === 2 ? 2 : 3, refcountOrder: f.refcountOrder,
-    extL2: f.extendedL2, lazyRefcounts: (f.compat & 1) !== 0, zstd: f.compressionType === 1, prealloc: false,
+    clusterBits: f.clusterBits,
+    version: f.version === 2 ? 2 : 3,
+    refcountOrder: f.refcountOrder,
+    extL2: f.extendedL2,
+    lazyRefcounts: (f.compat & 1) !== 0,
+    zstd: f.compressionType === 1,
+    prealloc: false,
   };
 }
 
@@ -64,20 +69,43 @@ export interface ReusedSink {
 }
 
 /** The sink for -n onto `t`. */
-export async function reusedQcow2Sink(engine: Engine, t: ImageTarget, size: number, o: ReuseOptions): Promise<ReusedSink> {
+export async function reusedQcow2Sink(
+  engine: Engine,
+  t: ImageTarget,
+  size: number,
+  o: ReuseOptions,
+): Promise<ReusedSink> {
   const f = await targetFacts(engine, t);
-  if (f.incompat & 3) throw new VdiskError(f.incompat & 2 ? 'E_QCOW2_CORRUPT' : 'E_QCOW2_DIRTY', undefined, { path: t.name, hint: `run \`vdisk check -r all ${t.name}\`, then retry` });
+  if (f.incompat & 3)
+    throw new VdiskError(f.incompat & 2 ? 'E_QCOW2_CORRUPT' : 'E_QCOW2_DIRTY', undefined, {
+      path: t.name,
+      hint: `run \`vdisk check -r all ${t.name}\`, then retry`,
+    });
   if (f.nbSnapshots > 0) throw new VdiskError('E_SNAPSHOTS_PRESENT', undefined, { path: t.name });
-  if (f.incompat & 4) throw new VdiskError('E_WRITE_UNSUPPORTED', 'targets with an external data file are not supported', { path: t.name });
-  if (f.size < size) throw new VdiskError('E_SIZE_MISMATCH', `target is ${f.size} bytes, the source needs ${size}`, { path: t.name });
+  if (f.incompat & 4)
+    throw new VdiskError('E_WRITE_UNSUPPORTED', 'targets with an external data file are not supported', {
+      path: t.name,
+    });
+  if (f.size < size)
+    throw new VdiskError('E_SIZE_MISMATCH', `target is ${f.size} bytes, the source needs ${size}`, { path: t.name });
   const ed = await Qcow2Editor.open(t);
   const empty = ed.l1.every((b) => b === 0);
   if (o.compress) {
-    if (f.size > size || !empty) throw new VdiskError('E_WRITE_UNSUPPORTED', '-c with -n onto a target larger than the source or holding data: compressed clusters cannot overwrite allocated ones', { path: t.name, hint: 'leave out -c, or create the target anew' });
+    if (f.size > size || !empty)
+      throw new VdiskError(
+        'E_WRITE_UNSUPPORTED',
+        '-c with -n onto a target larger than the source or holding data: compressed clusters cannot overwrite allocated ones',
+        { path: t.name, hint: 'leave out -c, or create the target anew' },
+      );
     const p = paramsOf(f);
     const backing = f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined;
     const oldSize = t.size;
-    const w = new Qcow2Writer(t, p, { size: f.size, backing, compress: await compressorFor(p), replaces: Math.ceil(oldSize / 2 ** p.clusterBits) });
+    const w = new Qcow2Writer(t, p, {
+      size: f.size,
+      backing,
+      compress: await compressorFor(p),
+      replaces: Math.ceil(oldSize / 2 ** p.clusterBits),
+    });
     const recover = async () => {
       if (w.headerWritten) throw new Error('the new header may be partly written');
       await t.truncate(oldSize);
@@ -99,7 +127,10 @@ class ZeroSkip {
     const { ed } = this;
     const cs = ed.cs;
     for (let g = offset / cs; g * cs < offset + length; ) {
-      if (!(await ed.hasTable(g))) { g = (Math.floor(g / ed.perL2) + 1) * ed.perL2; continue; }
+      if (!(await ed.hasTable(g))) {
+        g = (Math.floor(g / ed.perL2) + 1) * ed.perL2;
+        continue;
+      }
       if (ed.h.version === 2) await ed.discardCluster(g);
       else await ed.zeroCluster(g);
       g++;
@@ -111,12 +142,21 @@ class ZeroSkip {
  * The in-place editor as the sink: holes leave the target's bytes (qemu-img writes nothing there),
  * and a cluster the copy range [0, end) ends inside is completed with what the target read there.
  */
-async function inPlace(engine: Engine, t: ImageTarget, ed: Qcow2Editor, end: number, size: number, o: ReuseOptions, zeros?: ZeroSkip): Promise<Sink> {
+async function inPlace(
+  engine: Engine,
+  t: ImageTarget,
+  ed: Qcow2Editor,
+  end: number,
+  size: number,
+  o: ReuseOptions,
+  zeros?: ZeroSkip,
+): Promise<Sink> {
   const edit = new EditSink(ed);
   const sink: Sink = zeros ? withZeros(edit, zeros) : edit;
   const at = Math.floor(end / ed.cs) * ed.cs;
   if (end === at || end >= size) return sink;
-  const gate = o.gate ?? (typeof o.target === 'string' ? new (await import('../read/node-gate.js')).NodeGate() : undefined);
+  const gate =
+    o.gate ?? (typeof o.target === 'string' ? new (await import('../read/node-gate.js')).NodeGate() : undefined);
   const old = await readTargetRange(engine, targetAsSource(t), at, Math.min(ed.cs, size - at), { ...o, gate });
   return mergeTail(sink, end, at, old);
 }

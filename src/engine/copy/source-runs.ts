@@ -6,7 +6,11 @@ import type { Engine } from '../core/engine.js';
 import { chainRuns, RUN } from '../read/block-status.js';
 import type { Kind } from './aligner.js';
 
-export interface SourceRun { start: number; end: number; kind: Kind }
+export interface SourceRun {
+  start: number;
+  end: number;
+  kind: Kind;
+}
 
 /**
  * `depth`: only layers above this depth are copied (1: the top alone, a shallow copy; the base's

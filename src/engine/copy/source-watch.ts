@@ -17,7 +17,9 @@ async function sizeNow(src: ImageSource): Promise<number> {
 }
 
 export async function watchSource(chain: Chain): Promise<{ check(): Promise<void> }> {
-  const before = await Promise.all(chain.layers.map(async (l) => ({ l, head: await head(l.source), size: await sizeNow(l.source) })));
+  const before = await Promise.all(
+    chain.layers.map(async (l) => ({ l, head: await head(l.source), size: await sizeNow(l.source) })),
+  );
   return {
     async check() {
       for (const b of before) {

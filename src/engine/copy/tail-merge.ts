@@ -16,11 +16,26 @@ import type { ImageTarget } from '../../io/target.js';
 import type { ImageSource } from '../../io/source.js';
 import type { Sink } from './sink.js';
 
-export interface TailRead { gate?: BackingGate; probeBacking?: boolean; warn?: (m: string) => void }
+export interface TailRead {
+  gate?: BackingGate;
+  probeBacking?: boolean;
+  warn?: (m: string) => void;
+}
 
 /** The target's guest bytes [at, at+len) through its own backing chain (read before any edit). */
-export async function readTargetRange(engine: Engine, src: ImageSource, at: number, len: number, o: TailRead): Promise<Uint8Array> {
-  const chain = await openChain(engine, src, { format: 'qcow2', gate: o.gate, probeBacking: o.probeBacking, warn: o.warn });
+export async function readTargetRange(
+  engine: Engine,
+  src: ImageSource,
+  at: number,
+  len: number,
+  o: TailRead,
+): Promise<Uint8Array> {
+  const chain = await openChain(engine, src, {
+    format: 'qcow2',
+    gate: o.gate,
+    probeBacking: o.probeBacking,
+    warn: o.warn,
+  });
   try {
     const buf = engineBuffer(engine, len);
     try {
@@ -47,8 +62,13 @@ export function mergeTail(inner: Sink, end: number, at: number, old: Uint8Array)
     const from = o + head;
     const to = Math.min(o + n, end);
     if (to > from && kind !== 'hole') {
-      if (kind === 'data') { buf.set(bytes!.subarray(head, head + to - from), from - at); wrote = 'data'; }
-      else { buf.fill(0, from - at, to - at); if (wrote === 'none') wrote = 'zero'; }
+      if (kind === 'data') {
+        buf.set(bytes!.subarray(head, head + to - from), from - at);
+        wrote = 'data';
+      } else {
+        buf.fill(0, from - at, to - at);
+        if (wrote === 'none') wrote = 'zero';
+      }
     }
     if (head === 0) return Promise.resolve();
     if (kind === 'data') return inner.data(o, bytes!.subarray(0, head));

@@ -8,12 +8,18 @@ import { zstdFrameLength } from './zstd-frame.js';
 export function inflateCluster(input: Uint8Array, clusterSize: number, zstd: boolean, where: string): Uint8Array {
   let out: Uint8Array;
   try {
-    out = zstd ? zstdDecompress(input.subarray(0, zstdFrameLength(input) ?? input.length), new Uint8Array(clusterSize)) : inflateSync(input, { out: new Uint8Array(clusterSize) });
+    out = zstd
+      ? zstdDecompress(input.subarray(0, zstdFrameLength(input) ?? input.length), new Uint8Array(clusterSize))
+      : inflateSync(input, { out: new Uint8Array(clusterSize) });
   } catch (e) {
-    throw new VdiskError('E_DECOMPRESS', `compressed cluster does not decompress: ${(e as Error).message}`, { path: where });
+    throw new VdiskError('E_DECOMPRESS', `compressed cluster does not decompress: ${(e as Error).message}`, {
+      path: where,
+    });
   }
   if (out.length < clusterSize) {
-    throw new VdiskError('E_DECOMPRESS', `compressed cluster inflates to ${out.length} bytes, not ${clusterSize}`, { path: where });
+    throw new VdiskError('E_DECOMPRESS', `compressed cluster inflates to ${out.length} bytes, not ${clusterSize}`, {
+      path: where,
+    });
   }
   return out;
 }

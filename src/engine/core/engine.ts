@@ -16,12 +16,24 @@ export interface EngineOptions {
   memoryLimit?: number;
 }
 
-export interface Request { op: number; file: number; offset: number; len: number; dst: number; out: number; aux: number }
+export interface Request {
+  op: number;
+  file: number;
+  offset: number;
+  len: number;
+  dst: number;
+  out: number;
+  aux: number;
+}
 
 export class Engine {
   private readonly files = new Map<number, ImageSource>();
 
-  constructor(readonly x: EngineExports, readonly flavor: EngineFlavor, opts: EngineOptions = {}) {
+  constructor(
+    readonly x: EngineExports,
+    readonly flavor: EngineFlavor,
+    opts: EngineOptions = {},
+  ) {
     const rc = x.init(opts.l2Slices ?? 4096, opts.memoryLimit ?? 1 << 30);
     if (rc !== OK) throw this.error(rc);
   }
@@ -95,7 +107,8 @@ export class Engine {
   async performRequests(reqs: Request[]): Promise<void> {
     const { reads, others } = coalesce(reqs);
     const jobs: (() => Promise<void>)[] = [
-      ...reads.map((g) => () => this.performGroup(g)), ...others.map((r) => () => this.perform(r)),
+      ...reads.map((g) => () => this.performGroup(g)),
+      ...others.map((r) => () => this.perform(r)),
     ];
     for (let i = 0; i < jobs.length; i += PARALLEL) {
       await Promise.all(jobs.slice(i, i + PARALLEL).map((j) => j()));
@@ -109,9 +122,12 @@ export class Engine {
     for (let i = 0; i < n; i++) {
       const b = i * RQ.REQ_SIZE;
       out.push({
-        op: dv.getUint32(b + RQ.REQ_OP, true), file: dv.getUint32(b + RQ.REQ_FILE, true),
-        offset: dv.getFloat64(b + RQ.REQ_OFFSET, true), len: dv.getUint32(b + RQ.REQ_LEN, true),
-        dst: dv.getUint32(b + RQ.REQ_DST, true), out: dv.getUint32(b + RQ.REQ_OUT, true),
+        op: dv.getUint32(b + RQ.REQ_OP, true),
+        file: dv.getUint32(b + RQ.REQ_FILE, true),
+        offset: dv.getFloat64(b + RQ.REQ_OFFSET, true),
+        len: dv.getUint32(b + RQ.REQ_LEN, true),
+        dst: dv.getUint32(b + RQ.REQ_DST, true),
+        out: dv.getUint32(b + RQ.REQ_OUT, true),
         aux: dv.getUint32(b + RQ.REQ_AUX, true),
       });
     }
@@ -153,7 +169,8 @@ export class Engine {
       if (n < r.len) view.fill(0, n); // past the end of the file reads as zeros, as in QEMU
       return;
     }
-    if (r.op !== RQ.OP_READ_DEFLATE && r.op !== RQ.OP_READ_ZSTD) throw new VdiskError('E_BAD_ARGUMENT', `unknown engine request ${r.op}`);
+    if (r.op !== RQ.OP_READ_DEFLATE && r.op !== RQ.OP_READ_ZSTD)
+      throw new VdiskError('E_BAD_ARGUMENT', `unknown engine request ${r.op}`);
     const raw = new Uint8Array(r.len);
     await readFully(src, raw, r.offset);
     const cluster = 2 ** this.x.layerGet(r.file >> 1, K.K_CLUSTER_BITS);
@@ -176,7 +193,14 @@ function coalesce(reqs: Request[]): { reads: Request[][]; others: Request[] } {
   for (const r of plain) {
     const g = reads[reads.length - 1];
     const prev = g?.[g.length - 1];
-    if (g && prev && prev.file === r.file && prev.offset + prev.len === r.offset && r.offset + r.len - g[0]!.offset <= MAX_GROUP_BYTES) g.push(r);
+    if (
+      g &&
+      prev &&
+      prev.file === r.file &&
+      prev.offset + prev.len === r.offset &&
+      r.offset + r.len - g[0]!.offset <= MAX_GROUP_BYTES
+    )
+      g.push(r);
     else reads.push([r]);
   }
   return { reads, others };

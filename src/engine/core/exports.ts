@@ -2,7 +2,10 @@
 import type { Engine } from './engine.js';
 import type { EngineExports } from './load.js';
 
-export type WriteExports = Pick<EngineExports, 'zeroScan' | 'zeroRunsPtr' | 'zeroRunsFirstIsZero' | 'zeroRunCount' | 'isZero'>;
+export type WriteExports = Pick<
+  EngineExports,
+  'zeroScan' | 'zeroRunsPtr' | 'zeroRunsFirstIsZero' | 'zeroRunCount' | 'isZero'
+>;
 
 export function wx(engine: Engine): WriteExports {
   return engine.x;

@@ -6,7 +6,12 @@ import { instantiateEngine, simdSupported, type EngineExports, type EngineFlavor
 
 function candidates(flavor: EngineFlavor): URL[] {
   const name = `engine.${flavor}.wasm`;
-  return [new URL(`./${name}`, import.meta.url), new URL(`../${name}`, import.meta.url) /* from dist/chunks/ */, new URL(`../../dist/${name}`, import.meta.url), new URL(`../dist/${name}`, import.meta.url)];
+  return [
+    new URL(`./${name}`, import.meta.url),
+    new URL(`../${name}`, import.meta.url) /* from dist/chunks/ */,
+    new URL(`../../dist/${name}`, import.meta.url),
+    new URL(`../dist/${name}`, import.meta.url),
+  ];
 }
 
 export async function loadEngineNode(flavor?: EngineFlavor): Promise<{ exports: EngineExports; flavor: EngineFlavor }> {

@@ -24,7 +24,10 @@ export interface CommitOptions extends LongOp, OpenCommon {
 }
 
 async function baseIndex(chain: Chain, base: string | undefined): Promise<number> {
-  if (chain.layers.length < 2) throw new VdiskError('E_NOT_IN_CHAIN', 'the image has no backing file to commit into', { path: chain.top.source.name });
+  if (chain.layers.length < 2)
+    throw new VdiskError('E_NOT_IN_CHAIN', 'the image has no backing file to commit into', {
+      path: chain.top.source.name,
+    });
   if (base === undefined) return 1;
   const want = await realpath(base).catch(() => base);
   for (let i = 1; i < chain.layers.length; i++) {
@@ -38,14 +41,26 @@ export async function commitImage(o: CommitOptions): Promise<{ bytesRead: number
   const engine = await engineFor(o);
   const chain = await openSourceChain(engine, o.image, o.format, o);
   let r: { bytesRead: number; bytesWritten: number } | undefined;
-  let top: { name: string; format: string; size: number; backing?: { name: string; format: string }; cluster: number; compat: string } | undefined;
+  let top:
+    | {
+        name: string;
+        format: string;
+        size: number;
+        backing?: { name: string; format: string };
+        cluster: number;
+        compat: string;
+      }
+    | undefined;
   try {
     refuseDirty(chain, o.image);
     const idx = await baseIndex(chain, o.base);
     const f = chain.top.facts;
     const empties = !o.drop && o.base === undefined && f.format === 'qcow2';
     // Refused before anything is written: the base must not change when the top cannot be emptied.
-    if (empties && f.nbSnapshots > 0) throw new VdiskError('E_SNAPSHOTS_PRESENT', 'the top keeps internal snapshots; commit with -d', { path: o.image });
+    if (empties && f.nbSnapshots > 0)
+      throw new VdiskError('E_SNAPSHOTS_PRESENT', 'the top keeps internal snapshots; commit with -d', {
+        path: o.image,
+      });
     const layer = chain.layers[idx]!;
     const basePath = layer.resolved ?? layer.source.name;
     const target = await openTarget(basePath, { reuse: true }, o.files);
@@ -64,12 +79,22 @@ export async function commitImage(o: CommitOptions): Promise<{ bytesRead: number
       await target.commit();
     }
     if (empties) {
-      top = { name: o.image, format: 'qcow2', size: f.size, cluster: 2 ** f.clusterBits, compat: f.version === 2 ? '0.10' : '1.1',
-        backing: f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined };
+      top = {
+        name: o.image,
+        format: 'qcow2',
+        size: f.size,
+        cluster: 2 ** f.clusterBits,
+        compat: f.version === 2 ? '0.10' : '1.1',
+        backing: f.backingName !== undefined ? { name: f.backingName, format: f.backingFormat ?? 'raw' } : undefined,
+      };
     }
   } finally {
     await chain.close();
   }
-  if (top) { o.onProgress?.({ phase: 'empty', done: 0, total: 1 }); await emptyQcow2(engine, o.image, o.files); o.onProgress?.({ phase: 'empty', done: 1, total: 1 }); }
+  if (top) {
+    o.onProgress?.({ phase: 'empty', done: 0, total: 1 });
+    await emptyQcow2(engine, o.image, o.files);
+    o.onProgress?.({ phase: 'empty', done: 1, total: 1 });
+  }
   return r!;
 }

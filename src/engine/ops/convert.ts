@@ -47,11 +47,18 @@ export interface ConvertOptions extends LongOp, OpenCommon {
 }
 
 export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: number; bytesWritten: number }> {
-  if (opts.backing && opts.targetFormat !== 'qcow2') throw new VdiskError('E_BAD_OPTION', 'a backing file needs -O qcow2');
-  if (opts.compress && opts.targetFormat !== 'qcow2') throw new VdiskError('E_BAD_OPTION', 'compression needs -O qcow2');
+  if (opts.backing && opts.targetFormat !== 'qcow2')
+    throw new VdiskError('E_BAD_OPTION', 'a backing file needs -O qcow2');
+  if (opts.compress && opts.targetFormat !== 'qcow2')
+    throw new VdiskError('E_BAD_OPTION', 'compression needs -O qcow2');
   const sources = Array.isArray(opts.source) ? opts.source : [opts.source];
   if (sources.length === 0) throw new VdiskError('E_USAGE', 'no source image given');
-  if (sources.length > 1 && opts.backing) throw new VdiskError('E_BAD_OPTION', 'having a backing file for the target makes no sense when concatenating multiple input images', { hint: 'give one source, or leave out -B and -o backing_file' });
+  if (sources.length > 1 && opts.backing)
+    throw new VdiskError(
+      'E_BAD_OPTION',
+      'having a backing file for the target makes no sense when concatenating multiple input images',
+      { hint: 'give one source, or leave out -B and -o backing_file' },
+    );
   const engine = await engineFor(opts);
   const chains: Chain[] = [];
   try {
@@ -61,33 +68,46 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
     const size = Math.max(srcSize, opts.targetSize ?? 0);
     const params = opts.targetFormat === 'qcow2' ? qcow2Params(opts.options, opts.backing !== undefined) : undefined;
     if (opts.bitmaps) checkBitmapOptions(opts, chains.length, params?.version, size !== chain.size);
-    const bitmaps = opts.bitmaps && chain.top.facts.format === 'qcow2' ? await readBitmaps(chain.top.source) : undefined;
+    const bitmaps =
+      opts.bitmaps && chain.top.facts.format === 'qcow2' ? await readBitmaps(chain.top.source) : undefined;
     const bitmapList = bitmaps ? bitmapsToCopy(bitmaps, opts.skipBrokenBitmaps ?? false, opts.warn) : [];
-    const target = await openTarget(opts.target, { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable }, opts.files);
+    const target = await openTarget(
+      opts.target,
+      { reuse: opts.reuseTarget, overwrite: opts.overwrite, durable: opts.durable },
+      opts.files,
+    );
     const watches = await Promise.all(chains.map((c) => watchSource(c)));
     let writing: 'no' | 'started' | 'appended' = 'no';
     let recover: (() => Promise<void>) | undefined;
     try {
       let sink;
       let copySize = size;
-      if (opts.reuseTarget && opts.targetFormat === 'qcow2') ({ sink, copySize, recover } = await reusedQcow2Sink(engine, target, size, opts));
+      if (opts.reuseTarget && opts.targetFormat === 'qcow2')
+        ({ sink, copySize, recover } = await reusedQcow2Sink(engine, target, size, opts));
       else if (params) {
         const compress = opts.compress ? await compressorFor(params) : undefined;
         const wo: WriterOptions = { size, backing: opts.backing, compress };
         const w = new Qcow2Writer(target, params, wo);
         sink = bitmaps ? withBitmaps(w, wo, target, chain.top.source, bitmaps, bitmapList) : w;
       } else {
-        if (opts.reuseTarget && target.size < size) throw new VdiskError('E_SIZE_MISMATCH', `target is ${target.size} bytes, the source needs ${size}`, { path: target.name });
+        if (opts.reuseTarget && target.size < size)
+          throw new VdiskError('E_SIZE_MISMATCH', `target is ${target.size} bytes, the source needs ${size}`, {
+            path: target.name,
+          });
         sink = new RawSink(target, size, target.startsZero || (opts.targetIsZero ?? false), opts.reuseTarget);
       }
       const copyOpts = { ...opts, shallow: opts.backing !== undefined, targetSize: copySize };
       writing = recover ? 'appended' : 'started';
-      const r = chains.length > 1 ? await copyConcat(engine, chains, sink, copyOpts) : await copyChain(engine, chain, sink, copyOpts);
+      const r =
+        chains.length > 1
+          ? await copyConcat(engine, chains, sink, copyOpts)
+          : await copyChain(engine, chain, sink, copyOpts);
       for (const w of watches) await w.check();
       await target.commit();
       return r;
     } catch (e) {
-      const state = opts.reuseTarget && writing !== 'no' ? await reusedState(opts.targetFormat, writing, recover) : undefined;
+      const state =
+        opts.reuseTarget && writing !== 'no' ? await reusedState(opts.targetFormat, writing, recover) : undefined;
       await target.abort();
       if (state && isVdiskError(e)) e.detail.targetState = state;
       throw e;
@@ -102,10 +122,15 @@ export async function convertImage(opts: ConvertOptions): Promise<{ bytesRead: n
  * valid metadata at every point (editor.ts flush order); an empty one written anew for -c is the
  * old image until the new header is written, and the appended part is cut off.
  */
-async function reusedState(fmt: ImageFormat, writing: 'started' | 'appended', recover?: () => Promise<void>): Promise<string> {
-  const again = 'repeat the copy to get the source\'s content';
+async function reusedState(
+  fmt: ImageFormat,
+  writing: 'started' | 'appended',
+  recover?: () => Promise<void>,
+): Promise<string> {
+  const again = "repeat the copy to get the source's content";
   if (fmt !== 'qcow2') return `kept, partly written (raw: old and new bytes mixed); ${again}`;
-  if (writing === 'started') return `kept as a valid qcow2 image, partly written (old and new clusters mixed, at most leaked clusters that \`vdisk check -r leaks\` frees); ${again}`;
+  if (writing === 'started')
+    return `kept as a valid qcow2 image, partly written (old and new clusters mixed, at most leaked clusters that \`vdisk check -r leaks\` frees); ${again}`;
   try {
     await recover!();
     return `kept as it was, a valid, empty qcow2 image (its creation options and backing file unchanged); ${again}`;
@@ -116,9 +141,11 @@ async function reusedState(fmt: ImageFormat, writing: 'started' | 'appended', re
 
 /** qemu-img's limits on --bitmaps: one source, a new qcow2 v3 target of the source's size. */
 function checkBitmapOptions(o: ConvertOptions, sources: number, version: number | undefined, resized: boolean): void {
-  const no = (why: string) => { throw new VdiskError('E_BAD_OPTION', `--bitmaps: ${why}`, { hint: 'leave out --bitmaps' }); };
+  const no = (why: string) => {
+    throw new VdiskError('E_BAD_OPTION', `--bitmaps: ${why}`, { hint: 'leave out --bitmaps' });
+  };
   if (sources > 1) no('copying bitmaps is only possible with a single source');
   if (version !== 3) no('the target format does not support bitmaps (qcow2 v3 only)');
   if (o.reuseTarget) no('not supported with -n');
-  if (resized) no('the target must have the source\'s size');
+  if (resized) no("the target must have the source's size");
 }

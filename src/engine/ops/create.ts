@@ -23,17 +23,23 @@ export interface CreateOptions extends LongOp, OpenCommon {
 
 async function backingSize(o: CreateOptions): Promise<number> {
   const b = o.backing!;
-  if (typeof o.target !== 'string') throw new VdiskError('E_USAGE', 'give a size: the backing file cannot be opened from here');
+  if (typeof o.target !== 'string')
+    throw new VdiskError('E_USAGE', 'give a size: the backing file cannot be opened from here');
   const { resolveRelative } = await import('../read/node-gate.js');
   const engine = await engineFor(o);
   const chain = await openSourceChain(engine, resolveRelative(b.name, o.target), b.format, { ...o, noBacking: true });
-  try { return chain.size; } finally { await chain.close(); }
+  try {
+    return chain.size;
+  } finally {
+    await chain.close();
+  }
 }
 
 export async function createImage(o: CreateOptions): Promise<void> {
   if (o.backing && o.format !== 'qcow2') throw new VdiskError('E_BAD_OPTION', 'a backing file needs -f qcow2');
   const size = o.size ?? (o.backing ? await backingSize(o) : undefined);
-  if (size === undefined || !Number.isSafeInteger(size) || size < 0) throw new VdiskError('E_USAGE', 'image size missing or invalid');
+  if (size === undefined || !Number.isSafeInteger(size) || size < 0)
+    throw new VdiskError('E_USAGE', 'image size missing or invalid');
   const params = o.format === 'qcow2' ? qcow2Params(o.options, o.backing !== undefined) : undefined;
   checkAbort(o.signal);
   const target = await openTarget(o.target, { overwrite: o.overwrite }, o.files);
@@ -74,14 +80,19 @@ function watched(t: ImageTarget, signal: AbortSignal | undefined) {
   let written = 0;
   const w = {
     onWrite: (_bytes: number) => {},
-    settled: async () => { await Promise.allSettled([...inflight]); },
+    settled: async () => {
+      await Promise.allSettled([...inflight]);
+    },
     target: new Proxy(t, {
       get(obj, key) {
         if (key === 'pwrite') {
           return (buf: Uint8Array, offset: number): Promise<void> => {
             checkAbort(signal);
             const n = buf.length;
-            const p = obj.pwrite(buf, offset).then(() => { written += n; w.onWrite(written); });
+            const p = obj.pwrite(buf, offset).then(() => {
+              written += n;
+              w.onWrite(written);
+            });
             inflight.add(p);
             void p.finally(() => inflight.delete(p)).catch(() => {});
             return p;

@@ -11,7 +11,11 @@ import { qcow2Params, type Qcow2CreateOptions } from '../qcow2/options.js';
 import { engineFor, openSourceChain, type OpenCommon } from './open.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
-export interface MeasureResult { bitmaps?: number; required: number; 'fully-allocated': number }
+export interface MeasureResult {
+  bitmaps?: number;
+  required: number;
+  'fully-allocated': number;
+}
 
 export interface MeasureOptions extends OpenCommon {
   source?: string | ImageSource;
@@ -27,7 +31,10 @@ const up = (v: number, a: number) => Math.ceil(v / a) * a;
 export function refcountMetadataSize(clusters: number, cs: number, order: number): number {
   const perBlock = (cs * 8) / 2 ** order;
   const perTable = cs / 8;
-  let table = 0, blocks = 0, n = 0, last;
+  let table = 0,
+    blocks = 0,
+    n = 0,
+    last;
   do {
     last = n;
     blocks = Math.ceil((clusters + table + blocks) / perBlock);
@@ -57,7 +64,10 @@ async function dataBytes(engine: Engine, chain: Chain, cs: number): Promise<numb
     const end = r.start + r.length;
     if (end <= offset) continue;
     const s = Math.max(offset, r.start);
-    if (r.flags & RUN.ZERO) { offset = end; continue; }
+    if (r.flags & RUN.ZERO) {
+      offset = end;
+      continue;
+    }
     if ((r.flags & (RUN.DATA | RUN.ALLOCATED)) === (RUN.DATA | RUN.ALLOCATED)) {
       const pnum = up(end, cs) - s;
       required += (s % cs) + pnum;
@@ -68,12 +78,16 @@ async function dataBytes(engine: Engine, chain: Chain, cs: number): Promise<numb
 }
 
 export async function measureImage(o: MeasureOptions): Promise<MeasureResult> {
-  if ((o.source === undefined) === (o.size === undefined)) throw new VdiskError('E_USAGE', 'measure needs either a source image or --size');
+  if ((o.source === undefined) === (o.size === undefined))
+    throw new VdiskError('E_USAGE', 'measure needs either a source image or --size');
   const engine = await engineFor(o);
   const chain = o.source !== undefined ? await openSourceChain(engine, o.source, o.sourceFormat, o) : undefined;
   try {
     const size = chain ? chain.size : o.size!;
-    if (o.targetFormat === 'raw') { const r = up(size, 512); return { required: r, 'fully-allocated': r }; }
+    if (o.targetFormat === 'raw') {
+      const r = up(size, 512);
+      return { required: r, 'fully-allocated': r };
+    }
     const p = qcow2Params(o.options);
     const cs = 2 ** p.clusterBits;
     const virtual = up(size, cs);

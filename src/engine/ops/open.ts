@@ -8,7 +8,11 @@ import type { ImageTarget } from '../../io/target.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { markMetaPrealloc } from '../read/meta-prealloc.js';
 
-export interface TargetOpenOptions { reuse?: boolean; overwrite?: boolean; durable?: boolean }
+export interface TargetOpenOptions {
+  reuse?: boolean;
+  overwrite?: boolean;
+  durable?: boolean;
+}
 
 /**
  * How files given by name are opened. Default (absent): by name, through src/io (the CLI). The host
@@ -33,7 +37,12 @@ export async function engineFor(opts: OpenCommon): Promise<Engine> {
   return createNodeEngine();
 }
 
-export async function openSourceChain(engine: Engine, source: string | ImageSource, format: ImageFormat | undefined, opts: OpenCommon & { noBacking?: boolean }): Promise<Chain> {
+export async function openSourceChain(
+  engine: Engine,
+  source: string | ImageSource,
+  format: ImageFormat | undefined,
+  opts: OpenCommon & { noBacking?: boolean },
+): Promise<Chain> {
   const base = { format, probeBacking: opts.probeBacking, warn: opts.warn, noBacking: opts.noBacking };
   let chain: Chain;
   if (typeof source !== 'string') chain = await openChain(engine, source, { ...base, gate: opts.gate });
@@ -43,11 +52,20 @@ export async function openSourceChain(engine: Engine, source: string | ImageSour
     chain = await openImageNode(engine, source, { ...base, ...(opts.gate ? { gate: opts.gate } : {}) });
   }
   // Metadata-preallocated qcow2: file holes are zeros, as QEMU's block status says (never read them).
-  try { await markMetaPrealloc(engine, chain); } catch (e) { await chain.close(); throw e; }
+  try {
+    await markMetaPrealloc(engine, chain);
+  } catch (e) {
+    await chain.close();
+    throw e;
+  }
   return chain;
 }
 
-export async function openTarget(target: string | ImageTarget, o: TargetOpenOptions, files?: FileAccess): Promise<ImageTarget> {
+export async function openTarget(
+  target: string | ImageTarget,
+  o: TargetOpenOptions,
+  files?: FileAccess,
+): Promise<ImageTarget> {
   if (typeof target !== 'string') return target;
   if (files) return files.target(target, o);
   const { NodeFileTarget } = await import('../../io/node-file-target.js');
@@ -58,6 +76,14 @@ export async function openTarget(target: string | ImageTarget, o: TargetOpenOpti
 export function refuseDirty(chain: Chain, path: string): void {
   const inc = chain.top.facts.incompat;
   if (chain.top.facts.format !== 'qcow2') return;
-  if (inc & 2) throw new VdiskError('E_QCOW2_CORRUPT', undefined, { path, hint: 'run `vdisk check -r all ' + path + '`, then retry' });
-  if (inc & 1) throw new VdiskError('E_QCOW2_DIRTY', undefined, { path, hint: 'run `vdisk check -r all ' + path + '`, then retry' });
+  if (inc & 2)
+    throw new VdiskError('E_QCOW2_CORRUPT', undefined, {
+      path,
+      hint: 'run `vdisk check -r all ' + path + '`, then retry',
+    });
+  if (inc & 1)
+    throw new VdiskError('E_QCOW2_DIRTY', undefined, {
+      path,
+      hint: 'run `vdisk check -r all ' + path + '`, then retry',
+    });
 }

@@ -10,7 +10,10 @@ export interface Progress {
   /** Share of the whole operation done, 0..1, never going back (operations in several phases). */
   fraction?: number;
 }
-export interface LongOp { signal?: AbortSignal; onProgress?: (p: Progress) => void }
+export interface LongOp {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
 
 export function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new VdiskError('E_CANCELLED', undefined, { reason: String(signal.reason ?? 'aborted') });
@@ -37,7 +40,10 @@ export type PhaseReporter = (phase: string, total: number) => (done: number) => 
 export function phased(op: LongOp, shares: Record<string, number>): PhaseReporter {
   const start = new Map<string, number>();
   let at = 0;
-  for (const [k, v] of Object.entries(shares)) { start.set(k, at); at += v; }
+  for (const [k, v] of Object.entries(shares)) {
+    start.set(k, at);
+    at += v;
+  }
   let lastFraction = 0;
   return (phase, total) => {
     const from = start.get(phase) ?? lastFraction;

@@ -31,7 +31,8 @@ export async function rebaseImage(o: RebaseOptions): Promise<{ bytesRead: number
   let next: Chain | undefined;
   try {
     if (chain) refuseDirty(chain, o.image);
-    if (chain && chain.top.facts.format !== 'qcow2') throw new VdiskError('E_WRITE_UNSUPPORTED', 'only qcow2 images have a backing file', { path: o.image });
+    if (chain && chain.top.facts.format !== 'qcow2')
+      throw new VdiskError('E_WRITE_UNSUPPORTED', 'only qcow2 images have a backing file', { path: o.image });
     if (chain && o.backing) {
       const { resolveRelative } = await import('../read/node-gate.js');
       next = await openSourceChain(engine, resolveRelative(o.backing.name, o.image), o.backing.format, o);
@@ -53,7 +54,14 @@ export async function rebaseImage(o: RebaseOptions): Promise<{ bytesRead: number
   return result;
 }
 
-async function copyDiffering(engine: Engine, chain: Chain, next: Chain | undefined, ed: Qcow2Editor, o: RebaseOptions, result: { bytesRead: number; bytesWritten: number }): Promise<void> {
+async function copyDiffering(
+  engine: Engine,
+  chain: Chain,
+  next: Chain | undefined,
+  ed: Qcow2Editor,
+  o: RebaseOptions,
+  result: { bytesRead: number; bytesWritten: number },
+): Promise<void> {
   const cs = ed.cs;
   const size = chain.size;
   const chunk = Math.max(cs, Math.floor((o.chunkSize ?? 4 << 20) / cs) * cs);

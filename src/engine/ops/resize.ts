@@ -34,7 +34,11 @@ export async function resizeImage(o: ResizeOptions): Promise<void> {
   const chain = await openSourceChain(engine, o.image, o.format, { ...o, noBacking: true });
   const fmt = chain.top.facts.format;
   const old = chain.size;
-  try { refuseDirty(chain, o.image); } finally { await chain.close(); }
+  try {
+    refuseDirty(chain, o.image);
+  } finally {
+    await chain.close();
+  }
   const size = o.relative ? old + o.size : o.size;
   if (!Number.isSafeInteger(size) || size < 0) throw new VdiskError('E_USAGE', `invalid new size ${size}`);
   if (size % 512 !== 0) throw new VdiskError('E_BAD_OPTION', 'the size must be a multiple of 512');
@@ -95,7 +99,13 @@ async function shrink(ed: Qcow2Editor, old: number, size: number, o: ResizeOptio
  * guest range (ed.flush: L2 tables, then refcount decrements); returns the host clusters released.
  * Phase 'clear': guest bytes walked; the signal is checked after each flush.
  */
-async function unmapPast(ed: Qcow2Editor, from: number, to: number, ph: PhaseReporter, o: ResizeOptions): Promise<number[]> {
+async function unmapPast(
+  ed: Qcow2Editor,
+  from: number,
+  to: number,
+  ph: PhaseReporter,
+  o: ResizeOptions,
+): Promise<number[]> {
   const cs = ed.cs;
   const first = Math.ceil(from / cs);
   const end = Math.max(first, Math.ceil(to / cs));
@@ -105,7 +115,7 @@ async function unmapPast(ed: Qcow2Editor, from: number, to: number, ph: PhaseRep
   const freed: number[] = [];
   let walked = 0; // guest clusters since the last flush
   let dirty = false;
-  for (let gc = first; gc < end;) {
+  for (let gc = first; gc < end; ) {
     checkAbort(o.signal);
     const next = Math.min(end, (Math.floor(gc / ed.perL2) + 1) * ed.perL2); // end of this L2 table's range
     if (await ed.hasTable(gc)) {

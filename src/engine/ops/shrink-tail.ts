@@ -30,7 +30,12 @@ function refsOf(t: ImageTarget, h: ParsedHeader, table: Uint8Array): EditRefcoun
 }
 
 /** Host clusters (of `candidates`) whose refcount is 0 now, discarded. */
-export async function discardIfFree(t: ImageTarget, h: ParsedHeader, table: Uint8Array, candidates: Iterable<number>): Promise<void> {
+export async function discardIfFree(
+  t: ImageTarget,
+  h: ParsedHeader,
+  table: Uint8Array,
+  candidates: Iterable<number>,
+): Promise<void> {
   const refs = refsOf(t, h, table);
   const free: number[] = [];
   for (const k of new Set(candidates)) if ((await refs.get(k)) === 0) free.push(k);
@@ -49,7 +54,10 @@ export async function shrinkTail(t: ImageTarget, h: ParsedHeader, size: number, 
     await t.pread!(l1, h.l1Offset + need * 8);
     const dv = new DataView(l1.buffer);
     const l2s: number[] = [];
-    for (let i = 0; i < l1.length; i += 8) { const off = u64(dv, i); if (off) l2s.push(off / cs); }
+    for (let i = 0; i < l1.length; i += 8) {
+      const off = u64(dv, i);
+      if (off) l2s.push(off / cs);
+    }
     if (l2s.length) {
       await t.pwrite(new Uint8Array(l1.length), h.l1Offset + need * 8);
       await t.flush();
@@ -85,7 +93,10 @@ async function shrinkReftable(t: ImageTarget, h: ParsedHeader, table: Uint8Array
     if (unused) gone.push({ i, k: off / cs });
   }
   if (!gone.length) return;
-  for (const g of gone) { dv.setUint32(g.i * 8, 0); dv.setUint32(g.i * 8 + 4, 0); }
+  for (const g of gone) {
+    dv.setUint32(g.i * 8, 0);
+    dv.setUint32(g.i * 8 + 4, 0);
+  }
   await t.pwrite(table, h.refTableOffset);
   await t.flush();
   // qcow2_discard_refcount_block: the block's own refcount, in whichever block covers it, becomes 0.
@@ -93,7 +104,11 @@ async function shrinkReftable(t: ImageTarget, h: ParsedHeader, table: Uint8Array
   for (const g of gone) if (Math.floor(g.k / per) !== g.i && (await refs.get(g.k)) > 0) await refs.add(g.k, -1);
   await refs.writeDirty();
   await t.flush();
-  await discardClusters(t, gone.map((g) => g.k), h.clusterBits);
+  await discardClusters(
+    t,
+    gone.map((g) => g.k),
+    h.clusterBits,
+  );
 }
 
 async function lastUsedCluster(t: ImageTarget, h: ParsedHeader, table: Uint8Array): Promise<number> {

@@ -25,7 +25,11 @@ export interface SourceBitmap {
   table: number[];
 }
 
-export interface SourceBitmaps { clusterSize: number; size: number; list: SourceBitmap[] }
+export interface SourceBitmaps {
+  clusterSize: number;
+  size: number;
+  list: SourceBitmap[];
+}
 
 /** The bitmaps of a qcow2 image file, or none when it has no (consistent) bitmaps extension. */
 export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
@@ -41,8 +45,13 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
   const count = ev.getUint32(0);
   const dirSize = ev.getUint32(8) * HI + ev.getUint32(12);
   const dirOff = ev.getUint32(16) * HI + ev.getUint32(20);
-  if (dirSize > 64 << 20) throw new VdiskError('E_QCOW2_BAD_EXTENSION', 'bitmap directory too large', { path: src.name, offset: dirOff });
-  if (dirOff + dirSize > src.size) throw new VdiskError('E_QCOW2_BAD_BITMAPS', 'bitmap directory past the end of the file', { path: src.name, offset: dirOff });
+  if (dirSize > 64 << 20)
+    throw new VdiskError('E_QCOW2_BAD_EXTENSION', 'bitmap directory too large', { path: src.name, offset: dirOff });
+  if (dirOff + dirSize > src.size)
+    throw new VdiskError('E_QCOW2_BAD_BITMAPS', 'bitmap directory past the end of the file', {
+      path: src.name,
+      offset: dirOff,
+    });
   const dir = new Uint8Array(dirSize);
   await src.pread(dir, dirOff);
   const dv = new DataView(dir.buffer);
@@ -55,7 +64,10 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
     // As the engine's directory check (assembly/qcow2/bitmaps.ts): a table of 1..2^27 entries,
     // cluster-aligned, inside the file; a hostile size must not size an allocation.
     if (n === 0 || n > MAX_TABLE || tableOff === 0 || tableOff % cs !== 0 || tableOff + n * 8 > src.size) {
-      throw new VdiskError('E_QCOW2_BAD_BITMAPS', `bitmap ${i}: table of ${n} entries at ${tableOff} is invalid`, { path: src.name, offset: dirOff + at });
+      throw new VdiskError('E_QCOW2_BAD_BITMAPS', `bitmap ${i}: table of ${n} entries at ${tableOff} is invalid`, {
+        path: src.name,
+        offset: dirOff + at,
+      });
     }
     const tb = new Uint8Array(n * 8);
     await src.pread(tb, tableOff);
@@ -63,7 +75,7 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
     const table: number[] = [];
     for (let j = 0; j < n; j++) {
       const off = entryOffsetAt(tv, j * 8);
-      table.push(off !== 0 ? off : (tv.getUint32(j * 8 + 4) & 1) ? -1 : 0);
+      table.push(off !== 0 ? off : tv.getUint32(j * 8 + 4) & 1 ? -1 : 0);
     }
     out.list.push({ name, flags: dv.getUint32(at + 12), type: dir[at + 16]!, granularityBits: dir[at + 17]!, table });
     at += Math.ceil((24 + extra + nameLen) / 8) * 8;
@@ -72,7 +84,13 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
 }
 
 /** Bytes [from, from + buf.length) of the serialized bitmap. */
-export async function bitmapBytes(src: ImageSource, bm: SourceBitmap, cs: number, from: number, buf: Uint8Array): Promise<void> {
+export async function bitmapBytes(
+  src: ImageSource,
+  bm: SourceBitmap,
+  cs: number,
+  from: number,
+  buf: Uint8Array,
+): Promise<void> {
   for (let done = 0; done < buf.length; ) {
     const at = from + done;
     const j = Math.floor(at / cs);
@@ -81,7 +99,10 @@ export async function bitmapBytes(src: ImageSource, bm: SourceBitmap, cs: number
     const part = buf.subarray(done, done + n);
     if (e === 0) part.fill(0);
     else if (e === -1) part.fill(0xff);
-    else { part.fill(0); await src.pread(part, e + (at - j * cs)); }
+    else {
+      part.fill(0);
+      await src.pread(part, e + (at - j * cs));
+    }
     done += n;
   }
 }

@@ -11,7 +11,14 @@ import type { ImageSource } from '../../io/source.js';
 import type { ImageTarget } from '../../io/target.js';
 import type { Sink } from '../copy/sink.js';
 import type { Qcow2Writer, WriterOptions } from './writer.js';
-import { BME_AUTO, BME_IN_USE, EXT_BITMAPS, bitmapBytes, type SourceBitmap, type SourceBitmaps } from './bitmap-read.js';
+import {
+  BME_AUTO,
+  BME_IN_USE,
+  EXT_BITMAPS,
+  bitmapBytes,
+  type SourceBitmap,
+  type SourceBitmaps,
+} from './bitmap-read.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 import { setU64 } from './be64.js';
@@ -27,7 +34,14 @@ export function bitmapsToCopy(b: SourceBitmaps, skipBroken: boolean, warn?: (m: 
   return b.list.filter((bm) => !(bm.flags & BME_IN_USE));
 }
 
-async function writeOne(w: Qcow2Writer, t: ImageTarget, src: ImageSource, srcCs: number, size: number, bm: SourceBitmap): Promise<{ offset: number; entries: number }> {
+async function writeOne(
+  w: Qcow2Writer,
+  t: ImageTarget,
+  src: ImageSource,
+  srcCs: number,
+  size: number,
+  bm: SourceBitmap,
+): Promise<{ offset: number; entries: number }> {
   const cs = w.geo.cluster;
   const bytes = Math.ceil(Math.ceil(size / 2 ** bm.granularityBits) / 8);
   const entries = Math.ceil(bytes / cs);
@@ -47,7 +61,13 @@ async function writeOne(w: Qcow2Writer, t: ImageTarget, src: ImageSource, srcCs:
 }
 
 /** Writes the bitmaps' clusters; returns the extension's 24 bytes. */
-export async function writeBitmaps(w: Qcow2Writer, t: ImageTarget, src: ImageSource, b: SourceBitmaps, list: SourceBitmap[]): Promise<Uint8Array> {
+export async function writeBitmaps(
+  w: Qcow2Writer,
+  t: ImageTarget,
+  src: ImageSource,
+  b: SourceBitmaps,
+  list: SourceBitmap[],
+): Promise<Uint8Array> {
   const utf8 = new TextEncoder();
   const parts: Uint8Array[] = [];
   for (const bm of list) {
@@ -78,10 +98,20 @@ export async function writeBitmaps(w: Qcow2Writer, t: ImageTarget, src: ImageSou
 }
 
 /** The writer as a sink whose finish() first stores the bitmaps (the header, written last, names them). */
-export function withBitmaps(w: Qcow2Writer, wo: WriterOptions, t: ImageTarget, src: ImageSource, b: SourceBitmaps, list: SourceBitmap[]): Sink {
+export function withBitmaps(
+  w: Qcow2Writer,
+  wo: WriterOptions,
+  t: ImageTarget,
+  src: ImageSource,
+  b: SourceBitmaps,
+  list: SourceBitmap[],
+): Sink {
   return {
-    unit: w.unit, backed: w.backed,
-    data: (o, x) => w.data(o, x), zero: (o, n) => w.zero(o, n), hole: () => w.hole(),
+    unit: w.unit,
+    backed: w.backed,
+    data: (o, x) => w.data(o, x),
+    zero: (o, n) => w.zero(o, n),
+    hole: () => w.hole(),
     finish: async () => {
       if (list.length) {
         const ext = await writeBitmaps(w, t, src, b, list);

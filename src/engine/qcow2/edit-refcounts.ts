@@ -6,7 +6,6 @@
 import type { ImageTarget } from '../../io/target.js';
 import { refTableOffsetAt } from './host-offset.js';
 
-
 export class EditRefcounts {
   readonly blocks = new Map<number, Uint8Array>();
   readonly dirty = new Set<number>();
@@ -22,14 +21,23 @@ export class EditRefcounts {
   readonly bits: number;
   readonly perBlock: number;
 
-  constructor(private readonly t: ImageTarget, clusterBits: number, order: number, table: Uint8Array, public tableOffset: number, public end: number) {
+  constructor(
+    private readonly t: ImageTarget,
+    clusterBits: number,
+    order: number,
+    table: Uint8Array,
+    public tableOffset: number,
+    public end: number,
+  ) {
     this.cs = 2 ** clusterBits;
     this.bits = 2 ** order;
     this.perBlock = (this.cs * 8) / this.bits;
     this.table = table;
   }
 
-  get tableClusters(): number { return this.table.length / this.cs; }
+  get tableClusters(): number {
+    return this.table.length / this.cs;
+  }
 
   private entry(b: number): number {
     if (b * 8 >= this.table.length) return 0;
@@ -109,20 +117,30 @@ export class EditRefcounts {
   async writeDirty(): Promise<void> {
     for (const b of this.dirty) await this.t.pwrite(this.blocks.get(b)!, this.entry(b));
     this.dirty.clear();
-    if (this.tableMoved) { await this.t.pwrite(this.table, this.tableOffset); this.linked.clear(); }
+    if (this.tableMoved) {
+      await this.t.pwrite(this.table, this.tableOffset);
+      this.linked.clear();
+    }
     if (this.linked.size === 0) return;
     await this.t.flush();
     const clusters = new Set([...this.linked].map((b) => Math.floor((b * 8) / this.cs)));
     this.linked.clear();
-    for (const c of [...clusters].sort((x, y) => x - y)) await this.t.pwrite(this.table.subarray(c * this.cs, (c + 1) * this.cs), this.tableOffset + c * this.cs);
+    for (const c of [...clusters].sort((x, y) => x - y))
+      await this.t.pwrite(this.table.subarray(c * this.cs, (c + 1) * this.cs), this.tableOffset + c * this.cs);
   }
 
   /** Bytes of refcount blocks held in memory. */
-  get cachedBytes(): number { return this.blocks.size * this.cs; }
+  get cachedBytes(): number {
+    return this.blocks.size * this.cs;
+  }
 
   /** Drops the blocks already written (they are read again on demand). */
   evictClean(): void {
-    for (const [b, buf] of this.blocks) if (!this.dirty.has(b)) { this.blocks.delete(b); this.spare.push(buf); }
+    for (const [b, buf] of this.blocks)
+      if (!this.dirty.has(b)) {
+        this.blocks.delete(b);
+        this.spare.push(buf);
+      }
   }
 }
 
@@ -143,5 +161,8 @@ function write(blk: Uint8Array, i: number, bits: number, v: number): void {
     return;
   }
   const bytes = bits / 8;
-  for (let k = bytes - 1; k >= 0; k--) { blk[i * bytes + k] = v % 256; v = Math.floor(v / 256); }
+  for (let k = bytes - 1; k >= 0; k--) {
+    blk[i * bytes + k] = v % 256;
+    v = Math.floor(v / 256);
+  }
 }

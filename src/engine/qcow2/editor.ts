@@ -39,7 +39,11 @@ export class Qcow2Editor {
   /** The header as it is on disk (h is the one being edited). */
   private disk: ParsedHeader;
 
-  private constructor(readonly t: ImageTarget, readonly h: ParsedHeader, readonly refs: EditRefcounts) {
+  private constructor(
+    readonly t: ImageTarget,
+    readonly h: ParsedHeader,
+    readonly refs: EditRefcounts,
+  ) {
     this.disk = { ...h, extensions: [...h.extensions] };
     this.cs = 2 ** h.clusterBits;
     this.entryBytes = h.extL2 ? 16 : 8;
@@ -51,14 +55,32 @@ export class Qcow2Editor {
     const head = new Uint8Array(Math.min(t.size, 2 * 1024 * 1024));
     await t.pread!(head, 0);
     const h = parseHeader(head, t.name);
-    if (h.incompat & 2) throw new VdiskError('E_QCOW2_CORRUPT', undefined, { path: t.name, hint: `run \`vdisk check -r all ${t.name}\`, then retry` });
-    if (h.incompat & 1) throw new VdiskError('E_QCOW2_DIRTY', undefined, { path: t.name, hint: `run \`vdisk check -r all ${t.name}\`, then retry` });
-    if (h.incompat & 4) throw new VdiskError('E_WRITE_UNSUPPORTED', 'images with an external data file cannot be edited', { path: t.name });
+    if (h.incompat & 2)
+      throw new VdiskError('E_QCOW2_CORRUPT', undefined, {
+        path: t.name,
+        hint: `run \`vdisk check -r all ${t.name}\`, then retry`,
+      });
+    if (h.incompat & 1)
+      throw new VdiskError('E_QCOW2_DIRTY', undefined, {
+        path: t.name,
+        hint: `run \`vdisk check -r all ${t.name}\`, then retry`,
+      });
+    if (h.incompat & 4)
+      throw new VdiskError('E_WRITE_UNSUPPORTED', 'images with an external data file cannot be edited', {
+        path: t.name,
+      });
     if (h.nbSnapshots > 0) throw new VdiskError('E_SNAPSHOTS_PRESENT', undefined, { path: t.name });
     const cs = 2 ** h.clusterBits;
     const table = new Uint8Array(h.refTableClusters * cs);
     await t.pread!(table, h.refTableOffset);
-    const refs = new EditRefcounts(t, h.clusterBits, h.refcountOrder, table, h.refTableOffset, Math.ceil(t.size / cs) * cs);
+    const refs = new EditRefcounts(
+      t,
+      h.clusterBits,
+      h.refcountOrder,
+      table,
+      h.refTableOffset,
+      Math.ceil(t.size / cs) * cs,
+    );
     const e = new Qcow2Editor(t, h, refs);
     e.l1 = new Uint8Array(h.l1Size * 8);
     if (h.l1Size) await t.pread!(e.l1, h.l1Offset);
@@ -79,7 +101,8 @@ export class Qcow2Editor {
     const buf = this.spare.pop()?.fill(0) ?? new Uint8Array(this.cs);
     if (off === 0) {
       if (!create) return undefined;
-      if (i >= this.h.l1Size) throw new VdiskError('E_RANGE', `guest cluster ${gc} is past the image end`, { path: this.t.name });
+      if (i >= this.h.l1Size)
+        throw new VdiskError('E_RANGE', `guest cluster ${gc} is past the image end`, { path: this.t.name });
       const at = await this.refs.alloc(1);
       const dv = new DataView(this.l1.buffer);
       dv.setUint32(i * 8, L2_COPIED_HI + Math.floor(at / HI));
@@ -108,15 +131,24 @@ export class Qcow2Editor {
     if (!tb) return [0, 0, 0, 0];
     const dv = new DataView(tb.buffer);
     const at = (gc % this.perL2) * this.entryBytes;
-    return [dv.getUint32(at), dv.getUint32(at + 4), this.entryBytes === 16 ? dv.getUint32(at + 8) : 0, this.entryBytes === 16 ? dv.getUint32(at + 12) : 0];
+    return [
+      dv.getUint32(at),
+      dv.getUint32(at + 4),
+      this.entryBytes === 16 ? dv.getUint32(at + 8) : 0,
+      this.entryBytes === 16 ? dv.getUint32(at + 12) : 0,
+    ];
   }
 
   private async setEntry(gc: number, v: [number, number, number, number]): Promise<void> {
     const tb = (await this.table(gc, true))!;
     const dv = new DataView(tb.buffer);
     const at = (gc % this.perL2) * this.entryBytes;
-    dv.setUint32(at, v[0]); dv.setUint32(at + 4, v[1]);
-    if (this.entryBytes === 16) { dv.setUint32(at + 8, v[2]); dv.setUint32(at + 12, v[3]); }
+    dv.setUint32(at, v[0]);
+    dv.setUint32(at + 4, v[1]);
+    if (this.entryBytes === 16) {
+      dv.setUint32(at + 8, v[2]);
+      dv.setUint32(at + 12, v[3]);
+    }
     this.dirtyL2.add(Math.floor(gc / this.perL2));
   }
 
@@ -148,7 +180,10 @@ export class Qcow2Editor {
 
   /** Guest cluster gc reads as zeros (v3 zero flag; compat=0.10 writes zeros). */
   async zeroCluster(gc: number): Promise<void> {
-    if (this.h.version === 2) { await this.writeCluster(gc, new Uint8Array(this.cs)); return; }
+    if (this.h.version === 2) {
+      await this.writeCluster(gc, new Uint8Array(this.cs));
+      return;
+    }
     await this.bound();
     const e = await this.lookup(gc);
     this.release(e);
@@ -186,7 +221,8 @@ export class Qcow2Editor {
 
   async flush(): Promise<void> {
     await this.writeTables();
-    if (this.l1Dirty) await this.t.pwrite(this.l1Moved ? this.l1 : this.l1.subarray(0, this.h.l1Size * 8), this.h.l1Offset);
+    if (this.l1Dirty)
+      await this.t.pwrite(this.l1Moved ? this.l1 : this.l1.subarray(0, this.h.l1Size * 8), this.h.l1Offset);
     this.l1Dirty = false;
     if (this.headerDirty) await this.writeHeader();
     await this.t.flush();
@@ -198,7 +234,8 @@ export class Qcow2Editor {
 
   /** Between two calls: writes and drops the cache once it passes its limit (see the file comment). */
   private async bound(): Promise<void> {
-    if (this.l2s.size * this.cs + this.refs.cachedBytes <= this.cacheLimit && this.released.length <= this.releaseLimit) return;
+    if (this.l2s.size * this.cs + this.refs.cachedBytes <= this.cacheLimit && this.released.length <= this.releaseLimit)
+      return;
     if (this.dirtyL2.size || this.refs.dirty.size || this.released.length) {
       await this.writeTables();
       await this.decrement(this.released);
@@ -220,7 +257,10 @@ export class Qcow2Editor {
       await this.t.flush();
       this.refs.tableMoved = false;
       const old = this.refs.oldTable;
-      if (old) { this.afterHeader.push([old.offset, old.clusters * this.cs]); this.refs.oldTable = undefined; }
+      if (old) {
+        this.afterHeader.push([old.offset, old.clusters * this.cs]);
+        this.refs.oldTable = undefined;
+      }
     }
     if (this.dirtyL2.size === 0) return;
     for (const i of [...this.dirtyL2].sort((a, b) => a - b)) await this.t.pwrite(this.l2s.get(i)!, this.l1Entry(i));
@@ -240,7 +280,11 @@ export class Qcow2Editor {
 
   /** Drops written L2 tables and refcount blocks (read again on demand). */
   private evict(): void {
-    for (const [i, buf] of this.l2s) if (!this.dirtyL2.has(i)) { this.l2s.delete(i); this.spare.push(buf); }
+    for (const [i, buf] of this.l2s)
+      if (!this.dirtyL2.has(i)) {
+        this.l2s.delete(i);
+        this.spare.push(buf);
+      }
     this.refs.evictClean();
   }
 

@@ -13,7 +13,6 @@ import type { Qcow2Params } from './options.js';
 import * as Q from '../../../assembly/qcow2/format';
 import { setU64 } from './be64.js';
 
-
 export interface Geometry {
   cluster: number;
   /** Entries per L2 table (cluster/8, or cluster/16 with extended L2). */
@@ -82,7 +81,8 @@ export function encodeHeader(p: Qcow2Params, f: HeaderFields): Uint8Array {
   at += Q.EXT_HEADER_BYTES; // end marker (type 0, length 0)
   if (f.backing) {
     const name = utf8.encode(f.backing.name);
-    if (at + name.length > cluster || name.length > Q.MAX_BACKING_NAME) throw new Error('backing file name does not fit the header cluster');
+    if (at + name.length > cluster || name.length > Q.MAX_BACKING_NAME)
+      throw new Error('backing file name does not fit the header cluster');
     buf.set(name, at);
     setU64(dv, Q.H_BACKING_OFFSET, at);
     dv.setUint32(Q.H_BACKING_SIZE, name.length);

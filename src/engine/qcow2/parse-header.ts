@@ -25,7 +25,8 @@ export interface ParsedHeader {
 
 export function parseHeader(buf: Uint8Array, path: string): ParsedHeader {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.length);
-  if (buf.length < Q.V2_HEADER_LENGTH || dv.getUint32(Q.H_MAGIC) !== Q.QCOW2_MAGIC) throw new VdiskError('E_QCOW2_BAD_MAGIC', undefined, { path });
+  if (buf.length < Q.V2_HEADER_LENGTH || dv.getUint32(Q.H_MAGIC) !== Q.QCOW2_MAGIC)
+    throw new VdiskError('E_QCOW2_BAD_MAGIC', undefined, { path });
   const version = dv.getUint32(Q.H_VERSION);
   const clusterBits = dv.getUint32(Q.H_CLUSTER_BITS);
   const cs = 2 ** clusterBits;
@@ -48,11 +49,20 @@ export function parseHeader(buf: Uint8Array, path: string): ParsedHeader {
   }
   const name = backingOff ? new TextDecoder().decode(buf.subarray(backingOff, backingOff + backingLen)) : undefined;
   return {
-    raw: buf.slice(0, cs), version, clusterBits, size: u64(dv, Q.H_SIZE), l1Size: dv.getUint32(Q.H_L1_SIZE),
-    l1Offset: u64(dv, Q.H_L1_OFFSET), refTableOffset: u64(dv, Q.H_REFTABLE_OFFSET),
-    refTableClusters: dv.getUint32(Q.H_REFTABLE_CLUSTERS), nbSnapshots: dv.getUint32(Q.H_NB_SNAPSHOTS), incompat,
-    refcountOrder: version === 3 ? dv.getUint32(Q.H_REFCOUNT_ORDER) : Q.V2_REFCOUNT_ORDER, headerLength,
-    extL2: (incompat & Q.INCOMPAT_EXTL2) !== 0, extensions,
+    raw: buf.slice(0, cs),
+    version,
+    clusterBits,
+    size: u64(dv, Q.H_SIZE),
+    l1Size: dv.getUint32(Q.H_L1_SIZE),
+    l1Offset: u64(dv, Q.H_L1_OFFSET),
+    refTableOffset: u64(dv, Q.H_REFTABLE_OFFSET),
+    refTableClusters: dv.getUint32(Q.H_REFTABLE_CLUSTERS),
+    nbSnapshots: dv.getUint32(Q.H_NB_SNAPSHOTS),
+    incompat,
+    refcountOrder: version === 3 ? dv.getUint32(Q.H_REFCOUNT_ORDER) : Q.V2_REFCOUNT_ORDER,
+    headerLength,
+    extL2: (incompat & Q.INCOMPAT_EXTL2) !== 0,
+    extensions,
     backing: name !== undefined ? { name, format: fmt } : undefined,
   };
 }
@@ -70,7 +80,8 @@ export function encodeEditedHeader(h: ParsedHeader): Uint8Array {
   if (h.version === 3) setU64(dv, Q.H_INCOMPAT, h.incompat);
   let at = h.headerLength;
   const ext = (type: number, data: Uint8Array) => {
-    dv.setUint32(at, type); dv.setUint32(at + 4, data.length);
+    dv.setUint32(at, type);
+    dv.setUint32(at + 4, data.length);
     buf.set(data, at + Q.EXT_HEADER_BYTES);
     at += Q.EXT_HEADER_BYTES + Math.ceil(data.length / 8) * 8;
   };
@@ -82,7 +93,8 @@ export function encodeEditedHeader(h: ParsedHeader): Uint8Array {
   dv.setUint32(Q.H_BACKING_SIZE, 0);
   if (h.backing) {
     const name = utf8.encode(h.backing.name);
-    if (at + name.length > cs || name.length > Q.MAX_BACKING_NAME) throw new VdiskError('E_BAD_OPTION', 'backing file name does not fit the header cluster');
+    if (at + name.length > cs || name.length > Q.MAX_BACKING_NAME)
+      throw new VdiskError('E_BAD_OPTION', 'backing file name does not fit the header cluster');
     buf.set(name, at);
     setU64(dv, Q.H_BACKING_OFFSET, at);
     dv.setUint32(Q.H_BACKING_SIZE, name.length);

@@ -18,22 +18,34 @@ export class Refcounts {
   private readonly placed: number[] = [];
 
   /** `unused`: host clusters [from, to) left at refcount 0 (an image being replaced, see writer.ts). */
-  constructor(readonly clusterBits: number, readonly order: number, private readonly unused: [number, number] = [0, 0]) {
+  constructor(
+    readonly clusterBits: number,
+    readonly order: number,
+    private readonly unused: [number, number] = [0, 0],
+  ) {
     this.bits = 2 ** order;
     this.perBlock = (2 ** clusterBits * 8) / this.bits;
     this.block = new Uint8Array(2 ** clusterBits);
   }
 
-  get max(): number { return this.order >= 6 ? Number.MAX_SAFE_INTEGER : 2 ** (2 ** this.order) - 1; }
+  get max(): number {
+    return this.order >= 6 ? Number.MAX_SAFE_INTEGER : 2 ** (2 ** this.order) - 1;
+  }
 
   /** Bytes of host space one refcount block covers. */
-  get rangeBytes(): number { return this.perBlock * 2 ** this.clusterBits; }
+  get rangeBytes(): number {
+    return this.perBlock * 2 ** this.clusterBits;
+  }
 
   /** First range whose block is still in memory (ranges before it are written). */
-  get written(): number { return this.current; }
+  get written(): number {
+    return this.current;
+  }
 
   /** Refcount of cluster `c` (in the current range), 1 unless shared. */
-  count(c: number): number { return this.get(this.slot(c)) || 1; }
+  count(c: number): number {
+    return this.get(this.slot(c)) || 1;
+  }
 
   /** Whether cluster `c` can take one more reference: its block is still in memory and not at max. */
   canShare(c: number): boolean {
@@ -42,7 +54,9 @@ export class Refcounts {
   }
 
   /** Cluster `c` (in the current range, already counted once) gets one more reference. */
-  addShared(c: number): void { this.put(this.block, this.slot(c), this.count(c) + 1); }
+  addShared(c: number): void {
+    this.put(this.block, this.slot(c), this.count(c) + 1);
+  }
 
   /**
    * The block of the current range, final now that every cluster of it is in use; it will be stored
@@ -108,12 +122,17 @@ export class Refcounts {
   private fill(buf: Uint8Array, n: number, first: number): Uint8Array {
     const [from, to] = this.unused;
     const used = (i: number) => first + i < from || first + i >= to;
-    if (this.bits === 16) { for (let i = 0; i < n; i++) if (buf[i * 2] === 0 && buf[i * 2 + 1] === 0 && used(i)) buf[i * 2 + 1] = 1; return buf; }
+    if (this.bits === 16) {
+      for (let i = 0; i < n; i++) if (buf[i * 2] === 0 && buf[i * 2 + 1] === 0 && used(i)) buf[i * 2 + 1] = 1;
+      return buf;
+    }
     for (let i = 0; i < n; i++) if (this.getIn(buf, i) === 0 && used(i)) this.put(buf, i, 1);
     return buf;
   }
 
-  private get(i: number): number { return this.getIn(this.block, i); }
+  private get(i: number): number {
+    return this.getIn(this.block, i);
+  }
 
   private getIn(buf: Uint8Array, i: number): number {
     const bits = this.bits;
@@ -133,6 +152,9 @@ export class Refcounts {
       return;
     }
     const bytes = bits / 8;
-    for (let k = 0; k < bytes; k++) { buf[i * bytes + bytes - 1 - k] = v % 256; v = Math.floor(v / 256); }
+    for (let k = 0; k < bytes; k++) {
+      buf[i * bytes + bytes - 1 - k] = v % 256;
+      v = Math.floor(v / 256);
+    }
   }
 }

@@ -48,7 +48,11 @@ export class Qcow2Writer implements Sink {
   private l2Base = 0;
   private preBase = 0;
 
-  constructor(private readonly target: ImageTarget, readonly p: Qcow2Params, private readonly o: WriterOptions) {
+  constructor(
+    private readonly target: ImageTarget,
+    readonly p: Qcow2Params,
+    private readonly o: WriterOptions,
+  ) {
     const first = Math.max(1, o.replaces ?? 1);
     this.geo = geometry(p, o.size, first);
     this.unit = this.geo.cluster;
@@ -119,7 +123,10 @@ export class Qcow2Writer implements Sink {
     const dv = new DataView(this.l2.buffer);
     dv.setUint32(at, hi);
     dv.setUint32(at + 4, lo);
-    if (this.geo.entryBytes === 16) { dv.setUint32(at + 8, bitmapHi); dv.setUint32(at + 12, bitmapLo); }
+    if (this.geo.entryBytes === 16) {
+      dv.setUint32(at + 8, bitmapHi);
+      dv.setUint32(at + 12, bitmapLo);
+    }
     this.l2Dirty = true;
   }
 
@@ -156,7 +163,11 @@ export class Qcow2Writer implements Sink {
     const writes: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
       let c = bytes.subarray(i * cs, (i + 1) * cs);
-      if (c.length < cs) { const full = new Uint8Array(cs); full.set(c); c = full; }
+      if (c.length < cs) {
+        const full = new Uint8Array(cs);
+        full.set(c);
+        c = full;
+      }
       const z = this.o.compress!(c);
       if (!z) {
         const host = this.allocClusters(1);
@@ -187,7 +198,10 @@ export class Qcow2Writer implements Sink {
     if (room > 0 && (len <= room || (c + 1) * cs === this.next) && this.refs.canShare(c)) {
       this.refs.addShared(c);
       at = this.free;
-      if (len > room) { this.next += Math.ceil((len - room) / cs) * cs; this.settle(); }
+      if (len > room) {
+        this.next += Math.ceil((len - room) / cs) * cs;
+        this.settle();
+      }
     } else {
       at = this.allocClusters(Math.ceil(len / cs));
     }
@@ -219,7 +233,9 @@ export class Qcow2Writer implements Sink {
     }
   }
 
-  hole(): Promise<void> { return Promise.resolve(); }
+  hole(): Promise<void> {
+    return Promise.resolve();
+  }
 
   async finish(): Promise<void> {
     this.flushL2();
@@ -237,7 +253,10 @@ export class Qcow2Writer implements Sink {
     const dv = new DataView(l1.buffer);
     for (let i = 0; i < this.geo.l1Size; i++) {
       const v = this.l1[i]!;
-      if (v) { dv.setUint32(i * 8, L2_COPIED_HI + Math.floor(v / HI)); dv.setUint32(i * 8 + 4, v >>> 0); }
+      if (v) {
+        dv.setUint32(i * 8, L2_COPIED_HI + Math.floor(v / HI));
+        dv.setUint32(i * 8 + 4, v >>> 0);
+      }
     }
     await this.target.pwrite(l1, this.geo.l1Offset);
     const used = Math.ceil(this.next / cs);
@@ -246,18 +265,25 @@ export class Qcow2Writer implements Sink {
     await this.target.pwrite(this.refs.encodeTable(r.blocksAt, r.blocks, r.tableClusters), r.tableAt * cs);
     await this.target.flush();
     this.headerWritten = true;
-    await this.target.pwrite(encodeHeader(this.p, {
-      size: this.o.size, l1Size: this.geo.l1Size, l1Offset: this.geo.l1Offset,
-      refTableOffset: r.tableAt * cs, refTableClusters: r.tableClusters, backing: this.o.backing,
-      extensions: this.o.extensions, autoclear: this.o.autoclear,
-    }), 0);
+    await this.target.pwrite(
+      encodeHeader(this.p, {
+        size: this.o.size,
+        l1Size: this.geo.l1Size,
+        l1Offset: this.geo.l1Offset,
+        refTableOffset: r.tableAt * cs,
+        refTableClusters: r.tableClusters,
+        backing: this.o.backing,
+        extensions: this.o.extensions,
+        autoclear: this.o.autoclear,
+      }),
+      0,
+    );
     const old = this.geo.l1Offset / cs;
     if (old > 1 && this.target.discard) {
       await this.target.flush(); // the old tables stay readable until the header no longer names them
       await this.target.discard([[cs, (old - 1) * cs]]);
     }
   }
-
 
   private readonly written = new Set<number>();
   /** preallocation=metadata: every guest cluster of a table maps its fixed host cluster. */

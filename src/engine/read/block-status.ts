@@ -6,8 +6,14 @@ import type { Extent } from '../../io/source.js';
 import * as RR from '../../../assembly/run-record';
 
 export const RUN = {
-  ALLOCATED: RR.RUN_ALLOCATED, DATA: RR.RUN_DATA, ZERO: RR.RUN_ZERO, OFFSET: RR.RUN_OFFSET,
-  COMPRESSED: RR.RUN_COMPRESSED, RAW: RR.RUN_RAW, RECURSE: RR.RUN_RECURSE, DATAFILE: RR.RUN_DATAFILE,
+  ALLOCATED: RR.RUN_ALLOCATED,
+  DATA: RR.RUN_DATA,
+  ZERO: RR.RUN_ZERO,
+  OFFSET: RR.RUN_OFFSET,
+  COMPRESSED: RR.RUN_COMPRESSED,
+  RAW: RR.RUN_RAW,
+  RECURSE: RR.RUN_RECURSE,
+  DATAFILE: RR.RUN_DATAFILE,
 } as const;
 
 export interface Run {
@@ -27,9 +33,12 @@ function readRuns(engine: Engine): Run[] {
   for (let i = 0; i < n; i++) {
     const b = i * RR.RUN_BYTES;
     out.push({
-      start: dv.getFloat64(b + RR.RR_START, true), length: dv.getFloat64(b + RR.RR_LENGTH, true),
-      host: dv.getFloat64(b + RR.RR_HOST, true), flags: dv.getUint32(b + RR.RR_FLAGS, true),
-      depth: dv.getUint32(b + RR.RR_DEPTH, true), slot: dv.getInt32(b + RR.RR_SLOT, true),
+      start: dv.getFloat64(b + RR.RR_START, true),
+      length: dv.getFloat64(b + RR.RR_LENGTH, true),
+      host: dv.getFloat64(b + RR.RR_HOST, true),
+      flags: dv.getUint32(b + RR.RR_FLAGS, true),
+      depth: dv.getUint32(b + RR.RR_DEPTH, true),
+      slot: dv.getInt32(b + RR.RR_SLOT, true),
     });
   }
   return out;
@@ -39,7 +48,12 @@ function readRuns(engine: Engine): Run[] {
  * Every run of [start, start+length) through the chain, in order, a batch per engine call: a map of a
  * fragmented image has tens of thousands of runs, and an await per run would cost more than the map.
  */
-export async function* chainRunBatches(engine: Engine, chain: Chain, start = 0, length = chain.size): AsyncGenerator<Run[]> {
+export async function* chainRunBatches(
+  engine: Engine,
+  chain: Chain,
+  start = 0,
+  length = chain.size,
+): AsyncGenerator<Run[]> {
   const end = Math.min(chain.size, start + length);
   let at = start;
   while (at < end) {
@@ -52,10 +66,13 @@ export async function* chainRunBatches(engine: Engine, chain: Chain, start = 0, 
     if (runs.length === 0) break;
     const last = runs[runs.length - 1]!;
     at = last.start + last.length;
-    if (!runs.some((r) => r.flags & (RUN.RAW | RUN.RECURSE))) { yield runs; continue; }
+    if (!runs.some((r) => r.flags & (RUN.RAW | RUN.RECURSE))) {
+      yield runs;
+      continue;
+    }
     const out: Run[] = [];
     for (const r of runs) {
-      if (r.flags & (RUN.RAW | RUN.RECURSE)) out.push(...await refine(chain, r));
+      if (r.flags & (RUN.RAW | RUN.RECURSE)) out.push(...(await refine(chain, r)));
       else out.push(r);
     }
     yield out;
@@ -71,9 +88,10 @@ async function refine(chain: Chain, r: Run): Promise<Run[]> {
   const layer = chain.layers.find((l) => l.slot === r.slot)!;
   const file = r.flags & RUN.DATAFILE ? layer.dataFile! : layer.source;
   const fileEnd = Math.min(r.host + r.length, file.size);
-  const extents: Extent[] = file.extents && fileEnd > r.host
-    ? await file.extents(r.host, fileEnd - r.host)
-    : [{ start: r.host, length: Math.max(0, fileEnd - r.host), data: true }];
+  const extents: Extent[] =
+    file.extents && fileEnd > r.host
+      ? await file.extents(r.host, fileEnd - r.host)
+      : [{ start: r.host, length: Math.max(0, fileEnd - r.host), data: true }];
   const base = r.flags & ~(RUN.RAW | RUN.RECURSE);
   const out: Run[] = [];
   let pos = r.start;

@@ -31,9 +31,16 @@ export interface ChainOptions {
 }
 
 export class Chain {
-  constructor(readonly engine: Engine, readonly layers: Layer[]) {}
-  get top(): Layer { return this.layers[0]!; }
-  get size(): number { return this.top.facts.size; }
+  constructor(
+    readonly engine: Engine,
+    readonly layers: Layer[],
+  ) {}
+  get top(): Layer {
+    return this.layers[0]!;
+  }
+  get size(): number {
+    return this.top.facts.size;
+  }
   async close(): Promise<void> {
     for (const l of this.layers) {
       this.engine.x.layerClose(l.slot);
@@ -62,23 +69,38 @@ export async function openChain(engine: Engine, source: ImageSource, opts: Chain
   const layers: Layer[] = [];
   const chain = new Chain(engine, layers);
   try {
-    layers.push(await openLayer(engine, source, opts.format ?? 'probe').catch(async (e) => { await source.close(); throw e; }));
+    layers.push(
+      await openLayer(engine, source, opts.format ?? 'probe').catch(async (e) => {
+        await source.close();
+        throw e;
+      }),
+    );
     const seen = new Set<string>();
     if (opts.gate) seen.add(await opts.gate.identify(source));
     for (let cur = layers[0]!; ; ) {
       await attachDataFile(engine, cur, opts);
       const name = cur.facts.backingName;
       if (name === undefined || opts.noBacking) break;
-      if (!opts.gate) throw new VdiskError('E_BACKING_DENIED', `no gate allows opening backing file ${name}`, { path: cur.source.name });
-      if (layers.length >= MAX_DEPTH) throw new VdiskError('E_BACKING_TOO_DEEP', `backing chain deeper than ${MAX_DEPTH}`, { path: name });
+      if (!opts.gate)
+        throw new VdiskError('E_BACKING_DENIED', `no gate allows opening backing file ${name}`, {
+          path: cur.source.name,
+        });
+      if (layers.length >= MAX_DEPTH)
+        throw new VdiskError('E_BACKING_TOO_DEEP', `backing chain deeper than ${MAX_DEPTH}`, { path: name });
       const hint = backingHint(cur, opts);
       const ans = await opts.gate.open({ name, format: cur.facts.backingFormat, kind: 'backing', from: cur.source });
       if (seen.has(ans.identity)) {
         await ans.source.close();
-        throw new VdiskError('E_BACKING_LOOP', `backing chain loops back to ${ans.resolved}`, { path: ans.resolved, from: cur.source.name });
+        throw new VdiskError('E_BACKING_LOOP', `backing chain loops back to ${ans.resolved}`, {
+          path: ans.resolved,
+          from: cur.source.name,
+        });
       }
       seen.add(ans.identity);
-      const next = await openLayer(engine, ans.source, hint).catch(async (e) => { await ans.source.close(); throw e; });
+      const next = await openLayer(engine, ans.source, hint).catch(async (e) => {
+        await ans.source.close();
+        throw e;
+      });
       next.resolved = ans.resolved;
       engine.x.layerSetBacking(cur.slot, next.slot);
       layers.push(next);
@@ -95,12 +117,22 @@ function backingHint(cur: Layer, opts: ChainOptions): keyof typeof HINT {
   const fmt = cur.facts.backingFormat;
   if (fmt === 'raw' || fmt === 'qcow2') return fmt;
   if (fmt !== undefined) {
-    throw new VdiskError('E_FORMAT_UNSUPPORTED', `backing file ${cur.facts.backingName} is recorded as ${fmt}, which vdisk does not read`, { path: cur.source.name });
+    throw new VdiskError(
+      'E_FORMAT_UNSUPPORTED',
+      `backing file ${cur.facts.backingName} is recorded as ${fmt}, which vdisk does not read`,
+      { path: cur.source.name },
+    );
   }
   if (!opts.probeBacking) {
-    throw new VdiskError('E_BACKING_FORMAT_UNKNOWN', `${cur.source.name} names backing file ${cur.facts.backingName} without recording its format, and backing formats are never probed by default`, { path: cur.source.name, backing: cur.facts.backingName });
+    throw new VdiskError(
+      'E_BACKING_FORMAT_UNKNOWN',
+      `${cur.source.name} names backing file ${cur.facts.backingName} without recording its format, and backing formats are never probed by default`,
+      { path: cur.source.name, backing: cur.facts.backingName },
+    );
   }
-  opts.warn?.(`warning: probing the format of backing file ${cur.facts.backingName} (--probe-backing); a guest can forge it`);
+  opts.warn?.(
+    `warning: probing the format of backing file ${cur.facts.backingName} (--probe-backing); a guest can forge it`,
+  );
   return 'probe';
 }
 
@@ -108,7 +140,8 @@ async function attachDataFile(engine: Engine, layer: Layer, opts: ChainOptions):
   if (layer.facts.format !== 'qcow2' || (layer.facts.incompat & INCOMPAT_DATA_FILE) === 0) return;
   const name = layer.facts.dataFileName;
   if (name === undefined) throw new VdiskError('E_QCOW2_DATA_FILE_MISSING', undefined, { path: layer.source.name });
-  if (!opts.gate) throw new VdiskError('E_BACKING_DENIED', `no gate allows opening data file ${name}`, { path: layer.source.name });
+  if (!opts.gate)
+    throw new VdiskError('E_BACKING_DENIED', `no gate allows opening data file ${name}`, { path: layer.source.name });
   const ans = await opts.gate.open({ name, format: 'raw', kind: 'data-file', from: layer.source });
   layer.dataFile = ans.source;
   engine.attachFile(layer.slot, true, ans.source);

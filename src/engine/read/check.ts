@@ -50,7 +50,12 @@ export type RefcountMismatch = (cluster: number, stored: number, expected: numbe
  * is a leak, fewer an error, and "Repairing" what the fix mode fixes (leaks with -r leaks or all,
  * errors with -r all; a stored 0 needs a rebuild instead).
  */
-export function mismatchLine(cluster: number, stored: number, expected: number, fix: 'none' | 'leaks' | 'all' = 'none'): string {
+export function mismatchLine(
+  cluster: number,
+  stored: number,
+  expected: number,
+  fix: 'none' | 'leaks' | 'all' = 'none',
+): string {
   if (stored === 0xffffffff) return `Can't get refcount for cluster ${cluster}: Input/output error`;
   const fixed = stored !== 0 && ((stored > expected && fix !== 'none') || (stored < expected && fix === 'all'));
   return `${fixed ? 'Repairing' : stored < expected ? 'ERROR' : 'Leaked'} cluster ${cluster} refcount=${stored} reference=${expected}`;
@@ -61,7 +66,12 @@ export function mismatchLine(cluster: number, stored: number, expected: number, 
  * cluster just past the end of the file where metadata uses it (QEMU's array grows by it; nothing
  * is stored there). Clusters further out are corruptions QEMU reports without a refcount line.
  */
-function eachMismatch(expected: Uint32Array, stored: Uint32Array, extra: [number, number][], fn: RefcountMismatch): void {
+function eachMismatch(
+  expected: Uint32Array,
+  stored: Uint32Array,
+  extra: [number, number][],
+  fn: RefcountMismatch,
+): void {
   for (let i = 0; i < expected.length; i++) if (expected[i] !== stored[i]) fn(i, stored[i]!, expected[i]!);
   const end = extra.find(([k]) => k === expected.length);
   if (end && end[1] > 0) fn(end[0], 0, end[1]);
@@ -89,31 +99,55 @@ export function snapshotTableUnreadable(d: Pick<CheckDetail, 'snapExtraTooBig' |
  * what the walk and the refcount table check find (regions past the end of the file, unaligned
  * tables and clusters) comes before the refcount lines, OFLAG_COPIED findings after them.
  */
-function eventLines(rx: Pick<EngineExports, 'checkEventCount' | 'checkEvent' | 'checkEventHi'>, before: boolean): string[] {
+function eventLines(
+  rx: Pick<EngineExports, 'checkEventCount' | 'checkEvent' | 'checkEventHi'>,
+  before: boolean,
+): string[] {
   const out: string[] = [];
   for (let i = 0; i < rx.checkEventCount(); i++) {
     // u64 fields in two halves (an entry's flag bits are past 2^53).
-    const [kind, a, b, c] = [0, 1, 2, 3].map((f) => (BigInt(rx.checkEventHi(i, f)) << 32n) | BigInt(rx.checkEvent(i, f)));
+    const [kind, a, b, c] = [0, 1, 2, 3].map(
+      (f) => (BigInt(rx.checkEventHi(i, f)) << 32n) | BigInt(rx.checkEvent(i, f)),
+    );
     const hex = (v: bigint | undefined) => v!.toString(16);
-    if (before && kind === 1n) out.push(`ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x${hex(a)} size 0x${hex(b)}`);
+    if (before && kind === 1n)
+      out.push(
+        `ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x${hex(a)} size 0x${hex(b)}`,
+      );
     if (before && kind === 4n) out.push(`ERROR l2_offset=${hex(a)}: Table is not cluster aligned; L1 entry corrupted`);
-    if (before && kind === 5n) out.push(`ERROR offset=${hex(a)}: Data cluster is not properly aligned; L2 entry corrupted.`);
-    if (before && kind === 7n) out.push(`ERROR offset=${hex(a)}: Preallocated cluster is not properly aligned; L2 entry corrupted.`);
-    if (before && kind === 6n) out.push(`ERROR refcount block ${a} is not cluster aligned; refcount table entry corrupted`);
-    if (!before && kind === 2n) out.push(`ERROR OFLAG_COPIED L2 cluster: l1_index=${a} l1_entry=${hex(b)} refcount=${c}`);
+    if (before && kind === 5n)
+      out.push(`ERROR offset=${hex(a)}: Data cluster is not properly aligned; L2 entry corrupted.`);
+    if (before && kind === 7n)
+      out.push(`ERROR offset=${hex(a)}: Preallocated cluster is not properly aligned; L2 entry corrupted.`);
+    if (before && kind === 6n)
+      out.push(`ERROR refcount block ${a} is not cluster aligned; refcount table entry corrupted`);
+    if (!before && kind === 2n)
+      out.push(`ERROR OFLAG_COPIED L2 cluster: l1_index=${a} l1_entry=${hex(b)} refcount=${c}`);
     if (!before && kind === 3n) out.push(`ERROR OFLAG_COPIED data cluster: l2_entry=${hex(a)} refcount=${b}`);
   }
   return out;
 }
 
-export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = true, onMismatch?: RefcountMismatch, onLine?: (line: string) => void): Promise<CheckDetail> {
+export async function checkLayerDetail(
+  engine: Engine,
+  layer: Layer,
+  arrays = true,
+  onMismatch?: RefcountMismatch,
+  onLine?: (line: string) => void,
+): Promise<CheckDetail> {
   const x = engine.x;
   try {
     await engine.drive(() => x.checkRun(layer.slot));
     const v = (k: number) => x.checkValue(k);
     const report = {
-      checkErrors: v(0), corruptions: v(1), leaks: v(2), imageEndOffset: v(3),
-      totalClusters: v(4), allocatedClusters: v(5), fragmentedClusters: v(6), compressedClusters: v(7),
+      checkErrors: v(0),
+      corruptions: v(1),
+      leaks: v(2),
+      imageEndOffset: v(3),
+      totalClusters: v(4),
+      allocatedClusters: v(5),
+      fragmentedClusters: v(6),
+      compressedClusters: v(7),
     };
     const extra: [number, number][] = [];
     for (let i = 0; (arrays || onMismatch) && i < v(14); i++) extra.push([x.checkExtra(i, 0), x.checkExtra(i, 1)]);
@@ -129,8 +163,17 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
     const zeroFixes: number[] = [];
     for (let i = 0; arrays && i < v(15); i++) zeroFixes.push(x.checkZeroFix(i));
     return {
-      report, rebuild: v(8) === 1, oflagCorruptions: v(9), compareCorruptions: v(10),
-      expected: copy(v(11)), stored: copy(v(12)), extra, zeroFixes, snapIncomplete: v(17), snapExtraTooBig: v(18), snapDropped: v(19),
+      report,
+      rebuild: v(8) === 1,
+      oflagCorruptions: v(9),
+      compareCorruptions: v(10),
+      expected: copy(v(11)),
+      stored: copy(v(12)),
+      extra,
+      zeroFixes,
+      snapIncomplete: v(17),
+      snapExtraTooBig: v(18),
+      snapDropped: v(19),
     };
   } finally {
     x.checkEnd();
@@ -140,7 +183,9 @@ export async function checkLayerDetail(engine: Engine, layer: Layer, arrays = tr
 /** qemu-img's ImageCheck as JSON: zero counts are left out, as QAPI's optional members are. */
 export function checkJson(r: CheckReport, filename: string, format: string): Record<string, unknown> {
   const out: Record<string, unknown> = { filename, format, 'check-errors': r.checkErrors };
-  const opt = (k: string, v: number) => { if (v !== 0) out[k] = v; };
+  const opt = (k: string, v: number) => {
+    if (v !== 0) out[k] = v;
+  };
   opt('image-end-offset', r.imageEndOffset);
   opt('corruptions', r.corruptions);
   opt('leaks', r.leaks);
@@ -158,14 +203,17 @@ export function checkHuman(r: CheckReport): string {
   let s = '';
   if (!(r.corruptions || r.leaks || r.checkErrors)) s += 'No errors were found on the image.\n';
   else {
-    if (r.corruptions) s += `\n${r.corruptions} errors were found on the image.\nData may be corrupted, or further writes to the image may corrupt it.\n`;
-    if (r.leaks) s += `\n${r.leaks} leaked clusters were found on the image.\nThis means waste of disk space, but no harm to data.\n`;
+    if (r.corruptions)
+      s += `\n${r.corruptions} errors were found on the image.\nData may be corrupted, or further writes to the image may corrupt it.\n`;
+    if (r.leaks)
+      s += `\n${r.leaks} leaked clusters were found on the image.\nThis means waste of disk space, but no harm to data.\n`;
     if (r.checkErrors) s += `\n${r.checkErrors} internal errors have occurred during the check.\n`;
   }
   if (r.totalClusters !== 0 && r.allocatedClusters !== 0) {
     const pct = (a: number, b: number) => ((a * 100) / b).toFixed(2);
-    s += `${r.allocatedClusters}/${r.totalClusters} = ${pct(r.allocatedClusters, r.totalClusters)}% allocated, `
-      + `${pct(r.fragmentedClusters, r.allocatedClusters)}% fragmented, ${pct(r.compressedClusters, r.allocatedClusters)}% compressed clusters\n`;
+    s +=
+      `${r.allocatedClusters}/${r.totalClusters} = ${pct(r.allocatedClusters, r.totalClusters)}% allocated, ` +
+      `${pct(r.fragmentedClusters, r.allocatedClusters)}% fragmented, ${pct(r.compressedClusters, r.allocatedClusters)}% compressed clusters\n`;
   }
   if (r.imageEndOffset) s += `Image end offset: ${r.imageEndOffset}\n`;
   return s;

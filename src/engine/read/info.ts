@@ -1,6 +1,12 @@
 // What `vdisk info` prints for a chain: the same JSON as `qemu-img info --output=json`, key for key.
 // Part of the engine's read side: the CLI, the worker and the console all ask the chain for it here.
-import { AUTOCLEAR_DATA_FILE_RAW, COMPAT_LAZY_REFCOUNTS, INCOMPAT_CORRUPT, INCOMPAT_DATA_FILE, INCOMPAT_DIRTY } from '../../../assembly/qcow2/format';
+import {
+  AUTOCLEAR_DATA_FILE_RAW,
+  COMPAT_LAZY_REFCOUNTS,
+  INCOMPAT_CORRUPT,
+  INCOMPAT_DATA_FILE,
+  INCOMPAT_DIRTY,
+} from '../../../assembly/qcow2/format';
 import type { Chain, Layer } from './chain.js';
 import type { Engine } from '../core/engine.js';
 import { listBitmaps, listSnapshots } from './listing.js';
@@ -73,7 +79,8 @@ export async function chainInfo(chain: Chain, backingChain: boolean): Promise<un
     const above = out[out.length - 1];
     if (above?.['full-backing-filename'] !== undefined) {
       info.filename = above['full-backing-filename'];
-      if (info['backing-filename'] !== undefined) info['full-backing-filename'] = resolveName(info['backing-filename'] as string, info.filename as string);
+      if (info['backing-filename'] !== undefined)
+        info['full-backing-filename'] = resolveName(info['backing-filename'] as string, info.filename as string);
     }
     out.push(info);
   }

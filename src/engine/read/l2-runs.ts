@@ -12,7 +12,10 @@ export class L2Scanner {
   private ptr: number;
 
   /** `maxTable`: the largest table scanned (the layer's cluster size). */
-  constructor(private readonly engine: Engine, private readonly maxTable: number) {
+  constructor(
+    private readonly engine: Engine,
+    private readonly maxTable: number,
+  ) {
     this.ptr = engine.x.alloc(maxTable);
     if (this.ptr === 0) throw engine.error(E_NO_MEMORY);
   }

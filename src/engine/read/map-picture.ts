@@ -53,7 +53,12 @@ export interface MapOptions {
   gap?: (source: ImageSource) => number;
 }
 
-export async function mapPicture(engine: Engine, chain: Chain, buckets: number, opts: MapOptions = {}): Promise<MapPicture> {
+export async function mapPicture(
+  engine: Engine,
+  chain: Chain,
+  buckets: number,
+  opts: MapOptions = {},
+): Promise<MapPicture> {
   const size = chain.size;
   const n = chain.layers.length;
   const bytes = new Float64Array(n * buckets * 4);
@@ -69,10 +74,18 @@ export async function mapPicture(engine: Engine, chain: Chain, buckets: number, 
       addRun(row, buckets, width, r, kindOf(r));
       if (++runs % 4096 === 0) opts.signal?.throwIfAborted();
     };
-    const planned = opts.planned !== false && (await plannedWalk(engine, sub, layerSize, opts.gap?.(sub.top.source) ?? 0, add));
+    const planned =
+      opts.planned !== false && (await plannedWalk(engine, sub, layerSize, opts.gap?.(sub.top.source) ?? 0, add));
     if (!planned) for await (const r of chainRuns(engine, sub, 0, layerSize)) add(r);
     // A backing layer smaller than the top: the rest reads as zeros, allocated nowhere.
-    if (layerSize < size) addRun(row, buckets, width, { start: layerSize, length: size - layerSize, flags: 0, host: 0, depth: 1, slot: -1 }, KIND.unallocated);
+    if (layerSize < size)
+      addRun(
+        row,
+        buckets,
+        width,
+        { start: layerSize, length: size - layerSize, flags: 0, host: 0, depth: 1, slot: -1 },
+        KIND.unallocated,
+      );
   }
   return { buckets, layers: n, virtualSize: size, bytes, runs };
 }

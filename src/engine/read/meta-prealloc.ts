@@ -44,7 +44,11 @@ export async function detectMetaPrealloc(engine: Engine, layer: Layer): Promise<
   const real = Math.floor(allocated / cluster);
   const threshold = Math.max(Math.floor((real * 10) / 9), real + 2);
   const endCluster = Math.ceil(layer.source.size / cluster);
-  const table = await readAt(layer, x.layerGet(layer.slot, K.K_REFTABLE_OFFSET), x.layerGet(layer.slot, K.K_REFTABLE_CLUSTERS) * cluster);
+  const table = await readAt(
+    layer,
+    x.layerGet(layer.slot, K.K_REFTABLE_OFFSET),
+    x.layerGet(layer.slot, K.K_REFTABLE_CLUSTERS) * cluster,
+  );
   const dv = new DataView(table.buffer);
   let count = 0;
   for (let i = 0; i * perBlock < endCluster && count < threshold && i * 8 < table.length; i++) {

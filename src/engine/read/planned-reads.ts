@@ -15,7 +15,10 @@ export const AHEAD = 3;
 /** Largest gap read through rather than skipped: 256 KiB more costs about what one more read does. */
 export const MAX_GAP = 256 << 10;
 
-export interface Span { start: number; end: number }
+export interface Span {
+  start: number;
+  end: number;
+}
 
 /**
  * What the planned walks of this worker did: span reads, bytes, the time they waited on reads, and the
@@ -32,7 +35,8 @@ export function planSpans(ranges: [number, number][], size: number, maxSpan = MA
   const spans: Span[] = [];
   for (const r of sorted) {
     const cur = spans[spans.length - 1];
-    if (cur && r.start - cur.end <= maxGap && Math.max(cur.end, r.end) - cur.start <= maxSpan) cur.end = Math.max(cur.end, r.end);
+    if (cur && r.start - cur.end <= maxGap && Math.max(cur.end, r.end) - cur.start <= maxSpan)
+      cur.end = Math.max(cur.end, r.end);
     else spans.push({ ...r });
   }
   return spans;
@@ -45,7 +49,11 @@ export class PlannedReadSource implements ImageSource {
   /** Reads issued to the underlying source (spans and pass-through reads). */
   reads = 0;
 
-  constructor(private readonly inner: ImageSource, private readonly spans: Span[], private readonly ahead = AHEAD) {
+  constructor(
+    private readonly inner: ImageSource,
+    private readonly spans: Span[],
+    private readonly ahead = AHEAD,
+  ) {
     this.name = inner.name;
     this.size = inner.size;
   }
@@ -100,7 +108,10 @@ export class PlannedReadSource implements ImageSource {
       plannedTimings.reads++;
       plannedTimings.readBytes += s.end - s.start;
       // A Blob hands over the buffer its read made; anything else reads into one of ours.
-      p = this.inner instanceof BlobSource ? this.inner.bytes(s.start, s.end - s.start) : readFully(this.inner, new Uint8Array(s.end - s.start), s.start);
+      p =
+        this.inner instanceof BlobSource
+          ? this.inner.bytes(s.start, s.end - s.start)
+          : readFully(this.inner, new Uint8Array(s.end - s.start), s.start);
       this.loaded.set(i, p);
     }
     return p;

@@ -18,7 +18,13 @@ const unallocated = (start: number, length: number): Run => ({ start, length, fl
  * Walks [0, size) of `sub`'s top layer into `add`; false when the layer is not qcow2 or its L1 table
  * cannot be read (the caller walks it whole). `gap`: bytes between tables worth reading through.
  */
-export async function plannedWalk(engine: Engine, sub: Chain, size: number, gap: number, add: (r: Run) => void): Promise<boolean> {
+export async function plannedWalk(
+  engine: Engine,
+  sub: Chain,
+  size: number,
+  gap: number,
+  add: (r: Run) => void,
+): Promise<boolean> {
   const layer = sub.top;
   const src = layer.source;
   if (layer.facts.format !== 'qcow2' || size <= 0) return false;
@@ -41,12 +47,21 @@ export async function plannedWalk(engine: Engine, sub: Chain, size: number, gap:
     const e = dv.getBigUint64(j * 8);
     const offset = Number(e & OFFSET_MASK);
     if (e === 0n) add(unallocated(start, length));
-    else if (!(e & L1_RESERVED) && offset > 0 && offset % cluster === 0 && offset + cluster <= src.size) tables.push({ offset, start });
+    else if (!(e & L1_RESERVED) && offset > 0 && offset % cluster === 0 && offset + cluster <= src.size)
+      tables.push({ offset, start });
     else engineRanges.push([start, length]);
   }
   if (covered < size) engineRanges.push([covered, size - covered]);
   tables.sort((a, b) => a.offset - b.offset);
-  const planned = new PlannedReadSource(src, planSpans(tables.map((t) => [t.offset, cluster]), src.size, undefined, gap));
+  const planned = new PlannedReadSource(
+    src,
+    planSpans(
+      tables.map((t) => [t.offset, cluster]),
+      src.size,
+      undefined,
+      gap,
+    ),
+  );
   engine.attachFile(layer.slot, false, planned);
   const scanner = new L2Scanner(engine, cluster);
   try {

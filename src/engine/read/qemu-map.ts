@@ -12,12 +12,16 @@ export interface MapEntry {
   offset?: number;
 }
 
-interface Acc extends MapEntry { file: string }
+interface Acc extends MapEntry {
+  file: string;
+}
 
 function entryOf(r: Run): Acc {
   const hasOffset = (r.flags & RUN.OFFSET) !== 0;
   const e: Acc = {
-    start: r.start, length: r.length, depth: r.depth,
+    start: r.start,
+    length: r.length,
+    depth: r.depth,
     present: (r.flags & RUN.ALLOCATED) !== 0,
     zero: (r.flags & RUN.ZERO) !== 0,
     data: (r.flags & RUN.DATA) !== 0,
@@ -29,7 +33,8 @@ function entryOf(r: Run): Acc {
 
 function mergeable(a: Acc, b: Acc): boolean {
   if (a.length === 0) return false;
-  if (a.zero !== b.zero || a.data !== b.data || a.present !== b.present || a.depth !== b.depth || a.file !== b.file) return false;
+  if (a.zero !== b.zero || a.data !== b.data || a.present !== b.present || a.depth !== b.depth || a.file !== b.file)
+    return false;
   if ((a.offset === undefined) !== (b.offset === undefined)) return false;
   return a.offset === undefined || a.offset + a.length === b.offset;
 }
@@ -41,7 +46,10 @@ export async function* qemuMap(batches: AsyncIterable<Run[]>): AsyncGenerator<Ma
     const out: MapEntry[] = [];
     for (const r of runs) {
       const next = entryOf(r);
-      if (cur && mergeable(cur, next)) { cur.length += next.length; continue; }
+      if (cur && mergeable(cur, next)) {
+        cur.length += next.length;
+        continue;
+      }
       if (cur) out.push(strip(cur));
       cur = next;
     }

@@ -20,7 +20,10 @@ export async function readGuest(engine: Engine, chain: Chain, pos: number, len: 
 }
 
 /** A 4 KiB-aligned buffer in engine memory, freed by release(). */
-export function engineBuffer(engine: Engine, bytes: number): { ptr: number; bytes: number; view(): Uint8Array; release(): void } {
+export function engineBuffer(
+  engine: Engine,
+  bytes: number,
+): { ptr: number; bytes: number; view(): Uint8Array; release(): void } {
   const ptr = engine.x.alloc(bytes);
   if (ptr === 0) throw engine.error(E_NO_MEMORY);
   return {

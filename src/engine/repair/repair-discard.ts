@@ -6,7 +6,11 @@ import type { ImageTarget } from '../../io/target.js';
 import type { Range } from '../../io/punch-hole.js';
 
 /** Host clusters [k, k+1) whose refcount went to 0, discarded in merged ranges. */
-export async function discardClusters(t: ImageTarget, clusters: Iterable<number>, clusterBits: number): Promise<number> {
+export async function discardClusters(
+  t: ImageTarget,
+  clusters: Iterable<number>,
+  clusterBits: number,
+): Promise<number> {
   if (!t.discard) return 0;
   const cs = 2 ** clusterBits;
   const ranges: Range[] = [];

@@ -25,10 +25,10 @@ export async function growForRefblocks(t: ImageTarget, h: ParsedHeader, grownClu
   for (let i = 0; i < table.length; i += 8) {
     const hi = dv.getUint32(i);
     const lo = dv.getUint32(i + 4);
-    if (lo & RESERVED) continue;                          // rebuild's business
+    if (lo & RESERVED) continue; // rebuild's business
     const off = hi * 2 ** 32 + (lo >>> 0);
-    if (off % cs) continue;                               // unaligned: rebuild's business too
-    if (off / cs < grown) continue;                       // inside the image (or 0)
+    if (off % cs) continue; // unaligned: rebuild's business too
+    if (off / cs < grown) continue; // inside the image (or 0)
     await t.truncate(off + cs);
     grown = off / cs + 1;
     fixed++;

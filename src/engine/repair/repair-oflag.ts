@@ -15,12 +15,18 @@ import { L2_COMPRESSED_HI, L2_COPIED_HI } from '../../../assembly/qcow2/format';
 const COPIED = L2_COPIED_HI;
 const COMPRESSED = L2_COMPRESSED_HI;
 
-export interface OflagResult { fixed: number; left: number }
+export interface OflagResult {
+  fixed: number;
+  left: number;
+}
 
 /** One pass: `which` says whether this pass clears or sets flags; `repair` false only counts. */
 export async function oflagCopied(
-  t: ImageTarget, h: ParsedHeader, refcount: (k: number) => number | undefined,
-  repair: boolean, which: 'clear' | 'set' | 'both',
+  t: ImageTarget,
+  h: ParsedHeader,
+  refcount: (k: number) => number | undefined,
+  repair: boolean,
+  which: 'clear' | 'set' | 'both',
 ): Promise<OflagResult> {
   const cs = 2 ** h.clusterBits;
   const res: OflagResult = { fixed: 0, left: 0 };
@@ -32,7 +38,10 @@ export async function oflagCopied(
     const set = rc === 1;
     if (set === ((hi & COPIED) !== 0)) return false;
     if (!wants(set)) return false;
-    if (!repair) { res.left++; return false; }
+    if (!repair) {
+      res.left++;
+      return false;
+    }
     dv.setUint32(at, set ? (hi | COPIED) >>> 0 : hi & ~COPIED);
     res.fixed++;
     return true;
@@ -46,7 +55,8 @@ export async function oflagCopied(
   for (let i = 0; i < h.l1Size; i++) {
     const l2off = entryOffsetAt(l1v, i * 8);
     if (l2off === 0) continue;
-    if (fix(l1v, i * 8, refcount(Math.floor(l2off / cs)))) await t.pwrite(l1.subarray(i * 8, i * 8 + 8), h.l1Offset + i * 8);
+    if (fix(l1v, i * 8, refcount(Math.floor(l2off / cs))))
+      await t.pwrite(l1.subarray(i * 8, i * 8 + 8), h.l1Offset + i * 8);
     l2.fill(0);
     await t.pread!(l2, l2off); // past the end of the file reads as zeros
     let dirty = false;

@@ -15,7 +15,9 @@ const HI = 2 ** 32;
 export async function metadataClusters(t: ImageTarget, h: ParsedHeader): Promise<Set<number>> {
   const cs = 2 ** h.clusterBits;
   const out = new Set<number>([0]);
-  const span = (off: number, len: number) => { for (let k = Math.floor(off / cs); len > 0 && k * cs < off + len; k++) out.add(k); };
+  const span = (off: number, len: number) => {
+    for (let k = Math.floor(off / cs); len > 0 && k * cs < off + len; k++) out.add(k);
+  };
   span(h.l1Offset, h.l1Size * 8);
   span(h.refTableOffset, h.refTableClusters * cs);
   const table = new Uint8Array(h.refTableClusters * cs);
@@ -39,7 +41,7 @@ export async function metadataClusters(t: ImageTarget, h: ParsedHeader): Promise
     }
   }
   const bitmaps = h.extensions.find((e) => e.type === EXT_BITMAPS);
-  if (bitmaps && h.version === 3 && (hv.getUint32(92) & 1) && bitmaps.data.length >= 24) {
+  if (bitmaps && h.version === 3 && hv.getUint32(92) & 1 && bitmaps.data.length >= 24) {
     const bv = new DataView(bitmaps.data.buffer, bitmaps.data.byteOffset);
     span(bv.getUint32(16) * HI + bv.getUint32(20), bv.getUint32(8) * HI + bv.getUint32(12));
   }

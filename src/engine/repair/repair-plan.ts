@@ -5,9 +5,13 @@
 import type { CheckDetail } from '../read/check.js';
 
 export const UNREADABLE = 0xffffffff; // assembly/qcow2/check/state.ts ERR
-const SATURATED = 0xfffffffe;         // state.ts SAT: the true value is not known
+const SATURATED = 0xfffffffe; // state.ts SAT: the true value is not known
 
-export interface RefcountFix { cluster: number; from: number; to: number }
+export interface RefcountFix {
+  cluster: number;
+  from: number;
+  to: number;
+}
 
 export interface RefcountPlan {
   /** Refcounts raised (corruptions fixed): written first, before anything starts relying on them. */
@@ -26,7 +30,11 @@ export function planRefcounts(d: CheckDetail, fixErrors: boolean): RefcountPlan 
     const s = stored[k]!;
     const c = expected[k]!;
     if (s === c || s === UNREADABLE) continue;
-    if (s === SATURATED || c === SATURATED) { if (s < c) plan.corruptions++; else plan.leaks++; continue; }
+    if (s === SATURATED || c === SATURATED) {
+      if (s < c) plan.corruptions++;
+      else plan.leaks++;
+      continue;
+    }
     if (s > c) plan.lower.push({ cluster: k, from: s, to: c });
     else if (fixErrors && s !== 0) plan.raise.push({ cluster: k, from: s, to: c });
     else plan.corruptions++;

@@ -14,8 +14,16 @@ import type { ImageTarget } from '../../io/target.js';
 
 class Imrt {
   constructor(public a: Uint32Array) {}
-  get n(): number { return this.a.length; }
-  grow(n: number): void { if (n > this.a.length) { const b = new Uint32Array(n); b.set(this.a); this.a = b; } }
+  get n(): number {
+    return this.a.length;
+  }
+  grow(n: number): void {
+    if (n > this.a.length) {
+      const b = new Uint32Array(n);
+      b.set(this.a);
+      this.a = b;
+    }
+  }
 }
 
 /** alloc_clusters_imrt: first fit of `count` free clusters from *first on, growing the array. */
@@ -24,7 +32,13 @@ function alloc(m: Imrt, count: number, first: { v: number }): number {
   let run = 0;
   let firstGap = true;
   for (; c < m.n && run < count; c++) {
-    if (m.a[c] === 0) { run++; if (firstGap) { first.v = c; firstGap = false; } } else run = 0;
+    if (m.a[c] === 0) {
+      run++;
+      if (firstGap) {
+        first.v = c;
+        firstGap = false;
+      }
+    } else run = 0;
   }
   if (run < count) m.grow(c + count - run);
   c -= run;
@@ -37,17 +51,31 @@ function encodeBlock(m: Imrt, start: number, per: number, bits: number, cs: numb
   for (let i = 0; i < per && start + i < m.n; i++) {
     let v = m.a[start + i]!;
     if (v === 0) continue;
-    if (bits < 8) { buf[(i * bits) >> 3]! |= Math.min(v, 2 ** bits - 1) << ((i * bits) & 7); continue; }
+    if (bits < 8) {
+      buf[(i * bits) >> 3]! |= Math.min(v, 2 ** bits - 1) << ((i * bits) & 7);
+      continue;
+    }
     const bytes = bits / 8;
     if (bytes < 4) v = Math.min(v, 2 ** bits - 1);
-    for (let b = bytes - 1; b >= 0 && v > 0; b--) { buf[i * bytes + b] = v % 256; v = Math.floor(v / 256); }
+    for (let b = bytes - 1; b >= 0 && v > 0; b--) {
+      buf[i * bytes + b] = v % 256;
+      v = Math.floor(v / 256);
+    }
   }
   return buf;
 }
 
-export interface RebuildResult { tableOffset: number; tableClusters: number }
+export interface RebuildResult {
+  tableOffset: number;
+  tableClusters: number;
+}
 
-export async function rebuildRefcounts(t: ImageTarget, computed: Uint32Array, clusterBits: number, order: number): Promise<RebuildResult> {
+export async function rebuildRefcounts(
+  t: ImageTarget,
+  computed: Uint32Array,
+  clusterBits: number,
+  order: number,
+): Promise<RebuildResult> {
   const cs = 2 ** clusterBits;
   const bits = 2 ** order;
   const per = (cs * 8) / bits;
@@ -89,7 +117,10 @@ export async function rebuildRefcounts(t: ImageTarget, computed: Uint32Array, cl
   }
   const buf = new Uint8Array(table.length * 8);
   const dv = new DataView(buf.buffer);
-  table.forEach((off, i) => { dv.setUint32(i * 8, Math.floor(off / 2 ** 32)); dv.setUint32(i * 8 + 4, off >>> 0); });
+  table.forEach((off, i) => {
+    dv.setUint32(i * 8, Math.floor(off / 2 ** 32));
+    dv.setUint32(i * 8 + 4, off >>> 0);
+  });
   await t.pwrite(buf, tableAt * cs);
   await t.flush();
   const head = new Uint8Array(12);

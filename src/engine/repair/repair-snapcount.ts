@@ -29,7 +29,12 @@ export async function setSnapshotCount(t: ImageTarget, count: number): Promise<v
  * QEMU would read: cluster aligned); returns the number cut. Otherwise the open refuses the image,
  * as qemu-img's check fails on it.
  */
-export async function capSnapshotCount(t: ImageTarget, clusterBits: number, all: boolean, say: (m: string) => void): Promise<number> {
+export async function capSnapshotCount(
+  t: ImageTarget,
+  clusterBits: number,
+  all: boolean,
+  say: (m: string) => void,
+): Promise<number> {
   const { count, offset } = await readCount(t);
   if (!all || count <= MAX_SNAPSHOTS || offset % 2 ** clusterBits !== 0) return 0;
   say(`Discarding ${count - MAX_SNAPSHOTS} overhanging snapshots\n`);
@@ -57,7 +62,11 @@ export async function capSnapshotsBeforeOpen(path: string, say: (m: string) => v
     const head = new Uint8Array(Q.V2_HEADER_LENGTH);
     if ((await t.pread(head, 0)) < Q.V2_HEADER_LENGTH) return 0;
     const dv = new DataView(head.buffer);
-    if (dv.getUint32(Q.H_MAGIC) !== Q.QCOW2_MAGIC || (dv.getUint32(Q.H_VERSION) !== 2 && dv.getUint32(Q.H_VERSION) !== 3)) return 0;
+    if (
+      dv.getUint32(Q.H_MAGIC) !== Q.QCOW2_MAGIC ||
+      (dv.getUint32(Q.H_VERSION) !== 2 && dv.getUint32(Q.H_VERSION) !== 3)
+    )
+      return 0;
     const bits = dv.getUint32(20);
     if (bits < 9 || bits > 21) return 0;
     return await capSnapshotCount(t, bits, true, say);

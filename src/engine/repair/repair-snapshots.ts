@@ -26,7 +26,11 @@ const KNOWN_EXTRA = 24;
 function encodeEntry(raw: Uint8Array, extra: number, diskSize: number): Uint8Array {
   const dv = new DataView(raw.buffer, raw.byteOffset);
   // id_str and name are C strings to QEMU (g_malloc'd, then strlen): cut at the first NUL.
-  const cstr = (from: number, len: number) => { const b = raw.subarray(from, from + len); const z = b.indexOf(0); return z < 0 ? b : b.subarray(0, z); };
+  const cstr = (from: number, len: number) => {
+    const b = raw.subarray(from, from + len);
+    const z = b.indexOf(0);
+    return z < 0 ? b : b.subarray(0, z);
+  };
   const id = cstr(40 + extra, dv.getUint16(12));
   const name = cstr(40 + extra + dv.getUint16(12), dv.getUint16(14));
   const ids = id.length + name.length;
@@ -40,11 +44,13 @@ function encodeEntry(raw: Uint8Array, extra: number, diskSize: number): Uint8Arr
   // Known extra data: what the entry had, QEMU's defaults for the rest.
   const known = new Uint8Array(KNOWN_EXTRA);
   const kv = new DataView(known.buffer);
-  kv.setUint32(4, dv.getUint32(32));                                   // vm_state_size from the header
-  kv.setUint32(8, Math.floor(diskSize / 2 ** 32)); kv.setUint32(12, diskSize >>> 0);
-  kv.setUint32(16, 0xffffffff); kv.setUint32(20, 0xffffffff);        // icount -1
+  kv.setUint32(4, dv.getUint32(32)); // vm_state_size from the header
+  kv.setUint32(8, Math.floor(diskSize / 2 ** 32));
+  kv.setUint32(12, diskSize >>> 0);
+  kv.setUint32(16, 0xffffffff);
+  kv.setUint32(20, 0xffffffff); // icount -1
   known.set(x.subarray(0, keep >= 24 ? 24 : keep >= 16 ? 16 : keep >= 8 ? 8 : 0)); // whole fields only
-  ov.setUint32(32, kv.getUint32(0) === 0 ? kv.getUint32(4) : 0);     // 0 when it needs 64 bits
+  ov.setUint32(32, kv.getUint32(0) === 0 ? kv.getUint32(4) : 0); // 0 when it needs 64 bits
   out.set(known, 40);
   if (keep > KNOWN_EXTRA) out.set(x.subarray(KNOWN_EXTRA), 40 + KNOWN_EXTRA);
   ov.setUint16(12, id.length);
@@ -55,7 +61,12 @@ function encodeEntry(raw: Uint8Array, extra: number, diskSize: number): Uint8Arr
 }
 
 /** Reads the table as qcow2_do_read_snapshots does: entries and the bytes they span. */
-export async function readTable(t: ImageTarget, h: ParsedHeader, offset: number, count: number): Promise<{ entries: { raw: Uint8Array; extra: number }[]; size: number }> {
+export async function readTable(
+  t: ImageTarget,
+  h: ParsedHeader,
+  offset: number,
+  count: number,
+): Promise<{ entries: { raw: Uint8Array; extra: number }[]; size: number }> {
   const entries: { raw: Uint8Array; extra: number }[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {
@@ -84,7 +95,10 @@ export async function rewriteSnapshotTable(t: ImageTarget, h: ParsedHeader): Pro
   let size = 0;
   for (const e of old.entries) {
     const pad = (8 - (size % 8)) % 8;
-    if (pad) { parts.push(new Uint8Array(pad)); size += pad; }
+    if (pad) {
+      parts.push(new Uint8Array(pad));
+      size += pad;
+    }
     const enc = encodeEntry(e.raw, e.extra, h.size);
     parts.push(enc);
     size += enc.length;
@@ -93,18 +107,31 @@ export async function rewriteSnapshotTable(t: ImageTarget, h: ParsedHeader): Pro
   parts.reduce((at, p) => (table.set(p, at), at + p.length), 0);
   const refTable = new Uint8Array(h.refTableClusters * cs);
   await t.pread!(refTable, h.refTableOffset);
-  const refs = new EditRefcounts(t, h.clusterBits, h.refcountOrder, refTable, h.refTableOffset, Math.ceil(t.size / cs) * cs);
+  const refs = new EditRefcounts(
+    t,
+    h.clusterBits,
+    h.refcountOrder,
+    refTable,
+    h.refTableOffset,
+    Math.ceil(t.size / cs) * cs,
+  );
   const need = Math.max(1, Math.ceil(size / cs));
   const per = refs.perBlock;
   let first = 0;
   for (let k = 0, run = 0; run < need; k++) {
-    if ((await refs.get(k)) === 0) { if (run++ === 0) first = k; } else run = 0;
+    if ((await refs.get(k)) === 0) {
+      if (run++ === 0) first = k;
+    } else run = 0;
   }
   const rt = new DataView(refTable.buffer);
   const hasBlock = (b: number) => b * 8 < refTable.length && (rt.getUint32(b * 8) | rt.getUint32(b * 8 + 4)) !== 0;
   for (let k = first; k < first + need; k++) {
     if (!hasBlock(Math.floor(k / per))) {
-      throw new VdiskError('E_WRITE_UNSUPPORTED', 'the new snapshot table would need a new refcount block, which qemu-img places its own way', { path: t.name });
+      throw new VdiskError(
+        'E_WRITE_UNSUPPORTED',
+        'the new snapshot table would need a new refcount block, which qemu-img places its own way',
+        { path: t.name },
+      );
     }
   }
   for (let k = first; k < first + need; k++) await refs.add(k, 1);

@@ -11,7 +11,13 @@
 import type { ImageTarget } from '../../io/target.js';
 import type { Engine } from '../core/engine.js';
 import { openLayer } from '../read/chain.js';
-import { checkLayerDetail, sayMismatches, snapshotTableUnreadable, type CheckDetail, type CheckReport } from '../read/check.js';
+import {
+  checkLayerDetail,
+  sayMismatches,
+  snapshotTableUnreadable,
+  type CheckDetail,
+  type CheckReport,
+} from '../read/check.js';
 import { engineFor, openTarget, type OpenCommon } from '../ops/open.js';
 import { targetAsSource } from '../copy/reuse.js';
 import { parseHeader, type ParsedHeader } from '../qcow2/parse-header.js';
@@ -49,10 +55,13 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     checked(0);
     checkAbort(o.signal);
     const h = await readHeader(t);
-    if (h.incompat & 4) throw new VdiskError('E_WRITE_UNSUPPORTED', 'images with an external data file cannot be repaired', { path: t.name });
+    if (h.incompat & 4)
+      throw new VdiskError('E_WRITE_UNSUPPORTED', 'images with an external data file cannot be repaired', {
+        path: t.name,
+      });
     const all = o.mode === 'all';
     // Snapshots QEMU cannot keep are cut off first (header count), their clusters left to the leaks.
-    let snapCut = (o.snapshotsCut ?? 0) + await capSnapshotCount(t, h.clusterBits, all, say);
+    let snapCut = (o.snapshotsCut ?? 0) + (await capSnapshotCount(t, h.clusterBits, all, say));
     let p1 = await pass(engine, t);
     // Too much extra data in a snapshot entry, or a table over 64 MiB, fails QEMU's read of the
     // table, except under -r all: the excess is dropped (corruptions, fixed below).
@@ -87,11 +96,14 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     let d = p1;
     let leaksFixed: number;
     let corruptionsFixed: number;
-    let left: number;          // corruptions the repair leaves (decides the clean bits)
+    let left: number; // corruptions the repair leaves (decides the clean bits)
     let leaksLeft: number;
     let plan;
     if (p1.rebuild) {
-      if (o.mode === 'leaks') { say('ERROR need to rebuild refcount structures\n'); throw new VdiskError('E_REPAIR_NEEDS_REBUILD', undefined, { path: t.name }); }
+      if (o.mode === 'leaks') {
+        say('ERROR need to rebuild refcount structures\n');
+        throw new VdiskError('E_REPAIR_NEEDS_REBUILD', undefined, { path: t.name });
+      }
       say('Rebuilding refcount structure\n');
       checkAbort(o.signal);
       await rebuildRefcounts(t, computedArray(p1), h.clusterBits, h.refcountOrder);
@@ -113,7 +125,10 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     const hd = await readHeader(t);
     const after = refcountAfter(d, plan);
     const copied = o.mode === 'all' || (left === 0 && leaksLeft === 0);
-    const next = (n: number) => { step(n); checkAbort(o.signal); };
+    const next = (n: number) => {
+      step(n);
+      checkAbort(o.signal);
+    };
     next(1);
     await applyRefcounts(t, hd, plan.raise);
     next(2);
@@ -125,12 +140,19 @@ export async function repairImage(o: RepairOptions): Promise<CheckReport> {
     const set = await oflagCopied(t, hd, after, copied, 'set');
     await t.flush();
     next(5);
-    await discardClusters(t, plan.lower.filter((f) => f.to === 0).map((f) => f.cluster), hd.clusterBits);
+    await discardClusters(
+      t,
+      plan.lower.filter((f) => f.to === 0).map((f) => f.cluster),
+      hd.clusterBits,
+    );
     corruptionsFixed += cleared.fixed + set.fixed + zeroFixed + snapCut;
     left += cleared.left + set.left;
     // qcow2_check_fix_snapshot_table: with -r all, a table with entries to fix is written anew.
     const snap = p1.snapIncomplete + p1.snapExtraTooBig;
-    if (snap && o.mode === 'all') { await rewriteSnapshotTable(t, hd); corruptionsFixed += snap; } else left += snap;
+    if (snap && o.mode === 'all') {
+      await rewriteSnapshotTable(t, hd);
+      corruptionsFixed += snap;
+    } else left += snap;
     if (left === 0) await markClean(t, hd);
     step(6);
     // img_check looks again once something was fixed; otherwise the repairing pass is the report.
@@ -171,7 +193,9 @@ function computedArray(d: CheckDetail): Uint32Array {
 
 async function pass(engine: Engine, t: ImageTarget): Promise<CheckDetail> {
   const layer = await openLayer(engine, targetAsSource(t), 'qcow2');
-  try { return await checkLayerDetail(engine, layer); } finally {
+  try {
+    return await checkLayerDetail(engine, layer);
+  } finally {
     engine.x.layerClose(layer.slot);
     engine.detachFiles(layer.slot);
   }
@@ -188,7 +212,14 @@ async function applyRefcounts(t: ImageTarget, h: ParsedHeader, fixes: RefcountFi
   const cs = 2 ** h.clusterBits;
   const table = new Uint8Array(h.refTableClusters * cs);
   await t.pread!(table, h.refTableOffset);
-  const refs = new EditRefcounts(t, h.clusterBits, h.refcountOrder, table, h.refTableOffset, Math.ceil(t.size / cs) * cs);
+  const refs = new EditRefcounts(
+    t,
+    h.clusterBits,
+    h.refcountOrder,
+    table,
+    h.refTableOffset,
+    Math.ceil(t.size / cs) * cs,
+  );
   for (const f of fixes) await refs.add(f.cluster, f.to - f.from);
   await refs.writeDirty();
   await t.flush();

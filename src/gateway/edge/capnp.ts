@@ -27,8 +27,19 @@ export function edgeCapnp(l: EdgeLayout): string {
   const bindings = [
     `(name = "AGENTS", text = ${str(JSON.stringify(l.agents))})`,
     `(name = "CORS_ORIGINS", text = ${str(l.corsOrigins.join(','))})`,
-    ...(['MAX_BODY_BYTES', 'HEARTBEAT_MS', 'AGENT_TIMEOUT_MS', 'FAN_OUT_TIMEOUT_MS', 'INVENTORY_TTL_MS', 'INVENTORY_STALE_MS'] as const).map((b, i) =>
-      `(name = "${b}", text = ${str(String([l.maxBodyBytes, l.heartbeatMs, l.agentTimeoutMs, l.fanOutTimeoutMs, l.inventoryTtlMs, l.inventoryStaleMs][i]))})`),
+    ...(
+      [
+        'MAX_BODY_BYTES',
+        'HEARTBEAT_MS',
+        'AGENT_TIMEOUT_MS',
+        'FAN_OUT_TIMEOUT_MS',
+        'INVENTORY_TTL_MS',
+        'INVENTORY_STALE_MS',
+      ] as const
+    ).map(
+      (b, i) =>
+        `(name = "${b}", text = ${str(String([l.maxBodyBytes, l.heartbeatMs, l.agentTimeoutMs, l.fanOutTimeoutMs, l.inventoryTtlMs, l.inventoryStaleMs][i]))})`,
+    ),
     fromEnv('GATEWAY_TOKENS'),
     ...l.agents.map((a) => fromEnv(secretBinding(a.name))),
   ];

@@ -18,8 +18,15 @@ import { edgeCapnp, envVar } from './capnp.js';
 /** Bundles src/gateway/worker.ts the way workerd loads it (shared/TOOLCHAIN.md). */
 export async function buildEdgeBundle(root: string, outfile: string): Promise<void> {
   await build({
-    entryPoints: [join(root, 'src/gateway/worker.ts')], outfile, bundle: true, platform: 'neutral', format: 'esm',
-    mainFields: ['module', 'main'], conditions: ['workerd', 'worker', 'browser'], target: 'es2022', logLevel: 'warning',
+    entryPoints: [join(root, 'src/gateway/worker.ts')],
+    outfile,
+    bundle: true,
+    platform: 'neutral',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser'],
+    target: 'es2022',
+    logLevel: 'warning',
   });
 }
 
@@ -31,21 +38,59 @@ async function freePort(host: string): Promise<number> {
   return port;
 }
 
-export interface EdgeGateway { url: string; child: ChildProcess; output: () => string; close: () => Promise<void> }
+export interface EdgeGateway {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  close: () => Promise<void>;
+}
 
-export async function startEdgeGateway(input: GatewayConfigInput, listen: { host: string; port: number }, root = process.cwd()): Promise<EdgeGateway> {
+export async function startEdgeGateway(
+  input: GatewayConfigInput,
+  listen: { host: string; port: number },
+  root = process.cwd(),
+): Promise<EdgeGateway> {
   const config = parseGatewayConfig(input); // fail here, not inside workerd
   const dir = await mkdtemp(join(tmpdir(), 'vdisk-edge-'));
   await buildEdgeBundle(root, join(dir, 'gateway.mjs'));
-  const port = listen.port || await freePort(listen.host);
+  const port = listen.port || (await freePort(listen.host));
   const agents = config.agents.map(({ name, url }) => ({ name, url }));
-  await writeFile(join(dir, 'gateway.capnp'), edgeCapnp({ bundle: 'gateway.mjs', host: listen.host, port, agents, corsOrigins: config.corsOrigins, maxBodyBytes: config.maxBodyBytes, heartbeatMs: config.heartbeatMs, agentTimeoutMs: config.agentTimeoutMs, fanOutTimeoutMs: config.fanOutTimeoutMs, inventoryTtlMs: config.inventoryTtlMs, inventoryStaleMs: config.inventoryStaleMs }), { mode: 0o600 });
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', [envVar('GATEWAY_TOKENS')]: config.tokens.map((t) => `${t.scope} ${t.token}${t.name ? ` ${t.name}` : ''}`).join('\n') };
+  await writeFile(
+    join(dir, 'gateway.capnp'),
+    edgeCapnp({
+      bundle: 'gateway.mjs',
+      host: listen.host,
+      port,
+      agents,
+      corsOrigins: config.corsOrigins,
+      maxBodyBytes: config.maxBodyBytes,
+      heartbeatMs: config.heartbeatMs,
+      agentTimeoutMs: config.agentTimeoutMs,
+      fanOutTimeoutMs: config.fanOutTimeoutMs,
+      inventoryTtlMs: config.inventoryTtlMs,
+      inventoryStaleMs: config.inventoryStaleMs,
+    }),
+    { mode: 0o600 },
+  );
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    [envVar('GATEWAY_TOKENS')]: config.tokens
+      .map((t) => `${t.scope} ${t.token}${t.name ? ` ${t.name}` : ''}`)
+      .join('\n'),
+  };
   for (const a of config.agents) env[envVar(secretBinding(a.name))] = a.secret;
-  const child = spawn(join(root, 'node_modules/.bin/workerd'), ['serve', '--experimental', join(dir, 'gateway.capnp')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    join(root, 'node_modules/.bin/workerd'),
+    ['serve', '--experimental', join(dir, 'gateway.capnp')],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
   const url = `http://${listen.host}:${port}`;
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -57,14 +102,21 @@ export async function startEdgeGateway(input: GatewayConfigInput, listen: { host
   };
   try {
     await waitReady(url, child, () => out);
-  } catch (e) { await close(); throw e; }
+  } catch (e) {
+    await close();
+    throw e;
+  }
   return { url, child, output: () => out, close };
 }
 
 async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new VdiskError('E_GATEWAY_CONFIG', `workerd exited (${child.exitCode}): ${output().slice(-2000)}`);
-    const ok = await fetch(`${url}/v1/health`).then((r) => r.ok, () => false);
+    if (child.exitCode !== null)
+      throw new VdiskError('E_GATEWAY_CONFIG', `workerd exited (${child.exitCode}): ${output().slice(-2000)}`);
+    const ok = await fetch(`${url}/v1/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -76,13 +128,20 @@ export async function edgeCommand(argv: string[], io: CliIo, root = process.cwd(
   const args = parseGatewayArgs(argv);
   const tls = args.agents.find((a) => a.caFile || a.certFile);
   // workerd trusts its own store, set in its config, not per fetch: docs/gateway.md "Agents over HTTPS".
-  if (tls) throw new VdiskError('E_USAGE', `--agent ${tls.name}: ca-file, cert-file and key-file work with vdisk gateway on Node, not on workerd`, { hint: 'see docs/gateway.md, "Agents over HTTPS"' });
+  if (tls)
+    throw new VdiskError(
+      'E_USAGE',
+      `--agent ${tls.name}: ca-file, cert-file and key-file work with vdisk gateway on Node, not on workerd`,
+      { hint: 'see docs/gateway.md, "Agents over HTTPS"' },
+    );
   const gw = await startEdgeGateway(await configFromArgs(args), args, root);
   io.stdout(`vdisk gateway (workerd) listening on ${gw.url} (agents: ${args.agents.map((a) => a.name).join(', ')})\n`);
   gw.child.stdout!.pipe(process.stdout);
   gw.child.stderr!.pipe(process.stderr);
   await new Promise<void>((resolve) => {
-    const stop = () => { gw.close().then(resolve); };
+    const stop = () => {
+      gw.close().then(resolve);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     gw.child.once('exit', () => resolve());

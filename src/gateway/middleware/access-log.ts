@@ -15,6 +15,14 @@ export function accessLog(log: Logger, metrics: GatewayMetrics) {
     const pattern = routePath(c, -1);
     const route = pattern.includes('*') ? 'unmatched' : pattern;
     metrics.request(route, c.req.method, c.res.status, ms / 1000);
-    log({ level: c.res.status >= 500 ? 'error' : 'info', msg: 'request', method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms), requestId: c.get('requestId') });
+    log({
+      level: c.res.status >= 500 ? 'error' : 'info',
+      msg: 'request',
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(ms),
+      requestId: c.get('requestId'),
+    });
   });
 }

@@ -16,7 +16,10 @@ import { problemResponse } from '../problem.js';
 /** `token-` and 12 hex digits of the token's SHA-256: stable, short, and says nothing usable about it. */
 export const derivedTokenName = async (token: string) => `token-${(await sha256Hex(token)).slice(0, 12)}`;
 
-export interface SessionCheck { secret: string; clock: () => number }
+export interface SessionCheck {
+  secret: string;
+  clock: () => number;
+}
 
 export function authenticate(tokens: GatewayConfig['tokens'], sessions?: SessionCheck) {
   const refuse = (code: string, message: string) => () => problemResponse(new VdiskError(code, message));
@@ -31,9 +34,12 @@ export function authenticate(tokens: GatewayConfig['tokens'], sessions?: Session
         const equal = timingSafeEqualStr(t.token, presented);
         if (equal && (match === undefined || t.scope === 'write')) match = i;
       });
-      let scope: Scope | undefined = match === undefined ? undefined : tokens[match]!.scope as Scope;
+      let scope: Scope | undefined = match === undefined ? undefined : (tokens[match]!.scope as Scope);
       if (scope === undefined && sessions && looksLikeSession(presented)) {
-        scope = await verifySession(sessions.secret, presented, sessions.clock()).catch((e: VdiskError) => { failures.set(c, e); return undefined; });
+        scope = await verifySession(sessions.secret, presented, sessions.clock()).catch((e: VdiskError) => {
+          failures.set(c, e);
+          return undefined;
+        });
       }
       if (scope === undefined) return false;
       c.set('scope', scope);
@@ -41,8 +47,12 @@ export function authenticate(tokens: GatewayConfig['tokens'], sessions?: Session
       return true;
     },
     noAuthenticationHeader: { message: refuse('E_AUTH_MISSING', 'send Authorization: Bearer TOKEN') },
-    invalidAuthenticationHeader: { message: refuse('E_AUTH_BAD_TOKEN', 'the Authorization header is not "Bearer TOKEN"') },
-    invalidToken: { message: (c) => problemResponse(failures.get(c) ?? new VdiskError('E_AUTH_BAD_TOKEN', 'the token is not valid')) },
+    invalidAuthenticationHeader: {
+      message: refuse('E_AUTH_BAD_TOKEN', 'the Authorization header is not "Bearer TOKEN"'),
+    },
+    invalidToken: {
+      message: (c) => problemResponse(failures.get(c) ?? new VdiskError('E_AUTH_BAD_TOKEN', 'the token is not valid')),
+    },
   });
 }
 

@@ -21,6 +21,11 @@ export const who = (c: Context<GatewayEnv>) => ({ caller: c.get('caller'), reque
 /** `who`, and where background work goes on workerd (ctx.waitUntil; Node has no execution context). */
 export function whoWithBackground(c: Context<GatewayEnv>) {
   let waitUntil: ((p: Promise<unknown>) => void) | undefined;
-  try { const ctx = c.executionCtx; waitUntil = (p) => ctx.waitUntil(p); } catch { /* Node */ }
+  try {
+    const ctx = c.executionCtx;
+    waitUntil = (p) => ctx.waitUntil(p);
+  } catch {
+    /* Node */
+  }
   return { ...who(c), waitUntil };
 }

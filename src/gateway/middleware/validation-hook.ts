@@ -9,8 +9,13 @@ export const validationHook: Hook<unknown, any, any, unknown> = (result) => {
   const field = issue.path.map(String).join('.');
   if (result.target === 'param') throw new VdiskError('E_GATEWAY_BAD_ID', `${field} is not a valid id`, { field });
   if (result.target === 'header' && field === 'idempotency-key') {
-    throw new VdiskError('E_GATEWAY_IDEMPOTENCY_KEY', issue.code === 'invalid_type'
-      ? 'POST /v1/jobs needs an Idempotency-Key header' : 'Idempotency-Key must be 1 to 200 printable ASCII characters', { field: 'Idempotency-Key' });
+    throw new VdiskError(
+      'E_GATEWAY_IDEMPOTENCY_KEY',
+      issue.code === 'invalid_type'
+        ? 'POST /v1/jobs needs an Idempotency-Key header'
+        : 'Idempotency-Key must be 1 to 200 printable ASCII characters',
+      { field: 'Idempotency-Key' },
+    );
   }
   throw new VdiskError('E_GATEWAY_BAD_REQUEST', `${field || '(root)'}: ${issue.message}`, { field });
 };

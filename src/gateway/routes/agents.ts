@@ -10,15 +10,27 @@ import { BEARER, router } from './router.js';
 import { who } from '../middleware/request-id.js';
 import { z } from '@hono/zod-openapi';
 
-interface Health { version?: string; roots?: string[]; vms?: string[] }
+interface Health {
+  version?: string;
+  roots?: string[];
+  vms?: string[];
+}
 const HEALTH = { method: 'GET', path: '/v1/health' } as const;
 
 const list = createRoute({
-  method: 'get', path: '/v1/agents', tags: ['agents'], security: BEARER, summary: 'Configured agents and their health',
+  method: 'get',
+  path: '/v1/agents',
+  tags: ['agents'],
+  security: BEARER,
+  summary: 'Configured agents and their health',
   responses: { 200: ok(z.array(AgentStatusSchema), 'every configured agent, up or down'), ...COMMON_ERRORS },
 });
 const one = createRoute({
-  method: 'get', path: '/v1/agents/{agent}/health', tags: ['agents'], security: BEARER, summary: "One agent's health",
+  method: 'get',
+  path: '/v1/agents/{agent}/health',
+  tags: ['agents'],
+  security: BEARER,
+  summary: "One agent's health",
   request: { params: AgentParam },
   responses: { 200: ok(AgentStatusSchema, 'the agent, up or down'), 404: problem('no such agent'), ...COMMON_ERRORS },
 });
@@ -29,15 +41,16 @@ function status(a: AgentAnswer<Health>): z.infer<typeof AgentStatusSchema> {
   return { name: a.agent.name, up: true, version: String(version ?? ''), roots: roots ?? [], vms: vms ?? [] };
 }
 
-export const agentRoutes = (deps: GatewayDeps) => router()
-  .openapi(list, async (c) => c.json((await askAll<Health>(deps, { ...HEALTH, ...who(c) })).map(status), 200))
-  .openapi(one, async (c) => {
-    const agent = deps.agent(c.req.valid('param').agent);
-    try {
-      const { json } = await agentJson<Health>(deps.call, agent, { ...HEALTH, ...who(c) });
-      return c.json(status({ agent, up: true, json, status: 200, headers: new Headers() }), 200);
-    } catch (e) {
-      if (!isVdiskError(e)) throw e;
-      return c.json(status({ agent, up: false, error: { code: String(e.code), detail: e.message } }), 200);
-    }
-  });
+export const agentRoutes = (deps: GatewayDeps) =>
+  router()
+    .openapi(list, async (c) => c.json((await askAll<Health>(deps, { ...HEALTH, ...who(c) })).map(status), 200))
+    .openapi(one, async (c) => {
+      const agent = deps.agent(c.req.valid('param').agent);
+      try {
+        const { json } = await agentJson<Health>(deps.call, agent, { ...HEALTH, ...who(c) });
+        return c.json(status({ agent, up: true, json, status: 200, headers: new Headers() }), 200);
+      } catch (e) {
+        if (!isVdiskError(e)) throw e;
+        return c.json(status({ agent, up: false, error: { code: String(e.code), detail: e.message } }), 200);
+      }
+    });

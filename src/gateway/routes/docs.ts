@@ -7,14 +7,22 @@ import type { GatewayEnv } from '../env.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.0.3',
-  info: { title: 'vdisk gateway', version: '1', description: 'Plans, jobs, inventory and image data of vdisk host agents' },
+  info: {
+    title: 'vdisk gateway',
+    version: '1',
+    description: 'Plans, jobs, inventory and image data of vdisk host agents',
+  },
 };
 
 type Doc = { paths?: Record<string, Record<string, { summary?: string; security?: unknown[] }>> };
 
 export function docsPage(doc: Doc) {
   const routes = Object.entries(doc.paths ?? {}).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => html`<tr><td><code>${method.toUpperCase()}</code></td><td><code>${path}</code></td><td>${op.summary ?? ''}</td><td>${op.security?.length ? 'bearer' : 'none'}</td></tr>`));
+    Object.entries(ops).map(
+      ([method, op]) =>
+        html`<tr><td><code>${method.toUpperCase()}</code></td><td><code>${path}</code></td><td>${op.summary ?? ''}</td><td>${op.security?.length ? 'bearer' : 'none'}</td></tr>`,
+    ),
+  );
   const codes = knownCodes().map((code) => {
     const info = describeCode(code);
     return html`<tr id="${code}"><td><code>${code}</code></td><td>${info.http}</td><td>${info.message}${info.hint ? html`<br><small>${info.hint}</small>` : ''}</td></tr>`;

@@ -8,13 +8,16 @@ import { BEARER, router } from './router.js';
 import { whoWithBackground } from '../middleware/request-id.js';
 
 const route = createRoute({
-  method: 'get', path: '/v1/inventory', tags: ['inventory'], security: BEARER,
+  method: 'get',
+  path: '/v1/inventory',
+  tags: ['inventory'],
+  security: BEARER,
   summary: 'Pools, volumes and VMs of every agent',
   responses: { 200: ok(InventoryAnswerSchema, 'joined inventory and per-agent state'), ...COMMON_ERRORS },
 });
 
-export const inventoryRoutes = (deps: GatewayDeps) => router()
-  .openapi(route, async (c) => {
+export const inventoryRoutes = (deps: GatewayDeps) =>
+  router().openapi(route, async (c) => {
     const { inventory, agents } = await joinInventories(deps, whoWithBackground(c));
     return c.json({ inventory, agents }, 200);
   });

@@ -10,7 +10,11 @@ export const OFFLOAD_CALL = 64 << 20;
 /** The kernel declines: the rest is copied through user space. */
 const DECLINED = new Set(['EXDEV', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL', 'ENOSYS', 'EBADF', 'ETXTBSY', 'EPERM']);
 /** file systems whose copy_file_range shares extents (reflink) when it can. */
-const SHARING = new Map([[0x58465342, 'xfs'], [0x9123683e, 'btrfs'], [0xca451a4e, 'bcachefs']]);
+const SHARING = new Map([
+  [0x58465342, 'xfs'],
+  [0x9123683e, 'btrfs'],
+  [0xca451a4e, 'bcachefs'],
+]);
 
 export type OffloadKind = 'share' | 'copy';
 
@@ -31,7 +35,15 @@ function fail(code: string, op: string): never {
  * Copies [inOff, inOff+len) of inFd to outOff of outFd in the kernel; returns the bytes done, less
  * than `len` where the kernel declined (the caller copies the rest). Checks `signal` between calls.
  */
-export async function copyRange(inFd: number, inOff: number, outFd: number, outOff: number, len: number, signal?: AbortSignal, sys: Libc | null = libc()): Promise<number> {
+export async function copyRange(
+  inFd: number,
+  inOff: number,
+  outFd: number,
+  outOff: number,
+  len: number,
+  signal?: AbortSignal,
+  sys: Libc | null = libc(),
+): Promise<number> {
   if (!sys) return 0;
   let done = 0;
   while (done < len) {

@@ -40,7 +40,11 @@ let loaded: Libc | null | undefined;
 /** The system calls, or null where they cannot be had (then callers take their portable path). */
 export function libc(): Libc | null {
   if (loaded === undefined) {
-    try { loaded = bind(createRequire(import.meta.url)('koffi') as Koffi); } catch { loaded = null; }
+    try {
+      loaded = bind(createRequire(import.meta.url)('koffi') as Koffi);
+    } catch {
+      loaded = null;
+    }
   }
   return loaded;
 }
@@ -54,18 +58,25 @@ function bind(k: Koffi): Libc {
   const lseek = lib.func('int64_t lseek(int, int64_t, int)');
   const flock = lib.func('int flock(int, int)');
   const fstatfs = lib.func('int fstatfs(int, _Out_ uint8_t *)');
-  k.struct('file_clone_range', { src_fd: 'int64_t', src_offset: 'uint64_t', src_length: 'uint64_t', dest_offset: 'uint64_t' });
+  k.struct('file_clone_range', {
+    src_fd: 'int64_t',
+    src_offset: 'uint64_t',
+    src_length: 'uint64_t',
+    dest_offset: 'uint64_t',
+  });
   // ioctl is variadic (variadic calls cannot be asynchronous): a clone is metadata only, so a sync call.
   const ioctl = lib.func('int ioctl(int, unsigned long, _In_ file_clone_range *)');
   const sync = (r: number): SysResult => (r < 0 ? name(k.errno()) : r);
   // Asynchronous calls run on libuv's pool; koffi restores the worker's errno before the callback.
-  const pooled = (f: Fn, ...a: unknown[]) => new Promise<SysResult>((resolve, reject) => {
-    f.async(...a, (err: unknown, r: number) => (err ? reject(err) : resolve(r < 0 ? name(k.errno()) : r)));
-  });
+  const pooled = (f: Fn, ...a: unknown[]) =>
+    new Promise<SysResult>((resolve, reject) => {
+      f.async(...a, (err: unknown, r: number) => (err ? reject(err) : resolve(r < 0 ? name(k.errno()) : r)));
+    });
   return {
     copyFileRange: (i, io, o, oo, n) => pooled(cfr, i, [io], o, [oo], n, 0),
     fallocate: (fd, mode, off, len) => pooled(falloc, fd, mode, off, len),
-    cloneRange: (s, so, n, d, dof) => sync(ioctl(d, FICLONERANGE, { src_fd: s, src_offset: so, src_length: n, dest_offset: dof })),
+    cloneRange: (s, so, n, d, dof) =>
+      sync(ioctl(d, FICLONERANGE, { src_fd: s, src_offset: so, src_length: n, dest_offset: dof })),
     lseek: (fd, off, wh) => sync(lseek(fd, off, wh)),
     flock: (fd, op) => sync(flock(fd, op)),
     fsType: (fd) => {

@@ -35,7 +35,10 @@ export function awaitJob(w: SimWorld, vm: string, q: SimQemu, id: string, want: 
     move(job, 'pending');
     return;
   }
-  if (want === 'pending' && job.status === 'waiting') { move(job, 'pending'); return; }
+  if (want === 'pending' && job.status === 'waiting') {
+    move(job, 'pending');
+    return;
+  }
   w.violations.push(`${vm}: waiting for ${id} to be ${want} while it is ${job.status} would never end`);
   throw new SimError('E_PLAN_STEP_FAILED', `job ${id} cannot reach ${want} from ${job.status}`, 'wrong-state');
 }

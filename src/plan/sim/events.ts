@@ -5,7 +5,10 @@
 import type { JobStatus } from '../../qmp/job-states.js';
 import type { SimJob } from './world.js';
 
-export interface SimEvent { event: string; data: Record<string, unknown> }
+export interface SimEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
 
 /** The events of `job` entering `status`, in QEMU's order. */
 export function statusEvents(job: SimJob, status: JobStatus): SimEvent[] {

@@ -6,8 +6,21 @@ import { copyPart } from './qemu.js';
 import { fileChain, fileOpen, sameView, sparse, viewOfFiles } from './view.js';
 import { SimError, type SimWorld } from './world.js';
 
-type FileCall = Extract<ActionCall, { action: 'create-volume' | 'copy-data' | 'flush-volume' | 'verify-copy' | 'check-target'
-  | 'commit-offline' | 'rebase-offline' | 'delete-volume' | 'delete-file' }>;
+type FileCall = Extract<
+  ActionCall,
+  {
+    action:
+      | 'create-volume'
+      | 'copy-data'
+      | 'flush-volume'
+      | 'verify-copy'
+      | 'check-target'
+      | 'commit-offline'
+      | 'rebase-offline'
+      | 'delete-volume'
+      | 'delete-file';
+  }
+>;
 
 export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
   const part = fault ? 0.5 : 1;
@@ -15,14 +28,23 @@ export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
     case 'create-volume': {
       const v = call.params.volume;
       if (w.files.has(v.path)) throw new SimError('E_PLAN_NAME_TAKEN', `${v.path} exists`);
-      w.files.set(v.path, { format: v.format, size: v.virtualSize, backingName: v.backingName, backingFormat: call.params.backingFormat, blocks: {} });
+      w.files.set(v.path, {
+        format: v.format,
+        size: v.virtualSize,
+        backingName: v.backingName,
+        backingFormat: call.params.backingFormat,
+        blocks: {},
+      });
       if (fault) break; // the file is there, the record is not
       w.inv.volumes.push({ ...v });
       return;
     }
     case 'copy-data': {
       const target = need(w, call.params.targetPath);
-      const src = call.params.depth === 'flatten' ? sparse(viewOf(w, call.params.sourcePath)) : { ...need(w, call.params.sourcePath).blocks };
+      const src =
+        call.params.depth === 'flatten'
+          ? sparse(viewOf(w, call.params.sourcePath))
+          : { ...need(w, call.params.sourcePath).blocks };
       copyPart(target.blocks, src, part);
       break;
     }
@@ -32,19 +54,26 @@ export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
     case 'verify-copy': {
       const s = need(w, call.params.sourcePath);
       const t = need(w, call.params.targetPath);
-      const same = call.params.mode === 'metadata' ? t.size >= s.size
-        : call.params.depth === 'flatten' ? sameView(viewOf(w, call.params.sourcePath), viewOf(w, call.params.targetPath))
-          : JSON.stringify(s.blocks) === JSON.stringify(t.blocks);
-      if (!same) throw new SimError('E_PLAN_STEP_FAILED', `${call.params.targetPath} differs from ${call.params.sourcePath}`);
+      const same =
+        call.params.mode === 'metadata'
+          ? t.size >= s.size
+          : call.params.depth === 'flatten'
+            ? sameView(viewOf(w, call.params.sourcePath), viewOf(w, call.params.targetPath))
+            : JSON.stringify(s.blocks) === JSON.stringify(t.blocks);
+      if (!same)
+        throw new SimError('E_PLAN_STEP_FAILED', `${call.params.targetPath} differs from ${call.params.sourcePath}`);
       break;
     }
     case 'check-target': {
       const p = call.params;
       const t = need(w, p.path);
-      if (t.format !== p.format || t.size < p.minSize) throw new SimError('E_PLAN_REUSE_TARGET_MISMATCH', `${p.path} is ${t.format}, ${t.size}`);
-      if (p.expect === 'zeros' && (Object.keys(t.blocks).length || t.backingName)) throw new SimError('E_PLAN_TARGET_NOT_EMPTY', `${p.path} has data`);
+      if (t.format !== p.format || t.size < p.minSize)
+        throw new SimError('E_PLAN_REUSE_TARGET_MISMATCH', `${p.path} is ${t.format}, ${t.size}`);
+      if (p.expect === 'zeros' && (Object.keys(t.blocks).length || t.backingName))
+        throw new SimError('E_PLAN_TARGET_NOT_EMPTY', `${p.path} has data`);
       const backing = t.backingName ? resolveBacking(p.path, t.backingName) : null;
-      if (p.expect === 'backing' && backing !== p.backingPath) throw new SimError('E_PLAN_TARGET_WRONG_BACKING', `${p.path} names ${backing}`);
+      if (p.expect === 'backing' && backing !== p.backingPath)
+        throw new SimError('E_PLAN_TARGET_WRONG_BACKING', `${p.path} names ${backing}`);
       break;
     }
     case 'commit-offline': {
@@ -91,4 +120,3 @@ function viewOf(w: SimWorld, path: string) {
   if (!chain) throw new SimError('E_BACKING_MISSING', `the chain of ${path} is broken`);
   return viewOfFiles(w, chain);
 }
-

@@ -19,8 +19,10 @@ export function worldFromInventory(inv: Inventory, blocks = defaultBlocks): SimW
   inv.volumes.forEach((v, i) => {
     const backing = v.backing ? inv.volumes.find((b) => b.id === v.backing) : undefined;
     w.files.set(v.path, {
-      format: v.format, size: v.virtualSize, blocks: blocks(v, i),
-      backingName: backing ? v.backingName ?? relativeBackingName(v.path, backing.path) : null,
+      format: v.format,
+      size: v.virtualSize,
+      blocks: blocks(v, i),
+      backingName: backing ? (v.backingName ?? relativeBackingName(v.path, backing.path)) : null,
       backingFormat: backing?.format ?? null,
     });
   });
@@ -32,7 +34,13 @@ export function worldFromInventory(inv: Inventory, blocks = defaultBlocks): SimW
         const v = inv.volumes.find((x) => x.id === n.volume)!;
         // Opened as libvirt opens a chain: the file node auto-read-only, backing layers' format nodes read-only.
         q.nodes.set(n.fileNode, { driver: 'file', path: v.path, backing: null, readOnly: false, autoReadOnly: true });
-        q.nodes.set(n.node, { driver: v.format, file: n.fileNode, backing: disk.nodes[i + 1]?.node ?? null, readOnly: i > 0, autoReadOnly: false });
+        q.nodes.set(n.node, {
+          driver: v.format,
+          file: n.fileNode,
+          backing: disk.nodes[i + 1]?.node ?? null,
+          readOnly: i > 0,
+          autoReadOnly: false,
+        });
       });
       if (disk.nodes[0]) q.devices.set(disk.target, disk.nodes[0].node);
     }

@@ -29,8 +29,11 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
       const file = q.nodes.get(str(o, 'file'));
       if (!file?.path || !w.files.has(file.path)) throw notFound(`node ${String(o.file)}`);
       w.files.set(file.path, {
-        format: 'qcow2', size: Number(o.size), blocks: {},
-        backingName: (o['backing-file'] as string | undefined) ?? null, backingFormat: (o['backing-fmt'] as string | undefined) ?? null,
+        format: 'qcow2',
+        size: Number(o.size),
+        blocks: {},
+        backingName: (o['backing-file'] as string | undefined) ?? null,
+        backingFormat: (o['backing-fmt'] as string | undefined) ?? null,
       });
     }
     q.jobs.set(id, newJob(id, 'create', '', 'concluded'));
@@ -49,7 +52,8 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     const f = file?.path ? w.files.get(file.path) : undefined;
     if (!f) throw notFound(`node ${str(a, 'file')}`);
     if (f.format !== a.driver) throw generic(`image is not ${String(a.driver)}`);
-    if (a.driver === 'qcow2' && !('backing' in a)) w.violations.push(`blockdev-add ${name} without backing: QEMU would open a backing by name`);
+    if (a.driver === 'qcow2' && !('backing' in a))
+      w.violations.push(`blockdev-add ${name} without backing: QEMU would open a backing by name`);
     const backing = (a.backing as string | null | undefined) ?? null;
     if (backing !== null && !q.nodes.has(backing)) throw notFound(`node ${backing}`);
     checkFormatOverFile(w, vm, q, name, str(a, 'file'), readOnly);
@@ -66,7 +70,11 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     if (q.jobs.has(id)) throw generic(`job ${id} exists`);
     if (!q.nodes.has(str(a, 'device')) || !q.nodes.has(str(a, 'target'))) throw notFound('mirror node');
     checkMirrorTarget(w, q, str(a, 'target'));
-    q.jobs.set(id, { ...newJob(id, 'mirror', str(a, 'device'), 'running'), target: str(a, 'target'), sync: a.sync as 'full' | 'top' });
+    q.jobs.set(id, {
+      ...newJob(id, 'mirror', str(a, 'device'), 'running'),
+      target: str(a, 'target'),
+      sync: a.sync as 'full' | 'top',
+    });
   },
   'block-commit': (w, q, a, vm) => {
     const id = str(a, 'job-id');
@@ -81,14 +89,19 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
     checkCommitBase(w, vm, q, base);
     const baseNode = q.nodes.get(base)!;
     q.jobs.set(id, {
-      ...newJob(id, 'commit', device, 'running'), top, base, active, backingFile: (a['backing-file'] as string | undefined) ?? null,
+      ...newJob(id, 'commit', device, 'running'),
+      top,
+      base,
+      active,
+      backingFile: (a['backing-file'] as string | undefined) ?? null,
       baseReadOnly: baseNode.readOnly,
     });
     baseNode.readOnly = false; // the commit writes into it
   },
   'job-complete': (w, q, a, vm) => {
     const job = getJob(q, str(a, 'id'));
-    if (!verbAllowed('complete', job.status)) w.violations.push(`${vm}: job-complete on ${job.id} in state ${job.status} (pivot before ready)`);
+    if (!verbAllowed('complete', job.status))
+      w.violations.push(`${vm}: job-complete on ${job.id} in state ${job.status} (pivot before ready)`);
     verb(job, 'complete');
     job.completeRequested = true;
     move(job, 'waiting');
@@ -132,9 +145,11 @@ const COMMANDS: Record<string, (w: SimWorld, q: SimQemu, a: Args, vm: string) =>
       if (act.type !== 'blockdev-snapshot') throw generic(`unsupported transaction action ${act.type}`);
       const overlay = q.nodes.get(str(act.data, 'overlay'));
       if (!q.nodes.has(str(act.data, 'node')) || !overlay) throw notFound('snapshot node');
-      if (overlay.backing !== null || overlay.driver !== 'qcow2') throw generic('overlay must be qcow2 without a backing');
+      if (overlay.backing !== null || overlay.driver !== 'qcow2')
+        throw generic('overlay must be qcow2 without a backing');
       const backingOf = [...q.nodes].find(([, n]) => n.backing === act.data.node);
-      if (backingOf) throw generic(`Node '${String(act.data.node)}' is busy: node is used as backing hd of '${backingOf[0]}'`);
+      if (backingOf)
+        throw generic(`Node '${String(act.data.node)}' is busy: node is used as backing hd of '${backingOf[0]}'`);
     }
     for (const act of actions) append(q, str(act.data, 'overlay'), str(act.data, 'node'));
   },
@@ -171,7 +186,10 @@ function restoreBase(q: SimQemu, job: SimJob): void {
 function applyGraphChange(w: SimWorld, q: SimQemu, job: SimJob): void {
   if (job.type === 'mirror' && job.completeRequested) replace(q, job.device, job.target!);
   if (job.type !== 'commit') return;
-  if (job.active) { replace(q, job.top!, job.base!); return; }
+  if (job.active) {
+    replace(q, job.top!, job.base!);
+    return;
+  }
   const chain = chainNodes(q, job.device);
   const above = chain[chain.indexOf(job.top!) - 1]!;
   q.nodes.get(above)!.backing = job.base!;
@@ -203,7 +221,8 @@ export function copyPart(into: Record<number, string>, from: Record<number, stri
 }
 
 export function move(job: SimJob, to: JobStatus): void {
-  if (!canTransition(job.status, to)) throw new SimError('E_JOB_BAD_TRANSITION', `job ${job.id}: ${job.status} -> ${to}`, 'wrong-state');
+  if (!canTransition(job.status, to))
+    throw new SimError('E_JOB_BAD_TRANSITION', `job ${job.id}: ${job.status} -> ${to}`, 'wrong-state');
   job.status = to;
   job.trail.push(to);
 }
@@ -242,7 +261,8 @@ export function getJob(q: SimQemu, id: string): SimJob {
 
 /** A job as QEMU starts it: created, then running; blockdev-create runs to its end at once in the model. */
 function newJob(id: string, type: SimJob['type'], device: string, status: JobStatus): SimJob {
-  const trail: JobStatus[] = status === 'concluded' ? ['created', 'running', 'waiting', 'pending', 'concluded'] : ['created', status];
+  const trail: JobStatus[] =
+    status === 'concluded' ? ['created', 'running', 'waiting', 'pending', 'concluded'] : ['created', status];
   return { id, type, device, status, completeRequested: false, cancelled: 'none', failed: false, trail };
 }
 

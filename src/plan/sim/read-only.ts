@@ -27,23 +27,28 @@ export function reopenableForWrite(q: SimQemu, name: string): boolean {
 /** block-commit writes into its base: refused when the base cannot be reopened read-write. */
 export function checkCommitBase(w: SimWorld, vm: string, q: SimQemu, base: string): void {
   if (!applies(w) || reopenableForWrite(q, base)) return;
-  w.violations.push(`${vm}: block-commit into ${base}, whose file node ${fileOf(q, base)!.name} was opened read-only `
-    + `without auto-read-only: QEMU 7.2 cannot reopen it read-write ("${READ_ONLY}")`);
+  w.violations.push(
+    `${vm}: block-commit into ${base}, whose file node ${fileOf(q, base)!.name} was opened read-only ` +
+      `without auto-read-only: QEMU 7.2 cannot reopen it read-write ("${READ_ONLY}")`,
+  );
   throw new SimError('E_PLAN_QMP_ERROR', READ_ONLY, 'generic');
 }
 
 /** An intermediate commit's finalize rewrites the backing name of the layer above its top. */
 export function checkCommitOverlay(w: SimWorld, vm: string, q: SimQemu, overlay: string): void {
   if (!applies(w) || reopenableForWrite(q, overlay)) return;
-  w.violations.push(`${vm}: job-finalize of a commit under ${overlay}, whose file node was opened read-only `
-    + 'without auto-read-only: QEMU 7.2 cannot rewrite its backing name and crashes (SIGSEGV)');
+  w.violations.push(
+    `${vm}: job-finalize of a commit under ${overlay}, whose file node was opened read-only ` +
+      'without auto-read-only: QEMU 7.2 cannot rewrite its backing name and crashes (SIGSEGV)',
+  );
   throw new SimError('E_PLAN_QMP_ERROR', `${READ_ONLY} (QEMU exited)`, 'generic');
 }
 
 /** blockdev-mirror writes into its target as opened: a read-only target is refused. */
 export function checkMirrorTarget(w: SimWorld, q: SimQemu, target: string): void {
   if (!applies(w)) return;
-  if (q.nodes.get(target)?.readOnly || !reopenableForWrite(q, target)) throw new SimError('E_PLAN_QMP_ERROR', READ_ONLY, 'generic');
+  if (q.nodes.get(target)?.readOnly || !reopenableForWrite(q, target))
+    throw new SimError('E_PLAN_QMP_ERROR', READ_ONLY, 'generic');
 }
 
 /**
@@ -51,11 +56,20 @@ export function checkMirrorTarget(w: SimWorld, q: SimQemu, target: string): void
  * over a file opened read-write without auto-read-only holds an image open for writing that is only
  * read (what libvirt's auto-read-only avoids).
  */
-export function checkFormatOverFile(w: SimWorld, vm: string, q: SimQemu, name: string, fileName: string, readOnly: boolean): void {
+export function checkFormatOverFile(
+  w: SimWorld,
+  vm: string,
+  q: SimQemu,
+  name: string,
+  fileName: string,
+  readOnly: boolean,
+): void {
   const file = q.nodes.get(fileName);
   if (!applies(w) || !file || file.driver !== 'file') return;
   if (!readOnly && file.readOnly) throw new SimError('E_PLAN_QMP_ERROR', READ_ONLY, 'generic');
   if (readOnly && !file.readOnly && !file.autoReadOnly) {
-    w.violations.push(`${vm}: ${name} is read-only but its file node ${fileName} holds ${file.path} open for writing (no auto-read-only)`);
+    w.violations.push(
+      `${vm}: ${name} is read-only but its file node ${fileName} holds ${file.path} open for writing (no auto-read-only)`,
+    );
   }
 }

@@ -55,7 +55,9 @@ export const sameView = (a: View | null, b: View | null): boolean => !!a && !!b 
 /** Blocks of a view as sparse allocated data (zeros stay holes, as a sparse copy leaves them). */
 export function sparse(view: View): Record<number, string> {
   const out: Record<number, string> = {};
-  view.forEach((b, i) => { if (b !== '0') out[i] = b; });
+  view.forEach((b, i) => {
+    if (b !== '0') out[i] = b;
+  });
   return out;
 }
 

@@ -54,7 +54,12 @@ export interface SimQemu {
   jobs: Map<string, SimJob>;
 }
 
-export interface QmpRecord { vm: string; execute: string; arguments: Record<string, unknown>; error?: string }
+export interface QmpRecord {
+  vm: string;
+  execute: string;
+  arguments: Record<string, unknown>;
+  error?: string;
+}
 
 export interface SimWorld {
   files: Map<string, SimFile>;
@@ -68,7 +73,11 @@ export interface SimWorld {
 }
 
 export class SimError extends Error {
-  constructor(readonly code: string, message: string, readonly qmpClass?: 'not-found' | 'wrong-state' | 'generic') {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly qmpClass?: 'not-found' | 'wrong-state' | 'generic',
+  ) {
     super(message);
   }
 }

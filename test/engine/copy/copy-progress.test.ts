@@ -11,7 +11,13 @@ import { rebaseImage } from '../../../src/engine/ops/rebase.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
 import { qemuImg } from '../../fixtures/qemu.js';
 import { buildChain, type TestChain } from '../helpers/chain-fixture.js';
-import { abortedSignal, expectCancelled, expectNoCorruption, expectProgressComplete, recorder } from '../helpers/long-op.js';
+import {
+  abortedSignal,
+  expectCancelled,
+  expectNoCorruption,
+  expectProgressComplete,
+  recorder,
+} from '../helpers/long-op.js';
 import { expectIdentical } from '../helpers/helpers.js';
 
 let root: string;
@@ -35,14 +41,17 @@ async function callsOf(run: (r: ReturnType<typeof recorder>) => Promise<unknown>
 const CHUNK = 1 << 20; // 16 progress steps over the 16 MiB chain
 
 describe('convert, commit, rebase: progress and cancellation', () => {
-  beforeAll(() => { root = makeScratchDir('copy-progress'); });
+  beforeAll(() => {
+    root = makeScratchDir('copy-progress');
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const fmt of ['raw', 'qcow2'] as const) {
     test(`convert to ${fmt}: progress complete; aborts leave no file and no temporary`, async () => {
       const c = fresh();
       const out = (k: number) => join(c.dir, `out${k}.${fmt}`);
-      const run = (r: object, k: number) => convertImage({ source: c.top, target: out(k), targetFormat: fmt, chunkSize: CHUNK, ...r });
+      const run = (r: object, k: number) =>
+        convertImage({ source: c.top, target: out(k), targetFormat: fmt, chunkSize: CHUNK, ...r });
       const full = recorder();
       await run(full, 0);
       expectProgressComplete(full.calls, ['copy']);

@@ -26,11 +26,20 @@ describe('engine memory pinned during a copy', () => {
     const during: unknown[] = [];
     let tried = false;
     await convertImage({
-      engine, source: join(root, 'src.qcow2'), target: join(root, 'out.raw'), targetFormat: 'raw', durable: false,
+      engine,
+      source: join(root, 'src.qcow2'),
+      target: join(root, 'out.raw'),
+      targetFormat: 'raw',
+      durable: false,
       onProgress: () => {
         if (tried) return;
         tried = true;
-        during.push(openImageNode(engine, join(root, 'big-l1.qcow2')).then((c) => c.close(), (e) => e));
+        during.push(
+          openImageNode(engine, join(root, 'big-l1.qcow2')).then(
+            (c) => c.close(),
+            (e) => e,
+          ),
+        );
       },
     });
     const [outcome] = await Promise.all(during);

@@ -17,7 +17,6 @@ import { failingFile } from '../helpers/failing-target.js';
 let root: string;
 let fresh: () => string;
 
-
 /** An 8 MiB source: data, a zero run, more data, a hole. */
 function source(dir: string): string {
   return raw(dir, 's.raw', 8 * MiB, ['write -P 0x11 0 3M', 'write -P 0x22 4M 2M']).path;
@@ -31,7 +30,10 @@ const TARGETS: Record<string, { opts: Record<string, string>; io: string[] }> = 
 };
 
 describe('convert -n onto a qcow2 target of the same size that fails part-way', () => {
-  beforeAll(() => { root = makeScratchDir('reuse-failure'); fresh = scratch(root); });
+  beforeAll(() => {
+    root = makeScratchDir('reuse-failure');
+    fresh = scratch(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const [name, t] of Object.entries(TARGETS)) {
@@ -41,7 +43,9 @@ describe('convert -n onto a qcow2 target of the same size that fails part-way', 
       const dst = qcow2(dir, 't.qcow2', 8 * MiB, t.opts, t.io).path;
       for (const budget of [0, 64 * 1024, 1536 * 1024]) {
         const target = await failingFile(dst, budget, { reuse: true });
-        const e = await vdiskFailure(convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, chunkSize: MiB }));
+        const e = await vdiskFailure(
+          convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, chunkSize: MiB }),
+        );
         expect(e.code).toBe('E_NO_SPACE');
         expect(String(e.detail.targetState)).toMatch(/kept as a valid qcow2 image, partly written/);
         expect(e.toLine()).toContain('target kept as a valid qcow2 image');
@@ -61,7 +65,9 @@ describe('convert -n onto a qcow2 target of the same size that fails part-way', 
     const dst = qcow2(dir, 't.qcow2', 8 * MiB, { compat: '1.1', cluster_size: '65536' }).path;
     const before = readFileSync(dst);
     const target = await failingFile(dst, 2 * MiB, { reuse: true });
-    const e = await vdiskFailure(convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, compress: true }));
+    const e = await vdiskFailure(
+      convertImage({ source: src, target, targetFormat: 'qcow2', reuseTarget: true, compress: true }),
+    );
     expect(e.code).toBe('E_NO_SPACE');
     expect(String(e.detail.targetState)).toMatch(/kept as it was, a valid, empty qcow2 image/);
     expect(readFileSync(dst).equals(before)).toBe(true);
@@ -78,14 +84,21 @@ describe('convert -n onto a qcow2 target of the same size that fails part-way', 
     const src = source(dir);
     const dst = qcow2(dir, 't.qcow2', 8 * MiB, { compat: '1.1' }, ['write -P 0x77 1M 1M']).path;
     const before = readFileSync(dst);
-    const e = await vdiskFailure(convertImage({ source: src, target: dst, targetFormat: 'qcow2', reuseTarget: true, compress: true }));
+    const e = await vdiskFailure(
+      convertImage({ source: src, target: dst, targetFormat: 'qcow2', reuseTarget: true, compress: true }),
+    );
     expect(e.code).toBe('E_WRITE_UNSUPPORTED');
     expect(e.detail.targetState).toBeUndefined();
     expect(readFileSync(dst).equals(before)).toBe(true);
   });
 
   test('the CLI line carries the target state', () => {
-    const e = new VdiskError('E_NO_SPACE', 'write to t.qcow2: no space left on the device', { path: join('d', 't.qcow2'), targetState: 'kept as a valid qcow2 image' });
-    expect(e.toLine()).toMatch(/^E_NO_SPACE: write to t\.qcow2: no space left on the device \(d\/t\.qcow2\); target kept as a valid qcow2 image — /);
+    const e = new VdiskError('E_NO_SPACE', 'write to t.qcow2: no space left on the device', {
+      path: join('d', 't.qcow2'),
+      targetState: 'kept as a valid qcow2 image',
+    });
+    expect(e.toLine()).toMatch(
+      /^E_NO_SPACE: write to t\.qcow2: no space left on the device \(d\/t\.qcow2\); target kept as a valid qcow2 image — /,
+    );
   });
 });

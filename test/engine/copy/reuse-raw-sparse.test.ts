@@ -23,12 +23,21 @@ function fullTarget(dir: string, size: number): string {
 }
 
 const SOURCES: Record<string, (dir: string) => { path: string; fmt: string }> = {
-  'sparse raw': (dir) => ({ path: raw(dir, 's.raw', 32 * MiB, ['write -P 0x11 0 2M', 'write -P 0x12 20M 1M', 'write -z 24M 4M']).path, fmt: 'raw' }),
-  'qcow2 with zero clusters': (dir) => ({ path: qcow2(dir, 's.qcow2', 32 * MiB, {}, ['write -P 0x11 1M 3M', 'write -z 8M 8M', 'write -P 0x13 30M 64k']).path, fmt: 'qcow2' }),
+  'sparse raw': (dir) => ({
+    path: raw(dir, 's.raw', 32 * MiB, ['write -P 0x11 0 2M', 'write -P 0x12 20M 1M', 'write -z 24M 4M']).path,
+    fmt: 'raw',
+  }),
+  'qcow2 with zero clusters': (dir) => ({
+    path: qcow2(dir, 's.qcow2', 32 * MiB, {}, ['write -P 0x11 1M 3M', 'write -z 8M 8M', 'write -P 0x13 30M 64k']).path,
+    fmt: 'qcow2',
+  }),
 };
 
 describe('convert -n onto a raw target keeps it sparse', () => {
-  beforeAll(() => { root = makeScratchDir('reuse-raw-sparse'); fresh = scratch(root); });
+  beforeAll(() => {
+    root = makeScratchDir('reuse-raw-sparse');
+    fresh = scratch(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const [name, make] of Object.entries(SOURCES)) {
@@ -71,7 +80,10 @@ describe('convert -n onto a raw target keeps it sparse', () => {
     const inner = await NodeFileTarget.create(v, { reuse: true });
     let asked = 0;
     const noHoles = Object.assign(Object.create(inner) as NodeFileTarget, {
-      discard: async (r: [number, number][]) => { asked += r.length; return { asked: 1, punched: 0 }; },
+      discard: async (r: [number, number][]) => {
+        asked += r.length;
+        return { asked: 1, punched: 0 };
+      },
     });
     await convertImage({ source: src.path, target: noHoles, targetFormat: 'raw', reuseTarget: true });
     expect(asked).toBeGreaterThan(0);

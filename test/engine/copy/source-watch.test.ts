@@ -22,11 +22,26 @@ test('a source named by volume, not path, that grows during the copy fails with 
   const source = NodeFileSource.adopt('pool-a:disk.raw', handle, 4 * MiB);
   let grown = false;
   const onProgress = () => {
-    if (!grown) { grown = true; appendFileSync(path, new Uint8Array(512).fill(1)); }
+    if (!grown) {
+      grown = true;
+      appendFileSync(path, new Uint8Array(512).fill(1));
+    }
   };
-  const err = await convertImage({ source, target: new MemoryTarget('out.raw'), targetFormat: 'raw', chunkSize: MiB, onProgress }).then(
-    () => undefined, (e: unknown) => e);
+  const err = await convertImage({
+    source,
+    target: new MemoryTarget('out.raw'),
+    targetFormat: 'raw',
+    chunkSize: MiB,
+    onProgress,
+  }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(grown).toBe(true);
-  expect(isVdiskError(err) && [err.code, err.detail.path, err.detail.before, err.detail.after])
-    .toEqual(['E_SOURCE_CHANGED', 'pool-a:disk.raw', 4 * MiB, 4 * MiB + 512]);
+  expect(isVdiskError(err) && [err.code, err.detail.path, err.detail.before, err.detail.after]).toEqual([
+    'E_SOURCE_CHANGED',
+    'pool-a:disk.raw',
+    4 * MiB,
+    4 * MiB + 512,
+  ]);
 });

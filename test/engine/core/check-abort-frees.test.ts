@@ -18,7 +18,8 @@ import { VdiskError } from '../../../src/errors/vdisk-error.js';
 class FailingSource extends MemorySource {
   failAt = -1;
   override async pread(buf: Uint8Array, offset: number): Promise<number> {
-    if (this.failAt >= 0 && offset <= this.failAt && this.failAt < offset + buf.length) throw new VdiskError('E_IO', 'injected read failure');
+    if (this.failAt >= 0 && offset <= this.failAt && this.failAt < offset + buf.length)
+      throw new VdiskError('E_IO', 'injected read failure');
     return super.pread(buf, offset);
   }
 }

@@ -19,8 +19,31 @@ beforeAll(() => {
   requireTool('qemu-io');
   qemu('qemu-img', 'create', '-q', '-f', 'raw', 'base.raw', '8M');
   qemu('qemu-io', '-f', 'raw', '-c', 'write -P 0x11 1M 1M', 'base.raw');
-  qemu('qemu-img', 'create', '-q', '-f', 'qcow2', '-o', 'cluster_size=4k', '-b', 'base.raw', '-F', 'raw', 'top.qcow2', '12M');
-  qemu('qemu-io', '-c', 'write -P 0x22 1536k 8k', '-c', 'write -z 1600k 64k', '-c', 'write -P 0x33 10M 4k', 'top.qcow2');
+  qemu(
+    'qemu-img',
+    'create',
+    '-q',
+    '-f',
+    'qcow2',
+    '-o',
+    'cluster_size=4k',
+    '-b',
+    'base.raw',
+    '-F',
+    'raw',
+    'top.qcow2',
+    '12M',
+  );
+  qemu(
+    'qemu-io',
+    '-c',
+    'write -P 0x22 1536k 8k',
+    '-c',
+    'write -z 1600k 64k',
+    '-c',
+    'write -P 0x33 10M 4k',
+    'top.qcow2',
+  );
   qemu('qemu-img', 'convert', '-O', 'raw', 'top.qcow2', 'flat.raw');
 });
 

@@ -19,7 +19,10 @@ describe('engine exports', () => {
 
   it('a module missing one function is not engine exports', async () => {
     const real = await instantiateEngine(readFileSync(new URL('../../dist/engine.scalar.wasm', import.meta.url)));
-    const all: WebAssembly.Exports = Object.fromEntries([['memory', real.memory], ...ENGINE_FUNCTIONS.map((n) => [n, real[n]])]);
+    const all: WebAssembly.Exports = Object.fromEntries([
+      ['memory', real.memory],
+      ...ENGINE_FUNCTIONS.map((n) => [n, real[n]]),
+    ]);
     const { isZero: _gone, ...rest } = all;
     expect(isEngineExports(all)).toBe(true);
     expect(isEngineExports(rest)).toBe(false);

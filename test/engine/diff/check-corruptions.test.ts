@@ -16,7 +16,8 @@ import { describeRun, runVdisk } from '../../fixtures/vdisk-cli.js';
  * qemu-img's compare_refcounts lines, one per cluster whose stored refcount differs from its use,
  * and every other line naming a corruption (ERROR …: a region past the end of the file, OFLAG_COPIED).
  */
-const mismatchLines = (stderr: string) => stderr.split('\n').filter((l) => /^(Leaked|ERROR)\b|^Can't get refcount/.test(l));
+const mismatchLines = (stderr: string) =>
+  stderr.split('\n').filter((l) => /^(Leaked|ERROR)\b|^Can't get refcount/.test(l));
 
 describe('vdisk check matches qemu-img check on damaged images', () => {
   let root: string;

@@ -52,9 +52,15 @@ describe('vdisk compare agrees with qemu-img compare', () => {
   });
 
   test('-f naming the wrong format is an error: exit 2, as qemu-img', async () => {
-    const q = runTool('qemu-img', ['compare', '-f', 'qcow2', '-F', 'raw', p('big-zero-tail.raw'), p('small.qcow2')], dir);
+    const q = runTool(
+      'qemu-img',
+      ['compare', '-f', 'qcow2', '-F', 'raw', p('big-zero-tail.raw'), p('small.qcow2')],
+      dir,
+    );
     expect(q.status).toBe(2);
-    const v = await runVdisk(['compare', '-f', 'qcow2', '-F', 'raw', p('big-zero-tail.raw'), p('small.qcow2')], { cwd: dir });
+    const v = await runVdisk(['compare', '-f', 'qcow2', '-F', 'raw', p('big-zero-tail.raw'), p('small.qcow2')], {
+      cwd: dir,
+    });
     expect(v.status, describeRun(v)).toBe(2);
     expectVdiskError(v, { code: 'E_QCOW2_BAD_MAGIC', path: 'big-zero-tail.raw' });
   });

@@ -51,13 +51,16 @@ export function describeDifferential(group: string, fixtures: ImageFixture[]): v
           facts.chain.forEach((layer, i) => expectInfoEqual(chain[i], layer));
         });
 
-        test.each([[[]], [['--backing-chain']], [['--output=json']], [['--backing-chain', '--output=json']]])('info %j prints what qemu-img info prints, byte for byte', async (extra) => {
-          const { image } = get(f.name);
-          const want = qemuImg(['info', ...extra, image.path], dirname(image.path));
-          const run = await vdiskOn(image, ['info', ...extra]);
-          expect(run.status, describeRun(run)).toBe(0);
-          expect(run.stdout).toBe(want);
-        });
+        test.each([[[]], [['--backing-chain']], [['--output=json']], [['--backing-chain', '--output=json']]])(
+          'info %j prints what qemu-img info prints, byte for byte',
+          async (extra) => {
+            const { image } = get(f.name);
+            const want = qemuImg(['info', ...extra, image.path], dirname(image.path));
+            const run = await vdiskOn(image, ['info', ...extra]);
+            expect(run.status, describeRun(run)).toBe(0);
+            expect(run.stdout).toBe(want);
+          },
+        );
 
         test('map --output=json equals qemu-img map, entry for entry', async () => {
           const { image, facts } = get(f.name);
@@ -66,7 +69,9 @@ export function describeDifferential(group: string, fixtures: ImageFixture[]): v
 
         test('map -f FMT gives the same answer as the probe', async () => {
           const { image, facts } = get(f.name);
-          expect(expectJson(await vdiskOn(image, ['map', '-f', image.format, '--output=json']))).toStrictEqual(facts.map);
+          expect(expectJson(await vdiskOn(image, ['map', '-f', image.format, '--output=json']))).toStrictEqual(
+            facts.map,
+          );
         });
 
         test('check: exit code and counts of qemu-img check --output=json', async () => {

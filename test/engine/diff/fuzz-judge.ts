@@ -17,10 +17,12 @@ export function judge(verb: FuzzVerb, r: JobResult): string | undefined {
   if (/\n\s+at .*[:(]/.test(r.err)) return `stack trace on stderr: ${r.err}`;
   const lines = r.err.split('\n').filter((l) => l.trim() !== '');
   if (ANSWERED[verb].includes(r.status)) {
-    if (verb === 'check' && r.status !== 63 && !isJson(r.out)) return `check answered ${r.status} without a JSON report: ${r.out.slice(0, 200)}`;
+    if (verb === 'check' && r.status !== 63 && !isJson(r.out))
+      return `check answered ${r.status} without a JSON report: ${r.out.slice(0, 200)}`;
     return undefined;
   }
-  if (r.status !== REFUSED[verb]) return `exit code ${r.status} (expected ${ANSWERED[verb].join('/')} or ${REFUSED[verb]}): ${r.err}`;
+  if (r.status !== REFUSED[verb])
+    return `exit code ${r.status} (expected ${ANSWERED[verb].join('/')} or ${REFUSED[verb]}): ${r.err}`;
   if (lines.length !== 1) return `error is not one stderr line: ${r.err}`;
   const codes = codesIn(lines[0]!);
   if (codes.length === 0) return `error line has no code: ${lines[0]}`;

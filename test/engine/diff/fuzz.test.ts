@@ -70,28 +70,34 @@ describe(`fuzzing image metadata (seed ${SEED}, ${ITERATIONS} runs)`, () => {
     for (let start = 0; start < cases.length; start += BATCH) batches.push(start);
     // Two batches at a time: the suite's budget is two cores.
     for (let k = 0; k < batches.length; k += 2) {
-      await Promise.all(batches.slice(k, k + 2).map(async (start) => {
-        const jobs: Job[] = cases.slice(start, start + BATCH).map((c, j) => ({
-          id: start + j,
-          argv: c.verb === 'compare' ? ['compare', c.file, c.base.flat] : [c.verb, '--output=json', c.file],
-          cwd: dirname(c.file),
-        }));
-        const outcome = await runBatch(jobs, join(root, `batch-${start}.json`));
-        for (const r of outcome.results) {
-          const code = /\bE_[A-Z0-9_]+/.exec(r.err)?.[0];
-          if (code) codes.set(code, (codes.get(code) ?? 0) + 1);
-          else answered++;
-          const why = judge(cases[r.id]!.verb, r);
-          if (why) problems.push(describeCase(r.id, cases[r.id]!, why));
-        }
-        if (outcome.failure) problems.push(describeCase(outcome.failure.id, cases[outcome.failure.id], outcome.failure.reason));
-        if (outcome.maxRssKiB !== undefined) rss.push(outcome.maxRssKiB);
-        for (const j of jobs) rmSync(cases[j.id]!.file, { force: true });
-      }));
+      await Promise.all(
+        batches.slice(k, k + 2).map(async (start) => {
+          const jobs: Job[] = cases.slice(start, start + BATCH).map((c, j) => ({
+            id: start + j,
+            argv: c.verb === 'compare' ? ['compare', c.file, c.base.flat] : [c.verb, '--output=json', c.file],
+            cwd: dirname(c.file),
+          }));
+          const outcome = await runBatch(jobs, join(root, `batch-${start}.json`));
+          for (const r of outcome.results) {
+            const code = /\bE_[A-Z0-9_]+/.exec(r.err)?.[0];
+            if (code) codes.set(code, (codes.get(code) ?? 0) + 1);
+            else answered++;
+            const why = judge(cases[r.id]!.verb, r);
+            if (why) problems.push(describeCase(r.id, cases[r.id]!, why));
+          }
+          if (outcome.failure)
+            problems.push(describeCase(outcome.failure.id, cases[outcome.failure.id], outcome.failure.reason));
+          if (outcome.maxRssKiB !== undefined) rss.push(outcome.maxRssKiB);
+          for (const j of jobs) rmSync(cases[j.id]!.file, { force: true });
+        }),
+      );
     }
     problems.sort((a, b) => Number(/^run (\d+)/.exec(a)?.[1]) - Number(/^run (\d+)/.exec(b)?.[1]));
     const { summary, examples } = summarise(problems);
-    expect(problems, `fuzz seed ${SEED} (rerun with VDISK_FUZZ_SEED=${SEED}): ${problems.length} problems\n${summary}\n\n${examples.join('\n\n')}`).toEqual([]);
+    expect(
+      problems,
+      `fuzz seed ${SEED} (rerun with VDISK_FUZZ_SEED=${SEED}): ${problems.length} problems\n${summary}\n\n${examples.join('\n\n')}`,
+    ).toEqual([]);
     // The fuzz must really reach both paths: answers and a variety of typed refusals.
     const seen = [...codes].map(([c, n]) => `${c}×${n}`).join(' ');
     expect(answered + [...codes.values()].reduce((a, b) => a + b, 0), `runs judged (${seen})`).toBe(ITERATIONS);
@@ -103,7 +109,9 @@ describe(`fuzzing image metadata (seed ${SEED}, ${ITERATIONS} runs)`, () => {
 
 function describeCase(id: number, c: Case | undefined, why: string): string {
   if (!c) return `run ${id}: ${why}`;
-  const muts = c.mutations.map((m) => `${m.region} @0x${m.offset.toString(16)} ${m.kind} ${m.before}→${m.after}`).join('; ');
+  const muts = c.mutations
+    .map((m) => `${m.region} @0x${m.offset.toString(16)} ${m.kind} ${m.before}→${m.after}`)
+    .join('; ');
   return `run ${id} [${c.base.name}] vdisk ${c.verb}: ${why.slice(0, 600)}\n  mutations: ${muts}`;
 }
 

@@ -36,7 +36,11 @@ export function describeMalformed(title: string, fixtures: MalformedFixture[]): 
         if (!f.qemuAccepts) {
           test(`qemu-img ${(f.qemuRefuses ?? ['info']).join(' ')} refuses it too (the fixture is really broken)`, () => {
             const image = built.get(f.name)!;
-            const r = runTool('qemu-img', [...(f.qemuRefuses ?? ['info']), ...(image.args ?? []), image.path], dirname(image.path));
+            const r = runTool(
+              'qemu-img',
+              [...(f.qemuRefuses ?? ['info']), ...(image.args ?? []), image.path],
+              dirname(image.path),
+            );
             expect(r.status, r.stdout + r.stderr).not.toBe(0);
           });
         }

@@ -3,7 +3,12 @@
 // hex, so two images' bitmaps can be compared whatever clusters hold them.
 import { readFileSync } from 'node:fs';
 
-export interface DumpedBitmap { flags: number; granularityBits: number; bits: string; set: number }
+export interface DumpedBitmap {
+  flags: number;
+  granularityBits: number;
+  bits: string;
+  set: number;
+}
 
 export function dumpBitmaps(path: string): Map<string, DumpedBitmap> {
   const b = readFileSync(path);
@@ -33,7 +38,12 @@ export function dumpBitmaps(path: string): Map<string, DumpedBitmap> {
         const bits = data.subarray(0, bytes);
         let set = 0;
         for (const x of bits) for (let k = 0; k < 8; k++) set += (x >> k) & 1;
-        out.set(b.toString('utf8', e + 24 + extra, e + 24 + extra + nameLen), { flags: b.readUInt32BE(e + 12), granularityBits: gb, bits: bits.toString('hex'), set });
+        out.set(b.toString('utf8', e + 24 + extra, e + 24 + extra + nameLen), {
+          flags: b.readUInt32BE(e + 12),
+          granularityBits: gb,
+          bits: bits.toString('hex'),
+          set,
+        });
         e += Math.ceil((24 + extra + nameLen) / 8) * 8;
       }
     }

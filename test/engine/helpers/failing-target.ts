@@ -17,15 +17,32 @@ export function failAfter(inner: ImageTarget, budget: number, errno = 'ENOSPC'):
     written += n;
   };
   return {
-    get name() { return inner.name; },
-    get size() { return inner.size; },
-    get startsZero() { return inner.startsZero; },
-    get written() { return written; },
-    async pwrite(b, o) { spend(b.length, o); await inner.pwrite(b, o); },
-    async zero(o, n) { spend(Math.min(n, 1 << 20), o); await inner.zero(o, n); },
+    get name() {
+      return inner.name;
+    },
+    get size() {
+      return inner.size;
+    },
+    get startsZero() {
+      return inner.startsZero;
+    },
+    get written() {
+      return written;
+    },
+    async pwrite(b, o) {
+      spend(b.length, o);
+      await inner.pwrite(b, o);
+    },
+    async zero(o, n) {
+      spend(Math.min(n, 1 << 20), o);
+      await inner.zero(o, n);
+    },
     discard: inner.discard ? (r) => inner.discard!(r) : undefined,
     // As on a full disk, cutting the file frees what was written past the new end.
-    async truncate(n) { await inner.truncate(n); if (n === 0) written = 0; },
+    async truncate(n) {
+      await inner.truncate(n);
+      if (n === 0) written = 0;
+    },
     flush: () => inner.flush(),
     pread: inner.pread ? (b, o) => inner.pread!(b, o) : undefined,
     allocatedSize: inner.allocatedSize ? () => inner.allocatedSize!() : undefined,
@@ -35,6 +52,10 @@ export function failAfter(inner: ImageTarget, budget: number, errno = 'ENOSPC'):
 }
 
 /** A file target (new: temporary + rename; reused: in place) that fails after `budget` bytes. */
-export async function failingFile(path: string, budget: number, o: { reuse?: boolean; errno?: string } = {}): Promise<ImageTarget & { written: number }> {
+export async function failingFile(
+  path: string,
+  budget: number,
+  o: { reuse?: boolean; errno?: string } = {},
+): Promise<ImageTarget & { written: number }> {
   return failAfter(await NodeFileTarget.create(path, { reuse: o.reuse }), budget, o.errno);
 }

@@ -52,7 +52,10 @@ export function expectAllocatedNear(ours: string, theirs: string): void {
 
 /** The VdiskError a run rejects with (fails the test if it resolves or throws something else). */
 export async function vdiskFailure(run: Promise<unknown>): Promise<VdiskError> {
-  const e = await run.then(() => undefined, (x: unknown) => x);
+  const e = await run.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   if (!isVdiskError(e)) throw new Error(`expected a VdiskError, got ${String(e)}`);
   return e;
 }

@@ -7,15 +7,23 @@ import type { Progress } from '../../../src/engine/ops/progress.js';
 import { isVdiskError } from '../../../src/errors/vdisk-error.js';
 import { runTool } from '../../fixtures/qemu.js';
 
-export interface Recorder { calls: Progress[]; signal: AbortSignal; onProgress: (p: Progress) => void }
+export interface Recorder {
+  calls: Progress[];
+  signal: AbortSignal;
+  onProgress: (p: Progress) => void;
+}
 
 /** Records every progress call; with `abortAt`, aborts the signal during that call (1-based). */
 export function recorder(abortAt?: number): Recorder {
   const ac = new AbortController();
   const calls: Progress[] = [];
   return {
-    calls, signal: ac.signal,
-    onProgress: (p) => { calls.push(p); if (calls.length === abortAt) ac.abort(new Error('test abort')); },
+    calls,
+    signal: ac.signal,
+    onProgress: (p) => {
+      calls.push(p);
+      if (calls.length === abortAt) ac.abort(new Error('test abort'));
+    },
   };
 }
 
@@ -26,7 +34,10 @@ export function abortedSignal(): AbortSignal {
 }
 
 export async function expectCancelled(run: Promise<unknown>): Promise<void> {
-  const e = await run.then(() => undefined, (x: unknown) => x);
+  const e = await run.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e === undefined ? 'completed' : isVdiskError(e) ? e.code : String(e)).toBe('E_CANCELLED');
 }
 
@@ -37,9 +48,15 @@ export function expectProgressComplete(calls: Progress[], phases?: string[]): vo
   let fraction = 0;
   for (const p of calls) {
     const prev = last.get(p.phase);
-    if (prev) { expect(p.done, `${p.phase} went back`).toBeGreaterThanOrEqual(prev.done); expect(p.total).toBe(prev.total); }
+    if (prev) {
+      expect(p.done, `${p.phase} went back`).toBeGreaterThanOrEqual(prev.done);
+      expect(p.total).toBe(prev.total);
+    }
     expect(p.done).toBeLessThanOrEqual(p.total);
-    if (p.fraction !== undefined) { expect(p.fraction, `fraction went back at ${p.phase}`).toBeGreaterThanOrEqual(fraction); fraction = p.fraction; }
+    if (p.fraction !== undefined) {
+      expect(p.fraction, `fraction went back at ${p.phase}`).toBeGreaterThanOrEqual(fraction);
+      fraction = p.fraction;
+    }
     last.set(p.phase, p);
   }
   for (const [phase, p] of last) expect(p.done, `phase ${phase} ended short`).toBe(p.total);

@@ -20,7 +20,8 @@ export function twinCopies(root: string, src: string): { q: string; v: string; d
 }
 
 /** qemu-img's compare_refcounts lines (Leaked / ERROR / Repairing cluster N …), in order. */
-export const mismatchLines = (stderr: string) => stderr.split('\n').filter((l) => /^(Leaked|ERROR|Repairing) cluster \d+ refcount=|^Can't get refcount/.test(l));
+export const mismatchLines = (stderr: string) =>
+  stderr.split('\n').filter((l) => /^(Leaked|ERROR|Repairing) cluster \d+ refcount=|^Can't get refcount/.test(l));
 
 /**
  * `check [args] --output=json` by qemu-img on `q` and by vdisk on `v`: same exit code and counts,

@@ -8,11 +8,20 @@ import { expectCheckClean, expectIdentical, vdiskOk } from './helpers.js';
 
 export function scratch(root: string): () => string {
   let n = 0;
-  return () => { const d = join(root, `d${n++}`); mkdirSync(d); return d; };
+  return () => {
+    const d = join(root, `d${n++}`);
+    mkdirSync(d);
+    return d;
+  };
 }
 
 /** `convert -n ARGS TARGET` by both tools onto copies of `target`; returns qemu-img's copy and ours. */
-export async function reuseBoth(dir: string, target: string, args: string[], fmt = 'qcow2'): Promise<{ q: string; v: string }> {
+export async function reuseBoth(
+  dir: string,
+  target: string,
+  args: string[],
+  fmt = 'qcow2',
+): Promise<{ q: string; v: string }> {
   const q = join(dir, `q.${fmt}`);
   const v = join(dir, `v.${fmt}`);
   copyFileSync(target, q);
@@ -25,7 +34,9 @@ export async function reuseBoth(dir: string, target: string, args: string[], fmt
 }
 
 /** qemu-img map runs without host offsets, adjacent equal runs merged. */
-export function mapShape(file: string): { start: number; length: number; depth: number; zero: boolean; data: boolean }[] {
+export function mapShape(
+  file: string,
+): { start: number; length: number; depth: number; zero: boolean; data: boolean }[] {
   const out: ReturnType<typeof mapShape> = [];
   for (const e of qemuMapJson(file)) {
     const last = out[out.length - 1];

@@ -27,7 +27,9 @@ function bigImage(dir: string): string {
 const percents = (out: string) => [...out.matchAll(/\((\d+\.\d+)\/100%\)/g)].map((m) => Number(m[1]));
 
 describe('CLI -p and Ctrl-C', () => {
-  beforeAll(() => { root = makeScratchDir('cli-progress'); });
+  beforeAll(() => {
+    root = makeScratchDir('cli-progress');
+  });
   afterAll(() => removeScratchDir(root));
 
   test('resize -p, create -p, check -r leaks -p: progress lines up to 100 %', async () => {
@@ -41,7 +43,10 @@ describe('CLI -p and Ctrl-C', () => {
     expect(p.at(-1)).toBe(100);
     expect(r.stdout.endsWith('Image resized.\n')).toBe(true);
     expectCheckClean(img);
-    const c = await vdiskOk(['create', '-p', '-f', 'qcow2', '-o', 'preallocation=metadata', join(dir, 'new.qcow2'), '8G'], dir);
+    const c = await vdiskOk(
+      ['create', '-p', '-f', 'qcow2', '-o', 'preallocation=metadata', join(dir, 'new.qcow2'), '8G'],
+      dir,
+    );
     expect(percents(c.stdout).at(-1)).toBe(100);
     const leak = CHECK_FIXTURES[0]!.build(dir);
     const k = await vdiskOk(['check', '-r', 'leaks', '-p', leak], dir);
@@ -55,15 +60,20 @@ describe('CLI -p and Ctrl-C', () => {
     const dir = join(root, 'sigint');
     mkdirSync(dir);
     const img = bigImage(dir);
-    const old = join(dir, 'old.qcow2'), shrunk = join(dir, 'shrunk.qcow2');
+    const old = join(dir, 'old.qcow2'),
+      shrunk = join(dir, 'shrunk.qcow2');
     copyFileSync(img, old);
     copyFileSync(img, shrunk);
     qemuImg(['resize', '-q', '--shrink', shrunk, '1G']);
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, 'resize', '-p', '--shrink', img, '1G'], { cwd: dir });
-      let err = '', sent = false;
+      let err = '',
+        sent = false;
       child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        if (!sent && percents(d).some((x) => x >= 10)) { sent = true; child.kill('SIGINT'); }
+        if (!sent && percents(d).some((x) => x >= 10)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
       });
       child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
       child.on('close', (c) => resolve({ code: c, stderr: err }));

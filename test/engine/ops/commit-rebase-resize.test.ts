@@ -21,10 +21,15 @@ function fresh(topOptions: Record<string, string | number> = {}): TestChain & { 
 }
 
 describe('commit, rebase, resize', () => {
-  beforeAll(() => { root = makeScratchDir('write-commit'); });
+  beforeAll(() => {
+    root = makeScratchDir('write-commit');
+  });
   afterAll(() => removeScratchDir(root));
 
-  for (const opts of [{}, { cluster_size: 4096 }, { extended_l2: 'on' }, { compat: '0.10' }] as Record<string, string | number>[]) {
+  for (const opts of [{}, { cluster_size: 4096 }, { extended_l2: 'on' }, { compat: '0.10' }] as Record<
+    string,
+    string | number
+  >[]) {
     test(`commit top into its qcow2 backing (top ${JSON.stringify(opts)}): chain unchanged, top emptied, both clean`, async () => {
       const c = fresh(opts);
       await vdiskOk(['commit', c.top], c.dir);
@@ -100,7 +105,11 @@ describe('commit, rebase, resize', () => {
     const c = fresh({ lazy_refcounts: 'on' });
     const { markDirty } = await import('../helpers/dirty.js');
     markDirty(c.top);
-    for (const args of [['commit', c.top], ['rebase', '-b', 'base.raw', '-F', 'raw', c.top], ['resize', c.top, '+1M']]) {
+    for (const args of [
+      ['commit', c.top],
+      ['rebase', '-b', 'base.raw', '-F', 'raw', c.top],
+      ['resize', c.top, '+1M'],
+    ]) {
       const r = await vdiskRun(args, c.dir);
       expect(r.stderr).toContain('E_QCOW2_DIRTY');
       expect(r.stderr).toContain('vdisk check -r all');

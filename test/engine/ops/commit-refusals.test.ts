@@ -12,16 +12,22 @@ let root: string;
 let fresh: () => string;
 
 describe('commit: refusals leave the base untouched', () => {
-  beforeAll(() => { root = makeScratchDir('commit-refusals'); fresh = scratch(root); });
+  beforeAll(() => {
+    root = makeScratchDir('commit-refusals');
+    fresh = scratch(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const baseFmt of ['qcow2', 'raw'] as const) {
     test(`top with an internal snapshot over a ${baseFmt} base: E_SNAPSHOTS_PRESENT, base byte-identical; -d commits`, async () => {
       const dir = fresh();
-      const base = baseFmt === 'qcow2'
-        ? qcow2(dir, 'base.qcow2', 4 * MiB, {}, ['write -P 0x11 0 4M']).path
-        : raw(dir, 'base.raw', 4 * MiB, ['write -P 0x11 0 4M']).path;
-      const top = qcow2(dir, 'top.qcow2', 4 * MiB, { backing_file: base, backing_fmt: baseFmt }, ['write -P 0x22 1M 1M']).path;
+      const base =
+        baseFmt === 'qcow2'
+          ? qcow2(dir, 'base.qcow2', 4 * MiB, {}, ['write -P 0x11 0 4M']).path
+          : raw(dir, 'base.raw', 4 * MiB, ['write -P 0x11 0 4M']).path;
+      const top = qcow2(dir, 'top.qcow2', 4 * MiB, { backing_file: base, backing_fmt: baseFmt }, [
+        'write -P 0x22 1M 1M',
+      ]).path;
       qemuImg(['snapshot', '-c', 's1', top], dir);
       const before = readFileSync(base);
       const topBefore = readFileSync(top);

@@ -13,7 +13,11 @@ import { expectCheckClean, expectIdentical, qemuInfo, vdiskOk, vdiskRun } from '
 const MiB = 1 << 20;
 let root: string;
 let n = 0;
-const fresh = () => { const d = join(root, `d${n++}`); mkdirSync(d); return d; };
+const fresh = () => {
+  const d = join(root, `d${n++}`);
+  mkdirSync(d);
+  return d;
+};
 const bitmapsOf = (f: string) => qemuInfo(f)['format-specific'].data.bitmaps;
 
 /** Three bitmaps (64 KiB, 4 KiB and 512 KiB granules), one disabled, bits set by qemu-io's writes. */
@@ -29,7 +33,9 @@ function source(dir: string): string {
 }
 
 describe('convert --bitmaps', () => {
-  beforeAll(() => { root = makeScratchDir('write-bitmaps'); });
+  beforeAll(() => {
+    root = makeScratchDir('write-bitmaps');
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const o of [[], ['-o', 'cluster_size=4096'], ['-o', 'extended_l2=on']]) {
@@ -55,7 +61,9 @@ describe('convert --bitmaps', () => {
   test('compat=0.10 is refused (qemu-img refuses it too) and leaves no file', async () => {
     const dir = fresh();
     const s = source(dir);
-    expect(runTool('qemu-img', ['convert', '--bitmaps', '-O', 'qcow2', '-o', 'compat=0.10', s, join(dir, 'q.qcow2')]).status).not.toBe(0);
+    expect(
+      runTool('qemu-img', ['convert', '--bitmaps', '-O', 'qcow2', '-o', 'compat=0.10', s, join(dir, 'q.qcow2')]).status,
+    ).not.toBe(0);
     const r = await vdiskRun(['convert', '--bitmaps', '-O', 'qcow2', '-o', 'compat=0.10', s, 'v.qcow2'], dir);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('E_BAD_OPTION');

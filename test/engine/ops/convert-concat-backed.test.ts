@@ -22,20 +22,29 @@ let fresh: () => string;
 /** Two sources whose boundary (1000 KiB) falls inside a 64 KiB cluster; the first is a chain. */
 function sources(dir: string): string[] {
   qcow2(dir, 'sb.qcow2', 1000 * KiB, {}, ['write -P 0x33 0 1000k']);
-  const s1 = qcow2(dir, 's1.qcow2', 1000 * KiB, { backing_file: 'sb.qcow2', backing_fmt: 'qcow2' }, ['write -P 0x11 0 100k', 'write -z 900k 100k']).path;
+  const s1 = qcow2(dir, 's1.qcow2', 1000 * KiB, { backing_file: 'sb.qcow2', backing_fmt: 'qcow2' }, [
+    'write -P 0x11 0 100k',
+    'write -z 900k 100k',
+  ]).path;
   const s2 = qcow2(dir, 's2.qcow2', MiB, {}, ['write -P 0x22 512k 64k']).path;
   return [s1, s2];
 }
 
 describe('several sources into a backed target', () => {
-  beforeAll(() => { root = makeScratchDir('write-concat-backed'); fresh = scratch(root); });
+  beforeAll(() => {
+    root = makeScratchDir('write-concat-backed');
+    fresh = scratch(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const size of [2024 * KiB, 4 * MiB, 4 * MiB + 1000 * KiB]) {
     test(`-n onto a backed qcow2 of ${size / KiB} KiB holding data: identical to qemu-img's, clean`, async () => {
       const dir = fresh();
       qcow2(dir, 'bk.qcow2', 8 * MiB, {}, ['write -P 0xbb 0 8M']);
-      const t = qcow2(dir, 't.qcow2', size, { backing_file: 'bk.qcow2', backing_fmt: 'qcow2' }, ['write -P 0x77 0 500k', 'write -P 0x78 1984k 40k']).path;
+      const t = qcow2(dir, 't.qcow2', size, { backing_file: 'bk.qcow2', backing_fmt: 'qcow2' }, [
+        'write -P 0x77 0 500k',
+        'write -P 0x78 1984k 40k',
+      ]).path;
       const src = sources(dir);
       await reuseBoth(dir, t, size > 4 * MiB ? [...src, ...src] : src);
     });
@@ -67,8 +76,20 @@ describe('several sources into a backed target', () => {
     for (const s of sources(dir)) chains.push(await openImageNode(engine, s));
     const calls: string[] = [];
     const sink: Sink = {
-      unit: 65536, backed: true, finish: async () => { calls.push('finish'); },
-      data: async () => { calls.push('data'); }, zero: async () => { calls.push('zero'); }, hole: async () => { calls.push('hole'); },
+      unit: 65536,
+      backed: true,
+      finish: async () => {
+        calls.push('finish');
+      },
+      data: async () => {
+        calls.push('data');
+      },
+      zero: async () => {
+        calls.push('zero');
+      },
+      hole: async () => {
+        calls.push('hole');
+      },
     };
     try {
       await expect(copyConcat(engine, chains, sink, { shallow: true })).rejects.toMatchObject({ code: 'E_BAD_OPTION' });

@@ -11,10 +11,16 @@ import { expectCheckClean, expectIdentical, qemuInfo, vdiskOk, vdiskRun } from '
 const MiB = 1 << 20;
 let root: string;
 let n = 0;
-const fresh = () => { const d = join(root, `d${n++}`); mkdirSync(d); return d; };
+const fresh = () => {
+  const d = join(root, `d${n++}`);
+  mkdirSync(d);
+  return d;
+};
 
 describe('convert with several sources, and -n onto a larger target', () => {
-  beforeAll(() => { root = makeScratchDir('write-concat'); });
+  beforeAll(() => {
+    root = makeScratchDir('write-concat');
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const fmt of ['qcow2', 'raw']) {
@@ -45,7 +51,9 @@ describe('convert with several sources, and -n onto a larger target', () => {
   test('-B with several sources is refused, as qemu-img refuses it', async () => {
     const dir = fresh();
     const a = qcow2(dir, 'a.qcow2', MiB, {}).path;
-    expect(runTool('qemu-img', ['convert', '-O', 'qcow2', '-B', a, '-F', 'qcow2', a, a, join(dir, 'q.qcow2')], dir).status).not.toBe(0);
+    expect(
+      runTool('qemu-img', ['convert', '-O', 'qcow2', '-B', a, '-F', 'qcow2', a, a, join(dir, 'q.qcow2')], dir).status,
+    ).not.toBe(0);
     const r = await vdiskRun(['convert', '-O', 'qcow2', '-B', 'a.qcow2', '-F', 'qcow2', a, a, 'v.qcow2'], dir);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('E_BAD_OPTION');

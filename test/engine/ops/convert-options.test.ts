@@ -32,7 +32,10 @@ function formatSpecific(info: any): Record<string, unknown> {
 describe('convert -O qcow2 -o OPTIONS over a 3-layer chain', () => {
   let root: string;
   let chain: TestChain;
-  beforeAll(() => { root = makeScratchDir('write-options'); chain = buildChain(root); });
+  beforeAll(() => {
+    root = makeScratchDir('write-options');
+    chain = buildChain(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   CASES.forEach(({ o, expect: want, c }, i) => {

@@ -13,12 +13,19 @@ let root: string;
 let fresh: () => string;
 
 describe('convert -n -B onto an existing backed target', () => {
-  beforeAll(() => { root = makeScratchDir('write-reuse-shallow'); fresh = scratch(root); });
+  beforeAll(() => {
+    root = makeScratchDir('write-reuse-shallow');
+    fresh = scratch(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   const cases: { size: number; io: string[]; what: string }[] = [
-    { size: 1000 * KiB, io: ['write -P 0x77 0 500k', 'write -P 0x78 960k 40k'], what: 'of the source\'s size, holding data' },
-    { size: 1000 * KiB, io: [], what: 'of the source\'s size, empty (rewritten from scratch)' },
+    {
+      size: 1000 * KiB,
+      io: ['write -P 0x77 0 500k', 'write -P 0x78 960k 40k'],
+      what: "of the source's size, holding data",
+    },
+    { size: 1000 * KiB, io: [], what: "of the source's size, empty (rewritten from scratch)" },
     { size: 4 * MiB, io: ['write -P 0x77 0 500k', 'write -P 0x78 960k 64k'], what: 'larger, holding data' },
     { size: 4 * MiB, io: [], what: 'larger, empty' },
   ];
@@ -28,8 +35,11 @@ describe('convert -n -B onto an existing backed target', () => {
       qcow2(dir, 'base.qcow2', 4 * MiB, {}, ['write -P 0xbb 0 4M']);
       qcow2(dir, 'mid.qcow2', 1000 * KiB, {}, ['write -P 0x33 0 1000k']);
       // The top allocates 0..128k and the cluster the source ends inside; the rest is left to mid.
-      const top = qcow2(dir, 'top.qcow2', 1000 * KiB, { backing_file: 'mid.qcow2', backing_fmt: 'qcow2' },
-        ['write -P 0x11 0 100k', 'write -z 960k 20k', 'write -P 0x12 990k 10k']).path;
+      const top = qcow2(dir, 'top.qcow2', 1000 * KiB, { backing_file: 'mid.qcow2', backing_fmt: 'qcow2' }, [
+        'write -P 0x11 0 100k',
+        'write -z 960k 20k',
+        'write -P 0x12 990k 10k',
+      ]).path;
       const t = qcow2(dir, 't.qcow2', c.size, { backing_file: 'base.qcow2', backing_fmt: 'qcow2' }, c.io).path;
       const { q, v } = await reuseBoth(dir, t, ['-B', 'mid.qcow2', '-F', 'qcow2', top]);
       expectSameMap(q, v);

@@ -33,8 +33,11 @@ function target(dir: string, kind: string): string {
   return join(dir, 't.qcow2');
 }
 
-describe('convert -n onto a larger target: the cluster the source ends inside keeps the target\'s bytes past the end', () => {
-  beforeAll(() => { root = makeScratchDir('write-reuse-tail'); fresh = scratch(root); });
+describe("convert -n onto a larger target: the cluster the source ends inside keeps the target's bytes past the end", () => {
+  beforeAll(() => {
+    root = makeScratchDir('write-reuse-tail');
+    fresh = scratch(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const [src, io] of Object.entries(SOURCES)) {
@@ -55,7 +58,17 @@ describe('convert -n onto a larger target: the cluster the source ends inside ke
       raw(dir, 'bk.raw', 4 * MiB, ['write -P 0xbb 0 4M']);
       const t = join(dir, 't.qcow2');
       qemuImg(['create', '-q', '-f', 'qcow2', '-o', `${o},backing_file=bk.raw,backing_fmt=raw`, t, '4M'], dir);
-      qemuIo(t, ['write -P 0x77 0 900k', 'write -P 0x78 980k 4k', 'write -P 0x7a 1000k 2k', 'write -z 1004k 4k', 'write -P 0x79 1010k 2k'], { cwd: dir });
+      qemuIo(
+        t,
+        [
+          'write -P 0x77 0 900k',
+          'write -P 0x78 980k 4k',
+          'write -P 0x7a 1000k 2k',
+          'write -z 1004k 4k',
+          'write -P 0x79 1010k 2k',
+        ],
+        { cwd: dir },
+      );
       // 1001 KiB: the end falls inside a cluster of every size here (4 KiB ones too).
       const s = qcow2(dir, 's.qcow2', 1001 * KiB, {}, SOURCES['ends in data']!).path;
       await reuseBoth(dir, t, [s]);

@@ -11,13 +11,19 @@ import { allocated, expectCheckClean, expectIdentical, qemuInfo, vdiskOk, vdiskR
 describe('convert -B (shallow), -n (reuse) and failures', () => {
   let root: string;
   let chain: TestChain;
-  beforeAll(() => { root = makeScratchDir('write-shallow'); chain = buildChain(root); });
+  beforeAll(() => {
+    root = makeScratchDir('write-shallow');
+    chain = buildChain(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const compat of ['1.1', '0.10']) {
     test(`-B mid -F qcow2 (compat=${compat}): backed by mid, reads as the top chain, top's zero clusters hide mid's data`, async () => {
       const out = join(root, `shallow-${compat}.qcow2`);
-      await vdiskOk(['convert', '-O', 'qcow2', '-o', `compat=${compat}`, '-B', 'mid.qcow2', '-F', 'qcow2', chain.top, out], root);
+      await vdiskOk(
+        ['convert', '-O', 'qcow2', '-o', `compat=${compat}`, '-B', 'mid.qcow2', '-F', 'qcow2', chain.top, out],
+        root,
+      );
       const info = qemuInfo(out);
       expect(info['backing-filename']).toBe('mid.qcow2');
       expect(info['backing-filename-format']).toBe('qcow2');
@@ -104,7 +110,10 @@ describe('convert -B (shallow), -n (reuse) and failures', () => {
 
   test('a failing convert leaves no file at the destination and no temporary', async () => {
     const out = join(root, 'fail', 'never.qcow2');
-    qemuImg(['create', '-q', '-f', 'qcow2', '-b', 'missing.raw', '-F', 'raw', '-u', join(root, 'broken.qcow2'), '1M'], root);
+    qemuImg(
+      ['create', '-q', '-f', 'qcow2', '-b', 'missing.raw', '-F', 'raw', '-u', join(root, 'broken.qcow2'), '1M'],
+      root,
+    );
     const r = await vdiskRun(['convert', '-O', 'qcow2', join(root, 'broken.qcow2'), join(root, 'never.qcow2')], root);
     expect(r.stderr).toContain('E_BACKING_MISSING');
     expect(readdirSync(root).filter((n) => n.includes('never'))).toEqual([]);

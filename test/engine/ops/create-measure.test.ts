@@ -12,10 +12,20 @@ import { mkdirSync } from 'node:fs';
 describe('create and measure', () => {
   let root: string;
   let chain: TestChain;
-  beforeAll(() => { root = makeScratchDir('write-create'); chain = buildChain(root); });
+  beforeAll(() => {
+    root = makeScratchDir('write-create');
+    chain = buildChain(root);
+  });
   afterAll(() => removeScratchDir(root));
 
-  for (const o of ['', 'compat=0.10', 'cluster_size=4k,refcount_bits=8', 'extended_l2=on', 'preallocation=metadata', 'compression_type=zstd,lazy_refcounts=on']) {
+  for (const o of [
+    '',
+    'compat=0.10',
+    'cluster_size=4k,refcount_bits=8',
+    'extended_l2=on',
+    'preallocation=metadata',
+    'compression_type=zstd,lazy_refcounts=on',
+  ]) {
     test(`create -f qcow2 ${o ? `-o ${o}` : ''} 3G: check clean, reads as zeros, same virtual size`, async () => {
       const out = join(root, `c-${o.replace(/[=,]/g, '_') || 'default'}.qcow2`);
       await vdiskOk(['create', '-f', 'qcow2', ...(o ? ['-o', o] : []), out, '3G'], root);
@@ -42,8 +52,12 @@ describe('create and measure', () => {
   });
 
   const measureArgs = [
-    ['-O', 'raw'], ['-O', 'qcow2'], ['-O', 'qcow2', '-o', 'compat=0.10'], ['-O', 'qcow2', '-o', 'cluster_size=4k,refcount_bits=1'],
-    ['-O', 'qcow2', '-o', 'extended_l2=on,cluster_size=2M'], ['-O', 'qcow2', '-o', 'backing_file=mid.qcow2,backing_fmt=qcow2'],
+    ['-O', 'raw'],
+    ['-O', 'qcow2'],
+    ['-O', 'qcow2', '-o', 'compat=0.10'],
+    ['-O', 'qcow2', '-o', 'cluster_size=4k,refcount_bits=1'],
+    ['-O', 'qcow2', '-o', 'extended_l2=on,cluster_size=2M'],
+    ['-O', 'qcow2', '-o', 'backing_file=mid.qcow2,backing_fmt=qcow2'],
   ];
   for (const a of measureArgs) {
     test(`measure --output=json ${a.join(' ')} equals qemu-img measure`, async () => {
@@ -65,7 +79,9 @@ describe('create and measure', () => {
       mkdirSync(dir, { recursive: true });
       const img = f.build(dir);
       const ours = JSON.parse((await vdiskOk(['measure', '--output=json', '-O', 'qcow2', img.path], dir)).stdout);
-      expect(ours, f.name).toStrictEqual(JSON.parse(qemuImg(['measure', '--output=json', '-O', 'qcow2', img.path], dir)));
+      expect(ours, f.name).toStrictEqual(
+        JSON.parse(qemuImg(['measure', '--output=json', '-O', 'qcow2', img.path], dir)),
+      );
     }
   }, 180_000);
 });

@@ -13,14 +13,17 @@ const GiB = 2 ** 30;
 let root: string;
 
 describe('create: progress and cancellation', () => {
-  beforeAll(() => { root = makeScratchDir('create-progress'); });
+  beforeAll(() => {
+    root = makeScratchDir('create-progress');
+  });
   afterAll(() => removeScratchDir(root));
 
   test('qcow2 preallocation=metadata, 64 GiB: progress complete, aborts leave nothing', async () => {
     const dir = join(root, 'meta');
     mkdirSync(dir);
     const f = (k: number) => join(dir, `img${k}.qcow2`);
-    const run = (k: number, r: object) => createImage({ target: f(k), format: 'qcow2', size: 64 * GiB, options: { preallocation: 'metadata' }, ...r });
+    const run = (k: number, r: object) =>
+      createImage({ target: f(k), format: 'qcow2', size: 64 * GiB, options: { preallocation: 'metadata' }, ...r });
     const full = recorder();
     await run(0, full);
     expectProgressComplete(full.calls, ['metadata']);

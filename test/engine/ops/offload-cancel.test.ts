@@ -26,10 +26,19 @@ describe('cancelling an offloaded copy', () => {
     const dst = join(fs.dir, 'dst.raw');
     const ctl = new AbortController();
     let seen = 0;
-    const e = await vdiskFailure(convertImage({
-      source: src, sourceFormat: 'raw', target: dst, targetFormat: 'raw', signal: ctl.signal,
-      onProgress: (p) => { seen = p.done; if (p.done >= 64 * MiB) ctl.abort(); },
-    }));
+    const e = await vdiskFailure(
+      convertImage({
+        source: src,
+        sourceFormat: 'raw',
+        target: dst,
+        targetFormat: 'raw',
+        signal: ctl.signal,
+        onProgress: (p) => {
+          seen = p.done;
+          if (p.done >= 64 * MiB) ctl.abort();
+        },
+      }),
+    );
     expect(e.code).toBe('E_CANCELLED');
     expect(seen).toBeLessThan(SIZE);
     expect(readdirSync(fs.dir).sort()).toEqual(['src.raw']);

@@ -8,10 +8,19 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resizeImage } from '../../../src/engine/ops/resize.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
 import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
-import { abortedSignal, expectCancelled, expectNoCorruption, expectProgressComplete, recorder, sameContent, virtualSize } from '../helpers/long-op.js';
+import {
+  abortedSignal,
+  expectCancelled,
+  expectNoCorruption,
+  expectProgressComplete,
+  recorder,
+  sameContent,
+  virtualSize,
+} from '../helpers/long-op.js';
 import { expectCheckClean, expectIdentical } from '../helpers/helpers.js';
 
-const MiB = 2 ** 20, GiB = 2 ** 30;
+const MiB = 2 ** 20,
+  GiB = 2 ** 30;
 let root: string;
 let n = 0;
 let src: { old: string; shrunk: string };
@@ -35,7 +44,8 @@ function expectOldOrNew(f: string): 'old' | 'new' {
   return state;
 }
 
-const shrink = (image: string, extra: object = {}) => resizeImage({ image, size: GiB, shrink: true, batchBytes: 1, ...extra });
+const shrink = (image: string, extra: object = {}) =>
+  resizeImage({ image, size: GiB, shrink: true, batchBytes: 1, ...extra });
 
 describe('resize: progress and cancellation', () => {
   beforeAll(() => {
@@ -52,7 +62,7 @@ describe('resize: progress and cancellation', () => {
   });
   afterAll(() => removeScratchDir(root));
 
-  test('qcow2 shrink: phases header, clear, tail; monotonic, complete; reads as qemu-img\'s shrink', async () => {
+  test("qcow2 shrink: phases header, clear, tail; monotonic, complete; reads as qemu-img's shrink", async () => {
     const f = copy();
     const r = recorder();
     await shrink(f, r);
@@ -90,10 +100,15 @@ describe('resize: progress and cancellation', () => {
     const f = copy();
     const r = recorder();
     const stopAfterHeader = new AbortController();
-    await expectCancelled(shrink(f, {
-      signal: stopAfterHeader.signal,
-      onProgress: (p: { phase: string }) => { r.onProgress(p as never); if (p.phase === 'clear') stopAfterHeader.abort(); },
-    }));
+    await expectCancelled(
+      shrink(f, {
+        signal: stopAfterHeader.signal,
+        onProgress: (p: { phase: string }) => {
+          r.onProgress(p as never);
+          if (p.phase === 'clear') stopAfterHeader.abort();
+        },
+      }),
+    );
     expect(expectOldOrNew(f)).toBe('new');
     await resizeImage({ image: f, size: 4 * GiB });
     const want = join(root, `grown${n++}.qcow2`);
@@ -114,7 +129,9 @@ describe('resize: progress and cancellation', () => {
     await resizeImage({ image: raw, format: 'raw', size: 32 * MiB, shrink: true, ...rr });
     expectProgressComplete(rr.calls, ['resize']);
     expect(virtualSize(raw)).toBe(32 * MiB);
-    await expectCancelled(resizeImage({ image: raw, format: 'raw', size: 16 * MiB, shrink: true, signal: abortedSignal() }));
+    await expectCancelled(
+      resizeImage({ image: raw, format: 'raw', size: 16 * MiB, shrink: true, signal: abortedSignal() }),
+    );
     expect(virtualSize(raw)).toBe(32 * MiB);
   });
 });

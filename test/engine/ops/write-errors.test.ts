@@ -18,7 +18,6 @@ import { failingFile } from '../helpers/failing-target.js';
 let root: string;
 let fresh: () => string;
 
-
 /** Nothing at the destination and no `.NAME.vdisk-PID.part` beside it. */
 function expectNothingLeft(dir: string, dst: string): void {
   expect(existsSync(dst)).toBe(false);
@@ -32,7 +31,10 @@ function source(dir: string): string {
 const asRoot = process.getuid?.() === 0;
 
 describe('write errors', () => {
-  beforeAll(() => { root = makeScratchDir('write-errors'); fresh = scratch(root); });
+  beforeAll(() => {
+    root = makeScratchDir('write-errors');
+    fresh = scratch(root);
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const fmt of ['raw', 'qcow2'] as const) {
@@ -52,7 +54,9 @@ describe('write errors', () => {
     const dir = fresh();
     const dst = raw(dir, 't.raw', 8 * MiB, ['write -P 0x77 0 8M']).path;
     const target = await failingFile(dst, MiB, { reuse: true });
-    const e = await vdiskFailure(convertImage({ source: source(dir), target, targetFormat: 'raw', reuseTarget: true, chunkSize: MiB }));
+    const e = await vdiskFailure(
+      convertImage({ source: source(dir), target, targetFormat: 'raw', reuseTarget: true, chunkSize: MiB }),
+    );
     expect(e.code).toBe('E_NO_SPACE');
     expect(String(e.detail.targetState)).toMatch(/^kept, partly written/);
     expect(readFileSync(dst).length).toBe(8 * MiB);
@@ -63,10 +67,22 @@ describe('write errors', () => {
     const src = source(dir);
     const dst = join(dir, 'out.qcow2');
     let grown = false;
-    const onProgress = () => { if (!grown) { grown = true; appendFileSync(src, Buffer.alloc(512, 1)); } };
-    const e = await vdiskFailure(convertImage({ source: src, target: dst, targetFormat: 'qcow2', chunkSize: MiB, onProgress }));
+    const onProgress = () => {
+      if (!grown) {
+        grown = true;
+        appendFileSync(src, Buffer.alloc(512, 1));
+      }
+    };
+    const e = await vdiskFailure(
+      convertImage({ source: src, target: dst, targetFormat: 'qcow2', chunkSize: MiB, onProgress }),
+    );
     expect(grown).toBe(true);
-    expect([e.code, e.detail.path, e.detail.before, e.detail.after]).toEqual(['E_SOURCE_CHANGED', src, 8 * MiB, 8 * MiB + 512]);
+    expect([e.code, e.detail.path, e.detail.before, e.detail.after]).toEqual([
+      'E_SOURCE_CHANGED',
+      src,
+      8 * MiB,
+      8 * MiB + 512,
+    ]);
     expectNothingLeft(dir, dst);
   });
 
@@ -80,7 +96,9 @@ describe('write errors', () => {
       resized = true;
       execFileSync('qemu-img', ['resize', src, '16M'], { stdio: 'ignore' });
     };
-    const e = await vdiskFailure(convertImage({ source: src, target: dst, targetFormat: 'raw', chunkSize: MiB, onProgress }));
+    const e = await vdiskFailure(
+      convertImage({ source: src, target: dst, targetFormat: 'raw', chunkSize: MiB, onProgress }),
+    );
     expect(resized).toBe(true);
     expect(e.code).toBe('E_SOURCE_CHANGED');
     expectNothingLeft(dir, dst);
@@ -119,15 +137,28 @@ describe('write errors', () => {
     const out: string[] = [];
     let grown = false;
     const io = {
-      stdout: (t: string) => { out.push(t); if (!grown) { grown = true; appendFileSync(src, Buffer.alloc(512, 1)); } },
+      stdout: (t: string) => {
+        out.push(t);
+        if (!grown) {
+          grown = true;
+          appendFileSync(src, Buffer.alloc(512, 1));
+        }
+      },
       stderr: () => {},
     };
-    const e = await vdiskFailure(convertVerb(engine, ['-p', '--chunk-size', '1M', '-O', 'raw', src, join(dir, 'out.raw')], io));
+    const e = await vdiskFailure(
+      convertVerb(engine, ['-p', '--chunk-size', '1M', '-O', 'raw', src, join(dir, 'out.raw')], io),
+    );
     expect(e.code).toBe('E_SOURCE_CHANGED');
     expect(out.length).toBeGreaterThan(0);
     expect(out.join('')).not.toContain('(100.00/100%)');
     const ok: string[] = [];
-    expect(await convertVerb(engine, ['-p', '-O', 'raw', src, join(dir, 'ok.raw')], { stdout: (t) => ok.push(t), stderr: () => {} })).toBe(0);
+    expect(
+      await convertVerb(engine, ['-p', '-O', 'raw', src, join(dir, 'ok.raw')], {
+        stdout: (t) => ok.push(t),
+        stderr: () => {},
+      }),
+    ).toBe(0);
     expect(ok.filter((l) => l.includes('(100.00/100%)'))).toHaveLength(1);
     expectIdentical(src, join(dir, 'ok.raw'), ['-f', 'raw', '-F', 'raw']);
   });

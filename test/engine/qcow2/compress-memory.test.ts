@@ -29,7 +29,9 @@ function source(mib: number): string {
 }
 
 describe('convert -c memory', () => {
-  beforeAll(() => { root = makeScratchDir('compress-memory'); });
+  beforeAll(() => {
+    root = makeScratchDir('compress-memory');
+  });
   afterAll(() => removeScratchDir(root));
 
   test('128 MiB of compressed data holds within 4 MiB of what 16 MiB holds (1 KiB clusters)', async () => {

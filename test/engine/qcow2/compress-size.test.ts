@@ -22,7 +22,7 @@ function makeSource(): string {
   const block = new Uint8Array(4096);
   for (let e = 0; e < 16; e++) {
     for (let b = 0; b < 256; b++) {
-      block.fill((e * 7 + b) % 251 + 1);
+      block.fill(((e * 7 + b) % 251) + 1);
       if ((b + e) % 3 === 0) block.set(randomBytes(2048));
       writeSync(fd, block, 0, block.length, e * 16 * MiB + b * 4096);
     }
@@ -33,7 +33,10 @@ function makeSource(): string {
 }
 
 describe('convert -c output size', () => {
-  beforeAll(() => { root = makeScratchDir('compress-size'); src = makeSource(); });
+  beforeAll(() => {
+    root = makeScratchDir('compress-size');
+    src = makeSource();
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const cluster of [1024, 4096, 65536]) {

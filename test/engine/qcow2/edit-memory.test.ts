@@ -37,7 +37,9 @@ function chain(tables: number): { dir: string; base: string; top: string; flat: 
 }
 
 describe('in-place edit memory', () => {
-  beforeAll(() => { root = makeScratchDir('edit-memory'); });
+  beforeAll(() => {
+    root = makeScratchDir('edit-memory');
+  });
   afterAll(() => removeScratchDir(root));
 
   test('commit touching 16384 L2 tables holds under 64 MiB, within 8 MiB of one touching 2048', async () => {

@@ -36,18 +36,32 @@ function endAt(file: string, at: number): void {
 /** Host clusters one refcount block covers. */
 const perBlock = (cs: number, bits: number) => (cs * 8) / bits;
 
-interface Case { cs: number; bits: number; mib: number; tail?: number; label: string }
+interface Case {
+  cs: number;
+  bits: number;
+  mib: number;
+  tail?: number;
+  label: string;
+}
 const cases: Case[] = [
   { cs: 512, bits: 16, mib: 3, label: '24 new blocks' },
   { cs: 512, bits: 16, mib: 9, label: 'over 64 blocks: the one-cluster table moves' },
   { cs: 512, bits: 1, mib: 5, label: 'refcount_bits=1, 3 new blocks' },
   { cs: 512, bits: 1, mib: 2, tail: 200 * MiB, label: 'refcount_bits=1, file end at 200 MiB: the table moves' },
   { cs: 4096, bits: 16, mib: 20, label: '3 new blocks' },
-  { cs: 4096, bits: 1, mib: 3, tail: 128 * MiB - 1 * MiB, label: 'refcount_bits=1, crossing the 128 MiB block boundary' },
+  {
+    cs: 4096,
+    bits: 1,
+    mib: 3,
+    tail: 128 * MiB - 1 * MiB,
+    label: 'refcount_bits=1, crossing the 128 MiB block boundary',
+  },
 ];
 
 describe('in-place edits that need new refcount blocks', () => {
-  beforeAll(() => { root = makeScratchDir('edit-refblocks'); });
+  beforeAll(() => {
+    root = makeScratchDir('edit-refblocks');
+  });
   afterAll(() => removeScratchDir(root));
 
   for (const c of cases) {
@@ -92,7 +106,19 @@ describe('in-place edits that need new refcount blocks', () => {
     const top = join(d, 'top.qcow2');
     qemuImg(['create', '-q', '-f', 'raw', base, '8M']);
     fill(base, 3, 2 * MiB, 'raw');
-    qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=4096,refcount_bits=1', '-b', 'base.raw', '-F', 'raw', top]);
+    qemuImg([
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-o',
+      'cluster_size=4096,refcount_bits=1',
+      '-b',
+      'base.raw',
+      '-F',
+      'raw',
+      top,
+    ]);
     endAt(top, 128 * MiB - 1 * MiB);
     const flat = join(d, 'flat.raw');
     qemuImg(['convert', '-O', 'raw', top, flat]);

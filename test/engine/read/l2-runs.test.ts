@@ -21,8 +21,16 @@ function reference(table: Uint8Array, entryBytes: number, entries: number): L2Ru
 function table(entryBytes: number, entries: number, density: number, seed: number): Uint8Array {
   const t = new Uint8Array(entries * entryBytes);
   let x = seed;
-  const next = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x / 2 ** 32; };
-  for (let j = 0; j < entries; j++) if (next() < density) t[j * entryBytes + Math.floor(next() * entryBytes)] = 1 + Math.floor(next() * 255);
+  const next = () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 2 ** 32;
+  };
+  for (let j = 0; j < entries; j++)
+    if (next() < density) t[j * entryBytes + Math.floor(next() * entryBytes)] = 1 + Math.floor(next() * 255);
   return t;
 }
 
@@ -35,13 +43,37 @@ const mark = (entryBytes: number, entries: number, used: number[]) => {
 describe.each(['simd', 'scalar'] as const)('L2 scan, %s engine', (flavor) => {
   it('splits fixed tables into runs of used and all-zero entries', async () => {
     const s = new L2Scanner(await createNodeEngine({ flavor }), 64 * 1024);
-    expect(s.runs(mark(8, 64, [0, 1, 5, 63]), 8, 64)).toEqual([[0, 2, true], [2, 3, false], [5, 1, true], [6, 57, false], [63, 1, true]]);
-    expect(s.runs(mark(16, 64, [3]), 16, 64)).toEqual([[0, 3, false], [3, 1, true], [4, 60, false]]);
+    expect(s.runs(mark(8, 64, [0, 1, 5, 63]), 8, 64)).toEqual([
+      [0, 2, true],
+      [2, 3, false],
+      [5, 1, true],
+      [6, 57, false],
+      [63, 1, true],
+    ]);
+    expect(s.runs(mark(16, 64, [3]), 16, 64)).toEqual([
+      [0, 3, false],
+      [3, 1, true],
+      [4, 60, false],
+    ]);
     expect(s.runs(mark(8, 64, []), 8, 10)).toEqual([[0, 10, false]]); // only the entries inside the image
-    expect(s.runs(mark(8, 64, Array.from({ length: 64 }, (_, i) => i)), 8, 64)).toEqual([[0, 64, true]]);
+    expect(
+      s.runs(
+        mark(
+          8,
+          64,
+          Array.from({ length: 64 }, (_, i) => i),
+        ),
+        8,
+        64,
+      ),
+    ).toEqual([[0, 64, true]]);
     const odd = new Uint8Array(1 + 64 * 8);
     odd.set(mark(8, 64, [2]), 1);
-    expect(s.runs(odd.subarray(1), 8, 64)).toEqual([[0, 2, false], [2, 1, true], [3, 61, false]]);
+    expect(s.runs(odd.subarray(1), 8, 64)).toEqual([
+      [0, 2, false],
+      [2, 1, true],
+      [3, 61, false],
+    ]);
     s.free();
   });
 
@@ -62,7 +94,11 @@ describe.each(['simd', 'scalar'] as const)('L2 scan, %s engine', (flavor) => {
   it('continues past a full run buffer (2 MiB table, every entry alternating)', async () => {
     const s = new L2Scanner(await createNodeEngine({ flavor }), 2 << 20);
     const entries = (2 << 20) / 8;
-    const t = mark(8, entries, Array.from({ length: entries / 2 }, (_, i) => 2 * i + 1));
+    const t = mark(
+      8,
+      entries,
+      Array.from({ length: entries / 2 }, (_, i) => 2 * i + 1),
+    );
     const runs = s.runs(t, 8, entries);
     expect(runs.length).toBe(entries);
     expect(runs).toEqual(reference(t, 8, entries));

@@ -18,7 +18,10 @@ import { HEAD_BYTES, RemoteSource } from '../../../worker/remote-source.js';
 import { startRangeServer, type RangeServer } from '../../io/helpers/range-server.js';
 
 const MiB = 1 << 20;
-const rangeLength = (range = '') => { const [a, b] = range.slice(6).split('-').map(Number); return b! - a! + 1; };
+const rangeLength = (range = '') => {
+  const [a, b] = range.slice(6).split('-').map(Number);
+  return b! - a! + 1;
+};
 
 describe('a remote qcow2 in the console', () => {
   let dir: string;
@@ -46,7 +49,8 @@ describe('a remote qcow2 in the console', () => {
   });
 
   const gets = () => server.requests.filter((r) => r.method === 'GET');
-  const openRemote = async () => openChain(engine, new RemoteSource(await HttpSource.open(server.url), 'pool/remote.qcow2'));
+  const openRemote = async () =>
+    openChain(engine, new RemoteSource(await HttpSource.open(server.url), 'pool/remote.qcow2'));
 
   it('opens in two requests and draws the same picture from a few bounded Range requests', async () => {
     const plain = await openRemote();
@@ -91,7 +95,12 @@ describe('a remote qcow2 in the console', () => {
       expect(await src.pread(buf, 0)).toBe(512); // from the head fetched just before
       expect(await src.pread(buf, HEAD_BYTES - 256)).toBe(512); // crosses the head's end
       expect(buf).toEqual(image.subarray(HEAD_BYTES - 256, HEAD_BYTES + 256));
-      expect(flaky.requests.map((r) => r.headers.range)).toEqual(['bytes=0-0', `bytes=0-${HEAD_BYTES - 1}`, `bytes=0-${HEAD_BYTES - 1}`, `bytes=${HEAD_BYTES - 256}-${HEAD_BYTES + 255}`]);
+      expect(flaky.requests.map((r) => r.headers.range)).toEqual([
+        'bytes=0-0',
+        `bytes=0-${HEAD_BYTES - 1}`,
+        `bytes=0-${HEAD_BYTES - 1}`,
+        `bytes=${HEAD_BYTES - 256}-${HEAD_BYTES + 255}`,
+      ]);
       await src.close();
     } finally {
       await flaky.close();

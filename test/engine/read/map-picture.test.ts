@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { addRun, kindOf } from '../../../src/engine/read/map-picture.js';
 import { RUN } from '../../../src/engine/read/block-status.js';
 
-const run = (start: number, length: number, flags: number, depth = 0) => ({ start, length, flags, depth, host: 0, slot: 0 });
+const run = (start: number, length: number, flags: number, depth = 0) => ({
+  start,
+  length,
+  flags,
+  depth,
+  host: 0,
+  slot: 0,
+});
 
 describe('map picture buckets', () => {
   it('classifies runs by flags and depth', () => {

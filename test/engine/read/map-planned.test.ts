@@ -24,7 +24,13 @@ function scatter(img: string, sizeMiB: number, count: number, seed: number, clus
   for (let i = 0; i < count; i++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     const off = Math.floor((x / 2 ** 32) * (sizeMiB - 1)) * MiB;
-    cmds.push(i % 7 === 0 ? `write -z ${off} 64k` : i % 11 === 0 ? `write -c -P 0x22 ${off} ${clusterK}k` : `write -P 0x5a ${off} 128k`);
+    cmds.push(
+      i % 7 === 0
+        ? `write -z ${off} 64k`
+        : i % 11 === 0
+          ? `write -c -P 0x22 ${off} ${clusterK}k`
+          : `write -P 0x5a ${off} 128k`,
+    );
   }
   qemuIo(img, cmds);
 }
@@ -32,7 +38,11 @@ function scatter(img: string, sizeMiB: number, count: number, seed: number, clus
 /** Picked files: backing names resolve among `files`. */
 const gateOf = (files: Record<string, Uint8Array<ArrayBuffer>>): BackingGate => ({
   identify: async (s) => s.name,
-  open: async (req) => ({ source: new BlobSource(new Blob([files[req.name]!]), req.name), identity: req.name, resolved: req.name }),
+  open: async (req) => ({
+    source: new BlobSource(new Blob([files[req.name]!]), req.name),
+    identity: req.name,
+    resolved: req.name,
+  }),
 });
 
 describe('map picture of qcow2 layers (file-order walk)', () => {
@@ -47,7 +57,23 @@ describe('map picture of qcow2 layers (file-order walk)', () => {
     // A chain: a smaller base and an extended-L2 top over it.
     qemuImg(['create', '-q', '-f', 'qcow2', join(dir, 'base.qcow2'), String(6 * 1024 * MiB)]);
     scatter(join(dir, 'base.qcow2'), 6 * 1024, 40, 5);
-    qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'extended_l2=on,cluster_size=128k', '-b', 'base.qcow2', '-F', 'qcow2', join(dir, 'top.qcow2'), String(8 * 1024 * MiB)], dir);
+    qemuImg(
+      [
+        'create',
+        '-q',
+        '-f',
+        'qcow2',
+        '-o',
+        'extended_l2=on,cluster_size=128k',
+        '-b',
+        'base.qcow2',
+        '-F',
+        'qcow2',
+        join(dir, 'top.qcow2'),
+        String(8 * 1024 * MiB),
+      ],
+      dir,
+    );
     scatter(join(dir, 'top.qcow2'), 8 * 1024, 60, 3, 128);
     qemuIo(join(dir, 'top.qcow2'), ['write -P 0x33 4k 8k', 'write -z 1M 32k'], { cwd: dir }); // subclusters
   }, 60_000);
@@ -72,7 +98,8 @@ describe('map picture of qcow2 layers (file-order walk)', () => {
 
   it('matches it for a backing chain with extended L2 entries and a smaller base', async () => {
     const files = { 'base.qcow2': bytes('base.qcow2'), 'top.qcow2': bytes('top.qcow2') };
-    const open = () => openChain(engine, new BlobSource(new Blob([files['top.qcow2']]), 'top.qcow2'), { gate: gateOf(files) });
+    const open = () =>
+      openChain(engine, new BlobSource(new Blob([files['top.qcow2']]), 'top.qcow2'), { gate: gateOf(files) });
     const plain = await open();
     const want = await mapPicture(engine, plain, 512, { planned: false });
     await plain.close();

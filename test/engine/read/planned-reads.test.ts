@@ -9,22 +9,74 @@ import { AHEAD, PlannedReadSource, planSpans } from '../../../src/engine/read/pl
 function counting(bytes: Uint8Array): ImageSource & { log: [number, number][] } {
   const inner = new MemorySource(bytes);
   const log: [number, number][] = [];
-  return { name: 'counted', size: bytes.length, log, pread: (b, o) => { log.push([o, b.length]); return inner.pread(b, o); }, close: async () => {} };
+  return {
+    name: 'counted',
+    size: bytes.length,
+    log,
+    pread: (b, o) => {
+      log.push([o, b.length]);
+      return inner.pread(b, o);
+    },
+    close: async () => {},
+  };
 }
 
 describe('planned span reads', () => {
   it('merges ranges closer than the gap, up to the span limit', () => {
-    expect(planSpans([[300, 10], [0, 10], [20, 10], [1000, 10]], 2000, 100, 50)).toEqual([
-      { start: 0, end: 30 }, { start: 300, end: 310 }, { start: 1000, end: 1010 },
+    expect(
+      planSpans(
+        [
+          [300, 10],
+          [0, 10],
+          [20, 10],
+          [1000, 10],
+        ],
+        2000,
+        100,
+        50,
+      ),
+    ).toEqual([
+      { start: 0, end: 30 },
+      { start: 300, end: 310 },
+      { start: 1000, end: 1010 },
     ]);
-    expect(planSpans([[0, 60], [60, 60]], 2000, 100, 50)).toEqual([{ start: 0, end: 60 }, { start: 60, end: 120 }]);
+    expect(
+      planSpans(
+        [
+          [0, 60],
+          [60, 60],
+        ],
+        2000,
+        100,
+        50,
+      ),
+    ).toEqual([
+      { start: 0, end: 60 },
+      { start: 60, end: 120 },
+    ]);
     expect(planSpans([[1990, 64]], 2000)).toEqual([{ start: 1990, end: 2000 }]); // clipped at the end of the file
   });
 
   it('serves reads inside the plan from its spans and passes the others through', async () => {
     const bytes = new Uint8Array(4096).map((_, i) => i & 0xff);
-    const src = new PlannedReadSource(new MemorySource(bytes), planSpans([[100, 50], [200, 50], [3000, 10]], bytes.length, 1024, 100));
-    const read = async (off: number, len: number) => { const b = new Uint8Array(len); await src.pread(b, off); return b; };
+    const src = new PlannedReadSource(
+      new MemorySource(bytes),
+      planSpans(
+        [
+          [100, 50],
+          [200, 50],
+          [3000, 10],
+        ],
+        bytes.length,
+        1024,
+        100,
+      ),
+    );
+    const read = async (off: number, len: number) => {
+      const b = new Uint8Array(len);
+      await src.pread(b, off);
+      return b;
+    };
     expect(await read(120, 100)).toEqual(bytes.subarray(120, 220));
     expect(await read(3000, 10)).toEqual(bytes.subarray(3000, 3010));
     expect(src.reads).toBe(2);

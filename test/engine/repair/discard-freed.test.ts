@@ -16,10 +16,16 @@ import { twinCopies } from '../helpers/repair-twins.js';
 import { allocated, expectAllocatedNear, expectCheckClean, expectIdentical, vdiskOk } from '../helpers/helpers.js';
 
 let root: string;
-const qemu = (args: string[], dir: string) => { const r = runTool('qemu-img', args, dir); expect(r.status, r.stderr).not.toBe(2); return r; };
+const qemu = (args: string[], dir: string) => {
+  const r = runTool('qemu-img', args, dir);
+  expect(r.status, r.stderr).not.toBe(2);
+  return r;
+};
 
 describe('freed clusters are discarded as qemu-img discards them', () => {
-  beforeAll(() => { root = makeScratchDir('discard'); });
+  beforeAll(() => {
+    root = makeScratchDir('discard');
+  });
   afterAll(() => removeScratchDir(root));
 
   test('check -r leaks: the 2 MiB of leaked data clusters become a hole', async () => {
@@ -27,7 +33,10 @@ describe('freed clusters are discarded as qemu-img discards them', () => {
     mkdirSync(dir);
     const img = qcow2(dir, 'leaky.qcow2', 64 * MiB, {}, ['write -P 0x11 0 8M']).path;
     // Unmap guest clusters 0..31 in the L2 table only: their data clusters keep refcount 1 (leaks).
-    patchFile(img, (buf) => { const h = parseHeader(buf); buf.fill(0, l2EntryPos(buf, h, 0)!, l2EntryPos(buf, h, 0)! + 32 * 8); });
+    patchFile(img, (buf) => {
+      const h = parseHeader(buf);
+      buf.fill(0, l2EntryPos(buf, h, 0)!, l2EntryPos(buf, h, 0)! + 32 * 8);
+    });
     const { q, v, dir: d } = twinCopies(root, img);
     const before = allocated(v);
     qemu(['check', '-r', 'leaks', q], d);
@@ -42,7 +51,11 @@ describe('freed clusters are discarded as qemu-img discards them', () => {
     const dir = join(root, 'rebuild');
     mkdirSync(dir);
     // 4 KiB clusters and 64-bit refcounts: 512 clusters per block, so the old structure has 8 clusters.
-    const img = qcow2(dir, 'lazy.qcow2', 16 * MiB, { lazy_refcounts: 'on', cluster_size: 4096, refcount_bits: 64 }).path;
+    const img = qcow2(dir, 'lazy.qcow2', 16 * MiB, {
+      lazy_refcounts: 'on',
+      cluster_size: 4096,
+      refcount_bits: 64,
+    }).path;
     const r = runTool('qemu-io', ['-c', 'write -P 0x11 0 6M', '-c', 'write -P 0x22 8M 6M', '-c', 'sigraise 9', img]);
     expect(r.signal ?? r.status).not.toBe(0);
     const { q, v, dir: d } = twinCopies(root, img);
@@ -55,11 +68,19 @@ describe('freed clusters are discarded as qemu-img discards them', () => {
     expectIdentical(q, v);
   });
 
-  for (const [cluster, compat] of [[4096, '1.1'], [65536, '1.1'], [4096, '0.10']] as const) {
+  for (const [cluster, compat] of [
+    [4096, '1.1'],
+    [65536, '1.1'],
+    [4096, '0.10'],
+  ] as const) {
     test(`resize --shrink (cluster ${cluster}, compat ${compat}): L2 tables and refcount blocks freed, holes, file cut`, async () => {
       const dir = join(root, `shrink-${cluster}-${compat}`);
       mkdirSync(dir);
-      const img = qcow2(dir, 'big.qcow2', 64 * MiB, { cluster_size: cluster, compat }, ['write -P 0x22 0 4M', 'write -P 0x33 20M 4M', 'write -P 0x44 40M 12M']).path;
+      const img = qcow2(dir, 'big.qcow2', 64 * MiB, { cluster_size: cluster, compat }, [
+        'write -P 0x22 0 4M',
+        'write -P 0x33 20M 4M',
+        'write -P 0x44 40M 12M',
+      ]).path;
       const { q, v, dir: d } = twinCopies(root, img);
       qemu(['resize', '--shrink', q, '22M'], d);
       await vdiskOk(['resize', '--shrink', v, '22M'], d);
@@ -76,10 +97,17 @@ describe('freed clusters are discarded as qemu-img discards them', () => {
       const dir = join(root, `commit-${compat}`);
       mkdirSync(dir);
       const base = qcow2(dir, 'base.qcow2', 64 * MiB, {}).path;
-      const top = qcow2(dir, 'top.qcow2', 64 * MiB, { compat, backing_file: 'base.qcow2', backing_fmt: 'qcow2' }, ['write -P 0x22 0 8M', 'write -P 0x33 32M 1M']).path;
+      const top = qcow2(dir, 'top.qcow2', 64 * MiB, { compat, backing_file: 'base.qcow2', backing_fmt: 'qcow2' }, [
+        'write -P 0x22 0 8M',
+        'write -P 0x33 32M 1M',
+      ]).path;
       const q = join(dir, 'q');
       const v = join(dir, 'v');
-      for (const sub of [q, v]) { mkdirSync(sub); copyFileSync(base, join(sub, 'base.qcow2')); copyFileSync(top, join(sub, 'top.qcow2')); }
+      for (const sub of [q, v]) {
+        mkdirSync(sub);
+        copyFileSync(base, join(sub, 'base.qcow2'));
+        copyFileSync(top, join(sub, 'top.qcow2'));
+      }
       qemu(['commit', join(q, 'top.qcow2')], q);
       await vdiskOk(['commit', join(v, 'top.qcow2')], v);
       const [a, b] = [allocated(join(v, 'top.qcow2')), allocated(join(q, 'top.qcow2'))];

@@ -12,11 +12,24 @@ const K64 = 65536;
 let root: string;
 
 describe('punching holes', () => {
-  beforeAll(() => { root = makeScratchDir('punch'); });
+  beforeAll(() => {
+    root = makeScratchDir('punch');
+  });
   afterAll(() => removeScratchDir(root));
 
   test('coalesce merges touching and overlapping ranges, in order', () => {
-    expect(coalesce([[100, 10], [0, 50], [50, 10], [105, 20], [200, 0]])).toEqual([[0, 60], [100, 25]]);
+    expect(
+      coalesce([
+        [100, 10],
+        [0, 50],
+        [50, 10],
+        [105, 20],
+        [200, 0],
+      ]),
+    ).toEqual([
+      [0, 60],
+      [100, 25],
+    ]);
   });
 
   for (const count of [3, 20]) {
@@ -44,6 +57,10 @@ describe('punching holes', () => {
     await t.discard([[3 * K64, 8 * K64]]);
     await t.commit();
     expect(statSync(path).size).toBe(4 * K64);
-    expect(readFileSync(path).subarray(3 * K64).every((b) => b === 0)).toBe(true);
+    expect(
+      readFileSync(path)
+        .subarray(3 * K64)
+        .every((b) => b === 0),
+    ).toBe(true);
   });
 });

@@ -8,13 +8,23 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { repairImage } from '../../../src/engine/repair/repair.js';
 import { CHECK_FIXTURES } from '../../fixtures/check-corruptions.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
-import { abortedSignal, expectCancelled, expectNoCorruption, expectProgressComplete, recorder, sameContent } from '../helpers/long-op.js';
+import {
+  abortedSignal,
+  expectCancelled,
+  expectNoCorruption,
+  expectProgressComplete,
+  recorder,
+  sameContent,
+} from '../helpers/long-op.js';
 import { expectCheckClean } from '../helpers/helpers.js';
 
 let root: string;
 let n = 0;
 const built = new Map<string, string>();
-const LEAKY = ['leaked cluster (refcount 1 for a cluster nothing references)', 'refcount too high (2 for a cluster referenced once)'];
+const LEAKY = [
+  'leaked cluster (refcount 1 for a cluster nothing references)',
+  'refcount too high (2 for a cluster referenced once)',
+];
 
 function copy(name: string): string {
   const dir = join(root, `c${n++}`);
@@ -52,7 +62,6 @@ describe('check -r: progress and cancellation', () => {
       await expectCancelled(repairImage({ target: f, mode: 'all', signal: abortedSignal() }));
       expect(readFileSync(f).equals(readFileSync(built.get(name)!))).toBe(true);
     });
-
   }
 
   // The leaked-cluster image has no corruption to start with ('too high' is one: COPIED with refcount 2).

@@ -17,7 +17,9 @@ import { twinCopies, expectCheckAsQemu } from '../helpers/repair-twins.js';
 /** Refcount table entry `index` → 16 MiB (the file is about 0.5 MiB). */
 function pastEof(dir: string, index: number): string {
   const path = qcow2(dir, `rb${index}.qcow2`, 8 * MiB, {}, ['write -P 0x5a 0 128k', 'write -P 0x5b 3M 64k']).path;
-  patchFile(path, (buf) => { buf.writeBigUInt64BE(16n * BigInt(MiB), parseHeader(buf).refcountTableOffset + index * 8); });
+  patchFile(path, (buf) => {
+    buf.writeBigUInt64BE(16n * BigInt(MiB), parseHeader(buf).refcountTableOffset + index * 8);
+  });
   return path;
 }
 
@@ -44,7 +46,10 @@ describe('check -r: refcount block past the end of the file', () => {
         expect(statSync(v).size).toBe(statSync(q).size);
         const after = qemuCheckJson(q).status;
         expect(qemuCheckJson(v).status).toBe(after);
-        if (after !== 0) { expect(readFileSync(v).equals(readFileSync(q))).toBe(true); return; }
+        if (after !== 0) {
+          expect(readFileSync(v).equals(readFileSync(q))).toBe(true);
+          return;
+        }
         expectCheckClean(v);
         expect(readFileSync(v).subarray(0, 104).equals(readFileSync(q).subarray(0, 104))).toBe(true);
         expectIdentical(q, v);

@@ -27,7 +27,10 @@ function resizeExtra(path: string, sizes: Record<number, number>): void {
       const ids = fixed.readUInt16BE(12) + fixed.readUInt16BE(14);
       let x = Buffer.from(buf.subarray(at + 40, at + 40 + extra));
       const names = buf.subarray(at + 40 + extra, at + 40 + extra + ids);
-      if (sizes[i] !== undefined) { x = Buffer.concat([x, Buffer.alloc(sizes[i]!)]).subarray(0, sizes[i]); fixed.writeUInt32BE(sizes[i]!, 36); }
+      if (sizes[i] !== undefined) {
+        x = Buffer.concat([x, Buffer.alloc(sizes[i]!)]).subarray(0, sizes[i]);
+        fixed.writeUInt32BE(sizes[i]!, 36);
+      }
       const e = Buffer.concat([fixed, x, names]);
       out.push(e, Buffer.alloc((8 - (e.length % 8)) % 8));
       at += 40 + extra + ids;
@@ -73,9 +76,30 @@ function hookTable(path: string, table: number, count: number, size: number, hea
 }
 
 const FIXTURES: { name: string; build(dir: string): string }[] = [
-  { name: 'v3 entries with 0 and 8 bytes of extra data (incomplete)', build: (dir) => { const p = withSnapshots(dir, 'inc.qcow2'); resizeExtra(p, { 0: 0, 2: 8 }); return p; } },
-  { name: 'an entry with 2000 bytes of extra data (over 1 KiB; the table then runs past the end of the file, its last names read as NULs)', build: (dir) => { const p = withSnapshots(dir, 'big.qcow2', 2); resizeExtra(p, { 1: 2000 }); return p; } },
-  { name: 'both at once, unknown extra data kept', build: (dir) => { const p = withSnapshots(dir, 'both.qcow2'); resizeExtra(p, { 0: 40, 1: 4, 2: 1500 }); return p; } },
+  {
+    name: 'v3 entries with 0 and 8 bytes of extra data (incomplete)',
+    build: (dir) => {
+      const p = withSnapshots(dir, 'inc.qcow2');
+      resizeExtra(p, { 0: 0, 2: 8 });
+      return p;
+    },
+  },
+  {
+    name: 'an entry with 2000 bytes of extra data (over 1 KiB; the table then runs past the end of the file, its last names read as NULs)',
+    build: (dir) => {
+      const p = withSnapshots(dir, 'big.qcow2', 2);
+      resizeExtra(p, { 1: 2000 });
+      return p;
+    },
+  },
+  {
+    name: 'both at once, unknown extra data kept',
+    build: (dir) => {
+      const p = withSnapshots(dir, 'both.qcow2');
+      resizeExtra(p, { 0: 40, 1: 4, 2: 1500 });
+      return p;
+    },
+  },
   {
     // iotest 261's case: only the size field changes, so the entry now spills into a cluster the
     // refcounts do not know: the refcount structure is rebuilt, then the table rewritten.
@@ -84,7 +108,11 @@ const FIXTURES: { name: string; build(dir: string): string }[] = [
       const p = withSnapshots(dir, 'spill.qcow2', 4);
       patchFile(p, (buf) => {
         let at = Number(buf.readBigUInt64BE(64));
-        for (let i = 0; i < 3; i++) at = Math.ceil((at + 40 + buf.readUInt32BE(at + 36) + buf.readUInt16BE(at + 12) + buf.readUInt16BE(at + 14)) / 8) * 8;
+        for (let i = 0; i < 3; i++)
+          at =
+            Math.ceil(
+              (at + 40 + buf.readUInt32BE(at + 36) + buf.readUInt16BE(at + 12) + buf.readUInt16BE(at + 14)) / 8,
+            ) * 8;
         buf.writeUInt32BE(65536, at + 36);
       });
       return p;
@@ -94,7 +122,10 @@ const FIXTURES: { name: string; build(dir: string): string }[] = [
     name: "a snapshot's L1 table offset unaligned (not repaired by qemu-img either)",
     build: (dir) => {
       const p = withSnapshots(dir, 'l1.qcow2', 2);
-      patchFile(p, (buf) => { const at = Number(buf.readBigUInt64BE(64)); buf.writeBigUInt64BE(buf.readBigUInt64BE(at) + 512n, at); });
+      patchFile(p, (buf) => {
+        const at = Number(buf.readBigUInt64BE(64));
+        buf.writeBigUInt64BE(buf.readBigUInt64BE(at) + 512n, at);
+      });
       return p;
     },
   },
@@ -117,14 +148,18 @@ const FIXTURES: { name: string; build(dir: string): string }[] = [
       head.writeUInt16BE(0xffff, 14);
       head.writeUInt32BE(1024, 36);
       const size = 40 + 1024 + 65535 + 65535 + 2;
-      const count = Math.floor(64 * MiB / size) + 1;
+      const count = Math.floor((64 * MiB) / size) + 1;
       hookTable(p, 1 * MiB, count, size, head, count - 1);
       return p;
     },
   },
   {
     name: 'snapshot table offset unaligned (qemu-img cannot read it)',
-    build: (dir) => { const p = withSnapshots(dir, 'off.qcow2', 1); patchFile(p, (buf) => buf.writeBigUInt64BE(buf.readBigUInt64BE(64) + 8n, 64)); return p; },
+    build: (dir) => {
+      const p = withSnapshots(dir, 'off.qcow2', 1);
+      patchFile(p, (buf) => buf.writeBigUInt64BE(buf.readBigUInt64BE(64) + 8n, 64));
+      return p;
+    },
   },
 ];
 
@@ -134,7 +169,11 @@ describe('check -r: internal snapshot table', () => {
   const built = new Map<string, string>();
   beforeAll(() => {
     root = makeScratchDir('repair-snap');
-    FIXTURES.forEach((f, i) => { const dir = join(root, `f${i}`); mkdirSync(dir); built.set(f.name, f.build(dir)); });
+    FIXTURES.forEach((f, i) => {
+      const dir = join(root, `f${i}`);
+      mkdirSync(dir);
+      built.set(f.name, f.build(dir));
+    });
   });
   afterAll(() => removeScratchDir(root));
 

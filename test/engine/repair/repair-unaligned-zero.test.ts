@@ -30,7 +30,12 @@ interface Fixture {
 }
 
 /** Data in guest clusters 0..3, cluster 1 then zeroed in place (keeps its host cluster), offset + 512. */
-function preallocatedZero(dir: string, file: string, options: Record<string, string>, zeroed: (e: bigint) => bigint): string {
+function preallocatedZero(
+  dir: string,
+  file: string,
+  options: Record<string, string>,
+  zeroed: (e: bigint) => bigint,
+): string {
   const path = qcow2(dir, file, 8 * MiB, options, ['write -P 0x5a 0 256k', 'write -z 64k 64k']).path;
   patchFile(path, (buf) => {
     const h = parseHeader(buf);
@@ -43,17 +48,20 @@ function preallocatedZero(dir: string, file: string, options: Record<string, str
 const FIXTURES: Fixture[] = [
   {
     name: 'v3: zero flag with an unaligned preallocated offset',
-    build: (dir) => preallocatedZero(dir, 'v3.qcow2', {}, (e) => {
-      if ((e & ZERO_FLAG) === 0n || (e & 0x00ff_ffff_ffff_fe00n) === 0n) throw new Error(`expected a preallocated zero cluster, got ${e.toString(16)}`);
-      return e;
-    }),
+    build: (dir) =>
+      preallocatedZero(dir, 'v3.qcow2', {}, (e) => {
+        if ((e & ZERO_FLAG) === 0n || (e & 0x00ff_ffff_ffff_fe00n) === 0n)
+          throw new Error(`expected a preallocated zero cluster, got ${e.toString(16)}`);
+        return e;
+      }),
   },
   {
     name: 'extended L2: no allocated subcluster, unaligned offset',
-    build: (dir) => preallocatedZero(dir, 'ext.qcow2', { extended_l2: 'on' }, (e) => {
-      if ((e & 0x00ff_ffff_ffff_fe00n) === 0n) throw new Error('expected the host cluster to stay');
-      return e;
-    }),
+    build: (dir) =>
+      preallocatedZero(dir, 'ext.qcow2', { extended_l2: 'on' }, (e) => {
+        if ((e & 0x00ff_ffff_ffff_fe00n) === 0n) throw new Error('expected the host cluster to stay');
+        return e;
+      }),
   },
   {
     // compat=0.10 has no zero clusters, but qemu-img reads bit 0 as one all the same.
@@ -72,7 +80,12 @@ const FIXTURES: Fixture[] = [
   {
     name: 'two such entries in different L2 tables',
     build: (dir) => {
-      const path = qcow2(dir, 'two.qcow2', 1024 * MiB, {}, ['write -P 0x5a 0 128k', 'write -P 0x5b 600M 128k', 'write -z 64k 64k', 'write -z 600M 64k']).path;
+      const path = qcow2(dir, 'two.qcow2', 1024 * MiB, {}, [
+        'write -P 0x5a 0 128k',
+        'write -P 0x5b 600M 128k',
+        'write -z 64k 64k',
+        'write -z 600M 64k',
+      ]).path;
       patchFile(path, (buf) => {
         const h = parseHeader(buf);
         for (const g of [64 * 1024, 600 * MiB]) buf.writeBigUInt64BE(l2Entry(buf, h, g) + 512n, l2EntryPos(buf, h, g)!);
@@ -117,7 +130,11 @@ describe('check -r: unaligned preallocated zero clusters', () => {
   const built = new Map<string, string>();
   beforeAll(() => {
     root = makeScratchDir('repair-zero');
-    FIXTURES.forEach((f, i) => { const dir = join(root, `f${i}`); mkdirSync(dir); built.set(f.name, f.build(dir)); });
+    FIXTURES.forEach((f, i) => {
+      const dir = join(root, `f${i}`);
+      mkdirSync(dir);
+      built.set(f.name, f.build(dir));
+    });
   });
   afterAll(() => removeScratchDir(root));
 
@@ -142,7 +159,10 @@ describe('check -r: unaligned preallocated zero clusters', () => {
         // A corrupt image (left by -r leaks; v2, where qemu-img writes a zero flag it then refuses
         // to read: "Zero cluster entry found in pre-v3 image")
         // cannot be compared through qemu-img: the repairs must then be the same bytes.
-        if (after !== 0 || f.unreadable) { expect(readFileSync(v).equals(readFileSync(q))).toBe(true); return; }
+        if (after !== 0 || f.unreadable) {
+          expect(readFileSync(v).equals(readFileSync(q))).toBe(true);
+          return;
+        }
         expectCheckClean(v);
         expectIdentical(q, v);
         expect(qemuMapJson(v)).toEqual(qemuMapJson(q));

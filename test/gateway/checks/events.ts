@@ -6,12 +6,20 @@ import { moveRequest } from '../helpers/worlds.js';
 
 export function eventChecks(opts: SetupOptions = {}) {
   let s: Setup;
-  beforeAll(async () => { s = await setup({ heartbeatMs: 50, ...opts }); });
-  afterAll(async () => { await s.close(); });
+  beforeAll(async () => {
+    s = await setup({ heartbeatMs: 50, ...opts });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
 
   async function startJob(): Promise<{ pub: string; agentId: string }> {
-    const { plan } = await (await s.request('/v1/plans', s.auth('read', json({ request: moveRequest })))).json() as { plan: unknown };
-    const { id } = await (await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': rand(8) })))).json() as { id: string };
+    const { plan } = (await (await s.request('/v1/plans', s.auth('read', json({ request: moveRequest })))).json()) as {
+      plan: unknown;
+    };
+    const { id } = (await (
+      await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': rand(8) })))
+    ).json()) as { id: string };
     return { pub: id, agentId: id.split('~')[1]! };
   }
 
@@ -42,7 +50,10 @@ export function eventChecks(opts: SetupOptions = {}) {
       const sse = sseReader(res);
       const got = [];
       for (let b = await sse.nextEvent(); b; b = await sse.nextEvent()) got.push([b.id, b.event, b.data]);
-      expect(got).toEqual([['3', 'progress', '{"n":3}'], ['4', 'end', '{"n":4}']]);
+      expect(got).toEqual([
+        ['3', 'progress', '{"n":3}'],
+        ['4', 'end', '{"n":4}'],
+      ]);
       const call = s.alpha.calls.filter((c) => c.path === `/v1/jobs/${agentId}/events`).at(-1)!;
       expect(call.headers['last-event-id']).toBe('2');
       expect(call.verified).toBe(true);
@@ -59,7 +70,10 @@ export function eventChecks(opts: SetupOptions = {}) {
 
     it('refuses a bad Last-Event-ID and an unknown job before streaming', async () => {
       const { pub } = await startJob();
-      const bad = await s.request(`/v1/jobs/${pub}/events`, s.auth('read', { headers: { 'last-event-id': '3; DROP' } }));
+      const bad = await s.request(
+        `/v1/jobs/${pub}/events`,
+        s.auth('read', { headers: { 'last-event-id': '3; DROP' } }),
+      );
       expect(bad.status).toBe(400);
       const unknown = await s.request('/v1/jobs/alpha~j999/events', s.auth('read'));
       expect(unknown.status).toBe(404);

@@ -10,32 +10,62 @@ import { moveRequest } from '../helpers/worlds.js';
 
 export function openapiChecks(opts: SetupOptions = {}) {
   let s: Setup;
-  beforeAll(async () => { s = await setup(opts); });
-  afterAll(async () => { await s.close(); });
+  beforeAll(async () => {
+    s = await setup(opts);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
 
-  type Op = { parameters?: { name: string; in: string; required?: boolean }[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown>; security?: unknown[] };
-  type Doc = { openapi: string; paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } };
+  type Op = {
+    parameters?: { name: string; in: string; required?: boolean }[];
+    requestBody?: { content: Record<string, { schema: unknown }> };
+    responses: Record<string, unknown>;
+    security?: unknown[];
+  };
+  type Doc = {
+    openapi: string;
+    paths: Record<string, Record<string, Op>>;
+    components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  };
 
   describe('GET /v1/openapi.json', () => {
     it('describes every route, with the request schemas the routes validate with', async () => {
       const res = await s.request('/v1/openapi.json');
       expect(res.status).toBe(200);
-      const doc = await res.json() as Doc;
+      const doc = (await res.json()) as Doc;
       expect(doc.openapi).toBe('3.0.3');
       expect(Object.keys(doc.paths).sort()).toEqual([
-        '/metrics', '/v1/agents', '/v1/agents/{agent}/health', '/v1/agents/{agent}/volumes/{id}/data', '/v1/agents/{agent}/volumes/{id}/extents',
-        '/v1/inventory', '/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/cancel', '/v1/jobs/{id}/events', '/v1/jobs/{id}/retry', '/v1/plans', '/v1/ready',
+        '/metrics',
+        '/v1/agents',
+        '/v1/agents/{agent}/health',
+        '/v1/agents/{agent}/volumes/{id}/data',
+        '/v1/agents/{agent}/volumes/{id}/extents',
+        '/v1/inventory',
+        '/v1/jobs',
+        '/v1/jobs/{id}',
+        '/v1/jobs/{id}/cancel',
+        '/v1/jobs/{id}/events',
+        '/v1/jobs/{id}/retry',
+        '/v1/plans',
+        '/v1/ready',
       ]);
       const jobs = doc.paths['/v1/jobs']!.post!;
-      expect(jobs.parameters).toContainEqual(expect.objectContaining({ name: 'idempotency-key', in: 'header', required: true }));
-      expect(Object.keys(jobs.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '409', '413', '422', '502']));
+      expect(jobs.parameters).toContainEqual(
+        expect.objectContaining({ name: 'idempotency-key', in: 'header', required: true }),
+      );
+      expect(Object.keys(jobs.responses)).toEqual(
+        expect.arrayContaining(['202', '400', '401', '403', '409', '413', '422', '502']),
+      );
       expect(jobs.security).toEqual([{ bearer: [] }]);
       expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
       // The request kinds in the document are the planner's own.
       const kinds = PlanRequestSchema.options.map((o) => o.shape.kind.value).sort();
       expect(JSON.stringify(doc.components.schemas.PlanPreviewRequest)).toContain('"oneOf"');
       for (const kind of kinds) expect(JSON.stringify(doc)).toContain(`"enum":["${kind}"]`);
-      expect(doc.paths['/v1/agents/{agent}/volumes/{id}/data']!.get!.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path' }));
+      expect(doc.paths['/v1/agents/{agent}/volumes/{id}/data']!.get!.parameters).toContainEqual(
+        expect.objectContaining({ name: 'id', in: 'path' }),
+      );
     });
 
     it('serves a docs page with the routes and every error code', async () => {

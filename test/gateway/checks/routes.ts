@@ -7,12 +7,23 @@ import { moveRequest } from '../helpers/worlds.js';
 
 export function routeChecks(opts: SetupOptions = {}) {
   let s: Setup;
-  beforeAll(async () => { s = await setup(opts); });
-  afterAll(async () => { await s.close(); });
+  beforeAll(async () => {
+    s = await setup(opts);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
 
   async function preview(request: unknown = moveRequest) {
     const res = await s.request('/v1/plans', s.auth('read', json({ request })));
-    return { res, body: await res.json() as { agent: string; plan: Record<string, unknown> & { id: string; host: string; steps: unknown[] }; text: string } };
+    return {
+      res,
+      body: (await res.json()) as {
+        agent: string;
+        plan: Record<string, unknown> & { id: string; host: string; steps: unknown[] };
+        text: string;
+      },
+    };
   }
 
   describe('agents and inventory', () => {
@@ -32,8 +43,14 @@ export function routeChecks(opts: SetupOptions = {}) {
 
     it('joins the inventories and says which agent serves which host', async () => {
       const res = await s.request('/v1/inventory', s.auth('read'));
-      const body = await res.json() as { agents: unknown[]; inventory: { volumes: { id: string }[]; pools: { id: string }[] } };
-      expect(body.agents).toEqual([{ name: 'alpha', up: true, hosts: ['h1'], ageMs: expect.any(Number) }, { name: 'beta', up: true, hosts: ['h2'], ageMs: expect.any(Number) }]);
+      const body = (await res.json()) as {
+        agents: unknown[];
+        inventory: { volumes: { id: string }[]; pools: { id: string }[] };
+      };
+      expect(body.agents).toEqual([
+        { name: 'alpha', up: true, hosts: ['h1'], ageMs: expect.any(Number) },
+        { name: 'beta', up: true, hosts: ['h2'], ageMs: expect.any(Number) },
+      ]);
       expect(body.inventory.volumes.map((v) => v.id).sort()).toEqual(['data', 'disk', 'remote']);
       expect(body.inventory.pools.map((p) => p.id).sort()).toEqual(['far', 'p1', 'p2']);
     });
@@ -41,7 +58,10 @@ export function routeChecks(opts: SetupOptions = {}) {
 
   describe('image data relay', () => {
     it('passes Range through and answers 206 with the bytes asked for', async () => {
-      const res = await s.request('/v1/agents/alpha/volumes/data/data', s.auth('read', { headers: { range: 'bytes=10-19' } }));
+      const res = await s.request(
+        '/v1/agents/alpha/volumes/data/data',
+        s.auth('read', { headers: { range: 'bytes=10-19' } }),
+      );
       expect(res.status).toBe(206);
       expect(res.headers.get('content-range')).toBe('bytes 10-19/4096');
       expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
@@ -54,7 +74,10 @@ export function routeChecks(opts: SetupOptions = {}) {
       expect(head.status).toBe(200);
       expect(head.headers.get('content-length')).toBe('4096');
       expect((await head.arrayBuffer()).byteLength).toBe(0);
-      const past = await s.request('/v1/agents/alpha/volumes/data/data', s.auth('read', { headers: { range: 'bytes=9000-9001' } }));
+      const past = await s.request(
+        '/v1/agents/alpha/volumes/data/data',
+        s.auth('read', { headers: { range: 'bytes=9000-9001' } }),
+      );
       expect(past.status).toBe(416);
       expect(await past.json()).toMatchObject({ code: 'E_RANGE', agent: 'alpha' });
       const missing = await s.request('/v1/agents/alpha/volumes/nope/data', s.auth('read'));
@@ -64,7 +87,10 @@ export function routeChecks(opts: SetupOptions = {}) {
 
     it('relays extents', async () => {
       const res = await s.request('/v1/agents/alpha/volumes/data/extents', s.auth('read'));
-      expect(await res.json()).toEqual([{ start: 0, length: 2048, zero: false, hole: false }, { start: 2048, length: 2048, zero: true, hole: true }]);
+      expect(await res.json()).toEqual([
+        { start: 0, length: 2048, zero: false, hole: false },
+        { start: 2048, length: 2048, zero: true, hole: true },
+      ]);
     });
   });
 
@@ -81,7 +107,10 @@ export function routeChecks(opts: SetupOptions = {}) {
     });
 
     it("relays the planner's refusal with its code", async () => {
-      const res = await s.request('/v1/plans', s.auth('read', json({ request: { kind: 'move', volume: 'ghost', toPool: 'p2' } })));
+      const res = await s.request(
+        '/v1/plans',
+        s.auth('read', json({ request: { kind: 'move', volume: 'ghost', toPool: 'p2' } })),
+      );
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ code: 'E_PLAN_UNKNOWN_VOLUME', status: 404 });
     });
@@ -89,11 +118,13 @@ export function routeChecks(opts: SetupOptions = {}) {
 
   describe('jobs', () => {
     it('forwards a plan with its Idempotency-Key: 202 + Location, a retry gets the same job, another body 422', async () => {
-      const { body: { plan } } = await preview();
+      const {
+        body: { plan },
+      } = await preview();
       const key = `k-${Math.random()}`;
       const first = await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': key })));
       expect(first.status).toBe(202);
-      const created = await first.json() as { id: string; agent: string };
+      const created = (await first.json()) as { id: string; agent: string };
       expect(created.id).toMatch(/^alpha~j\d+$/);
       expect(first.headers.get('location')).toBe(`/v1/jobs/${created.id}`);
       const sent = s.alpha.calls.filter((c) => c.method === 'POST' && c.path === '/v1/jobs').at(-1)!;
@@ -102,16 +133,21 @@ export function routeChecks(opts: SetupOptions = {}) {
 
       const retry = await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': key })));
       expect(retry.status).toBe(200);
-      expect((await retry.json() as { id: string }).id).toBe(created.id);
+      expect(((await retry.json()) as { id: string }).id).toBe(created.id);
       expect(s.alpha.jobs.size).toBe(1);
 
-      const other = await s.request('/v1/jobs', s.auth('write', json({ plan: { ...plan, summary: 'changed' } }, { 'idempotency-key': key })));
+      const other = await s.request(
+        '/v1/jobs',
+        s.auth('write', json({ plan: { ...plan, summary: 'changed' } }, { 'idempotency-key': key })),
+      );
       expect(other.status).toBe(422);
       expect(await other.json()).toMatchObject({ code: 'E_IDEMPOTENCY_MISMATCH', agent: 'alpha' });
     });
 
     it('refuses a job without Idempotency-Key before calling any agent', async () => {
-      const { body: { plan } } = await preview();
+      const {
+        body: { plan },
+      } = await preview();
       const before = s.alpha.calls.length;
       const res = await s.request('/v1/jobs', s.auth('write', json({ plan })));
       expect(res.status).toBe(400);
@@ -120,13 +156,23 @@ export function routeChecks(opts: SetupOptions = {}) {
     });
 
     it('routes status, list and cancel by the agent named in the job id', async () => {
-      const { body: { plan } } = await preview();
-      const created = await (await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `k-${Math.random()}` })))).json() as { id: string };
+      const {
+        body: { plan },
+      } = await preview();
+      const created = (await (
+        await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `k-${Math.random()}` })))
+      ).json()) as { id: string };
       const status = await s.request(`/v1/jobs/${created.id}`, s.auth('read'));
       expect(await status.json()).toMatchObject({ id: created.id, agent: 'alpha', planId: plan.id, state: 'running' });
-      const list = await (await s.request('/v1/jobs', s.auth('read'))).json() as { jobs: { id: string }[]; agents: unknown[] };
+      const list = (await (await s.request('/v1/jobs', s.auth('read'))).json()) as {
+        jobs: { id: string }[];
+        agents: unknown[];
+      };
       expect(list.jobs.map((j) => j.id)).toContain(created.id);
-      expect(list.agents).toEqual([{ name: 'alpha', up: true }, { name: 'beta', up: true }]);
+      expect(list.agents).toEqual([
+        { name: 'alpha', up: true },
+        { name: 'beta', up: true },
+      ]);
       const cancel = await s.request(`/v1/jobs/${created.id}/cancel`, s.auth('write', { method: 'POST' }));
       expect(cancel.status).toBe(202);
       expect(await cancel.json()).toMatchObject({ id: created.id, state: 'cancelling' });
@@ -138,16 +184,28 @@ export function routeChecks(opts: SetupOptions = {}) {
 
   describe('job list pages', () => {
     it('pages every agent with a cursor per agent: each job once, then next null; a forged cursor is 400', async () => {
-      const { body: { plan } } = await preview();
-      for (let i = 0; i < 3; i++) await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `page-${i}-${Math.random()}` })));
-      const all = await (await s.request('/v1/jobs?limit=500', s.auth('read'))).json() as { jobs: { id: string }[]; next: string | null };
+      const {
+        body: { plan },
+      } = await preview();
+      for (let i = 0; i < 3; i++)
+        await s.request(
+          '/v1/jobs',
+          s.auth('write', json({ plan }, { 'idempotency-key': `page-${i}-${Math.random()}` })),
+        );
+      const all = (await (await s.request('/v1/jobs?limit=500', s.auth('read'))).json()) as {
+        jobs: { id: string }[];
+        next: string | null;
+      };
       expect(all.next).toBeNull();
       expect(all.jobs.length).toBeGreaterThanOrEqual(3);
       const seen: string[] = [];
       let cursor: string | null = null;
       for (let pages = 0; pages <= all.jobs.length; pages++) {
         const q: string = cursor ? `&cursor=${cursor}` : '';
-        const page = await (await s.request(`/v1/jobs?limit=1${q}`, s.auth('read'))).json() as { jobs: { id: string }[]; next: string | null };
+        const page = (await (await s.request(`/v1/jobs?limit=1${q}`, s.auth('read'))).json()) as {
+          jobs: { id: string }[];
+          next: string | null;
+        };
         expect(page.jobs.length).toBeLessThanOrEqual(2); // one per agent at most
         seen.push(...page.jobs.map((j) => j.id));
         cursor = page.next;
@@ -156,7 +214,7 @@ export function routeChecks(opts: SetupOptions = {}) {
       expect(cursor).toBeNull();
       expect(seen.sort()).toEqual(all.jobs.map((j) => j.id).sort());
       const forged = await s.request(`/v1/jobs?cursor=${btoa(JSON.stringify({ gamma: 'c1' }))}`, s.auth('read'));
-      expect([forged.status, (await forged.json() as { code: string }).code]).toEqual([400, 'E_GATEWAY_BAD_CURSOR']);
+      expect([forged.status, ((await forged.json()) as { code: string }).code]).toEqual([400, 'E_GATEWAY_BAD_CURSOR']);
       const tooMany = await s.request('/v1/jobs?limit=501', s.auth('read'));
       expect(tooMany.status).toBe(400);
     });
@@ -172,7 +230,9 @@ export function routeChecks(opts: SetupOptions = {}) {
       const derived = `token-${(await sha256Hex(s.tokens.read)).slice(0, 12)}`;
       expect(readCalls.length).toBeGreaterThanOrEqual(5);
       expect(new Set(readCalls.map((c) => c.headers['x-vdisk-caller']))).toEqual(new Set([derived]));
-      const { body: { plan } } = await preview();
+      const {
+        body: { plan },
+      } = await preview();
       await s.request('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `k-${Math.random()}` })));
       const sent = s.alpha.calls.filter((c) => c.method === 'POST' && c.path === '/v1/jobs').at(-1)!;
       expect(sent.headers['x-vdisk-caller']).toBe('ops');

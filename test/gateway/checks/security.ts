@@ -16,10 +16,24 @@ export function securityChecks(opts: SetupOptions = {}) {
     const res = await s.request(path, init);
     const text = await res.clone().text();
     answers.push(text, JSON.stringify([...res.headers]));
-    return { res, text, body: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+    return {
+      res,
+      text,
+      body: (() => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          return undefined;
+        }
+      })(),
+    };
   }
-  beforeAll(async () => { s = await setup({ corsOrigins: ['https://console.example'], maxBodyBytes: 64 * 1024, ...opts }); });
-  afterAll(async () => { await s.close(); });
+  beforeAll(async () => {
+    s = await setup({ corsOrigins: ['https://console.example'], maxBodyBytes: 64 * 1024, ...opts });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
 
   describe('bearer tokens', () => {
     it('builds an off-by-one token that differs in its last character only, for every last character', () => {
@@ -62,19 +76,28 @@ export function securityChecks(opts: SetupOptions = {}) {
 
   describe('validation before forwarding', () => {
     it('answers 400 E_GATEWAY_BAD_JSON for malformed JSON', async () => {
-      const { res, body } = await req('/v1/plans', s.auth('read', { method: 'POST', body: '{"request": ', headers: { 'content-type': 'application/json' } }));
+      const { res, body } = await req(
+        '/v1/plans',
+        s.auth('read', { method: 'POST', body: '{"request": ', headers: { 'content-type': 'application/json' } }),
+      );
       expect(res.status).toBe(400);
       expect(body).toMatchObject({ code: 'E_GATEWAY_BAD_JSON' });
     });
 
     it('answers 400 with the offending field for schema violations, and calls no agent', async () => {
       const before = s.alpha.calls.length + s.beta.calls.length;
-      const bad = await req('/v1/plans', s.auth('read', json({ request: { kind: 'move', volume: 'data', toPool: 7 } })));
+      const bad = await req(
+        '/v1/plans',
+        s.auth('read', json({ request: { kind: 'move', volume: 'data', toPool: 7 } })),
+      );
       expect(bad.res.status).toBe(400);
       expect(bad.body).toMatchObject({ code: 'E_GATEWAY_BAD_REQUEST', field: 'request.toPool' });
       const kind = await req('/v1/plans', s.auth('read', json({ request: { kind: 'format-disk' } })));
       expect(kind.body).toMatchObject({ code: 'E_GATEWAY_BAD_REQUEST', field: 'request.kind' });
-      const plan = await req('/v1/jobs', s.auth('write', json({ plan: { version: 1, kind: 'move', steps: 'all' } }, { 'idempotency-key': 'k2' })));
+      const plan = await req(
+        '/v1/jobs',
+        s.auth('write', json({ plan: { version: 1, kind: 'move', steps: 'all' } }, { 'idempotency-key': 'k2' })),
+      );
       expect(plan.res.status).toBe(400);
       expect(plan.body.field).toMatch(/^plan\./);
       expect(s.alpha.calls.length + s.beta.calls.length).toBe(before);
@@ -97,18 +120,45 @@ export function securityChecks(opts: SetupOptions = {}) {
 
     it('answers 413 for an oversized body, with or without Content-Length', async () => {
       const big = JSON.stringify({ request: { ...moveRequest, pad: 'x'.repeat(100 * 1024) } });
-      const sized = await req('/v1/plans', s.auth('read', { method: 'POST', body: big, headers: { 'content-type': 'application/json', 'content-length': String(big.length) } }));
+      const sized = await req(
+        '/v1/plans',
+        s.auth('read', {
+          method: 'POST',
+          body: big,
+          headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
+        }),
+      );
       expect(sized.res.status).toBe(413);
       expect(sized.body).toMatchObject({ code: 'E_GATEWAY_BODY_TOO_LARGE' });
-      const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(big)); c.close(); } });
-      const chunked = await req('/v1/plans', s.auth('read', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit));
+      const stream = new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode(big));
+          c.close();
+        },
+      });
+      const chunked = await req(
+        '/v1/plans',
+        s.auth('read', {
+          method: 'POST',
+          body: stream,
+          headers: { 'content-type': 'application/json' },
+          duplex: 'half',
+        } as RequestInit),
+      );
       expect(chunked.res.status).toBe(413);
     });
   });
 
   describe('CORS', () => {
     it('allows the configured origin, preflight included', async () => {
-      const pre = await req('/v1/jobs', { method: 'OPTIONS', headers: { origin: 'https://console.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' } });
+      const pre = await req('/v1/jobs', {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://console.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,idempotency-key',
+        },
+      });
       expect(pre.res.status).toBe(204);
       expect(pre.res.headers.get('access-control-allow-origin')).toBe('https://console.example');
       expect(pre.res.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');
@@ -118,7 +168,10 @@ export function securityChecks(opts: SetupOptions = {}) {
     });
 
     it('gives any other origin no CORS grant', async () => {
-      const pre = await req('/v1/jobs', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      const pre = await req('/v1/jobs', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       expect(pre.res.headers.get('access-control-allow-origin')).toBeNull();
       const get = await req('/v1/inventory', s.auth('read', { headers: { origin: 'https://evil.example' } }));
       expect(get.res.headers.get('access-control-allow-origin')).toBeNull();
@@ -130,7 +183,9 @@ export function securityChecks(opts: SetupOptions = {}) {
 
   describe('signatures on agent calls', () => {
     it('signs every call it forwards (the agent verified each one)', async () => {
-      const { body: { plan } } = await req('/v1/plans', s.auth('read', json({ request: moveRequest })));
+      const {
+        body: { plan },
+      } = await req('/v1/plans', s.auth('read', json({ request: moveRequest })));
       await req('/v1/jobs', s.auth('write', json({ plan }, { 'idempotency-key': `k-${rand(4)}` })));
       await req('/v1/agents/alpha/volumes/data/data', s.auth('read', { headers: { range: 'bytes=0-1' } }));
       await req('/v1/agents', s.auth('read'));
@@ -157,34 +212,72 @@ export function securityChecks(opts: SetupOptions = {}) {
         expect(await res.json()).toMatchObject({ code: 'E_GATEWAY_AGENT_AUTH', agent: 'alpha' });
         expect(f.alpha.calls.map((c) => c.verified)).toEqual(['E_AUTH_BAD_SIGNATURE']);
         for (const line of f.logs()) for (const secret of f.secrets) expect(line).not.toContain(secret);
-      } finally { await f.close(); }
+      } finally {
+        await f.close();
+      }
     });
 
     it('that is down: marked in lists, 502 with a clear message for anything it owns, nothing half-done', async () => {
       const d = await setup({ ...opts, betaDown: true });
       try {
-        const inv = await (await d.request('/v1/inventory', d.auth('read'))).json() as { agents: unknown[]; inventory: { volumes: unknown[] } };
+        const inv = (await (await d.request('/v1/inventory', d.auth('read'))).json()) as {
+          agents: unknown[];
+          inventory: { volumes: unknown[] };
+        };
         expect(inv.agents).toEqual([
           { name: 'alpha', up: true, hosts: ['h1'], ageMs: expect.any(Number) },
-          { name: 'beta', up: false, hosts: [], error: { code: 'E_GATEWAY_AGENT_DOWN', detail: 'agent beta cannot be reached; nothing was done' }, ageMs: expect.any(Number) },
+          {
+            name: 'beta',
+            up: false,
+            hosts: [],
+            error: { code: 'E_GATEWAY_AGENT_DOWN', detail: 'agent beta cannot be reached; nothing was done' },
+            ageMs: expect.any(Number),
+          },
         ]);
         expect(inv.inventory.volumes).toHaveLength(2);
         const agents = await (await d.request('/v1/agents', d.auth('read'))).json();
         expect(agents).toContainEqual(expect.objectContaining({ name: 'beta', up: false }));
-        const plan = await d.request('/v1/plans', d.auth('read', json({ request: { kind: 'clone', volume: 'remote', toPool: 'far', name: 'c.img' } })));
+        const plan = await d.request(
+          '/v1/plans',
+          d.auth('read', json({ request: { kind: 'clone', volume: 'remote', toPool: 'far', name: 'c.img' } })),
+        );
         expect(plan.status).toBe(502);
-        expect(await plan.json()).toMatchObject({ code: 'E_GATEWAY_AGENT_DOWN', agent: 'beta', detail: expect.stringContaining('agent beta is down') });
+        expect(await plan.json()).toMatchObject({
+          code: 'E_GATEWAY_AGENT_DOWN',
+          agent: 'beta',
+          detail: expect.stringContaining('agent beta is down'),
+        });
         const events = await d.request('/v1/jobs/beta~j1/events', d.auth('read'));
         expect(events.status).toBe(502);
         expect(events.headers.get('content-type')).toBe('application/problem+json');
         // A plan for beta's host is refused before anything is sent to any agent.
-        const planForBeta = { version: 1, id: 'p', kind: 'snapshot', request: { kind: 'snapshot', vm: 'vm', name: 'x' }, host: 'h2', live: false, summary: '', preconditions: [], steps: [], postconditions: [], retry: '' };
+        const planForBeta = {
+          version: 1,
+          id: 'p',
+          kind: 'snapshot',
+          request: { kind: 'snapshot', vm: 'vm', name: 'x' },
+          host: 'h2',
+          live: false,
+          summary: '',
+          preconditions: [],
+          steps: [],
+          postconditions: [],
+          retry: '',
+        };
         const before = d.alpha.calls.filter((c) => c.method === 'POST').length;
-        const job = await d.request('/v1/jobs', d.auth('write', json({ plan: planForBeta }, { 'idempotency-key': 'k3' })));
+        const job = await d.request(
+          '/v1/jobs',
+          d.auth('write', json({ plan: planForBeta }, { 'idempotency-key': 'k3' })),
+        );
         expect(job.status).toBe(502);
-        expect(await job.json()).toMatchObject({ code: 'E_GATEWAY_AGENT_DOWN', detail: expect.stringContaining('nothing was sent') });
+        expect(await job.json()).toMatchObject({
+          code: 'E_GATEWAY_AGENT_DOWN',
+          detail: expect.stringContaining('nothing was sent'),
+        });
         expect(d.alpha.calls.filter((c) => c.method === 'POST').length).toBe(before);
-      } finally { await d.close(); }
+      } finally {
+        await d.close();
+      }
     });
   });
 

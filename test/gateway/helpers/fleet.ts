@@ -19,27 +19,59 @@ export function agentInventory(i: number, volumes: number): InventoryInput {
     ],
     volumes: Array.from({ length: volumes }, (_, j) => {
       const qcow2 = j % 2 === 1;
-      return { id: `v${i}-${j}`, pool: `p${i}a`, path: `/pool${i}a/v${j}.${qcow2 ? 'qcow2' : 'img'}`, format: qcow2 ? 'qcow2' as const : 'raw' as const, virtualSize: GiB, allocated: (j % 7 + 1) * MiB };
+      return {
+        id: `v${i}-${j}`,
+        pool: `p${i}a`,
+        path: `/pool${i}a/v${j}.${qcow2 ? 'qcow2' : 'img'}`,
+        format: qcow2 ? ('qcow2' as const) : ('raw' as const),
+        virtualSize: GiB,
+        allocated: ((j % 7) + 1) * MiB,
+      };
     }),
     vms: [],
     snapshots: [],
   };
 }
 
-export interface Fleet { agents: FakeAgent[]; config: GatewayConfigInput; tokens: { read: string; write: string }; close(): Promise<void> }
+export interface Fleet {
+  agents: FakeAgent[];
+  config: GatewayConfigInput;
+  tokens: { read: string; write: string };
+  close(): Promise<void>;
+}
 
-export async function startFleet(opts: { agents: number; volumes: number; hung?: number[]; etag?: boolean; config?: Partial<GatewayConfigInput> }): Promise<Fleet> {
-  const agents = await Promise.all(Array.from({ length: opts.agents }, (_, i) => startFakeAgent({
-    name: `a${i}`, secret: `a${i}-${rand()}`, inventory: agentInventory(i, opts.volumes), etag: opts.etag ?? true, hang: opts.hung?.includes(i) ?? false,
-  })));
+export async function startFleet(opts: {
+  agents: number;
+  volumes: number;
+  hung?: number[];
+  etag?: boolean;
+  config?: Partial<GatewayConfigInput>;
+}): Promise<Fleet> {
+  const agents = await Promise.all(
+    Array.from({ length: opts.agents }, (_, i) =>
+      startFakeAgent({
+        name: `a${i}`,
+        secret: `a${i}-${rand()}`,
+        inventory: agentInventory(i, opts.volumes),
+        etag: opts.etag ?? true,
+        hang: opts.hung?.includes(i) ?? false,
+      }),
+    ),
+  );
   const tokens = { read: `r${rand()}`, write: `w${rand()}` };
   return {
-    agents, tokens,
+    agents,
+    tokens,
     config: {
       agents: agents.map((a) => ({ name: a.name, url: a.url, secret: a.secret })),
-      tokens: [{ token: tokens.read, scope: 'read', name: 'reader' }, { token: tokens.write, scope: 'write', name: 'writer' }],
+      tokens: [
+        { token: tokens.read, scope: 'read', name: 'reader' },
+        { token: tokens.write, scope: 'write', name: 'writer' },
+      ],
       ...opts.config,
     },
-    close: async () => { await Promise.all(agents.map((a) => a.close())); },
+    close: async () => {
+      await Promise.all(agents.map((a) => a.close()));
+    },
   };
 }

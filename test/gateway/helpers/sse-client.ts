@@ -1,6 +1,12 @@
 // Reads a text/event-stream answer block by block (the test's own reader, independent of the
 // gateway's parser), so tests can wait for the next event or comment and act in between.
-export interface Block { raw: string; id?: string; event?: string; data?: string; comment?: string }
+export interface Block {
+  raw: string;
+  id?: string;
+  event?: string;
+  data?: string;
+  comment?: string;
+}
 
 export function sseReader(res: Response) {
   const reader = res.body!.getReader();
@@ -22,7 +28,11 @@ export function sseReader(res: Response) {
     async next(): Promise<Block | undefined> {
       for (;;) {
         const end = buf.indexOf('\n\n');
-        if (end >= 0) { const raw = buf.slice(0, end); buf = buf.slice(end + 2); return parse(raw); }
+        if (end >= 0) {
+          const raw = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          return parse(raw);
+        }
         const { done, value } = await reader.read();
         if (done) return undefined;
         buf += dec.decode(value, { stream: true });
@@ -30,7 +40,10 @@ export function sseReader(res: Response) {
     },
     /** Skips comments (heartbeats) and answers the next event. */
     async nextEvent(): Promise<Block | undefined> {
-      for (;;) { const b = await this.next(); if (!b || b.comment === undefined) return b; }
+      for (;;) {
+        const b = await this.next();
+        if (!b || b.comment === undefined) return b;
+      }
     },
     cancel: () => reader.cancel(),
   };

@@ -9,17 +9,34 @@ import { join } from 'node:path';
 import type { GatewayConfigInput } from '../../../src/gateway/config.js';
 import { startEdgeGateway } from '../../../src/gateway/edge/launch.js';
 
-export const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-export const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+export const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+export const rssMiB = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 export function prng(seed: number) {
   let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }
 
-export interface GatewayProcess { url: string; pid: number; close(): Promise<void> }
+export interface GatewayProcess {
+  url: string;
+  pid: number;
+  close(): Promise<void>;
+}
 
-export async function startGatewayProcess(runtime: 'node' | 'workerd', config: GatewayConfigInput & { tokens: { token: string; scope: 'read' | 'write'; name?: string }[] }, cli: string, tmp: string): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  runtime: 'node' | 'workerd',
+  config: GatewayConfigInput & { tokens: { token: string; scope: 'read' | 'write'; name?: string }[] },
+  cli: string,
+  tmp: string,
+): Promise<GatewayProcess> {
   if (runtime === 'workerd') {
     const gw = await startEdgeGateway(config, { host: '127.0.0.1', port: 0 });
     return { url: gw.url, pid: gw.child.pid!, close: gw.close };
@@ -31,30 +48,68 @@ export async function startGatewayProcess(runtime: 'node' | 'workerd', config: G
     args.push('--agent', `${a.name}=${a.url},secret-file=${f}`);
   }
   const tokens = join(tmp, 'gateway.tokens');
-  writeFileSync(tokens, config.tokens.map((t) => `${t.scope} ${t.token}${t.name ? ` ${t.name}` : ''}`).join('\n'), { mode: 0o600 });
+  writeFileSync(tokens, config.tokens.map((t) => `${t.scope} ${t.token}${t.name ? ` ${t.name}` : ''}`).join('\n'), {
+    mode: 0o600,
+  });
   args.push('--token-file', tokens);
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]!); if (out.length > 1e6) out = out.slice(-1e5); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+      if (out.length > 1e6) out = out.slice(-1e5);
+    });
     child.once('exit', () => reject(new Error(`vdisk gateway exited: ${out.slice(0, 2000)}`)));
   });
-  return { url, pid: child.pid!, close: () => new Promise((r) => { if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    pid: child.pid!,
+    close: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
-export interface Timed { count: number; errors: number; p50: number; p99: number; max: number; rps: number; statuses: Record<string, number> }
+export interface Timed {
+  count: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+  rps: number;
+  statuses: Record<string, number>;
+}
 
 function summary(lat: number[], errors: number, seconds: number, statuses: Record<string, number>): Timed {
   lat.sort((a, b) => a - b);
-  return { count: lat.length, errors, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat.at(-1) ?? 0, rps: lat.length / seconds, statuses };
+  return {
+    count: lat.length,
+    errors,
+    p50: pct(lat, 0.5),
+    p99: pct(lat, 0.99),
+    max: lat.at(-1) ?? 0,
+    rps: lat.length / seconds,
+    statuses,
+  };
 }
 
 type Send = (i: number) => Promise<Response>;
 
-async function once(send: Send, i: number, check?: (res: Response, body: string) => boolean): Promise<{ ok: boolean; status: string }> {
+async function once(
+  send: Send,
+  i: number,
+  check?: (res: Response, body: string) => boolean,
+): Promise<{ ok: boolean; status: string }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   // An answer later than this counts as an error (a loaded machine must not hold the run forever).
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(Object.assign(new Error('late'), { cause: { code: 'TIMEOUT_30S' } })), 30_000); });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('late'), { cause: { code: 'TIMEOUT_30S' } })), 30_000);
+  });
   try {
     const res = await Promise.race([send(i), late]);
     const body = await Promise.race([res.text(), late]);
@@ -67,7 +122,12 @@ async function once(send: Send, i: number, check?: (res: Response, body: string)
 }
 
 /** `rate` requests per second for `seconds`, each sent at its scheduled time; latency from that time. */
-export async function openLoop(rate: number, seconds: number, send: Send, check?: (res: Response, body: string) => boolean): Promise<Timed & { offered: number }> {
+export async function openLoop(
+  rate: number,
+  seconds: number,
+  send: Send,
+  check?: (res: Response, body: string) => boolean,
+): Promise<Timed & { offered: number }> {
   const total = Math.round(rate * seconds);
   const lat: number[] = [];
   const statuses: Record<string, number> = {};
@@ -80,10 +140,17 @@ export async function openLoop(rate: number, seconds: number, send: Send, check?
       const now = performance.now();
       while (next < total && t0 + (next * 1000) / rate <= now) {
         const at = t0 + (next * 1000) / rate;
-        inFlight.push(once(send, next, check).then((r) => { lat.push(performance.now() - at); statuses[r.status] = (statuses[r.status] ?? 0) + 1; if (!r.ok) errors++; }));
+        inFlight.push(
+          once(send, next, check).then((r) => {
+            lat.push(performance.now() - at);
+            statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+            if (!r.ok) errors++;
+          }),
+        );
         next++;
       }
-      if (next >= total) resolve(); else setTimeout(tick, 1);
+      if (next >= total) resolve();
+      else setTimeout(tick, 1);
     };
     tick();
   });
@@ -92,21 +159,28 @@ export async function openLoop(rate: number, seconds: number, send: Send, check?
 }
 
 /** `clients` concurrent clients for `seconds`. */
-export async function closedLoop(clients: number, seconds: number, send: Send, check?: (res: Response, body: string) => boolean): Promise<Timed> {
+export async function closedLoop(
+  clients: number,
+  seconds: number,
+  send: Send,
+  check?: (res: Response, body: string) => boolean,
+): Promise<Timed> {
   const lat: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
   let i = 0;
   const start = performance.now();
   const deadline = start + seconds * 1000;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < deadline) {
-      const t = performance.now();
-      const r = await once(send, i++, check);
-      lat.push(performance.now() - t);
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      if (!r.ok) errors++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        const r = await once(send, i++, check);
+        lat.push(performance.now() - t);
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        if (!r.ok) errors++;
+      }
+    }),
+  );
   return summary(lat, errors, (performance.now() - start) / 1000, statuses);
 }

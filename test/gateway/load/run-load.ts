@@ -17,18 +17,41 @@ export interface LoadResult {
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssOf = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-export async function runLoad(opts: { cli: string; tmp: string; seconds: number; previews: number; streams: number }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  cli: string;
+  tmp: string;
+  seconds: number;
+  previews: number;
+  streams: number;
+}): Promise<LoadResult> {
   const agent = await startFakeAgent({ name: 'alpha', secret: `alpha-${rand()}`, inventory: alphaInventory });
   const token = `w${rand()}`;
   writeFileSync(join(opts.tmp, 'alpha.secret'), agent.secret, { mode: 0o600 });
   writeFileSync(join(opts.tmp, 'tokens'), `write ${token}\n`, { mode: 0o600 });
-  const gw = spawn(process.execPath, [opts.cli, 'gateway', '--agent', `alpha=${agent.url},secret-file=${join(opts.tmp, 'alpha.secret')}`,
-    '--token-file', join(opts.tmp, 'tokens'), '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const gw = spawn(
+    process.execPath,
+    [
+      opts.cli,
+      'gateway',
+      '--agent',
+      `alpha=${agent.url},secret-file=${join(opts.tmp, 'alpha.secret')}`,
+      '--token-file',
+      join(opts.tmp, 'tokens'),
+      '--listen',
+      '127.0.0.1:0',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    gw.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]!); });
+    gw.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
     gw.once('exit', () => reject(new Error(`vdisk gateway exited: ${out}`)));
   });
   gw.stdout.resume();
@@ -41,16 +64,27 @@ export async function runLoad(opts: { cli: string; tmp: string; seconds: number;
     // Jobs whose events keep coming (one progress event per job every 200 ms) until the end.
     const jobs: string[] = [];
     for (let i = 0; i < opts.streams; i++) {
-      const { plan } = await (await fetch(`${url}/v1/plans`, { method: 'POST', headers, body })).json() as { plan: unknown };
-      const r = await fetch(`${url}/v1/jobs`, { method: 'POST', headers: { ...headers, 'idempotency-key': `k${i}` }, body: JSON.stringify({ plan }) });
+      const { plan } = (await (await fetch(`${url}/v1/plans`, { method: 'POST', headers, body })).json()) as {
+        plan: unknown;
+      };
+      const r = await fetch(`${url}/v1/jobs`, {
+        method: 'POST',
+        headers: { ...headers, 'idempotency-key': `k${i}` },
+        body: JSON.stringify({ plan }),
+      });
       jobs.push(((await r.json()) as { id: string }).id);
     }
-    const ticker = setInterval(() => { for (const j of jobs) agent.emit(j.split('~')[1]!, 'progress', { progress: Math.random() }); }, 200);
+    const ticker = setInterval(() => {
+      for (const j of jobs) agent.emit(j.split('~')[1]!, 'progress', { progress: Math.random() });
+    }, 200);
     const streams = { count: jobs.length, events: 0, errors: 0, ended: 0 };
     const streaming = jobs.map(async (id) => {
       try {
         const res = await fetch(`${url}/v1/jobs/${id}/events`, { headers });
-        if (res.status !== 200) { streams.errors++; return; }
+        if (res.status !== 200) {
+          streams.errors++;
+          return;
+        }
         const reader = res.body!.getReader();
         const dec = new TextDecoder();
         let text = '';
@@ -60,31 +94,52 @@ export async function runLoad(opts: { cli: string; tmp: string; seconds: number;
           text += dec.decode(value, { stream: true });
           const blocks = text.split('\n\n');
           text = blocks.pop()!;
-          for (const b of blocks) if (/^event: /m.test(b)) { streams.events++; if (/^event: end$/m.test(b)) streams.ended++; }
+          for (const b of blocks)
+            if (/^event: /m.test(b)) {
+              streams.events++;
+              if (/^event: end$/m.test(b)) streams.ended++;
+            }
         }
-      } catch { streams.errors++; }
+      } catch {
+        streams.errors++;
+      }
     });
     const latencies: number[] = [];
     let errors = 0;
-    await Promise.all(Array.from({ length: opts.previews }, async () => {
-      while (Date.now() < deadline) {
-        const t = performance.now();
-        try {
-          const res = await fetch(`${url}/v1/plans`, { method: 'POST', headers, body });
-          await res.arrayBuffer();
-          if (res.status !== 200) errors++;
-        } catch { errors++; }
-        latencies.push(performance.now() - t);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: opts.previews }, async () => {
+        while (Date.now() < deadline) {
+          const t = performance.now();
+          try {
+            const res = await fetch(`${url}/v1/plans`, { method: 'POST', headers, body });
+            await res.arrayBuffer();
+            if (res.status !== 200) errors++;
+          } catch {
+            errors++;
+          }
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
     clearInterval(ticker);
     for (const j of jobs) agent.emit(j.split('~')[1]!, 'end', { state: 'done' });
     await Promise.all(streaming);
     latencies.sort((a, b) => a - b);
     return {
-      previews: { count: latencies.length, rps: latencies.length / opts.seconds, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), errors },
+      previews: {
+        count: latencies.length,
+        rps: latencies.length / opts.seconds,
+        p50: pct(latencies, 0.5),
+        p99: pct(latencies, 0.99),
+        errors,
+      },
       streams,
-      rssMiB: { first: rss[0] ?? 0, warm: rss[Math.floor(rss.length / 3)] ?? 0, last: rss.at(-1) ?? 0, max: Math.max(0, ...rss) },
+      rssMiB: {
+        first: rss[0] ?? 0,
+        warm: rss[Math.floor(rss.length / 3)] ?? 0,
+        last: rss.at(-1) ?? 0,
+        max: Math.max(0, ...rss),
+      },
     };
   } finally {
     clearInterval(sampler);

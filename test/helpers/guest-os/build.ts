@@ -4,13 +4,25 @@
 // `dpkg-deb -x` into a temp dir: nothing is installed on the host.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireTool } from '../tools.js';
 import { cpioNewc, type CpioEntry } from './cpio.js';
 
-export interface GuestOs { kernel: string; initrd: string }
+export interface GuestOs {
+  kernel: string;
+  initrd: string;
+}
 
 const HERE = new URL('.', import.meta.url).pathname;
 /** Modules the guest loads (with their dependencies): the disks and the PCI transport under them. */
@@ -20,7 +32,8 @@ const WANTED = ['virtio_pci', 'virtio_blk'];
 export function guestOs(): GuestOs {
   const key = createHash('sha256')
     .update(['init.sh', 'build.ts', 'cpio.ts'].map((f) => readFileSync(join(HERE, f), 'utf8')).join('\0'))
-    .digest('hex').slice(0, 16);
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(process.env.VDISK_GUEST_CACHE ?? join(homedir(), '.cache', 'vdisk', 'guest'), key);
   const out = { kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.cpio') };
   if (existsSync(out.kernel) && existsSync(out.initrd)) return out;
@@ -49,14 +62,17 @@ export function guestOs(): GuestOs {
 /** The kernel package behind the linux-image-cloud-amd64 metapackage, and busybox-static. */
 function download(work: string): string[] {
   const apt = requireTool('apt-get');
-  const get = (...pkgs: string[]) => execFileSync(apt, ['-q', '-o', 'APT::Sandbox::User=root', 'download', ...pkgs], { cwd: work, stdio: 'pipe' });
+  const get = (...pkgs: string[]) =>
+    execFileSync(apt, ['-q', '-o', 'APT::Sandbox::User=root', 'download', ...pkgs], { cwd: work, stdio: 'pipe' });
   get('linux-image-cloud-amd64', 'busybox-static');
   const meta = readdirSync(work).find((f) => f.startsWith('linux-image-cloud-amd64_'))!;
   const depends = execFileSync(requireTool('dpkg-deb'), ['-f', join(work, meta), 'Depends'], { encoding: 'utf8' });
   const pkg = /linux-image-[0-9][^\s,(]*/.exec(depends)?.[0];
   if (!pkg) throw new Error(`linux-image-cloud-amd64 depends on no kernel package: ${depends}`);
   get(pkg);
-  return readdirSync(work).filter((f) => f.endsWith('.deb') && !f.startsWith('linux-image-cloud-amd64_')).map((f) => join(work, f));
+  return readdirSync(work)
+    .filter((f) => f.endsWith('.deb') && !f.startsWith('linux-image-cloud-amd64_'))
+    .map((f) => join(work, f));
 }
 
 function entries(root: string, version: string): CpioEntry[] {

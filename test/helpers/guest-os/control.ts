@@ -50,11 +50,20 @@ export async function guestControl(socketPath: string): Promise<GuestControl> {
     }
   });
   const timed = <T>(p: Promise<T>, ms: number, what: string) =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`guest: no ${what} within ${ms} ms`)), ms).unref())]);
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`guest: no ${what} within ${ms} ms`)), ms).unref(),
+      ),
+    ]);
   return {
-    ready, acked,
-    get lastGen() { return lastGen; },
-    writes: (n, timeoutMs = 60_000) => timed(new Promise<void>((resolve) => waiters.push({ at: count + n, resolve })), timeoutMs, `${n} writes`),
+    ready,
+    acked,
+    get lastGen() {
+      return lastGen;
+    },
+    writes: (n, timeoutMs = 60_000) =>
+      timed(new Promise<void>((resolve) => waiters.push({ at: count + n, resolve })), timeoutMs, `${n} writes`),
     async stop(timeoutMs = 60_000) {
       const finished = new Promise<void>((r) => (done = r));
       sock.write('STOP\n');

@@ -27,8 +27,10 @@ export function stampProblems(raw: string, disk: string, acked: Map<number, numb
     for (const [blk, gen] of acked) {
       readSync(fd, buf, 0, BS, blk * BS);
       const m = /^VDISKBLK (\S+) (\d{8}) (\d{8})\n/.exec(buf.toString('latin1', 0, 40));
-      if (!m || m[1] !== disk || Number(m[2]) !== blk) out.push(`${disk} block ${blk}: no stamp of this block (acked generation ${gen})`);
-      else if (Number(m[3]) < gen || Number(m[3]) > lastGen + 1) out.push(`${disk} block ${blk}: generation ${Number(m[3])}, acked ${gen}`);
+      if (!m || m[1] !== disk || Number(m[2]) !== blk)
+        out.push(`${disk} block ${blk}: no stamp of this block (acked generation ${gen})`);
+      else if (Number(m[3]) < gen || Number(m[3]) > lastGen + 1)
+        out.push(`${disk} block ${blk}: generation ${Number(m[3])}, acked ${gen}`);
     }
   } finally {
     closeSync(fd);

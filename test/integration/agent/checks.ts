@@ -11,7 +11,9 @@ export function clean(path: string, format = 'qcow2'): boolean {
 }
 
 export function backingName(path: string): string | undefined {
-  const r = spawnSync(requireTool('qemu-img'), ['info', '-U', '--output=json', '-f', 'qcow2', path], { encoding: 'utf8' });
+  const r = spawnSync(requireTool('qemu-img'), ['info', '-U', '--output=json', '-f', 'qcow2', path], {
+    encoding: 'utf8',
+  });
   return (JSON.parse(r.stdout) as { 'backing-filename'?: string })['backing-filename'];
 }
 

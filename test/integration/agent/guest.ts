@@ -41,7 +41,15 @@ export function makeImages(pool: string, disks: DiskSpec[]): void {
   for (const d of disks) {
     d.layers.forEach((name, i) => {
       const path = join(pool, `${name}.qcow2`);
-      qemuImg('create', '-q', '-f', 'qcow2', ...(i ? ['-b', `${d.layers[i - 1]}.qcow2`, '-F', 'qcow2'] : []), path, `${d.sizeMiB ?? 32}M`);
+      qemuImg(
+        'create',
+        '-q',
+        '-f',
+        'qcow2',
+        ...(i ? ['-b', `${d.layers[i - 1]}.qcow2`, '-F', 'qcow2'] : []),
+        path,
+        `${d.sizeMiB ?? 32}M`,
+      );
       qemuIo(path, `write -P 0x${(0xa0 + i).toString(16)} ${i}M 1M`);
       if (i === d.layers.length - 1 && d.topDataMiB) qemuIo(path, `write -P 0xee 2M ${d.topDataMiB}M`);
     });
@@ -51,27 +59,43 @@ export function makeImages(pool: string, disks: DiskSpec[]): void {
 function fileNode(d: DiskSpec, name: string, path: string, top: boolean): BlockdevOptions {
   // As libvirt: QEMU holds the file read-only until a writer (a commit into the layer) attaches.
   const file = { driver: 'file', filename: path, 'auto-read-only': true };
-  if (top && d.throttleBps) return { driver: 'throttle', 'node-name': `f-${name}`, 'throttle-group': `tg-${d.id}`, file };
+  if (top && d.throttleBps)
+    return { driver: 'throttle', 'node-name': `f-${name}`, 'throttle-group': `tg-${d.id}`, file };
   if (top && d.failReadAt !== undefined) {
-    return { driver: 'blkdebug', 'node-name': `f-${name}`, image: file, 'inject-error': [{ event: 'read_aio', errno: 5, sector: d.failReadAt / 512 }] };
+    return {
+      driver: 'blkdebug',
+      'node-name': `f-${name}`,
+      image: file,
+      'inject-error': [{ event: 'read_aio', errno: 5, sector: d.failReadAt / 512 }],
+    };
   }
   return { ...file, 'node-name': `f-${name}` };
 }
 
 /** A paused machine with the disks; with `boot`, a running Linux guest whose init writes to them. */
 export async function startGuest(pool: string, disks: DiskSpec[], boot?: GuestBoot): Promise<QemuInstance> {
-  const extraArgs = disks.filter((d) => d.throttleBps).flatMap((d) => ['-object', `throttle-group,id=tg-${d.id},x-bps-total=${d.throttleBps}`]);
+  const extraArgs = disks
+    .filter((d) => d.throttleBps)
+    .flatMap((d) => ['-object', `throttle-group,id=tg-${d.id},x-bps-total=${d.throttleBps}`]);
   if (boot) extraArgs.push(...boot.args);
   const qemu = await startQemu({
-    extraArgs, ...(boot ? { memoryMiB: boot.memoryMiB } : {}),
+    extraArgs,
+    ...(boot ? { memoryMiB: boot.memoryMiB } : {}),
     disks: disks.map((d) => ({
       id: d.id,
       nodes: d.layers.flatMap((name, i) => {
         const path = join(pool, `${name}.qcow2`);
         const top = i === d.layers.length - 1;
-        return [fileNode(d, name, path, top), {
-          driver: 'qcow2', 'node-name': `n-${name}`, file: `f-${name}`, backing: i ? `n-${d.layers[i - 1]}` : null, ...(top ? {} : { 'read-only': true }),
-        }];
+        return [
+          fileNode(d, name, path, top),
+          {
+            driver: 'qcow2',
+            'node-name': `n-${name}`,
+            file: `f-${name}`,
+            backing: i ? `n-${d.layers[i - 1]}` : null,
+            ...(top ? {} : { 'read-only': true }),
+          },
+        ];
       }),
     })),
   });

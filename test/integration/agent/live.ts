@@ -26,7 +26,12 @@ import { recorder } from './record.js';
 export const SECRET = 'integration secret, long enough';
 
 export interface Live {
-  dir: string; pool1: string; pool2: string; qemu: QemuInstance; agent: Agent; transcript: Transcript;
+  dir: string;
+  pool1: string;
+  pool2: string;
+  qemu: QemuInstance;
+  agent: Agent;
+  transcript: Transcript;
   /** The writing guest's control port (with `os: true`). */
   guest?: GuestControl;
   path(name: string, pool?: 1 | 2): string;
@@ -35,7 +40,10 @@ export interface Live {
    * Plans `request`, simulates it, runs it; returns the job's end and both command lists. `world`
    * simulates on the world an earlier run left (the QEMU graph as that run's plan opened it).
    */
-  run(request: Record<string, unknown>, o?: { prefix?: string; simFault?: (plan: Plan) => string; world?: SimWorld }): Promise<Ran>;
+  run(
+    request: Record<string, unknown>,
+    o?: { prefix?: string; simFault?: (plan: Plan) => string; world?: SimWorld },
+  ): Promise<Ran>;
   /** A guest write through vda's device (HMP qemu-io on the virtio backend): `len` bytes of `pattern` at `offset`. */
   guestWrite(pattern: number, offset: number, len: number): Promise<void>;
   /** Devices → node names, and every named node, from the live graph. */
@@ -45,10 +53,17 @@ export interface Live {
   dispose(): Promise<void>;
 }
 
-export interface Ran { plan: Plan; status: JobStatus; sim: SimResult; real: Cmd[]; simulated: Cmd[] }
+export interface Ran {
+  plan: Plan;
+  status: JobStatus;
+  sim: SimResult;
+  real: Cmd[];
+  simulated: Cmd[];
+}
 type Cmd = { execute: string; arguments: Record<string, unknown> };
 
-const isQuery = (name: string) => name.startsWith('query-') || name.startsWith('x-debug-query-') || name === 'qmp_capabilities';
+const isQuery = (name: string) =>
+  name.startsWith('query-') || name.startsWith('x-debug-query-') || name === 'qmp_capabilities';
 
 /**
  * `os: true` boots the test Linux guest, whose init writes to every disk (live.guest). `record` names
@@ -63,19 +78,45 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean; record?: s
   const boot = o.os ? guestBootArgs(dir) : undefined;
   const qemu = await startGuest(pool1, disks, boot);
   await qemu.qmp.close(); // QEMU serves one QMP client at a time: the agent's
-  const guest = boot ? await attachGuest(boot).catch(async (e) => { await qemu.stop(); throw e; }) : undefined;
+  const guest = boot
+    ? await attachGuest(boot).catch(async (e) => {
+        await qemu.stop();
+        throw e;
+      })
+    : undefined;
   const transcript = new Transcript();
   const rec = recorder(o.record, dir, qemu.socketPath, transcript, expect.getState().currentTestName ?? '');
-  if (rec) onTestFinished(({ task }) => { if (task.result?.state === 'pass') rec.save(); });
-  const agent = createAgent({
-    name: 'h1', roots: [{ name: 'p1', dir: pool1 }, { name: 'p2', dir: pool2 }], vms: [{ name: 'vm1', socket: qemu.socketPath }],
-    listen: '127.0.0.1:0', secret: SECRET, stateDir: join(dir, 'state'), jobTimeoutMs: 60_000, heartbeatMs: 1000,
-  }, { log: rec ? (e, f) => rec.log(e, f) : silentLogger, transcripts: new Map([['vm1', transcript]]) });
+  if (rec)
+    onTestFinished(({ task }) => {
+      if (task.result?.state === 'pass') rec.save();
+    });
+  const agent = createAgent(
+    {
+      name: 'h1',
+      roots: [
+        { name: 'p1', dir: pool1 },
+        { name: 'p2', dir: pool2 },
+      ],
+      vms: [{ name: 'vm1', socket: qemu.socketPath }],
+      listen: '127.0.0.1:0',
+      secret: SECRET,
+      stateDir: join(dir, 'state'),
+      jobTimeoutMs: 60_000,
+      heartbeatMs: 1000,
+    },
+    { log: rec ? (e, f) => rec.log(e, f) : silentLogger, transcripts: new Map([['vm1', transcript]]) },
+  );
   await agent.start();
   const session = () => agent.ctx.vms.session('vm1');
   const req = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const text = body === undefined ? '' : JSON.stringify(body);
-    const signed = await signRequest(SECRET, { agent: 'h1', method, url: `http://localhost${path}`, headers, body: text });
+    const signed = await signRequest(SECRET, {
+      agent: 'h1',
+      method,
+      url: `http://localhost${path}`,
+      headers,
+      body: text,
+    });
     return agent.app.request(path, { method, headers: { ...signed, ...headers }, ...(text ? { body: text } : {}) });
   };
   const inventory = async () => (await (await req('GET', '/v1/inventory')).json()) as Inventory;
@@ -90,7 +131,14 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean; record?: s
   };
   let quitDone = false;
   const live: Live = {
-    dir, pool1, pool2, qemu, agent, transcript, inventory, guest,
+    dir,
+    pool1,
+    pool2,
+    qemu,
+    agent,
+    transcript,
+    inventory,
+    guest,
     path: (name, pool = 1) => join(pool === 1 ? pool1 : pool2, /\.(qcow2|img)$/.test(name) ? name : `${name}.qcow2`),
     async run(request, o = {}) {
       const inv = await inventory();
@@ -105,7 +153,11 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean; record?: s
       const { id } = (await res.json()) as { id: string };
       const job = agent.jobs.get(id);
       await job.ended;
-      const real = transcript.entries.slice(mark).flatMap((e) => (e.type === 'command' && !isQuery(e.execute) ? [{ execute: e.execute, arguments: e.arguments ?? {} }] : []));
+      const real = transcript.entries
+        .slice(mark)
+        .flatMap((e) =>
+          e.type === 'command' && !isQuery(e.execute) ? [{ execute: e.execute, arguments: e.arguments ?? {} }] : [],
+        );
       const simulated = sim.qmp.map((c) => ({ execute: c.execute, arguments: c.arguments }));
       return { plan, status: job.status(), sim, real, simulated };
     },
@@ -117,8 +169,16 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean; record?: s
     },
     async graph() {
       const qmp = await session();
-      const devices = Object.fromEntries((await queryBlock(qmp)).map((b) => [/peripheral\/([^/]+)\//.exec(b.qdev ?? '')?.[1] ?? b.device, b.inserted?.['node-name'] ?? '']));
-      const nodes = (await queryNamedBlockNodes(qmp)).map((n) => n['node-name']).filter((n) => !n.startsWith('#')).sort();
+      const devices = Object.fromEntries(
+        (await queryBlock(qmp)).map((b) => [
+          /peripheral\/([^/]+)\//.exec(b.qdev ?? '')?.[1] ?? b.device,
+          b.inserted?.['node-name'] ?? '',
+        ]),
+      );
+      const nodes = (await queryNamedBlockNodes(qmp))
+        .map((n) => n['node-name'])
+        .filter((n) => !n.startsWith('#'))
+        .sort();
       return { devices, nodes };
     },
     async quit() {
@@ -151,6 +211,9 @@ function saveTranscript(t: Transcript): void {
 
 /** True when the layer itself (depth 0 of qemu-img map) holds data. */
 function layerHasData(path: string, format: string): boolean {
-  const map = JSON.parse(qemuImg('map', '--output=json', '-U', '-f', format, path)) as { depth: number; data: boolean }[];
+  const map = JSON.parse(qemuImg('map', '--output=json', '-U', '-f', format, path)) as {
+    depth: number;
+    data: boolean;
+  }[];
   return map.some((e) => e.depth === 0 && e.data);
 }

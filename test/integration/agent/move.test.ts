@@ -23,7 +23,9 @@ describe('live moves through the agent', () => {
     expect(r.status.state).toBe('done');
     expect(r.sim.problems).toEqual([]);
     expect(r.real).toEqual(r.simulated);
-    expect(r.plan.steps.filter((s) => s.action === 'delete-file').map((s) => (s.params as { wipe: boolean }).wipe)).toEqual([true, true]);
+    expect(
+      r.plan.steps.filter((s) => s.action === 'delete-file').map((s) => (s.params as { wipe: boolean }).wipe),
+    ).toEqual([true, true]);
     expect(readdirSync(live.pool1)).toEqual([]);
     const inv = await live.inventory();
     expect(inv.volumes.map((v) => [v.id, v.path])).toEqual([['p1:top.qcow2', live.path('top', 2)]]);
@@ -35,7 +37,9 @@ describe('live moves through the agent', () => {
     expect(clean(live.path('top', 2))).toBe(true);
   });
 
-  it('move of a whole chain: backing copied by the engine, top mirrored shallow onto it, pivot', { timeout: 60_000 }, async () => {
+  it('move of a whole chain: backing copied by the engine, top mirrored shallow onto it, pivot', {
+    timeout: 60_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'mid', 'top'] }], { record: 'move-keep-chain' });
     const ref = join(live.dir, 'ref.qcow2');
     reference(live.path('top'), ref);
@@ -61,15 +65,25 @@ describe('live moves through the agent', () => {
     for (const f of ['base', 'mid', 'top']) expect(clean(live.path(f, 2))).toBe(true);
   });
 
-  it('group copy of two disks where one mirror fails: no disk pivots, no copy is left', { timeout: 60_000 }, async () => {
+  it('group copy of two disks where one mirror fails: no disk pivots, no copy is left', {
+    timeout: 60_000,
+  }, async () => {
     live = await liveAgent([
       { id: 'vda', layers: ['a'] },
       // vdb's image has data at guest MiB [0, 1); its first data cluster lies at host offset 0x50000 in a fresh qcow2.
       { id: 'vdb', layers: ['b'], failReadAt: 0x50000 },
     ]);
-    const r = await live.run({ kind: 'block-copy', vm: 'vm1', disks: [
-      { disk: 'vda', pool: 'p2', name: 'a-copy.qcow2', flags: 8 }, { disk: 'vdb', pool: 'p2', name: 'b-copy.qcow2', flags: 8 },
-    ] }, { simFault: (plan) => plan.steps.filter((s) => s.action === 'qmp-wait-ready')[1]!.id });
+    const r = await live.run(
+      {
+        kind: 'block-copy',
+        vm: 'vm1',
+        disks: [
+          { disk: 'vda', pool: 'p2', name: 'a-copy.qcow2', flags: 8 },
+          { disk: 'vdb', pool: 'p2', name: 'b-copy.qcow2', flags: 8 },
+        ],
+      },
+      { simFault: (plan) => plan.steps.filter((s) => s.action === 'qmp-wait-ready')[1]!.id },
+    );
     expect(r.status.state).toBe('rolled-back');
     expect(r.status.error?.code, JSON.stringify(r.status.report)).toBe('E_QMP_JOB_FAILED');
     expect(r.status.report?.orphans).toEqual([]);

@@ -17,9 +17,15 @@ afterEach(async () => {
 describe('offline snapshots through the engine', () => {
   it('snapshot twice while the VM is off, then delete the older snapshot', { timeout: 60_000 }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['a'] }]);
-    expect((await live.inventory()).vms[0]).toMatchObject({ running: true, disks: [{ target: 'vda', volume: 'p1:a.qcow2' }] });
+    expect((await live.inventory()).vms[0]).toMatchObject({
+      running: true,
+      disks: [{ target: 'vda', volume: 'p1:a.qcow2' }],
+    });
     await live.quit();
-    expect((await live.inventory()).vms[0]).toMatchObject({ running: false, disks: [{ target: 'vda', volume: 'p1:a.qcow2', nodes: [] }] });
+    expect((await live.inventory()).vms[0]).toMatchObject({
+      running: false,
+      disks: [{ target: 'vda', volume: 'p1:a.qcow2', nodes: [] }],
+    });
     const s1 = await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' });
     expect(s1.status.error).toBeUndefined();
     expect([s1.status.state, s1.real, s1.sim.problems]).toEqual(['done', [], []]);

@@ -20,12 +20,19 @@ export function agentBundle(): Promise<string> {
     process.once('exit', () => rmSync(out, { force: true }));
     await build({
       stdin: {
-        contents: "import { agentCommand } from './src/agent/cli.ts';\n" +
+        contents:
+          "import { agentCommand } from './src/agent/cli.ts';\n" +
           'agentCommand(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })' +
           '.then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });\n',
-        resolveDir: ROOT, loader: 'ts',
+        resolveDir: ROOT,
+        loader: 'ts',
       },
-      bundle: true, platform: 'node', format: 'esm', outfile: out, packages: 'external', logLevel: 'error',
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: out,
+      packages: 'external',
+      logLevel: 'error',
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
     return out;
@@ -36,16 +43,30 @@ export function agentBundle(): Promise<string> {
 export interface AgentProcess {
   child: ChildProcess;
   log(): string;
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: any }>;
   kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startAgentProcess(args: string[], socket: string, secretFile: string, secret: string): Promise<AgentProcess> {
+export async function startAgentProcess(
+  args: string[],
+  socket: string,
+  secretFile: string,
+  secret: string,
+): Promise<AgentProcess> {
   writeFileSync(secretFile, secret, { mode: 0o600 });
-  const child = spawn(process.execPath, [await agentBundle(), ...args, '--listen', `unix:${socket}`, '--secret-file', secretFile], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [await agentBundle(), ...args, '--listen', `unix:${socket}`, '--secret-file', secretFile],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (log += s));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -55,10 +76,21 @@ export async function startAgentProcess(args: string[], socket: string, secretFi
     const agent = args[args.indexOf('--name') + 1] ?? '';
     const signed = await signRequest(secret, { agent, method, url: `http://localhost${path}`, headers, body: text });
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath: socket, method, path, headers: { ...signed, ...headers, ...(text ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-        let data = '';
-        res.setEncoding('utf8').on('data', (d: string) => (data += d)).on('end', () => resolve({ status: res.statusCode!, json: data ? JSON.parse(data) : undefined }));
-      });
+      const req = request(
+        {
+          socketPath: socket,
+          method,
+          path,
+          headers: { ...signed, ...headers, ...(text ? { 'content-type': 'application/json' } : {}) },
+        },
+        (res) => {
+          let data = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (d: string) => (data += d))
+            .on('end', () => resolve({ status: res.statusCode!, json: data ? JSON.parse(data) : undefined }));
+        },
+      );
       req.on('error', reject);
       req.end(text);
     });
@@ -67,13 +99,18 @@ export async function startAgentProcess(args: string[], socket: string, secretFi
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`agent exited at start: ${log}`);
-    const ok = await call('GET', '/v1/health').then((r) => r.status === 200, () => false);
+    const ok = await call('GET', '/v1/health').then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok && /"event":"recovered"/.test(log)) break;
     if (Date.now() > deadline) throw new Error(`agent did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    child, call, log: () => log,
+    child,
+    call,
+    log: () => log,
     kill: async () => {
       child.kill('SIGKILL');
       await exited;

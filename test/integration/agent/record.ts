@@ -30,20 +30,29 @@ export interface Recorder {
 }
 
 /** A recorder when VDISK_RECORD_QMP is set and the scenario has a name; otherwise undefined. */
-export function recorder(name: string | undefined, dir: string, socket: string, transcript: Transcript, test: string): Recorder | undefined {
+export function recorder(
+  name: string | undefined,
+  dir: string,
+  socket: string,
+  transcript: Transcript,
+  test: string,
+): Recorder | undefined {
   if (!name || !process.env.VDISK_RECORD_QMP) return undefined;
   const extra: { at: number; line: Record<string, unknown> }[] = [];
   const here = (line: Record<string, unknown>) => extra.push({ at: transcript.entries.length, line });
   let end: number | undefined;
   const dirs = [...new Set([realpathSync(dir), dir])]; // the dir is gone by the time a test finishes
   return {
-    run: (prefix, request, inventory, plan) => here({ type: 'run', prefix, request, inventory: hostFree(inventory), plan }),
+    run: (prefix, request, inventory, plan) =>
+      here({ type: 'run', prefix, request, inventory: hostFree(inventory), plan }),
     log(event, fields = {}) {
       if (end !== undefined || (event !== 'step-start' && event !== 'step-end')) return;
       const { call, action, undo, error } = fields;
       here({ type: 'step', phase: event.slice(5), call, action, undo, ...(error ? { error } : {}) });
     },
-    stop: () => { end ??= transcript.entries.length; },
+    stop: () => {
+      end ??= transcript.entries.length;
+    },
     save() {
       const entries = transcript.entries.slice(0, end ?? transcript.entries.length);
       const lines: unknown[] = [{ type: 'scenario', name, test }];
@@ -53,7 +62,10 @@ export function recorder(name: string | undefined, dir: string, socket: string, 
       });
       for (const x of extra) if (x.at >= entries.length) lines.push(x.line);
       mkdirSync(FIXTURES, { recursive: true });
-      writeFileSync(join(FIXTURES, `${name}.jsonl`), normalise(lines.map((l) => JSON.stringify(l)).join('\n'), dirs, socket) + '\n');
+      writeFileSync(
+        join(FIXTURES, `${name}.jsonl`),
+        normalise(lines.map((l) => JSON.stringify(l)).join('\n'), dirs, socket) + '\n',
+      );
     },
   };
 }

@@ -20,11 +20,14 @@ afterEach(async () => {
 function writer(l: Live) {
   const ref = join(l.dir, 'ref.qcow2');
   qemuImg('create', '-q', '-f', 'qcow2', ref, '32M');
-  const onRef = (pattern: number, offset: number, len: number) => qemuIo(ref, `write -P 0x${pattern.toString(16)} ${offset} ${len}`);
+  const onRef = (pattern: number, offset: number, len: number) =>
+    qemuIo(ref, `write -P 0x${pattern.toString(16)} ${offset} ${len}`);
   return {
     ref,
     /** What makeImages wrote: layer i holds 0xa0+i over MiB [i, i+1). */
-    layers: (n: number) => { for (let i = 0; i < n; i++) onRef(0xa0 + i, i * MiB, MiB); },
+    layers: (n: number) => {
+      for (let i = 0; i < n; i++) onRef(0xa0 + i, i * MiB, MiB);
+    },
     async guest(pattern: number, offset: number, len: number) {
       await l.guestWrite(pattern, offset, len);
       onRef(pattern, offset, len);
@@ -40,10 +43,17 @@ function expectDone(r: Ran): void {
 }
 
 const topVolume = async (l: Live) => (await l.inventory()).vms[0]!.disks[0]!.volume;
-const moveKeepChain = async (l: Live) => ({ kind: 'move', volume: await topVolume(l), toPool: 'p2', shape: 'keep-chain' });
+const moveKeepChain = async (l: Live) => ({
+  kind: 'move',
+  volume: await topVolume(l),
+  toPool: 'p2',
+  shape: 'keep-chain',
+});
 
 describe('snapshot delete after a keep-chain live move', () => {
-  it('snapshot, keep-chain move, delete the snapshot: active commit into the copied layer, data of every layer kept', { timeout: 120_000 }, async () => {
+  it('snapshot, keep-chain move, delete the snapshot: active commit into the copied layer, data of every layer kept', {
+    timeout: 120_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { record: 'snapshot-move-keep-chain-delete' });
     const w = writer(live);
     w.layers(2);
@@ -55,10 +65,13 @@ describe('snapshot delete after a keep-chain live move', () => {
     expect(readdirSync(live.pool2).sort()).toEqual(['base.qcow2', 'top.qcow2', 'top.s1.qcow2']);
     await w.guest(0xc1, 3 * MiB, MiB); // into the moved overlay
 
-    const del = await live.run({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }, { prefix: 'd', world: move.sim.world });
+    const del = await live.run(
+      { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' },
+      { prefix: 'd', world: move.sim.world },
+    );
     expectDone(del);
     expect(del.real.filter((c) => c.execute === 'block-commit')).toHaveLength(1);
-    await w.guest(0xd1, 5 * MiB / 2, MiB); // into the copied top, now the active layer
+    await w.guest(0xd1, (5 * MiB) / 2, MiB); // into the copied top, now the active layer
 
     const inv = await live.inventory();
     expect(inv.snapshots).toEqual([]);
@@ -72,7 +85,9 @@ describe('snapshot delete after a keep-chain live move', () => {
     for (const f of ['base', 'top']) expect(clean(live.path(f, 2))).toBe(true);
   });
 
-  it('two snapshots, keep-chain move, delete the older then the newer: intermediate then active commit into copied layers', { timeout: 120_000 }, async () => {
+  it('two snapshots, keep-chain move, delete the older then the newer: intermediate then active commit into copied layers', {
+    timeout: 120_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base'] }], { record: 'snapshots-move-keep-chain-delete-both' });
     const w = writer(live);
     w.layers(1);
@@ -87,11 +102,17 @@ describe('snapshot delete after a keep-chain live move', () => {
     expect(readdirSync(live.pool2).sort()).toEqual(['base.qcow2', 'base.s1.qcow2', 'base.s1.s2.qcow2']);
     await w.guest(0xc1, 3 * MiB, MiB);
 
-    const older = await live.run({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }, { prefix: 'd', world: move.sim.world });
+    const older = await live.run(
+      { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' },
+      { prefix: 'd', world: move.sim.world },
+    );
     expectDone(older);
     expect(older.real.find((c) => c.execute === 'block-commit')!.arguments['backing-file']).toBe('base.qcow2');
-    await w.guest(0xd1, 7 * MiB / 2, MiB);
-    const newer = await live.run({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2' }, { prefix: 'e', world: older.sim.world });
+    await w.guest(0xd1, (7 * MiB) / 2, MiB);
+    const newer = await live.run(
+      { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2' },
+      { prefix: 'e', world: older.sim.world },
+    );
     expectDone(newer);
     await w.guest(0xe1, 6 * MiB, MiB); // into the copied base, the only layer left
 
@@ -104,14 +125,21 @@ describe('snapshot delete after a keep-chain live move', () => {
     expect(clean(live.path('base', 2))).toBe(true);
   });
 
-  it('with the copied layer opened as before the fix (file node read-only), QEMU refuses the commit and the delete rolls back', { timeout: 120_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { record: 'snapshot-move-keep-chain-delete-prefix' });
+  it('with the copied layer opened as before the fix (file node read-only), QEMU refuses the commit and the delete rolls back', {
+    timeout: 120_000,
+  }, async () => {
+    live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], {
+      record: 'snapshot-move-keep-chain-delete-prefix',
+    });
     await openReadLayersAsBeforeTheFix(live);
     const snap = await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' });
     expectDone(snap);
     const move = await live.run(await moveKeepChain(live), { prefix: 'm', world: snap.sim.world });
     expect(move.status.state).toBe('done');
-    const del = await live.run({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' }, { prefix: 'd', world: move.sim.world });
+    const del = await live.run(
+      { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1' },
+      { prefix: 'd', world: move.sim.world },
+    );
     expect(del.status.state).toBe('rolled-back');
     expect(del.status.error?.message).toContain('Block node is read-only');
     expect((await live.inventory()).snapshots).toHaveLength(1);

@@ -17,8 +17,16 @@ afterEach(async () => {
 const ORIGINAL = ['f-a', 'f-b', 'n-a', 'n-b'];
 
 describe('live snapshots through the agent', () => {
-  it('atomic snapshot of two disks, then its deletion: active commits with pivot on both', { timeout: 90_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['a'] }, { id: 'vdb', layers: ['b'] }], { record: 'snapshot-two-disks-delete' });
+  it('atomic snapshot of two disks, then its deletion: active commits with pivot on both', {
+    timeout: 90_000,
+  }, async () => {
+    live = await liveAgent(
+      [
+        { id: 'vda', layers: ['a'] },
+        { id: 'vdb', layers: ['b'] },
+      ],
+      { record: 'snapshot-two-disks-delete' },
+    );
     const refA = join(live.dir, 'ref-a.qcow2');
     const refB = join(live.dir, 'ref-b.qcow2');
     reference(live.path('a'), refA);
@@ -54,15 +62,28 @@ describe('live snapshots through the agent', () => {
   });
 
   it('atomic snapshot where one disk fails: neither disk moves, no overlay is left', { timeout: 60_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['a'] }, { id: 'vdb', layers: ['b'] }]);
+    live = await liveAgent([
+      { id: 'vda', layers: ['a'] },
+      { id: 'vdb', layers: ['b'] },
+    ]);
     // Another user of vdb's node (e.g. a backup overlay) makes QEMU refuse blockdev-snapshot on it.
     const other = join(live.dir, 'other.qcow2');
     qemuImg('create', '-q', '-f', 'qcow2', other, '32M');
     const qmp = await live.agent.ctx.vms.session('vm1');
-    await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': 'x-user', 'read-only': true, file: { driver: 'file', filename: other, 'read-only': true }, backing: 'n-b' });
-    const r = await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, {
-      prefix: 's', simFault: (plan) => plan.steps.find((s) => s.action === 'qmp-snapshot-group')!.id,
+    await qmp.execute('blockdev-add', {
+      driver: 'qcow2',
+      'node-name': 'x-user',
+      'read-only': true,
+      file: { driver: 'file', filename: other, 'read-only': true },
+      backing: 'n-b',
     });
+    const r = await live.run(
+      { kind: 'snapshot', vm: 'vm1', name: 's1' },
+      {
+        prefix: 's',
+        simFault: (plan) => plan.steps.find((s) => s.action === 'qmp-snapshot-group')!.id,
+      },
+    );
     expect(r.status.state).toBe('rolled-back');
     expect(r.status.error?.code).toBe('E_QMP_COMMAND');
     expect(r.status.report?.orphans).toEqual([]);

@@ -48,7 +48,9 @@ describe('a live move releases its VM before its wipe', () => {
     expect(readThrough(fd)).toMatchObject({ nonZero: 0, links: 0 });
     const inv = await l.inventory();
     expect(inv.snapshots.map((s) => s.id)).toEqual(['s1']);
-    expect(inv.vms[0]!.disks[0]!.nodes.map((n) => inv.volumes.find((v) => v.id === n.volume)!.path))
-      .toEqual([l.path('disk.s1', 2), l.path('disk', 2)]);
+    expect(inv.vms[0]!.disks[0]!.nodes.map((n) => inv.volumes.find((v) => v.id === n.volume)!.path)).toEqual([
+      l.path('disk.s1', 2),
+      l.path('disk', 2),
+    ]);
   });
 });

@@ -21,23 +21,35 @@ afterEach(async () => {
 }, 20_000);
 
 const digest = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
-const facts = (inv: Inventory) => ({ volumes: inv.volumes.map(({ allocated: _, ...v }) => v), vms: inv.vms, snapshots: inv.snapshots });
+const facts = (inv: Inventory) => ({
+  volumes: inv.volumes.map(({ allocated: _, ...v }) => v),
+  vms: inv.vms,
+  snapshots: inv.snapshots,
+});
 
 /** Writes `size` into the qcow2 header's virtual-size field (offset 24, big-endian), as a corruption would. */
 function setHeaderSize(path: string, size: number): void {
   const buf = Buffer.alloc(8);
   buf.writeBigUInt64BE(BigInt(size));
   const fd = openSync(path, 'r+');
-  try { writeSync(fd, buf, 0, 8, 24); } finally { closeSync(fd); }
+  try {
+    writeSync(fd, buf, 0, 8, 24);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 describe('a live move whose copy is corrupted before its verify', () => {
-  it('fails E_AGENT_VERIFY_MISMATCH and rolls back: source byte for byte, VM on it, inventory unchanged', { timeout: 90_000 }, async () => {
+  it('fails E_AGENT_VERIFY_MISMATCH and rolls back: source byte for byte, VM on it, inventory unchanged', {
+    timeout: 90_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['disk'], topDataMiB: 4 }]);
     await live.guestWrite(0x5d, 7 << 20, 1 << 20);
     // QEMU keeps qcow2 metadata in its caches: flushed, the file is what the guest wrote.
     const hmp = `qemu-io -d /machine/peripheral/vda/virtio-backend "flush"`;
-    expect(await (await live.agent.ctx.vms.session('vm1')).execute<string>('human-monitor-command', { 'command-line': hmp })).toBe('');
+    expect(
+      await (await live.agent.ctx.vms.session('vm1')).execute<string>('human-monitor-command', { 'command-line': hmp }),
+    ).toBe('');
     const src = live.path('disk');
     const ref = join(live.dir, 'ref.qcow2');
     reference(src, ref);
@@ -65,7 +77,7 @@ describe('a live move whose copy is corrupted before its verify', () => {
 });
 
 describe('a live move whose mirror leaves READY before its verify', () => {
-  it('fails E_AGENT_VERIFY_MISMATCH naming the mirror\'s state, and rolls back', { timeout: 90_000 }, async () => {
+  it("fails E_AGENT_VERIFY_MISMATCH naming the mirror's state, and rolls back", { timeout: 90_000 }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['disk'], topDataMiB: 2 }]);
     const l = live;
     const before = { inv: facts(await l.inventory()), graph: await l.graph() };
@@ -76,8 +88,11 @@ describe('a live move whose mirror leaves READY before its verify', () => {
       },
     };
     const r = await l.run({ kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2' });
-    expect([r.status.state, r.status.error?.code, r.status.error?.message])
-      .toEqual(['rolled-back', 'E_AGENT_VERIFY_MISMATCH', expect.stringMatching(/mirror job \S+ is standby/)]);
+    expect([r.status.state, r.status.error?.code, r.status.error?.message]).toEqual([
+      'rolled-back',
+      'E_AGENT_VERIFY_MISMATCH',
+      expect.stringMatching(/mirror job \S+ is standby/),
+    ]);
     expect(existsSync(l.path('disk', 2))).toBe(false);
     expect(await l.graph()).toEqual(before.graph);
     expect(facts(await l.inventory())).toEqual(before.inv);
@@ -85,7 +100,9 @@ describe('a live move whose mirror leaves READY before its verify', () => {
 });
 
 describe('a live keep-chain move whose copied backing layer is corrupted before its verify', () => {
-  it('is caught by the offline allocation check (QEMU holds that layer read-only) and rolled back', { timeout: 90_000 }, async () => {
+  it('is caught by the offline allocation check (QEMU holds that layer read-only) and rolled back', {
+    timeout: 90_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
     const l = live;
     const before = { inv: facts(await l.inventory()), graph: await l.graph() };
@@ -100,7 +117,11 @@ describe('a live keep-chain move whose copied backing layer is corrupted before 
     };
     const r = await l.run({ kind: 'move', volume: 'p1:top.qcow2', toPool: 'p2', shape: 'keep-chain' });
     expect(corrupted).toBe(true);
-    expect([r.status.state, r.status.error?.code, r.status.error?.message]).toEqual(['rolled-back', 'E_AGENT_VERIFY_MISMATCH', expect.stringContaining('offset 0')]);
+    expect([r.status.state, r.status.error?.code, r.status.error?.message]).toEqual([
+      'rolled-back',
+      'E_AGENT_VERIFY_MISMATCH',
+      expect.stringContaining('offset 0'),
+    ]);
     expect(existsSync(lower)).toBe(false);
     expect(await l.graph()).toEqual(before.graph);
     expect(facts(await l.inventory())).toEqual(before.inv);
@@ -108,17 +129,31 @@ describe('a live keep-chain move whose copied backing layer is corrupted before 
 });
 
 describe('check-target refusals through the agent, on real images', () => {
-  it('stray data, another backing, a non-empty full target, a target shrunk below the source', { timeout: 120_000 }, async () => {
+  it('stray data, another backing, a non-empty full target, a target shrunk below the source', {
+    timeout: 120_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }]);
     const l = live;
     const graph = await l.graph();
-    const copy = (target: string, flags: number) => l.run({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', path: target, format: 'qcow2', flags }] });
+    const copy = (target: string, flags: number) =>
+      l.run({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', path: target, format: 'qcow2', flags }] });
     const refused = async (target: string, flags: number, code: string, change?: () => void) => {
-      l.agent.ctx.stepHooks = change ? { beforeCall: (c) => { if (c.action === 'check-target') change(); } } : undefined;
+      l.agent.ctx.stepHooks = change
+        ? {
+            beforeCall: (c) => {
+              if (c.action === 'check-target') change();
+            },
+          }
+        : undefined;
       const before = digest(target);
       const r = await copy(target, flags);
-      expect([r.status.state, r.status.error?.code], r.status.error?.message).toEqual([expect.stringMatching(/^(failed|rolled-back)$/), code]);
-      expect(r.status.report?.completed.every((id) => !r.plan.steps.find((s) => s.id === id)?.action.startsWith('qmp-'))).toBe(true);
+      expect([r.status.state, r.status.error?.code], r.status.error?.message).toEqual([
+        expect.stringMatching(/^(failed|rolled-back)$/),
+        code,
+      ]);
+      expect(
+        r.status.report?.completed.every((id) => !r.plan.steps.find((s) => s.id === id)?.action.startsWith('qmp-')),
+      ).toBe(true);
       expect(await l.graph()).toEqual(graph);
       expect(existsSync(target)).toBe(true); // the caller's file: never deleted by the rollback
       if (!change) expect(digest(target)).toBe(before);
@@ -135,7 +170,9 @@ describe('check-target refusals through the agent, on real images', () => {
     copyFileSync(l.path('base'), twin); // the same bytes, another file
     const onTwin = l.path('on-twin');
     qemuImg('create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', onTwin, '32M');
-    await refused(onTwin, SHALLOW_REUSE, 'E_PLAN_TARGET_WRONG_BACKING', () => qemuImg('rebase', '-q', '-u', '-f', 'qcow2', '-b', 'twin.qcow2', '-F', 'qcow2', onTwin));
+    await refused(onTwin, SHALLOW_REUSE, 'E_PLAN_TARGET_WRONG_BACKING', () =>
+      qemuImg('rebase', '-q', '-u', '-f', 'qcow2', '-b', 'twin.qcow2', '-F', 'qcow2', onTwin),
+    );
 
     const dirty = l.path('dirty', 2);
     qemuImg('create', '-q', '-f', 'qcow2', dirty, '32M');
@@ -144,6 +181,8 @@ describe('check-target refusals through the agent, on real images', () => {
 
     const shrunk = l.path('shrunk', 2);
     qemuImg('create', '-q', '-f', 'qcow2', shrunk, '32M');
-    await refused(shrunk, REUSE, 'E_PLAN_REUSE_TARGET_MISMATCH', () => qemuImg('resize', '-q', '--shrink', '-f', 'qcow2', shrunk, '16M'));
+    await refused(shrunk, REUSE, 'E_PLAN_REUSE_TARGET_MISMATCH', () =>
+      qemuImg('resize', '-q', '--shrink', '-f', 'qcow2', shrunk, '16M'),
+    );
   });
 });

@@ -16,7 +16,9 @@ let xfs: Xfs;
 let t: TestAgent | undefined;
 const fds: number[] = [];
 const MiB = 1 << 20;
-beforeAll(() => { xfs = mountXfs(); });
+beforeAll(() => {
+  xfs = mountXfs();
+});
 afterAll(() => xfs?.unmount());
 afterEach(async () => {
   for (const fd of fds.splice(0)) closeSync(fd);
@@ -29,9 +31,18 @@ async function setUp(name: string): Promise<{ src: string; fd: number }> {
   const p1 = join(xfs.dir, name);
   mkdirSync(p1);
   const p2 = mkdtempSync(join(tmpdir(), 'vxfs-p2-'));
-  t = await testAgent({ roots: [{ name: 'p1', dir: p1 }, { name: 'p2', dir: p2 }] });
+  t = await testAgent({
+    roots: [
+      { name: 'p1', dir: p1 },
+      { name: 'p2', dir: p2 },
+    ],
+  });
   const close = t.close;
-  t.close = async () => { await close(); rmSync(p1, { recursive: true, force: true }); rmSync(p2, { recursive: true, force: true }); };
+  t.close = async () => {
+    await close();
+    rmSync(p1, { recursive: true, force: true });
+    rmSync(p2, { recursive: true, force: true });
+  };
   const src = join(p1, 'disk.qcow2');
   qemuImg('create', '-q', '-f', 'qcow2', src, '16M');
   qemuIo(src, 'write -P 0x3c 0 3M');
@@ -42,7 +53,11 @@ async function setUp(name: string): Promise<{ src: string; fd: number }> {
 }
 
 async function moveWithWipe(): Promise<void> {
-  const st = await ended(t!, (await submit(t!, await planFor(t!, { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', wipeSource: true }))).body.id);
+  const st = await ended(
+    t!,
+    (await submit(t!, await planFor(t!, { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', wipeSource: true })))
+      .body.id,
+  );
   expect([st.state, st.report?.orphans]).toEqual(['done', []]);
   execFileSync('sync');
 }
@@ -58,8 +73,9 @@ describe('wipe on XFS with reflink', () => {
     await moveWithWipe();
     expect(readThrough(fd)).toMatchObject({ nonZero: 0, links: 0 });
     expect(sha256(clone)).toBe(before.sum);
-    expect(extentsOf(clone).map(({ logical, physical, length }) => [logical, physical, length]))
-      .toEqual(before.extents.map(({ logical, physical, length }) => [logical, physical, length]));
+    expect(extentsOf(clone).map(({ logical, physical, length }) => [logical, physical, length])).toEqual(
+      before.extents.map(({ logical, physical, length }) => [logical, physical, length]),
+    );
     // Zeros written over the shared 3 MiB would have taken 3 MiB of new blocks.
     expect(before.free - xfs.free()).toBeLessThan(MiB);
     rmSync(clone);
@@ -79,7 +95,9 @@ describe('wipe on XFS with reflink', () => {
 
 describe('wipe on btrfs', () => {
   let btrfs: Xfs;
-  beforeAll(() => { btrfs = mountXfs('btrfs'); });
+  beforeAll(() => {
+    btrfs = mountXfs('btrfs');
+  });
   afterAll(() => btrfs?.unmount());
 
   it('every data run is punched (every write is copy-on-write there): the old file reads all zero, a clone keeps its data', async () => {

@@ -3,13 +3,33 @@
 // a file's extents as FIEMAP reports them (filefrag -v: logical and physical byte offsets, shared
 // flag), and bytes read straight from the image file at a physical offset.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statfsSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statfsSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireTool } from '../../helpers/tools.js';
 
-export interface Xfs { dir: string; image: string; free(): number; unmount(): void }
-export interface Extent { logical: number; physical: number; length: number; shared: boolean }
+export interface Xfs {
+  dir: string;
+  image: string;
+  free(): number;
+  unmount(): void;
+}
+export interface Extent {
+  logical: number;
+  physical: number;
+  length: number;
+  shared: boolean;
+}
 
 const MKFS = { xfs: ['mkfs.xfs', '-q', '-m', 'reflink=1'], btrfs: ['mkfs.btrfs', '-q'] } as const;
 
@@ -24,8 +44,12 @@ export function mountXfs(kind: keyof typeof MKFS = 'xfs'): Xfs {
   execFileSync(requireTool(mkfs), [...args, image]);
   execFileSync(requireTool('mount'), ['-o', 'loop', image, dir]);
   return {
-    dir, image,
-    free: () => { const s = statfsSync(dir); return s.bfree * s.bsize; },
+    dir,
+    image,
+    free: () => {
+      const s = statfsSync(dir);
+      return s.bfree * s.bsize;
+    },
     unmount() {
       execFileSync('umount', [dir]);
       rmSync(base, { recursive: true, force: true });
@@ -38,7 +62,16 @@ export function extentsOf(path: string): Extent[] {
   const block = Number(/blocks of (\d+) bytes/.exec(out)![1]);
   return out.split('\n').flatMap((line) => {
     const m = /^\s*\d+:\s+(\d+)\.\.\s*(\d+):\s+(\d+)\.\.\s*\d+:\s+\d+:(.*)$/.exec(line);
-    return m ? [{ logical: Number(m[1]) * block, physical: Number(m[3]) * block, length: (Number(m[2]) - Number(m[1]) + 1) * block, shared: /\bshared\b/.test(m[4]!) }] : [];
+    return m
+      ? [
+          {
+            logical: Number(m[1]) * block,
+            physical: Number(m[3]) * block,
+            length: (Number(m[2]) - Number(m[1]) + 1) * block,
+            shared: /\bshared\b/.test(m[4]!),
+          },
+        ]
+      : [];
   });
 }
 

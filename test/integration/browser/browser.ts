@@ -7,8 +7,13 @@ import { join } from 'node:path';
 import { requireTool } from '../../helpers/tools.js';
 
 export const CHROMIUM_FLAGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 
 export interface Chromium {
@@ -23,15 +28,23 @@ export async function launchChromium(): Promise<Chromium> {
   requireTool('chromium');
   const profile = mkdtempSync(join(tmpdir(), 'vdisk-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true, acceptDownloads: true, timeout: 30_000,
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+    headless: true,
+    acceptDownloads: true,
+    timeout: 30_000,
   });
   context.setDefaultTimeout(30_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   return {
-    context, page, problems,
+    context,
+    page,
+    problems,
     async close() {
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });

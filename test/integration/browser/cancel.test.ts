@@ -7,11 +7,20 @@ import { useConsoleSession } from './console-session.js';
 import { loadConsole, openFiles, opfsNames, opfsSha256, waitForMap } from './page-helpers.js';
 
 type Stats = { generation: number; memoryInUse: number; running: string[] };
-const workerStats = (page: Chromium['page']): Promise<Stats> => page.evaluate(async () => {
-  const bridge = (window as unknown as { vdiskConsole: { bridge: { generation: number; stats(): Promise<{ memoryInUse: number; running: string[] }> } } }).vdiskConsole.bridge;
-  const s = await bridge.stats();
-  return { generation: bridge.generation, memoryInUse: s.memoryInUse, running: s.running.filter((r) => !r.startsWith('call-')) };
-});
+const workerStats = (page: Chromium['page']): Promise<Stats> =>
+  page.evaluate(async () => {
+    const bridge = (
+      window as unknown as {
+        vdiskConsole: { bridge: { generation: number; stats(): Promise<{ memoryInUse: number; running: string[] }> } };
+      }
+    ).vdiskConsole.bridge;
+    const s = await bridge.stats();
+    return {
+      generation: bridge.generation,
+      memoryInUse: s.memoryInUse,
+      running: s.running.filter((r) => !r.startsWith('call-')),
+    };
+  });
 
 describe('console: cancel a convert', () => {
   const session = useConsoleSession((fx) => ({ slow: { files: [fx.top, fx.base], delayMs: 150 } }));
@@ -25,10 +34,14 @@ describe('console: cancel a convert', () => {
     const before = await workerStats(page);
     await page.fill('#convert-path', 'cancelled/flat.raw');
     await page.click('#convert-start');
-    await page.waitForFunction(() => {
-      const v = (document.getElementById('convert-progress') as HTMLProgressElement).value;
-      return v > 0 && v < 100;
-    }, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const v = (document.getElementById('convert-progress') as HTMLProgressElement).value;
+        return v > 0 && v < 100;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.click('#convert-cancel');
     await page.waitForSelector('#convert-result:has-text("Cancelled")', { timeout: 30_000 });
     expect(await page.isVisible('#images-error')).toBe(false);

@@ -6,10 +6,16 @@ import { makeChain, type ChainFixture } from './fixtures.js';
 import { serveConsole } from './console-site.js';
 import type { Listening } from '../../../src/start/listen.js';
 
-export interface ConsoleSession { fx: ChainFixture; site: Listening; b: Chromium }
+export interface ConsoleSession {
+  fx: ChainFixture;
+  site: Listening;
+  b: Chromium;
+}
 
 /** Registers the hooks; the returned object is filled in before the first test runs. */
-export function useConsoleSession(siteOptions?: (fx: ChainFixture) => Parameters<typeof serveConsole>[0]): ConsoleSession {
+export function useConsoleSession(
+  siteOptions?: (fx: ChainFixture) => Parameters<typeof serveConsole>[0],
+): ConsoleSession {
   const s = {} as ConsoleSession;
   beforeAll(async () => {
     s.fx = makeChain();

@@ -9,7 +9,8 @@ import { listen, type Listening } from '../../../src/start/listen.js';
 export const WEB_ROOT = join(new URL('../../../dist/web', import.meta.url).pathname);
 
 export function requireBuild(): void {
-  if (!existsSync(join(WEB_ROOT, 'console.js'))) throw new Error(`${WEB_ROOT}/console.js is missing: run npm run build`);
+  if (!existsSync(join(WEB_ROOT, 'console.js')))
+    throw new Error(`${WEB_ROOT}/console.js is missing: run npm run build`);
 }
 
 /** GET with Range over `files` (by base name), `delayMs` before each answer. */
@@ -26,13 +27,19 @@ function slowFiles(files: string[], delayMs: number): Hono {
     await new Promise((r) => setTimeout(r, delayMs));
     const buf = Buffer.alloc(last - first + 1);
     const fd = openSync(path, 'r');
-    try { readSync(fd, buf, 0, buf.length, first); } finally { closeSync(fd); }
+    try {
+      readSync(fd, buf, 0, buf.length, first);
+    } finally {
+      closeSync(fd);
+    }
     return c.body(buf, 206, { 'content-range': `bytes ${first}-${last}/${size}`, 'accept-ranges': 'bytes' });
   });
   return app;
 }
 
-export async function serveConsole(opts: Partial<ConsoleServerOptions> & { slow?: { files: string[]; delayMs: number } } = {}): Promise<Listening> {
+export async function serveConsole(
+  opts: Partial<ConsoleServerOptions> & { slow?: { files: string[]; delayMs: number } } = {},
+): Promise<Listening> {
   requireBuild();
   const site = consoleServer({ webRoot: WEB_ROOT, ...opts });
   const app = new Hono();

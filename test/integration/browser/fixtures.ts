@@ -30,10 +30,17 @@ export function makeChain(sizeMiB = 64): ChainFixture {
   qemuImg(['create', '-q', '-f', 'raw', base, `${sizeMiB}M`]);
   qemuIo(base, ['write -P 0x5a 0 4M', 'write -P 0x33 20M 1M'], { format: 'raw' });
   qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=65536', '-b', 'base.raw', '-F', 'raw', top], dir);
-  qemuIo(top, ['write -P 0x11 1M 2M', 'write -z 2M 256k', 'write -c -P 0x77 32M 64k', 'write -P 0x99 40M 3M'], { cwd: dir });
+  qemuIo(top, ['write -P 0x11 1M 2M', 'write -z 2M 256k', 'write -c -P 0x77 32M 64k', 'write -P 0x99 40M 3M'], {
+    cwd: dir,
+  });
   qemuImg(['convert', '-O', 'raw', top, flat], dir);
   return {
-    dir, base, top, flat, flatSha256: sha256File(flat), virtualSize: sizeMiB << 20,
+    dir,
+    base,
+    top,
+    flat,
+    flatSha256: sha256File(flat),
+    virtualSize: sizeMiB << 20,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -16,21 +16,35 @@ const MiB = 1 << 20;
 
 /** Opens `ref` (with `{ files }` standing for the picked files) and flattens it to raw at `out` in OPFS. */
 function flatten(page: Page, ref: Record<string, unknown>, out: string): Promise<{ wasmBytes: number; size: number }> {
-  return page.evaluate(async ({ ref, out }) => {
-    const bridge = (window as unknown as { vdiskConsole: { bridge: any } }).vdiskConsole.bridge;
-    const files = [...(document.getElementById('file-input') as HTMLInputElement).files!];
-    const real = ref.kind === 'files' ? { kind: 'blob', files, names: files.map((f) => f.name), top: Math.max(0, files.findIndex((f) => f.name === 'disk.qcow2')) } : ref;
-    const h = await bridge.open(real);
-    const r = await bridge.convert(h, { kind: 'opfs', path: out }, { targetFormat: 'raw' });
-    await bridge.close(h);
-    return { wasmBytes: (await bridge.stats()).wasmBytes as number, size: r.virtualSize as number };
-  }, { ref, out });
+  return page.evaluate(
+    async ({ ref, out }) => {
+      const bridge = (window as unknown as { vdiskConsole: { bridge: any } }).vdiskConsole.bridge;
+      const files = [...(document.getElementById('file-input') as HTMLInputElement).files!];
+      const real =
+        ref.kind === 'files'
+          ? {
+              kind: 'blob',
+              files,
+              names: files.map((f) => f.name),
+              top: Math.max(
+                0,
+                files.findIndex((f) => f.name === 'disk.qcow2'),
+              ),
+            }
+          : ref;
+      const h = await bridge.open(real);
+      const r = await bridge.convert(h, { kind: 'opfs', path: out }, { targetFormat: 'raw' });
+      await bridge.close(h);
+      return { wasmBytes: (await bridge.stats()).wasmBytes as number, size: r.virtualSize as number };
+    },
+    { ref, out },
+  );
 }
 
 describe('console: flatten from every source', () => {
   const session = useConsoleSession((fx) => ({ slow: { files: [fx.top, fx.base], delayMs: 0 } }));
 
-  it('gives qemu-img convert\'s bytes from a picked File, from OPFS and over HTTP ranges', async () => {
+  it("gives qemu-img convert's bytes from a picked File, from OPFS and over HTTP ranges", async () => {
     const { page } = session.b;
     await loadConsole(page, session.site.url);
     await page.setInputFiles('#file-input', [session.fx.top, session.fx.base]);
@@ -39,7 +53,8 @@ describe('console: flatten from every source', () => {
 
     await page.evaluate(async () => {
       const bridge = (window as unknown as { vdiskConsole: { bridge: any } }).vdiskConsole.bridge;
-      for (const f of (document.getElementById('file-input') as HTMLInputElement).files!) await bridge.importFile(f, `src/${f.name}`);
+      for (const f of (document.getElementById('file-input') as HTMLInputElement).files!)
+        await bridge.importFile(f, `src/${f.name}`);
     });
     await flatten(page, { kind: 'opfs', path: 'src/disk.qcow2' }, 'from-opfs/flat.raw');
     expect(await opfsSha256(page, 'from-opfs/flat.raw')).toBe(session.fx.flatSha256);
@@ -64,9 +79,24 @@ describe('console: flatten from every source', () => {
       const ac = new AbortController();
       let seen = 0;
       let total = 0;
-      const onProgress = (p: { done: number; total: number }) => { if (p.done > 0 && p.done < p.total && !seen) { seen = p.done; total = p.total; ac.abort(); } };
-      const code = await bridge.convert(h, { kind: 'opfs', path: 'cancelled-file/flat.raw' }, { targetFormat: 'raw' }, { signal: ac.signal, onProgress })
-        .then(() => 'finished', (e: { code?: string }) => e.code);
+      const onProgress = (p: { done: number; total: number }) => {
+        if (p.done > 0 && p.done < p.total && !seen) {
+          seen = p.done;
+          total = p.total;
+          ac.abort();
+        }
+      };
+      const code = await bridge
+        .convert(
+          h,
+          { kind: 'opfs', path: 'cancelled-file/flat.raw' },
+          { targetFormat: 'raw' },
+          { signal: ac.signal, onProgress },
+        )
+        .then(
+          () => 'finished',
+          (e: { code?: string }) => e.code,
+        );
       return { code, seen, total };
     });
     expect(outcome.seen).toBeGreaterThan(0);
@@ -91,10 +121,20 @@ describe('console: flatten from every source', () => {
       await page.setInputFiles('#file-input', [path]);
       let peak = 0;
       let sampling = true;
-      const sampler = (async () => { while (sampling) { peak = Math.max(peak, await heaps.used()); await new Promise((r) => setTimeout(r, 20)); } })();
-      const r = await flatten(page, { kind: 'files' }, out).finally(() => { sampling = false; });
+      const sampler = (async () => {
+        while (sampling) {
+          peak = Math.max(peak, await heaps.used());
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const r = await flatten(page, { kind: 'files' }, out).finally(() => {
+        sampling = false;
+      });
       await sampler;
-      await page.evaluate((p) => (window as unknown as { vdiskConsole: { bridge: any } }).vdiskConsole.bridge.removeOpfs(p), out);
+      await page.evaluate(
+        (p) => (window as unknown as { vdiskConsole: { bridge: any } }).vdiskConsole.bridge.removeOpfs(p),
+        out,
+      );
       return { ...r, peak: Math.max(peak, await heaps.used()) };
     };
     const two = await run(small, 'mem/2g.raw');

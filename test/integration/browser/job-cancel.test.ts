@@ -22,7 +22,17 @@ describe('console: cancel a gateway job (`vdisk start`)', () => {
   const s = useSystemSession('jobcancel', {
     vm: false,
     // A volume that takes minutes to copy: 256 GiB, every cluster allocated, almost nothing on disk.
-    prepare: (sys) => qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'preallocation=metadata', join(sys.dir, 'pool-a/big.qcow2'), '256G']),
+    prepare: (sys) =>
+      qemuImg([
+        'create',
+        '-q',
+        '-f',
+        'qcow2',
+        '-o',
+        'preallocation=metadata',
+        join(sys.dir, 'pool-a/big.qcow2'),
+        '256G',
+      ]),
   });
 
   it('cancels a running move with the keyboard: cancelled in the console and the agent, nothing left in the pools', async () => {
@@ -45,10 +55,14 @@ describe('console: cancel a gateway job (`vdisk start`)', () => {
     await confirmWithKeys(page, 'pool-a:big.qcow2');
 
     // The copy is under way: its progress has arrived over SSE and is not at the end.
-    await page.waitForFunction(() => {
-      const v = (document.getElementById('job-progress') as HTMLProgressElement | null)?.value ?? 0;
-      return v > 0 && v < 100 && /: running,/.test(document.getElementById('job-state')?.textContent ?? '');
-    }, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const v = (document.getElementById('job-progress') as HTMLProgressElement | null)?.value ?? 0;
+        return v > 0 && v < 100 && /: running,/.test(document.getElementById('job-state')?.textContent ?? '');
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     const jobId = (await page.textContent('#job-state'))!.match(/Job (\S+):/)![1]!;
     await tabTo(page, '#job-cancel');
     await page.keyboard.press('Enter');
@@ -64,8 +78,16 @@ describe('console: cancel a gateway job (`vdisk start`)', () => {
     // The agent's word, through the gateway with the console's own token.
     const status = await page.evaluate(async (id) => {
       const key = Object.keys(sessionStorage).find((k) => k.startsWith('token:'))!;
-      const res = await fetch(`/v1/jobs/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${sessionStorage.getItem(key)}` } });
-      return { http: res.status, body: (await res.json()) as { state: string; report?: { outcome: string; failure?: { code: string; action: string } } } };
+      const res = await fetch(`/v1/jobs/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${sessionStorage.getItem(key)}` },
+      });
+      return {
+        http: res.status,
+        body: (await res.json()) as {
+          state: string;
+          report?: { outcome: string; failure?: { code: string; action: string } };
+        },
+      };
     }, jobId);
     expect(status.http).toBe(200);
     expect(['cancelled', 'rolled-back']).toContain(status.body.state);
@@ -81,7 +103,8 @@ describe('console: cancel a gateway job (`vdisk start`)', () => {
     const inv = await page.evaluate(async () => {
       const key = Object.keys(sessionStorage).find((k) => k.startsWith('token:'))!;
       const res = await fetch('/v1/inventory', { headers: { authorization: `Bearer ${sessionStorage.getItem(key)}` } });
-      return ((await res.json()) as { inventory: { volumes: { id: string; pool: string; path: string }[] } }).inventory.volumes;
+      return ((await res.json()) as { inventory: { volumes: { id: string; pool: string; path: string }[] } }).inventory
+        .volumes;
     });
     expect(inv.filter((v) => v.path.endsWith('/big.qcow2')).map((v) => v.pool)).toEqual(['pool-a']);
     expect(inv.filter((v) => v.pool === 'pool-b')).toEqual([]);

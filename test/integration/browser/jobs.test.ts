@@ -18,13 +18,19 @@ import { confirmWithKeys, loadConsole } from './page-helpers.js';
 
 /** `vdisk job submit --request` with the console's session token; answers the job id. */
 async function submit(page: Page, url: string, dir: string, request: object): Promise<string> {
-  const token = await page.evaluate(() => sessionStorage.getItem(Object.keys(sessionStorage).find((k) => k.startsWith('token:'))!));
+  const token = await page.evaluate(() =>
+    sessionStorage.getItem(Object.keys(sessionStorage).find((k) => k.startsWith('token:'))!),
+  );
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   const req = join(dir, 'request.json');
   writeFileSync(req, JSON.stringify(request));
-  let out = '', err = '';
-  const code = await run(['job', 'submit', '--request', req, '--gateway', url, '--token-file', tokenFile], { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  let out = '',
+    err = '';
+  const code = await run(['job', 'submit', '--request', req, '--gateway', url, '--token-file', tokenFile], {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+  });
   expect(code, err).toBe(0);
   return out.trim();
 }
@@ -58,7 +64,11 @@ describe('console: the Jobs view (`vdisk start`)', () => {
     // Started by the console's session (the caller name the gateway gives it).
     expect(await page.locator(`${row(id)} td[data-label="Started by"]`).textContent()).not.toBe('—');
     // Live: progress arrives over SSE, and the tab keeps the last event id.
-    await page.waitForFunction((sel) => Number(document.querySelector<HTMLProgressElement>(`${sel} progress`)?.value ?? 0) > 0, row(id), { timeout: 120_000 });
+    await page.waitForFunction(
+      (sel) => Number(document.querySelector<HTMLProgressElement>(`${sel} progress`)?.value ?? 0) > 0,
+      row(id),
+      { timeout: 120_000 },
+    );
     expect(await page.evaluate((j) => sessionStorage.getItem(`job-event:${j}`), id)).toMatch(/^\d+$/);
     expect(await axeViolations(page)).toEqual([]);
     await page.reload();

@@ -37,7 +37,9 @@ export function opfsNames(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
     const out: string[] = [];
     const walk = async (dir: FileSystemDirectoryHandle, prefix: string) => {
-      for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+      for await (const [name, h] of (
+        dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }
+      ).entries()) {
         if (h.kind === 'directory') await walk(h as FileSystemDirectoryHandle, `${prefix}${name}/`);
         else out.push(`${prefix}${name}`);
       }
@@ -49,12 +51,15 @@ export function opfsNames(page: Page): Promise<string[]> {
 
 /** The colour of the canvas pixel in the middle of layer `layer`'s band at column `x`. */
 export function mapPixel(page: Page, x: number, layer: number): Promise<[number, number, number, number]> {
-  return page.evaluate(([px, l]) => {
-    const c = document.getElementById('map-canvas') as HTMLCanvasElement;
-    const band = c.height / (Number(c.dataset.layers ?? 1) || 1);
-    const d = c.getContext('2d')!.getImageData(px, Math.floor(l * band + 4), 1, 1).data;
-    return [d[0], d[1], d[2], d[3]] as [number, number, number, number];
-  }, [x, layer] as const);
+  return page.evaluate(
+    ([px, l]) => {
+      const c = document.getElementById('map-canvas') as HTMLCanvasElement;
+      const band = c.height / (Number(c.dataset.layers ?? 1) || 1);
+      const d = c.getContext('2d')!.getImageData(px, Math.floor(l * band + 4), 1, 1).data;
+      return [d[0], d[1], d[2], d[3]] as [number, number, number, number];
+    },
+    [x, layer] as const,
+  );
 }
 
 /** Answers the console's confirmation dialog with keys only: types the name it asks for, then confirms. */
@@ -67,7 +72,8 @@ export async function confirmWithKeys(page: Page, typeName?: string): Promise<st
   } else {
     await page.keyboard.press('Shift+Tab'); // focus starts on Cancel; the confirm button is before it
   }
-  if (!(await page.evaluate(() => document.activeElement?.id === 'dialog-confirm'))) throw new Error('focus is not on the confirm button');
+  if (!(await page.evaluate(() => document.activeElement?.id === 'dialog-confirm')))
+    throw new Error('focus is not on the confirm button');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#confirm-dialog', { state: 'detached' });
   return body;

@@ -34,11 +34,29 @@ describe('console: remembered across reloads', () => {
     await page.evaluate(async () => {
       // The records job-view.ts and the gateway view write, stored the same way (idb-keyval's default store).
       const req = indexedDB.open('keyval-store');
-      const db = await new Promise<IDBDatabase>((ok) => { req.onsuccess = () => ok(req.result); });
+      const db = await new Promise<IDBDatabase>((ok) => {
+        req.onsuccess = () => ok(req.result);
+      });
       const tx = db.transaction('keyval', 'readwrite');
-      tx.objectStore('keyval').put([{ id: 'local~j1', kind: 'move', summary: 'move vol-a to pool-b', gateway: location.origin, state: 'done', progress: 1, startedAt: 1, updatedAt: 2 }], 'jobs');
+      tx.objectStore('keyval').put(
+        [
+          {
+            id: 'local~j1',
+            kind: 'move',
+            summary: 'move vol-a to pool-b',
+            gateway: location.origin,
+            state: 'done',
+            progress: 1,
+            startedAt: 1,
+            updatedAt: 2,
+          },
+        ],
+        'jobs',
+      );
       tx.objectStore('keyval').put([{ url: location.origin, at: 3, agents: ['local'] }], 'connections');
-      await new Promise((ok) => { tx.oncomplete = ok; });
+      await new Promise((ok) => {
+        tx.oncomplete = ok;
+      });
     });
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');

@@ -10,7 +10,11 @@ import { requireTool } from '../../helpers/tools.js';
 const CLI = new URL('../../../dist/cli.mjs', import.meta.url).pathname;
 
 function vmProcesses(dir: string): string {
-  try { return execFileSync('pgrep', ['-af', `qemu-system-x86_64.*${dir}`], { encoding: 'utf8' }); } catch { return ''; }
+  try {
+    return execFileSync('pgrep', ['-af', `qemu-system-x86_64.*${dir}`], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
 }
 
 describe('vdisk start (the CLI)', () => {
@@ -18,7 +22,9 @@ describe('vdisk start (the CLI)', () => {
     requireTool('qemu-system-x86_64');
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
     const dir = mkdtempSync(join(tmpdir(), 'vdisk-start-cli-'));
-    const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--dir', join(dir, 'demo')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--dir', join(dir, 'demo')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
     try {
       let out = '';

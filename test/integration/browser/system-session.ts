@@ -11,17 +11,28 @@ import { requireTool } from '../../helpers/tools.js';
 import { createNodeEngine } from '../../../src/engine/core/node-engine.js';
 import { startSystem, type System } from '../../../src/start/run.js';
 
-export interface SystemSession { sys: System; b: Chromium }
+export interface SystemSession {
+  sys: System;
+  b: Chromium;
+}
 
 /** Registers the hooks; `prepare` adds volumes to the pools before Chromium starts; `clock` is the system's now (session expiry). */
-export function useSystemSession(name: string, opts: { vm: boolean; prepare?: (sys: System) => void; clock?: () => number }): SystemSession {
+export function useSystemSession(
+  name: string,
+  opts: { vm: boolean; prepare?: (sys: System) => void; clock?: () => number },
+): SystemSession {
   const s = {} as SystemSession;
   let dir: string | undefined;
   beforeAll(async () => {
     requireBuild();
     if (opts.vm) requireTool('qemu-system-x86_64');
     dir = mkdtempSync(join(tmpdir(), `vdisk-${name}-`));
-    s.sys = await startSystem(await createNodeEngine(), { dir: join(dir, 'demo'), port: 0, ...(opts.vm ? {} : { vm: false }), ...(opts.clock && { clock: opts.clock }) });
+    s.sys = await startSystem(await createNodeEngine(), {
+      dir: join(dir, 'demo'),
+      port: 0,
+      ...(opts.vm ? {} : { vm: false }),
+      ...(opts.clock && { clock: opts.clock }),
+    });
     opts.prepare?.(s.sys);
     s.b = await launchChromium();
   }, 120_000);

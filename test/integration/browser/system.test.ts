@@ -22,14 +22,22 @@ function sparseVolume(path: string): void {
   let x = 17;
   for (let i = 0; i < 300; i++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    cmds.push(`write ${i % 9 === 0 ? '-z' : '-P 0x6b'} ${Math.floor((x / 2 ** 32) * (256 * 1024 - 1)) * (1 << 20)} 64k`);
+    cmds.push(
+      `write ${i % 9 === 0 ? '-z' : '-P 0x6b'} ${Math.floor((x / 2 ** 32) * (256 * 1024 - 1)) * (1 << 20)} 64k`,
+    );
   }
   qemuIo(path, cmds);
 }
 
 /** Data, zero and unallocated bytes of a single-layer image, from qemu-img map. */
 function qemuTotals(path: string): number[] {
-  const runs = JSON.parse(qemuImg(['map', '--output=json', path])) as { length: number; depth: number; zero: boolean; data: boolean; present: boolean }[];
+  const runs = JSON.parse(qemuImg(['map', '--output=json', path])) as {
+    length: number;
+    depth: number;
+    zero: boolean;
+    data: boolean;
+    present: boolean;
+  }[];
   const sum = (f: (r: (typeof runs)[number]) => boolean) => runs.filter(f).reduce((n, r) => n + r.length, 0);
   const data = sum((r) => r.depth === 0 && r.data && !r.zero);
   const zero = sum((r) => r.depth === 0 && r.present && r.zero);
@@ -113,7 +121,12 @@ describe('console against `vdisk start`', () => {
   it('maps a sparse remote qcow2 right, from a few Range requests', async () => {
     const { sys, b } = s;
     const { page } = b;
-    const stats = () => page.evaluate(() => (window as unknown as { vdiskConsole: { bridge: { stats(): Promise<{ http: { requests: number } }> } } }).vdiskConsole.bridge.stats());
+    const stats = () =>
+      page.evaluate(() =>
+        (
+          window as unknown as { vdiskConsole: { bridge: { stats(): Promise<{ http: { requests: number } }> } } }
+        ).vdiskConsole.bridge.stats(),
+      );
     await page.click('nav a[href="#gateway"]');
     await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
     const before = (await stats()).http.requests;

@@ -10,8 +10,19 @@ import { coveredElements } from './layout.js';
 import { confirmWithKeys } from './page-helpers.js';
 import { tabTo } from './keys.js';
 
-const VIEWPORTS = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
-const HASHES = ['#images', '#gateway', '#jobs', '#history', '#pool/pool-a', '#vm/demo-vm', '#volume/pool-a%3Adisk.qcow2'];
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+const HASHES = [
+  '#images',
+  '#gateway',
+  '#jobs',
+  '#history',
+  '#pool/pool-a',
+  '#vm/demo-vm',
+  '#volume/pool-a%3Adisk.qcow2',
+];
 
 describe('console views: axe and layout at both viewports, light and dark', () => {
   const s = useSystemSession('views', { vm: true });
@@ -60,7 +71,10 @@ describe('console views: axe and layout at both viewports, light and dark', () =
     const sizes = await page.locator('#volumes-table tbody td[data-label="On disk"]').allTextContents();
     expect(sizes.length).toBeGreaterThan(1);
     const UNIT: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
-    const n = sizes.map((t) => { const [v, u] = t.split(' '); return Number(v) * UNIT[u!]!; });
+    const n = sizes.map((t) => {
+      const [v, u] = t.split(' ');
+      return Number(v) * UNIT[u!]!;
+    });
     expect(n).toEqual([...n].sort((x, y) => y - x));
     await tabTo(page, '#volumes-table th:nth-child(1) button', 40, true);
     await page.keyboard.press('Enter');
@@ -72,7 +86,13 @@ describe('console views: axe and layout at both viewports, light and dark', () =
     await page.waitForSelector('#jobs-table tbody td:has-text("No jobs match.")');
     await page.selectOption('#jobs-state', 'done');
     expect(await page.locator('#jobs-table tbody [data-state]').count()).toBeGreaterThan(0);
-    expect(new Set(await page.locator('#jobs-table tbody [data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))))).toEqual(new Set(['done']));
+    expect(
+      new Set(
+        await page
+          .locator('#jobs-table tbody [data-state]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))),
+      ),
+    ).toEqual(new Set(['done']));
     await page.selectOption('#jobs-state', '');
   });
 
@@ -86,11 +106,14 @@ describe('console views: axe and layout at both viewports, light and dark', () =
         for (const hash of HASHES) {
           await page.goto(`${sys.url}${hash}`);
           await page.waitForSelector('body[data-ready="true"]');
-          if (hash !== '#images' && hash !== '#history') await page.waitForSelector('#gw-status:has-text("Connected")', { state: 'attached' });
+          if (hash !== '#images' && hash !== '#history')
+            await page.waitForSelector('#gw-status:has-text("Connected")', { state: 'attached' });
           if (hash === '#jobs') await page.waitForSelector('#jobs-table [data-state]');
           if (hash.startsWith('#volume')) await page.waitForSelector('#volume-map-canvas[data-drawn]');
           if (hash.startsWith('#vm')) await page.waitForSelector('#vm-job-list, #vm-jobs p:not([role])');
-          expect(await page.evaluate(() => document.documentElement.classList.contains('pf-v6-theme-dark'))).toBe(scheme === 'dark');
+          expect(await page.evaluate(() => document.documentElement.classList.contains('pf-v6-theme-dark'))).toBe(
+            scheme === 'dark',
+          );
           expect({ hash, violations: await axeViolations(page) }).toEqual({ hash, violations: [] });
           expect({ hash, covered: await coveredElements(page) }).toEqual({ hash, covered: [] });
         }

@@ -13,19 +13,29 @@ export async function watchWorkerHeaps(page: Page): Promise<WorkerHeaps> {
   const sessions = new Set<string>();
   const replies = new Map<number, (m: { result?: { usedSize?: number } }) => void>();
   let next = 1;
-  cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') sessions.add(e.sessionId); });
-  cdp.on('Target.detachedFromTarget', (e) => { sessions.delete(e.sessionId); });
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker') sessions.add(e.sessionId);
+  });
+  cdp.on('Target.detachedFromTarget', (e) => {
+    sessions.delete(e.sessionId);
+  });
   cdp.on('Target.receivedMessageFromTarget', (e) => {
     const m = JSON.parse(e.message) as { id: number; result?: { usedSize?: number } };
     replies.get(m.id)?.(m);
     replies.delete(m.id);
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-  const ask = (sessionId: string) => new Promise<number>((ok) => {
-    const id = next++;
-    replies.set(id, (m) => ok(m.result?.usedSize ?? 0));
-    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => ok(0));
-  });
+  const ask = (sessionId: string) =>
+    new Promise<number>((ok) => {
+      const id = next++;
+      replies.set(id, (m) => ok(m.result?.usedSize ?? 0));
+      cdp
+        .send('Target.sendMessageToTarget', {
+          sessionId,
+          message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }),
+        })
+        .catch(() => ok(0));
+    });
   return {
     async used() {
       return (await Promise.all([...sessions].map(ask))).reduce((a, b) => a + b, 0);

@@ -11,10 +11,11 @@ import { useConsoleSession } from './console-session.js';
 import { loadConsole, openFiles, waitForMap } from './page-helpers.js';
 
 type Bridge = { workerRunning: boolean; generation: number };
-const bridgeState = (page: Chromium['page']) => page.evaluate(() => {
-  const b = (window as unknown as { vdiskConsole: { bridge: Bridge } }).vdiskConsole.bridge;
-  return { running: b.workerRunning, generation: b.generation };
-});
+const bridgeState = (page: Chromium['page']) =>
+  page.evaluate(() => {
+    const b = (window as unknown as { vdiskConsole: { bridge: Bridge } }).vdiskConsole.bridge;
+    return { running: b.workerRunning, generation: b.generation };
+  });
 
 describe('engine worker through the bridge', () => {
   const session = useConsoleSession();
@@ -25,7 +26,9 @@ describe('engine worker through the bridge', () => {
     await page.setInputFiles('#file-input', [session.fx.top]); // without its backing file
     await page.waitForSelector('#images-error:not([hidden])');
     expect(await page.textContent('#images-error .code')).toBe('E_BACKING_MISSING');
-    expect(await page.textContent('#images-error')).toContain('select or drop the image together with its backing files');
+    expect(await page.textContent('#images-error')).toContain(
+      'select or drop the image together with its backing files',
+    );
   });
 
   it('opens an image dropped on the page', async () => {
@@ -62,7 +65,11 @@ describe('engine worker through the bridge', () => {
     await loadConsole(page, `${session.site.url}?idleMs=300`);
     await openFiles(page, [session.fx.top, session.fx.base]);
     const before = await bridgeState(page);
-    await page.waitForFunction(() => !(window as unknown as { vdiskConsole: { bridge: Bridge } }).vdiskConsole.bridge.workerRunning, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => !(window as unknown as { vdiskConsole: { bridge: Bridge } }).vdiskConsole.bridge.workerRunning,
+      undefined,
+      { timeout: 30_000 },
+    );
     await page.click('button:has-text("Check image")');
     await page.waitForSelector('#check-result:has-text("No errors were found")');
     expect((await bridgeState(page)).generation).toBe(before.generation + 1);
@@ -74,14 +81,35 @@ describe('engine worker through the bridge', () => {
     await openFiles(page, [session.fx.top, session.fx.base]);
     const hex = await page.evaluate(async () => {
       const files = [...(document.getElementById('file-input') as HTMLInputElement).files!];
-      const bridge = (window as unknown as { vdiskConsole: { bridge: { open(r: unknown): Promise<unknown>; convert(h: unknown, t: unknown, q: unknown): Promise<unknown> } } }).vdiskConsole.bridge;
-      const h = await bridge.open({ kind: 'blob', files, names: files.map((f) => f.name), top: files.findIndex((f) => f.name === 'disk.qcow2') });
+      const bridge = (
+        window as unknown as {
+          vdiskConsole: {
+            bridge: {
+              open(r: unknown): Promise<unknown>;
+              convert(h: unknown, t: unknown, q: unknown): Promise<unknown>;
+            };
+          };
+        }
+      ).vdiskConsole.bridge;
+      const h = await bridge.open({
+        kind: 'blob',
+        files,
+        names: files.map((f) => f.name),
+        top: files.findIndex((f) => f.name === 'disk.qcow2'),
+      });
       const chunks: Uint8Array[] = [];
-      const stream = new WritableStream<Uint8Array>({ write: (c) => { chunks.push(c); } });
+      const stream = new WritableStream<Uint8Array>({
+        write: (c) => {
+          chunks.push(c);
+        },
+      });
       await bridge.convert(h, { kind: 'stream', stream, name: 'flat.raw' }, { targetFormat: 'raw' });
       const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
       let at = 0;
-      for (const c of chunks) { all.set(c, at); at += c.length; }
+      for (const c of chunks) {
+        all.set(c, at);
+        at += c.length;
+      }
       const d = await crypto.subtle.digest('SHA-256', all);
       return [...new Uint8Array(d)].map((x) => x.toString(16).padStart(2, '0')).join('');
     });

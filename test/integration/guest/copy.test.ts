@@ -12,20 +12,33 @@ afterEach(async () => {
 }, 30_000);
 
 describe('live block copy with a guest writing', () => {
-  it('full copy then pivot: the copy holds every write acknowledged before, during and after', { timeout: 180_000 }, async () => {
+  it('full copy then pivot: the copy holds every write acknowledged before, during and after', {
+    timeout: 180_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { os: true });
     await live.guest!.writes(10);
-    const r = await live.run({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] });
+    const r = await live.run({
+      kind: 'block-copy',
+      vm: 'vm1',
+      disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }],
+    });
     expect([r.status.state, r.status.error]).toEqual(['done', undefined]);
     expect(r.sim.problems).toEqual([]);
     const sums = await finishWriting(live);
     expectEveryWrite(live, sums, { vda: live.path('c', 2) });
   });
 
-  it('copy then end without pivot (aborted copy): the guest stays on its own disk with every write', { timeout: 180_000 }, async () => {
+  it('copy then end without pivot (aborted copy): the guest stays on its own disk with every write', {
+    timeout: 180_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { os: true });
     await live.guest!.writes(10);
-    const r = await live.run({ kind: 'block-copy', vm: 'vm1', finish: 'keep-copy', disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }] });
+    const r = await live.run({
+      kind: 'block-copy',
+      vm: 'vm1',
+      finish: 'keep-copy',
+      disks: [{ disk: 'vda', pool: 'p2', name: 'c.qcow2', flags: 8 }],
+    });
     expect([r.status.state, r.status.error]).toEqual(['done', undefined]);
     const sums = await finishWriting(live);
     expectEveryWrite(live, sums, { vda: live.path('top') });

@@ -24,7 +24,9 @@ describe('live move with a guest writing', () => {
       const r = await live.run({ kind: 'move', volume: 'p1:top.qcow2', toPool: 'p2', wipeSource: true });
       expect([r.status.state, r.status.error]).toEqual(['done', undefined]);
       expect(readdirSync(live.pool1)).toEqual([]);
-      expect(held.map((fd) => readThrough(fd))).toEqual(held.map((fd) => ({ nonZero: 0, links: 0, size: fstatSync(fd).size })));
+      expect(held.map((fd) => readThrough(fd))).toEqual(
+        held.map((fd) => ({ nonZero: 0, links: 0, size: fstatSync(fd).size })),
+      );
     } finally {
       held.forEach((fd) => closeSync(fd));
     }

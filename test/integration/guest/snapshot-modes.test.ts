@@ -15,7 +15,11 @@ afterEach(async () => {
 }, 30_000);
 
 async function threeSnapshots(l: Live): Promise<void> {
-  for (const [name, prefix] of [['s1', 's'], ['s2', 't'], ['s3', 'u']] as const) {
+  for (const [name, prefix] of [
+    ['s1', 's'],
+    ['s2', 't'],
+    ['s3', 'u'],
+  ] as const) {
     await l.guest!.writes(5);
     const r = await l.run({ kind: 'snapshot', vm: 'vm1', name }, { prefix });
     expect([r.status.state, r.status.error]).toEqual(['done', undefined]);
@@ -24,24 +28,38 @@ async function threeSnapshots(l: Live): Promise<void> {
 }
 
 describe('snapshot delete, with-children and children-only, with a guest writing', () => {
-  it('with-children of s2: s2 and s3 are merged into s1\'s layer, s1 stays', { timeout: 180_000 }, async () => {
+  it("with-children of s2: s2 and s3 are merged into s1's layer, s1 stays", { timeout: 180_000 }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['a'] }], { os: true });
     await threeSnapshots(live);
-    const del = await live.run({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2', mode: 'with-children' }, { prefix: 'd' });
+    const del = await live.run(
+      { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's2', mode: 'with-children' },
+      { prefix: 'd' },
+    );
     expect([del.status.state, del.status.error]).toEqual(['done', undefined]);
     expect((await live.inventory()).snapshots.map((s) => s.id)).toEqual(['s1']);
-    expect([existsSync(live.path('a.s1')), existsSync(live.path('a.s1.s2')), existsSync(live.path('a.s1.s2.s3'))]).toEqual([true, false, false]);
+    expect([
+      existsSync(live.path('a.s1')),
+      existsSync(live.path('a.s1.s2')),
+      existsSync(live.path('a.s1.s2.s3')),
+    ]).toEqual([true, false, false]);
     const sums = await finishWriting(live);
     expectEveryWrite(live, sums, { vda: live.path('a.s1') });
   });
 
-  it('children-only of s1: s2 and s3 are merged into s1\'s layer, s1 stays current', { timeout: 180_000 }, async () => {
+  it("children-only of s1: s2 and s3 are merged into s1's layer, s1 stays current", { timeout: 180_000 }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['a'] }], { os: true });
     await threeSnapshots(live);
-    const del = await live.run({ kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1', mode: 'children-only' }, { prefix: 'd' });
+    const del = await live.run(
+      { kind: 'snapshot-delete', vm: 'vm1', snapshot: 's1', mode: 'children-only' },
+      { prefix: 'd' },
+    );
     expect([del.status.state, del.status.error]).toEqual(['done', undefined]);
     expect((await live.inventory()).snapshots).toEqual([expect.objectContaining({ id: 's1', current: true })]);
-    expect([existsSync(live.path('a.s1')), existsSync(live.path('a.s1.s2')), existsSync(live.path('a.s1.s2.s3'))]).toEqual([true, false, false]);
+    expect([
+      existsSync(live.path('a.s1')),
+      existsSync(live.path('a.s1.s2')),
+      existsSync(live.path('a.s1.s2.s3')),
+    ]).toEqual([true, false, false]);
     const sums = await finishWriting(live);
     expectEveryWrite(live, sums, { vda: live.path('a.s1') });
   });

@@ -13,8 +13,16 @@ afterEach(async () => {
 }, 30_000);
 
 describe('snapshots with a guest writing', () => {
-  it('atomic snapshot of two disks, writes into the overlays, then delete (active commit)', { timeout: 180_000 }, async () => {
-    live = await liveAgent([{ id: 'vda', layers: ['a'] }, { id: 'vdb', layers: ['b'] }], { os: true });
+  it('atomic snapshot of two disks, writes into the overlays, then delete (active commit)', {
+    timeout: 180_000,
+  }, async () => {
+    live = await liveAgent(
+      [
+        { id: 'vda', layers: ['a'] },
+        { id: 'vdb', layers: ['b'] },
+      ],
+      { os: true },
+    );
     await live.guest!.writes(10);
     const snap = await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' });
     expect([snap.status.state, snap.status.error]).toEqual(['done', undefined]);
@@ -38,7 +46,9 @@ describe('snapshots with a guest writing', () => {
     expectEveryWrite(live, sums, { vda: live.path('a.s1.s2') });
   });
 
-  it('snapshot, keep-chain live move, then delete the snapshot (commit into the copied layer)', { timeout: 180_000 }, async () => {
+  it('snapshot, keep-chain live move, then delete the snapshot (commit into the copied layer)', {
+    timeout: 180_000,
+  }, async () => {
     live = await liveAgent([{ id: 'vda', layers: ['base', 'top'] }], { os: true });
     expect((await live.run({ kind: 'snapshot', vm: 'vm1', name: 's1' }, { prefix: 's' })).status.state).toBe('done');
     await live.guest!.writes(10);

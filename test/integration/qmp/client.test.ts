@@ -23,7 +23,14 @@ describe('QMP client on qemu-system-x86_64 -machine none', () => {
     expect(status.status).toBe('running');
     await vm.qmp.execute('no-such-command').catch(() => undefined);
     // Every reply is kept with its command, in socket order (the recorded-session replay needs them).
-    expect(transcript.entries.map((e) => e.type)).toEqual(['command', 'return', 'command', 'return', 'command', 'error']);
+    expect(transcript.entries.map((e) => e.type)).toEqual([
+      'command',
+      'return',
+      'command',
+      'return',
+      'command',
+      'error',
+    ]);
     expect(transcript.entries[3]).toEqual({ type: 'return', execute: 'query-status', return: status });
   });
 
@@ -33,7 +40,9 @@ describe('QMP client on qemu-system-x86_64 -machine none', () => {
     const names = Array.from({ length: 12 }, (_, i) => `mem${i}`);
     const sizeOf = (i: number) => (i + 1) * 64 * 1024;
     // Each object has its own size, so each qom-get reply can only belong to one command.
-    await Promise.all(names.map((id, i) => qmp.execute('object-add', { 'qom-type': 'memory-backend-ram', id, size: sizeOf(i) })));
+    await Promise.all(
+      names.map((id, i) => qmp.execute('object-add', { 'qom-type': 'memory-backend-ram', id, size: sizeOf(i) })),
+    );
     const sizes = names.map((id) => qmp.execute<number>('qom-get', { path: `/objects/${id}`, property: 'size' }));
     const lists = names.map((id) => qmp.execute<Array<{ name: string }>>('qom-list', { path: `/objects/${id}` }));
     const version = qmp.execute<{ qemu: { major: number } }>('query-version');
@@ -100,6 +109,8 @@ describe('QMP client on qemu-system-x86_64 -machine none', () => {
     expect((error as { detail: { command: string } }).detail.command).toBe('query-status');
     expect(isVdiskError(await waiter, 'E_QMP_DISCONNECTED')).toBe(true);
     expect(vm.qmp.isOpen).toBe(false);
-    expect(isVdiskError(await vm.qmp.execute('query-status').catch((e: unknown) => e), 'E_QMP_DISCONNECTED')).toBe(true);
+    expect(isVdiskError(await vm.qmp.execute('query-status').catch((e: unknown) => e), 'E_QMP_DISCONNECTED')).toBe(
+      true,
+    );
   });
 });

@@ -13,7 +13,8 @@ afterEach(async () => {
   guest = undefined;
 }, 10_000);
 
-const deviceNode = async (g: Guest) => (await queryBlock(g.vm.qmp)).find((b) => b.qdev?.includes('vda'))?.inserted?.['node-name'];
+const deviceNode = async (g: Guest) =>
+  (await queryBlock(g.vm.qmp)).find((b) => b.qdev?.includes('vda'))?.inserted?.['node-name'];
 
 describe('block-commit on a live guest disk', () => {
   it('active commit: READY, pivot to the base, finalize, dismiss, drop the top node', { timeout: 15_000 }, async () => {
@@ -21,14 +22,21 @@ describe('block-commit on a live guest disk', () => {
     const { qmp } = guest.vm;
     flattenCopy(guest.path('top'), guest.path('before'));
 
-    await pivotWhenReady(qmp, 'commit-vda', () => blockCommit(qmp, { jobId: 'commit-vda', device: 'top', topNode: 'top', baseNode: 'base' }));
+    await pivotWhenReady(qmp, 'commit-vda', () =>
+      blockCommit(qmp, { jobId: 'commit-vda', device: 'top', topNode: 'top', baseNode: 'base' }),
+    );
     expect(await deviceNode(guest)).toBe('base');
     await blockdevDel(qmp, 'top');
     const nodes = await queryNamedBlockNodes(qmp);
     expect(nodes.map((n) => n['node-name']).filter((n) => !n.startsWith('#'))).toEqual(['base']);
     expect(nodes[0]?.ro).toBe(false); // the guest writes to the base now
     expect(guest.transcript.commands({ queries: false }).map((c) => c.execute)).toEqual([
-      'qmp_capabilities', 'block-commit', 'job-complete', 'job-finalize', 'job-dismiss', 'blockdev-del',
+      'qmp_capabilities',
+      'block-commit',
+      'job-complete',
+      'job-finalize',
+      'job-dismiss',
+      'blockdev-del',
     ]);
 
     await quit(guest);
@@ -36,7 +44,9 @@ describe('block-commit on a live guest disk', () => {
     expect(checkImage(guest.path('base')).status).toBe(0);
   });
 
-  it('intermediate commit: mid into base, top rebased onto base with a relative name', { timeout: 15_000 }, async () => {
+  it('intermediate commit: mid into base, top rebased onto base with a relative name', {
+    timeout: 15_000,
+  }, async () => {
     guest = await startGuest([{ id: 'vda', layers: ['base', 'mid', 'top'] }]);
     const { qmp } = guest.vm;
     flattenCopy(guest.path('top'), guest.path('before'));
@@ -44,13 +54,25 @@ describe('block-commit on a live guest disk', () => {
     // No READY phase: the job runs to 'pending' by itself and waits there for job-finalize.
     await waitForJobStatus(qmp, 'commit-vda', 'pending', {
       timeoutMs: 10_000,
-      start: () => blockCommit(qmp, { jobId: 'commit-vda', device: 'top', topNode: 'mid', baseNode: 'base', backingFile: 'base.qcow2' }),
+      start: () =>
+        blockCommit(qmp, {
+          jobId: 'commit-vda',
+          device: 'top',
+          topNode: 'mid',
+          baseNode: 'base',
+          backingFile: 'base.qcow2',
+        }),
     });
     await finishJob(qmp, 'commit-vda', { timeoutMs: 10_000 });
     expect(await deviceNode(guest)).toBe('top');
     await blockdevDel(qmp, 'mid');
     const nodes = await queryNamedBlockNodes(qmp);
-    expect(nodes.map((n) => n['node-name']).filter((n) => !n.startsWith('#')).sort()).toEqual(['base', 'top']);
+    expect(
+      nodes
+        .map((n) => n['node-name'])
+        .filter((n) => !n.startsWith('#'))
+        .sort(),
+    ).toEqual(['base', 'top']);
     // QEMU reports the backing node's file name; the name written into top.qcow2 is checked below.
     expect(nodes.find((n) => n['node-name'] === 'top')?.backing_file).toBe(guest.path('base'));
 

@@ -46,7 +46,11 @@ export async function startGuest(disks: DiskSpec[]): Promise<Guest> {
     disks: disks.map((disk) => ({
       id: disk.id,
       nodes: disk.layers.map((name, i) =>
-        imageNode(name, path(name), { format: 'qcow2', backing: i === 0 ? null : disk.layers[i - 1], readOnly: i < disk.layers.length - 1 }),
+        imageNode(name, path(name), {
+          format: 'qcow2',
+          backing: i === 0 ? null : disk.layers[i - 1],
+          readOnly: i < disk.layers.length - 1,
+        }),
       ),
     })),
   }).catch((e: unknown) => {
@@ -54,7 +58,10 @@ export async function startGuest(disks: DiskSpec[]): Promise<Guest> {
     throw e;
   });
   return {
-    vm, dir, transcript, path,
+    vm,
+    dir,
+    transcript,
+    path,
     dispose: async () => {
       saveTranscript(transcript);
       await vm.stop();

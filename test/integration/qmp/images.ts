@@ -32,10 +32,16 @@ export function checkImage(path: string): { status: number | null; output: strin
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
 
-export interface ImageInfo { filename: string; 'backing-filename'?: string; 'full-backing-filename'?: string }
+export interface ImageInfo {
+  filename: string;
+  'backing-filename'?: string;
+  'full-backing-filename'?: string;
+}
 
 export function imageInfo(path: string): ImageInfo {
-  const out = execFileSync(requireTool('qemu-img'), ['info', '--output=json', '-f', 'qcow2', path], { encoding: 'utf8' });
+  const out = execFileSync(requireTool('qemu-img'), ['info', '--output=json', '-f', 'qcow2', path], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as ImageInfo;
 }
 

@@ -36,7 +36,9 @@ describe('block job failures', () => {
     expect((await queryBlock(qmp))[0]?.inserted?.['node-name']).toBe('top');
   });
 
-  it('applyJobVerb refuses a pivot before READY by the state table, without asking QEMU', { timeout: 15_000 }, async () => {
+  it('applyJobVerb refuses a pivot before READY by the state table, without asking QEMU', {
+    timeout: 15_000,
+  }, async () => {
     guest = await startGuest([{ id: 'vda', layers: ['base', 'top'] }]);
     const { qmp } = guest.vm;
     await startSlowMirror(guest);
@@ -67,11 +69,17 @@ describe('block job failures', () => {
     expect(checkImage(guest.path('top')).status).toBe(0);
   });
 
-  it('reports a blockdev-create that fails as E_QMP_JOB_FAILED and leaves no job behind', { timeout: 10_000 }, async () => {
+  it('reports a blockdev-create that fails as E_QMP_JOB_FAILED and leaves no job behind', {
+    timeout: 10_000,
+  }, async () => {
     guest = await startGuest([{ id: 'vda', layers: ['base'] }]);
     const { qmp } = guest.vm;
-    const error = await blockdevCreate(qmp, 'create-bad', { driver: 'file', filename: `${guest.dir}/no/such/dir.qcow2`, size: 0 }, 5_000)
-      .catch((e: unknown) => e);
+    const error = await blockdevCreate(
+      qmp,
+      'create-bad',
+      { driver: 'file', filename: `${guest.dir}/no/such/dir.qcow2`, size: 0 },
+      5_000,
+    ).catch((e: unknown) => e);
     expect(isVdiskError(error, 'E_QMP_JOB_FAILED')).toBe(true);
     expect((error as { detail: { desc: string } }).detail.desc).toMatch(/No such file or directory/);
     expect(await queryJobs(qmp)).toEqual([]);

@@ -1,7 +1,13 @@
 // Live copy of a running guest's disk with blockdev-mirror, the three ways the agent ends it:
 // pivot after a full copy, pivot after a shallow copy onto a pre-created target, abort without pivot.
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockdevAdd, blockdevCreate, blockdevDel, queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
+import {
+  blockdevAdd,
+  blockdevCreate,
+  blockdevDel,
+  queryBlock,
+  queryNamedBlockNodes,
+} from '../../../src/qmp/blockdev.js';
 import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
 import { blockJobCancel, blockdevMirror, jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
 import { fileNode, imageNode } from '../../../src/qmp/node-options.js';
@@ -15,8 +21,10 @@ afterEach(async () => {
   guest = undefined;
 }, 10_000);
 
-const deviceNode = async (g: Guest) => (await queryBlock(g.vm.qmp)).find((b) => b.qdev?.includes('vda'))?.inserted?.['node-name'];
-const nodeNames = async (g: Guest) => (await queryNamedBlockNodes(g.vm.qmp)).map((n) => n['node-name']).filter((n) => !n.startsWith('#'));
+const deviceNode = async (g: Guest) =>
+  (await queryBlock(g.vm.qmp)).find((b) => b.qdev?.includes('vda'))?.inserted?.['node-name'];
+const nodeNames = async (g: Guest) =>
+  (await queryNamedBlockNodes(g.vm.qmp)).map((n) => n['node-name']).filter((n) => !n.startsWith('#'));
 
 describe('blockdev-mirror on a live guest disk', () => {
   it('full copy: blockdev-create target, mirror to READY, pivot, finalize, dismiss', { timeout: 15_000 }, async () => {
@@ -28,7 +36,9 @@ describe('blockdev-mirror on a live guest disk', () => {
     await blockdevCreate(qmp, 'create-copy', { driver: 'qcow2', file: 'copy-file', size: DISK_MIB * MiB });
     await blockdevAdd(qmp, { driver: 'qcow2', 'node-name': 'copy', file: 'copy-file', backing: null });
 
-    await pivotWhenReady(qmp, 'copy-vda', () => blockdevMirror(qmp, { jobId: 'copy-vda', device: 'top', target: 'copy', sync: 'full' }));
+    await pivotWhenReady(qmp, 'copy-vda', () =>
+      blockdevMirror(qmp, { jobId: 'copy-vda', device: 'top', target: 'copy', sync: 'full' }),
+    );
     expect(await deviceNode(guest)).toBe('copy');
 
     // The old chain is no longer the guest's: release it, top first (it holds base as backing).
@@ -36,8 +46,19 @@ describe('blockdev-mirror on a live guest disk', () => {
     await blockdevDel(qmp, 'base');
     expect((await nodeNames(guest)).sort()).toEqual(['copy', 'copy-file']);
     expect(guest.transcript.commands({ queries: false }).map((c) => c.execute)).toEqual([
-      'qmp_capabilities', 'blockdev-create', 'job-dismiss', 'blockdev-add', 'blockdev-create', 'job-dismiss', 'blockdev-add',
-      'blockdev-mirror', 'job-complete', 'job-finalize', 'job-dismiss', 'blockdev-del', 'blockdev-del',
+      'qmp_capabilities',
+      'blockdev-create',
+      'job-dismiss',
+      'blockdev-add',
+      'blockdev-create',
+      'job-dismiss',
+      'blockdev-add',
+      'blockdev-mirror',
+      'job-complete',
+      'job-finalize',
+      'job-dismiss',
+      'blockdev-del',
+      'blockdev-del',
     ]);
 
     await quit(guest);
@@ -46,7 +67,9 @@ describe('blockdev-mirror on a live guest disk', () => {
     expect(imageInfo(copy)['backing-filename']).toBeUndefined();
   });
 
-  it('shallow copy onto a pre-created target: attach its backing with blockdev-snapshot, then pivot', { timeout: 15_000 }, async () => {
+  it('shallow copy onto a pre-created target: attach its backing with blockdev-snapshot, then pivot', {
+    timeout: 15_000,
+  }, async () => {
     guest = await startGuest([{ id: 'vda', layers: ['base', 'top'] }]);
     const { qmp } = guest.vm;
     const copy = guest.path('copy');
@@ -58,7 +81,10 @@ describe('blockdev-mirror on a live guest disk', () => {
       start: () => blockdevMirror(qmp, { jobId: 'copy-vda', device: 'top', target: 'copy', sync: 'top' }),
     });
     // The target's own backing chain, opened as separate read-only nodes, goes under the copy.
-    await blockdevAdd(qmp, imageNode('copy-base', guest.path('base'), { format: 'qcow2', backing: null, readOnly: true }));
+    await blockdevAdd(
+      qmp,
+      imageNode('copy-base', guest.path('base'), { format: 'qcow2', backing: null, readOnly: true }),
+    );
     await transaction(qmp, [snapshotAction('copy-base', 'copy')]);
     await jobComplete(qmp, 'copy-vda');
     await finishJob(qmp, 'copy-vda', { timeoutMs: 10_000 });
@@ -67,7 +93,12 @@ describe('blockdev-mirror on a live guest disk', () => {
     await blockdevDel(qmp, 'top');
     await blockdevDel(qmp, 'base');
     const nodes = await queryNamedBlockNodes(qmp);
-    expect(nodes.map((n) => n['node-name']).filter((n) => !n.startsWith('#')).sort()).toEqual(['copy', 'copy-base']);
+    expect(
+      nodes
+        .map((n) => n['node-name'])
+        .filter((n) => !n.startsWith('#'))
+        .sort(),
+    ).toEqual(['copy', 'copy-base']);
     expect(nodes.find((n) => n['node-name'] === 'copy')?.backing_file).toBe(guest.path('base'));
 
     await quit(guest);

@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isVdiskError } from '../../../src/errors/vdisk-error.js';
 import { QmpClient } from '../../../src/qmp/client.js';
 
-const GREETING = JSON.stringify({ QMP: { version: { qemu: { major: 7, minor: 2, micro: 0 }, package: '' }, capabilities: [] } });
+const GREETING = JSON.stringify({
+  QMP: { version: { qemu: { major: 7, minor: 2, micro: 0 }, package: '' }, capabilities: [] },
+});
 
 let dir: string | undefined;
 let server: Server | undefined;
@@ -19,7 +21,10 @@ afterEach(async () => {
 });
 
 /** Serves one scripted peer; `onLine` gets each line the client sends. */
-async function fakeQmp(onConnect: (s: Socket) => void, onLine: (s: Socket, msg: { execute: string; id: string }) => void = () => undefined) {
+async function fakeQmp(
+  onConnect: (s: Socket) => void,
+  onLine: (s: Socket, msg: { execute: string; id: string }) => void = () => undefined,
+) {
   dir = mkdtempSync(join(tmpdir(), 'vp-'));
   const path = join(dir, 'qmp.sock');
   server = createServer((s) => {
@@ -59,13 +64,16 @@ describe('QMP client protocol errors', () => {
 
   it('matches replies by id even when they come back out of order', { timeout: 5_000 }, async () => {
     const held: Array<{ execute: string; id: string }> = [];
-    const path = await fakeQmp((s) => s.write(`${GREETING}\n`), (s, msg) => {
-      if (msg.execute === 'qmp_capabilities') return negotiating(s, msg);
-      held.push(msg);
-      if (held.length < 3) return;
-      // Answer the last command first; each reply echoes its command's name.
-      for (const m of held.reverse()) s.write(`${JSON.stringify({ return: m.execute, id: m.id })}\n`);
-    });
+    const path = await fakeQmp(
+      (s) => s.write(`${GREETING}\n`),
+      (s, msg) => {
+        if (msg.execute === 'qmp_capabilities') return negotiating(s, msg);
+        held.push(msg);
+        if (held.length < 3) return;
+        // Answer the last command first; each reply echoes its command's name.
+        for (const m of held.reverse()) s.write(`${JSON.stringify({ return: m.execute, id: m.id })}\n`);
+      },
+    );
     const qmp = await QmpClient.connect(path);
     const replies = await Promise.all(['first', 'second', 'third'].map((c) => qmp.execute<string>(c)));
     expect(replies).toEqual(['first', 'second', 'third']);
@@ -85,10 +93,13 @@ describe('QMP client protocol errors', () => {
   });
 
   it('ends the session on a line that is not JSON, rejecting the pending command', { timeout: 5_000 }, async () => {
-    const path = await fakeQmp((s) => s.write(`${GREETING}\n`), (s, msg) => {
-      if (msg.execute === 'qmp_capabilities') negotiating(s, msg);
-      else s.write('this is not json\n');
-    });
+    const path = await fakeQmp(
+      (s) => s.write(`${GREETING}\n`),
+      (s, msg) => {
+        if (msg.execute === 'qmp_capabilities') negotiating(s, msg);
+        else s.write('this is not json\n');
+      },
+    );
     const qmp = await QmpClient.connect(path);
     const error = await qmp.execute('query-status').catch((e: unknown) => e);
     expect(isVdiskError(error, 'E_QMP_PROTOCOL')).toBe(true);
@@ -97,10 +108,13 @@ describe('QMP client protocol errors', () => {
   });
 
   it('ends the session on a reply that matches no command', { timeout: 5_000 }, async () => {
-    const path = await fakeQmp((s) => s.write(`${GREETING}\n`), (s, msg) => {
-      if (msg.execute === 'qmp_capabilities') negotiating(s, msg);
-      else s.write(`${JSON.stringify({ return: {}, id: 'someone-else' })}\n`);
-    });
+    const path = await fakeQmp(
+      (s) => s.write(`${GREETING}\n`),
+      (s, msg) => {
+        if (msg.execute === 'qmp_capabilities') negotiating(s, msg);
+        else s.write(`${JSON.stringify({ return: {}, id: 'someone-else' })}\n`);
+      },
+    );
     const qmp = await QmpClient.connect(path);
     const error = await qmp.execute('query-status').catch((e: unknown) => e);
     expect(isVdiskError(error, 'E_QMP_PROTOCOL')).toBe(true);

@@ -15,18 +15,25 @@ afterEach(async () => {
   guest = undefined;
 }, 10_000);
 
-const TWO_DISKS = [{ id: 'vda', layers: ['a'] }, { id: 'vdb', layers: ['b'] }];
+const TWO_DISKS = [
+  { id: 'vda', layers: ['a'] },
+  { id: 'vdb', layers: ['b'] },
+];
 
 async function devices(g: Guest): Promise<Record<string, string | undefined>> {
   const out: Record<string, string | undefined> = {};
-  for (const b of await queryBlock(g.vm.qmp)) out[b.qdev?.match(/peripheral\/(\w+)/)?.[1] ?? b.device] = b.inserted?.['node-name'];
+  for (const b of await queryBlock(g.vm.qmp))
+    out[b.qdev?.match(/peripheral\/(\w+)/)?.[1] ?? b.device] = b.inserted?.['node-name'];
   return out;
 }
 
 /** Overlays pre-created with their backing named relatively, then added without opening it. */
 async function addOverlay(g: Guest, disk: string, format: 'qcow2' | 'raw' = 'qcow2'): Promise<void> {
   createQcow2(g.path(`${disk}-snap`), DISK_MIB, `${disk}.qcow2`);
-  await blockdevAdd(g.vm.qmp, imageNode(`${disk}-snap`, g.path(`${disk}-snap`), format === 'qcow2' ? { format, backing: null } : { format }));
+  await blockdevAdd(
+    g.vm.qmp,
+    imageNode(`${disk}-snap`, g.path(`${disk}-snap`), format === 'qcow2' ? { format, backing: null } : { format }),
+  );
 }
 
 describe('transaction of blockdev-snapshot on two live disks', () => {
@@ -59,7 +66,9 @@ describe('transaction of blockdev-snapshot on two live disks', () => {
     flattenCopy(guest.path('a'), guest.path('a-before'));
     await addOverlay(guest, 'a');
     await addOverlay(guest, 'b', 'raw'); // opened as raw by mistake: cannot take a backing image
-    const error = await transaction(qmp, [snapshotAction('a', 'a-snap'), snapshotAction('b', 'b-snap')]).catch((e: unknown) => e);
+    const error = await transaction(qmp, [snapshotAction('a', 'a-snap'), snapshotAction('b', 'b-snap')]).catch(
+      (e: unknown) => e,
+    );
     expect(isQmpCommandError(error)).toBe(true);
     expect(guest.transcript.entries).toContainEqual(expect.objectContaining({ type: 'error', execute: 'transaction' }));
 

@@ -20,7 +20,8 @@ export function compareQuery(execute: string, real: unknown, q: SimQemu, seenSta
 }
 
 /** The commands that only read: their replies are compared, nothing is applied to the model. */
-export const isQuery = (execute: string): boolean => execute.startsWith('query-') || execute.startsWith('x-debug-query-');
+export const isQuery = (execute: string): boolean =>
+  execute.startsWith('query-') || execute.startsWith('x-debug-query-');
 
 const QUERIES: Record<string, (real: unknown, q: SimQemu, seen: Map<string, string>) => [unknown, unknown]> = {
   // The status is compared with the last JOB_STATUS_CHANGE QEMU sent for the job, which the replay
@@ -28,26 +29,58 @@ const QUERIES: Record<string, (real: unknown, q: SimQemu, seen: Map<string, stri
   // ends at once), never elsewhere.
   'query-jobs': (real, q, seen) => [
     sorted(list(real).map((j) => `${String(j.id)} ${String(j.type)} ${String(j.status)}${j.error ? ' failed' : ''}`)),
-    sorted([...q.jobs.values()].map((j) => `${j.id} ${j.type} ${seen.get(j.id) ?? j.status}${j.failed ? ' failed' : ''}`)),
+    sorted(
+      [...q.jobs.values()].map((j) => `${j.id} ${j.type} ${seen.get(j.id) ?? j.status}${j.failed ? ' failed' : ''}`),
+    ),
   ],
   'query-block': (real, q) => [
-    Object.fromEntries(list(real).map((b) => [/peripheral\/([^/]+)\//.exec(String(b.qdev))?.[1] ?? String(b.device), (b.inserted as Obj | undefined)?.['node-name']]).sort()),
+    Object.fromEntries(
+      list(real)
+        .map((b) => [
+          /peripheral\/([^/]+)\//.exec(String(b.qdev))?.[1] ?? String(b.device),
+          (b.inserted as Obj | undefined)?.['node-name'],
+        ])
+        .sort(),
+    ),
     Object.fromEntries([...q.devices].sort()),
   ],
   'query-named-block-nodes': (real, q) => [
-    sorted(list(real).filter((n) => !String(n['node-name']).startsWith('#')).map((n) => nodeLine(
-      String(n['node-name']), String(n.drv), n.drv === 'file' ? String(n.file) : '', n.drv === 'file' ? undefined : n.ro === true))),
-    sorted([...q.nodes].map(([name, n]) => nodeLine(name, n.driver, n.path ?? '', n.driver === 'file' ? undefined : n.readOnly))),
+    sorted(
+      list(real)
+        .filter((n) => !String(n['node-name']).startsWith('#'))
+        .map((n) =>
+          nodeLine(
+            String(n['node-name']),
+            String(n.drv),
+            n.drv === 'file' ? String(n.file) : '',
+            n.drv === 'file' ? undefined : n.ro === true,
+          ),
+        ),
+    ),
+    sorted(
+      [...q.nodes].map(([name, n]) =>
+        nodeLine(name, n.driver, n.path ?? '', n.driver === 'file' ? undefined : n.readOnly),
+      ),
+    ),
   ],
   'x-debug-query-block-graph': (real, q) => {
     const g = real as { nodes: Obj[]; edges: Obj[] };
-    const name = new Map(g.nodes.filter((n) => n.type === 'block-driver' && !String(n.name).startsWith('#')).map((n) => [n.id, String(n.name)]));
-    const edges = g.edges.filter((e) => (e.name === 'file' || e.name === 'backing') && name.has(e.parent) && name.has(e.child));
+    const name = new Map(
+      g.nodes
+        .filter((n) => n.type === 'block-driver' && !String(n.name).startsWith('#'))
+        .map((n) => [n.id, String(n.name)]),
+    );
+    const edges = g.edges.filter(
+      (e) => (e.name === 'file' || e.name === 'backing') && name.has(e.parent) && name.has(e.child),
+    );
     return [
       sorted(edges.map((e) => `${name.get(e.parent)!} -${String(e.name)}-> ${name.get(e.child)!}`)),
-      sorted([...q.nodes].flatMap(([n, v]) => [
-        ...(v.file ? [`${n} -file-> ${v.file}`] : []), ...(v.backing ? [`${n} -backing-> ${v.backing}`] : []),
-      ])),
+      sorted(
+        [...q.nodes].flatMap(([n, v]) => [
+          ...(v.file ? [`${n} -file-> ${v.file}`] : []),
+          ...(v.backing ? [`${n} -backing-> ${v.backing}`] : []),
+        ]),
+      ),
     ];
   },
 };

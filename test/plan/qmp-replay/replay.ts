@@ -28,11 +28,18 @@ type Obj = Record<string, unknown>;
 /** Commands outside the model: connection setup, and guest writes through HMP (data is not modelled). */
 const UNMODELLED = new Set(['qmp_capabilities', 'human-monitor-command']);
 /** A job event's own status, for events QEMU sends without a JOB_STATUS_CHANGE of the same name. */
-const EVENT_STATUS: Record<string, JobStatus> = { BLOCK_JOB_READY: 'ready', BLOCK_JOB_PENDING: 'pending', BLOCK_JOB_COMPLETED: 'concluded', BLOCK_JOB_CANCELLED: 'concluded' };
+const EVENT_STATUS: Record<string, JobStatus> = {
+  BLOCK_JOB_READY: 'ready',
+  BLOCK_JOB_PENDING: 'pending',
+  BLOCK_JOB_COMPLETED: 'concluded',
+  BLOCK_JOB_CANCELLED: 'concluded',
+};
 
 class Divergence extends Error {}
 
-export interface ReplayOptions { rules?: SimWorld['rules'] }
+export interface ReplayOptions {
+  rules?: SimWorld['rules'];
+}
 
 /** Replays `lines` (one recording); returns the first divergence, or undefined when the model agrees throughout. */
 export function replay(lines: Line[], opts: ReplayOptions = {}): string | undefined {
@@ -69,7 +76,10 @@ class State {
   /** Per job id: the status a paused job returns to. */
   readonly paused = new Map<string, string>();
 
-  constructor(readonly w: SimWorld, readonly q: SimQemu) {}
+  constructor(
+    readonly w: SimWorld,
+    readonly q: SimQemu,
+  ) {}
 
   take(l: Line): void {
     if (l.type === 'run') return this.run(l);
@@ -85,7 +95,8 @@ class State {
     const plan = planRequest(l.request, inv, counterIds(String(l.prefix)));
     // The facts digest hashes the real paths the recording normalised away, so it cannot match here.
     const bare = (p: unknown) => JSON.stringify({ ...(p as object), facts: undefined });
-    if (bare(plan) !== bare(l.plan)) throw new Divergence('the planner now makes another plan from this request: re-record (npm run record-qmp)');
+    if (bare(plan) !== bare(l.plan))
+      throw new Divergence('the planner now makes another plan from this request: re-record (npm run record-qmp)');
     this.plan = plan;
     this.w.inv = cloneInventory(inv);
     // Files the test made between runs (a pre-created target) appear in the inventory.
@@ -97,12 +108,15 @@ class State {
   step(l: Line): void {
     const key = String(l.call);
     const call = this.callOf(key);
-    if (call.action !== l.action) throw new Divergence(`step ${key} is ${call.action} in the plan, ${String(l.action)} in the recording`);
+    if (call.action !== l.action)
+      throw new Divergence(`step ${key} is ${call.action} in the plan, ${String(l.action)} in the recording`);
     const layer = ACTION_TRAITS[call.action].layer;
     if (l.phase === 'end') {
       const model = this.stepErrors.get(key);
       if (layer !== 'qmp' && Boolean(model) !== Boolean(l.error)) {
-        throw new Divergence(`file step ${key} ${l.error ? `failed on the host (${JSON.stringify(l.error)})` : 'succeeded on the host'} but ${model ? `failed in the model: ${model}` : 'succeeded in the model'}`);
+        throw new Divergence(
+          `file step ${key} ${l.error ? `failed on the host (${JSON.stringify(l.error)})` : 'succeeded on the host'} but ${model ? `failed in the model: ${model}` : 'succeeded in the model'}`,
+        );
       }
       return;
     }
@@ -139,16 +153,19 @@ class State {
 
   reply(l: Line): void {
     const cmd = this.sent.shift();
-    if (!cmd || cmd.execute !== l.execute) throw new Divergence(`a reply to ${String(l.execute)} while ${cmd?.execute ?? 'nothing'} was sent`);
+    if (!cmd || cmd.execute !== l.execute)
+      throw new Divergence(`a reply to ${String(l.execute)} while ${cmd?.execute ?? 'nothing'} was sent`);
     if (l.type === 'error') {
-      if (!cmd.refused) throw new Divergence(`QEMU refused it (${String(l.class)}: ${String(l.desc)}), the model accepted it`);
+      if (!cmd.refused)
+        throw new Divergence(`QEMU refused it (${String(l.class)}: ${String(l.desc)}), the model accepted it`);
       if (cmd.refused.message.startsWith(READ_ONLY) && !String(l.desc).includes(READ_ONLY)) {
         throw new Divergence(`the model refused it as read-only, QEMU for another reason: ${String(l.desc)}`);
       }
       return;
     }
     if (cmd.refused) throw new Divergence(`QEMU accepted it, the model refused it: ${cmd.refused.message}`);
-    if (cmd.execute === 'human-monitor-command' && l.return !== '') throw new Divergence(`the guest write failed: ${JSON.stringify(l.return)}`);
+    if (cmd.execute === 'human-monitor-command' && l.return !== '')
+      throw new Divergence(`the guest write failed: ${JSON.stringify(l.return)}`);
     const diff = compareQuery(cmd.execute, l.return, this.q, this.seen);
     if (diff.length) throw new Divergence(diff.join('; '));
   }
@@ -163,7 +180,9 @@ class State {
     const next = this.queued.get(id)!.shift()!;
     const real = { event: name, data: name === 'JOB_STATUS_CHANGE' ? { id, status } : modelled(data) };
     if (JSON.stringify(sortKeys(real)) !== JSON.stringify(sortKeys(next))) {
-      throw new Divergence(`QEMU sent ${JSON.stringify(real)}, the model's next event for ${id} is ${JSON.stringify(next)}`);
+      throw new Divergence(
+        `QEMU sent ${JSON.stringify(real)}, the model's next event for ${id} is ${JSON.stringify(next)}`,
+      );
     }
     if (name === 'JOB_STATUS_CHANGE') this.seen.set(id, status);
   }
@@ -182,7 +201,8 @@ class State {
     }
     if (status !== 'standby' && status !== 'paused') return false;
     const now = this.seen.get(id);
-    if (now !== (status === 'standby' ? 'ready' : 'running')) throw new Divergence(`QEMU's job ${id} became ${status} from ${now ?? 'nothing'}`);
+    if (now !== (status === 'standby' ? 'ready' : 'running'))
+      throw new Divergence(`QEMU's job ${id} became ${status} from ${now ?? 'nothing'}`);
     this.paused.set(id, now);
     return true;
   }
@@ -195,10 +215,13 @@ class State {
     try {
       awaitJob(this.w, 'vm1', this.q, id, want, false);
     } catch (e) {
-      throw new Divergence(`QEMU's job ${id} became ${status} by itself; the model's job is ${job.status} and does not (${(e as Error).message})`);
+      throw new Divergence(
+        `QEMU's job ${id} became ${status} by itself; the model's job is ${job.status} and does not (${(e as Error).message})`,
+      );
     }
     this.flush();
-    if (!this.queued.get(id)?.length) throw new Divergence(`QEMU's job ${id} became ${status}; the model's job is already ${job.status}`);
+    if (!this.queued.get(id)?.length)
+      throw new Divergence(`QEMU's job ${id} became ${status}; the model's job is already ${job.status}`);
   }
 
   /** Queues the events of every status change the model's jobs made since the last flush. */

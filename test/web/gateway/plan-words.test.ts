@@ -29,14 +29,24 @@ describe('planWords', () => {
 
   it('a move that wipes its source lists the wiped files, not deleted ones', () => {
     const inv = world({ running: false });
-    const w = planWords(plan({ kind: 'move', volume: 'data', toPool: 'p2', wipeSource: true }, inv), parseInventory(inv));
+    const w = planWords(
+      plan({ kind: 'move', volume: 'data', toPool: 'p2', wipeSource: true }, inv),
+      parseInventory(inv),
+    );
     expect(w.wiped).toEqual([{ name: 'p1:data.img', bytes: 300 * MiB }]);
     expect(w.deleted).toEqual([]);
   });
 
   it('live copy and pivot: the running disk switches', () => {
     const inv = world({ running: true });
-    const p = plan({ kind: 'block-copy', vm: 'vm1', disks: [{ disk: 'vda', pool: 'p2', name: 'copy.qcow2', flags: { copy: true } }] }, inv);
+    const p = plan(
+      {
+        kind: 'block-copy',
+        vm: 'vm1',
+        disks: [{ disk: 'vda', pool: 'p2', name: 'copy.qcow2', flags: { copy: true } }],
+      },
+      inv,
+    );
     const w = planWords(p, parseInventory(inv));
     expect(w.pivots).toBe(true);
     expect(w.created.map((c) => c.name)).toEqual(['p2:copy.qcow2']);

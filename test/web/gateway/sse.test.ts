@@ -7,7 +7,12 @@ import { parseSse, type SseEvent } from '../../../web/gateway/sse.js';
 
 function stream(parts: string[]): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
-  return new ReadableStream({ start(c) { for (const p of parts) c.enqueue(enc.encode(p)); c.close(); } });
+  return new ReadableStream({
+    start(c) {
+      for (const p of parts) c.enqueue(enc.encode(p));
+      c.close();
+    },
+  });
 }
 
 async function all(parts: string[]): Promise<SseEvent[]> {
@@ -18,7 +23,13 @@ async function all(parts: string[]): Promise<SseEvent[]> {
 
 describe('parseSse', () => {
   it('reads events across chunk boundaries, skipping comments', async () => {
-    expect(await all(['id: 1\nevent: progress\nda', 'ta: {"progress":0.5}\n\n: heartbeat\n\n', 'id: 2\r\nevent: end\r\ndata: a\r\ndata: b\r\n\r\n'])).toEqual([
+    expect(
+      await all([
+        'id: 1\nevent: progress\nda',
+        'ta: {"progress":0.5}\n\n: heartbeat\n\n',
+        'id: 2\r\nevent: end\r\ndata: a\r\ndata: b\r\n\r\n',
+      ]),
+    ).toEqual([
       { id: '1', event: 'progress', data: '{"progress":0.5}' },
       { id: '2', event: 'end', data: 'a\nb' },
     ]);
@@ -29,7 +40,9 @@ describe('parseSse', () => {
   });
 
   it('ends lines at a lone CR', async () => {
-    expect(await all(['id: 3\revent: state\rdata: x\rdata: y\r\r'])).toEqual([{ id: '3', event: 'state', data: 'x\ny' }]);
+    expect(await all(['id: 3\revent: state\rdata: x\rdata: y\r\r'])).toEqual([
+      { id: '3', event: 'state', data: 'x\ny' },
+    ]);
   });
 
   it('drops an event the stream ended before its blank line', async () => {
@@ -39,12 +52,20 @@ describe('parseSse', () => {
 
   it('reads a CRLF split across chunks as one line end', async () => {
     // Split after the CR: read as CR then LF, the LF would be a blank line and end the event before `data: two`.
-    expect(await all(['event: step\r', '\ndata: one\r', '\ndata: two\r\n\r\n'])).toEqual([{ event: 'step', data: 'one\ntwo' }]);
+    expect(await all(['event: step\r', '\ndata: one\r', '\ndata: two\r\n\r\n'])).toEqual([
+      { event: 'step', data: 'one\ntwo' },
+    ]);
   });
 
   it('keeps multi-byte characters split between chunks', async () => {
     const bytes = new TextEncoder().encode('data: größe\n\n');
-    const s = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes.slice(0, 9)); c.enqueue(bytes.slice(9)); c.close(); } });
+    const s = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes.slice(0, 9));
+        c.enqueue(bytes.slice(9));
+        c.close();
+      },
+    });
     const out: SseEvent[] = [];
     for await (const e of parseSse(s)) out.push(e);
     expect(out).toEqual([{ event: 'message', data: 'größe' }]);
