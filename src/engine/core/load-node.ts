@@ -9,6 +9,7 @@ function candidates(flavor: EngineFlavor): URL[] {
   return [
     new URL(`./${name}`, import.meta.url),
     new URL(`../${name}`, import.meta.url) /* from dist/chunks/ */,
+    new URL(`../../../dist/${name}`, import.meta.url) /* from src/engine/core/ under vitest */,
     new URL(`../../dist/${name}`, import.meta.url),
     new URL(`../dist/${name}`, import.meta.url),
   ];
