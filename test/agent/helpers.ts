@@ -55,6 +55,9 @@ export async function testAgent(over: Partial<AgentConfig> = {}, log = silentLog
     stateDir: join(dir, 'state'),
     jobTimeoutMs: 60_000,
     heartbeatMs: 50,
+    // Tests make and change files by hand between calls and expect the next answer to show them, as
+    // with no cache; the cache's TTL has its own tests (inventory-cache, inventory-etag), which set it.
+    inventoryTtlMs: 0,
     ...over,
   };
   const agent = createAgent(config, { log });
