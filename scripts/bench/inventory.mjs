@@ -13,7 +13,7 @@ const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).
 
 export default async function (ctx) {
   const root = new URL('../../', import.meta.url).pathname;
-  // Next to the CLI in dist/: the engine's .wasm files and node_modules (fs-ext) resolve from there.
+  // Next to the CLI in dist/: the engine's .wasm files and node_modules (koffi) resolve from there.
   const bundle = join(root, 'dist', 'bench-inventory-scale.mjs');
   await build({
     entryPoints: [join(root, 'test/helpers/inventory-scale-run.ts')],
@@ -22,7 +22,7 @@ export default async function (ctx) {
     platform: 'node',
     format: 'esm',
     logLevel: 'warning',
-    external: ['fs-ext'],
+    external: ['koffi'],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   const images = Number(process.env.VDISK_BENCH_INVENTORY_IMAGES ?? 10_000);

@@ -1,5 +1,5 @@
 // Open whatever the user named: an http(s) URL, a file: URL or a local path. Each source is imported
-// on demand so a browser bundle that only uses HTTP never pulls in node:fs or fs-ext.
+// on demand so a browser bundle that only uses HTTP never pulls in node:fs or koffi.
 import type { ImageSource } from './source.js';
 import type { HttpSourceOptions } from './http-source.js';
 import { VdiskError } from '../errors/vdisk-error.js';

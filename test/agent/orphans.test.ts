@@ -3,14 +3,18 @@
 // compaction into the history file, until POST /v1/jobs/:id/retry deletes it. The identity comes from
 // the agent's own report (path, device and inode): a new file later made under that name is no orphan.
 import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { LOCK, libc } from '../../src/io/native/libc.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/agent/agent.js';
 import { silentLogger } from '../../src/agent/log.js';
 import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from './helpers.js';
 
-const { flockSync } = createRequire(import.meta.url)('fs-ext') as { flockSync: (fd: number, f: string) => void };
+/** An exclusive flock another holder keeps (the agent's own delete then finds the file locked). */
+function flockExclusive(fd: number): void {
+  const r = libc()?.flock(fd, LOCK.EX | LOCK.NB);
+  if (r !== 0) throw new Error(`flock: ${r}`);
+}
 let t: TestAgent;
 const fds: number[] = [];
 afterEach(async () => {
@@ -34,7 +38,7 @@ async function orphanedMove(): Promise<{ old: string; job: string; lock: number 
   const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
   const lock = openSync(old, 'r');
   fds.push(lock);
-  flockSync(lock, 'exnb');
+  flockExclusive(lock);
   const st = await ended(t, (await submit(t, plan)).body.id);
   expect([st.state, st.report?.outcome, st.report?.orphans.map((o) => o.path)]).toEqual([
     'done',
