@@ -27,11 +27,13 @@ export type Who = Pick<AgentCall, 'caller' | 'requestId'> & {
   waitUntil?: (p: Promise<unknown>) => void;
 };
 
+const FORCE_MIN_MS = 1000;
 const ETAG = /^(W\/)?"[\x21\x23-\x7e]{0,200}"$/;
 
 export class InventoryCache {
   private readonly snaps = new Map<string, Snapshot>();
   private readonly pending = new Map<string, Promise<Snapshot>>();
+  private readonly forcedAt = new Map<string, number>();
   private version = 0;
 
   constructor(
@@ -51,6 +53,20 @@ export class InventoryCache {
   invalidate(agent: string): void {
     const s = this.snaps.get(agent);
     if (s) this.snaps.set(agent, { ...s, at: -Infinity });
+  }
+
+  /**
+   * A plan named something the cached inventories lack (a disk made a second ago): every agent is
+   * asked again past both caches (`Cache-Control: no-cache` makes the agent re-stat its roots), at
+   * most once per agent per second, so unknown names cannot keep agents scanning.
+   */
+  async refreshPastCaches(who: Who): Promise<void> {
+    const now = this.clock();
+    const due = this.deps.agents().filter((a) => now - (this.forcedAt.get(a.name) ?? -Infinity) >= FORCE_MIN_MS);
+    for (const a of due) this.forcedAt.set(a.name, now);
+    await Promise.all(
+      due.map((a) => this.refresh(a, this.snaps.get(a.name), { caller: who.caller, requestId: who.requestId }, true)),
+    );
   }
 
   /** What is cached now, without asking anyone (metrics). */
@@ -86,13 +102,19 @@ export class InventoryCache {
     return p;
   }
 
-  private async refresh(agent: AgentConfig, prev: Snapshot | undefined, who: Who): Promise<Snapshot> {
+  private async refresh(
+    agent: AgentConfig,
+    prev: Snapshot | undefined,
+    who: Who,
+    pastCache = false,
+  ): Promise<Snapshot> {
     const etag = prev?.up ? prev.etag : undefined;
+    const headers = { ...(etag && { 'if-none-match': etag }), ...(pastCache && { 'cache-control': 'no-cache' }) };
     const a = await askOne<unknown>(this.deps, agent, {
       method: 'GET',
       path: '/v1/inventory',
       ...who,
-      ...(etag && { headers: { 'if-none-match': etag } }),
+      ...(Object.keys(headers).length > 0 && { headers }),
     });
     const at = this.clock();
     const down = (error: AgentError): Snapshot => ({ agent, up: false, at, version: ++this.version, hosts: [], error });

@@ -10,6 +10,19 @@ let t: TestAgent;
 afterEach(async () => t?.close());
 
 describe('GET /v1/inventory revalidation', () => {
+  it('Cache-Control: no-cache reads the files again within the TTL (a file made a moment ago is listed)', async () => {
+    t = await testAgent({ inventoryTtlMs: 3_600_000 });
+    const ids = async (headers?: Record<string, string>) =>
+      (
+        (await (await t.req('GET', '/v1/inventory', undefined, { headers })).json()) as { volumes: { id: string }[] }
+      ).volumes.map((v) => v.id);
+    expect(await ids()).toEqual([]);
+    qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'new.qcow2'), '1M');
+    expect(await ids()).toEqual([]); // the cached build, within the TTL
+    expect(await ids({ 'cache-control': 'no-cache' })).toEqual(['p1:new.qcow2']);
+    expect(await ids()).toEqual(['p1:new.qcow2']); // and the cache now holds it
+  });
+
   it('ETag "<generation>"; If-None-Match → 304 without a body; a change → 200 with a new ETag', async () => {
     t = await testAgent({ inventoryTtlMs: 3_600_000 });
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '1M');

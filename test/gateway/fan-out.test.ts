@@ -168,4 +168,31 @@ describe('revalidation', () => {
       await one.close();
     }
   });
+
+  it('a preview naming a volume the cache does not know yet asks every agent once past both caches, then plans it', async () => {
+    const now = 5_000_000;
+    const app = createGatewayApp(
+      { ...fleet.config, inventoryTtlMs: 60_000, inventoryStaleMs: 0 },
+      { log: () => {}, cacheClock: () => now },
+    );
+    const [a0] = fleet.agents;
+    const preview = (volume: string) =>
+      app.request('/v1/plans', {
+        ...json({ request: { kind: 'move', volume, toPool: 'p0b' } }),
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+      });
+    expect((await preview('v0-1')).status).toBe(200); // the cache is warm
+    const made = agentInventory(0, 40); // v0-39 appears on the agent (made a moment ago)
+    a0!.setInventory(made);
+    const calls = a0!.calls.length;
+    const fresh = await preview('v0-39');
+    expect(fresh.status).toBe(200);
+    const asked = a0!.calls.slice(calls).filter((c) => c.path === '/v1/inventory');
+    expect(asked.map((c) => c.headers['cache-control'])).toEqual(['no-cache']);
+    // A name no agent has is still refused, and asks past the caches at most once a second.
+    const none = await preview('v0-99');
+    expect(none.status).toBe(404);
+    expect(await none.json()).toMatchObject({ code: 'E_PLAN_UNKNOWN_VOLUME' });
+    expect(a0!.calls.slice(calls).filter((c) => c.path === '/v1/inventory')).toHaveLength(1);
+  });
 });

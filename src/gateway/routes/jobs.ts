@@ -6,9 +6,9 @@ import { agentJson } from '../agent-client.js';
 import { agentReply } from '../agent-errors.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { GatewayDeps } from '../deps.js';
-import { joinInventories } from '../inventories.js';
-import { randomIds } from '../plan-ids.js';
-import { planChecked } from '../../plan/plan.js';
+import { type Joined, joinInventories } from '../inventories.js';
+import type { Plan } from '../../plan/plan-schema.js';
+import { planJoined } from '../plan-joined.js';
 import { listJobPage } from '../job-pages.js';
 import { parseJobId, publicJobId } from '../job-id.js';
 import { requireWrite } from '../middleware/auth.js';
@@ -146,9 +146,12 @@ export const jobRoutes = (deps: GatewayDeps) =>
         const { agent, id } = parseJobId(body.retryOf);
         return forward(c, deps, deps.agent(agent), key, { retryOf: id });
       }
-      const joined = await joinInventories(deps, whoWithBackground(c));
       // A bare request is planned here only to learn its host; the agent plans it again and runs its own plan.
-      const plan = body.plan ?? planChecked(body.request, joined.inventory, randomIds());
+      const planned: { joined: Joined; plan?: Plan; error?: unknown } = body.plan
+        ? { joined: await joinInventories(deps, whoWithBackground(c)), plan: body.plan as Plan }
+        : await planJoined(deps, whoWithBackground(c), body.request);
+      if (!planned.plan) throw planned.error;
+      const { joined, plan } = planned;
       const agent = joined.owner.get(plan.host);
       if (!agent) {
         const down = joined.agents.filter((a) => !a.up).map((a) => a.name);

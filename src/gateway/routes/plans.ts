@@ -2,13 +2,11 @@
 // (JSON and readable text) without running it. A request naming something on a down agent says so.
 import { createRoute } from '@hono/zod-openapi';
 import { isVdiskError, VdiskError } from '../../errors/vdisk-error.js';
-import { planChecked } from '../../plan/plan.js';
-import type { Plan, PlanSchema } from '../../plan/plan-schema.js';
+import type { PlanSchema } from '../../plan/plan-schema.js';
 import type { z } from 'zod';
 import { renderPlanText } from '../../plan/render-text.js';
 import type { GatewayDeps } from '../deps.js';
-import { joinInventories } from '../inventories.js';
-import { randomIds } from '../plan-ids.js';
+import { planJoined } from '../plan-joined.js';
 import { AGENT_ERRORS, COMMON_ERRORS, ok, PlanPreviewBody, PlanPreviewSchema, problem } from '../schemas.js';
 import { BEARER, router } from './router.js';
 import { whoWithBackground } from '../middleware/request-id.js';
@@ -32,11 +30,8 @@ const route = createRoute({
 export const planRoutes = (deps: GatewayDeps) =>
   router().openapi(route, async (c) => {
     const { request } = c.req.valid('json');
-    const joined = await joinInventories(deps, whoWithBackground(c));
-    let plan: Plan;
-    try {
-      plan = planChecked(request, joined.inventory, randomIds());
-    } catch (e) {
+    const { joined, plan, error: e } = await planJoined(deps, whoWithBackground(c), request);
+    if (!plan) {
       const down = joined.agents.filter((a) => !a.up).map((a) => a.name);
       if (isVdiskError(e) && String(e.code).startsWith('E_PLAN_UNKNOWN_') && down.length) {
         throw new VdiskError('E_GATEWAY_AGENT_DOWN', `${e.message}; agent ${down.join(', ')} is down and may hold it`, {
