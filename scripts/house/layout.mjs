@@ -25,6 +25,7 @@ export const REORGANISED = [
   'test/engine-write',
   'test/engine-diff',
   'test/web',
+  'test/agent',
 ];
 
 export const RULES = [
@@ -115,6 +116,24 @@ export const RULES = [
     is('agent.ts', 'cli.ts', 'config.ts', 'context.ts', 'log.ts', 'server.ts', 'transport.ts', 'public-error.ts'),
     'src/agent',
   ],
+
+  // test/agent mirrors src/agent's folders (named by the module a test is about; helpers stay).
+  [
+    'test/agent',
+    (f) => /^(job|jobs|journal|idempotency|step-runner|busy|serial|plan-|nonce-log|drain|event-|orphans|switch-|ready-after|recovery|retry|events)/.test(f),
+    'test/agent/jobs',
+  ],
+  ['test/agent', (f) => /^(qmp-|vm-|vms)/.test(f), 'test/agent/vm'],
+  ['test/agent', starts('verify', 'check-target'), 'test/agent/verify'],
+  [
+    'test/agent',
+    (f) =>
+      /^(roots|containment|safe-open|checked-io|scan|space-check|file-steps|format-source|volume-ids|wipe|write-guard|inventory|store|owner|engine-|locks)/.test(
+        f,
+      ),
+    'test/agent/storage',
+  ],
+  ['test/agent', any, 'test/agent'],
 
   // test/ mirrors src/ (cross-cutting suites stay: integration, security, scale, fuzz, house, fixtures, helpers).
   ['test/engine-write', (f) => !f.endsWith('.test.ts'), 'test/engine/helpers'],
