@@ -120,7 +120,10 @@ export const RULES = [
   // test/agent mirrors src/agent's folders (named by the module a test is about; helpers stay).
   [
     'test/agent',
-    (f) => /^(job|jobs|journal|idempotency|step-runner|busy|serial|plan-|nonce-log|drain|event-|orphans|switch-|ready-after|recovery|retry|events)/.test(f),
+    (f) =>
+      /^(job|jobs|journal|idempotency|step-runner|busy|serial|plan-|nonce-log|drain|event-|orphans|switch-|ready-after|recovery|retry|events)/.test(
+        f,
+      ),
     'test/agent/jobs',
   ],
   ['test/agent', (f) => /^(qmp-|vm-|vms)/.test(f), 'test/agent/vm'],

@@ -3,9 +3,9 @@
 // repeat of N or a gap — for a job that had ended and for one the restarted agent resumes.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgent } from '../../src/agent/agent.js';
-import { silentLogger } from '../../src/agent/log.js';
-import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from './helpers.js';
+import { createAgent } from '../../../src/agent/agent.js';
+import { silentLogger } from '../../../src/agent/log.js';
+import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());

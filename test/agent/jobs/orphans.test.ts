@@ -3,12 +3,12 @@
 // compaction into the history file, until POST /v1/jobs/:id/retry deletes it. The identity comes from
 // the agent's own report (path, device and inode): a new file later made under that name is no orphan.
 import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
-import { LOCK, libc } from '../../src/io/native/libc.js';
+import { LOCK, libc } from '../../../src/io/native/libc.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgent } from '../../src/agent/agent.js';
-import { silentLogger } from '../../src/agent/log.js';
-import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from './helpers.js';
+import { createAgent } from '../../../src/agent/agent.js';
+import { silentLogger } from '../../../src/agent/log.js';
+import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from '../helpers.js';
 
 /** An exclusive flock another holder keeps (the agent's own delete then finds the file locked). */
 function flockExclusive(fd: number): void {

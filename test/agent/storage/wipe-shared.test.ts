@@ -1,7 +1,7 @@
 // The wipe's split of data runs into zero-in-place and punch, from filefrag -v output as e2fsprogs
 // prints it (taken from an XFS with a reflink clone whose 11th block was rewritten).
 import { describe, expect, it } from 'vitest';
-import { parseFilefrag, splitRuns } from '../../src/agent/storage/wipe-shared.js';
+import { parseFilefrag, splitRuns } from '../../../src/agent/storage/wipe-shared.js';
 
 const OUT = `Filesystem type is: 58465342
 File size of b is 4194304 (1024 blocks of 4096 bytes)

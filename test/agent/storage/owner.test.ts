@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyOwner, resolveOwner } from '../../src/agent/storage/owner.js';
+import { applyOwner, resolveOwner } from '../../../src/agent/storage/owner.js';
 
 const passwd = () => 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/usr/sbin/nologin\n';
 

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planFor, qemuImg, submit, testAgent, type TestAgent } from './helpers.js';
+import { planFor, qemuImg, submit, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());

@@ -4,9 +4,9 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkTarget } from '../../src/agent/verify/check-target.js';
-import { verifyCopy } from '../../src/agent/verify/verify-copy.js';
-import { qemuImg, qemuIo, testAgent, type TestAgent } from './helpers.js';
+import { checkTarget } from '../../../src/agent/verify/check-target.js';
+import { verifyCopy } from '../../../src/agent/verify/verify-copy.js';
+import { qemuImg, qemuIo, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());

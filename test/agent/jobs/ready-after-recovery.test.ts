@@ -9,8 +9,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { signRequest } from '../../src/auth/hmac.js';
-import { agentBundle } from '../integration/agent/process.js';
+import { signRequest } from '../../../src/auth/hmac.js';
+import { agentBundle } from '../../integration/agent/process.js';
 
 const SECRET = 'a test secret of enough length';
 const JOB = 'job-0123456789ab';

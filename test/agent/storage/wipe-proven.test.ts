@@ -4,10 +4,10 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgent } from '../../src/agent/agent.js';
-import { silentLogger } from '../../src/agent/log.js';
-import { readThrough } from '../helpers/held-file.js';
-import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from './helpers.js';
+import { createAgent } from '../../../src/agent/agent.js';
+import { silentLogger } from '../../../src/agent/log.js';
+import { readThrough } from '../../helpers/held-file.js';
+import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 const fds: number[] = [];

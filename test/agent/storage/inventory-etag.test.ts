@@ -3,8 +3,8 @@
 // generation moves when the content does, and the request is still signed and checked.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { noneMatch } from '../../src/agent/http/routes-inventory.js';
-import { qemuImg, signAs, testAgent, type TestAgent } from './helpers.js';
+import { noneMatch } from '../../../src/agent/http/routes-inventory.js';
+import { qemuImg, signAs, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());

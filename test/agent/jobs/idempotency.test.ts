@@ -2,9 +2,9 @@
 // same key and body are checked afresh; a job recovered after a restart keeps its key and its caller.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgent } from '../../src/agent/agent.js';
-import { silentLogger } from '../../src/agent/log.js';
-import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from './helpers.js';
+import { createAgent } from '../../../src/agent/agent.js';
+import { silentLogger } from '../../../src/agent/log.js';
+import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());
@@ -47,7 +47,7 @@ describe('idempotency keys and callers', () => {
 
 describe('agent limits on the command line', () => {
   it('parses --max-streams, --max-streams-per-caller, --keep-jobs, --keep-jobs-days, with defaults', async () => {
-    const { parseAgentArgs, DEFAULT_LIMITS } = await import('../../src/agent/config.js');
+    const { parseAgentArgs, DEFAULT_LIMITS } = await import('../../../src/agent/config.js');
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const secret = join(mkdtempSync(join(tmpdir(), 'va-args-')), 'secret');

@@ -3,8 +3,8 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { libc, LOCK } from '../../src/io/native/libc.js';
-import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from './helpers.js';
+import { libc, LOCK } from '../../../src/io/native/libc.js';
+import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());

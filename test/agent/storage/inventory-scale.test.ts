@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { counterIds } from '../../src/plan/ids.js';
-import { planRequest } from '../../src/plan/plan.js';
-import { generatePool } from '../helpers/image-pool.js';
-import { qemuImg, testAgent, type TestAgent } from './helpers.js';
+import { counterIds } from '../../../src/plan/ids.js';
+import { planRequest } from '../../../src/plan/plan.js';
+import { generatePool } from '../../helpers/image-pool.js';
+import { qemuImg, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent | undefined;
 let dir: string | undefined;

@@ -4,8 +4,8 @@
 import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CachedInventory } from '../../src/agent/storage/inventory.js';
-import { qemuImg, testAgent, type TestAgent } from './helpers.js';
+import type { CachedInventory } from '../../../src/agent/storage/inventory.js';
+import { qemuImg, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());
@@ -93,7 +93,7 @@ describe('inventory cache: TTL, jobs and single flight', () => {
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'outside-change.qcow2'), '1M');
     expect(await names()).toEqual(['p1:a.qcow2']); // an hour's TTL: not refreshed yet
 
-    const { ended, planFor, submit } = await import('./helpers.js');
+    const { ended, planFor, submit } = await import('../helpers.js');
     const plan = await planFor(t, { kind: 'clone', volume: 'p1:a.qcow2', toPool: 'p2', name: 'b.qcow2' });
     const r = await submit(t, plan);
     expect(r.status).toBe(202);
@@ -107,7 +107,7 @@ describe('inventory cache: TTL, jobs and single flight', () => {
   it('a read made mid-job is not served after the job: every step invalidates the cache (a move deletes its source after the update)', async () => {
     t = await testAgent({ inventoryTtlMs: 3_600_000 });
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '1M');
-    const { ended, planFor, submit } = await import('./helpers.js');
+    const { ended, planFor, submit } = await import('../helpers.js');
     const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
     const seen: string[][] = [];
     t.agent.ctx.stepHooks = {

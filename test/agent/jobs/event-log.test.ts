@@ -4,8 +4,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventLog } from '../../src/agent/jobs/event-log.js';
-import { JobEvents } from '../../src/agent/jobs/job-events.js';
+import { EventLog } from '../../../src/agent/jobs/event-log.js';
+import { JobEvents } from '../../../src/agent/jobs/job-events.js';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

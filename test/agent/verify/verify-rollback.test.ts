@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Inventory } from '../../src/plan/inventory.js';
-import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from './helpers.js';
+import type { Inventory } from '../../../src/plan/inventory.js';
+import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());

@@ -3,7 +3,7 @@
 // second plan on the moved volume starts while the wipe runs (a seam holds the wipe at its start).
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from './helpers.js';
+import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PersistentNonces } from '../../src/agent/jobs/nonce-log.js';
+import { PersistentNonces } from '../../../src/agent/jobs/nonce-log.js';
 
 const now = 1_700_000_000_000;
 const W = 60_000;

@@ -3,8 +3,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Inventory } from '../../src/plan/inventory.js';
-import { qemuImg, testAgent, type TestAgent } from './helpers.js';
+import type { Inventory } from '../../../src/plan/inventory.js';
+import { qemuImg, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());
@@ -120,7 +120,7 @@ describe('inventory reads while a job writes', () => {
       allocated: 0,
       state: 'illegal' as const,
     };
-    await import('../../src/agent/storage/inventory-apply.js').then((m) =>
+    await import('../../../src/agent/storage/inventory-apply.js').then((m) =>
       m.applyOps(
         t.agent.ctx,
         [
@@ -144,7 +144,7 @@ describe('inventory reads while a job writes', () => {
     const inv = await inventory(t);
     expect(inv.volumes.find((v) => v.path === path)).toBeUndefined(); // not readable: not offered to planners
     expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'gv1')).toMatchObject({ path, state: 'illegal' });
-    await import('../../src/agent/storage/inventory-apply.js').then((m) =>
+    await import('../../../src/agent/storage/inventory-apply.js').then((m) =>
       m.applyOps(t.agent.ctx, [{ op: 'set-state', volume: 'gv1', state: 'ok' }], 'test:2'),
     );
     expect(t.agent.ctx.store.data.volumes.find((v) => v.id === 'gv1')).toMatchObject({ state: 'ok' });

@@ -3,7 +3,7 @@
 // running job rolls it back and ends it `cancelled`. Logs are one JSON object per line.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from './helpers.js';
+import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());
