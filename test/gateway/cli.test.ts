@@ -1,14 +1,13 @@
 // `vdisk gateway` on Node: argument and file parsing, configuration checks that never echo a secret,
 // and the real command in a child process (the CLI bundled as scripts/build.mjs bundles it).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayArgs } from '../../src/gateway/cli-args.js';
 import { parseGatewayConfig, parseTokenFile } from '../../src/gateway/config.js';
 import { startFakeAgent, type FakeAgent } from './helpers/fake-agent.js';
+import { bundleCli, spawnGateway } from './helpers/gateway-process.js';
 import { rand } from './helpers/setup.js';
 import { alphaInventory } from './helpers/worlds.js';
 
@@ -124,16 +123,7 @@ describe('vdisk gateway (child process)', () => {
   let agent: FakeAgent;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vgw-'));
-    await build({
-      entryPoints: [join(process.cwd(), 'src/cli/main.ts')],
-      outfile: join(dir, 'cli.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      external: ['koffi'],
-      logLevel: 'error',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
+    await bundleCli(dir);
     agent = await startFakeAgent({ name: 'alpha', secret: `alpha-${rand()}`, inventory: alphaInventory });
   });
   afterAll(async () => {
@@ -142,39 +132,10 @@ describe('vdisk gateway (child process)', () => {
   });
 
   it('serves the API from files, never prints a secret, and stops on SIGTERM', async () => {
-    const token = `w${rand()}`;
-    writeFileSync(join(dir, 'alpha.secret'), `${agent.secret}\n`, { mode: 0o600 });
-    writeFileSync(join(dir, 'tokens'), `write ${token}\n`, { mode: 0o600 });
-    const child = spawn(
-      process.execPath,
-      [
-        join(dir, 'cli.mjs'),
-        'gateway',
-        '--agent',
-        `alpha=${agent.url},secret-file=${join(dir, 'alpha.secret')}`,
-        '--token-file',
-        join(dir, 'tokens'),
-        '--listen',
-        '127.0.0.1:0',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const gw = spawnGateway(dir, agent);
+    const { child, token } = gw;
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', () => {
-          const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        exited.then(() => reject(new Error(`exited early: ${out}`)));
-      });
+      const url = await gw.url;
       const res = await fetch(`${url}/v1/agents/alpha/health`, { headers: { authorization: `Bearer ${token}` } });
       expect(await res.json()).toMatchObject({ name: 'alpha', up: true });
       expect(agent.calls.at(-1)?.verified).toBe(true);
@@ -182,9 +143,9 @@ describe('vdisk gateway (child process)', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
-    expect(out).toContain('"path":"/v1/inventory","status":401');
-    expect(out).not.toContain(agent.secret);
-    expect(out).not.toContain(token);
+    expect(await gw.exited).toBe(0);
+    expect(gw.output()).toContain('"path":"/v1/inventory","status":401');
+    expect(gw.output()).not.toContain(agent.secret);
+    expect(gw.output()).not.toContain(token);
   });
 });

@@ -1,13 +1,12 @@
 // Issue 14 item 6: `vdisk gateway` (a real child process) drains on SIGTERM: a preview in flight (its
 // agent holds the inventory answer) is answered in full, a new request is refused, an event stream
 // gets an SSE `retry:` hint and ends, and the process exits 0.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeAgent, type FakeAgent } from './helpers/fake-agent.js';
+import { bundleCli, spawnGateway } from './helpers/gateway-process.js';
 import { json, rand } from './helpers/setup.js';
 import { sseReader } from './helpers/sse-client.js';
 import { alphaInventory, moveRequest } from './helpers/worlds.js';
@@ -16,16 +15,7 @@ let dir: string;
 let agent: FakeAgent;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vgw-drain-'));
-  await build({
-    entryPoints: [join(process.cwd(), 'src/cli/main.ts')],
-    outfile: join(dir, 'cli.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    external: ['koffi'],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  await bundleCli(dir);
   agent = await startFakeAgent({ name: 'alpha', secret: `alpha-${rand()}`, inventory: alphaInventory });
 });
 afterAll(async () => {
@@ -34,43 +24,14 @@ afterAll(async () => {
 });
 
 it('SIGTERM: the answer in flight completes, new requests are refused, streams get a retry hint, exit 0', async () => {
-  const token = `w${rand()}`;
-  writeFileSync(join(dir, 'alpha.secret'), agent.secret, { mode: 0o600 });
-  writeFileSync(join(dir, 'tokens'), `write ${token}\n`, { mode: 0o600 });
-  const child = spawn(
-    process.execPath,
-    [
-      join(dir, 'cli.mjs'),
-      'gateway',
-      '--agent',
-      `alpha=${agent.url},secret-file=${join(dir, 'alpha.secret')}`,
-      '--token-file',
-      join(dir, 'tokens'),
-      '--listen',
-      '127.0.0.1:0',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const gw = spawnGateway(dir, agent);
+  const { child, token, exited } = gw;
   const auth = (init: RequestInit = {}) => ({
     ...init,
     headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', () => {
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      exited.then(() => reject(new Error(`exited early: ${out}`)));
-    });
+    const url = await gw.url;
     // A job whose events keep coming, watched through the gateway.
     const { plan } = (await (await fetch(`${url}/v1/plans`, auth(json({ request: moveRequest })))).json()) as {
       plan: unknown;
@@ -88,7 +49,7 @@ it('SIGTERM: the answer in flight completes, new requests are refused, streams g
     await expect.poll(() => agent.calls.slice(before).some((c) => c.path === '/v1/inventory')).toBe(true);
 
     child.kill('SIGTERM');
-    await expect.poll(() => out.includes('"msg":"draining"')).toBe(true);
+    await expect.poll(() => gw.output().includes('"msg":"draining"')).toBe(true);
     // The stream is told when to come back, then ends.
     const blocks: string[] = [];
     for (let b = await stream.next(); b; b = await stream.next()) blocks.push(b.raw);
@@ -111,5 +72,5 @@ it('SIGTERM: the answer in flight completes, new requests are refused, streams g
     child.kill('SIGTERM');
   }
   expect(await exited).toBe(0);
-  expect(out).toContain('"msg":"stopped"');
+  expect(gw.output()).toContain('"msg":"stopped"');
 });
