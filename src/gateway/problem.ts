@@ -1,25 +1,17 @@
-// RFC 9457 problem+json answers built from VdiskError: `type` points at the code's entry in the docs
-// page, `code` is the stable code, `detail` the message a person can act on, plus `field`/`hint`/`agent`.
+// The gateway's problem+json answers (src/errors/problem.ts builds them): a relayed agent error keeps
+// the agent's status; public detail keys `field`/`hint`/`agent`/`job`/`value`/`plan`.
 import { HTTPException } from 'hono/http-exception';
 import { describeCode } from '../errors/codes.js';
+import { PROBLEM_TYPE, problemBody as sharedBody, problemResponse as sharedResponse } from '../errors/problem.js';
 import { isVdiskError, VdiskError } from '../errors/vdisk-error.js';
 
-export const PROBLEM_TYPE = 'application/problem+json';
+export { PROBLEM_TYPE } from '../errors/problem.js';
 
 /** Extra detail keys that may appear in an answer; anything else stays in the server log. */
 const PUBLIC_DETAIL = ['field', 'hint', 'agent', 'job', 'value', 'plan'] as const;
 
 export function problemBody(err: VdiskError): Record<string, unknown> {
-  const status = statusOf(err);
-  const body: Record<string, unknown> = {
-    type: `/v1/docs#${err.code}`,
-    title: describeCode(err.code).message,
-    status,
-    code: err.code,
-    detail: err.message,
-  };
-  for (const k of PUBLIC_DETAIL) if (err.detail[k] !== undefined) body[k] = err.detail[k];
-  return body;
+  return sharedBody(err, { status: statusOf(err), publicKeys: PUBLIC_DETAIL });
 }
 
 /** Relayed agent errors carry the agent's status; our own codes take theirs from the table. */
@@ -29,12 +21,7 @@ export function statusOf(err: VdiskError): number {
 }
 
 export function problemResponse(err: VdiskError, headers: Record<string, string> = {}): Response {
-  const retry: Record<string, string> =
-    typeof err.detail.retryAfter === 'number' ? { 'retry-after': String(err.detail.retryAfter) } : {};
-  return new Response(JSON.stringify(problemBody(err)), {
-    status: statusOf(err),
-    headers: { 'content-type': PROBLEM_TYPE, ...retry, ...headers },
-  });
+  return sharedResponse(err, { status: statusOf(err), publicKeys: PUBLIC_DETAIL, headers });
 }
 
 /** Any thrown value as a VdiskError whose message is safe to show (unexpected errors say nothing more). */

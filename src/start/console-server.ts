@@ -1,6 +1,7 @@
 // The one HTTP origin `vdisk start` serves on 127.0.0.1: the console's files, its configuration,
 // the login exchange (a single-use link for a session token that expires), and the gateway app under
 // /v1 (same origin, so no CORS and OPFS works).
+import { problemResponse } from '../errors/problem.js';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { VdiskError } from '../errors/vdisk-error.js';
@@ -19,15 +20,10 @@ export interface ConsoleServerOptions {
   gateway?: { fetch(req: Request): Response | Promise<Response> };
 }
 
+/** A refused login answers 401 whatever its code's table status (500 there means "not for callers"). */
 function problem(e: VdiskError): Response {
   const status = describeCode(e.code).http === 500 ? 401 : describeCode(e.code).http;
-  return Response.json(
-    { type: 'about:blank', title: e.message, status, code: e.code, detail: e.message, hint: e.detail.hint },
-    {
-      status,
-      headers: { 'content-type': 'application/problem+json' },
-    },
-  );
+  return problemResponse(e, { status, publicKeys: ['hint'] });
 }
 
 export function consoleServer(o: ConsoleServerOptions): Hono {
