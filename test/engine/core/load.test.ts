@@ -8,7 +8,7 @@ const EMPTY_MODULE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
 
 describe('engine exports', () => {
   it.each(['simd', 'scalar'])('the %s build has every function of EngineExports', async (flavor) => {
-    const x = await instantiateEngine(readFileSync(new URL(`../../dist/engine.${flavor}.wasm`, import.meta.url)));
+    const x = await instantiateEngine(readFileSync(new URL(`../../../dist/engine.${flavor}.wasm`, import.meta.url)));
     expect(ENGINE_FUNCTIONS.filter((name) => typeof x[name] !== 'function')).toEqual([]);
     expect(x.memory).toBeInstanceOf(WebAssembly.Memory);
   });
@@ -18,7 +18,7 @@ describe('engine exports', () => {
   });
 
   it('a module missing one function is not engine exports', async () => {
-    const real = await instantiateEngine(readFileSync(new URL('../../dist/engine.scalar.wasm', import.meta.url)));
+    const real = await instantiateEngine(readFileSync(new URL('../../../dist/engine.scalar.wasm', import.meta.url)));
     const all: WebAssembly.Exports = Object.fromEntries([
       ['memory', real.memory],
       ...ENGINE_FUNCTIONS.map((n) => [n, real[n]]),
