@@ -103,6 +103,9 @@ export async function liveAgent(disks: DiskSpec[], o: { os?: boolean; record?: s
       stateDir: join(dir, 'state'),
       jobTimeoutMs: 60_000,
       heartbeatMs: 1000,
+      // The VM quitting or starting is no file change: tests read the inventory right after and expect
+      // to see it, as with no cache (submissions always plan against a fresh build anyway).
+      inventoryTtlMs: 0,
     },
     { log: rec ? (e, f) => rec.log(e, f) : silentLogger, transcripts: new Map([['vm1', transcript]]) },
   );
