@@ -123,7 +123,8 @@ describe.each(['node', 'workerd'] as const)('gateway on %s → agent → QEMU', 
         volumes: { id: string; path: string }[];
       };
     };
-    expect(inv.agents).toEqual([{ name: 'host-a', up: true, hosts: ['host-a'] }]);
+    // ageMs: how old this gateway copy's cached inventory of that agent is (a number, any value).
+    expect(inv.agents).toEqual([{ name: 'host-a', up: true, hosts: ['host-a'], ageMs: expect.any(Number) }]);
     const vm = inv.inventory.vms.find((v) => v.id === 'vm1')!;
     expect(vm.running).toBe(true);
     const source = inv.inventory.volumes.find((v) => v.id === vm.disks[0]!.volume)!;
