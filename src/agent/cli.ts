@@ -39,12 +39,12 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
   // A second signal while draining changes nothing: the drain has its own deadline (DRAIN_MS).
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
+  agent.ops.drain.start(); // before the log line: whoever reads 'draining' finds new requests refused
   log('draining', {
     signal,
     inFlight: agent.ops.drain.active,
     running: runningJobs(agent.jobs.jobs.values()).map((j) => j.id),
   });
-  agent.ops.drain.start();
   await server.drain(agent.ops.drain.settled(), DRAIN_MS);
   if (runningJobs(agent.jobs.jobs.values()).length === 0) {
     await agent.close();

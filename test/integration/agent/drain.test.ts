@@ -76,7 +76,8 @@ it('SIGTERM: the request in flight is answered, a new one is refused, exit 0', a
     }, 20);
   });
   await expect.poll(() => /"event":"draining"/.test(agent!.log())).toBe(true);
-  const late = await agent.call('GET', '/v1/health').then(
+  // Health stays answered while draining (it is liveness); any other route is refused.
+  const late = await agent.call('GET', '/v1/inventory').then(
     (r) => r.status,
     (e: NodeJS.ErrnoException) => e.code,
   );
