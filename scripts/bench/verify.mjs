@@ -12,13 +12,13 @@ const ROUNDS = 5;
 const goal = { text: 'full verify ≤ 1.0× qemu-img compare', test: (r) => r.ratio <= 1 };
 
 const ENTRY = `
-import { verifyCopy } from './src/agent/verify-copy.ts';
-import { EngineAccess } from './src/agent/engine-access.ts';
-import { Roots } from './src/agent/roots.ts';
-import { CheckedFiles } from './src/agent/safe-open.ts';
+import { verifyCopy } from './src/agent/verify/verify-copy.ts';
+import { EngineAccess } from './src/agent/storage/engine-access.ts';
+import { Roots } from './src/agent/storage/roots.ts';
+import { CheckedFiles } from './src/agent/storage/safe-open.ts';
 export function verifier(dir) {
   const roots = new Roots([{ name: 'bench', dir }]);
-  const ctx = { roots, files: new CheckedFiles(roots, () => {}), engine: new EngineAccess(), vms: { names: [] } };
+  const ctx = { roots, files: new CheckedFiles(roots, () => {}), engine: new EngineAccess(), vms: { names: [] }, store: { data: { volumes: [] } } };
   return (src, dst) => verifyCopy(ctx, { source: 's', sourcePath: src, target: 't', targetPath: dst, mode: 'full', depth: 'flatten' }, () => 'qcow2');
 }`;
 
