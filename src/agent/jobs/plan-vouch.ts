@@ -14,6 +14,7 @@ import { comparablePlanJson } from '../../plan/plan-compare.js';
 import { parsePlan, type Plan } from '../../plan/plan-schema.js';
 import type { AgentContext } from '../context.js';
 import { buildInventory } from '../storage/inventory.js';
+import { retryableOrphans } from './orphans.js';
 import { checkPlanShape } from './plan-guard.js';
 import { planScope } from './plan-scope.js';
 
@@ -29,10 +30,12 @@ export async function vouchedPlan(ctx: AgentContext, body: unknown, ranJob: RanJ
   };
   if (b.plan === undefined && typeof b.retryOf === 'string') {
     const { plan, report } = ranJob(b.retryOf);
-    if (!report || (report.orphans.length === 0 && report.retry.length === 0)) {
+    // Only files that are still the very orphans the job left (orphans.ts): never one made under their name since.
+    const orphans = report ? retryableOrphans(ctx, b.retryOf, report.orphans) : [];
+    if (!report || (orphans.length === 0 && report.retry.length === 0)) {
       throw new VdiskError('E_AGENT_NOTHING_TO_RETRY', `job ${b.retryOf} left nothing to retry`, { job: b.retryOf });
     }
-    return checkPlanShape(ctx, retryPlan(plan, report));
+    return checkPlanShape(ctx, retryPlan(plan, { ...report, orphans }));
   }
   if (b.plan === undefined && b.request !== undefined) {
     return checkPlanShape(ctx, planRequest(b.request, (await buildInventory(ctx)).inventory, freshIds()));

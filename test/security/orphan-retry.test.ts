@@ -1,0 +1,69 @@
+// A retry deletes only the orphan its job left: the very file (device and inode in the orphan
+// register), never a file that took its name since. The attack: a move's source delete fails (its
+// lock is held), the operator removes the old file by hand, and a new image is made under the same
+// name (a clone, a restore from backup). The inventory shows it as an ordinary volume; a later
+// "Retry cleanup" of the old job must not delete it.
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOCK, libc } from '../../src/io/native/libc.js';
+import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from '../agent/helpers.js';
+
+let t: TestAgent;
+afterEach(async () => {
+  await t?.close();
+});
+
+/** A move of p1:a.qcow2 whose source delete fails (another holder has its flock): the old path and the job. */
+async function orphanedMove(): Promise<{ old: string; job: string }> {
+  const old = join(t.pool('p1'), 'a.qcow2');
+  qemuImg('create', '-q', '-f', 'qcow2', old, '4M');
+  const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
+  const lock = openSync(old, 'r');
+  try {
+    expect(libc()?.flock(lock, LOCK.EX | LOCK.NB)).toBe(0);
+    const st = await ended(t, (await submit(t, plan)).body.id);
+    expect([st.report?.outcome, st.report?.orphans.map((o) => o.path)]).toEqual(['done-with-orphans', [old]]);
+    return { old, job: st.id };
+  } finally {
+    closeSync(lock);
+  }
+}
+
+const retry = (job: string, key: string) =>
+  t.req('POST', `/v1/jobs/${job}/retry`, undefined, { headers: { 'idempotency-key': key } });
+
+describe('a retry deletes only the file its job left', () => {
+  it('a new image made under the orphan name after it was removed by hand survives the retry', async () => {
+    t = await testAgent();
+    const { old, job } = await orphanedMove();
+    rmSync(old);
+    qemuImg('create', '-q', '-f', 'qcow2', old, '4M');
+    qemuIo(old, 'write -P 0x5a 0 64k'); // someone's new data
+    const before = readFileSync(old);
+    const res = await retry(job, 'retry-replaced');
+    const body = (await res.json()) as { id?: string; code?: string };
+    if (res.status === 202) await ended(t, body.id!);
+    else expect([res.status, body.code]).toEqual([409, 'E_AGENT_NOTHING_TO_RETRY']);
+    expect(existsSync(old)).toBe(true);
+    expect(readFileSync(old).equals(before)).toBe(true);
+  });
+
+  it('the orphan itself, still the same file, is deleted by the retry', async () => {
+    t = await testAgent();
+    const { old, job } = await orphanedMove();
+    const res = await retry(job, 'retry-same');
+    expect(res.status).toBe(202);
+    expect((await ended(t, ((await res.json()) as { id: string }).id)).state).toBe('done');
+    expect(existsSync(old)).toBe(false);
+  });
+
+  it('an orphan removed by hand leaves nothing to retry, and no job runs', async () => {
+    t = await testAgent();
+    const { old, job } = await orphanedMove();
+    rmSync(old);
+    const res = await retry(job, 'retry-gone');
+    expect([res.status, ((await res.json()) as { code?: string }).code]).toEqual([409, 'E_AGENT_NOTHING_TO_RETRY']);
+    expect(t.agent.jobs.jobs.size).toBe(1); // the move only
+  });
+});
