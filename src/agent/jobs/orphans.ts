@@ -8,9 +8,11 @@ import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Orphan, RunReport } from '../../plan/execute.js';
 import type { Inventory } from '../../plan/inventory.js';
+import { isVdiskError } from '../../errors/vdisk-error.js';
 import type { AgentContext } from '../context.js';
 import type { JournalRecord } from './journal.js';
 import { readJson, writeJsonAtomic } from './orphans-file.js';
+import { entryFault } from './orphans-shape.js';
 
 export interface OrphanEntry {
   path: string;
@@ -45,12 +47,12 @@ const sameFile = (now: Identity, o: Identity) =>
 
 /** The register's entries whose file is still there and still the same file (the rest dropped and saved). */
 export function liveOrphans(ctx: Ctx): OrphanEntry[] {
-  const all = readJson<OrphanEntry[]>(registerPath(ctx)) ?? [];
+  const { entries: all, dropped } = readRegister(ctx);
   const live = all.filter((o) => {
     const now = identity(o.path);
     return now !== undefined && sameFile(now, o);
   });
-  if (live.length !== all.length) {
+  if (dropped || live.length !== all.length) {
     writeJsonAtomic(registerPath(ctx), live);
     ctx.log('orphans-gone', { jobs: [...new Set(all.filter((o) => !live.includes(o)).map((o) => o.job))] });
   }
@@ -74,6 +76,44 @@ export function retryableOrphans(ctx: Ctx, job: string, orphans: readonly Orphan
     return (c.action !== 'delete-file' && c.action !== 'delete-volume') || held.has(c.params.path);
   });
 }
+
+/**
+ * The register's well-formed entries (orphans-shape.ts); `dropped` counts the others, each logged
+ * `orphans-unreadable` with its code. A register that cannot be read at all (too large, not JSON, not
+ * a list) gives no entries and is logged once per version of the file; it is left as it is.
+ */
+function readRegister(ctx: Ctx): { entries: OrphanEntry[]; dropped: number } {
+  let raw: unknown;
+  try {
+    raw = readJson(registerPath(ctx));
+  } catch (e) {
+    if (!isVdiskError(e)) throw e;
+    logOnce(ctx, e.code, e.message);
+    return { entries: [], dropped: 0 };
+  }
+  if (raw === undefined) return { entries: [], dropped: 0 };
+  if (!Array.isArray(raw)) {
+    logOnce(ctx, 'E_AGENT_STATE_BAD', 'the orphan register is not a list');
+    return { entries: [], dropped: 0 };
+  }
+  const entries: OrphanEntry[] = [];
+  raw.forEach((e: unknown, index) => {
+    const code = entryFault(ctx.roots, e);
+    if (code) ctx.log('orphans-unreadable', { code, index });
+    else entries.push(e as OrphanEntry);
+  });
+  return { entries, dropped: raw.length - entries.length };
+}
+
+/** Logs a whole-register fault once while the file stays as it is (every inventory build reads it). */
+function logOnce(ctx: Ctx, code: string, message: string): void {
+  const st = lstatSync(registerPath(ctx), { throwIfNoEntry: false });
+  const version = `${code}:${st?.size}:${st?.mtimeMs}:${st?.ino}`;
+  if (logged.get(ctx.stateDir) === version) return;
+  logged.set(ctx.stateDir, version);
+  ctx.log('orphans-unreadable', { code, message });
+}
+const logged = new Map<string, string>();
 
 /** Paths of a report's orphans: the files its failed or unrun cleanup would have wiped or deleted. */
 function orphanPaths(report: RunReport | undefined): { path: string; reason: string }[] {
