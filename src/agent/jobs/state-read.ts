@@ -8,17 +8,11 @@ import { VdiskError } from '../../errors/vdisk-error.js';
 
 /** The file's text, at most `max` bytes of it; undefined when it does not exist. */
 export function readStateText(path: string, max: number): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (e) {
-    const errno = (e as NodeJS.ErrnoException).code;
-    if (errno === 'ENOENT') return undefined;
-    throw new VdiskError('E_AGENT_STATE_BAD', `${path} cannot be opened (${errno})`, { path, errno });
-  }
+  const fd = openState(path);
+  if (fd === undefined) return undefined;
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new VdiskError('E_AGENT_STATE_BAD', `${path} is not a regular file`, { path });
+    if (!st.isFile()) throw notAFile(path);
     if (st.size > max) throw tooLarge(path, st.size, max);
     // Read up to one byte past the limit: a file still growing cannot slip a bigger read through.
     const buf = Buffer.allocUnsafe(st.size + 1);
@@ -31,5 +25,40 @@ export function readStateText(path: string, max: number): string | undefined {
   }
 }
 
+/**
+ * The last `max` bytes of the file from the start of a line (a line cut by the limit is left out),
+ * and how many bytes before them were not read; undefined when the file does not exist.
+ */
+export function readStateTail(path: string, max: number): { text: string; skipped: number } | undefined {
+  const fd = openState(path);
+  if (fd === undefined) return undefined;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notAFile(path);
+    const from = Math.max(0, st.size - max);
+    const buf = Buffer.allocUnsafe(st.size - from);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, from + n);
+    // Starting mid-file: skip to just after the first newline (the first line may be cut).
+    const start = from === 0 ? 0 : buf.indexOf(10) + 1;
+    if (from > 0 && start === 0) return { text: '', skipped: st.size };
+    return { text: buf.toString('utf8', start, n), skipped: from + start };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The descriptor of a state file opened for reading without following a link; undefined when absent. */
+function openState(path: string): number | undefined {
+  try {
+    return openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    const errno = (e as NodeJS.ErrnoException).code;
+    if (errno === 'ENOENT') return undefined;
+    throw new VdiskError('E_AGENT_STATE_BAD', `${path} cannot be opened (${errno})`, { path, errno });
+  }
+}
+
+const notAFile = (path: string) => new VdiskError('E_AGENT_STATE_BAD', `${path} is not a regular file`, { path });
 const tooLarge = (path: string, size: number, max: number) =>
   new VdiskError('E_AGENT_STATE_TOO_LARGE', `${path} holds more than ${max} bytes: not read`, { path, size, max });
