@@ -2,7 +2,7 @@
 // the wrong shape, entries of the wrong types, entries outside the roots or a file too big to read
 // whole never stop the inventory (every build reads the register) and never mark a file an orphan
 // on their say. The agent logs what it left out, with a stable code, and keeps serving.
-import { lstatSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogFields } from '../../src/agent/log.js';
@@ -84,6 +84,20 @@ describe('a hand-edited orphan register', () => {
       [other.path, 'ok'],
     ]);
     expect(unreadable()).toContain('E_AGENT_PATH_OUTSIDE_ROOTS');
+  });
+
+  it('a symlink at the temporary name the register is written through is not written through', async () => {
+    const { path, entry } = await images();
+    const outside = join(t.dir, 'precious.txt');
+    writeFileSync(outside, 'precious\n');
+    symlinkSync(outside, `${register()}.tmp`);
+    // An entry whose file is gone: the next build drops it and writes the register again.
+    writeFileSync(register(), JSON.stringify([{ ...entry, path: join(t.pool('p1'), 'gone.qcow2') }, entry]));
+    const inv = await inventory();
+    expect(inv.status).toBe(200);
+    expect(readFileSync(outside, 'utf8')).toBe('precious\n');
+    expect(lstatSync(register()).isFile()).toBe(true);
+    expect(inv.volumes.find((v) => v.path === path)?.state).toBe('orphan');
   });
 
   it('a register past the size limit is not read whole: logged E_AGENT_STATE_TOO_LARGE, it marks nothing', async () => {

@@ -3,7 +3,7 @@
 // is too large or does not parse throws a VdiskError (E_AGENT_STATE_TOO_LARGE / E_AGENT_STATE_BAD):
 // the caller logs it and reads no orphan from it (the orphans it named are still listed in their
 // jobs' reports, and a retry deletes only a registered orphan).
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { readStateText } from './state-read.js';
@@ -24,7 +24,9 @@ export function readJson(path: string, max = MAX_REGISTER_BYTES): unknown {
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  // A leftover (or a link) at the temporary name is removed, and the new file made without following one.
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     writeSync(fd, JSON.stringify(value));
     fsyncSync(fd);
