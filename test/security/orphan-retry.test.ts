@@ -3,9 +3,11 @@
 // lock is held), the operator removes the old file by hand, and a new image is made under the same
 // name (a clone, a restore from backup). The inventory shows it as an ordinary volume; a later
 // "Retry cleanup" of the old job must not delete it.
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAgent } from '../../src/agent/agent.js';
+import { silentLogger } from '../../src/agent/log.js';
 import { LOCK, libc } from '../../src/io/native/libc.js';
 import { ended, planFor, qemuImg, qemuIo, submit, testAgent, type TestAgent } from '../agent/helpers.js';
 
@@ -66,4 +68,35 @@ describe('a retry deletes only the file its job left', () => {
     expect([res.status, ((await res.json()) as { code?: string }).code]).toEqual([409, 'E_AGENT_NOTHING_TO_RETRY']);
     expect(t.agent.jobs.jobs.size).toBe(1); // the move only
   });
+
+  // The report a retry is built from is read back from the journal: a hand-edited one is refused with
+  // a stable code, and nothing runs.
+  const edits: [string, (report: Record<string, unknown>) => void][] = [
+    ['orphans is no list', (r) => (r.orphans = 'x')],
+    ['an orphan is null', (r) => (r.orphans = [null])],
+    ['an orphan has no cleanup', (r) => (r.orphans = [{ path: '/x', reason: 'r' }])],
+    ['retry is no list', (r) => (r.retry = 5)],
+  ];
+  for (const [what, edit] of edits) {
+    it(`a journaled report where ${what}: the retry is refused with a stable code, the orphan kept`, async () => {
+      t = await testAgent();
+      const { old, job } = await orphanedMove();
+      await t.agent.close();
+      const path = join(t.config.stateDir, 'journal.jsonl');
+      const lines = readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      for (const r of lines) if (r.t === 'end' && r.job === job) edit(r.report);
+      writeFileSync(path, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+      t.agent = createAgent(t.config, { log: silentLogger });
+      await t.agent.start();
+      const res = await retry(job, `retry-${what}`);
+      const body = (await res.json()) as { code?: string };
+      expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(body.code).toBe('E_AGENT_STATE_BAD');
+      expect(existsSync(old)).toBe(true);
+      expect(t.agent.jobs.jobs.size).toBe(1);
+    });
+  }
 });

@@ -117,7 +117,11 @@ const logged = new Map<string, string>();
 
 /** Paths of a report's orphans: the files its failed or unrun cleanup would have wiped or deleted. */
 function orphanPaths(report: RunReport | undefined): { path: string; reason: string }[] {
-  return (report?.orphans ?? []).flatMap((o) => (o.path ? [{ path: o.path, reason: o.reason }] : []));
+  // A journaled report is read back as written: anything but a list of orphans with string paths registers nothing.
+  const orphans: unknown = report?.orphans;
+  return (Array.isArray(orphans) ? (orphans as Partial<Orphan>[]) : []).flatMap((o) =>
+    typeof o?.path === 'string' ? [{ path: o.path, reason: String(o.reason ?? '') }] : [],
+  );
 }
 
 /** Called with a job's own report as it ends (before its end is journaled): registers the files left. */
