@@ -1,7 +1,7 @@
 // The agent's journal: one JSON object per line, appended and fsync'd before the agent acts on it,
 // so after a crash it says which plans were running, which steps had started and which had ended.
 // A torn last line (the crash hit mid-write) is ignored; nothing before it can be torn. Mode 0600.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openPrivateAppend, tighten } from '../../auth/private-files.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
