@@ -60,6 +60,25 @@ describe('a retry deletes only the file its job left', () => {
     expect(existsSync(old)).toBe(false);
   });
 
+  it('a plan sent with the retry call is not what runs: only the retry plan the agent builds (guard)', async () => {
+    t = await testAgent();
+    const { old, job } = await orphanedMove();
+    const other = join(t.pool('p1'), 'other.qcow2');
+    qemuImg('create', '-q', '-f', 'qcow2', other, '1M');
+    const evil = { steps: [{ id: 'x', action: 'delete-file', params: { path: other, pool: 'p1', wipe: false } }] };
+    const res = await t.req(
+      'POST',
+      `/v1/jobs/${job}/retry`,
+      { plan: evil, request: { kind: 'delete' } },
+      {
+        headers: { 'idempotency-key': 'retry-with-plan' },
+      },
+    );
+    expect(res.status).toBe(202);
+    const st = await ended(t, ((await res.json()) as { id: string }).id);
+    expect([st.state, existsSync(old), existsSync(other)]).toEqual(['done', false, true]);
+  });
+
   it('an orphan removed by hand leaves nothing to retry, and no job runs', async () => {
     t = await testAgent();
     const { old, job } = await orphanedMove();
