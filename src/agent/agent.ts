@@ -48,7 +48,7 @@ export function createAgent(config: AgentConfig, opts: AgentOptions = {}) {
     engine: new EngineAccess(),
     store: InventoryStore.open(join(config.stateDir, 'inventory.json')),
     storeLock: new Serial(),
-    inventory: new InventoryCache(() => buildLocked(ctx), config.inventoryTtlMs),
+    inventory: new InventoryCache(() => buildLocked(ctx), config.inventoryTtlMs, Date.now, config.inventoryForceMinMs),
     journal: Journal.open(join(config.stateDir, 'journal.jsonl')),
     log,
     stateDir: config.stateDir,

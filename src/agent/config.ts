@@ -39,6 +39,8 @@ export interface AgentConfig {
   adopt?: Adoption[];
   /** `--inventory-ttl-ms`: how long GET /v1/inventory answers from the cache (DEFAULT_INVENTORY_TTL_MS). */
   inventoryTtlMs?: number;
+  /** The least time between two refreshes forced by `Cache-Control: no-cache` (DEFAULT_FORCE_MIN_MS). */
+  inventoryForceMinMs?: number;
 }
 
 /** Defaults of the optional limits (docs/agent.md). */

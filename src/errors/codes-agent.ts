@@ -112,5 +112,15 @@ export const AGENT_CODES = {
   E_AGENT_CANCELLED: { message: 'the job was cancelled', http: 409 },
   E_AGENT_VERIFY_MISMATCH: { message: 'the copy differs from its source', http: 409 },
   E_AGENT_JOURNAL: { message: 'the job journal cannot be read or written', http: 500 },
+  E_AGENT_STATE_BAD: {
+    message: 'a state file (orphan register, job events) is not what the agent writes: its content was left out',
+    hint: 'the agent logs which; remove or repair the file',
+    http: 500,
+  },
+  E_AGENT_STATE_TOO_LARGE: {
+    message: 'a state file (orphan register, job events) is larger than the agent reads: it was not read',
+    hint: 'the agent logs which; remove or shorten the file',
+    http: 500,
+  },
   E_AGENT_INTERNAL: { message: 'the agent failed unexpectedly', http: 500 },
 } satisfies Record<string, CodeInfo>;

@@ -29,4 +29,9 @@ export const AUTH_CODES = {
   },
   E_SECRET_FILE_UNREADABLE: { message: 'a secret or token file cannot be read', http: 500 },
   E_STATE_MODE: { message: 'a state directory or file is open to other users and cannot be tightened', http: 500 },
+  E_STATE_SYMLINK: {
+    message: 'a state file is a symbolic link: the agent writes its state only to real files, never through a link',
+    hint: 'remove the link (the message names it)',
+    http: 500,
+  },
 } satisfies Record<string, CodeInfo>;

@@ -4,7 +4,7 @@
 // cached JSON text, serialized once per generation.
 import { Hono } from 'hono';
 import type { AgentContext } from '../context.js';
-import { buildInventory, cachedInventory } from '../storage/inventory.js';
+import { cachedInventory } from '../storage/inventory.js';
 import type { AgentEnv } from './caller.js';
 
 /** True when an If-None-Match value (`*`, or a list of strong or weak tags) matches `etag`. */
@@ -17,9 +17,10 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
 export function inventoryRoutes(ctx: AgentContext): Hono<AgentEnv> {
   return new Hono<AgentEnv>().get('/v1/inventory', async (c) => {
     // `Cache-Control: no-cache` (a gateway whose plan named something unknown): a refresh that starts
-    // now, shared with any other caller (single flight), instead of the cached build.
+    // now, shared with any other caller (single flight), instead of the cached build; at most one per
+    // interval (InventoryCache.forced), so callers cannot keep the agent re-stat'ing its roots.
     const pastCache = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
-    const inv = await (pastCache ? buildInventory(ctx) : cachedInventory(ctx));
+    const inv = await (pastCache ? ctx.inventory.forced() : cachedInventory(ctx));
     const etag = `"${inv.generation}"`;
     const headers = { etag, 'cache-control': 'no-cache' };
     if (noneMatch(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });

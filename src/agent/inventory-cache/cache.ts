@@ -30,6 +30,8 @@ export interface CachedInventory extends BuiltInventory {
 }
 
 export const DEFAULT_INVENTORY_TTL_MS = 3_000;
+/** At most one refresh forced past the cache (`Cache-Control: no-cache`) per this interval, whoever asks. */
+export const DEFAULT_FORCE_MIN_MS = 1_000;
 
 export class InventoryCache {
   /** What each file read as, keyed on its identity and change marks: kept across refreshes. */
@@ -42,6 +44,7 @@ export class InventoryCache {
   private next: Promise<CachedInventory> | undefined;
   private epoch = 0;
   private stale = true;
+  private forcedAt = -Infinity;
   /** Refreshes started (tests check that concurrent callers share one). */
   refreshes = 0;
 
@@ -49,6 +52,7 @@ export class InventoryCache {
     private readonly build: () => Promise<BuiltInventory>,
     readonly ttlMs = DEFAULT_INVENTORY_TTL_MS,
     private readonly clock: () => number = Date.now,
+    readonly forceMinMs = DEFAULT_FORCE_MIN_MS,
   ) {}
 
   /** The inventory no older than the TTL and than the last invalidate(). */
@@ -71,6 +75,19 @@ export class InventoryCache {
       });
     this.next = next;
     return next;
+  }
+
+  /**
+   * A caller asks past the cache (`Cache-Control: no-cache`): a refresh that starts now, unless one
+   * was forced less than forceMinMs ago; then the same as get(). Gateways ask so when a plan names
+   * something they do not know, and any number of gateway copies may: a forced refresh re-stats
+   * every file, so the agent bounds them itself (a job's changes still refresh via invalidate()).
+   */
+  forced(): Promise<CachedInventory> {
+    const now = this.clock();
+    if (now - this.forcedAt < this.forceMinMs) return this.get();
+    this.forcedAt = now;
+    return this.fresh();
   }
 
   /** Something changed that a stat cannot see (the store's records): the next get() refreshes. */

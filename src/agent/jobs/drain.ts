@@ -36,6 +36,6 @@ export function atStepBoundary(
     if (!running.some((j) => !isFinal(j.state) && callInFlight(j))) finish(false);
   };
   const timer = setTimeout(() => finish(true), graceMs);
-  for (const j of running) unfollow.push(j.events.follow(j.events.list.length, check));
+  for (const j of running) unfollow.push(j.events.follow(j.events.lastEvent?.id ?? 0, check));
   check();
 }

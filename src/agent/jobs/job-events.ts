@@ -19,7 +19,7 @@ export class JobEvents {
   readonly list: JobEvent[] = [];
   private readonly subscribers = new Set<(e: JobEvent) => void>();
 
-  /** `restored`: the events written before a restart (ids 1..n in order), continued from n + 1. */
+  /** `restored`: the events written before a restart (consecutive ids up to n), continued from n + 1. */
   constructor(
     private readonly sink?: EventSink,
     restored: readonly JobEvent[] = [],
@@ -32,7 +32,7 @@ export class JobEvents {
   }
 
   emit(event: JobEvent['event'], data: unknown): void {
-    const e = { id: this.list.length + 1, event, data };
+    const e = { id: (this.lastEvent?.id ?? 0) + 1, event, data };
     this.sink?.append(e);
     this.list.push(e);
     if (event === 'end') this.sink?.close();

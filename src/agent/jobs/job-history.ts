@@ -5,6 +5,7 @@
 // history; a status is read back from its offset when asked for. A torn line (a crash mid-append)
 // is skipped; the job it held is still in the journal and is appended again by the next compaction.
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { openPrivateAppend } from '../../auth/private-files.js';
 import type { Plan } from '../../plan/plan-schema.js';
 import { Job, type JobStatus } from './job.js';
 
@@ -25,7 +26,7 @@ export class JobHistory {
   append(statuses: JobStatus[], plans: ReadonlyMap<string, Plan> = new Map()): void {
     if (!statuses.length) return;
     const index = this.load();
-    const fd = openSync(this.path, 'a+', 0o600); // readable too: the last byte is checked
+    const fd = openPrivateAppend(this.path, true); // readable too: the last byte is checked
     try {
       const size = fstatSync(fd).size;
       // A torn last line must not swallow the first new one.

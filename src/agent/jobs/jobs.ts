@@ -61,7 +61,8 @@ export class JobManager {
   /** A job's event stream: the events written before a restart, then new ones written as they come. */
   private events(id: string): JobEvents {
     const sink = this.eventLog.sink(id, (message) => this.ctx.log('event-log-error', { job: id, message }));
-    return new JobEvents(sink, this.eventLog.load(id));
+    const onError = (code: string, message: string) => this.ctx.log('event-log-error', { job: id, code, message });
+    return new JobEvents(sink, this.eventLog.load(id, onError));
   }
 
   /** A job in memory, or a finished one from the history file. */

@@ -9,6 +9,7 @@
 // Either journal recovers the same open jobs: only records of finished jobs are left out.
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createPrivateTemp } from '../../auth/private-files.js';
 import { isFinal } from './job-state.js';
 import type { Job } from './job.js';
 import type { JobHistory } from './job-history.js';
@@ -54,7 +55,7 @@ export function compactJournal(journal: Journal, history: JobHistory, moved: Job
   const ids = new Set(moved.map((j) => j.id));
   const kept = journal.records.filter((r) => !ids.has(r.job));
   const tmp = `${journal.path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const fd = createPrivateTemp(tmp);
   try {
     writeSync(fd, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
     fsyncSync(fd);

@@ -1,9 +1,9 @@
 // The agent's journal: one JSON object per line, appended and fsync'd before the agent acts on it,
 // so after a crash it says which plans were running, which steps had started and which had ended.
 // A torn last line (the crash hit mid-write) is ignored; nothing before it can be torn. Mode 0600.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { tighten } from '../../auth/private-files.js';
+import { openPrivateAppend, tighten } from '../../auth/private-files.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { Plan } from '../../plan/plan-schema.js';
 import type { RunReport } from '../../plan/execute.js';
@@ -31,8 +31,8 @@ export class Journal {
     readonly path: string,
     readonly records: JournalRecord[],
   ) {
-    this.fd = openSync(path, 'a', 0o600);
-    tighten(path, 0o600); // a journal made before modes were enforced
+    tighten(path, 0o600, false); // a journal made before modes were enforced (never a link's target)
+    this.fd = openPrivateAppend(path);
   }
 
   static open(path: string): Journal {
@@ -58,7 +58,7 @@ export class Journal {
   /** After compaction renamed a shorter journal over this one: append to the new file from now on. */
   reopen(records: JournalRecord[]): void {
     this.close();
-    this.fd = openSync(this.path, 'a');
+    this.fd = openPrivateAppend(this.path);
     this.records.length = 0;
     for (const r of records) this.records.push(r);
   }

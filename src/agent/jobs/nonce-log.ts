@@ -6,7 +6,8 @@
 // costs one small append per call. Bounded: when the file holds more dead lines than live ones (and
 // at start) it is rewritten with only the live ones (write to a temp file, rename).
 // Not fsynced: a process crash keeps the page cache; a host crash takes longer than a window to reboot.
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { createPrivateTemp, openPrivateAppend } from '../../auth/private-files.js';
 import { NonceCache, REPLAY_WINDOW_MS, type NonceStore } from '../../auth/hmac.js';
 
 export const NONCE_LOG = 'nonces.log';
@@ -33,7 +34,12 @@ export class PersistentNonces implements NonceStore {
 
   remember(nonce: string, now: number): boolean {
     if (!this.cache.remember(nonce, now)) return false;
-    appendFileSync(this.file, `${now} ${nonce}\n`, { mode: 0o600 });
+    const fd = openPrivateAppend(this.file);
+    try {
+      writeSync(fd, `${now} ${nonce}\n`);
+    } finally {
+      closeSync(fd);
+    }
     if (++this.lines > COMPACT_AFTER && this.lines > 2 * this.cache.count(now)) this.compact(now);
     return true;
   }
@@ -41,7 +47,12 @@ export class PersistentNonces implements NonceStore {
   private compact(now: number): void {
     const live = this.cache.live(now);
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, live.map(([n, t]) => `${t} ${n}\n`).join(''), { mode: 0o600 });
+    const fd = createPrivateTemp(tmp);
+    try {
+      writeSync(fd, live.map(([n, t]) => `${t} ${n}\n`).join(''));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file);
     this.lines = live.length;
   }

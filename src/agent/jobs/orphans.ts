@@ -6,17 +6,21 @@
 // An entry whose file is gone or is another file is dropped whenever the register is read.
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunReport } from '../../plan/execute.js';
+import type { Orphan, RunReport } from '../../plan/execute.js';
 import type { Inventory } from '../../plan/inventory.js';
+import { isVdiskError } from '../../errors/vdisk-error.js';
 import type { AgentContext } from '../context.js';
 import type { JournalRecord } from './journal.js';
 import { readJson, writeJsonAtomic } from './orphans-file.js';
+import { entryFault } from './orphans-shape.js';
 
 export interface OrphanEntry {
   path: string;
   job: string;
   dev: string;
   ino: string;
+  /** Birth time (ns): a file made after the orphan was removed may get its inode number back at once. */
+  birth?: string;
   reason: string;
 }
 
@@ -25,29 +29,99 @@ type Ctx = Pick<AgentContext, 'stateDir' | 'roots' | 'log'>;
 
 const registerPath = (ctx: Ctx) => join(ctx.stateDir, 'orphans.json');
 
-/** dev and ino of the file `path` names now (not following a symlink), or undefined when it is gone. */
-function identity(path: string): { dev: string; ino: string } | undefined {
+type Identity = Pick<OrphanEntry, 'dev' | 'ino' | 'birth'>;
+
+/**
+ * Device, inode and birth time of the file `path` names now (not following a symlink), or undefined
+ * when it is gone. The inode alone is no identity: ext4 hands a freed inode number to the next file
+ * made, so an orphan removed by hand and a new image made under its name share it; the birth time
+ * (statx btime) tells them apart (0 where the file system keeps none: then device and inode decide).
+ */
+function identity(path: string): Identity | undefined {
   const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  return st?.isFile() ? { dev: String(st.dev), ino: String(st.ino) } : undefined;
+  return st?.isFile() ? { dev: String(st.dev), ino: String(st.ino), birth: String(st.birthtimeNs) } : undefined;
 }
+
+const sameFile = (now: Identity, o: Identity) =>
+  now.dev === o.dev && now.ino === o.ino && (o.birth === undefined || o.birth === now.birth);
 
 /** The register's entries whose file is still there and still the same file (the rest dropped and saved). */
 export function liveOrphans(ctx: Ctx): OrphanEntry[] {
-  const all = readJson<OrphanEntry[]>(registerPath(ctx)) ?? [];
+  const { entries: all, dropped } = readRegister(ctx);
   const live = all.filter((o) => {
     const now = identity(o.path);
-    return now !== undefined && now.dev === o.dev && now.ino === o.ino;
+    return now !== undefined && sameFile(now, o);
   });
-  if (live.length !== all.length) {
+  if (dropped || live.length !== all.length) {
     writeJsonAtomic(registerPath(ctx), live);
     ctx.log('orphans-gone', { jobs: [...new Set(all.filter((o) => !live.includes(o)).map((o) => o.job))] });
   }
   return live;
 }
 
+/**
+ * The orphans of `job`'s report a retry may still clean up. A cleanup that deletes a file runs only
+ * while that file is still the one the register holds for the job (same path, device and inode): one
+ * removed by hand is left out (nothing to do), and so is a file made under its name since (not the
+ * orphan: a retry must never delete it). Cleanups that name no file are kept.
+ */
+export function retryableOrphans(ctx: Ctx, job: string, orphans: readonly Orphan[]): Orphan[] {
+  const held = new Set(
+    liveOrphans(ctx)
+      .filter((o) => o.job === job)
+      .map((o) => o.path),
+  );
+  return orphans.filter((o) => {
+    const c = o.cleanup;
+    return (c.action !== 'delete-file' && c.action !== 'delete-volume') || held.has(c.params.path);
+  });
+}
+
+/**
+ * The register's well-formed entries (orphans-shape.ts); `dropped` counts the others, each logged
+ * `orphans-unreadable` with its code. A register that cannot be read at all (too large, not JSON, not
+ * a list) gives no entries and is logged once per version of the file; it is left as it is.
+ */
+function readRegister(ctx: Ctx): { entries: OrphanEntry[]; dropped: number } {
+  let raw: unknown;
+  try {
+    raw = readJson(registerPath(ctx));
+  } catch (e) {
+    if (!isVdiskError(e)) throw e;
+    logOnce(ctx, e.code, e.message);
+    return { entries: [], dropped: 0 };
+  }
+  if (raw === undefined) return { entries: [], dropped: 0 };
+  if (!Array.isArray(raw)) {
+    logOnce(ctx, 'E_AGENT_STATE_BAD', 'the orphan register is not a list');
+    return { entries: [], dropped: 0 };
+  }
+  const entries: OrphanEntry[] = [];
+  raw.forEach((e: unknown, index) => {
+    const code = entryFault(ctx.roots, e);
+    if (code) ctx.log('orphans-unreadable', { code, index });
+    else entries.push(e as OrphanEntry);
+  });
+  return { entries, dropped: raw.length - entries.length };
+}
+
+/** Logs a whole-register fault once while the file stays as it is (every inventory build reads it). */
+function logOnce(ctx: Ctx, code: string, message: string): void {
+  const st = lstatSync(registerPath(ctx), { throwIfNoEntry: false });
+  const version = `${code}:${st?.size}:${st?.mtimeMs}:${st?.ino}`;
+  if (logged.get(ctx.stateDir) === version) return;
+  logged.set(ctx.stateDir, version);
+  ctx.log('orphans-unreadable', { code, message });
+}
+const logged = new Map<string, string>();
+
 /** Paths of a report's orphans: the files its failed or unrun cleanup would have wiped or deleted. */
 function orphanPaths(report: RunReport | undefined): { path: string; reason: string }[] {
-  return (report?.orphans ?? []).flatMap((o) => (o.path ? [{ path: o.path, reason: o.reason }] : []));
+  // A journaled report is read back as written: anything but a list of orphans with string paths registers nothing.
+  const orphans: unknown = report?.orphans;
+  return (Array.isArray(orphans) ? (orphans as Partial<Orphan>[]) : []).flatMap((o) =>
+    typeof o?.path === 'string' ? [{ path: o.path, reason: String(o.reason ?? '') }] : [],
+  );
 }
 
 /** Called with a job's own report as it ends (before its end is journaled): registers the files left. */

@@ -14,7 +14,9 @@ import { comparablePlanJson } from '../../plan/plan-compare.js';
 import { parsePlan, type Plan } from '../../plan/plan-schema.js';
 import type { AgentContext } from '../context.js';
 import { buildInventory } from '../storage/inventory.js';
+import { retryableOrphans } from './orphans.js';
 import { checkPlanShape } from './plan-guard.js';
+import { retryPart } from './retry-report.js';
 import { planScope } from './plan-scope.js';
 
 /** A job this agent ran: its own plan and the report of its run (in memory or from the journal). */
@@ -28,11 +30,14 @@ export async function vouchedPlan(ctx: AgentContext, body: unknown, ranJob: RanJ
     retryOf?: unknown;
   };
   if (b.plan === undefined && typeof b.retryOf === 'string') {
-    const { plan, report } = ranJob(b.retryOf);
-    if (!report || (report.orphans.length === 0 && report.retry.length === 0)) {
+    const ran = ranJob(b.retryOf);
+    const left = ran.report && retryPart(b.retryOf, ran.report);
+    // Only files that are still the very orphans the job left (orphans.ts): never one made under their name since.
+    const orphans = left ? retryableOrphans(ctx, b.retryOf, left.orphans) : [];
+    if (!left || (orphans.length === 0 && left.retry.length === 0)) {
       throw new VdiskError('E_AGENT_NOTHING_TO_RETRY', `job ${b.retryOf} left nothing to retry`, { job: b.retryOf });
     }
-    return checkPlanShape(ctx, retryPlan(plan, report));
+    return checkPlanShape(ctx, retryPlan(ran.plan, { orphans, retry: left.retry }));
   }
   if (b.plan === undefined && b.request !== undefined) {
     return checkPlanShape(ctx, planRequest(b.request, (await buildInventory(ctx)).inventory, freshIds()));

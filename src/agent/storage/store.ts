@@ -4,7 +4,7 @@
 // cannot know. Written whole to a temp file, fsync'd, renamed: a crash leaves the old or the new.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { tighten } from '../../auth/private-files.js';
+import { createPrivateTemp, tighten } from '../../auth/private-files.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { applyInventoryOps } from '../../plan/apply-inventory-ops.js';
 import type { Inventory } from '../../plan/inventory.js';
@@ -29,7 +29,7 @@ export class InventoryStore {
 
   static open(path: string): InventoryStore {
     if (!existsSync(path)) return new InventoryStore(path, { volumes: [], snapshots: [], vms: [], applied: [] });
-    tighten(path, 0o600); // written 0600 (save), but one made before modes were enforced may be looser
+    tighten(path, 0o600, false); // written 0600 (save), but one made before modes were enforced may be looser
     try {
       const text = readFileSync(path, 'utf8');
       const store = new InventoryStore(path, JSON.parse(text) as StoreData);
@@ -66,7 +66,7 @@ export class InventoryStore {
 
   private write(data: StoreData, text: string): void {
     const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
+    const fd = createPrivateTemp(tmp);
     try {
       writeSync(fd, text);
       fsyncSync(fd);
