@@ -14,6 +14,13 @@ export const pct = (sorted: number[], p: number) =>
 export const rssMiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
+/** CPU ms (user + system) a process has used so far, from /proc/PID/stat (USER_HZ 100). */
+export const cpuMs = (pid: number) => {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+
 export function prng(seed: number) {
   let a = seed >>> 0;
   return () => {

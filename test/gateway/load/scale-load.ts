@@ -227,3 +227,4 @@ export async function submissions(ctx: Ctx, runtime: Runtime, clients = 32) {
     await fleet.close();
   }
 }
+export { realAgentPreviews, REAL_SEED } from './real-agents.js';
