@@ -86,7 +86,8 @@ export async function openLoopPreviews(ctx: Ctx, runtime: Runtime, rate = 2000) 
     return await withGateway(runtime, fleet, ctx, async (gw) => {
       const headers = { authorization: `Bearer ${fleet.tokens.read}`, 'content-type': 'application/json' };
       const rand = prng(SEED);
-      const sockets = pool();
+      // More connections than the gateway's maxInFlight (256): what it cannot answer in time it must refuse (503).
+      const sockets = pool(1024);
       const send = () => post(sockets, `${gw.url}/v1/plans`, headers, previewBody(rand, 2, 500));
       try {
         await closedLoop(8, 1, send); // warm-up
