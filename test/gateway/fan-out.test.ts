@@ -172,7 +172,8 @@ describe('revalidation', () => {
   it('an agent that misses one refresh deadline keeps its last good inventory until TTL + inventoryStaleMs, then is down', async () => {
     // Before: a single late answer (a slow scan, a busy gateway whose timer fired late) made the agent
     // down at once, and every preview of its volumes answered 502 E_GATEWAY_AGENT_DOWN for a whole TTL.
-    const one = await startFleet({ agents: 1, volumes: 2, config: { fanOutTimeoutMs: 50 } });
+    // 2 s: long enough for the first (cold) answer on a loaded machine, short enough to wait for the miss.
+    const one = await startFleet({ agents: 1, volumes: 2, config: { fanOutTimeoutMs: 2000 } });
     try {
       let now = 0;
       const app = createGatewayApp(
@@ -188,10 +189,12 @@ describe('revalidation', () => {
         });
       const agents = async () => ((await (await app.request('/v1/inventory', { headers })).json()) as Inv).agents;
       expect((await preview()).status).toBe(200);
-      const release = one.agents[0]!.holdInventory(); // every refresh from here misses the 50 ms deadline
+      const release = one.agents[0]!.holdInventory(); // every refresh from here misses the 2 s deadline
       now += 1500;
       expect((await preview()).status).toBe(200); // stale: answered while the refresh runs
-      await expect.poll(async () => (await agents())[0]!.error?.code).toBe('E_GATEWAY_AGENT_TIMEOUT');
+      await expect
+        .poll(async () => (await agents())[0]!.error?.code, { timeout: 30_000 })
+        .toBe('E_GATEWAY_AGENT_TIMEOUT');
       expect((await agents())[0]!.up).toBe(true);
       expect((await preview()).status).toBe(200); // the refresh failed: still the last good inventory
       now += 5000; // past TTL + inventoryStaleMs since the last good answer

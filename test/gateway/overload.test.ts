@@ -7,7 +7,8 @@ import { startFleet } from './helpers/fleet.js';
 
 describe('load shedding', () => {
   it('past maxInFlight: 503 E_GATEWAY_OVERLOADED with Retry-After; health still answers; served again after', async () => {
-    const fleet = await startFleet({ agents: 1, volumes: 4, config: { maxInFlight: 2 } });
+    // A fan-out deadline the held inventory cannot reach by chance on a loaded machine.
+    const fleet = await startFleet({ agents: 1, volumes: 4, config: { maxInFlight: 2, fanOutTimeoutMs: 60_000 } });
     try {
       const app = createGatewayApp(fleet.config, { log: () => {} });
       const headers = { authorization: `Bearer ${fleet.tokens.read}`, 'content-type': 'application/json' };
