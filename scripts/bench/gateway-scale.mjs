@@ -1,4 +1,5 @@
-// Issue 14 items 4 and 5: the gateway at scale on loopback, Node and workerd side by side — fan-out to
+// Issue 14 items 3, 4 and 5: the gateway at scale on loopback — previews through one Node gateway in
+// front of two real agents holding 500 qcow2 images each; Node and workerd side by side — fan-out to
 // 50 fake agents (one hung, then all answering), previews at an open-loop 2000/s (latency from each
 // request's scheduled time), 500 event streams held (RSS), job submissions with Idempotency-Key.
 // VDISK_BENCH_GATEWAY_SECONDS (default 10) sets each phase's length. The driver is
@@ -29,8 +30,25 @@ export default async function (ctx) {
   rmSync(outfile, { force: true }); // loaded: the shared node_modules keeps nothing of this run
   const seconds = Number(process.env.VDISK_BENCH_GATEWAY_SECONDS ?? 10);
   const c = { cli: ctx.cli, tmp: ctx.tmp, seconds };
-  const only = (process.env.VDISK_BENCH_GATEWAY_ONLY ?? 'fanout,open,sse,jobs').split(',');
+  const only = (process.env.VDISK_BENCH_GATEWAY_ONLY ?? 'real,fanout,open,sse,jobs').split(',');
 
+  if (only.includes('real')) {
+    const r = await L.realAgentPreviews(c);
+    ctx.row('gateway: 2 real agents × 500 qcow2 — previews', {
+      vdiskMs: r.p99,
+      note: `32 clients, a different random volume each time: ${r.rps.toFixed(0)}/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.errors} errors (${JSON.stringify(r.statuses)}); ${r.distinctBodies}/${r.sent} request bodies distinct, ${r.uniquePlanIds}/${r.answered} plan ids unique; gateway CPU ${r.gatewayCpuMsPerPreview.toFixed(2)} ms/preview, agents' CPU ${r.agentCpuMs} ms in all, gateway RSS ${r.gatewayRssMiB.toFixed(0)} MiB; seed ${r.seed}; load ${load()}`,
+      goal: {
+        text: '≥ 1000/s, p99 ≤ 100 ms, no errors, every plan id unique',
+        test: () =>
+          r.rps >= 1000 &&
+          r.p99 <= 100 &&
+          r.errors === 0 &&
+          r.count > 0 &&
+          r.uniquePlanIds === r.count &&
+          r.distinctBodies === r.sent,
+      },
+    });
+  }
   if (only.includes('fanout')) {
     const f = await L.fanOut(c);
     ctx.row('gateway: 50 agents, one hung — first GET /v1/inventory', {

@@ -55,6 +55,11 @@ export const GATEWAY_CODES = {
     hint: 'retry: another copy behind the load balancer answers',
     http: 503,
   },
+  E_GATEWAY_OVERLOADED: {
+    message: 'this gateway copy is answering as many requests as it may at once',
+    hint: 'retry after the Retry-After seconds; another copy behind the load balancer may answer sooner',
+    http: 503,
+  },
   E_GATEWAY_NOT_READY: {
     message: 'no agent can be reached from this gateway copy',
     hint: 'check that the agents run and that the gateway can reach them',

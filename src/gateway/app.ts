@@ -14,6 +14,7 @@ import { type Drain, gatewayDrainGuard } from './drain.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
 import { authenticate } from './middleware/auth.js';
+import { shedLoad } from './middleware/overload.js';
 import { validationHook } from './middleware/validation-hook.js';
 import { answerError, problemResponse, toVdiskError } from './problem.js';
 import { agentRoutes } from './routes/agents.js';
@@ -43,7 +44,14 @@ export function createGatewayApp(input: GatewayConfigInput, opts: GatewayOptions
   const config = parseGatewayConfig(input);
   const deps = makeDeps(config, opts);
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
-  app.use('*', requestId, accessLog(deps.log, deps.metrics), secureHeaders(), gatewayDrainGuard(deps.drain));
+  app.use(
+    '*',
+    requestId,
+    accessLog(deps.log, deps.metrics),
+    secureHeaders(),
+    gatewayDrainGuard(deps.drain),
+    shedLoad(config.maxInFlight),
+  );
   app.use(
     '/v1/*',
     cors({

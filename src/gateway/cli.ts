@@ -42,6 +42,16 @@ export async function configFromArgs(args: GatewayArgs): Promise<GatewayConfigIn
   };
 }
 
+/**
+ * Node has no execution context; this one lets background work (an inventory refresh) run on, as
+ * workerd's ctx.waitUntil does, so routes need not find out per request by catching Hono's throw.
+ */
+const NODE_CONTEXT = {
+  waitUntil: (p: Promise<unknown>) => void p.catch(() => {}),
+  passThroughOnException: () => {},
+  props: {},
+};
+
 /** How long a stopping gateway waits for answers in flight before it cuts the rest. */
 export const DRAIN_MS = 10_000;
 
@@ -54,7 +64,10 @@ export async function startGateway(
   const drain = opts.drain ?? new Drain();
   const app = createGatewayApp(config, { ...opts, drain });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, () => resolve(s));
+    const s = serve(
+      { fetch: (req, env) => app.fetch(req, env, NODE_CONTEXT), hostname: listen.host, port: listen.port },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   const { port } = server.address() as { port: number };

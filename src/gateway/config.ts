@@ -47,6 +47,12 @@ export const GatewayConfigSchema = z.object({
   inventoryTtlMs: z.number().int().nonnegative().default(2000),
   /** Past the TTL, how much longer a cached inventory is still answered while it is refreshed in the background. */
   inventoryStaleMs: z.number().int().nonnegative().default(10_000),
+  /**
+   * Requests answered at once (an event stream counts until its answer starts, not while it is held);
+   * one more gets 503 E_GATEWAY_OVERLOADED with Retry-After, so an overloaded copy sheds load at once
+   * instead of queueing without bound until callers time out.
+   */
+  maxInFlight: z.number().int().positive().default(256),
   /** Checks console session tokens (src/auth/session-token.ts) minted by whoever holds it too. */
   sessionSecret: z.string().min(16, 'the session secret needs at least 16 characters').optional(),
 });

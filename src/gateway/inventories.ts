@@ -3,6 +3,7 @@
 // exactly one host) can be sent to the right agent. Built from the cached snapshots
 // (inventory-cache.ts) and rebuilt only when one of them changed.
 import type { Inventory } from '../plan/inventory.js';
+import { trustInventory } from '../plan/trusted-inventory.js';
 import type { AgentConfig } from './config.js';
 import type { GatewayDeps } from './deps.js';
 import type { AgentError } from './fan-out.js';
@@ -35,7 +36,9 @@ function build(snaps: Snapshot[]): Built {
       (inventory[k] as unknown[]).push(...s.inventory[k]);
     for (const h of s.hosts) if (!owner.has(h)) owner.set(h, s.agent);
   }
-  return { inventory, owner };
+  // Each snapshot was checked with InventorySchema when fetched; trusted (and frozen), the join keeps
+  // its index of volumes between plans instead of rebuilding it for every preview.
+  return { inventory: trustInventory(inventory), owner };
 }
 
 export async function joinInventories(deps: GatewayDeps, who: Who): Promise<Joined> {

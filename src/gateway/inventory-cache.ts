@@ -19,8 +19,11 @@ export interface Snapshot {
   etag?: string;
   inventory?: Inventory;
   hosts: string[];
+  /** The last refresh failed: down when `up` is false, else its last good inventory is still served. */
   error?: AgentError;
 }
+
+const withoutError = ({ error: _e, ...s }: Snapshot): Snapshot => s;
 
 export type Who = Pick<AgentCall, 'caller' | 'requestId'> & {
   /** Keeps a background refresh alive past the answer (workerd's ctx.waitUntil); Node needs none. */
@@ -123,7 +126,7 @@ export class InventoryCache {
     else if (a.status === 304)
       next =
         etag && prev
-          ? { ...prev, at }
+          ? { ...withoutError(prev), at }
           : down({
               code: 'E_GATEWAY_AGENT_BAD_REPLY',
               detail: `agent ${agent.name} answered 304 to an unconditional call`,
@@ -153,6 +156,16 @@ export class InventoryCache {
         };
       }
     }
+    // Stale if error: an agent that answered within TTL + inventoryStaleMs and now misses one deadline
+    // (a slow scan, a gateway busy enough that its timer fires late) keeps its last good inventory, with
+    // the failure noted and its age growing; only past that window is it marked down.
+    if (
+      !next.up &&
+      prev?.up &&
+      prev.inventory &&
+      at - prev.at < this.deps.config.inventoryTtlMs + this.deps.config.inventoryStaleMs
+    )
+      next = { ...prev, error: next.error };
     this.snaps.set(agent.name, next);
     return next;
   }

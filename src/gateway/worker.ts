@@ -31,6 +31,7 @@ function build(env: EdgeEnv) {
     ...(env.FAN_OUT_TIMEOUT_MS && { fanOutTimeoutMs: Number(env.FAN_OUT_TIMEOUT_MS) }),
     ...(env.INVENTORY_TTL_MS && { inventoryTtlMs: Number(env.INVENTORY_TTL_MS) }),
     ...(env.INVENTORY_STALE_MS && { inventoryStaleMs: Number(env.INVENTORY_STALE_MS) }),
+    ...(env.MAX_IN_FLIGHT && { maxInFlight: Number(env.MAX_IN_FLIGHT) }),
   });
 }
 

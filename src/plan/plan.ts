@@ -44,7 +44,11 @@ export function planRequest(request: unknown, inventory: unknown, ids: IdSource)
  * planning.
  */
 export function planChecked(request: unknown, inv: Inventory, ids: IdSource): Plan {
-  const req = parseRequest(request);
+  return planParsed(parseRequest(request), inv, ids);
+}
+
+/** The same, for a request already parsed with PlanRequestSchema (the gateway's route validated it). */
+export function planParsed(req: PlanRequest, inv: Inventory, ids: IdSource): Plan {
   return withIndex(inv, () => {
     const plan = (PLANNERS[req.kind] as Planner<PlanKind>)(req as never, inv, ids);
     return { ...plan, facts: factsDigest(req, inv) };

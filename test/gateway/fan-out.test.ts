@@ -169,6 +169,45 @@ describe('revalidation', () => {
     }
   });
 
+  it('an agent that misses one refresh deadline keeps its last good inventory until TTL + inventoryStaleMs, then is down', async () => {
+    // Before: a single late answer (a slow scan, a busy gateway whose timer fired late) made the agent
+    // down at once, and every preview of its volumes answered 502 E_GATEWAY_AGENT_DOWN for a whole TTL.
+    // 2 s: long enough for the first (cold) answer on a loaded machine, short enough to wait for the miss.
+    const one = await startFleet({ agents: 1, volumes: 2, config: { fanOutTimeoutMs: 2000 } });
+    try {
+      let now = 0;
+      const app = createGatewayApp(
+        { ...one.config, inventoryTtlMs: 1000, inventoryStaleMs: 5000 },
+        { log: () => {}, cacheClock: () => now },
+      );
+      const headers = { authorization: `Bearer ${one.tokens.read}`, 'content-type': 'application/json' };
+      const preview = () =>
+        app.request('/v1/plans', {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ request: { kind: 'move', volume: 'v0-1', toPool: 'p0b' } }),
+        });
+      const agents = async () => ((await (await app.request('/v1/inventory', { headers })).json()) as Inv).agents;
+      expect((await preview()).status).toBe(200);
+      const release = one.agents[0]!.holdInventory(); // every refresh from here misses the 2 s deadline
+      now += 1500;
+      expect((await preview()).status).toBe(200); // stale: answered while the refresh runs
+      await expect
+        .poll(async () => (await agents())[0]!.error?.code, { timeout: 30_000 })
+        .toBe('E_GATEWAY_AGENT_TIMEOUT');
+      expect((await agents())[0]!.up).toBe(true);
+      expect((await preview()).status).toBe(200); // the refresh failed: still the last good inventory
+      now += 5000; // past TTL + inventoryStaleMs since the last good answer
+      const late = await preview();
+      expect(late.status).toBe(502);
+      expect(await late.json()).toMatchObject({ code: 'E_GATEWAY_AGENT_DOWN' });
+      expect((await agents())[0]!.up).toBe(false);
+      release();
+    } finally {
+      await one.close();
+    }
+  });
+
   it('a preview naming a volume the cache does not know yet asks every agent once past both caches, then plans it', async () => {
     const now = 5_000_000;
     const app = createGatewayApp(

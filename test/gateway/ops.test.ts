@@ -50,7 +50,8 @@ describe('readiness', () => {
 
 describe('metrics', () => {
   it('read scope only; requests by route and status, latency histograms, streams, agent up and inventory age', async () => {
-    const fleet = await startFleet({ agents: 2, volumes: 3 });
+    // A fan-out deadline a cold first inventory cannot miss by chance on a loaded machine.
+    const fleet = await startFleet({ agents: 2, volumes: 3, config: { fanOutTimeoutMs: 30_000 } });
     try {
       const app = createGatewayApp(fleet.config, { log: () => {} });
       const read = { headers: { authorization: `Bearer ${fleet.tokens.read}` } };

@@ -7,14 +7,14 @@
 // (inventory-cache/cache.ts): unchanged files are not opened again, and callers share a refresh.
 import { existsSync, statfsSync } from 'node:fs';
 import { VolumeSchema, type Inventory, type Volume, type Vm } from '../../plan/inventory.js';
-import { VdiskError } from '../../errors/vdisk-error.js';
 import { resolveBacking } from '../../plan/paths.js';
 import type { AgentContext } from '../context.js';
 import { knownFormats } from './format-source.js';
 import type { BuiltInventory, CachedInventory } from '../inventory-cache/cache.js';
 import { liveOrphans, markOrphans } from '../jobs/orphans.js';
 import { scanRoots, type ScannedImage } from './scan.js';
-import { readVmGraph, type VmGraph } from '../vm/vm-graph.js';
+import type { VmGraph } from '../vm/vm-graph.js';
+import { readGraphs } from './inventory-vms.js';
 import type { StoreData } from './store.js';
 import { volumeIdFor } from './volume-ids.js';
 
@@ -41,7 +41,7 @@ export function buildLocked(ctx: AgentContext): Promise<BuiltInventory> {
 
 export async function buildUnlocked(ctx: AgentContext): Promise<BuiltInventory> {
   const stored = ctx.store.data;
-  const graphs = await readGraphs(ctx);
+  const { graphs, unknown: unknownVms } = await readGraphs(ctx);
   const known = new Map<string, ReturnType<ReturnType<typeof knownFormats>>>();
   const knownOf = knownFormats(ctx, graphs);
   const refused: BuiltInventory['refused'] = [];
@@ -63,13 +63,13 @@ export async function buildUnlocked(ctx: AgentContext): Promise<BuiltInventory> 
   const pools = ctx.roots.list.map((r) => poolOf(ctx.name, r.name, r.dir));
   // Same file facts, records, VM graphs and orphan register: the same volumes and VMs as the last
   // build (a job's end registers its orphans after its last step, with no file changing).
-  const sig = `${ctx.inventory.files.version}|${JSON.stringify([...graphs])}|${JSON.stringify(liveOrphans(ctx))}`;
+  const sig = `${ctx.inventory.files.version}|${JSON.stringify([...graphs])}|${[...unknownVms]}|${JSON.stringify(liveOrphans(ctx))}`;
   const last = lastBuild.get(ctx);
   if (last && last.sig === sig && last.stored === stored) {
     const same = JSON.stringify(pools) === JSON.stringify(last.built.inventory.pools);
     return { ...last.built, graphs, inventory: same ? last.built.inventory : { ...last.built.inventory, pools } };
   }
-  const built = assemble(ctx, stored, scanned, known, refused, graphs, pools);
+  const built = assemble(ctx, stored, scanned, known, refused, { graphs, unknownVms }, pools);
   lastBuild.set(ctx, { sig, stored: ctx.store.data, built });
   return built;
 }
@@ -85,7 +85,7 @@ function assemble(
   scanned: ScannedImage[],
   known: Known,
   refused: BuiltInventory['refused'],
-  graphs: Map<string, VmGraph>,
+  { graphs, unknownVms }: { graphs: Map<string, VmGraph>; unknownVms: Set<string> },
   pools: Inventory['pools'],
 ): BuiltInventory {
   const byPath = new Map(stored.volumes.map((v) => [v.path, v]));
@@ -115,7 +115,7 @@ function assemble(
   markOrphans(ctx, volumes.values()); // files a job's cleanup left stay that job's orphans (orphans.ts)
   refuseInvalid(ctx, volumes, refused);
   linkBackings(ctx, scanned, volumes, refused);
-  const vms = ctx.vms.names.map((name) => vmEntry(ctx, name, volumes, graphs.get(name)));
+  const vms = ctx.vms.names.map((name) => vmEntry(ctx, name, volumes, graphs.get(name), unknownVms.has(name)));
   const vmIds = new Set(vms.map((v) => v.id));
   // Records the scan did not confirm stay: ILLEGAL ones belong to a running job (not created yet, or
   // half-written while QEMU or the engine makes them), and a file that exists but could not be read
@@ -188,31 +188,17 @@ function linkBackings(
   }
 }
 
-const unreachable = new WeakMap<AgentContext, Set<string>>();
-
-/** The block graph of every VM that answers (an unreachable VM reads as off; logged when it goes so). */
-async function readGraphs(ctx: AgentContext): Promise<Map<string, VmGraph>> {
-  const graphs = new Map<string, VmGraph>();
-  const down = unreachable.get(ctx) ?? new Set<string>();
-  unreachable.set(ctx, down);
-  for (const name of ctx.vms.names) {
-    try {
-      // No socket, no QEMU: off, without a connection attempt (100 VMs off cost 100 failed connects per refresh).
-      if (!existsSync(ctx.vms.socketOf(name)!))
-        throw new VdiskError('E_QMP_CONNECT', `no QMP socket for VM ${name}`, { vm: name });
-      graphs.set(name, await readVmGraph(await ctx.vms.session(name)));
-      down.delete(name);
-    } catch (e) {
-      if (!down.has(name))
-        ctx.log('vm-unreachable', { vm: name, code: (e as { code?: string }).code, message: (e as Error).message });
-      down.add(name);
-    }
-  }
-  return graphs;
-}
-
-function vmEntry(ctx: AgentContext, name: string, volumes: Map<string, Volume>, graph: VmGraph | undefined): Vm {
+function vmEntry(
+  ctx: AgentContext,
+  name: string,
+  volumes: Map<string, Volume>,
+  graph: VmGraph | undefined,
+  unknown: boolean,
+): Vm {
   const last = ctx.store.data.vms.find((v) => v.id === name);
+  // QEMU is there but did not answer (inventory-vms.ts): the VM as last seen running, never "not
+  // running"; a job's QMP steps ask it again and fail retryably (E_QMP_TIMEOUT) if it still does not answer.
+  if (!graph && unknown && last?.running) return last;
   const offline: Vm = {
     id: name,
     host: ctx.name,

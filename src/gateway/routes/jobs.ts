@@ -149,7 +149,7 @@ export const jobRoutes = (deps: GatewayDeps) =>
       // A bare request is planned here only to learn its host; the agent plans it again and runs its own plan.
       const planned: { joined: Joined; plan?: Plan; error?: unknown } = body.plan
         ? { joined: await joinInventories(deps, whoWithBackground(c)), plan: body.plan as Plan }
-        : await planJoined(deps, whoWithBackground(c), body.request);
+        : await planJoined(deps, whoWithBackground(c), body.request!); // JobBody: exactly one of the three
       if (!planned.plan) throw planned.error;
       const { joined, plan } = planned;
       const agent = joined.owner.get(plan.host);

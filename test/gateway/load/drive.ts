@@ -4,6 +4,7 @@
 // sends its next request when the last is answered), and RSS of a process. Requests vary through a
 // seeded PRNG, so a run can be repeated.
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayConfigInput } from '../../../src/gateway/config.js';
@@ -13,6 +14,13 @@ export const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 export const rssMiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/** CPU ms (user + system) a process has used so far, from /proc/PID/stat (USER_HZ 100). */
+export const cpuMs = (pid: number) => {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
 
 export function prng(seed: number) {
   let a = seed >>> 0;
@@ -98,12 +106,45 @@ function summary(lat: number[], errors: number, seconds: number, statuses: Recor
   };
 }
 
-type Send = (i: number) => Promise<Response>;
+/** What a driver needs of an answer: a Response, or the lighter one post() gives. */
+export interface Answer {
+  ok: boolean;
+  status: number;
+  text(): Promise<string>;
+}
+type Send = (i: number) => Promise<Answer>;
+
+/**
+ * A keep-alive pool of at most `sockets` connections, as a load balancer keeps to each gateway copy:
+ * requests beyond it wait in the driver (and their wait counts, latency being measured from their
+ * scheduled time). A driver on fetch opens a new connection for every request in excess, thousands
+ * in a burst, and overflows the server's listen backlog (connect timeouts, resets) before the
+ * gateway has seen the requests.
+ */
+export const pool = (sockets = 256) => new Agent({ keepAlive: true, maxSockets: sockets });
+
+/** POST with node:http through `agent` (cheaper for the driver than fetch, which shares the cores). */
+export function post(agent: Agent, url: string, headers: Record<string, string>, body: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ ok: status >= 200 && status < 300, status, text: async () => text });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', (e) => reject(Object.assign(new Error(e.message), { cause: e })));
+    req.end(body);
+  });
+}
 
 async function once(
   send: Send,
   i: number,
-  check?: (res: Response, body: string) => boolean,
+  check?: (res: Answer, body: string) => boolean,
 ): Promise<{ ok: boolean; status: string }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   // An answer later than this counts as an error (a loaded machine must not hold the run forever).
@@ -126,7 +167,7 @@ export async function openLoop(
   rate: number,
   seconds: number,
   send: Send,
-  check?: (res: Response, body: string) => boolean,
+  check?: (res: Answer, body: string) => boolean,
 ): Promise<Timed & { offered: number }> {
   const total = Math.round(rate * seconds);
   const lat: number[] = [];
@@ -163,7 +204,7 @@ export async function closedLoop(
   clients: number,
   seconds: number,
   send: Send,
-  check?: (res: Response, body: string) => boolean,
+  check?: (res: Answer, body: string) => boolean,
 ): Promise<Timed> {
   const lat: number[] = [];
   const statuses: Record<string, number> = {};

@@ -3,7 +3,7 @@
 // streams held; job submissions with Idempotency-Key — each on a Node gateway process and under
 // workerd. The load driver shares the machine's cores with the gateway and the fake agents.
 import { startFleet } from '../helpers/fleet.js';
-import { closedLoop, openLoop, prng, rssMiB, startGatewayProcess, type GatewayProcess } from './drive.js';
+import { closedLoop, openLoop, pool, post, prng, rssMiB, startGatewayProcess, type GatewayProcess } from './drive.js';
 
 export const SEED = 20261207;
 type Runtime = 'node' | 'workerd';
@@ -86,12 +86,15 @@ export async function openLoopPreviews(ctx: Ctx, runtime: Runtime, rate = 2000) 
     return await withGateway(runtime, fleet, ctx, async (gw) => {
       const headers = { authorization: `Bearer ${fleet.tokens.read}`, 'content-type': 'application/json' };
       const rand = prng(SEED);
-      await closedLoop(8, 1, () =>
-        fetch(`${gw.url}/v1/plans`, { method: 'POST', headers, body: previewBody(rand, 2, 500) }),
-      ); // warm-up
-      return openLoop(rate, ctx.seconds, () =>
-        fetch(`${gw.url}/v1/plans`, { method: 'POST', headers, body: previewBody(rand, 2, 500) }),
-      );
+      // More connections than the gateway's maxInFlight (256): what it cannot answer in time it must refuse (503).
+      const sockets = pool(1024);
+      const send = () => post(sockets, `${gw.url}/v1/plans`, headers, previewBody(rand, 2, 500));
+      try {
+        await closedLoop(8, 1, send); // warm-up
+        return await openLoop(rate, ctx.seconds, send);
+      } finally {
+        sockets.destroy();
+      }
     });
   } finally {
     await fleet.close();
@@ -227,3 +230,4 @@ export async function submissions(ctx: Ctx, runtime: Runtime, clients = 32) {
     await fleet.close();
   }
 }
+export { realAgentPreviews, REAL_SEED } from './real-agents.js';
