@@ -2,6 +2,7 @@
 // image is repaired in place first (src/engine/repair/repair.ts) and the report is that of the fixed
 // image. -p prints the repair's progress (on stderr with --output=json); Ctrl-C stops it between steps.
 import { parseArgs } from 'node:util';
+import { CHECK } from '../options/image.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { openImageNode } from '../../engine/core/node-engine.js';
@@ -22,13 +23,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      format: { type: 'string', short: 'f' },
-      output: { type: 'string', default: 'human' },
-      repair: { type: 'string', short: 'r' },
-      progress: { type: 'boolean', short: 'p', default: false },
-      'probe-backing': { type: 'boolean', default: false },
-    },
+    options: CHECK.options,
   });
   if (positionals.length !== 1)
     throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] [-r leaks|all [-p]] FILE');

@@ -1,5 +1,6 @@
 // vdisk commit [-f fmt] [-b base] [-d] [-p] FILE — as qemu-img commit.
 import { parseArgs } from 'node:util';
+import { COMMIT } from '../options/edit.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { commitImage } from '../../engine/ops/commit.js';
@@ -11,15 +12,7 @@ export async function commitVerb(engine: Engine, argv: string[], io: CliIo): Pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      f: { type: 'string' },
-      b: { type: 'string' },
-      d: { type: 'boolean', default: false },
-      p: { type: 'boolean', default: false },
-      q: { type: 'boolean' },
-      t: { type: 'string' },
-      'probe-backing': { type: 'boolean', default: false },
-    },
+    options: COMMIT.options,
   });
   if (positionals.length !== 1)
     throw new VdiskError('E_USAGE', 'usage: vdisk commit [-f fmt] [-b base] [-d] [-p] FILE');

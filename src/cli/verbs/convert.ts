@@ -3,6 +3,7 @@
 //   (several sources are concatenated).
 // The result is fdatasynced before it is renamed into place unless -t unsafe (qemu-img never syncs).
 import { parseArgs } from 'node:util';
+import { CONVERT } from '../options/write.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { convertImage } from '../../engine/ops/convert.js';
@@ -16,31 +17,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      f: { type: 'string' },
-      O: { type: 'string', default: 'raw' },
-      o: { type: 'string', multiple: true },
-      B: { type: 'string' },
-      F: { type: 'string' },
-      S: { type: 'string' },
-      c: { type: 'boolean', default: false },
-      n: { type: 'boolean', default: false },
-      p: { type: 'boolean', default: false },
-      'target-is-zero': { type: 'boolean', default: false },
-      'target-size': { type: 'string' },
-      force: { type: 'boolean', default: false },
-      'chunk-size': { type: 'string' },
-      depth: { type: 'string' },
-      'probe-backing': { type: 'boolean', default: false },
-      'no-offload': { type: 'boolean', default: false },
-      bitmaps: { type: 'boolean', default: false },
-      'skip-broken-bitmaps': { type: 'boolean', default: false },
-      t: { type: 'string' },
-      T: { type: 'string' },
-      q: { type: 'boolean' },
-      W: { type: 'boolean' },
-      m: { type: 'string' },
-    },
+    options: CONVERT.options,
   });
   if (positionals.length < 2)
     throw new VdiskError(

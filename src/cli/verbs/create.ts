@@ -1,6 +1,7 @@
 // vdisk create [-f fmt] [-o opts] [-b backing -F fmt] [--force] [-p] FILE [SIZE] — as qemu-img create
 // (-p: progress of what is written, as convert's; Ctrl-C leaves no file behind).
 import { parseArgs } from 'node:util';
+import { CREATE } from '../options/write.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { createImage } from '../../engine/ops/create.js';
@@ -13,15 +14,7 @@ export async function createVerb(engine: Engine, argv: string[], io: CliIo): Pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      f: { type: 'string', default: 'raw' },
-      o: { type: 'string', multiple: true },
-      b: { type: 'string' },
-      F: { type: 'string' },
-      p: { type: 'boolean', default: false },
-      q: { type: 'boolean' },
-      force: { type: 'boolean', default: false },
-    },
+    options: CREATE.options,
   });
   if (positionals.length < 1 || positionals.length > 2)
     throw new VdiskError('E_USAGE', 'usage: vdisk create [-f fmt] [-o opts] [-b backing -F fmt] [-p] FILE [SIZE]');

@@ -1,5 +1,6 @@
 // vdisk rebase [-f fmt] [-u] [-p] -b BACKING [-F fmt] FILE — as qemu-img rebase (-b "" removes it).
 import { parseArgs } from 'node:util';
+import { REBASE } from '../options/edit.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { rebaseImage } from '../../engine/ops/rebase.js';
@@ -11,17 +12,7 @@ export async function rebaseVerb(engine: Engine, argv: string[], io: CliIo): Pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      f: { type: 'string' },
-      b: { type: 'string' },
-      F: { type: 'string' },
-      u: { type: 'boolean', default: false },
-      p: { type: 'boolean', default: false },
-      q: { type: 'boolean' },
-      t: { type: 'string' },
-      T: { type: 'string' },
-      'probe-backing': { type: 'boolean', default: false },
-    },
+    options: REBASE.options,
   });
   if (positionals.length !== 1 || values.b === undefined)
     throw new VdiskError('E_USAGE', 'usage: vdisk rebase [-f fmt] [-u] [-p] -b BACKING [-F fmt] FILE');

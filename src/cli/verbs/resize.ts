@@ -1,5 +1,6 @@
 // vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE — as qemu-img resize (-p: progress, as convert's).
 import { parseArgs } from 'node:util';
+import { RESIZE } from '../options/edit.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { resizeImage } from '../../engine/ops/resize.js';
@@ -20,13 +21,7 @@ export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Pro
     args: sizeLast(argv),
     allowPositionals: true,
     allowNegative: true,
-    options: {
-      f: { type: 'string' },
-      shrink: { type: 'boolean', default: false },
-      p: { type: 'boolean', default: false },
-      q: { type: 'boolean' },
-      'probe-backing': { type: 'boolean', default: false },
-    },
+    options: RESIZE.options,
   });
   if (positionals.length !== 2)
     throw new VdiskError('E_USAGE', 'usage: vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE');
