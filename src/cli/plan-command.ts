@@ -31,11 +31,11 @@ export async function planCommand(argv: string[], io: PlanIo): Promise<number> {
     const request = requestFile ? await readJson(io, requestFile) : buildRequest(positional[0], options, ordered);
     const prefix = one(options, 'id-prefix') || `v${Date.now().toString(36).slice(-6)}`;
     const plan = planRequest(request, inventory, counterIds(prefix));
-    io.stdout(output === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlanText(plan));
+    io.stdout(output === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
     return 0;
   } catch (e) {
     const err = isVdiskError(e) ? e : new VdiskError('E_PLAN_STEP_FAILED', String(e));
-    io.stderr(err.toLine() + '\n');
+    io.stderr(`${err.toLine()}\n`);
     if (err.code === 'E_USAGE') io.stderr(verbHelp('plan'));
     return err.code === 'E_USAGE' ? 2 : 1;
   }
@@ -155,7 +155,7 @@ function printSchema(which: string, io: PlanIo): number {
   };
   const make = schemas[which];
   if (!make) throw usage(`--schema takes plan, request or inventory, not ${which}`);
-  io.stdout(JSON.stringify(make(), null, 2) + '\n');
+  io.stdout(`${JSON.stringify(make(), null, 2)}\n`);
   return 0;
 }
 

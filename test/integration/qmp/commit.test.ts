@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { blockdevDel, queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
 import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
-import { blockCommit, jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
+import { blockCommit } from '../../../src/qmp/jobs.js';
 import { quit, startGuest, type Guest, pivotWhenReady } from './guest.js';
 import { checkImage, compareImages, flattenCopy, imageInfo } from './images.js';
 

@@ -9,7 +9,7 @@ import {
   queryNamedBlockNodes,
 } from '../../../src/qmp/blockdev.js';
 import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
-import { blockJobCancel, blockdevMirror, jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
+import { blockJobCancel, blockdevMirror, jobComplete } from '../../../src/qmp/jobs.js';
 import { fileNode, imageNode } from '../../../src/qmp/node-options.js';
 import { snapshotAction, transaction } from '../../../src/qmp/transaction.js';
 import { DISK_MIB, quit, startGuest, type Guest, pivotWhenReady } from './guest.js';
