@@ -16,7 +16,7 @@ import {
 } from '../../engine/read/check.js';
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
-import { progressPrinter, sigintSignal } from './write-common.js';
+import { runWriting } from './write-common.js';
 import { format, outputMode } from './args.js';
 
 export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
@@ -71,24 +71,14 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   if (mode !== undefined) {
     const { repairImage } = await import('../../engine/repair/repair.js');
     const shown = output === 'json' ? { ...io, stdout: io.stderr } : io;
-    const cancel = sigintSignal();
     try {
-      r = await repairImage({
-        engine,
-        target: file,
-        mode,
-        warn: io.stderr,
-        snapshotsCut: cut,
-        onProgress: progressPrinter(shown, values.progress),
-        signal: cancel.signal,
-      });
-      if (values.progress) shown.stdout('    (100.00/100%)\n');
+      r = await runWriting(shown, values.progress, (hooks) =>
+        repairImage({ engine, target: file, mode, warn: io.stderr, snapshotsCut: cut, ...hooks }),
+      );
     } catch (e) {
       if (!isVdiskError(e) || (e.code !== 'E_REPAIR_NEEDS_REBUILD' && e.code !== 'E_REPAIR_FAILED')) throw e;
       io.stderr(`vdisk check: Check failed: Input/output error (${e.code}: ${e.message})\n`);
       return 1; // qemu-img: the repair returned -EIO
-    } finally {
-      cancel.done();
     }
   }
   const fixed = (r!.leaksFixed ?? 0) + (r!.corruptionsFixed ?? 0) > 0;

@@ -5,7 +5,7 @@ import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { resizeImage } from '../../engine/ops/resize.js';
 import { parseSize } from '../../engine/qcow2/options.js';
-import { progressPrinter, sigintSignal } from './write-common.js';
+import { runWriting } from './write-common.js';
 import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
@@ -28,9 +28,8 @@ export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Pro
   const spec = positionals[1]!;
   const sign = spec[0] === '+' ? 1 : spec[0] === '-' ? -1 : 0;
   const size = parseSize(sign ? spec.slice(1) : spec) * (sign || 1);
-  const cancel = sigintSignal();
-  try {
-    await resizeImage({
+  await runWriting(io, values.p, (hooks) =>
+    resizeImage({
       engine,
       image: positionals[0]!,
       format: format(values.f, 'image'),
@@ -39,13 +38,9 @@ export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Pro
       shrink: values.shrink,
       probeBacking: values['probe-backing'],
       warn: io.stderr,
-      onProgress: progressPrinter(io, values.p),
-      signal: cancel.signal,
-    });
-  } finally {
-    cancel.done();
-  }
-  if (values.p) io.stdout('    (100.00/100%)\n');
+      ...hooks,
+    }),
+  );
   io.stdout('Image resized.\n');
   return 0;
 }
