@@ -76,7 +76,7 @@ export function rewritePaths(text, oldFile, newFile, ctx) {
   return out;
 }
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Repo paths named in text (docs, comments): src/engine/write/copier.ts → src/engine/copy/copier.ts. */
 export function rewriteProse(text, moves, shims, after, prose = {}) {
@@ -86,7 +86,7 @@ export function rewriteProse(text, moves, shims, after, prose = {}) {
   let out = text;
   for (const [from, to] of pairs) {
     if (!out.includes(from)) continue;
-    out = out.replace(new RegExp(`(?<![\\w./-])${escape(from)}(?![\\w-])`, 'g'), to);
+    out = out.replace(new RegExp(`(?<![\\w./-])${escapeRegExp(from)}(?![\\w-])`, 'g'), to);
   }
   return out;
 }

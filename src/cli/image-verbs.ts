@@ -11,12 +11,7 @@ import { mapEntries, jsonLine, humanLine } from './verbs/map.js';
 import { compareChains } from './verbs/compare.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import { format, outputMode } from './verbs/args.js';
-
-const common = {
-  format: { type: 'string', short: 'f' },
-  output: { type: 'string', default: 'human' },
-  'probe-backing': { type: 'boolean', default: false },
-} as const;
+import { COMPARE, INFO, MAP } from './options/image.js';
 
 const fmt = (v: string | undefined) => format(v, 'image');
 
@@ -29,7 +24,7 @@ export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promi
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...common, 'backing-chain': { type: 'boolean', default: false } },
+    options: INFO.options,
   });
   const output = outputMode(values.output);
   // Like qemu-img info, a single layer is described without opening its backing file.
@@ -49,7 +44,7 @@ export async function infoVerb(engine: Engine, argv: string[], io: CliIo): Promi
 }
 
 export async function mapVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: common });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: MAP.options });
   const json = outputMode(values.output) === 'json';
   const chain = await openImageNode(engine, one(positionals, 'map'), {
     format: fmt(values.format),
@@ -85,7 +80,7 @@ export async function compareVerb(engine: Engine, argv: string[], io: CliIo): Pr
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...common, 'second-format': { type: 'string', short: 'F' } },
+    options: COMPARE.options,
   });
   if (positionals.length !== 2) throw new VdiskError('E_USAGE', 'usage: vdisk compare [-f fmt] [-F fmt] A B');
   const opts = { probeBacking: values['probe-backing'], warn: io.stderr };

@@ -9,15 +9,18 @@ import { version } from '../../package.json';
 // Every verb loads on first use, so a verb pays only for its own modules: `vdisk map` does not
 // load zod and hono, `vdisk convert` does not load the check printer (Node's start-up is most of a
 // short command's time; see docs/engine-write.md, performance).
-type Verb = (argv: string[], io: CliIo) => Promise<number>;
 type Engine = Awaited<ReturnType<typeof import('../engine/core/node-engine.js').createNodeEngine>>;
+/** Where a verb gets its engine: a new one by default; an in-process caller may share one. */
+export type EngineSource = () => Promise<Engine>;
+type Verb = (argv: string[], io: CliIo, engine: EngineSource) => Promise<number>;
 type EngineVerb = (e: Engine, argv: string[], io: CliIo) => Promise<number>;
 
+const newEngine: EngineSource = async () => (await import('../engine/core/node-engine.js')).createNodeEngine();
 const withEngine =
   (load: () => Promise<EngineVerb>): Verb =>
-  async (argv, io) => {
-    const [{ createNodeEngine }, f] = await Promise.all([import('../engine/core/node-engine.js'), load()]);
-    return f(await createNodeEngine(), argv, io);
+  async (argv, io, engine) => {
+    const [e, f] = await Promise.all([engine(), load()]);
+    return f(e, argv, io);
   };
 
 const VERBS: Record<string, Verb> = {
@@ -50,7 +53,7 @@ const asksHelp = (args: string[]): boolean => {
 const unknownVerb = (verb: string) =>
   `vdisk: unknown verb ${verb}\nverbs: ${Object.keys(VERBS).join(', ')}\nsee vdisk help\n`;
 
-export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function run(argv: string[], io: CliIo = processIo, engine = newEngine): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined) {
     io.stderr(generalHelp());
@@ -76,7 +79,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
     return 0;
   }
   try {
-    return await f(rest, io);
+    return await f(rest, io, engine);
   } catch (e) {
     let err = isVdiskError(e) ? e : new VdiskError('E_USAGE', (e as Error).message);
     if (!isVdiskError(e) && !(e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -9,6 +9,8 @@ import { planRequest } from '../plan/plan.js';
 import { planJsonSchema } from '../plan/plan-schema.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { PlanRequestSchema } from '../plan/requests.js';
+import { verbHelp } from './help.js';
+import { PLAN } from './options/service.js';
 
 export interface PlanIo {
   stdout: (s: string) => void;
@@ -16,26 +18,9 @@ export interface PlanIo {
   readFile: (p: string) => Promise<string>;
 }
 
-const USAGE = `usage: vdisk plan <kind> --inventory FILE [options] [--output=json|text]
-       vdisk plan --request FILE --inventory FILE [--output=json|text]
-       vdisk plan --schema[=plan|request|inventory]
-kinds and options:
-  move             --volume ID --to-pool POOL [--shape flatten|keep-chain] [--verify none|metadata|full] [--wipe]
-  clone            --volume ID --to-pool POOL --name FILE [--format raw|qcow2] [--capacity BYTES]
-                   [--shape flatten|shallow] [--owner USER] [--mode 0600] [--verify none|metadata|full]
-  block-copy       --vm VM (--disk DISK (--dest PATH | --pool POOL --name FILE) --flags copy|shallow|... [--format F])...
-                   [--finish pivot|keep-copy]
-  snapshot         --vm VM --name NAME [--disks vda,vdb]
-  snapshot-delete  --vm VM --snapshot ID [--mode snapshot|with-children|children-only]
-common: --id-prefix P (ids for new volumes, nodes and jobs; default: unique per run)`;
-
 export async function planCommand(argv: string[], io: PlanIo): Promise<number> {
   try {
     const { positional, options, ordered } = parseArgs(argv);
-    if (options.has('help')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     if (options.has('schema')) return printSchema(one(options, 'schema') || 'plan', io);
     const output = one(options, 'output') || 'text';
     if (output !== 'json' && output !== 'text') throw usage(`--output must be json or text, not ${output}`);
@@ -46,12 +31,12 @@ export async function planCommand(argv: string[], io: PlanIo): Promise<number> {
     const request = requestFile ? await readJson(io, requestFile) : buildRequest(positional[0], options, ordered);
     const prefix = one(options, 'id-prefix') || `v${Date.now().toString(36).slice(-6)}`;
     const plan = planRequest(request, inventory, counterIds(prefix));
-    io.stdout(output === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlanText(plan));
+    io.stdout(output === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
     return 0;
   } catch (e) {
     const err = isVdiskError(e) ? e : new VdiskError('E_PLAN_STEP_FAILED', String(e));
-    io.stderr(err.toLine() + '\n');
-    if (err.code === 'E_USAGE') io.stderr(USAGE + '\n');
+    io.stderr(`${err.toLine()}\n`);
+    if (err.code === 'E_USAGE') io.stderr(verbHelp('plan'));
     return err.code === 'E_USAGE' ? 2 : 1;
   }
 }
@@ -62,17 +47,20 @@ function parseArgs(argv: string[]): { positional: string[]; options: Options; or
   const positional: string[] = [];
   const options: Options = new Map();
   const ordered: [string, string][] = [];
-  const flagsWithoutValue = new Set(['wipe', 'schema', 'help']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
+    if (!arg.startsWith('-')) {
       positional.push(arg);
       continue;
     }
+    if (!arg.startsWith('--')) throw usage(`unknown option ${arg} (plan's options are all --long)`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const row = Object.hasOwn(PLAN.options, name) ? PLAN.options[name as keyof typeof PLAN.options] : undefined;
+    if (!row) throw usage(`unknown option --${name}`);
     let value = eq < 0 ? '' : arg.slice(eq + 1);
-    if (eq < 0 && !flagsWithoutValue.has(name)) {
+    // A flag (--wipe) or an optional value (--schema[=WHICH]) takes no next argument.
+    if (eq < 0 && row.type === 'string' && !('arg' in row && row.arg.startsWith('[='))) {
       if (i + 1 >= argv.length) throw usage(`--${name} needs a value`);
       value = argv[++i]!;
     }
@@ -167,7 +155,7 @@ function printSchema(which: string, io: PlanIo): number {
   };
   const make = schemas[which];
   if (!make) throw usage(`--schema takes plan, request or inventory, not ${which}`);
-  io.stdout(JSON.stringify(make(), null, 2) + '\n');
+  io.stdout(`${JSON.stringify(make(), null, 2)}\n`);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // `vdisk start [--dir DIR] [--port N] [--no-vm] [--session-hours N]`: runs the whole system on this machine (see
 // src/start/run.ts), prints the console's login link and keeps running until Ctrl-C.
 import { parseArgs } from 'node:util';
+import { START } from './options/service.js';
 import { VdiskError } from '../errors/vdisk-error.js';
 import type { CliIo } from './io.js';
 import type { Engine } from '../engine/core/engine.js';
@@ -10,12 +11,7 @@ export async function startVerb(engine: Engine, argv: string[], io: CliIo): Prom
   const { values } = parseArgs({
     args: argv,
     allowPositionals: false,
-    options: {
-      dir: { type: 'string' },
-      port: { type: 'string' },
-      'no-vm': { type: 'boolean', default: false },
-      'session-hours': { type: 'string' },
-    },
+    options: START.options,
   });
   const sessionHours = Number(values['session-hours'] ?? 12);
   if (!(sessionHours > 0 && sessionHours <= 24 * 30))

@@ -7,9 +7,9 @@ export type Labels = Record<string, string>;
 /** Seconds; the gateway's and agent's answers mostly fall between 1 ms and 10 s. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const escapeValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const labelText = (l: Labels) => {
-  const parts = Object.entries(l).map(([k, v]) => `${k}="${escape(v)}"`);
+  const parts = Object.entries(l).map(([k, v]) => `${k}="${escapeValue(v)}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
 };
 const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN');
@@ -70,7 +70,10 @@ export class Registry {
       observe(labels: Labels, value: number) {
         const k = labelText(labels);
         let s = series.get(k);
-        if (!s) series.set(k, (s = { labels, counts: buckets.map(() => 0), sum: 0, count: 0 }));
+        if (!s) {
+          s = { labels, counts: buckets.map(() => 0), sum: 0, count: 0 };
+          series.set(k, s);
+        }
         for (let i = 0; i < buckets.length; i++) if (value <= buckets[i]!) s.counts[i]!++;
         s.sum += value;
         s.count++;
@@ -80,11 +83,10 @@ export class Registry {
 
   /** The exposition text: `# HELP`, `# TYPE`, then one line per series. */
   render(): string {
-    return (
-      this.families
-        .map((f) => [`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.lines()].join('\n'))
-        .join('\n') + '\n'
-    );
+    const text = this.families
+      .map((f) => [`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.lines()].join('\n'))
+      .join('\n');
+    return `${text}\n`;
   }
 }
 

@@ -81,7 +81,7 @@ describe('request signatures', () => {
     await expect(verifyRequest(secret, parts(old), new NonceCache(), now)).rejects.toMatchObject({
       code: 'E_AUTH_STALE',
     });
-    const { ['x-vdisk-nonce']: _drop, ...noNonce } = await signRequest(secret, call, now);
+    const { 'x-vdisk-nonce': _drop, ...noNonce } = await signRequest(secret, call, now);
     await expect(verifyRequest(secret, parts(noNonce), new NonceCache(), now)).rejects.toMatchObject({
       code: 'E_AUTH_MISSING',
     });

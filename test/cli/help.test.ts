@@ -1,7 +1,8 @@
 // `vdisk help`, `vdisk VERB --help` and `vdisk --version` as users run them: the built CLI
-// (dist/cli.mjs, `npm run build`) as a child process. Each verb's help must name every option that
-// verb's parser declares; the lists below are written from the parsers (importing the verbs would
-// load the engine), so a new option without help, or help for an option that is gone, fails here.
+// (dist/cli.mjs, `npm run build`) as a child process. Help is rendered from each verb's options table
+// (src/cli/options/), which test/cli/options.test.ts holds to the parsers; the lists below are an
+// independent record of what each verb took when they were written, so an option that silently leaves a
+// table (and with it the parser and the help) fails here too.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,20 +1,16 @@
 // `vdisk job` against a real gateway (served on a port) in front of a real agent: submit a request,
 // follow its events to the end, status, list, cancel of an ended job, retry with nothing to retry,
 // a previewed plan submitted as is, and the refusals (loose token file, stale plan).
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, linkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, type Agent } from '../../src/agent/agent.js';
-import { silentLogger } from '../../src/agent/log.js';
 import { listen } from '../../src/agent/server.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
 import { run } from '../../src/cli/main.js';
-import { qemuImg, qemuIo } from '../agent/helpers.js';
+import { qemuImg, qemuIo, SECRET, testAgent } from '../agent/helpers.js';
 
 let dir: string;
-let agent: Agent;
 const closers: (() => Promise<void> | void)[] = [];
 let gateway: string;
 let tokenFile: string;
@@ -31,35 +27,21 @@ async function vdisk(...argv: string[]) {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vjob-'));
-  for (const p of ['p1', 'p2']) mkdirSync(join(dir, p));
+  // The agent as the agent tests make it (two pools, silent log), with the default inventory cache.
+  const t = await testAgent({ heartbeatMs: 1_000, inventoryTtlMs: undefined });
+  dir = t.dir;
   qemuImg('create', '-q', '-f', 'qcow2', join(dir, 'p1', 'disk.qcow2'), '8M');
   qemuIo(join(dir, 'p1', 'disk.qcow2'), 'write -P 0x21 0 1M');
-  const secret = 'job verb test secret, long enough';
-  agent = createAgent(
-    {
-      name: 'h1',
-      roots: [
-        { name: 'p1', dir: join(dir, 'p1') },
-        { name: 'p2', dir: join(dir, 'p2') },
-      ],
-      vms: [],
-      listen: '127.0.0.1:0',
-      secret,
-      stateDir: join(dir, 'state'),
-      jobTimeoutMs: 60_000,
-      heartbeatMs: 1_000,
-    },
-    { log: silentLogger },
-  );
-  await agent.start();
-  const a = await listen(agent.app.fetch, '127.0.0.1:0');
+  const a = await listen(t.agent.app.fetch, '127.0.0.1:0');
   closers.push(
     () => a.close(),
-    () => agent.close(),
+    () => t.close(),
   );
   const app = createGatewayApp(
-    { agents: [{ name: 'h1', url: `http://${a.address}`, secret }], tokens: [{ token, scope: 'write', name: 'ops' }] },
+    {
+      agents: [{ name: 'h1', url: `http://${a.address}`, secret: SECRET }],
+      tokens: [{ token, scope: 'write', name: 'ops' }],
+    },
     { log: () => {} },
   );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -72,7 +54,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of closers.reverse()) await c();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('vdisk job', () => {

@@ -120,7 +120,7 @@ function runWorkers(
       });
       w.on('exit', () => finish());
     };
-    ranges.forEach((r, slot) => start(slot, r));
+    for (const [slot, r] of ranges.entries()) start(slot, r);
   });
 }
 

@@ -58,9 +58,11 @@ describe('move.mjs', () => {
     );
     expect(
       rewrite(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the input is source text holding template literals
         "new URL('../../dist/cli.mjs', import.meta.url); new URL(`../../dist/${n}`, u); new URL(`./${n}`, u)",
         'src/engine/load-node.ts',
       ),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the expected output is source text holding template literals
     ).toBe("new URL('../../../dist/cli.mjs', import.meta.url); new URL(`../../../dist/${n}`, u); new URL(`./${n}`, u)");
     expect(rewrite("const not = './nothing-here.js';", 'src/engine/write/convert.ts')).toBe(
       "const not = './nothing-here.js';",

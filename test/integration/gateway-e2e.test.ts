@@ -2,7 +2,7 @@
 // host agent → a real QEMU guest. Plans a live block copy of the guest's disk into another pool,
 // starts it, watches its Server-Sent Events to the end (reconnecting once with Last-Event-ID), and
 // checks the pivot: the device now runs on the copy, whose guest-visible data equals the source.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -48,7 +48,7 @@ export class Qemu {
   call(execute: string, args: Record<string, unknown>): Promise<Reply> {
     return new Promise((r) => {
       this.waiting.push(r);
-      this.sock.write(JSON.stringify({ execute, arguments: args }) + '\n');
+      this.sock.write(`${JSON.stringify({ execute, arguments: args })}\n`);
     });
   }
 

@@ -61,7 +61,7 @@ describe('HttpSource', () => {
   it('refuses a server that stops honouring Range after open', async () => {
     let ignore = false;
     const { url } = await serve({
-      intercept: (req, res) => {
+      intercept: (_req, res) => {
         if (!ignore) return false;
         res.end(Buffer.from(image));
         return true;
@@ -82,7 +82,7 @@ describe('HttpSource', () => {
   it('says the source changed when a range becomes unsatisfiable (416) after open', async () => {
     let shrunk = false;
     const { url } = await serve({
-      intercept: (req, res) => {
+      intercept: (_req, res) => {
         if (!shrunk) return false;
         res.writeHead(416, { 'content-range': 'bytes */10' }).end();
         return true;
@@ -108,7 +108,7 @@ describe('HttpSource', () => {
     [401, 'E_PERMISSION'],
     [400, 'E_IO'],
   ])('maps HTTP %i to %s without retrying', async (status, code) => {
-    const { url } = await serve({ intercept: (req, res) => (res.writeHead(status).end(), true) });
+    const { url } = await serve({ intercept: (_req, res) => (res.writeHead(status).end(), true) });
     const err = await HttpSource.open(`${url}?X-Signature=secret`, fast).catch((e: unknown) => e);
     expect(err).toMatchObject({ code, detail: { path: url, status } });
     expect(JSON.stringify(err)).not.toContain('secret');
@@ -157,7 +157,7 @@ describe('HttpSource failures and retries', () => {
   });
 
   it('retries 503 a bounded number of times, then fails with E_IO', async () => {
-    const { url } = await serve({ intercept: (req, res, n) => (n > 1 ? (res.writeHead(503).end(), true) : false) });
+    const { url } = await serve({ intercept: (_req, res, n) => (n > 1 ? (res.writeHead(503).end(), true) : false) });
     const src = await HttpSource.open(url, { ...fast, retries: 2 });
     const err = await src.pread(new Uint8Array(100), 0).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_IO', detail: { attempts: 3 } });
@@ -166,7 +166,7 @@ describe('HttpSource failures and retries', () => {
   });
 
   it('gives up on a server that keeps dropping connections after the retry bound', async () => {
-    const { url } = await serve({ intercept: (req, res, n) => (n > 1 ? (req.socket.destroy(), true) : false) });
+    const { url } = await serve({ intercept: (req, _res, n) => (n > 1 ? (req.socket.destroy(), true) : false) });
     const src = await HttpSource.open(url, { ...fast, retries: 1 });
     await expect(src.pread(new Uint8Array(100), 0)).rejects.toMatchObject({ code: 'E_IO', detail: { attempts: 2 } });
     expect(server!.requests).toHaveLength(1 + 2);
@@ -183,7 +183,7 @@ describe('HttpSource failures and retries', () => {
   });
 
   it('times out a server that never answers, per attempt and bounded', async () => {
-    const { url } = await serve({ intercept: (req, res, n) => n > 1 });
+    const { url } = await serve({ intercept: (_req, _res, n) => n > 1 });
     const src = await HttpSource.open(url, { retries: 1, retryDelayMs: 5, timeoutMs: 150 });
     const t0 = performance.now();
     const err = await src.pread(new Uint8Array(100), 0).catch((e: unknown) => e);
@@ -194,7 +194,7 @@ describe('HttpSource failures and retries', () => {
   });
 
   it('stops at once, without retrying, when the caller aborts', async () => {
-    const { url } = await serve({ intercept: (req, res, n) => n > 1 });
+    const { url } = await serve({ intercept: (_req, _res, n) => n > 1 });
     const controller = new AbortController();
     const src = await HttpSource.open(url, { ...fast, retries: 5, signal: controller.signal });
     const read = src.pread(new Uint8Array(100), 0);
@@ -214,7 +214,7 @@ describe('HttpSource failures and retries', () => {
   });
 
   it('close() cancels a read in flight', async () => {
-    const { url } = await serve({ intercept: (req, res, n) => n > 1 });
+    const { url } = await serve({ intercept: (_req, _res, n) => n > 1 });
     const src = await HttpSource.open(url, fast);
     const read = src.pread(new Uint8Array(100), 0);
     setTimeout(() => void src.close(), 50);

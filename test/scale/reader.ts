@@ -49,7 +49,7 @@ export async function follow(o: ReaderOptions): Promise<ReadResult> {
         },
         signal: AbortSignal.timeout(Math.max(1, o.deadline - Date.now())),
       });
-    } catch (e) {
+    } catch {
       await sleep(150);
       continue;
     }

@@ -112,8 +112,8 @@ describe('the table of names', () => {
     for (const call of calls(plan)) {
       const named = namesOf(call).flatMap((n) => (n.kind === 'path' ? [n.path] : n.kind === 'backing' ? [n.name] : []));
       const walk = (v: unknown, key = ''): void => {
-        if (Array.isArray(v)) return v.forEach((x) => walk(x, key));
-        if (v && typeof v === 'object') return Object.entries(v).forEach(([k, x]) => walk(x, k));
+        if (Array.isArray(v)) for (const x of v) walk(x, key);
+        else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
         if (typeof v === 'string' && /(path|backingName|backingFile)$/i.test(key))
           expect(named, `${call.action}.${key}`).toContain(v);
       };

@@ -29,7 +29,7 @@ describe('streamed File source', () => {
       [(1 << 20) + 600_000, 5],
     ];
     const got = await Promise.all(spans.map(([o, l]) => read(src, o, l)));
-    spans.forEach(([o, l], i) => expect(same(got[i]!, bytes.subarray(o, o + l))).toBe(true));
+    for (const [i, [o, l]] of spans.entries()) expect(same(got[i]!, bytes.subarray(o, o + l))).toBe(true);
     expect(blobTimings.reads - before).toBe(1);
     await src.close();
   });

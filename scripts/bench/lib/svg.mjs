@@ -42,5 +42,5 @@ export function benchSvg(rows, { date = new Date(), qemu = '' } = {}) {
     );
   });
   out.push('</svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -1,11 +1,11 @@
-// Jobs on this agent: submission (idempotency key, checks, busy table, journal), running a plan with
-// the agent's StepRunner, cancel, and recovery of every plan the journal shows unfinished.
+// Jobs on this agent: submission (idempotency key, checks, busy table, journal), cancel, recovery of
+// every plan the journal shows unfinished (what to replay: recovery.ts), the switch to cleanup and the
+// end of a job. Running a plan with the agent's StepRunner is run-job.ts.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { NO_CALLER } from '../../auth/caller.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
-import { runPlan } from '../../plan/execute.js';
-import type { Plan, Step } from '../../plan/plan-schema.js';
+import type { Plan } from '../../plan/plan-schema.js';
 import { BusyTable } from './busy.js';
 import { DEFAULT_LIMITS } from '../config.js';
 import { IdempotencyKeys } from './idempotency.js';
@@ -17,15 +17,16 @@ import { Job } from './job.js';
 import { JobHistory, jobFromStatus } from './job-history.js';
 import { pageJobs, type JobPage } from './job-list.js';
 import { compactionDue, compactJournal, jobsToMove, type AfterStep, type KeepPolicy } from './journal-compact.js';
-import { finalState } from './job-state.js';
-import { now, type JournalRecord, type StepError } from './journal.js';
+import type { finalState } from './job-state.js';
+import { now } from './journal.js';
 import { noteJobEnd, seedFromJournal } from './orphans.js';
 import { checkPlanShape, checkPreconditions } from './plan-guard.js';
-import { filesAfter, planScope, switchIndex } from './plan-scope.js';
+import { filesAfter, planScope } from './plan-scope.js';
 import { vouchedPlan } from './plan-vouch.js';
-import { publicStepError } from '../public-error.js';
-import { containCall, containPlan, ownerPolicy } from '../storage/containment.js';
-import { agentRunner, describe } from './step-runner.js';
+import { containPlan } from '../storage/containment.js';
+import { describe } from './step-runner.js';
+import { recordsByJob, resumePoint } from './recovery.js';
+import { type Replay, runJob } from './run-job.js';
 
 export interface Submitted {
   job: Job;
@@ -139,13 +140,7 @@ export class JobManager {
   recover(run = true): Job[] {
     const recs = this.ctx.journal.records;
     seedFromJournal(this.ctx, recs);
-    // One pass groups the records by job, so recovery is linear in the journal (which compaction bounds).
-    const byJob = new Map<string, JournalRecord[]>();
-    for (const x of recs) {
-      const list = byJob.get(x.job);
-      if (list) list.push(x);
-      else byJob.set(x.job, [x]);
-    }
+    const byJob = recordsByJob(recs);
     const resumed: Job[] = [];
     for (const r of recs) {
       if (r.t !== 'job') continue;
@@ -157,18 +152,12 @@ export class JobManager {
         job.restoreEnded(end.state, end.report, end.error, end.at);
         continue;
       }
-      const replay = new Map<string, { ok: boolean; error?: StepError }>();
-      const started = new Set<string>();
-      for (const x of mine) {
-        if (x.t === 'step-start') started.add(x.call);
-        if (x.t === 'step-end') replay.set(x.call, { ok: x.ok, error: x.error });
-      }
       if (!run) {
         resumed.push(job);
         continue;
       }
-      const inFlight = new Set([...started].filter((k) => !replay.has(k)));
-      job.cancelRequested = mine.some((x) => x.t === 'cancel');
+      const { replay, inFlight, cancelled } = resumePoint(mine);
+      job.cancelRequested = cancelled;
       if (job.cancelRequested) job.abort.abort();
       if (this.refusedAtRecovery(job)) continue;
       this.busy.acquire(job.id, planScope(job.plan));
@@ -193,77 +182,16 @@ export class JobManager {
     }
   }
 
+  private run(job: Job, replay: Replay, inFlight: Set<string>): Promise<void> {
+    return runJob(this.ctx, job, replay, inFlight, {
+      switched: (j, index) => this.switched(j, index),
+      finish: (j, state) => this.finish(j, state),
+    });
+  }
+
   private track(job: Job): void {
     this.jobs.set(job.id, job);
     if (job.key && job.bodyHash) this.keys.bind(job.startedBy, job.key, job.bodyHash, job);
-  }
-
-  private async run(
-    job: Job,
-    replay: Map<string, { ok: boolean; error?: StepError }>,
-    inFlight: Set<string>,
-  ): Promise<void> {
-    const total = job.plan.steps.reduce((n, s) => n + s.weight, 0) || 1;
-    let done = 0;
-    const setProgress = (p: number, stepProgress?: number) => {
-      job.progress = Math.min(1, p);
-      job.touch();
-      job.events.emit('progress', {
-        progress: job.progress,
-        step: job.step,
-        ...(stepProgress !== undefined ? { stepProgress } : {}),
-      });
-    };
-    job.moveTo(job.cancelRequested ? 'cancelling' : 'running');
-    const switchAt = switchIndex(job.plan);
-    let failed = false;
-    if (switchAt >= 0 && replay.get(job.plan.steps[switchAt]!.id)?.ok) this.switched(job, switchAt); // switched before a restart
-    const owners = ownerPolicy(job.plan, this.ctx.store.data, this.ctx.allowOwnerRoot);
-    const runner = agentRunner(this.ctx, {
-      jobId: job.id,
-      replay,
-      inFlight,
-      signal: job.abort.signal,
-      onCall: ({ key, step, call, undo, phase, error }) => {
-        if (phase === 'start') job.step = key;
-        if (phase === 'end' && !undo && !error) done += step.weight;
-        if (!replay.has(key)) {
-          job.events.emit('step', {
-            call: key,
-            step: step.id,
-            label: step.label,
-            action: call.action,
-            undo,
-            phase,
-            ...(error ? { error } : {}),
-          });
-          this.ctx.log(`step-${phase}`, {
-            job: job.id,
-            call: key,
-            action: call.action,
-            undo,
-            ...(error ? { error } : {}),
-          });
-        }
-        if (phase === 'end' && !undo) setProgress(done / total);
-        if (phase === 'end' && error && step.phase !== 'cleanup') failed = true;
-        if (phase === 'end' && !undo && !error && !failed && step.id === job.plan.steps[switchAt]?.id)
-          this.switched(job, switchAt);
-      },
-      onProgress: (step: Step, f: number) => setProgress((done + step.weight * f) / total, f),
-      contain: (call) =>
-        containCall(call, { roots: this.ctx.roots, world: this.ctx.store.data, owners, strict: false }),
-    });
-    try {
-      const report = await runPlan(job.plan, runner);
-      job.report = report;
-      if (report.failure) job.error = { code: report.failure.code, message: report.failure.message };
-      this.finish(job, finalState(report, job.cancelRequested));
-    } catch (e) {
-      this.ctx.log('job-error', { job: job.id, ...describe(e) });
-      job.error = publicStepError(e, this.ctx.roots);
-      this.finish(job, 'failed');
-    }
   }
 
   /**

@@ -23,7 +23,10 @@ export function planScope(plan: Plan): PlanScope {
   if (typeof req.vm === 'string') vms.add(req.vm);
   if (typeof req.volume === 'string') volumes.add(req.volume);
   const walk = (value: unknown, live: boolean): void => {
-    if (Array.isArray(value)) return value.forEach((v) => walk(v, live));
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v, live);
+      return;
+    }
     if (typeof value !== 'object' || value === null) return;
     const o = value as Record<string, unknown>;
     if (typeof o.id === 'string' && typeof o.path === 'string' && typeof o.pool === 'string') volumes.add(o.id); // a Volume record

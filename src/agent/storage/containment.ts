@@ -84,16 +84,16 @@ function containName(n: NameRef, c: CallChecks): void {
 }
 
 function containBacking(name: string, image: ImageRef, field: string, c: CallChecks): void {
-  const escape = () =>
+  const outside = () =>
     new VdiskError('E_AGENT_BACKING_OUTSIDE_ROOTS', `the backing name in ${field} leads outside the storage roots`, {
       field,
     });
   const at = name.startsWith('/') ? '/' : imagePath(image, c.world);
   if (at === undefined) {
-    if (c.strict || name.split('/').includes('..')) throw escape();
+    if (c.strict || name.split('/').includes('..')) throw outside();
     return;
   }
-  if (name.includes('\0') || !c.roots.allows(resolveBacking(at, name))) throw escape();
+  if (name.includes('\0') || !c.roots.allows(resolveBacking(at, name))) throw outside();
 }
 
 function imagePath(image: ImageRef, world: World): string | undefined {

@@ -2,7 +2,7 @@
 // the engine (never qemu-img), each one safe to run again after a crash. Writes go through the write
 // guard (roots, no running VM has the file open, flock held); every file is opened through
 // safe-open and used through its checked descriptor (mode and owner too), never by name again.
-import type { ActionCall } from '../../plan/actions.js';
+import type { FileCall } from '../../plan/file-call.js';
 import { checkedTarget } from './checked-io.js';
 import type { AgentContext } from '../context.js';
 import { commitInto, convert, createEmpty, rebaseUnsafe, type Progress } from './engine-write.js';
@@ -12,22 +12,6 @@ import { checkRoomForCopy } from './space-check.js';
 import { removeFile, wipeFile } from './wipe.js';
 import { withImageLock } from './write-guard.js';
 import { applyOwner } from './owner.js';
-
-type FileCall = Extract<
-  ActionCall,
-  {
-    action:
-      | 'create-volume'
-      | 'copy-data'
-      | 'flush-volume'
-      | 'verify-copy'
-      | 'check-target'
-      | 'commit-offline'
-      | 'rebase-offline'
-      | 'delete-volume'
-      | 'delete-file';
-  }
->;
 
 export interface FileStepOptions {
   signal?: AbortSignal;

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { JOB } from '../options/service.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import type { CliIo } from '../io.js';
 import { gatewayClient, readToken, type GatewayClient } from './client.js';
@@ -29,16 +30,7 @@ export async function jobVerb(argv: string[], io: CliIo, stdin = () => readFileS
     args: rest,
     strict: true,
     allowPositionals: true,
-    options: {
-      gateway: { type: 'string' },
-      'token-file': { type: 'string' },
-      key: { type: 'string' },
-      request: { type: 'string' },
-      plan: { type: 'string' },
-      limit: { type: 'string' },
-      'last-event-id': { type: 'string' },
-      output: { type: 'string' },
-    },
+    options: JOB.options,
   });
   const gatewayUrl = values.gateway ?? process.env.VDISK_GATEWAY;
   if (!gatewayUrl) throw usage('--gateway URL (or VDISK_GATEWAY) is needed', 'gateway');

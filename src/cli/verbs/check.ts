@@ -2,6 +2,7 @@
 // image is repaired in place first (src/engine/repair/repair.ts) and the report is that of the fixed
 // image. -p prints the repair's progress (on stderr with --output=json); Ctrl-C stops it between steps.
 import { parseArgs } from 'node:util';
+import { CHECK } from '../options/image.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { openImageNode } from '../../engine/core/node-engine.js';
@@ -15,20 +16,14 @@ import {
 } from '../../engine/read/check.js';
 import { VdiskError, isVdiskError } from '../../errors/vdisk-error.js';
 import { qemuJson } from './qdict-order.js';
-import { progressPrinter, sigintSignal } from './write-common.js';
+import { runWriting } from './write-common.js';
 import { format, outputMode } from './args.js';
 
 export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      format: { type: 'string', short: 'f' },
-      output: { type: 'string', default: 'human' },
-      repair: { type: 'string', short: 'r' },
-      progress: { type: 'boolean', short: 'p', default: false },
-      'probe-backing': { type: 'boolean', default: false },
-    },
+    options: CHECK.options,
   });
   if (positionals.length !== 1)
     throw new VdiskError('E_USAGE', 'usage: vdisk check [-f fmt] [--output=human|json] [-r leaks|all [-p]] FILE');
@@ -76,24 +71,14 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   if (mode !== undefined) {
     const { repairImage } = await import('../../engine/repair/repair.js');
     const shown = output === 'json' ? { ...io, stdout: io.stderr } : io;
-    const cancel = sigintSignal();
     try {
-      r = await repairImage({
-        engine,
-        target: file,
-        mode,
-        warn: io.stderr,
-        snapshotsCut: cut,
-        onProgress: progressPrinter(shown, values.progress),
-        signal: cancel.signal,
-      });
-      if (values.progress) shown.stdout('    (100.00/100%)\n');
+      r = await runWriting(shown, values.progress, (hooks) =>
+        repairImage({ engine, target: file, mode, warn: io.stderr, snapshotsCut: cut, ...hooks }),
+      );
     } catch (e) {
       if (!isVdiskError(e) || (e.code !== 'E_REPAIR_NEEDS_REBUILD' && e.code !== 'E_REPAIR_FAILED')) throw e;
       io.stderr(`vdisk check: Check failed: Input/output error (${e.code}: ${e.message})\n`);
       return 1; // qemu-img: the repair returned -EIO
-    } finally {
-      cancel.done();
     }
   }
   const fixed = (r!.leaksFixed ?? 0) + (r!.corruptionsFixed ?? 0) > 0;

@@ -3,12 +3,13 @@
 //   (several sources are concatenated).
 // The result is fdatasynced before it is renamed into place unless -t unsafe (qemu-img never syncs).
 import { parseArgs } from 'node:util';
+import { CONVERT } from '../options/write.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { convertImage } from '../../engine/ops/convert.js';
 import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
-import { progressPrinter, sigintSignal } from './write-common.js';
-import { format } from './args.js';
+import { runWriting } from './write-common.js';
+import { backingOf, format } from './args.js';
 import type { Progress } from '../../engine/ops/progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
@@ -16,31 +17,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      f: { type: 'string' },
-      O: { type: 'string', default: 'raw' },
-      o: { type: 'string', multiple: true },
-      B: { type: 'string' },
-      F: { type: 'string' },
-      S: { type: 'string' },
-      c: { type: 'boolean', default: false },
-      n: { type: 'boolean', default: false },
-      p: { type: 'boolean', default: false },
-      'target-is-zero': { type: 'boolean', default: false },
-      'target-size': { type: 'string' },
-      force: { type: 'boolean', default: false },
-      'chunk-size': { type: 'string' },
-      depth: { type: 'string' },
-      'probe-backing': { type: 'boolean', default: false },
-      'no-offload': { type: 'boolean', default: false },
-      bitmaps: { type: 'boolean', default: false },
-      'skip-broken-bitmaps': { type: 'boolean', default: false },
-      t: { type: 'string' },
-      T: { type: 'string' },
-      q: { type: 'boolean' },
-      W: { type: 'boolean' },
-      m: { type: 'string' },
-    },
+    options: CONVERT.options,
   });
   if (positionals.length < 2)
     throw new VdiskError(
@@ -50,25 +27,21 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
   const dst = positionals[positionals.length - 1]!;
   const srcs = positionals.slice(0, -1);
   const opts = parseOptionString((values.o ?? []).join(','));
-  const backingName = values.B ?? opts.backing_file;
-  const backingFmt = format(values.F ?? opts.backing_fmt, 'backing');
-  if (backingName !== undefined && backingFmt === undefined)
-    throw new VdiskError('E_USAGE', '-B needs -F FMT (backing formats are never probed)');
+  const backing = backingOf(values.B ?? opts.backing_file, values.F ?? opts.backing_fmt, '-B');
   if (values.n && values.o !== undefined)
     throw new VdiskError('E_USAGE', '-o has no effect when skipping image creation', {
       hint: 'leave out -o: -n writes into the existing target as it is',
     });
   if (values['target-is-zero'] && !values.n) throw new VdiskError('E_USAGE', '--target-is-zero requires -n');
-  const cancel = sigintSignal();
-  try {
-    await convertImage({
+  await runWriting(io, values.p, ({ onProgress, signal }) =>
+    convertImage({
       engine,
       source: srcs.length === 1 ? srcs[0]! : srcs,
       sourceFormat: format(values.f, 'source'),
       target: dst,
       targetFormat: format(values.O, 'target')!,
       options: opts,
-      backing: backingName !== undefined ? { name: backingName, format: backingFmt! } : undefined,
+      backing,
       sparseSize: values.S !== undefined ? parseSize(values.S) : undefined,
       compress: values.c,
       reuseTarget: values.n,
@@ -83,14 +56,11 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
       probeBacking: values['probe-backing'],
       warn: io.stderr,
       offload: !values['no-offload'],
-      onProgress: untilDone(progressPrinter(io, values.p)),
-      signal: cancel.signal,
-    });
-    if (values.p) io.stdout('    (100.00/100%)\n');
-    return 0;
-  } finally {
-    cancel.done();
-  }
+      onProgress: untilDone(onProgress),
+      signal,
+    }),
+  );
+  return 0;
 }
 
 /** Holds back the 100 % line: the copy reaches it before the writes land; success prints it. */

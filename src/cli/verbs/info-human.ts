@@ -41,7 +41,7 @@ function dump(value: unknown, indent: number, out: string[], head: string): void
   }
   out.push(head.replace(/ $/, ''));
   const lead = ' '.repeat(indent * 4);
-  if (Array.isArray(value)) value.forEach((v, i) => dump(v, indent + 1, out, `${lead}[${i}]: `));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) dump(v, indent + 1, out, `${lead}[${i}]: `);
   else for (const [k, v] of Object.entries(value)) dump(v, indent + 1, out, `${lead}${k.replace(/-/g, ' ')}: `);
 }
 

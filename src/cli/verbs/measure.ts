@@ -1,5 +1,6 @@
 // vdisk measure [--output=human|json] [-O fmt] [-o opts] [--size N | [-f fmt] FILE] — as qemu-img.
 import { parseArgs } from 'node:util';
+import { MEASURE } from '../options/write.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { measureImage } from '../../engine/ops/measure.js';
@@ -10,14 +11,7 @@ export async function measureVerb(engine: Engine, argv: string[], io: CliIo): Pr
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      f: { type: 'string' },
-      O: { type: 'string', default: 'raw' },
-      o: { type: 'string', multiple: true },
-      size: { type: 'string' },
-      output: { type: 'string', default: 'human' },
-      'probe-backing': { type: 'boolean', default: false },
-    },
+    options: MEASURE.options,
   });
   const r = await measureImage({
     engine,

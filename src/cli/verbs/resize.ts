@@ -1,10 +1,11 @@
 // vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE — as qemu-img resize (-p: progress, as convert's).
 import { parseArgs } from 'node:util';
+import { RESIZE } from '../options/edit.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { resizeImage } from '../../engine/ops/resize.js';
 import { parseSize } from '../../engine/qcow2/options.js';
-import { progressPrinter, sigintSignal } from './write-common.js';
+import { runWriting } from './write-common.js';
 import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
@@ -20,22 +21,15 @@ export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Pro
     args: sizeLast(argv),
     allowPositionals: true,
     allowNegative: true,
-    options: {
-      f: { type: 'string' },
-      shrink: { type: 'boolean', default: false },
-      p: { type: 'boolean', default: false },
-      q: { type: 'boolean' },
-      'probe-backing': { type: 'boolean', default: false },
-    },
+    options: RESIZE.options,
   });
   if (positionals.length !== 2)
     throw new VdiskError('E_USAGE', 'usage: vdisk resize [-f fmt] [--shrink] [-p] FILE [+|-]SIZE');
   const spec = positionals[1]!;
   const sign = spec[0] === '+' ? 1 : spec[0] === '-' ? -1 : 0;
   const size = parseSize(sign ? spec.slice(1) : spec) * (sign || 1);
-  const cancel = sigintSignal();
-  try {
-    await resizeImage({
+  await runWriting(io, values.p, (hooks) =>
+    resizeImage({
       engine,
       image: positionals[0]!,
       format: format(values.f, 'image'),
@@ -44,13 +38,9 @@ export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Pro
       shrink: values.shrink,
       probeBacking: values['probe-backing'],
       warn: io.stderr,
-      onProgress: progressPrinter(io, values.p),
-      signal: cancel.signal,
-    });
-  } finally {
-    cancel.done();
-  }
-  if (values.p) io.stdout('    (100.00/100%)\n');
+      ...hooks,
+    }),
+  );
   io.stdout('Image resized.\n');
   return 0;
 }

@@ -1,4 +1,5 @@
-// Shared bits of the writing verbs: qemu-img's -p progress line, Ctrl-C as an AbortSignal.
+// Shared bits of the writing verbs: qemu-img's -p progress line, Ctrl-C as an AbortSignal, and the
+// two run together around an operation.
 import type { CliIo } from '../io.js';
 import type { Progress } from '../../engine/ops/progress.js';
 
@@ -30,4 +31,26 @@ export function sigintSignal(): { signal: AbortSignal; done(): void } {
       process.off('SIGTERM', on);
     },
   };
+}
+
+/** What a writing operation takes from its verb: the -p printer (if asked) and the Ctrl-C signal. */
+export interface OpHooks {
+  onProgress: ((p: Progress) => void) | undefined;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs a writing operation as qemu-img does: progress lines with -p, Ctrl-C cancels it cleanly, and
+ * "(100.00/100%)" once it has succeeded.
+ */
+export async function runWriting<T>(io: CliIo, progress: boolean, op: (h: OpHooks) => Promise<T>): Promise<T> {
+  const cancel = sigintSignal();
+  let result: T;
+  try {
+    result = await op({ onProgress: progressPrinter(io, progress), signal: cancel.signal });
+  } finally {
+    cancel.done();
+  }
+  if (progress) io.stdout('    (100.00/100%)\n');
+  return result;
 }

@@ -1,26 +1,10 @@
 // The file-level actions (what the agent does with the engine or qemu-img), applied to the
 // simulated files. With a fault, non-atomic actions leave part of their effect, as a crash would.
-import type { ActionCall } from '../actions.js';
+import type { FileCall } from '../file-call.js';
 import { resolveBacking } from '../paths.js';
 import { copyPart } from './qemu.js';
 import { fileChain, fileOpen, sameView, sparse, viewOfFiles } from './view.js';
 import { SimError, type SimWorld } from './world.js';
-
-type FileCall = Extract<
-  ActionCall,
-  {
-    action:
-      | 'create-volume'
-      | 'copy-data'
-      | 'flush-volume'
-      | 'verify-copy'
-      | 'check-target'
-      | 'commit-offline'
-      | 'rebase-offline'
-      | 'delete-volume'
-      | 'delete-file';
-  }
->;
 
 export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
   const part = fault ? 0.5 : 1;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../../src/agent/agent.js';
 import type { CompactStep } from '../../../src/agent/jobs/journal-compact.js';
 import { silentLogger } from '../../../src/agent/log.js';
-import { ended, planFor, qemuImg, submit, testAgent, type TestAgent } from '../helpers.js';
+import { ended, planFor, qemuImg, testAgent, type TestAgent } from '../helpers.js';
 
 let t: TestAgent;
 afterEach(async () => t?.close());

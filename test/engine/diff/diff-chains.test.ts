@@ -2,4 +2,4 @@
 import { FIXTURE_GROUPS } from '../../fixtures/catalog.js';
 import { describeDifferential } from './differential.js';
 
-describeDifferential('chains', FIXTURE_GROUPS['chains']!);
+describeDifferential('chains', FIXTURE_GROUPS.chains!);

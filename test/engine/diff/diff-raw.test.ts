@@ -2,4 +2,4 @@
 import { FIXTURE_GROUPS } from '../../fixtures/catalog.js';
 import { describeDifferential } from './differential.js';
 
-describeDifferential('raw', FIXTURE_GROUPS['raw']!);
+describeDifferential('raw', FIXTURE_GROUPS.raw!);

@@ -48,7 +48,7 @@ export function describeDifferential(group: string, fixtures: ImageFixture[]): v
           const chain = expectJson(await vdiskOn(image, ['info', '--backing-chain', '--output=json']));
           expect(Array.isArray(chain)).toBe(true);
           expect(chain).toHaveLength(facts.chain.length);
-          facts.chain.forEach((layer, i) => expectInfoEqual(chain[i], layer));
+          for (const [i, layer] of facts.chain.entries()) expectInfoEqual(chain[i], layer);
         });
 
         test.each([[[]], [['--backing-chain']], [['--output=json']], [['--backing-chain', '--output=json']]])(

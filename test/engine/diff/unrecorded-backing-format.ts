@@ -40,7 +40,7 @@ export function describeUnrecordedBackingFormat(f: ImageFixture, get: () => Buil
       const { image, facts } = get();
       const chain = expectJson(await vdiskOn(image, ['info', '--backing-chain', '--probe-backing', '--output=json']));
       expect(chain).toHaveLength(facts.chain.length);
-      facts.chain.forEach((layer, i) => expectInfoEqual(chain[i], layer));
+      for (const [i, layer] of facts.chain.entries()) expectInfoEqual(chain[i], layer);
     });
   });
 }

@@ -9,7 +9,7 @@ import { requireTool } from '../../helpers/tools.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
 import { describeRun, runVdisk } from '../../fixtures/vdisk-cli.js';
 
-const LONG = 'n'.repeat(200) + '-long-snapshot-name-' + 'z'.repeat(35); // 255 bytes, QEMU's maximum
+const LONG = `${'n'.repeat(200)}-long-snapshot-name-${'z'.repeat(35)}`; // 255 bytes, QEMU's maximum
 let root: string;
 const img = (name: string) => join(root, name);
 

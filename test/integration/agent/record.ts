@@ -64,7 +64,7 @@ export function recorder(
       mkdirSync(FIXTURES, { recursive: true });
       writeFileSync(
         join(FIXTURES, `${name}.jsonl`),
-        normalise(lines.map((l) => JSON.stringify(l)).join('\n'), dirs, socket) + '\n',
+        `${normalise(lines.map((l) => JSON.stringify(l)).join('\n'), dirs, socket)}\n`,
       );
     },
   };

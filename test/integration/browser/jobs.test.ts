@@ -14,7 +14,7 @@ import { run } from '../../../src/cli/main.js';
 import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
-import { confirmWithKeys, loadConsole } from './page-helpers.js';
+import { confirmWithKeys } from './page-helpers.js';
 
 /** `vdisk job submit --request` with the console's session token; answers the job id. */
 async function submit(page: Page, url: string, dir: string, request: object): Promise<string> {
@@ -36,7 +36,6 @@ async function submit(page: Page, url: string, dir: string, request: object): Pr
 }
 
 const row = (id: string) => `#jobs-table tr[data-key="${id}"]`;
-const stateOf = (page: Page, id: string) => page.getAttribute(`${row(id)} [data-state]`, 'data-state');
 
 describe('console: the Jobs view (`vdisk start`)', () => {
   let skew = 0; // the system's clock runs `skew` ms ahead once the session-expiry test moves it

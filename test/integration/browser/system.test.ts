@@ -93,8 +93,7 @@ describe('console against `vdisk start`', () => {
   });
 
   it('finds the job in history after a reload', async () => {
-    const { sys, b } = s;
-    const { page } = b;
+    const { page } = s.b;
     const jobId = (await page.textContent('#job-state'))!.match(/Job (\S+):/)![1]!;
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
@@ -105,8 +104,7 @@ describe('console against `vdisk start`', () => {
   });
 
   it('opens a remote volume through the gateway range relay', async () => {
-    const { sys, b } = s;
-    const { page } = b;
+    const { page } = s.b;
     await page.click('nav a[href="#gateway"]');
     await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
     // The moved volume keeps its id; it now lives in pool-b, flattened, and is named so.

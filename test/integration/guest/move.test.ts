@@ -28,7 +28,7 @@ describe('live move with a guest writing', () => {
         held.map((fd) => ({ nonZero: 0, links: 0, size: fstatSync(fd).size })),
       );
     } finally {
-      held.forEach((fd) => closeSync(fd));
+      for (const fd of held) closeSync(fd);
     }
     const sums = await finishWriting(live);
     expectEveryWrite(live, sums, { vda: live.path('top', 2) });

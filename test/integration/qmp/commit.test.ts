@@ -1,10 +1,10 @@
 // Live block-commit: active commit (delete the current snapshot layer, pivot to its parent) and
 // intermediate commit (merge a middle layer into its parent; ends by itself).
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockdevDel, queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
+import { blockdevDel, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
 import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
-import { blockCommit, jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
-import { quit, startGuest, type Guest, pivotWhenReady } from './guest.js';
+import { blockCommit } from '../../../src/qmp/jobs.js';
+import { deviceNode, namedNodes, quit, startGuest, type Guest, pivotWhenReady } from './guest.js';
 import { checkImage, compareImages, flattenCopy, imageInfo } from './images.js';
 
 let guest: Guest | undefined;
@@ -12,9 +12,6 @@ afterEach(async () => {
   await guest?.dispose();
   guest = undefined;
 }, 10_000);
-
-const deviceNode = async (g: Guest) =>
-  (await queryBlock(g.vm.qmp)).find((b) => b.qdev?.includes('vda'))?.inserted?.['node-name'];
 
 describe('block-commit on a live guest disk', () => {
   it('active commit: READY, pivot to the base, finalize, dismiss, drop the top node', { timeout: 15_000 }, async () => {
@@ -66,15 +63,10 @@ describe('block-commit on a live guest disk', () => {
     await finishJob(qmp, 'commit-vda', { timeoutMs: 10_000 });
     expect(await deviceNode(guest)).toBe('top');
     await blockdevDel(qmp, 'mid');
-    const nodes = await queryNamedBlockNodes(qmp);
-    expect(
-      nodes
-        .map((n) => n['node-name'])
-        .filter((n) => !n.startsWith('#'))
-        .sort(),
-    ).toEqual(['base', 'top']);
+    const nodes = await namedNodes(guest);
+    expect(nodes.names).toEqual(['base', 'top']);
     // QEMU reports the backing node's file name; the name written into top.qcow2 is checked below.
-    expect(nodes.find((n) => n['node-name'] === 'top')?.backing_file).toBe(guest.path('base'));
+    expect(nodes.backingOf('top')).toBe(guest.path('base'));
 
     await quit(guest);
     expect(compareImages(guest.path('top'), guest.path('before'))).toMatchObject({ identical: true });

@@ -2,6 +2,7 @@
 // pattern 0xa0+i over MiB [i, i+1), so every layer contributes data a copy or commit must carry.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
 import { imageNode } from '../../../src/qmp/node-options.js';
 import { Transcript } from '../../../src/qmp/transcript.js';
 import type { QmpClient } from '../../../src/qmp/client.js';
@@ -100,4 +101,23 @@ export async function pivotWhenReady(qmp: QmpClient, job: string, start: () => P
   const done = await finishJob(qmp, job, { timeoutMs: 10_000 });
   expect(done.error).toBeUndefined();
   expect(await queryJobs(qmp)).toEqual([]);
+}
+
+/** The node a guest device reads through now (query-block). */
+export async function deviceNode(guest: Guest, device = 'vda'): Promise<string | undefined> {
+  return (await queryBlock(guest.vm.qmp)).find((b) => b.qdev?.includes(device))?.inserted?.['node-name'];
+}
+
+/** The nodes the test named (QEMU's own `#block...` left out), sorted, and the backing file of each. */
+export async function namedNodes(
+  guest: Guest,
+): Promise<{ names: string[]; backingOf(name: string): string | undefined }> {
+  const nodes = await queryNamedBlockNodes(guest.vm.qmp);
+  return {
+    names: nodes
+      .map((n) => n['node-name'])
+      .filter((n) => !n.startsWith('#'))
+      .sort(),
+    backingOf: (name) => nodes.find((n) => n['node-name'] === name)?.backing_file,
+  };
 }

@@ -1,18 +1,12 @@
 // Live copy of a running guest's disk with blockdev-mirror, the three ways the agent ends it:
 // pivot after a full copy, pivot after a shallow copy onto a pre-created target, abort without pivot.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  blockdevAdd,
-  blockdevCreate,
-  blockdevDel,
-  queryBlock,
-  queryNamedBlockNodes,
-} from '../../../src/qmp/blockdev.js';
+import { blockdevAdd, blockdevCreate, blockdevDel } from '../../../src/qmp/blockdev.js';
 import { finishJob, waitForJobStatus } from '../../../src/qmp/job-wait.js';
-import { blockJobCancel, blockdevMirror, jobComplete, queryJobs } from '../../../src/qmp/jobs.js';
+import { blockJobCancel, blockdevMirror, jobComplete } from '../../../src/qmp/jobs.js';
 import { fileNode, imageNode } from '../../../src/qmp/node-options.js';
 import { snapshotAction, transaction } from '../../../src/qmp/transaction.js';
-import { DISK_MIB, quit, startGuest, type Guest, pivotWhenReady } from './guest.js';
+import { DISK_MIB, deviceNode, namedNodes, quit, startGuest, type Guest, pivotWhenReady } from './guest.js';
 import { MiB, checkImage, compareImages, createQcow2, imageInfo } from './images.js';
 
 let guest: Guest | undefined;
@@ -20,11 +14,6 @@ afterEach(async () => {
   await guest?.dispose();
   guest = undefined;
 }, 10_000);
-
-const deviceNode = async (g: Guest) =>
-  (await queryBlock(g.vm.qmp)).find((b) => b.qdev?.includes('vda'))?.inserted?.['node-name'];
-const nodeNames = async (g: Guest) =>
-  (await queryNamedBlockNodes(g.vm.qmp)).map((n) => n['node-name']).filter((n) => !n.startsWith('#'));
 
 describe('blockdev-mirror on a live guest disk', () => {
   it('full copy: blockdev-create target, mirror to READY, pivot, finalize, dismiss', { timeout: 15_000 }, async () => {
@@ -44,7 +33,7 @@ describe('blockdev-mirror on a live guest disk', () => {
     // The old chain is no longer the guest's: release it, top first (it holds base as backing).
     await blockdevDel(qmp, 'top');
     await blockdevDel(qmp, 'base');
-    expect((await nodeNames(guest)).sort()).toEqual(['copy', 'copy-file']);
+    expect((await namedNodes(guest)).names).toEqual(['copy', 'copy-file']);
     expect(guest.transcript.commands({ queries: false }).map((c) => c.execute)).toEqual([
       'qmp_capabilities',
       'blockdev-create',
@@ -92,14 +81,9 @@ describe('blockdev-mirror on a live guest disk', () => {
 
     await blockdevDel(qmp, 'top');
     await blockdevDel(qmp, 'base');
-    const nodes = await queryNamedBlockNodes(qmp);
-    expect(
-      nodes
-        .map((n) => n['node-name'])
-        .filter((n) => !n.startsWith('#'))
-        .sort(),
-    ).toEqual(['copy', 'copy-base']);
-    expect(nodes.find((n) => n['node-name'] === 'copy')?.backing_file).toBe(guest.path('base'));
+    const nodes = await namedNodes(guest);
+    expect(nodes.names).toEqual(['copy', 'copy-base']);
+    expect(nodes.backingOf('copy')).toBe(guest.path('base'));
 
     await quit(guest);
     expect(compareImages(guest.path('top'), copy)).toMatchObject({ identical: true });
@@ -123,7 +107,7 @@ describe('blockdev-mirror on a live guest disk', () => {
     expect(done.error).toBeUndefined();
     expect(await deviceNode(guest)).toBe('top');
     await blockdevDel(qmp, 'copy');
-    expect((await nodeNames(guest)).sort()).toEqual(['base', 'top']);
+    expect((await namedNodes(guest)).names).toEqual(['base', 'top']);
 
     await quit(guest);
     expect(compareImages(guest.path('top'), copy)).toMatchObject({ identical: true });

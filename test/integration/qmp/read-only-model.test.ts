@@ -75,15 +75,14 @@ async function onQemu(steps: Step[]): Promise<Outcome[]> {
 
 function onModel(steps: Step[], path: (n: string) => string, layers: string[], extra: string[] = []): Outcome[] {
   const files = new Map<string, SimFile>();
-  layers.forEach((n, i) =>
+  for (const [i, n] of layers.entries())
     files.set(path(n), {
       format: 'qcow2',
       size: 16 << 20,
       blocks: { [i]: n },
       backingName: i ? `${layers[i - 1]}.qcow2` : null,
       backingFormat: i ? 'qcow2' : null,
-    }),
-  );
+    });
   for (const n of extra)
     files.set(path(n), { format: 'qcow2', size: 16 << 20, blocks: {}, backingName: null, backingFormat: null });
   const q: SimQemu = { nodes: new Map(), devices: new Map(), jobs: new Map() };

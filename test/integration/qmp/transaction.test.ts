@@ -3,10 +3,10 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isQmpCommandError } from '../../../src/qmp/errors.js';
-import { blockdevAdd, blockdevDel, queryBlock, queryNamedBlockNodes } from '../../../src/qmp/blockdev.js';
+import { blockdevAdd, blockdevDel, queryBlock } from '../../../src/qmp/blockdev.js';
 import { imageNode } from '../../../src/qmp/node-options.js';
 import { snapshotAction, transaction } from '../../../src/qmp/transaction.js';
-import { DISK_MIB, guestWrite, layerPattern, quit, startGuest, type Guest } from './guest.js';
+import { DISK_MIB, guestWrite, layerPattern, namedNodes, quit, startGuest, type Guest } from './guest.js';
 import { checkImage, compareImages, createQcow2, flattenCopy, hasPattern, imageInfo } from './images.js';
 
 let guest: Guest | undefined;
@@ -44,9 +44,9 @@ describe('transaction of blockdev-snapshot on two live disks', () => {
     await addOverlay(guest, 'b');
     await transaction(qmp, [snapshotAction('a', 'a-snap'), snapshotAction('b', 'b-snap')]);
     expect(await devices(guest)).toEqual({ vda: 'a-snap', vdb: 'b-snap' });
-    const nodes = await queryNamedBlockNodes(qmp);
-    expect(nodes.find((n) => n['node-name'] === 'a-snap')?.backing_file).toBe(guest.path('a'));
-    expect(nodes.find((n) => n['node-name'] === 'b-snap')?.backing_file).toBe(guest.path('b'));
+    const nodes = await namedNodes(guest);
+    expect(nodes.backingOf('a-snap')).toBe(guest.path('a'));
+    expect(nodes.backingOf('b-snap')).toBe(guest.path('b'));
     // A write through the guest's device must land in the overlay, not in the old image.
     await guestWrite(guest, 'vda', 0xee);
 
@@ -73,8 +73,7 @@ describe('transaction of blockdev-snapshot on two live disks', () => {
     expect(guest.transcript.entries).toContainEqual(expect.objectContaining({ type: 'error', execute: 'transaction' }));
 
     expect(await devices(guest)).toEqual({ vda: 'a', vdb: 'b' });
-    const nodes = await queryNamedBlockNodes(qmp);
-    expect(nodes.find((n) => n['node-name'] === 'a-snap')?.backing_file).toBeUndefined(); // first action rolled back
+    expect((await namedNodes(guest)).backingOf('a-snap')).toBeUndefined(); // first action rolled back
     await guestWrite(guest, 'vda', 0xee);
     // Cleanup of a failed transaction: release the overlay nodes, delete the files we created.
     await blockdevDel(qmp, 'a-snap');

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { libc, FALLOC, LOCK, SEEK, type Libc } from '../../src/io/native/libc.js';
+import { libc, FALLOC, LOCK, SEEK, type Libc } from '../../../src/io/native/libc.js';
 
 const MiB = 1 << 20;
 let dir: string;

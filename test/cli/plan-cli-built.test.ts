@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parsePlan } from '../../src/plan/plan-schema.js';
 import { describeRun, runVdisk } from '../fixtures/vdisk-cli.js';
-import { world } from './fixtures.js';
+import { world } from '../plan/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vdisk-plan-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

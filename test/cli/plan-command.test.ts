@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { planCommand } from '../../src/cli/plan-command.js';
-import { world } from './fixtures.js';
+import { world } from '../plan/fixtures.js';
 
 function io(files: Record<string, unknown> = { 'inv.json': world() }) {
   const out: string[] = [];
