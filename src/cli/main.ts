@@ -10,13 +10,13 @@ import { version } from '../../package.json';
 // load zod and hono, `vdisk convert` does not load the check printer (Node's start-up is most of a
 // short command's time; see docs/engine-write.md, performance).
 type Verb = (argv: string[], io: CliIo) => Promise<number>;
-type Engine = Awaited<ReturnType<typeof import('../engine/core/node-engine.js').createNodeEngine>>;
+type Engine = Awaited<ReturnType<typeof import('../host/node-engine.js').createNodeEngine>>;
 type EngineVerb = (e: Engine, argv: string[], io: CliIo) => Promise<number>;
 
 const withEngine =
   (load: () => Promise<EngineVerb>): Verb =>
   async (argv, io) => {
-    const [{ createNodeEngine }, f] = await Promise.all([import('../engine/core/node-engine.js'), load()]);
+    const [{ createNodeEngine }, f] = await Promise.all([import('../host/node-engine.js'), load()]);
     return f(await createNodeEngine(), argv, io);
   };
 

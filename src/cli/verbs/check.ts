@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
-import { openImageNode } from '../../engine/core/node-engine.js';
+import { openImageNode } from '../../host/node-engine.js';
+import { nodeFiles } from '../../host/node-files.js';
 import {
   checkLayerDetail,
   checkJson,
@@ -41,7 +42,10 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   // -r all cuts snapshots past QEMU's 65536 off the header first: such an image does not open.
   const cut =
     mode === 'all' && fmt !== 'raw'
-      ? await (await import('../../engine/repair/repair-snapcount.js')).capSnapshotsBeforeOpen(file, io.stderr)
+      ? await (await import('../../engine/repair/repair-snapcount.js')).capSnapshotsBeforeOpen(
+          await nodeFiles.target(file, { reuse: true }),
+          io.stderr,
+        )
       : 0;
   const chain = await openImageNode(engine, file, {
     format: fmt,
@@ -80,6 +84,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
     try {
       r = await repairImage({
         engine,
+        files: nodeFiles,
         target: file,
         mode,
         warn: io.stderr,

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { commitImage } from '../../engine/ops/commit.js';
+import { nodeHost } from '../../host/node-host.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
@@ -27,6 +28,7 @@ export async function commitVerb(engine: Engine, argv: string[], io: CliIo): Pro
   try {
     await commitImage({
       engine,
+      ...nodeHost(),
       image: positionals[0]!,
       format: format(values.f, 'image'),
       base: values.b,

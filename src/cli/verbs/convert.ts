@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { convertImage } from '../../engine/ops/convert.js';
+import { nodeHost } from '../../host/node-host.js';
 import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
@@ -63,6 +64,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
   try {
     await convertImage({
       engine,
+      ...nodeHost(),
       source: srcs.length === 1 ? srcs[0]! : srcs,
       sourceFormat: format(values.f, 'source'),
       target: dst,

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { createImage } from '../../engine/ops/create.js';
+import { nodeHost } from '../../host/node-host.js';
 import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
@@ -35,6 +36,7 @@ export async function createVerb(engine: Engine, argv: string[], io: CliIo): Pro
   try {
     await createImage({
       engine,
+      ...nodeHost(),
       target: positionals[0]!,
       format: format(values.f, 'image')!,
       size,

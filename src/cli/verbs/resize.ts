@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { resizeImage } from '../../engine/ops/resize.js';
+import { nodeHost } from '../../host/node-host.js';
 import { parseSize } from '../../engine/qcow2/options.js';
 import { progressPrinter, sigintSignal } from './write-common.js';
 import { format } from './args.js';
@@ -37,6 +38,7 @@ export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Pro
   try {
     await resizeImage({
       engine,
+      ...nodeHost(),
       image: positionals[0]!,
       format: format(values.f, 'image'),
       size,

@@ -56,8 +56,6 @@ interface ReuseOptions extends TailRead {
   compress?: boolean;
   /** -B: the copy is shallow; what the source's top leaves unallocated is not written. */
   backing?: unknown;
-  /** The destination as given: a path gets the default Node gate for the target's backing file. */
-  target?: string | ImageTarget;
 }
 
 export interface ReusedSink {
@@ -155,9 +153,7 @@ async function inPlace(
   const sink: Sink = zeros ? withZeros(edit, zeros) : edit;
   const at = Math.floor(end / ed.cs) * ed.cs;
   if (end === at || end >= size) return sink;
-  const gate =
-    o.gate ?? (typeof o.target === 'string' ? new (await import('../read/node-gate.js')).NodeGate() : undefined);
-  const old = await readTargetRange(engine, targetAsSource(t), at, Math.min(ed.cs, size - at), { ...o, gate });
+  const old = await readTargetRange(engine, targetAsSource(t), at, Math.min(ed.cs, size - at), o);
   return mergeTail(sink, end, at, old);
 }
 
