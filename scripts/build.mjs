@@ -1,5 +1,6 @@
-// Builds everything the CLI, tests and console need: the engine (SIMD and scalar Wasm) and the
-// bundles. Skips the Wasm step when nothing under assembly/ changed since the last build.
+// Builds everything the CLI, tests and console need: the engine (SIMD and scalar Wasm, with the
+// bindings' .d.ts that src/engine/core/load.ts types the exports from) and the bundles. Skips the
+// Wasm step when nothing under assembly/ changed since the last build.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +25,9 @@ const asc = join(root, 'node_modules/.bin/asc');
 const srcTime = Math.max(newest(join(root, 'assembly')), statSync(join(root, 'asconfig.json')).mtimeMs);
 for (const target of ['simd', 'scalar']) {
   const out = join(dist, `engine.${target}.wasm`);
-  if (existsSync(out) && statSync(out).mtimeMs > srcTime) continue;
+  // asc writes engine.<target>.d.ts beside it (asconfig.json: bindings esm): tsc types the exports from it.
+  const types = join(dist, `engine.${target}.d.ts`);
+  if (existsSync(out) && existsSync(types) && statSync(out).mtimeMs > srcTime) continue;
   execFileSync(asc, ['assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
     cwd: root,
     stdio: 'inherit',
