@@ -27,6 +27,7 @@ import type { Qcow2Params } from '../qcow2/options.js';
 import { compressorFor } from '../qcow2/compress.js';
 import { mergeTail, readTargetRange, type TailRead } from './tail-merge.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from '../../../assembly/qcow2/format';
 
 export function targetAsSource(t: ImageTarget): ImageSource {
   if (!t.pread) throw new VdiskError('E_WRITE_UNSUPPORTED', `${t.name} cannot be read back`, { path: t.name });
@@ -74,8 +75,8 @@ export async function reusedQcow2Sink(
   o: ReuseOptions,
 ): Promise<ReusedSink> {
   const f = await targetFacts(engine, t);
-  if (f.incompat & 3)
-    throw new VdiskError(f.incompat & 2 ? 'E_QCOW2_CORRUPT' : 'E_QCOW2_DIRTY', undefined, {
+  if (f.incompat & (INCOMPAT_DIRTY | INCOMPAT_CORRUPT))
+    throw new VdiskError(f.incompat & INCOMPAT_CORRUPT ? 'E_QCOW2_CORRUPT' : 'E_QCOW2_DIRTY', undefined, {
       path: t.name,
       hint: `run \`vdisk check -r all ${t.name}\`, then retry`,
     });

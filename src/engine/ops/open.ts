@@ -9,6 +9,7 @@ import type { ImageSource } from '../../io/source.js';
 import type { ImageTarget } from '../../io/target.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { markMetaPrealloc } from '../read/meta-prealloc.js';
+import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from '../../../assembly/qcow2/format';
 
 export interface TargetOpenOptions {
   reuse?: boolean;
@@ -84,12 +85,12 @@ export async function openTarget(
 export function refuseDirty(chain: Chain, path: string): void {
   const inc = chain.top.facts.incompat;
   if (chain.top.facts.format !== 'qcow2') return;
-  if (inc & 2)
+  if (inc & INCOMPAT_CORRUPT)
     throw new VdiskError('E_QCOW2_CORRUPT', undefined, {
       path,
       hint: 'run `vdisk check -r all ' + path + '`, then retry',
     });
-  if (inc & 1)
+  if (inc & INCOMPAT_DIRTY)
     throw new VdiskError('E_QCOW2_DIRTY', undefined, {
       path,
       hint: 'run `vdisk check -r all ' + path + '`, then retry',
