@@ -1,9 +1,11 @@
-// Builds everything the CLI, tests and console need: the engine (SIMD and scalar Wasm) and the
-// bundles. Skips the Wasm step when nothing under assembly/ changed since the last build.
+// Builds everything the CLI, tests and console need: the engine (SIMD and scalar Wasm, with the
+// bindings' .d.ts that src/engine/core/load.ts types the exports from) and the bundles. Skips the
+// Wasm step when nothing under assembly/ changed since the last build.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { webBundleOptions } from './web-bundle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -23,7 +25,9 @@ const asc = join(root, 'node_modules/.bin/asc');
 const srcTime = Math.max(newest(join(root, 'assembly')), statSync(join(root, 'asconfig.json')).mtimeMs);
 for (const target of ['simd', 'scalar']) {
   const out = join(dist, `engine.${target}.wasm`);
-  if (existsSync(out) && statSync(out).mtimeMs > srcTime) continue;
+  // asc writes engine.<target>.d.ts beside it (asconfig.json: bindings esm): tsc types the exports from it.
+  const types = join(dist, `engine.${target}.d.ts`);
+  if (existsSync(out) && existsSync(types) && statSync(out).mtimeMs > srcTime) continue;
   execFileSync(asc, ['assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
     cwd: root,
     stdio: 'inherit',
@@ -49,38 +53,11 @@ const written = new Set(Object.keys(cli.metafile.outputs).map((p) => resolve(p))
 const chunks = join(dist, 'chunks');
 for (const f of readdirSync(chunks)) if (!written.has(join(chunks, f))) rmSync(join(chunks, f), { force: true });
 
-// The browser console and its engine worker (issue 8): two browser bundles (esbuild leaves
-// `new Worker(url)` alone, so the worker is its own entry point), the page, and the engine builds
-// the worker fetches, all in dist/web/ so one static server serves the lot.
+// The browser console and its engine worker (issue 8): two browser bundles, the page, and the engine
+// builds the worker fetches, all in dist/web/ so one static server serves the lot.
 const web = join(dist, 'web');
 mkdirSync(web, { recursive: true });
-// Shared engine code reaches Node-only modules (files, the Node engine loader) when given paths; the
-// browser always passes sources and targets. Those modules become stubs whose every export throws
-// when used, so importing them (statically or not) costs nothing until a path really is given.
-const nodeOnly = {
-  name: 'node-only',
-  setup(b) {
-    b.onResolve({ filter: /(^node:|\/node-[a-z-]+\.js$|\/native\/[a-z-]+\.js$|^koffi$)/ }, (a) => ({
-      path: a.path,
-      namespace: 'node-only',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'node-only' }, (a) => ({
-      contents: `const fail = () => { throw new Error(${JSON.stringify(`${a.path} is not available in a browser`)}); };
-module.exports = new Proxy({}, { get: (_, k) => (k === '__esModule' || typeof k === 'symbol' ? undefined : fail) });`,
-    }));
-  },
-};
-await build({
-  ...common,
-  plugins: [nodeOnly],
-  // Shared code may read tuning knobs from the environment; a browser has none.
-  define: { 'process.env': '{}' },
-  entryPoints: { console: join(root, 'web/main.ts'), worker: join(root, 'worker/engine-worker.ts') },
-  outdir: web,
-  platform: 'browser',
-  format: 'esm',
-  minify: true,
-});
+await build(webBundleOptions(root, web));
 for (const f of ['index.html', 'styles.css']) copyFileSync(join(root, 'web', f), join(web, f));
 for (const f of ['engine.simd.wasm', 'engine.scalar.wasm']) copyFileSync(join(dist, f), join(web, f));
 // PatternFly's stylesheet (class names only, no React) and the variable fonts it names, in dist/web/pf/.

@@ -2,7 +2,6 @@
 import { h, fill } from './dom.js';
 import { isVdiskError, VdiskError } from '../src/errors/vdisk-error.js';
 import { describeCode } from '../src/errors/codes.js';
-import { hintFor } from '../worker/codes.js';
 
 export function asVdiskError(e: unknown): VdiskError {
   if (isVdiskError(e)) return e;
@@ -17,7 +16,7 @@ export function asVdiskError(e: unknown): VdiskError {
 /** Shows `e` in `box` (a role=alert region). */
 export function showError(box: HTMLElement, e: unknown): void {
   const err = asVdiskError(e);
-  const hint = err.detail.hint ?? hintFor(err.code) ?? describeCode(err.code).hint;
+  const hint = err.detail.hint ?? describeCode(err.code).hint;
   const where = [
     err.detail.path,
     err.detail.field && `field ${err.detail.field}`,

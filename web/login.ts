@@ -3,7 +3,6 @@
 // bearer token and removes it from the address bar and history.
 import type { ConsoleConfig } from './app.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
-import { consoleError } from '../worker/codes.js';
 
 const LOGIN = /(?:^#|&|#)login=([^&]+)/;
 
@@ -22,7 +21,7 @@ export async function redeemLogin(token: string): Promise<string> {
   });
   if (!res.ok) {
     const p = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
-    throw p.code ? new VdiskError(p.code, p.detail) : consoleError('E_GATEWAY_LOGIN');
+    throw p.code ? new VdiskError(p.code, p.detail) : new VdiskError('E_GATEWAY_LOGIN');
   }
   return ((await res.json()) as { token: string }).token;
 }

@@ -8,8 +8,8 @@ import './error-transfer.js';
 import type { EngineApi } from './engine-api.js';
 import { SerialQueue } from './serial-queue.js';
 import { WorkerSlot, type SlotOptions } from './worker-slot.js';
-import { consoleError } from './codes.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
+import { cancelledError } from './cancelled.js';
 import type { CheckReport } from '../src/engine/read/check.js';
 import type { OpfsEntry } from './opfs-files.js';
 import type {
@@ -112,7 +112,7 @@ export class EngineBridge {
   private call<T>(work: (api: Remote<EngineApi>, id: string) => Promise<T>, o: CallOptions): Promise<T> {
     clearTimeout(this.idleTimer);
     const cancelled = () =>
-      consoleError('E_CANCELLED', undefined, {
+      cancelledError(undefined, {
         reason: String((o.signal?.reason as Error)?.message ?? o.signal?.reason ?? ''),
       });
     const p = this.queue
@@ -140,7 +140,7 @@ export class EngineBridge {
         // A call that does not stop in time (a stuck read) takes its worker with it.
         grace = setTimeout(() => {
           this.slot.terminate();
-          reject(consoleError('E_WORKER_UNRESPONSIVE'));
+          reject(new VdiskError('E_WORKER_UNRESPONSIVE'));
         }, this.opts.graceMs ?? 3000);
       };
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -9,6 +9,7 @@ import { blobTimings } from '../src/io/blob-source.js';
 import { httpCounters } from '../src/io/http-request.js';
 import { DownloadTarget } from '../src/io/download-target.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
+import { cancelledError } from './cancelled.js';
 import { EngineHost, type EngineInit } from './engine-host.js';
 import { mapPicture } from '../src/engine/read/map-picture.js';
 import { plannedTimings } from '../src/engine/read/planned-reads.js';
@@ -17,7 +18,6 @@ import { mark, marks } from './marks.js';
 import { convertImage } from '../src/engine/ops/index.js';
 import { openRef } from './open-ref.js';
 import { COPY_SHAPES } from './copy-shape.js';
-import { consoleError } from './codes.js';
 import { listOpfs, removeOpfs, importToOpfs, type OpfsEntry } from './opfs-files.js';
 import type {
   ConvertRequest,
@@ -49,8 +49,7 @@ async function run<T>(id: string, work: (signal: AbortSignal) => Promise<T>): Pr
     // Whatever a cancelled call leaves allocated in the engine is reported: the bridge then replaces
     // the worker, so cancelling always gives the memory back.
     const leaked = host.memoryInUse() - before;
-    throw consoleError(
-      'E_CANCELLED',
+    throw cancelledError(
       `cancelled: ${String((ac.signal.reason as Error)?.message ?? ac.signal.reason)}`,
       leaked > 0 ? { leakedBytes: leaked } : {},
     );

@@ -2,8 +2,8 @@
 // terminated when idle, after a crash, or when a cancelled call does not stop in time.
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import type { EngineFlavor } from '../src/engine/core/load.js';
+import { VdiskError } from '../src/errors/vdisk-error.js';
 import type { EngineApi } from './engine-api.js';
-import { consoleError } from './codes.js';
 import { mark } from './marks.js';
 
 export interface SlotOptions {
@@ -41,7 +41,7 @@ export class WorkerSlot {
       const died = new Promise<never>((_, reject) => {
         worker.addEventListener('error', (ev) => {
           ev.preventDefault();
-          reject(consoleError('E_WORKER_CRASHED', `the engine worker stopped: ${ev.message || 'no message'}`));
+          reject(new VdiskError('E_WORKER_CRASHED', `the engine worker stopped: ${ev.message || 'no message'}`));
           this.terminate();
         });
       });

@@ -78,7 +78,7 @@ export default async function (ctx) {
   await build({
     stdin: {
       contents:
-        "export { createNodeEngine } from './src/engine/core/node-engine.ts'; export { L2Scanner } from './src/engine/read/l2-runs.ts';",
+        "export { createNodeEngine } from './src/host/node-engine.ts'; export { L2Scanner } from './src/engine/read/l2-runs.ts';",
       resolveDir: root,
       loader: 'ts',
     },

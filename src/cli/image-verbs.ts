@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
 import type { Engine } from '../engine/core/engine.js';
-import { openImageNode } from '../engine/core/node-engine.js';
+import { openImageNode } from '../host/node-engine.js';
 import { chainInfo } from '../engine/read/info.js';
 import { humanInfo } from './verbs/info-human.js';
 import { qdictOrder, qemuJson } from './verbs/qdict-order.js';

@@ -9,13 +9,13 @@ import { version } from '../../package.json';
 // Every verb loads on first use, so a verb pays only for its own modules: `vdisk map` does not
 // load zod and hono, `vdisk convert` does not load the check printer (Node's start-up is most of a
 // short command's time; see docs/engine-write.md, performance).
-type Engine = Awaited<ReturnType<typeof import('../engine/core/node-engine.js').createNodeEngine>>;
+type Engine = Awaited<ReturnType<typeof import('../host/node-engine.js').createNodeEngine>>;
 /** Where a verb gets its engine: a new one by default; an in-process caller may share one. */
 export type EngineSource = () => Promise<Engine>;
 type Verb = (argv: string[], io: CliIo, engine: EngineSource) => Promise<number>;
 type EngineVerb = (e: Engine, argv: string[], io: CliIo) => Promise<number>;
 
-const newEngine: EngineSource = async () => (await import('../engine/core/node-engine.js')).createNodeEngine();
+const newEngine: EngineSource = async () => (await import('../host/node-engine.js')).createNodeEngine();
 const withEngine =
   (load: () => Promise<EngineVerb>): Verb =>
   async (argv, io, engine) => {

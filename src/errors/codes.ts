@@ -1,5 +1,5 @@
 // Every stable error code in vdisk, with what it means and what to do. Each area keeps its own
-// table (engine, plan, agent, gateway) so they grow independently; this file joins them.
+// table (engine, plan, agent, gateway, console) so they grow independently; this file joins them.
 import { ENGINE_CODES } from './codes-engine.js';
 import { PLAN_CODES } from './codes-plan.js';
 import { QMP_CODES } from './codes-qmp.js';
@@ -7,6 +7,7 @@ import { AUTH_CODES } from './codes-auth.js';
 import { AGENT_CODES } from './codes-agent.js';
 import { WRITE_CODES } from './codes-write.js';
 import { GATEWAY_CODES } from './codes-gateway.js';
+import { CONSOLE_CODES } from './codes-console.js';
 
 export interface CodeInfo {
   message: string;
@@ -23,6 +24,7 @@ const ALL = {
   ...AGENT_CODES,
   ...GATEWAY_CODES,
   ...WRITE_CODES,
+  ...CONSOLE_CODES,
 } satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ALL | (string & {});

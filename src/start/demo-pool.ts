@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import type { Engine } from '../engine/core/engine.js';
 import { convertImage } from '../engine/ops/index.js';
 import { MemorySource } from '../io/memory-source.js';
-import { NodeGate } from '../engine/read/node-gate.js';
+import { nodeHost } from '../host/node-host.js';
 import { writeDemoChain } from './demo-image.js';
 
 const MiB = 1 << 20;
@@ -40,15 +40,21 @@ export async function makeDemoPool(engine: Engine, dir: string, withVm: boolean)
   const b = join(dir, 'pool-b');
   // The directory is prepared by start-dir.ts (fresh, empty, or cleared of our own files only).
   for (const d of [a, b]) mkdirSync(d, { recursive: true });
-  const gate = new NodeGate();
-  await convertImage({ engine, gate, source: pattern(64, 8, 1), target: join(a, 'base.qcow2'), targetFormat: 'qcow2' });
+  const host = nodeHost();
+  await convertImage({
+    engine,
+    ...host,
+    source: pattern(64, 8, 1),
+    target: join(a, 'base.qcow2'),
+    targetFormat: 'qcow2',
+  });
   // The overlay's own clusters come from the demo chain's top layer (a shallow copy onto base.qcow2).
   const scratch = mkdtempSync(join(tmpdir(), 'vdisk-demo-src-')); // private, never a guessable name
   const { top } = await writeDemoChain(scratch);
   try {
     await convertImage({
       engine,
-      gate,
+      ...host,
       source: top,
       target: join(a, 'disk.qcow2'),
       targetFormat: 'qcow2',
@@ -58,7 +64,7 @@ export async function makeDemoPool(engine: Engine, dir: string, withVm: boolean)
     rmSync(scratch, { recursive: true, force: true });
   }
   const vmDisk = join(a, 'vm-root.qcow2');
-  if (withVm) await convertImage({ engine, gate, source: pattern(32, 4, 7), target: vmDisk, targetFormat: 'qcow2' });
+  if (withVm) await convertImage({ engine, ...host, source: pattern(32, 4, 7), target: vmDisk, targetFormat: 'qcow2' });
   const written = ['base.qcow2', 'disk.qcow2', ...(withVm ? ['vm-root.qcow2'] : [])];
   const adopt = written.map((f) => ({ volume: `pool-a:${f}`, format: 'qcow2' as const }));
   return {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verbHelp } from '../../src/cli/help.js';
 import { run } from '../../src/cli/main.js';
-import { createNodeEngine } from '../../src/engine/core/node-engine.js';
+import { createNodeEngine } from '../../src/host/node-engine.js';
 import { VERB_SPECS } from '../../src/cli/options/index.js';
 import { type OptRow, spellings } from '../../src/cli/options/row.js';
 

@@ -1,7 +1,7 @@
 // One case replayed in this thread, told in full: the base, each mutation, each step's answer and a
 // defect's whole stack. No watchdog here: a hanging case hangs (interrupt it).
 import { Engine } from '../../src/engine/core/engine.js';
-import { loadEngineNode } from '../../src/engine/core/load-node.js';
+import { loadEngineNode } from '../../src/host/load-node.js';
 import type { BaseImage } from './bases.js';
 import { makeCase } from './case-gen.js';
 import { READ_BYTES, runCase } from './run-case.js';

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../../src/engine/core/engine.js';
-import { loadEngineNode } from '../../src/engine/core/load-node.js';
+import { loadEngineNode } from '../../src/host/load-node.js';
 import { describeMutations, makeCase, scratchCopies } from './case-gen.js';
 import { judgeError } from './judge.js';
 import { READ_BYTES, runCase, STEPS, type Step } from './run-case.js';

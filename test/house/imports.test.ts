@@ -1,8 +1,11 @@
 // Imports point down (issue 15 item 3): every arrow between top folders, as a table. A new arrow is a
 // design decision: add it here, in the open, or move the code to where the arrow already points.
 // The CLI is the top: nothing imports it. Protocol layers (src/qmp) know nothing of the planner.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crossings, folderOf } from './import-graph.js';
+import { valueImports } from './value-imports.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -14,18 +17,33 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // Draining, metrics and graceful close shared by agent and gateway (Hono middleware, no vdisk imports).
   'src/ops': [],
   'src/io': ['src/errors'],
-  'src/engine': ['assembly', 'src/io', 'src/errors'],
+  // dist: the types asc generates for the engine's exports (a type-only import in core/load.ts).
+  'src/engine': ['assembly', 'src/io', 'src/errors', 'dist'],
+  dist: [],
+  // The engine on a Node host: the Wasm from dist/, files by name, backing names next to the image.
+  'src/host': ['src/engine', 'src/io', 'src/errors'],
   'src/qmp': ['src/errors'],
   'src/plan': ['src/qmp', 'src/errors'],
   'src/auth': ['src/errors'],
-  'src/agent': ['src/engine', 'src/io', 'src/plan', 'src/qmp', 'src/auth', 'src/errors', 'src/term', 'src/ops'],
+  'src/agent': [
+    'src/engine',
+    'src/host',
+    'src/io',
+    'src/plan',
+    'src/qmp',
+    'src/auth',
+    'src/errors',
+    'src/term',
+    'src/ops',
+  ],
   'src/gateway': ['src/plan', 'src/auth', 'src/errors', 'src/term', 'src/ops'],
-  'src/start': ['src/agent', 'src/gateway', 'src/engine', 'src/io', 'src/auth', 'src/errors', 'src/term'],
+  'src/start': ['src/agent', 'src/gateway', 'src/engine', 'src/host', 'src/io', 'src/auth', 'src/errors', 'src/term'],
   'src/cli': [
     'src/agent',
     'src/gateway',
     'src/start',
     'src/engine',
+    'src/host',
     'src/io',
     'src/plan',
     'src/qmp',
@@ -57,6 +75,15 @@ describe('imports point down', () => {
   it('every folder of the tree has a row in the table', () => {
     const folders = new Set(arrows.flatMap((a) => [a.from, a.to]).filter((f) => f !== 'package.json'));
     expect([...folders].filter((f) => !(f in ALLOWED))).toEqual([]);
+  });
+
+  it('reaches into dist/ only for the types asc generated, never for code', () => {
+    const into = arrows.filter((a) => a.to === 'dist');
+    expect(into.map((a) => `${a.file} ${a.specifier}`)).toEqual([
+      'src/engine/core/load.ts ../../../dist/engine.simd.js',
+    ]);
+    const text = readFileSync(join(root, 'src/engine/core/load.ts'), 'utf8');
+    expect(valueImports(text).filter((s) => s.includes('dist/'))).toEqual([]);
   });
 
   it('knows folders as the table names them', () => {

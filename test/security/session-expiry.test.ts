@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../../src/engine/core/node-engine.js';
+import { createNodeEngine } from '../../src/host/node-engine.js';
 import { startSystem, type System } from '../../src/start/run.js';
 
 let dir: string;

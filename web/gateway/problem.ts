@@ -1,7 +1,6 @@
 // problem+json answers (RFC 9457, src/gateway/problem.ts) turned back into VdiskErrors with their
 // codes. The fresh plan of E_PLAN_STALE rides along in the error's detail as `plan`.
 import { VdiskError } from '../../src/errors/vdisk-error.js';
-import { consoleError } from '../../worker/codes.js';
 
 interface ProblemBody {
   code?: string;
@@ -17,7 +16,7 @@ export async function problem(res: Response): Promise<VdiskError> {
   const body = (await res.json().catch(() => ({}))) as ProblemBody;
   // Not problem+json with a code: whatever answered is not a gateway (a static server, a proxy).
   if (!body.code)
-    return consoleError('E_GATEWAY_NOT_A_GATEWAY', `${res.url} answered HTTP ${res.status} without a vdisk error`, {
+    return new VdiskError('E_GATEWAY_NOT_A_GATEWAY', `${res.url} answered HTTP ${res.status} without a vdisk error`, {
       status: res.status,
     });
   return new VdiskError(body.code, body.detail ?? body.title ?? `HTTP ${res.status}`, {
@@ -37,7 +36,9 @@ export function problemFetch(base: string, onError?: (e: VdiskError) => void): t
       res = await fetch(input, init);
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
-      throw consoleError('E_GATEWAY_UNREACHABLE', `${base} did not answer: ${(e as Error).message}`);
+      throw new VdiskError('E_GATEWAY_UNREACHABLE', `${base} did not answer: ${(e as Error).message}`, {
+        hint: 'check the address and that `npm start` is still running',
+      });
     }
     if (res.ok) return res;
     const err = await problem(res);

@@ -1,13 +1,13 @@
 // Several files picked or dropped together: the image is the one no other file names as its backing
 // file. Only the qcow2 header's backing name is read (qcow2.txt: offset 8 u64, size at 16 u32).
-import { QCOW2_MAGIC } from '../../assembly/qcow2/format';
+import { H_BACKING_OFFSET, H_BACKING_SIZE, MAX_BACKING_NAME, QCOW2_MAGIC } from '../../assembly/qcow2/format';
 
 async function backingName(file: Blob): Promise<string | undefined> {
   const head = new DataView(await file.slice(0, 20).arrayBuffer());
   if (head.byteLength < 20 || head.getUint32(0) !== QCOW2_MAGIC) return undefined;
-  const off = Number(head.getBigUint64(8));
-  const len = head.getUint32(16);
-  if (!off || !len || len > 1023) return undefined;
+  const off = Number(head.getBigUint64(H_BACKING_OFFSET));
+  const len = head.getUint32(H_BACKING_SIZE);
+  if (!off || !len || len > MAX_BACKING_NAME) return undefined;
   const name = new TextDecoder().decode(await file.slice(off, off + len).arrayBuffer());
   return name.slice(name.lastIndexOf('/') + 1);
 }

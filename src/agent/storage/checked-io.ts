@@ -5,7 +5,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { existsSync, lstatSync } from 'node:fs';
 import type { BackingGate, GateAnswer, GateRequest } from '../../engine/read/gate.js';
-import { resolveRelative } from '../../engine/read/node-gate.js';
+import { resolveRelative } from '../../host/node-gate.js';
 import type { FileAccess, TargetOpenOptions } from '../../engine/ops/open.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { NodeFileSource } from '../../io/node-file-source.js';
@@ -59,7 +59,11 @@ export async function checkedTarget(
 }
 
 export function engineFiles(files: CheckedFiles): FileAccess {
-  return { source: (path) => checkedSource(files, path), target: (path, o) => checkedTarget(files, path, o) };
+  return {
+    source: (path) => checkedSource(files, path),
+    target: (path, o) => checkedTarget(files, path, o),
+    resolve: resolveRelative,
+  };
 }
 
 /** Backing and data files named inside an image: resolved as QEMU does, then opened and checked. */

@@ -2,7 +2,7 @@
 // (queued I/O requests, run lists) in its linear memory, so two interleaved async calls would mix
 // them up.
 import type { Engine } from '../../engine/core/engine.js';
-import { createNodeEngine } from '../../engine/core/node-engine.js';
+import { createNodeEngine } from '../../host/node-engine.js';
 import { Serial } from '../jobs/serial.js';
 
 export class EngineAccess {

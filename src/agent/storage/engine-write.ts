@@ -5,6 +5,7 @@
 // The agent never shells out to qemu-img for data.
 import * as write from '../../engine/ops/index.js';
 import type { ImageTarget } from '../../io/target.js';
+import { createNodeEngine } from '../../host/node-engine.js';
 import { CheckedGate, engineFiles } from './checked-io.js';
 import type { CheckedFiles } from './safe-open.js';
 
@@ -20,7 +21,11 @@ export interface LongOp {
 }
 type Backing = { name: string; format: Fmt };
 
-const access = (files: CheckedFiles) => ({ gate: new CheckedGate(files), files: engineFiles(files) });
+const access = (files: CheckedFiles) => ({
+  gate: new CheckedGate(files),
+  files: engineFiles(files),
+  newEngine: () => createNodeEngine(),
+});
 
 export function convert(
   files: CheckedFiles,

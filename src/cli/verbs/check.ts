@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { CHECK } from '../options/image.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
-import { openImageNode } from '../../engine/core/node-engine.js';
+import { openImageNode } from '../../host/node-engine.js';
+import { nodeFiles } from '../../host/node-files.js';
 import {
   checkLayerDetail,
   checkJson,
@@ -36,7 +37,10 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
   // -r all cuts snapshots past QEMU's 65536 off the header first: such an image does not open.
   const cut =
     mode === 'all' && fmt !== 'raw'
-      ? await (await import('../../engine/repair/repair-snapcount.js')).capSnapshotsBeforeOpen(file, io.stderr)
+      ? await (await import('../../engine/repair/repair-snapcount.js')).capSnapshotsBeforeOpen(
+          await nodeFiles.target(file, { reuse: true }),
+          io.stderr,
+        )
       : 0;
   const chain = await openImageNode(engine, file, {
     format: fmt,
@@ -73,7 +77,7 @@ export async function checkVerb(engine: Engine, argv: string[], io: CliIo): Prom
     const shown = output === 'json' ? { ...io, stdout: io.stderr } : io;
     try {
       r = await runWriting(shown, values.progress, (hooks) =>
-        repairImage({ engine, target: file, mode, warn: io.stderr, snapshotsCut: cut, ...hooks }),
+        repairImage({ engine, files: nodeFiles, target: file, mode, warn: io.stderr, snapshotsCut: cut, ...hooks }),
       );
     } catch (e) {
       if (!isVdiskError(e) || (e.code !== 'E_REPAIR_NEEDS_REBUILD' && e.code !== 'E_REPAIR_FAILED')) throw e;

@@ -5,6 +5,7 @@ import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { commitImage } from '../../engine/ops/commit.js';
 import { runWriting } from './write-common.js';
+import { nodeHost } from '../../host/node-host.js';
 import { format } from './args.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
@@ -19,6 +20,7 @@ export async function commitVerb(engine: Engine, argv: string[], io: CliIo): Pro
   await runWriting(io, values.p, (hooks) =>
     commitImage({
       engine,
+      ...nodeHost(),
       image: positionals[0]!,
       format: format(values.f, 'image'),
       base: values.b,

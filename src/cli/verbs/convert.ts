@@ -7,6 +7,7 @@ import { CONVERT } from '../options/write.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { convertImage } from '../../engine/ops/convert.js';
+import { nodeHost } from '../../host/node-host.js';
 import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
 import { runWriting } from './write-common.js';
 import { backingOf, format } from './args.js';
@@ -36,6 +37,7 @@ export async function convertVerb(engine: Engine, argv: string[], io: CliIo): Pr
   await runWriting(io, values.p, ({ onProgress, signal }) =>
     convertImage({
       engine,
+      ...nodeHost(),
       source: srcs.length === 1 ? srcs[0]! : srcs,
       sourceFormat: format(values.f, 'source'),
       target: dst,

@@ -5,6 +5,7 @@ import { CREATE } from '../options/write.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { createImage } from '../../engine/ops/create.js';
+import { nodeHost } from '../../host/node-host.js';
 import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
 import { runWriting } from './write-common.js';
 import { backingOf, format } from './args.js';
@@ -24,6 +25,7 @@ export async function createVerb(engine: Engine, argv: string[], io: CliIo): Pro
   await runWriting(io, values.p, (hooks) =>
     createImage({
       engine,
+      ...nodeHost(),
       target: positionals[0]!,
       format: format(values.f, 'image')!,
       size,

@@ -4,6 +4,7 @@ import { MEASURE } from '../options/write.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { measureImage } from '../../engine/ops/measure.js';
+import { nodeHost } from '../../host/node-host.js';
 import { parseOptionString, parseSize } from '../../engine/qcow2/options.js';
 import { format, outputMode } from './args.js';
 
@@ -15,6 +16,7 @@ export async function measureVerb(engine: Engine, argv: string[], io: CliIo): Pr
   });
   const r = await measureImage({
     engine,
+    ...nodeHost(),
     source: positionals[0],
     sourceFormat: format(values.f, 'source'),
     size: values.size !== undefined ? parseSize(values.size) : undefined,

@@ -6,6 +6,7 @@ import type { Engine } from '../../engine/core/engine.js';
 import { rebaseImage } from '../../engine/ops/rebase.js';
 import { runWriting } from './write-common.js';
 import { backingOf, format } from './args.js';
+import { nodeHost } from '../../host/node-host.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
 export async function rebaseVerb(engine: Engine, argv: string[], io: CliIo): Promise<number> {
@@ -20,6 +21,7 @@ export async function rebaseVerb(engine: Engine, argv: string[], io: CliIo): Pro
   await runWriting(io, values.p, (hooks) =>
     rebaseImage({
       engine,
+      ...nodeHost(),
       image: positionals[0]!,
       format: format(values.f, 'image'),
       unsafe: values.u,

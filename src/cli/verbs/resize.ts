@@ -4,6 +4,7 @@ import { RESIZE } from '../options/edit.js';
 import type { CliIo } from '../io.js';
 import type { Engine } from '../../engine/core/engine.js';
 import { resizeImage } from '../../engine/ops/resize.js';
+import { nodeHost } from '../../host/node-host.js';
 import { parseSize } from '../../engine/qcow2/options.js';
 import { runWriting } from './write-common.js';
 import { format } from './args.js';
@@ -31,6 +32,7 @@ export async function resizeVerb(engine: Engine, argv: string[], io: CliIo): Pro
   await runWriting(io, values.p, (hooks) =>
     resizeImage({
       engine,
+      ...nodeHost(),
       image: positionals[0]!,
       format: format(values.f, 'image'),
       size,

@@ -27,6 +27,7 @@ import type { Qcow2Params } from '../qcow2/options.js';
 import { compressorFor } from '../qcow2/compress.js';
 import { mergeTail, readTargetRange, type TailRead } from './tail-merge.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY } from '../../../assembly/qcow2/format';
 
 export function targetAsSource(t: ImageTarget): ImageSource {
   if (!t.pread) throw new VdiskError('E_WRITE_UNSUPPORTED', `${t.name} cannot be read back`, { path: t.name });
@@ -56,8 +57,6 @@ interface ReuseOptions extends TailRead {
   compress?: boolean;
   /** -B: the copy is shallow; what the source's top leaves unallocated is not written. */
   backing?: unknown;
-  /** The destination as given: a path gets the default Node gate for the target's backing file. */
-  target?: string | ImageTarget;
 }
 
 export interface ReusedSink {
@@ -76,8 +75,8 @@ export async function reusedQcow2Sink(
   o: ReuseOptions,
 ): Promise<ReusedSink> {
   const f = await targetFacts(engine, t);
-  if (f.incompat & 3)
-    throw new VdiskError(f.incompat & 2 ? 'E_QCOW2_CORRUPT' : 'E_QCOW2_DIRTY', undefined, {
+  if (f.incompat & (INCOMPAT_DIRTY | INCOMPAT_CORRUPT))
+    throw new VdiskError(f.incompat & INCOMPAT_CORRUPT ? 'E_QCOW2_CORRUPT' : 'E_QCOW2_DIRTY', undefined, {
       path: t.name,
       hint: `run \`vdisk check -r all ${t.name}\`, then retry`,
     });
@@ -155,9 +154,7 @@ async function inPlace(
   const sink: Sink = zeros ? withZeros(edit, zeros) : edit;
   const at = Math.floor(end / ed.cs) * ed.cs;
   if (end === at || end >= size) return sink;
-  const gate =
-    o.gate ?? (typeof o.target === 'string' ? new (await import('../read/node-gate.js')).NodeGate() : undefined);
-  const old = await readTargetRange(engine, targetAsSource(t), at, Math.min(ed.cs, size - at), { ...o, gate });
+  const old = await readTargetRange(engine, targetAsSource(t), at, Math.min(ed.cs, size - at), o);
   return mergeTail(sink, end, at, old);
 }
 

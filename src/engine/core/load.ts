@@ -1,62 +1,20 @@
 // Loads the engine: the SIMD build where the runtime validates SIMD, else the scalar build, which
 // has identical exports. Works in Node (bytes from dist/), browsers and workers (fetch a URL).
-// The instance's exports are checked against ENGINE_FUNCTIONS when loaded, never cast: a module that
-// lacks a function the TypeScript calls fails here with a message, not later with "not a function".
-export interface EngineExports {
-  memory: WebAssembly.Memory;
-  init(l2Slices: number, memoryLimit: number): number;
-  alloc(bytes: number): number;
-  free(ptr: number, bytes: number): void;
-  memoryInUse(): number;
-  memoryPin(delta: number): number;
-  memoryRefusedPinned(): number;
-  requestsPtr(): number;
-  requestCount(): number;
-  ioDone(ok: number): void;
-  errorField(): number;
-  errorOffset(): number;
-  errorValue(): number;
-  errorSlot(): number;
-  layerCreate(fileSize: number, hint: number): number;
-  layerOpen(slot: number): number;
-  layerClose(slot: number): void;
-  layerSetBacking(slot: number, backing: number): number;
-  layerSetDataFile(slot: number, size: number): number;
-  layerSetMetaPrealloc(slot: number, on: number): void;
-  layerGet(slot: number, key: number): number;
-  runsPtr(): number;
-  runCount(): number;
-  chainStatus(top: number, pos: number, len: number): number;
-  readGuest(top: number, pos: number, len: number, dst: number): number;
-  readPlannedBytes(): number;
-  snapshotsLoad(slot: number): number;
-  snapshotsPtr(): number;
-  snapshotsCount(): number;
-  snapshotsFree(): void;
-  bitmapsLoad(slot: number): number;
-  bitmapsPtr(): number;
-  bitmapsCount(): number;
-  bitmapsFree(): void;
-  checkRun(slot: number): number;
-  checkValue(key: number): number;
-  checkEnd(): void;
-  checkExtra(i: number, field: number): number;
-  checkZeroFix(i: number): number;
-  checkEventCount(): number;
-  checkEvent(i: number, field: number): number;
-  checkEventHi(i: number, field: number): number;
-  l2Scan(ptr: number, entryBytes: number, entries: number): number;
-  l2RunsPtr(): number;
-  l2RunsFirstUsed(): number;
-  l2ScanEntries(): number;
-  zeroScan(ptr: number, len: number, gran: number, first: number): number;
-  zeroRunsPtr(): number;
-  zeroRunsFirstIsZero(): number;
-  zeroRunCount(): number;
-  isZero(ptr: number, len: number): number;
-}
+// The exports' types are AssemblyScript's own: the build writes dist/engine.simd.d.ts (asconfig.json,
+// `bindings: esm`) with every export's signature. The instance's exports are checked against
+// ENGINE_FUNCTIONS when loaded, never cast: a module that lacks a function the TypeScript calls fails
+// here with a message, not later with "not a function".
+import type * as Bindings from '../../../dist/engine.simd.js';
 
-/** Every function of EngineExports, checked on the instance at load. */
+type Exported = typeof Bindings;
+/** The engine's exported functions, with the signatures asc generated (memory is typed apart). */
+type EngineFunctions = {
+  [K in keyof Exported as Exported[K] extends (...a: never[]) => unknown ? K : never]: Exported[K];
+};
+
+export type EngineExports = EngineFunctions & { memory: WebAssembly.Memory };
+
+/** Every function the engine exports, checked on the instance at load. */
 export const ENGINE_FUNCTIONS = [
   'init',
   'alloc',
@@ -108,10 +66,11 @@ export const ENGINE_FUNCTIONS = [
   'zeroRunsFirstIsZero',
   'zeroRunCount',
   'isZero',
-] as const satisfies readonly (keyof EngineExports)[];
+] as const satisfies readonly (keyof EngineFunctions)[];
 
-// A function added to EngineExports but not to the list above fails to compile here.
-type Unlisted = Exclude<keyof EngineExports, (typeof ENGINE_FUNCTIONS)[number] | 'memory'>;
+// The list is the runtime check only; its names are tied to the generated bindings both ways: a name
+// asc does not export fails the `satisfies` above, an export missing from the list fails here.
+type Unlisted = Exclude<keyof EngineFunctions, (typeof ENGINE_FUNCTIONS)[number]>;
 const listedAll: [Unlisted] extends [never] ? true : Unlisted = true;
 void listedAll;
 

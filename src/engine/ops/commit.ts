@@ -3,13 +3,12 @@
 // bytes); the base is flushed; only then is the top emptied (-d keeps it; -b implies -d, as in qemu-img).
 // A kill at any point leaves a chain that reads as before: the base's changed clusters hold what the
 // layers above show anyway, and emptying the top replaces it atomically (temporary name + rename).
-import { realpath } from 'node:fs/promises';
 import type { ImageFormat } from '../read/gate.js';
 import type { Chain } from '../read/chain.js';
 import { copyChain } from '../copy/copier.js';
 import { EditSink, RawEditSink } from '../copy/edit-sink.js';
 import { Qcow2Editor } from '../qcow2/editor.js';
-import { engineFor, openSourceChain, openTarget, refuseDirty, type OpenCommon } from './open.js';
+import { engineFor, openSourceChain, openTarget, refuseDirty, type FileAccess, type OpenCommon } from './open.js';
 import { emptyQcow2 } from './empty.js';
 import type { LongOp } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
@@ -23,16 +22,17 @@ export interface CommitOptions extends LongOp, OpenCommon {
   drop?: boolean;
 }
 
-async function baseIndex(chain: Chain, base: string | undefined): Promise<number> {
+async function baseIndex(chain: Chain, base: string | undefined, files: FileAccess | undefined): Promise<number> {
   if (chain.layers.length < 2)
     throw new VdiskError('E_NOT_IN_CHAIN', 'the image has no backing file to commit into', {
       path: chain.top.source.name,
     });
   if (base === undefined) return 1;
-  const want = await realpath(base).catch(() => base);
+  const identity = files?.identity ?? (async (name: string) => name);
+  const want = await identity(base);
   for (let i = 1; i < chain.layers.length; i++) {
     const l = chain.layers[i]!;
-    if ((await realpath(l.resolved ?? l.source.name).catch(() => l.source.name)) === want) return i;
+    if ((await identity(l.resolved ?? l.source.name)) === want) return i;
   }
   throw new VdiskError('E_NOT_IN_CHAIN', undefined, { path: base });
 }
@@ -53,7 +53,7 @@ export async function commitImage(o: CommitOptions): Promise<{ bytesRead: number
     | undefined;
   try {
     refuseDirty(chain, o.image);
-    const idx = await baseIndex(chain, o.base);
+    const idx = await baseIndex(chain, o.base, o.files);
     const f = chain.top.facts;
     const empties = !o.drop && o.base === undefined && f.format === 'qcow2';
     // Refused before anything is written: the base must not change when the top cannot be emptied.

@@ -8,7 +8,7 @@ import type { ImageTarget } from '../../io/target.js';
 import type { ImageFormat } from '../read/gate.js';
 import { Qcow2Writer } from '../qcow2/writer.js';
 import { qcow2Params, type Qcow2CreateOptions } from '../qcow2/options.js';
-import { engineFor, openSourceChain, openTarget, type OpenCommon } from './open.js';
+import { engineFor, filesFor, openSourceChain, openTarget, type OpenCommon } from './open.js';
 import { checkAbort, reporter, type LongOp } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
@@ -25,9 +25,9 @@ async function backingSize(o: CreateOptions): Promise<number> {
   const b = o.backing!;
   if (typeof o.target !== 'string')
     throw new VdiskError('E_USAGE', 'give a size: the backing file cannot be opened from here');
-  const { resolveRelative } = await import('../read/node-gate.js');
+  const name = filesFor(o.files, o.target).resolve(b.name, o.target);
   const engine = await engineFor(o);
-  const chain = await openSourceChain(engine, resolveRelative(b.name, o.target), b.format, { ...o, noBacking: true });
+  const chain = await openSourceChain(engine, name, b.format, { ...o, noBacking: true });
   try {
     return chain.size;
   } finally {

@@ -11,7 +11,7 @@ import { readGuest } from '../read/reader.js';
 import { Aligner } from '../copy/aligner.js';
 import { sourceRuns } from '../copy/source-runs.js';
 import { Qcow2Editor } from '../qcow2/editor.js';
-import { engineFor, openSourceChain, openTarget, refuseDirty, type OpenCommon } from './open.js';
+import { engineFor, filesFor, openSourceChain, openTarget, refuseDirty, type OpenCommon } from './open.js';
 import { checkAbort, reporter, type LongOp } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 
@@ -34,8 +34,8 @@ export async function rebaseImage(o: RebaseOptions): Promise<{ bytesRead: number
     if (chain && chain.top.facts.format !== 'qcow2')
       throw new VdiskError('E_WRITE_UNSUPPORTED', 'only qcow2 images have a backing file', { path: o.image });
     if (chain && o.backing) {
-      const { resolveRelative } = await import('../read/node-gate.js');
-      next = await openSourceChain(engine, resolveRelative(o.backing.name, o.image), o.backing.format, o);
+      const name = filesFor(o.files, o.image).resolve(o.backing.name, o.image);
+      next = await openSourceChain(engine, name, o.backing.format, o);
     }
     const target = await openTarget(o.image, { reuse: true }, o.files);
     try {

@@ -12,7 +12,7 @@ import type { ImageFormat } from '../read/gate.js';
 import { Qcow2Editor } from '../qcow2/editor.js';
 import { parseHeader } from '../qcow2/parse-header.js';
 import { shrinkTail } from './shrink-tail.js';
-import { engineFor, openSourceChain, refuseDirty, type OpenCommon } from './open.js';
+import { engineFor, openSourceChain, openTarget, refuseDirty, type OpenCommon } from './open.js';
 import { checkAbort, phased, type LongOp, type PhaseReporter } from './progress.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { entryOffset } from '../qcow2/host-offset.js';
@@ -44,8 +44,7 @@ export async function resizeImage(o: ResizeOptions): Promise<void> {
   if (size % 512 !== 0) throw new VdiskError('E_BAD_OPTION', 'the size must be a multiple of 512');
   if (size < old && !o.shrink) throw new VdiskError('E_SHRINK_NEEDS_FLAG', undefined, { path: o.image });
   checkAbort(o.signal);
-  const { NodeFileTarget } = await import('../../io/node-file-target.js');
-  const t = await NodeFileTarget.create(o.image, { reuse: true });
+  const t = await openTarget(o.image, { reuse: true }, o.files);
   try {
     if (fmt === 'raw') {
       const tick = phased(o, { resize: 1 })('resize', 1);

@@ -2,7 +2,7 @@
 // "Bitmap table"), read for `convert --bitmaps`. The directory is small and read whole; bitmap data is
 // read on demand as a byte range of the serialized bitmap (bit i = guest granule i, LSB first).
 //
-//   extension 0x23852875: nb_bitmaps u32 · reserved u32 · directory_size u64 · directory_offset u64
+//   extension EXT_BITMAPS: nb_bitmaps u32 · reserved u32 · directory_size u64 · directory_offset u64
 //   directory entry: table_offset u64 · table_size u32 · flags u32 · type u8 · granularity_bits u8
 //                    · name_size u16 · extra_data_size u32 · extra data · name · pad to 8
 //   table entry u64: bits 9..55 data cluster offset; offset 0 → bit 0 says all ones (1) or zeros (0)
@@ -10,7 +10,7 @@ import type { ImageSource } from '../../io/source.js';
 import { parseHeader } from './parse-header.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { entryOffsetAt } from './host-offset.js';
-import { BME_AUTO, BME_IN_USE, EXT_BITMAPS } from '../../../assembly/qcow2/format';
+import { BME_AUTO, BME_IN_USE, EXT_BITMAPS, H_AUTOCLEAR } from '../../../assembly/qcow2/format';
 
 export { BME_AUTO, BME_IN_USE, EXT_BITMAPS };
 const HI = 2 ** 32;
@@ -38,7 +38,7 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
   const h = parseHeader(head, src.name);
   const cs = 2 ** h.clusterBits;
   const out: SourceBitmaps = { clusterSize: cs, size: h.size, list: [] };
-  const autoclear = h.version === 3 ? new DataView(head.buffer).getUint32(92) : 0;
+  const autoclear = h.version === 3 ? new DataView(head.buffer).getUint32(H_AUTOCLEAR + 4) : 0; // the u64's low word
   const ext = h.extensions.find((e) => e.type === EXT_BITMAPS);
   if (!ext || (autoclear & 1) === 0) return out; // no bitmaps, or a v2 writer made them stale
   const ev = new DataView(ext.data.buffer, ext.data.byteOffset, ext.data.length);

@@ -7,7 +7,13 @@ import type { ImageTarget } from '../../io/target.js';
 import type { ParsedHeader } from '../qcow2/parse-header.js';
 import { readTable } from './repair-snapshots.js';
 import { refTableOffsetAt } from '../qcow2/host-offset.js';
-import { EXT_BITMAPS } from '../../../assembly/qcow2/format';
+import {
+  AUTOCLEAR_BITMAPS,
+  EXT_BITMAPS,
+  H_AUTOCLEAR,
+  H_NB_SNAPSHOTS,
+  H_SNAPSHOTS_OFFSET,
+} from '../../../assembly/qcow2/format';
 
 const HI = 2 ** 32;
 
@@ -27,11 +33,11 @@ export async function metadataClusters(t: ImageTarget, h: ParsedHeader): Promise
     const off = refTableOffsetAt(dv, i);
     if (off) span(off, cs);
   }
-  const head = new Uint8Array(96);
+  const head = new Uint8Array(H_AUTOCLEAR + 8);
   await t.pread!(head, 0);
   const hv = new DataView(head.buffer);
-  const count = hv.getUint32(60);
-  const snapOffset = hv.getUint32(64) * HI + hv.getUint32(68);
+  const count = hv.getUint32(H_NB_SNAPSHOTS);
+  const snapOffset = hv.getUint32(H_SNAPSHOTS_OFFSET) * HI + hv.getUint32(H_SNAPSHOTS_OFFSET + 4);
   if (count) {
     const snaps = await readTable(t, h, snapOffset, count);
     span(snapOffset, snaps.size);
@@ -41,7 +47,7 @@ export async function metadataClusters(t: ImageTarget, h: ParsedHeader): Promise
     }
   }
   const bitmaps = h.extensions.find((e) => e.type === EXT_BITMAPS);
-  if (bitmaps && h.version === 3 && hv.getUint32(92) & 1 && bitmaps.data.length >= 24) {
+  if (bitmaps && h.version === 3 && hv.getUint32(H_AUTOCLEAR + 4) & AUTOCLEAR_BITMAPS && bitmaps.data.length >= 24) {
     const bv = new DataView(bitmaps.data.buffer, bitmaps.data.byteOffset);
     span(bv.getUint32(16) * HI + bv.getUint32(20), bv.getUint32(8) * HI + bv.getUint32(12));
   }

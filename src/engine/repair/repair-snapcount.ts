@@ -52,22 +52,21 @@ export async function cutSnapshotTable(t: ImageTarget, dropped: number, say: (m:
 }
 
 /**
- * The cut of capSnapshotCount for a file the caller has yet to open (an image with more than 65536
- * snapshots does not open): qcow2 magic and a version 2/3 header required, else nothing is done.
+ * The cut of capSnapshotCount for an image the engine has yet to open (an image with more than 65536
+ * snapshots does not open), given as the target the caller opened (committed here): qcow2 magic and
+ * a version 2/3 header required, else nothing is done.
  */
-export async function capSnapshotsBeforeOpen(path: string, say: (m: string) => void): Promise<number> {
-  const { NodeFileTarget } = await import('../../io/node-file-target.js');
-  const t = await NodeFileTarget.create(path, { reuse: true });
+export async function capSnapshotsBeforeOpen(t: ImageTarget, say: (m: string) => void): Promise<number> {
   try {
     const head = new Uint8Array(Q.V2_HEADER_LENGTH);
-    if ((await t.pread(head, 0)) < Q.V2_HEADER_LENGTH) return 0;
+    if ((t.pread ? await t.pread(head, 0) : 0) < Q.V2_HEADER_LENGTH) return 0;
     const dv = new DataView(head.buffer);
     if (
       dv.getUint32(Q.H_MAGIC) !== Q.QCOW2_MAGIC ||
       (dv.getUint32(Q.H_VERSION) !== 2 && dv.getUint32(Q.H_VERSION) !== 3)
     )
       return 0;
-    const bits = dv.getUint32(20);
+    const bits = dv.getUint32(Q.H_CLUSTER_BITS);
     if (bits < 9 || bits > 21) return 0;
     return await capSnapshotCount(t, bits, true, say);
   } finally {

@@ -46,7 +46,7 @@ export interface RepairOptions extends LongOp, OpenCommon {
 
 export async function repairImage(o: RepairOptions): Promise<CheckReport> {
   const engine = await engineFor(o);
-  const t = await openTarget(o.target, { reuse: true });
+  const t = await openTarget(o.target, { reuse: true }, o.files);
   const say = (m: string) => o.warn?.(m);
   const ph = phased(o, { check: 0.4, repair: 0.2, recheck: 0.4 });
   const checked = ph('check', 1);

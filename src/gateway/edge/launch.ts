@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import type { CliIo } from '../../term/io.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { configFromArgs } from '../cli.js';
@@ -15,9 +15,9 @@ import { parseGatewayConfig, type GatewayConfigInput } from '../config.js';
 import { secretBinding } from '../worker.js';
 import { edgeCapnp, envVar } from './capnp.js';
 
-/** Bundles src/gateway/worker.ts the way workerd loads it (shared/TOOLCHAIN.md). */
-export async function buildEdgeBundle(root: string, outfile: string): Promise<void> {
-  await build({
+/** The esbuild options of the workerd bundle (shared/TOOLCHAIN.md); test/house/bundles.test.ts checks them. */
+export function edgeBundleOptions(root: string, outfile: string): BuildOptions {
+  return {
     entryPoints: [join(root, 'src/gateway/worker.ts')],
     outfile,
     bundle: true,
@@ -27,7 +27,12 @@ export async function buildEdgeBundle(root: string, outfile: string): Promise<vo
     conditions: ['workerd', 'worker', 'browser'],
     target: 'es2022',
     logLevel: 'warning',
-  });
+  };
+}
+
+/** Bundles src/gateway/worker.ts the way workerd loads it. */
+export async function buildEdgeBundle(root: string, outfile: string): Promise<void> {
+  await build(edgeBundleOptions(root, outfile));
 }
 
 async function freePort(host: string): Promise<number> {

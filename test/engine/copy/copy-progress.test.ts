@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { convertImage } from '../../../src/engine/ops/convert.js';
-import { commitImage } from '../../../src/engine/ops/commit.js';
-import { rebaseImage } from '../../../src/engine/ops/rebase.js';
+import { convertImage } from '../helpers/node-ops.js';
+import { commitImage } from '../helpers/node-ops.js';
+import { rebaseImage } from '../helpers/node-ops.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
 import { qemuImg } from '../../fixtures/qemu.js';
 import { buildChain, type TestChain } from '../helpers/chain-fixture.js';

@@ -3,8 +3,8 @@
 // copy fails with E_ENGINE_BUSY; the copy itself completes intact; after it, the same call works.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEngine, openImageNode } from '../../../src/engine/core/node-engine.js';
-import { convertImage } from '../../../src/engine/ops/convert.js';
+import { createNodeEngine, openImageNode } from '../../../src/host/node-engine.js';
+import { convertImage } from '../helpers/node-ops.js';
 import { isVdiskError } from '../../../src/errors/vdisk-error.js';
 import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';

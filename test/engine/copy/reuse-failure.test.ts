@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { convertImage } from '../../../src/engine/ops/convert.js';
+import { convertImage } from '../helpers/node-ops.js';
 import { VdiskError } from '../../../src/errors/vdisk-error.js';
 import { noise, qcow2, raw, writeBytes, MiB } from '../../fixtures/fixture.js';
 import { qemuInfoJson } from '../../fixtures/qemu.js';

@@ -4,7 +4,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { convertImage } from '../../../src/engine/ops/convert.js';
+import { convertImage } from '../helpers/node-ops.js';
 import { NodeFileTarget } from '../../../src/io/node-file-target.js';
 import { noise, qcow2, raw, writeBytes, MiB } from '../../fixtures/fixture.js';
 import { qemuImg } from '../../fixtures/qemu.js';

@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { convertImage } from '../../../src/engine/ops/convert.js';
+import { convertImage } from '../helpers/node-ops.js';
 import { NodeFileSource } from '../../../src/io/node-file-source.js';
 import { MemoryTarget } from '../../../src/io/target.js';
 import { isVdiskError } from '../../../src/errors/vdisk-error.js';

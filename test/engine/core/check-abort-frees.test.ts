@@ -8,7 +8,7 @@ import { qcow2, MiB } from '../../fixtures/fixture.js';
 import { mutationTargets } from '../../fixtures/fuzz-targets.js';
 import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
-import { createNodeEngine } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine } from '../../../src/host/node-engine.js';
 import { openChain } from '../../../src/engine/read/chain.js';
 import { checkLayer } from '../../../src/engine/read/check.js';
 import { MemorySource } from '../../../src/io/memory-source.js';

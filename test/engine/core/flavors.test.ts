@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeEngine, openImageNode } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine, openImageNode } from '../../../src/host/node-engine.js';
 import { chainRunBatches } from '../../../src/engine/read/block-status.js';
 import { qemuMap } from '../../../src/engine/read/qemu-map.js';
 import { engineBuffer, readGuest } from '../../../src/engine/read/reader.js';

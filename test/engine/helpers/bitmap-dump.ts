@@ -2,6 +2,9 @@
 // extension"), independently of the engine: name → flags, granularity bits and the bitmap's bits as
 // hex, so two images' bitmaps can be compared whatever clusters hold them.
 import { readFileSync } from 'node:fs';
+import { EXT_BITMAPS, OFFSET_HI_MASK, OFFSET_LO_MASK } from '../../../assembly/qcow2/format';
+
+const OFFSET_MASK = (BigInt(OFFSET_HI_MASK) << 32n) | BigInt(OFFSET_LO_MASK);
 
 export interface DumpedBitmap {
   flags: number;
@@ -19,7 +22,7 @@ export function dumpBitmaps(path: string): Map<string, DumpedBitmap> {
     const type = b.readUInt32BE(at);
     const len = b.readUInt32BE(at + 4);
     if (type === 0) break;
-    if (type === 0x23852875) {
+    if (type === EXT_BITMAPS) {
       let e = Number(b.readBigUInt64BE(at + 24));
       for (let i = 0; i < b.readUInt32BE(at + 8); i++) {
         const table = Number(b.readBigUInt64BE(e));
@@ -31,7 +34,7 @@ export function dumpBitmaps(path: string): Map<string, DumpedBitmap> {
         const data = Buffer.alloc(entries * cs);
         for (let j = 0; j < entries; j++) {
           const v = b.readBigUInt64BE(table + j * 8);
-          const off = Number(v & 0x00fffffffffffe00n);
+          const off = Number(v & OFFSET_MASK);
           if (off) b.copy(data, j * cs, off, off + cs);
           else if (v & 1n) data.fill(0xff, j * cs, (j + 1) * cs);
         }

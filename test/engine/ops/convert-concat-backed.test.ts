@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { qcow2 } from '../../fixtures/fixture.js';
 import { runTool } from '../../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
-import { createNodeEngine, openImageNode } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine, openImageNode } from '../../../src/host/node-engine.js';
 import { copyConcat } from '../../../src/engine/copy/concat.js';
 import type { Sink } from '../../../src/engine/copy/sink.js';
 import { vdiskRun } from '../helpers/helpers.js';

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createImage } from '../../../src/engine/ops/create.js';
+import { createImage } from '../helpers/node-ops.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
 import { abortedSignal, expectCancelled, expectProgressComplete, recorder } from '../helpers/long-op.js';
 import { expectCheckClean, qemuInfo } from '../helpers/helpers.js';

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { convertImage } from '../../../src/engine/ops/convert.js';
+import { convertImage } from '../helpers/node-ops.js';
 import { raw, MiB } from '../../fixtures/fixture.js';
 import { mountLoopFs, sharedBytes, type LoopFs } from '../../helpers/loop-fs.js';
 import { expectIdentical, vdiskFailure } from '../helpers/helpers.js';

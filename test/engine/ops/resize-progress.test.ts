@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resizeImage } from '../../../src/engine/ops/resize.js';
+import { resizeImage } from '../helpers/node-ops.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
 import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
 import {

@@ -6,9 +6,9 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFile
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { convertImage } from '../../../src/engine/ops/convert.js';
+import { convertImage } from '../helpers/node-ops.js';
 import { convertVerb } from '../../../src/cli/verbs/convert.js';
-import { createNodeEngine } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine } from '../../../src/host/node-engine.js';
 import { qcow2, raw, MiB } from '../../fixtures/fixture.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
 import { expectIdentical, vdiskRun, vdiskFailure } from '../helpers/helpers.js';

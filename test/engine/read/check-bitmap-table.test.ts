@@ -10,7 +10,7 @@ import { qcow2, MiB } from '../../fixtures/fixture.js';
 import { mutationTargets } from '../../fixtures/fuzz-targets.js';
 import { qemuImg } from '../../fixtures/qemu.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
-import { createNodeEngine, openImageNode } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine, openImageNode } from '../../../src/host/node-engine.js';
 import { checkLayer } from '../../../src/engine/read/check.js';
 
 describe('check with a hostile bitmap table size', () => {

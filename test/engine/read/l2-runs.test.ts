@@ -3,7 +3,7 @@
 // xorshift stream, entries of 8 and 16 bytes, counts that are not a multiple of a 64-byte block, a
 // table at an odd byte offset, and one with more alternations than the scan's run buffer holds.
 import { describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine } from '../../../src/host/node-engine.js';
 import { L2Scanner, type L2Run } from '../../../src/engine/read/l2-runs.js';
 
 function reference(table: Uint8Array, entryBytes: number, entries: number): L2Run[] {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { qemuImg, qemuIo } from '../../fixtures/qemu.js';
-import { createNodeEngine } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine } from '../../../src/host/node-engine.js';
 import type { Engine } from '../../../src/engine/core/engine.js';
 import { openChain } from '../../../src/engine/read/chain.js';
 import type { BackingGate } from '../../../src/engine/read/gate.js';

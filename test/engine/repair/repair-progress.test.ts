@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repairImage } from '../../../src/engine/repair/repair.js';
+import { repairImage } from '../helpers/node-ops.js';
 import { CHECK_FIXTURES } from '../../fixtures/check-corruptions.js';
 import { makeScratchDir, removeScratchDir } from '../../fixtures/tmp-dir.js';
 import {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBuild } from './console-site.js';
-import { createNodeEngine } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine } from '../../../src/host/node-engine.js';
 import { startSystem, type System } from '../../../src/start/run.js';
 import { loadConsole, openFiles, opfsNames, opfsSha256, mapPixel } from './page-helpers.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { launchChromium, type Chromium } from './browser.js';
 import { requireBuild } from './console-site.js';
 import { requireTool } from '../../helpers/tools.js';
-import { createNodeEngine } from '../../../src/engine/core/node-engine.js';
+import { createNodeEngine } from '../../../src/host/node-engine.js';
 import { startSystem, type System } from '../../../src/start/run.js';
 
 export interface SystemSession {

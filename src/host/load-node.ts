@@ -2,16 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { instantiateEngine, simdSupported, type EngineExports, type EngineFlavor } from './load.js';
+import { instantiateEngine, simdSupported, type EngineExports, type EngineFlavor } from '../engine/core/load.js';
 
 function candidates(flavor: EngineFlavor): URL[] {
   const name = `engine.${flavor}.wasm`;
   return [
     new URL(`./${name}`, import.meta.url),
     new URL(`../${name}`, import.meta.url) /* from dist/chunks/ */,
-    new URL(`../../../dist/${name}`, import.meta.url) /* from src/engine/core/ under vitest */,
-    new URL(`../../dist/${name}`, import.meta.url),
-    new URL(`../dist/${name}`, import.meta.url),
+    new URL(`../../dist/${name}`, import.meta.url) /* from src/host/ under vitest */,
+    new URL(`../dist/${name}`, import.meta.url) /* from a bundle in a top folder (scripts/, bench/) */,
   ];
 }
 

@@ -2,10 +2,10 @@
 // names them (as QEMU does); identities are real paths, so loops through symlinks are caught too.
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { NodeFileSource } from '../../io/node-file-source.js';
-import type { ImageSource } from '../../io/source.js';
-import type { BackingGate, GateAnswer, GateRequest } from './gate.js';
-import { VdiskError } from '../../errors/vdisk-error.js';
+import { NodeFileSource } from '../io/node-file-source.js';
+import type { ImageSource } from '../io/source.js';
+import type { BackingGate, GateAnswer, GateRequest } from '../engine/read/gate.js';
+import { VdiskError } from '../errors/vdisk-error.js';
 
 export interface NodeGateOptions {
   /** When set, only paths under these directories may be opened. */

@@ -1,0 +1,2 @@
+import type { BuildOptions } from 'esbuild';
+export function webBundleOptions(root: string, outdir: string): BuildOptions;
