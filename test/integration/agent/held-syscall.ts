@@ -3,7 +3,7 @@
 // process's other threads run on). A test can then act while the call is known to be in progress — no
 // race with the kernel's speed: copy_file_range on a reflink file system otherwise takes milliseconds.
 // The traced process is strace's only child; /proc shows which system call a thread is in.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { requireTool } from '../../helpers/tools.js';
 
 /** x86_64's number for copy_file_range(2) (arch/x86/entry/syscalls/syscall_64.tbl). */
@@ -25,11 +25,18 @@ export function holdCopyFileRange(seconds: number): string[] {
   ];
 }
 
-/** The process strace runs (its one child). */
+/** The Node process strace runs (its child running Node: strace first forks a probe of its own). */
 export function traced(stracePid: number): number {
   const kids = readFileSync(`/proc/${stracePid}/task/${stracePid}/children`, 'utf8').trim().split(/\s+/);
-  if (kids.length !== 1 || !kids[0]) throw new Error(`strace ${stracePid} has children [${kids.join(' ')}]`);
-  return Number(kids[0]);
+  const node = kids.filter((k) => {
+    try {
+      return k !== '' && readlinkSync(`/proc/${k}/exe`) === realpathSync(process.execPath);
+    } catch {
+      return false;
+    }
+  });
+  if (node.length !== 1) throw new Error(`strace ${stracePid} runs no Node process yet ([${kids.join(' ')}])`);
+  return Number(node[0]);
 }
 
 /** True when one of `pid`'s threads is inside system call `nr` now (/proc/PID/task/TID/syscall). */
