@@ -23,7 +23,8 @@ const MiB = 1 << 20;
 let fs: LoopFs;
 let home: string;
 let n = 0;
-let agents: AgentProcess[] = [];
+/** Agents started; `held`: the Node pid under strace (SIGTERM to strace would only detach it). */
+let agents: { a: AgentProcess; held?: number }[] = [];
 
 beforeAll(() => {
   fs = mountLoopFs('xfs', 512);
@@ -34,7 +35,17 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 afterEach(async () => {
-  for (const a of agents) await a.stop();
+  for (const { a, held } of agents) {
+    if (held === undefined) {
+      await a.stop();
+      continue;
+    }
+    try {
+      process.kill(held, 'SIGKILL');
+    } catch {} // already gone (the SIGKILL case)
+    await a.kill();
+    await until('the held agent to be reaped', () => (existsSync(`/proc/${held}`) ? undefined : true));
+  }
   agents = [];
 }, 30_000);
 
@@ -79,8 +90,9 @@ function setUp(): Case {
     start: async (hold) => {
       const wrap = hold ? holdCopyFileRange(hold) : [];
       const a = await startAgentProcess(args, join(dir, 'a.sock'), join(dir, 'secret'), SECRET, wrap);
-      agents.push(a);
-      return { a, pid: hold ? traced(a.child.pid!) : a.child.pid! };
+      const pid = hold ? traced(a.child.pid!) : a.child.pid!;
+      agents.push({ a, ...(hold ? { held: pid } : {}) });
+      return { a, pid };
     },
   };
   return c;
@@ -155,7 +167,8 @@ describe('offloaded offline clone in a real agent process (reflink XFS, copy_fil
     await midOffload(c, first.pid);
     process.kill(first.pid, 'SIGKILL');
     await until('the agent to die', () => (/State:\s+[ZX]/.test(status(first.pid)) ? true : undefined));
-    await first.a.kill(); // strace, still waiting out its delay
+    await first.a.kill(); // strace, still waiting out its delay: then init reaps the dead agent
+    await until('the dead agent to be reaped', () => (existsSync(`/proc/${first.pid}`) ? undefined : true));
     expect(stepSeen(c, 'end')).toBe(false);
     const { a } = await c.start();
     const end = await ended(a, id);
