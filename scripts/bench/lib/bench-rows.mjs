@@ -25,9 +25,9 @@ export function mergeRows(stored, fresh, ran) {
   return [...stored.filter((r) => !ranSet.has(r.bench) && !again.has(key(r))), ...fresh];
 }
 
-/** Sorted by bench name (stable within a bench), so the picture's order does not depend on run order. */
+/** Sorted by bench name (stable within a bench), so the order does not depend on run order; 2-space JSON as biome formats it. */
 export function writeRows(file, rows) {
   const sorted = [...rows].sort((a, b) => (a.bench < b.bench ? -1 : a.bench > b.bench ? 1 : 0));
-  writeFileSync(file, `${JSON.stringify({ rows: sorted }, null, 1)}\n`);
+  writeFileSync(file, `${JSON.stringify({ rows: sorted }, null, 2)}\n`);
   return sorted;
 }
