@@ -2,20 +2,20 @@
 // destination (`.NAME.vdisk-PID.part`), flushed with fdatasync, renamed into place and its directory
 // fsynced, so a file at the destination name is always complete. Temporaries of earlier runs whose
 // process is gone are removed first. A reused file (-n) is written in place and kept on failure.
-import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { fstatSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { ImageTarget } from './target.js';
 import { targetFsError } from './target-error.js';
-import { coalesce, punchHolesFd } from './punch-hole.js';
-import { FALLOC, libc } from './native/libc.js';
-import { cloneRange, copyRange, offloadKind, type OffloadKind } from './native/copy-range.js';
+import { coalesce, punchHolesFd, zeroRangeFd } from './punch-hole.js';
+import type { OffloadKind } from './native/copy-range.js';
 import type { ImageSource } from './source.js';
 import { VdiskError } from '../errors/vdisk-error.js';
+import { removeStaleTemporaries, renameIntoPlace, tempNameFor } from './node-temp-files.js';
+import { WriteBehind } from './write-behind.js';
+import { FileOffload } from './node-file-offload.js';
+
+export { removeStaleTemporaries, tempNameFor };
 
 const ZEROS = new Uint8Array(1 << 20);
-/** A durable target starts writing back every this many bytes, so the final fdatasync finds little left. */
-const WRITE_BEHIND = 64 << 20;
 
 export interface NodeTargetOptions {
   /** Write into the existing file in place (qemu-img convert -n, commit, rebase). */
@@ -36,42 +36,10 @@ export interface AdoptOptions {
   beforeRename?: (handle: FileHandle) => Promise<void>;
 }
 
-export function tempNameFor(path: string, pid = process.pid): string {
-  return join(dirname(path), `.${basename(path)}.vdisk-${pid}.part`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Removes `.NAME.vdisk-PID.part` files beside `path` left by processes that no longer run. */
-export async function removeStaleTemporaries(path: string): Promise<string[]> {
-  const prefix = `.${basename(path)}.vdisk-`;
-  const removed: string[] = [];
-  const names = await readdir(dirname(path)).catch(() => [] as string[]);
-  for (const n of names) {
-    if (!n.startsWith(prefix) || !n.endsWith('.part')) continue;
-    const pid = Number(n.slice(prefix.length, -'.part'.length));
-    if (!Number.isInteger(pid) || (pid !== process.pid && alive(pid))) continue;
-    await rm(join(dirname(path), n), { force: true });
-    removed.push(n);
-  }
-  return removed;
-}
-
 export class NodeFileTarget implements ImageTarget {
   private ended = false;
-  private unsynced = 0;
-  private behind: Promise<void> | undefined;
-  private behindError: unknown;
-  /** The offload this file system gives ('share' until a first clone says otherwise); null: none. */
-  private offload: OffloadKind | null | undefined;
-  private cloneProbed = false;
+  private readonly behind: WriteBehind;
+  private readonly offload: FileOffload;
   private constructor(
     readonly name: string,
     private readonly writePath: string,
@@ -81,7 +49,10 @@ export class NodeFileTarget implements ImageTarget {
     private readonly reuse: boolean,
     private readonly durable = true,
     private readonly beforeRename?: (handle: FileHandle) => Promise<void>,
-  ) {}
+  ) {
+    this.behind = new WriteBehind(handle, durable);
+    this.offload = new FileOffload(handle.fd);
+  }
 
   get size(): number {
     return this.cur;
@@ -138,28 +109,14 @@ export class NodeFileTarget implements ImageTarget {
 
   private wrote(offset: number, length: number): void {
     if (offset + length > this.cur) this.cur = offset + length;
-    this.unsynced += length;
-    if (this.durable && this.unsynced >= WRITE_BEHIND && !this.behind) this.writeBehind();
-  }
-
-  /** fdatasync in the background while the copy goes on: the disk works during the copy, not after it. */
-  private writeBehind(): void {
-    this.unsynced = 0;
-    this.behind = this.handle
-      .datasync()
-      .catch((e) => {
-        this.behindError ??= e;
-      })
-      .finally(() => {
-        this.behind = undefined;
-      });
+    this.behind.wrote(length);
   }
 
   async zero(offset: number, length: number): Promise<void> {
     // Past the end a truncate reads as zeros; inside, fallocate ZERO_RANGE (the blocks stay allocated,
     // as written zeros would: holes are discard's business), else zeros written.
     const inside = Math.max(0, Math.min(offset + length, this.cur) - offset);
-    if (inside > 0 && (await this.fallocZero(offset, inside))) {
+    if (inside > 0 && (await zeroRangeFd(this.handle.fd, offset, inside))) {
       if (offset + length > this.cur) await this.truncate(offset + length);
       return;
     }
@@ -170,21 +127,10 @@ export class NodeFileTarget implements ImageTarget {
 
   /** 'share' or 'copy' for a local file on this target's file system; undefined for anything else. */
   offloadFrom(src: ImageSource): OffloadKind | undefined {
-    if (src.fd === undefined) return undefined;
-    if (this.offload === undefined) this.offload = offloadKind(this.handle.fd) ?? null;
-    if (!this.offload) return undefined;
-    try {
-      return fstatSync(src.fd).dev === fstatSync(this.handle.fd).dev ? this.offload : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.offload.kindFor(src);
   }
 
-  /**
-   * copy_file_range on the two descriptors (native/copy-range.ts); what the kernel declines is read
-   * and written here. The first copy onto a sharing file system is an explicit clone (FICLONERANGE):
-   * where that is refused (XFS made without reflink) later copies are plain in-kernel ones ('copy').
-   */
+  /** Copies in the kernel where it can (node-file-offload.ts); what it declines is read and written here. */
   async copyFrom(
     src: ImageSource,
     srcOffset: number,
@@ -192,24 +138,11 @@ export class NodeFileTarget implements ImageTarget {
     length: number,
     signal?: AbortSignal,
   ): Promise<void> {
-    let done = 0;
-    if (src.fd !== undefined) {
-      if (
-        this.offload === 'share' &&
-        !this.cloneProbed &&
-        srcOffset % 4096 === 0 &&
-        offset % 4096 === 0 &&
-        length % 4096 === 0
-      ) {
-        this.cloneProbed = true;
-        if (cloneRange(src.fd, srcOffset, this.handle.fd, offset, length)) done = length;
-        else this.offload = 'copy';
-      }
-      try {
-        done += await copyRange(src.fd, srcOffset + done, this.handle.fd, offset + done, length - done, signal);
-      } catch (e) {
-        throw (e as { code?: string }).code === 'E_CANCELLED' ? e : targetFsError(e, this.name, `copy at ${offset} to`);
-      }
+    let done: number;
+    try {
+      done = await this.offload.copy(src, srcOffset, offset, length, signal);
+    } catch (e) {
+      throw (e as { code?: string }).code === 'E_CANCELLED' ? e : targetFsError(e, this.name, `copy at ${offset} to`);
     }
     if (done < length) await this.copyThrough(src, srcOffset + done, offset + done, length - done);
     else this.wrote(offset, length);
@@ -227,15 +160,6 @@ export class NodeFileTarget implements ImageTarget {
     }
   }
 
-  /** fallocate ZERO_RANGE on the descriptor (native/libc.ts); false where the file system cannot. */
-  private async fallocZero(offset: number, length: number): Promise<boolean> {
-    const sys = libc();
-    return (
-      sys !== null && (await sys.fallocate(this.handle.fd, FALLOC.ZERO_RANGE | FALLOC.KEEP_SIZE, offset, length)) === 0
-    );
-  }
-
-  /** fallocate PUNCH_HOLE on the descriptor (best effort, see punch-hole.ts). */
   /** Punches every range (clamped to the file) in one go; returns the bytes known punched, of those asked. */
   async discard(ranges: [number, number][]): Promise<{ asked: number; punched: number }> {
     const inside = ranges
@@ -256,14 +180,13 @@ export class NodeFileTarget implements ImageTarget {
 
   async flush(): Promise<void> {
     if (!this.durable) return;
-    await this.behind;
     try {
-      if (this.behindError) throw this.behindError;
+      await this.behind.settle();
       await this.handle.datasync();
     } catch (e) {
       throw targetFsError(e, this.name, 'flush');
     }
-    this.unsynced = 0;
+    this.behind.synced();
   }
 
   async pread(buf: Uint8Array, offset: number): Promise<number> {
@@ -294,14 +217,7 @@ export class NodeFileTarget implements ImageTarget {
     this.ended = true;
     if (this.reuse) return;
     try {
-      await rename(this.writePath, this.name);
-      if (!this.durable) return;
-      const dir = await open(dirname(this.name), 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
+      await renameIntoPlace(this.writePath, this.name, this.durable);
     } catch (e) {
       await rm(this.writePath, { force: true });
       throw targetFsError(e, this.name, 'rename into place');
@@ -311,7 +227,7 @@ export class NodeFileTarget implements ImageTarget {
   async abort(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    await this.behind;
+    await this.behind.drain();
     await this.handle.close().catch(() => {});
     if (!this.reuse) await rm(this.writePath, { force: true });
   }

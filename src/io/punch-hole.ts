@@ -3,6 +3,7 @@
 // (native/libc.ts) on the descriptor, one system call per merged range, no process spawned. Best
 // effort, as QEMU's discards are: a file system without holes (EOPNOTSUPP) or no koffi leaves the
 // bytes where they are (nothing refers to them any more), and the result says how much was punched.
+// Zeroing a range in place (ZERO_RANGE) goes the same way.
 import { open } from 'node:fs/promises';
 import { FALLOC, libc } from './native/libc.js';
 
@@ -31,6 +32,12 @@ export async function punchHolesFd(fd: number, ranges: Range[]): Promise<number>
     else if (r === 'EOPNOTSUPP' || r === 'ENOSYS') break; // no holes here: the rest fails alike
   }
   return done;
+}
+
+/** fallocate ZERO_RANGE (keeping the size) on the descriptor: false where the file system cannot. */
+export async function zeroRangeFd(fd: number, offset: number, length: number): Promise<boolean> {
+  const sys = libc();
+  return sys !== null && (await sys.fallocate(fd, FALLOC.ZERO_RANGE | FALLOC.KEEP_SIZE, offset, length)) === 0;
 }
 
 /** The same by name (opened for writing, then closed); 0 when the file cannot be opened. */

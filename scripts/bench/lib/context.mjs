@@ -1,11 +1,12 @@
 // What every bench case gets: a scratch dir, the built CLI, qemu-img, measurement helpers and a
 // row printer that keeps goals next to the figures (a missed goal is printed, never hidden).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { measure, requireCommand, timeInProcess } from './measure.mjs';
 
 const CLI = fileURLToPath(new URL('../../../dist/cli.mjs', import.meta.url));
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const fmt = (n, d = 1) => (n === undefined ? '—' : n.toFixed(d));
 
 export function makeContext(tmp) {
@@ -13,6 +14,8 @@ export function makeContext(tmp) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   const rows = [];
   const ctx = {
+    /** The case module running now (its file name without .mjs): tags its rows in docs/bench-rows.json. */
+    bench: '',
     tmp,
     cli: CLI,
     qemuVersion: execFileSync('qemu-img', ['--version'], { encoding: 'utf8' }).split('\n')[0],
@@ -28,7 +31,15 @@ export function makeContext(tmp) {
     row(name, r) {
       const ratio = r.vdiskMs !== undefined && r.qemuMs ? r.vdiskMs / r.qemuMs : undefined;
       const met = r.goal ? r.goal.test({ ...r, ratio }) : undefined;
-      rows.push({ name, met, goal: r.goal?.text, ratio });
+      rows.push({
+        bench: ctx.bench,
+        name,
+        met,
+        goal: r.goal?.text,
+        ratio,
+        date: new Date().toISOString(),
+        load: loadavg(),
+      });
       const goal = r.goal ? ` [goal ${r.goal.text}: ${met ? 'met' : 'MISSED'}]` : '';
       console.log(
         `${name.padEnd(52)} ${fmt(r.vdiskMs).padStart(9)} ${fmt(r.qemuMs).padStart(9)} ${fmt(ratio, 2).padStart(6)} ${fmt(r.vdiskRssMiB).padStart(9)} ${fmt(r.qemuRssMiB).padStart(9)}  ${r.note ?? ''}${goal}`,

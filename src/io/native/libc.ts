@@ -1,7 +1,7 @@
 // The few Linux system calls Node lacks, called through koffi (prebuilt in its npm package) on
-// libc.so.6: copy_file_range, fallocate, FICLONERANGE, lseek(SEEK_DATA/SEEK_HOLE) and flock. Loaded
-// lazily on first use, Node only: browser and workerd bundles never reach this file (scripts/build.mjs
-// stubs every `node-*` and `native/` module). Where koffi or libc cannot be loaded (not Linux) every
+// libc.so.6: copy_file_range, fallocate, FICLONERANGE, lseek(SEEK_DATA/SEEK_HOLE), flock and
+// sync_file_range. Loaded lazily on first use, Node only: browser and workerd bundles never reach
+// this file (scripts/build.mjs stubs every `node-*` and `native/` module). Where koffi or libc cannot be loaded (not Linux) every
 // caller gets null and keeps its portable path. Results are a count (>= 0) or an errno name.
 import { createRequire } from 'node:module';
 
@@ -19,11 +19,14 @@ export interface Libc {
   /** fstatfs(2): the file system's magic (f_type) and block size, or an errno name. */
   fsType(fd: number): { type: number; blockSize: number } | string;
   flock(fd: number, op: number): SysResult;
+  /** sync_file_range(2) on the thread pool: starts (WRITE) or waits for writeback of a range; 0 on success. */
+  syncFileRange(fd: number, offset: number, length: number, flags: number): Promise<SysResult>;
 }
 
 export const FALLOC = { KEEP_SIZE: 0x01, PUNCH_HOLE: 0x02, ZERO_RANGE: 0x10 } as const;
 export const LOCK = { EX: 2, NB: 4, UN: 8 } as const;
 export const SEEK = { END: 2, DATA: 3, HOLE: 4 } as const;
+export const SYNC_RANGE = { WAIT_BEFORE: 1, WRITE: 2, WAIT_AFTER: 4 } as const;
 /** _IOW(0x94, 13, struct file_clone_range): linux/fs.h. */
 const FICLONERANGE = 0x4020940d;
 
@@ -58,6 +61,7 @@ function bind(k: Koffi): Libc {
   const lseek = lib.func('int64_t lseek(int, int64_t, int)');
   const flock = lib.func('int flock(int, int)');
   const fstatfs = lib.func('int fstatfs(int, _Out_ uint8_t *)');
+  const sfr = lib.func('int sync_file_range(int, int64_t, int64_t, unsigned int)');
   k.struct('file_clone_range', {
     src_fd: 'int64_t',
     src_offset: 'uint64_t',
@@ -79,6 +83,7 @@ function bind(k: Koffi): Libc {
       sync(ioctl(d, FICLONERANGE, { src_fd: s, src_offset: so, src_length: n, dest_offset: dof })),
     lseek: (fd, off, wh) => sync(lseek(fd, off, wh)),
     flock: (fd, op) => sync(flock(fd, op)),
+    syncFileRange: (fd, off, len, flags) => pooled(sfr, fd, off, len, flags),
     fsType: (fd) => {
       const buf = new BigInt64Array(16); // struct statfs on 64-bit Linux: 15 longs; f_type, f_bsize first
       const r = sync(fstatfs(fd, buf));

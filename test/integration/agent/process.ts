@@ -58,15 +58,15 @@ export async function startAgentProcess(
   socket: string,
   secretFile: string,
   secret: string,
+  /** A command the agent runs under (`strace ...`): argv before Node's; `child` is then that command. */
+  wrap: string[] = [],
 ): Promise<AgentProcess> {
   writeFileSync(secretFile, secret, { mode: 0o600 });
-  const child = spawn(
-    process.execPath,
-    [await agentBundle(), ...args, '--listen', `unix:${socket}`, '--secret-file', secretFile],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const argv = [await agentBundle(), ...args, '--listen', `unix:${socket}`, '--secret-file', secretFile];
+  const [cmd, ...pre] = wrap.length ? [...wrap, process.execPath] : [process.execPath];
+  const child = spawn(cmd!, [...pre, ...argv], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (log += s));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

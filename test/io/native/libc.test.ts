@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { libc, FALLOC, LOCK, SEEK, type Libc } from '../../../src/io/native/libc.js';
+import { libc, FALLOC, LOCK, SEEK, SYNC_RANGE, type Libc } from '../../../src/io/native/libc.js';
 
 const MiB = 1 << 20;
 let dir: string;
@@ -35,6 +35,15 @@ describe('libc through koffi', () => {
     expect(await L.copyFileRange(a, 0, 987654, 0, 10)).toBe('EBADF');
     closeSync(a);
     closeSync(b);
+  });
+
+  it('sync_file_range starts and waits for writeback of a file; errno names for a bad descriptor or a pipe', async () => {
+    const fd = sparseFile('s');
+    expect(await L.syncFileRange(fd, 0, 0, SYNC_RANGE.WRITE)).toBe(0);
+    expect(await L.syncFileRange(fd, 0, 0, SYNC_RANGE.WAIT_BEFORE | SYNC_RANGE.WRITE | SYNC_RANGE.WAIT_AFTER)).toBe(0);
+    expect(await L.syncFileRange(fd, 0, 0, 0xff)).toBe('EINVAL');
+    expect(await L.syncFileRange(987654, 0, 0, SYNC_RANGE.WRITE)).toBe('EBADF');
+    closeSync(fd);
   });
 
   it('lseek finds data and holes; ENXIO past the last data', () => {
