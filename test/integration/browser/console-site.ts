@@ -17,13 +17,12 @@ export function requireBuild(): void {
 
 export interface SlowFiles {
   files: string[];
-  delayMs: number;
   /** Holds range requests while closed (the test opens it). */
   gate?: RangeGate;
 }
 
-/** GET with Range over `files` (by base name), `delayMs` before each answer, held while `gate` holds it. */
-function slowFiles({ files, delayMs, gate }: SlowFiles): Hono {
+/** GET with Range over `files` (by base name), held while `gate` holds it. */
+function slowFiles({ files, gate }: SlowFiles): Hono {
   const app = new Hono();
   app.get('/slow/:name', async (c) => {
     const path = files.find((f) => basename(f) === c.req.param('name'));
@@ -33,7 +32,6 @@ function slowFiles({ files, delayMs, gate }: SlowFiles): Hono {
     if (!m) return c.body(null, 200, { 'content-length': String(size) });
     const first = Number(m[1]);
     const last = Math.min(Number(m[2]), size - 1);
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     await gate?.pass(last);
     const buf = Buffer.alloc(last - first + 1);
     const fd = openSync(path, 'r');

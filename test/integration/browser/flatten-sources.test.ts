@@ -43,7 +43,7 @@ function flatten(page: Page, ref: Record<string, unknown>, out: string): Promise
 }
 
 describe('console: flatten from every source', () => {
-  const session = useConsoleSession((fx) => ({ slow: { files: [fx.top, fx.base], delayMs: 0 } }));
+  const session = useConsoleSession((fx) => ({ slow: { files: [fx.top, fx.base] } }));
 
   it("gives qemu-img convert's bytes from a picked File, from OPFS and over HTTP ranges", async () => {
     const { page } = session.b;
