@@ -47,20 +47,23 @@ describe('console: cancel a convert', () => {
     await waitForMap(page);
     const before = await workerStats(page);
     gate.close(statSync(long).size >> 2);
-    await page.fill('#convert-path', 'cancelled/flat.raw');
-    await page.click('#convert-start');
-    await gate.reached(60_000); // the convert now waits on a held range: it cannot end by itself
-    await page.waitForFunction(
-      () => {
-        const v = (document.getElementById('convert-progress') as HTMLProgressElement).value;
-        return v > 0 && v < 100;
-      },
-      undefined,
-      { timeout: 60_000 },
-    );
-    await page.click('#convert-cancel');
-    await page.waitForSelector('#convert-result:has-text("Cancelled")', { timeout: 30_000 });
-    gate.open();
+    try {
+      await page.fill('#convert-path', 'cancelled/flat.raw');
+      await page.click('#convert-start');
+      await gate.reached(60_000); // the convert now waits on a held range: it cannot end by itself
+      await page.waitForFunction(
+        () => {
+          const v = (document.getElementById('convert-progress') as HTMLProgressElement).value;
+          return v > 0 && v < 100;
+        },
+        undefined,
+        { timeout: 60_000 },
+      );
+      await page.click('#convert-cancel');
+      await page.waitForSelector('#convert-result:has-text("Cancelled")', { timeout: 30_000 });
+    } finally {
+      gate.open(); // held answers go out (to aborted requests), and the server can close
+    }
     expect(await page.isVisible('#images-error')).toBe(false);
     expect(await page.textContent('#status')).toContain('cancelled');
     // Cancel gave back the engine memory of the convert: freed in the same worker, or, where the
