@@ -1,9 +1,10 @@
 // Flatten in the browser from each kind of source, through the engine worker as the console runs it:
-// a picked File, a file in OPFS and an HTTP range URL all give exactly the bytes of qemu-img convert
-// (the 64 MiB chain spans eight of the 8 MiB chunks a File source is copied in, eight in
-// flight); a cancel mid-way (of a flatten far too long to end first) leaves no file in OPFS, hidden partial ones included; and a 16 GiB sparse
-// image flattens without more Wasm memory than a 2 GiB one holding the same data, with a JS heap
-// in the worker within a bound far above what a size-dependent structure would need to break.
+// a picked File (read each way worker/blob-read.ts offers), a file in OPFS and an HTTP range URL all
+// give exactly the bytes of qemu-img convert (the 64 MiB chain spans eight of the 8 MiB chunks a File
+// source is copied in, eight in flight); a cancel mid-way (of a flatten far too long to end first)
+// leaves no file in OPFS, hidden partial ones included; and a 16 GiB sparse image flattens without
+// more Wasm memory than a 2 GiB one holding the same data, with a JS heap in the worker within a bound
+// far above what a size-dependent structure would need to break.
 import { describe, expect, it } from 'vitest';
 import { closeSync, openSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ function flatten(page: Page, ref: Record<string, unknown>, out: string): Promise
                 0,
                 files.findIndex((f) => f.name === 'disk.qcow2'),
               ),
+              read: ref.read,
             }
           : ref;
       const h = await bridge.open(real);
@@ -51,6 +53,11 @@ describe('console: flatten from every source', () => {
     await page.setInputFiles('#file-input', [session.fx.top, session.fx.base]);
     await flatten(page, { kind: 'files' }, 'from-file/flat.raw');
     expect(await opfsSha256(page, 'from-file/flat.raw')).toBe(session.fx.flatSha256);
+    // Every way of reading a File the bench compares gives the same bytes (worker/blob-read.ts).
+    for (const read of ['stream', 'sync', 'slices']) {
+      await flatten(page, { kind: 'files', read }, `from-file-${read}/flat.raw`);
+      expect(await opfsSha256(page, `from-file-${read}/flat.raw`)).toBe(session.fx.flatSha256);
+    }
 
     await page.evaluate(async () => {
       const bridge = (window as unknown as { vdiskConsole: { bridge: any } }).vdiskConsole.bridge;
