@@ -7,10 +7,10 @@ import { HttpSource } from '../src/io/http-source.js';
 import { RemoteSource } from './remote-source.js';
 import { VdiskError } from '../src/errors/vdisk-error.js';
 import { BlobGate, OpfsGate, UrlGate } from './gates.js';
-import { StreamedBlobSource } from './streamed-blob.js';
+import { BLOB_READS } from './blob-read.js';
 import type { ImageRef } from './types.js';
 
-/** `streamed`: picked files are read as streams where read in order (a flatten; streamed-blob.ts). */
+/** `streamed`: picked files are read as streams where read in order (a flatten; blob-read.ts). */
 export async function openRef(
   ref: ImageRef,
   signal?: AbortSignal,
@@ -20,9 +20,9 @@ export async function openRef(
     case 'blob': {
       const blob = ref.files[ref.top];
       if (!blob) throw new VdiskError('E_BAD_ARGUMENT', `no file at index ${ref.top}`);
-      const source = streamed
-        ? new StreamedBlobSource(blob, ref.names[ref.top])
-        : new BlobSource(blob, ref.names[ref.top]);
+      const read = Object.hasOwn(BLOB_READS, ref.read ?? 'byob') ? BLOB_READS[ref.read ?? 'byob'] : undefined;
+      if (!read) throw new VdiskError('E_BAD_ARGUMENT', `no way to read a file called ${String(ref.read)}`);
+      const source = streamed ? read(blob, ref.names[ref.top]) : new BlobSource(blob, ref.names[ref.top]);
       return { source, gate: new BlobGate(ref.files, ref.names, streamed) };
     }
     case 'opfs':

@@ -4,6 +4,10 @@
 // breakdown in docs/console.md). Reads at or past the end of the reads queued so far wait their turn
 // on the stream and are filled straight from its chunks (a read far ahead starts a new stream there);
 // a read behind them is an ordinary slice read, so the bytes are the same whatever the order.
+// Where the Blob's stream is a byte stream (Chromium, Node 20) it is read with a BYOB reader into one
+// reused buffer: with the default reader every chunk is a fresh ArrayBuffer, and reading 1 GiB took
+// 1.5–3× as long (docs/console.md). Wasm memory cannot be the reader's buffer (a BYOB read transfers
+// its buffer, and a WebAssembly.Memory's cannot be detached), so each chunk is copied once into it.
 import type { ImageSource } from '../src/io/source.js';
 import { BlobSource, blobTimings } from '../src/io/blob-source.js';
 import { readLength } from '../src/io/read-range.js';
@@ -11,12 +15,18 @@ import { VdiskError } from '../src/errors/vdisk-error.js';
 
 /** Bytes the stream reads through (and drops) to reach a read rather than starting a new stream. */
 export const MAX_SKIP = 1 << 20;
+/** The BYOB reader's buffer; Chromium fills about 100–200 KiB of it per read. */
+export const BYOB_BYTES = 2 << 20;
+
+type Reader = ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
 
 export class StreamedBlobSource implements ImageSource {
   readonly name: string;
   readonly size: number;
   private readonly slices: BlobSource;
-  private reader?: ReadableStreamDefaultReader<Uint8Array>;
+  private reader?: Reader;
+  /** The BYOB reader's buffer (each read transfers it and gives it back in its result). */
+  private scratch?: ArrayBuffer;
   /** Offset of the next byte the stream gives (the head of `left`). */
   private pos = 0;
   private left: Uint8Array = new Uint8Array(0);
@@ -24,9 +34,11 @@ export class StreamedBlobSource implements ImageSource {
   private tail = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** `byob`: false reads with the default reader (fresh chunks), as the bench compares. */
   constructor(
     private readonly blob: Blob,
     name?: string,
+    private readonly byob = true,
   ) {
     this.slices = new BlobSource(blob, name);
     this.name = this.slices.name;
@@ -63,7 +75,9 @@ export class StreamedBlobSource implements ImageSource {
 
   private restart(offset: number): void {
     void this.reader?.cancel().catch(() => undefined);
-    this.reader = this.blob.slice(offset).stream().getReader();
+    const stream = this.blob.slice(offset).stream();
+    this.reader = this.byob ? byobReader(stream) : undefined;
+    this.reader ??= stream.getReader();
     this.pos = offset;
     this.left = new Uint8Array(0);
     blobTimings.reads++;
@@ -78,9 +92,9 @@ export class StreamedBlobSource implements ImageSource {
   private async next(): Promise<boolean> {
     const t0 = performance.now();
     try {
-      const r = await this.reader!.read();
+      const r = await this.read();
       blobTimings.readMs += performance.now() - t0;
-      if (r.done) return false;
+      if (r.done || !r.value) return false;
       this.left = r.value;
       blobTimings.readBytes += r.value.length;
       return true;
@@ -92,8 +106,30 @@ export class StreamedBlobSource implements ImageSource {
     }
   }
 
+  private read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const reader = this.reader!;
+    if (!isByob(reader)) return reader.read();
+    // Only called once `left` (a view of the buffer) is used up, so the buffer can be handed over.
+    const buf = this.scratch && this.scratch.byteLength > 0 ? this.scratch : new ArrayBuffer(BYOB_BYTES);
+    return reader.read(new Uint8Array(buf)).then((r) => {
+      if (r.value) this.scratch = r.value.buffer as ArrayBuffer;
+      return r;
+    });
+  }
+
   async close(): Promise<void> {
     await this.reader?.cancel().catch(() => undefined);
     this.reader = undefined;
+  }
+}
+
+const isByob = (r: Reader): r is ReadableStreamBYOBReader => r instanceof ReadableStreamBYOBReader;
+
+/** A BYOB reader where the stream is a byte stream; undefined where it is not. */
+function byobReader(stream: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | undefined {
+  try {
+    return stream.getReader({ mode: 'byob' });
+  } catch {
+    return undefined;
   }
 }

@@ -2,10 +2,16 @@
 // progress and results. No class instances (they lose their prototype on the way).
 import type { ImageFormat } from '../src/engine/read/gate.js';
 
+/** Ways a flatten reads a picked File (worker/blob-read.ts). */
+export type BlobRead = 'byob' | 'stream' | 'sync' | 'slices';
+
 /** Where an image comes from. The worker opens it (and, through a gate, its backing chain). */
 export type ImageRef =
-  /** Picked or dropped files: `files[top]` is the image; the others may be its backing layers. */
-  | { kind: 'blob'; files: Blob[]; names: string[]; top: number; format?: ImageFormat }
+  /**
+   * Picked or dropped files: `files[top]` is the image; the others may be its backing layers. `read`:
+   * how a flatten reads the top file (default 'byob'; the others are kept for the bench, blob-read.ts).
+   */
+  | { kind: 'blob'; files: Blob[]; names: string[]; top: number; format?: ImageFormat; read?: BlobRead }
   /** A file in the origin private file system, by slash-separated path. */
   | { kind: 'opfs'; path: string; format?: ImageFormat }
   /** An HTTP range URL (e.g. the gateway's volume data relay); `backing` maps resolved names to URLs. */

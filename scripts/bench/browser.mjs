@@ -17,6 +17,9 @@ const ROUNDS = Number(process.env.VDISK_BENCH_REPEAT ?? 3);
 // VDISK_BENCH_BROWSER=file,opfs,url,raw,qcow2,memory: only those sources, formats and rows.
 const ONLY = process.env.VDISK_BENCH_BROWSER?.split(',');
 const want = (...keys) => !ONLY || keys.every((k) => ONLY.includes(k));
+// VDISK_BENCH_FILE_READS=byob,stream,sync,slices: the ways of reading a picked File to compare
+// (worker/blob-read.ts), in the same rounds; default: the console's own (byob).
+const FILE_READS = process.env.VDISK_BENCH_FILE_READS?.split(',') ?? ['byob'];
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const spread = (xs) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
@@ -35,47 +38,50 @@ async function nodeFlatten(ctx, src, fmt) {
   return { ms, cpuMs: (c.user + c.system) / 1000 };
 }
 
-/** `fetchRef`: also time a plain fetch of the file's bytes from the page in each round (HTTP rows). */
-async function flattenRow(ctx, tab, label, ref, src, fmt, goal, fetchRef) {
-  const tabMs = [],
-    nodeMs = [],
-    mem = [],
-    fetchMs = [];
-  let stats;
+/**
+ * One row per variant of the tab's flatten (`variants`: [label, ref]), each against the same Node
+ * flatten, all run in the same rounds, the order turned round every other round. `fetchRef`: also
+ * time a plain fetch of the file's bytes from the page in each round (HTTP rows).
+ */
+async function flattenRows(ctx, tab, variants, src, fmt, goal, fetchRef) {
+  const runs = variants.map(() => ({ ms: [], mem: [], stats: '' }));
+  const nodeMs = [];
+  const fetchMs = [];
   let nodeCpu = 0;
   for (let i = 0; i < ROUNDS; i++) {
-    const pair = [
-      async () => {
-        const r = await flattenInTab(tab, ref, fmt);
-        tabMs.push(r.ms);
-        mem.push(r.mem);
-        stats = r.stats;
-      },
-      async () => {
-        const r = await nodeFlatten(ctx, src, fmt);
-        nodeMs.push(r.ms);
-        nodeCpu = r.cpuMs;
-      },
-    ];
+    const steps = variants.map(([, ref], v) => async () => {
+      const r = await flattenInTab(tab, ref, fmt);
+      runs[v].ms.push(r.ms);
+      runs[v].mem.push(r.mem);
+      runs[v].stats = r.stats;
+    });
+    steps.push(async () => {
+      const r = await nodeFlatten(ctx, src, fmt);
+      nodeMs.push(r.ms);
+      nodeCpu = r.cpuMs;
+    });
     if (fetchRef)
-      pair.push(async () => {
+      steps.push(async () => {
         fetchMs.push((await fetchBandwidth(tab, fetchRef.url, fetchRef.headers, fetchRef.bytes)).ms);
       });
-    for (const f of i % 2 ? pair.reverse() : pair) await f();
+    for (const f of i % 2 ? steps.reverse() : steps) await f();
   }
-  const peak = mem.reduce((a, m) => ({ wasm: Math.max(a.wasm, m.wasm), heap: Math.max(a.heap, m.heap) }), {
-    wasm: 0,
-    heap: 0,
+  return variants.map(([label], v) => {
+    const { ms, mem, stats } = runs[v];
+    const peak = mem.reduce((a, m) => ({ wasm: Math.max(a.wasm, m.wasm), heap: Math.max(a.heap, m.heap) }), {
+      wasm: 0,
+      heap: 0,
+    });
+    ctx.row(`browser flatten ${label} → ${fmt} in OPFS`, {
+      vdiskMs: med(ms),
+      qemuMs: med(nodeMs),
+      note:
+        `qemu column: the same flatten in Node in-process (durable); spread Chromium ${spread(ms)} / Node ${spread(nodeMs)} ms; ` +
+        `tab memory peak: Wasm ${(peak.wasm / MiB).toFixed(0)} MiB, JS heap (page + worker) ${(peak.heap / MiB).toFixed(0)} MiB; ${stats}; Node CPU ${Math.round(nodeCpu)} ms; load ${load()}`,
+      goal,
+    });
+    return { ms: med(ms), peak, fetchMs: fetchMs.length ? med(fetchMs) : undefined };
   });
-  ctx.row(`browser flatten ${label} → ${fmt} in OPFS`, {
-    vdiskMs: med(tabMs),
-    qemuMs: med(nodeMs),
-    note:
-      `qemu column: the same flatten in Node in-process (durable); spread Chromium ${spread(tabMs)} / Node ${spread(nodeMs)} ms; ` +
-      `tab memory peak: Wasm ${(peak.wasm / MiB).toFixed(0)} MiB, JS heap (page + worker) ${(peak.heap / MiB).toFixed(0)} MiB; ${stats}; Node CPU ${Math.round(nodeCpu)} ms; load ${load()}`,
-    goal,
-  });
-  return { ms: med(tabMs), peak, fetchMs: fetchMs.length ? med(fetchMs) : undefined };
 }
 
 export default async function (ctx) {
@@ -92,18 +98,28 @@ export default async function (ctx) {
     if (want('opfs')) await tab.importOpfs('bench/fl-2g.qcow2');
     const label = '2 GiB qcow2 (1 GiB data)';
     for (const fmt of ['raw', 'qcow2']) {
-      if (want('file', fmt)) await flattenRow(ctx, tab, `${label} from File`, { kind: 'file' }, src, fmt, ratio);
+      if (want('file', fmt)) {
+        // The File read the console uses (byob) alone, or with the others it was chosen among.
+        const variants = FILE_READS.map((read) => [`${label} from File (${read})`, { kind: 'file', read }]);
+        await flattenRows(ctx, tab, variants, src, fmt, ratio);
+      }
       if (want('opfs', fmt))
-        await flattenRow(ctx, tab, `${label} from OPFS`, { kind: 'opfs', path: 'bench/fl-2g.qcow2' }, src, fmt, ratio);
+        await flattenRows(
+          ctx,
+          tab,
+          [[`${label} from OPFS`, { kind: 'opfs', path: 'bench/fl-2g.qcow2' }]],
+          src,
+          fmt,
+          ratio,
+        );
       if (!want('url', fmt)) continue;
       // The bandwidth the flatten is judged against is measured in the same rounds: the file's bytes
       // fetched from the page through the same relay, 8 MiB ranges, 8 in flight.
       const bytes = statSync(src).size;
-      const h = await flattenRow(
+      const [h] = await flattenRows(
         ctx,
         tab,
-        `${label} over HTTP`,
-        { kind: 'url', url, headers: sys.headers },
+        [[`${label} over HTTP`, { kind: 'url', url, headers: sys.headers }]],
         src,
         fmt,
         undefined,

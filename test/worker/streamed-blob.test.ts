@@ -1,6 +1,7 @@
 // The streamed File source gives the Blob's bytes whatever order and overlap the reads come in:
 // concurrent reads in order (one stream), gaps read through, a read far ahead (a new stream), reads
-// behind the stream (slice reads), short reads at the end, and a close while reads are queued.
+// behind the stream (slice reads), short reads at the end, and a close while reads are queued; with a
+// BYOB reader (its buffer handed back and forth) and with the default one.
 import { describe, expect, it } from 'vitest';
 import { blobTimings } from '../../src/io/blob-source.js';
 import { MAX_SKIP, StreamedBlobSource } from '../../worker/streamed-blob.js';
@@ -18,9 +19,12 @@ async function read(src: StreamedBlobSource, offset: number, length: number): Pr
   return buf.subarray(0, n);
 }
 
-describe('streamed File source', () => {
+describe.each([
+  ['a BYOB reader', true],
+  ['the default reader', false],
+])('streamed File source with %s', (_, byob) => {
   it('serves concurrent in-order reads from one stream, gaps read through', async () => {
-    const src = new StreamedBlobSource(blob, 'f');
+    const src = new StreamedBlobSource(blob, 'f', byob);
     const before = blobTimings.reads;
     const spans: [number, number][] = [
       [0, 100_000],
@@ -35,7 +39,7 @@ describe('streamed File source', () => {
   });
 
   it('starts a new stream far ahead and slice-reads behind, with the same bytes', async () => {
-    const src = new StreamedBlobSource(blob, 'f');
+    const src = new StreamedBlobSource(blob, 'f', byob);
     const before = blobTimings.reads;
     expect(same(await read(src, 1000, 4096), bytes.subarray(1000, 5096))).toBe(true);
     const far = 5096 + MAX_SKIP + 1;
@@ -47,7 +51,7 @@ describe('streamed File source', () => {
   });
 
   it('returns short reads at the end and nothing past it', async () => {
-    const src = new StreamedBlobSource(blob, 'f');
+    const src = new StreamedBlobSource(blob, 'f', byob);
     const end = bytes.length;
     expect(same(await read(src, end - 10, 100), bytes.subarray(end - 10))).toBe(true);
     expect((await read(src, end, 100)).length).toBe(0);
@@ -56,7 +60,7 @@ describe('streamed File source', () => {
   });
 
   it('settles queued reads when closed', async () => {
-    const src = new StreamedBlobSource(blob, 'f');
+    const src = new StreamedBlobSource(blob, 'f', byob);
     const reads = [read(src, 0, 1 << 20), read(src, 1 << 20, 1 << 20)];
     await src.close();
     for (const r of await Promise.all(reads)) expect(r.length).toBeLessThanOrEqual(1 << 20);

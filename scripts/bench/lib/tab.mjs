@@ -99,7 +99,8 @@ export async function flattenInTab(tab, ref, fmt) {
     async ({ ref, fmt }) => {
       const bridge = window.vdiskConsole.bridge;
       const files = [...document.getElementById('file-input').files];
-      const real = ref.kind === 'file' ? { kind: 'blob', files, names: files.map((f) => f.name), top: 0 } : ref;
+      const real =
+        ref.kind === 'file' ? { kind: 'blob', files, names: files.map((f) => f.name), top: 0, read: ref.read } : ref;
       const h = await bridge.open(real);
       const before = await bridge.stats();
       const t0 = performance.now();

@@ -1,10 +1,17 @@
-// Cancel a long convert mid-way: the console says so, no partial file stays in OPFS, and the same
-// worker then converts again correctly. The source is served slowly over HTTP ranges, so the
-// convert is still running when Cancel is pressed (ordering by progress events, not by time).
+// Cancel a convert mid-way: the console says so, no partial file stays in OPFS, and the same worker
+// then converts again correctly. The source is served over HTTP ranges behind a gate: once the image
+// is open the gate holds every range past the first quarter of the file, so the convert cannot finish
+// (whatever its speed or ranges in flight) and Cancel is pressed while it certainly runs, its progress
+// shown between 0 and 100 % (every cluster of the image is allocated, so nothing past the held range
+// counts as done before it is read). The gate opens only after the cancel.
 import { describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { qemuImg } from '../../fixtures/qemu.js';
 import type { Chromium } from './browser.js';
 import { useConsoleSession } from './console-session.js';
 import { loadConsole, openFiles, opfsNames, opfsSha256, waitForMap } from './page-helpers.js';
+import { RangeGate } from './range-gate.js';
 
 type Stats = { generation: number; memoryInUse: number; running: string[] };
 const workerStats = (page: Chromium['page']): Promise<Stats> =>
@@ -23,27 +30,40 @@ const workerStats = (page: Chromium['page']): Promise<Stats> =>
   });
 
 describe('console: cancel a convert', () => {
-  const session = useConsoleSession((fx) => ({ slow: { files: [fx.top, fx.base], delayMs: 150 } }));
+  const gate = new RangeGate();
+  let long = '';
+  const session = useConsoleSession((fx) => {
+    // 512 MiB, every cluster allocated (metadata preallocation), next to nothing on disk.
+    long = join(fx.dir, 'long.qcow2');
+    qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'preallocation=metadata', long, '512M']);
+    return { slow: { files: [long], gate } };
+  });
 
   it('stops mid-way, leaves nothing behind, and the worker recovers', async () => {
     const { page } = session.b;
     await loadConsole(page, session.site.url);
-    await page.fill('#url-input', `${session.site.url}slow/disk.qcow2`);
+    await page.fill('#url-input', `${session.site.url}slow/long.qcow2`);
     await page.click('form.inline button[type=submit]');
     await waitForMap(page);
     const before = await workerStats(page);
-    await page.fill('#convert-path', 'cancelled/flat.raw');
-    await page.click('#convert-start');
-    await page.waitForFunction(
-      () => {
-        const v = (document.getElementById('convert-progress') as HTMLProgressElement).value;
-        return v > 0 && v < 100;
-      },
-      undefined,
-      { timeout: 60_000 },
-    );
-    await page.click('#convert-cancel');
-    await page.waitForSelector('#convert-result:has-text("Cancelled")', { timeout: 30_000 });
+    gate.close(statSync(long).size >> 2);
+    try {
+      await page.fill('#convert-path', 'cancelled/flat.raw');
+      await page.click('#convert-start');
+      await gate.reached(60_000); // the convert now waits on a held range: it cannot end by itself
+      await page.waitForFunction(
+        () => {
+          const v = (document.getElementById('convert-progress') as HTMLProgressElement).value;
+          return v > 0 && v < 100;
+        },
+        undefined,
+        { timeout: 60_000 },
+      );
+      await page.click('#convert-cancel');
+      await page.waitForSelector('#convert-result:has-text("Cancelled")', { timeout: 30_000 });
+    } finally {
+      gate.open(); // held answers go out (to aborted requests), and the server can close
+    }
     expect(await page.isVisible('#images-error')).toBe(false);
     expect(await page.textContent('#status')).toContain('cancelled');
     // Cancel gave back the engine memory of the convert: freed in the same worker, or, where the

@@ -1,10 +1,12 @@
 // The built console (dist/web) served on 127.0.0.1 as `vdisk start` serves it, plus a route that
-// serves test files slowly over HTTP ranges (so a convert lasts long enough to cancel mid-way).
+// serves test files over HTTP ranges, optionally behind a gate the test opens (range-gate.ts: a
+// convert that must still be running when the test acts is held, not merely slowed).
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { Hono } from 'hono';
 import { consoleServer, type ConsoleServerOptions } from '../../../src/start/console-server.js';
 import { listen, type Listening } from '../../../src/start/listen.js';
+import type { RangeGate } from './range-gate.js';
 
 export const WEB_ROOT = join(new URL('../../../dist/web', import.meta.url).pathname);
 
@@ -13,8 +15,14 @@ export function requireBuild(): void {
     throw new Error(`${WEB_ROOT}/console.js is missing: run npm run build`);
 }
 
-/** GET with Range over `files` (by base name), `delayMs` before each answer. */
-function slowFiles(files: string[], delayMs: number): Hono {
+export interface SlowFiles {
+  files: string[];
+  /** Holds range requests while closed (the test opens it). */
+  gate?: RangeGate;
+}
+
+/** GET with Range over `files` (by base name), held while `gate` holds it. */
+function slowFiles({ files, gate }: SlowFiles): Hono {
   const app = new Hono();
   app.get('/slow/:name', async (c) => {
     const path = files.find((f) => basename(f) === c.req.param('name'));
@@ -24,7 +32,7 @@ function slowFiles(files: string[], delayMs: number): Hono {
     if (!m) return c.body(null, 200, { 'content-length': String(size) });
     const first = Number(m[1]);
     const last = Math.min(Number(m[2]), size - 1);
-    await new Promise((r) => setTimeout(r, delayMs));
+    await gate?.pass(last);
     const buf = Buffer.alloc(last - first + 1);
     const fd = openSync(path, 'r');
     try {
@@ -38,12 +46,12 @@ function slowFiles(files: string[], delayMs: number): Hono {
 }
 
 export async function serveConsole(
-  opts: Partial<ConsoleServerOptions> & { slow?: { files: string[]; delayMs: number } } = {},
+  opts: Partial<ConsoleServerOptions> & { slow?: SlowFiles } = {},
 ): Promise<Listening> {
   requireBuild();
   const site = consoleServer({ webRoot: WEB_ROOT, ...opts });
   const app = new Hono();
-  if (opts.slow) app.route('/', slowFiles(opts.slow.files, opts.slow.delayMs));
+  if (opts.slow) app.route('/', slowFiles(opts.slow));
   app.route('/', site);
   return listen(app);
 }
