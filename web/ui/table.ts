@@ -30,7 +30,8 @@ export function sortTable<T>(
   let by = -1;
   let dir: 'ascending' | 'descending' = 'ascending';
   const heads = columns.map((c, i) => {
-    const th = h('th', { scope: 'col', class: `pf-v6-c-table__th${c.sort ? ' pf-v6-c-table__sort' : ''}` });
+    // pf-m-wrap: a header wraps between words rather than being cut short with an ellipsis.
+    const th = h('th', { scope: 'col', class: `pf-v6-c-table__th pf-m-wrap${c.sort ? ' pf-v6-c-table__sort' : ''}` });
     if (c.sort)
       fill(
         th,
