@@ -58,7 +58,15 @@ for (const f of readdirSync(chunks)) if (!written.has(join(chunks, f))) rmSync(j
 const web = join(dist, 'web');
 mkdirSync(web, { recursive: true });
 await build(webBundleOptions(root, web));
-for (const f of ['index.html', 'styles.css']) copyFileSync(join(root, 'web', f), join(web, f));
+copyFileSync(join(root, 'web/index.html'), join(web, 'index.html'));
+// The console's styles, one file per concern under web/styles/, bundled (their @imports inlined in
+// order) into the one sheet index.html links.
+await build({
+  entryPoints: [join(root, 'web/styles/index.css')],
+  outfile: join(web, 'styles.css'),
+  bundle: true,
+  logLevel: 'warning',
+});
 for (const f of ['engine.simd.wasm', 'engine.scalar.wasm']) copyFileSync(join(dist, f), join(web, f));
 // PatternFly's stylesheet (class names only, no React) and the variable fonts it names, in dist/web/pf/.
 const pf = join(root, 'node_modules/@patternfly/patternfly');

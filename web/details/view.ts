@@ -1,11 +1,14 @@
 // The detail views, one per URL (#pool/ID, #vm/ID, #volume/ID), so a view can be linked and
-// reloaded. They read the shared gateway connection and re-render when it changes.
+// reloaded. They read the shared gateway connection and re-render when it changes (an inventory
+// refresh after a job, a new login), keeping focus where the person had it (ui/keep-focus.ts);
+// `data-renders` on the section counts the renders.
 import { h, fill } from '../dom.js';
 import { connection } from '../gateway/connection.js';
 import { nameOf } from '../names.js';
 import { poolDetail } from './pool.js';
 import { vmDetail } from './vm.js';
 import { volumeDetail } from './volume.js';
+import { keepFocus } from '../ui/keep-focus.js';
 
 export type DetailKind = 'pool' | 'vm' | 'volume';
 const TITLE: Record<DetailKind, string> = { pool: 'Pool', vm: 'VM', volume: 'Volume' };
@@ -16,7 +19,13 @@ export interface DetailsView {
 
 export function detailsView(root: HTMLElement): DetailsView {
   let at: { kind: DetailKind; id: string } | undefined;
+  let renders = 0;
   const render = () => {
+    if (!at) return;
+    keepFocus(root, draw, () => document.getElementById('h-details'));
+    root.dataset.renders = String(++renders);
+  };
+  const draw = () => {
     if (!at) return;
     const c = connection.get();
     const name = at.kind === 'volume' ? nameOf(c?.inventory.inventory, at.id) : at.id;

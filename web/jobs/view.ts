@@ -1,5 +1,6 @@
 // The Jobs view: every job on every agent (GET /v1/jobs, paged by the gateway with one cursor per
-// agent; "Load more" follows `next`), filtered by state, agent, volume and VM, sortable. Running jobs
+// agent; "Load more" follows `next`; the page size, per agent, is chosen in the toolbar), filtered by
+// state, agent, volume and VM, sortable. Running jobs
 // are followed live over SSE (reattached with Last-Event-ID after a reload) for progress, throughput,
 // time left and step; cancel, and retry of orphans and stuck cleanup steps with a confirmation that
 // names the files.
@@ -16,6 +17,9 @@ import { addSample, estimate, type Sample } from './rate.js';
 import { followJob } from './follow.js';
 import { jobFilters, jobMatches, jobWhat, type JobFilter } from './filters.js';
 
+/** How many jobs of each agent a page holds (the gateway's `limit`). */
+const PAGE_SIZES = [10, 20, 50, 100] as const;
+
 export interface JobsView {
   refresh(): Promise<void>;
 }
@@ -26,6 +30,7 @@ export function jobsView(app: App, root: HTMLElement): JobsView {
   const samples = new Map<string, Sample[]>();
   const live = new Map<string, AbortController>();
   let next: string | null = null;
+  let perPage: number = PAGE_SIZES[2];
   let conn: Connection | undefined;
   let filter: JobFilter = {};
   const more = h(
@@ -38,6 +43,17 @@ export function jobsView(app: App, root: HTMLElement): JobsView {
       onclick: () => void load(next ?? undefined),
     },
     'Load more',
+  );
+  const pageSize = h(
+    'select',
+    {
+      id: 'jobs-per-page',
+      onchange: () => {
+        perPage = Number(pageSize.value);
+        void load();
+      },
+    },
+    ...PAGE_SIZES.map((n) => h('option', { value: String(n), selected: n === perPage }, String(n))),
   );
   const note = h('p', { id: 'jobs-note', class: 'muted' });
   const filterBox = h('div', { class: 'pf-v6-c-toolbar__content-section toolbar', id: 'jobs-filters' });
@@ -107,7 +123,7 @@ export function jobsView(app: App, root: HTMLElement): JobsView {
     if (!conn) return;
     clearError(errors);
     try {
-      const page = await conn.gw.jobs(cursor);
+      const page = await conn.gw.jobs(cursor, perPage);
       if (!cursor) jobs.clear();
       for (const j of page.jobs) track(j as JobStatus);
       next = page.next;
@@ -197,7 +213,8 @@ export function jobsView(app: App, root: HTMLElement): JobsView {
         filterBox,
         h(
           'div',
-          { class: 'toolbar-actions' },
+          { class: 'toolbar-actions toolbar' },
+          field('Jobs per agent and page', pageSize),
           h(
             'button',
             { type: 'button', id: 'jobs-refresh', class: 'pf-v6-c-button pf-m-secondary', onclick: () => void load() },

@@ -1,7 +1,9 @@
 // A table with sortable columns (PatternFly's table classes): each sortable header is a button that
 // sorts by that column, ascending then descending, and says so in aria-sort. Rows are replaced with
-// `set`; the sort stays. An empty table shows an empty state instead of rows.
+// `set`; the sort stays, and so does focus on a row's control. An empty table shows an empty state
+// instead of rows.
 import { h, fill } from '../dom.js';
+import { keepFocus } from './keep-focus.js';
 
 type Cell = Node | string;
 export interface Column<T> {
@@ -30,7 +32,8 @@ export function sortTable<T>(
   let by = -1;
   let dir: 'ascending' | 'descending' = 'ascending';
   const heads = columns.map((c, i) => {
-    const th = h('th', { scope: 'col', class: `pf-v6-c-table__th${c.sort ? ' pf-v6-c-table__sort' : ''}` });
+    // pf-m-wrap: a header wraps between words rather than being cut short with an ellipsis.
+    const th = h('th', { scope: 'col', class: `pf-v6-c-table__th pf-m-wrap${c.sort ? ' pf-v6-c-table__sort' : ''}` });
     if (c.sort)
       fill(
         th,
@@ -101,7 +104,7 @@ export function sortTable<T>(
     ),
     set(next) {
       rows = next;
-      render();
+      keepFocus(body, render); // a row's button keeps focus while live updates redraw the rows
     },
     sortBy(label, d = 'ascending') {
       by = columns.findIndex((c) => c.label === label);

@@ -1,39 +1,19 @@
 // The Jobs view against `vdisk start`: jobs started elsewhere (`vdisk job submit`, the CLI, with the
-// console's own session token) appear with their state and progress; a reload mid-job reattaches to
-// the job's event stream (Last-Event-ID kept in the tab) and the row reaches `done` without a manual
-// refresh; an orphan made for real (a second hard link outside the roots, so the agent will not
-// delete the old file) is retried from the view after a confirmation naming the file; filters, sort,
-// the history-clear and OPFS-delete confirmations (cancel leaves things as they were), and deep links
-// to a pool and a volume. Ordering by visible state only, no timing.
+// console's own session token) appear with their state and progress; a reload while the agent says
+// the job is running reattaches to the job's event stream (Last-Event-ID kept in the tab) and the row
+// reaches `done` without a manual refresh; an orphan made for real (a second hard link outside the
+// roots, so the agent will not delete the old file) is retried from the view after a confirmation
+// naming the file; an expired session asks to log in again over the open view. Ordering by visible
+// state only, no timing.
 import { describe, expect, it } from 'vitest';
-import { existsSync, linkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { qemuImg } from '../../fixtures/qemu.js';
-import { run } from '../../../src/cli/main.js';
 import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
 import { confirmWithKeys } from './page-helpers.js';
-
-/** `vdisk job submit --request` with the console's session token; answers the job id. */
-async function submit(page: Page, url: string, dir: string, request: object): Promise<string> {
-  const token = await page.evaluate(() =>
-    sessionStorage.getItem(Object.keys(sessionStorage).find((k) => k.startsWith('token:'))!),
-  );
-  const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-  const req = join(dir, 'request.json');
-  writeFileSync(req, JSON.stringify(request));
-  let out = '',
-    err = '';
-  const code = await run(['job', 'submit', '--request', req, '--gateway', url, '--token-file', tokenFile], {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-  });
-  expect(code, err).toBe(0);
-  return out.trim();
-}
+import { jobNow, submitJob as submit } from './gateway-calls.js';
 
 const row = (id: string) => `#jobs-table tr[data-key="${id}"]`;
 
@@ -43,8 +23,19 @@ describe('console: the Jobs view (`vdisk start`)', () => {
     vm: false,
     clock: () => Date.now() + skew,
     prepare: (sys) => {
-      // Long enough to reload mid-copy on a busy machine (on a quiet one the reload may land after the end; the test holds either way): 4 GiB, every cluster allocated, almost nothing on disk.
-      qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'preallocation=metadata', join(sys.dir, 'pool-a/big.qcow2'), '4G']);
+      // A move that lasts: 16 GiB, every cluster allocated, almost nothing on disk. The engine reads all
+      // of it, then the full verify reads it again: tens of seconds on a quiet machine (8 GiB took 40 s to
+      // copy at load 13), against the second or two between its first progress and the reload.
+      qemuImg([
+        'create',
+        '-q',
+        '-f',
+        'qcow2',
+        '-o',
+        'preallocation=metadata',
+        join(sys.dir, 'pool-a/big.qcow2'),
+        '16G',
+      ]);
       qemuImg(['create', '-q', '-f', 'qcow2', join(sys.dir, 'pool-a/orphan.qcow2'), '4M']);
     },
   });
@@ -70,15 +61,19 @@ describe('console: the Jobs view (`vdisk start`)', () => {
     );
     expect(await page.evaluate((j) => sessionStorage.getItem(`job-event:${j}`), id)).toMatch(/^\d+$/);
     expect(await axeViolations(page)).toEqual([]);
+    // Mid-job for certain: the agent says the job is running right before the reload.
+    const before = await jobNow(page, id);
+    expect(before.state).toBe('running');
+    expect(before.progress).toBeLessThan(1);
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForSelector(row(id));
     // No refresh pressed: the row reaches the end through the reattached stream.
-    await page.waitForSelector(`${row(id)} [data-state="done"]`, { timeout: 400_000 });
+    await page.waitForSelector(`${row(id)} [data-state="done"]`, { timeout: 600_000 });
     expect(await page.getAttribute(`${row(id)} progress`, 'value')).toBe('100');
     expect(existsSync(join(sys.dir, 'pool-b/big.qcow2'))).toBe(true);
     expect(await page.evaluate((j) => sessionStorage.getItem(`job-event:${j}`), id)).toBeNull();
-  }, 540_000);
+  }, 780_000);
 
   it('retries an orphan from the view after a confirmation naming the file', async () => {
     const { sys, b } = s;

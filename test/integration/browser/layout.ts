@@ -40,3 +40,24 @@ export function coveredElements(page: Page): Promise<Covered[]> {
     return out;
   });
 }
+
+/**
+ * Table headers cut short: every visible `th`, and every element inside one, whose content is wider
+ * than its box (scrollWidth > clientWidth: an ellipsis, clipped or spilling text). Inline elements
+ * have no box of their own (clientWidth 0) and are measured through their block parent.
+ */
+export function truncatedHeaders(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const th of document.querySelectorAll('th')) {
+      if (!th.checkVisibility?.({ visibilityProperty: true })) continue;
+      for (const el of [th, ...th.querySelectorAll('*')]) {
+        if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth)
+          out.push(
+            `${th.closest('table')?.id || 'table'} "${(th.textContent ?? '').trim()}": ${el.tagName.toLowerCase()} ${el.scrollWidth} > ${el.clientWidth}`,
+          );
+      }
+    }
+    return out;
+  });
+}

@@ -2,11 +2,12 @@
 // a plan preview), jobs (after a move), history, and the pool, VM and volume detail views opened by
 // deep link; at 1280×800 and 390×844, in the light and the dark theme: axe-core finds nothing, and no
 // visible focusable or text element is covered by another (coveredElements). Also with a
-// confirmation dialog open. Sort and filter of the inventory and jobs tables by the keyboard.
+// confirmation dialog open; no table header is cut short (truncatedHeaders). Sort and filter of the
+// inventory and jobs tables by the keyboard.
 import { describe, expect, it } from 'vitest';
 import { useSystemSession } from './system-session.js';
 import { axeViolations } from './axe.js';
-import { coveredElements } from './layout.js';
+import { coveredElements, truncatedHeaders } from './layout.js';
 import { confirmWithKeys } from './page-helpers.js';
 import { tabTo } from './keys.js';
 
@@ -116,6 +117,7 @@ describe('console views: axe and layout at both viewports, light and dark', () =
           );
           expect({ hash, violations: await axeViolations(page) }).toEqual({ hash, violations: [] });
           expect({ hash, covered: await coveredElements(page) }).toEqual({ hash, covered: [] });
+          expect({ hash, truncated: await truncatedHeaders(page) }).toEqual({ hash, truncated: [] });
         }
         // With a confirmation open: the history's clear, cancelled with Escape (nothing is cleared).
         await page.goto(`${sys.url}#history`);
