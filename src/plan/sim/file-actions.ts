@@ -18,7 +18,8 @@ type FileCall = Extract<
       | 'commit-offline'
       | 'rebase-offline'
       | 'delete-volume'
-      | 'delete-file';
+      | 'delete-file'
+      | 'rename-volumes';
   }
 >;
 
@@ -92,6 +93,10 @@ export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
       if (fault) break;
       w.inv.volumes = w.inv.volumes.filter((v) => v.id !== call.params.volume);
       return;
+    case 'rename-volumes':
+      // Atomic (a fault fails it before any effect, simulate.ts): every file moves with its record.
+      renameVolumes(w, call.params.moves);
+      return;
     case 'delete-file': {
       const f = w.files.get(call.params.path);
       if (!f) return;
@@ -102,6 +107,20 @@ export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
     }
   }
   if (fault) throw new SimError('E_PLAN_STEP_FAILED', `injected fault in ${call.action}`);
+}
+
+function renameVolumes(w: SimWorld, moves: { volume: string; pool: string; from: string; to: string }[]): void {
+  for (const m of moves) {
+    if (!w.files.has(m.from)) throw new SimError('E_NOT_FOUND', `${m.from} does not exist`);
+    if (w.files.has(m.to)) throw new SimError('E_PLAN_NAME_TAKEN', `${m.to} exists`);
+  }
+  for (const m of moves) {
+    if (fileOpen(w, m.from)) w.violations.push(`renamed ${m.from} while QEMU has it open`);
+    w.files.set(m.to, w.files.get(m.from)!);
+    w.files.delete(m.from);
+    const v = w.inv.volumes.find((x) => x.id === m.volume);
+    if (v) Object.assign(v, { path: m.to, pool: m.pool });
+  }
 }
 
 function removeFile(w: SimWorld, path: string): void {
