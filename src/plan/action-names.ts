@@ -59,7 +59,7 @@ export const ACTION_NAMES: { [A in Action]: (p: ParamsOf<A>) => NameRef[] } = {
   'delete-volume': (p) => path('path', p.path),
   'delete-file': (p) => path('path', p.path),
   'rename-volumes': (p) =>
-    p.moves.flatMap((m, i) => [...path(`moves.${i}.from`, m.from), ...path(`moves.${i}.to`, m.to)]),
+    p.moves.flatMap((m, i) => [...path(`moves.${i}.fromPath`, m.fromPath), ...path(`moves.${i}.toPath`, m.toPath)]),
   'inventory-update': (p) => p.ops.flatMap((op, i) => opNames(op, `ops.${i}`)),
   'qmp-create-image': (p) => [...path('path', p.path), ...backing('backingFile', p.backingFile, { path: p.path })],
   'qmp-open-image': (p) => path('path', p.path),

@@ -57,7 +57,7 @@ export const ACTION_PARAMS = {
    * their records moved with them, all or none (src/plan/plan-move-rename.ts). */
   'rename-volumes': z.object({
     moves: z
-      .array(z.object({ volume: text(), pool: text(), from: text(), to: text() }))
+      .array(z.object({ volume: text(), pool: text(), fromPath: text(), toPath: text() }))
       .min(1)
       .max(MAX_ITEMS),
   }),

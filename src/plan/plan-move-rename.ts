@@ -12,17 +12,22 @@ export function addRenameMove(list: StepList, f: MoveFacts): void {
       { label: `flush ${c.source.path} to disk` },
     );
   }
-  const moves = f.copies.map((c) => ({ volume: c.source.id, pool: f.pool.id, from: c.source.path, to: c.target.path }));
+  const moves = f.copies.map((c) => ({
+    volume: c.source.id,
+    pool: f.pool.id,
+    fromPath: c.source.path,
+    toPath: c.target.path,
+  }));
   const back = f.copies.map((c) => ({
     volume: c.source.id,
     pool: c.source.pool,
-    from: c.target.path,
-    to: c.source.path,
+    fromPath: c.target.path,
+    toPath: c.source.path,
   }));
   list.add(
     { action: 'rename-volumes', params: { moves } },
     {
-      label: `rename ${moves.map((m) => m.from).join(', ')} into pool ${f.pool.id} (same file system: no data moves)`,
+      label: `rename ${moves.map((m) => m.fromPath).join(', ')} into pool ${f.pool.id} (same file system: no data moves)`,
       phase: 'commit',
       undo: [{ action: 'rename-volumes', params: { moves: back } }],
     },

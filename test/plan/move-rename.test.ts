@@ -67,8 +67,8 @@ describe('move by rename', () => {
           moves: ['base', 'snap1', 'snap2'].map((id) => ({
             volume: id,
             pool: 'p1',
-            from: `/pool2/${id}.qcow2`,
-            to: `/pool1/${id}.qcow2`,
+            fromPath: `/pool2/${id}.qcow2`,
+            toPath: `/pool1/${id}.qcow2`,
           })),
         },
       },

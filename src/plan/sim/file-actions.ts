@@ -109,17 +109,17 @@ export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
   if (fault) throw new SimError('E_PLAN_STEP_FAILED', `injected fault in ${call.action}`);
 }
 
-function renameVolumes(w: SimWorld, moves: { volume: string; pool: string; from: string; to: string }[]): void {
+function renameVolumes(w: SimWorld, moves: { volume: string; pool: string; fromPath: string; toPath: string }[]): void {
   for (const m of moves) {
-    if (!w.files.has(m.from)) throw new SimError('E_NOT_FOUND', `${m.from} does not exist`);
-    if (w.files.has(m.to)) throw new SimError('E_PLAN_NAME_TAKEN', `${m.to} exists`);
+    if (!w.files.has(m.fromPath)) throw new SimError('E_NOT_FOUND', `${m.fromPath} does not exist`);
+    if (w.files.has(m.toPath)) throw new SimError('E_PLAN_NAME_TAKEN', `${m.toPath} exists`);
   }
   for (const m of moves) {
-    if (fileOpen(w, m.from)) w.violations.push(`renamed ${m.from} while QEMU has it open`);
-    w.files.set(m.to, w.files.get(m.from)!);
-    w.files.delete(m.from);
+    if (fileOpen(w, m.fromPath)) w.violations.push(`renamed ${m.fromPath} while QEMU has it open`);
+    w.files.set(m.toPath, w.files.get(m.fromPath)!);
+    w.files.delete(m.fromPath);
     const v = w.inv.volumes.find((x) => x.id === m.volume);
-    if (v) Object.assign(v, { path: m.to, pool: m.pool });
+    if (v) Object.assign(v, { path: m.toPath, pool: m.pool });
   }
 }
 
