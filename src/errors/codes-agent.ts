@@ -81,6 +81,11 @@ export const AGENT_CODES = {
     hint: 'free space in the pool and retry',
     http: 507,
   },
+  E_AGENT_RENAME_CONFLICT: {
+    message: 'a file to rename is not the one the job checked, or its new name is taken: nothing more was renamed',
+    hint: 'look at both names; the job renamed back what it had moved',
+    http: 409,
+  },
   E_AGENT_UNSAFE_MODE: {
     message: 'a plan may not create a file setuid, setgid, sticky or writable by others',
     hint: 'plan again: modes are 0NNN without 0002',

@@ -37,6 +37,8 @@ function opNames(op: InventoryOp, field: string): NameRef[] {
   switch (op.op) {
     case 'add-volume':
       return volumeNames(`${field}.volume`, op.volume);
+    case 'relocate':
+      return path(`${field}.path`, op.path);
     case 'set-backing':
       return backing(`${field}.backingName`, op.backingName, { volume: op.volume });
     default:
@@ -56,6 +58,8 @@ export const ACTION_NAMES: { [A in Action]: (p: ParamsOf<A>) => NameRef[] } = {
   'rebase-offline': (p) => [...path('path', p.path), ...backing('backingName', p.backingName, { path: p.path })],
   'delete-volume': (p) => path('path', p.path),
   'delete-file': (p) => path('path', p.path),
+  'rename-volumes': (p) =>
+    p.moves.flatMap((m, i) => [...path(`moves.${i}.fromPath`, m.fromPath), ...path(`moves.${i}.toPath`, m.toPath)]),
   'inventory-update': (p) => p.ops.flatMap((op, i) => opNames(op, `ops.${i}`)),
   'qmp-create-image': (p) => [...path('path', p.path), ...backing('backingFile', p.backingFile, { path: p.path })],
   'qmp-open-image': (p) => path('path', p.path),

@@ -21,6 +21,9 @@ export const ACTION_TRAITS: Readonly<Record<Action, ActionTraits>> = {
   'rebase-offline': { layer: 'file', atomic: true, weight: 1 },
   'delete-volume': { layer: 'file', atomic: false, weight: 1 },
   'delete-file': { layer: 'file', atomic: false, weight: 1 },
+  // Several rename(2) calls, but all or none: the agent renames back what it moved when one fails,
+  // and after a crash the journal and the inodes say which moved (src/agent/storage/rename-volumes.ts).
+  'rename-volumes': { layer: 'file', atomic: true, weight: 1 },
   'inventory-update': { layer: 'inventory', atomic: true, weight: 1 },
   'qmp-create-image': { layer: 'qmp', atomic: false, weight: 2 },
   'qmp-open-image': { layer: 'qmp', atomic: false, weight: 1 },

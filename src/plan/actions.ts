@@ -53,6 +53,14 @@ export const ACTION_PARAMS = {
   'delete-volume': z.object({ volume: text(), path: text() }),
   /** Storage cleanup: remove a file the inventory no longer names; never touches the inventory. */
   'delete-file': z.object({ path: text(), pool: text(), wipe: z.boolean() }),
+  /** Offline move within one file system: flushed layers renamed (never over an existing file) and
+   * their records moved with them, all or none (src/plan/plan-move-rename.ts). */
+  'rename-volumes': z.object({
+    moves: z
+      .array(z.object({ volume: text(), pool: text(), fromPath: text(), toPath: text() }))
+      .min(1)
+      .max(MAX_ITEMS),
+  }),
   'inventory-update': z.object({ ops: z.array(InventoryOpSchema).max(MAX_ITEMS) }),
   /** blockdev-create the file (and the qcow2 on it) through QEMU, as libvirt does, then open it. */
   'qmp-create-image': z.object({

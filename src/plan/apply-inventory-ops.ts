@@ -66,6 +66,13 @@ const APPLY: { [K in InventoryOp['op']]: Handler<K> } = {
     });
     inv.volumes = inv.volumes.filter((x) => x.id !== op.from);
   },
+  relocate: (inv, op) => {
+    const v = volume(inv, op.volume);
+    if (inv.volumes.some((x) => x.path === op.path && x.id !== op.volume))
+      throw new VdiskError('E_PLAN_NAME_TAKEN', `another volume is at ${op.path}`, { path: op.path });
+    v.pool = op.pool;
+    v.path = op.path;
+  },
   'set-backing': (inv, op) => {
     const v = volume(inv, op.volume);
     v.backing = op.backing;

@@ -13,6 +13,7 @@ export const FILE_ACTIONS = [
   'rebase-offline',
   'delete-volume',
   'delete-file',
+  'rename-volumes',
 ] as const;
 
 export type FileAction = (typeof FILE_ACTIONS)[number];

@@ -10,6 +10,8 @@ export const InventoryOpSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('set-state'), volume: text(), state: VolumeStateSchema }),
   /** `volume` keeps its id and takes over the location of `from` (a verified copy); `from` goes. */
   z.object({ op: z.literal('adopt'), volume: text(), from: text(), backing: text().nullable() }),
+  /** A renamed file's record follows it (rename-volumes): same id, new pool and path. */
+  z.object({ op: z.literal('relocate'), volume: text(), pool: text(), path: text().startsWith('/') }),
   z.object({
     op: z.literal('set-backing'),
     volume: text(),

@@ -8,6 +8,14 @@ export type Format = z.infer<typeof FormatSchema>;
 
 export const HostSchema = z.object({ id: text().min(1), name: text().optional() });
 
+/**
+ * The file system a pool's root lies on, as its host found it (src/agent/storage/pool-fs.ts): `id`
+ * names one mount of one file system (two pools with the same id can rename(2) between them), and
+ * `reflink` says a probe shared extents there (FICLONERANGE). Absent: unknown, so every move copies
+ * and every copy reserves its bytes. A fact: it is part of the facts digest (src/plan/facts.ts).
+ */
+export const PoolFsSchema = z.object({ id: text().min(1), reflink: z.boolean() });
+
 export const PoolSchema = z.object({
   id: text().min(1),
   host: text().min(1),
@@ -16,6 +24,7 @@ export const PoolSchema = z.object({
   root: text().startsWith('/'),
   capacity: z.number().int().nonnegative(),
   free: z.number().int().nonnegative(),
+  fs: PoolFsSchema.optional(),
 });
 
 /**

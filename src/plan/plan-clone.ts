@@ -19,6 +19,7 @@ import {
   singleHost,
 } from './lookup.js';
 import { makePlan } from './make-plan.js';
+import { roomForCopy, sharesExtents } from './pool-fs.js';
 import { addOfflineCopy } from './offline-copy.js';
 import { isInside, joinPath, relativeBackingName } from './paths.js';
 import type { Plan } from './plan-schema.js';
@@ -64,10 +65,20 @@ export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Pla
   }
   assertPathFree(inv, path);
   const bytes = backing ? source.allocated : chain.reduce((n, v) => n + v.allocated, 0);
-  if (bytes > pool.free)
+  // What the copy reads: the top alone (shallow) or the whole chain; on one reflink file system the
+  // engine shares those extents and the pool needs only metadata headroom (pool-fs.ts).
+  const read = backing ? [source] : chain;
+  const reflinked = sharesExtents(
+    pool,
+    poolsOf(inv, read),
+    read.map((v) => v.format),
+    format,
+  );
+  const room = roomForCopy(bytes, reflinked);
+  if (room > pool.free)
     throw new VdiskError(
       'E_PLAN_POOL_TOO_SMALL',
-      `pool '${pool.id}' has ${pool.free} bytes free, the clone needs ${bytes}`,
+      `pool '${pool.id}' has ${pool.free} bytes free, the clone needs ${room}`,
       { field: 'toPool', value: pool.id },
     );
   const target = {
@@ -101,7 +112,7 @@ export function planClone(req: CloneRequest, inv: Inventory, ids: IdSource): Pla
         `${backing ? `shallow on ${backing.path}` : 'flattened'}, owner ${target.owner} mode ${target.mode}`,
       preconditions: [
         ...chain.map((v) => ({ check: 'volume-state' as const, volume: v.id, state: 'ok' as const })),
-        { check: 'pool-free', pool: pool.id, bytes },
+        { check: 'pool-free', pool: pool.id, bytes: room },
         { check: 'file-absent', path },
       ],
       postconditions: [

@@ -10,6 +10,7 @@ import { makePlan } from './make-plan.js';
 import { addOfflineCopy } from './offline-copy.js';
 import type { Plan } from './plan-schema.js';
 import { planLiveMove } from './plan-move-live.js';
+import { addRenameMove } from './plan-move-rename.js';
 import type { MoveRequest } from './requests.js';
 import { checkMove, type MoveFacts } from './validate-move.js';
 
@@ -17,6 +18,7 @@ export function planMove(req: MoveRequest, inv: Inventory, ids: IdSource): Plan 
   const facts = checkMove(req, inv, ids);
   const list = new StepList();
   if (facts.live) planLiveMove(list, facts, ids);
+  else if (facts.rename) addRenameMove(list, facts);
   else planOfflineMove(list, facts);
   return makePlan(
     {
@@ -26,13 +28,18 @@ export function planMove(req: MoveRequest, inv: Inventory, ids: IdSource): Plan 
       steps: list.steps,
       summary:
         `move ${facts.volume.id} (${facts.volume.path}) to pool ${facts.pool.id}, ${req.shape}` +
-        `${facts.live ? `, live on VM ${facts.vm!.id}` : ''}, verify ${facts.verify}${req.wipeSource ? ', wipe source' : ''}`,
+        `${facts.live ? `, live on VM ${facts.vm!.id}` : ''}` +
+        (facts.rename
+          ? ', by rename (same file system)'
+          : `, verify ${facts.verify}${req.wipeSource ? ', wipe source' : ''}`),
       preconditions: movePreconditions(facts),
       postconditions: [
         { check: 'volume-path', volume: facts.volume.id, path: facts.copies.at(-1)!.target.path },
         ...facts.deleted.map((v): Condition => ({ check: 'file-absent', path: v.path })),
       ],
-      retry: 'a failed source delete leaves a reported orphan: re-run its delete-file step',
+      retry: facts.rename
+        ? 'a failed rename moved nothing: re-run the same request'
+        : 'a failed source delete leaves a reported orphan: re-run its delete-file step',
     },
     ids,
   );
@@ -81,7 +88,7 @@ export function addSourceDeletes(list: StepList, f: MoveFacts, after: string[]):
 
 function movePreconditions(f: MoveFacts): Condition[] {
   const pre: Condition[] = f.chain.map((v: Volume) => ({ check: 'volume-state', volume: v.id, state: 'ok' }));
-  pre.push({ check: 'pool-free', pool: f.pool.id, bytes: f.bytes });
+  if (!f.rename) pre.push({ check: 'pool-free', pool: f.pool.id, bytes: f.room });
   for (const c of f.copies) pre.push({ check: 'file-absent', path: c.target.path });
   if (f.vm) pre.push({ check: 'vm-running', vm: f.vm.id, running: f.live });
   return pre;

@@ -18,6 +18,12 @@ export const MoveRequestSchema = z.object({
   verify: VerifySchema.optional(),
   /** Zero the source before deleting it (oVirt's wipe-after-delete, post-zero). */
   wipeSource: z.boolean().default(false),
+  /**
+   * `auto` (absent): an offline move between pools on one file system that keeps the chain's shape
+   * renames the files (src/plan/move-rename-check.ts); `copy`: copy, verify and delete even then (a
+   * freshly written, verified copy).
+   */
+  method: z.enum(['auto', 'copy']).optional(),
 });
 
 export const CloneRequestSchema = z.object({

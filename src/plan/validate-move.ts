@@ -20,6 +20,8 @@ import type { LayerCopy } from './offline-copy.js';
 import { basename, joinPath } from './paths.js';
 import type { MoveRequest, Verify } from './requests.js';
 import { inheritedMode } from './modes.js';
+import { canRename } from './move-rename-check.js';
+import { roomForCopy, sharesExtents } from './pool-fs.js';
 
 export interface MoveFacts {
   volume: Volume;
@@ -38,6 +40,10 @@ export interface MoveFacts {
   /** Old layers that nothing else uses, deleted after the switch, top first. */
   deleted: Volume[];
   bytes: number;
+  /** The copies' layers are renamed into the pool instead (plan-move-rename.ts): no bytes move. */
+  rename: boolean;
+  /** Free bytes the target pool must have: the copy's bytes, less what reflink shares, none for a rename. */
+  room: number;
 }
 
 export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): MoveFacts {
@@ -100,10 +106,30 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
     });
   }
   const bytes = copies.reduce((n, c) => n + c.bytes, 0);
-  if (bytes > pool.free)
+  const rename = canRename({
+    live,
+    wipe: req.wipeSource,
+    copy: req.method === 'copy',
+    keepChain,
+    chain,
+    copies,
+    pool,
+    sourcePools,
+  });
+  // A live move copies through QEMU's mirror, which shares nothing; the engine's offline copy can.
+  const reflinked =
+    !live &&
+    sharesExtents(
+      pool,
+      sourcePools,
+      chain.map((v) => v.format),
+      volume.format,
+    );
+  const room = rename ? 0 : roomForCopy(bytes, reflinked);
+  if (room > pool.free)
     throw new VdiskError(
       'E_PLAN_POOL_TOO_SMALL',
-      `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${bytes}`,
+      `pool '${pool.id}' has ${pool.free} bytes free, the copy needs ${room}`,
       { field: 'toPool', value: pool.id },
     );
   const vm = running?.vm ?? users[0]?.vm;
@@ -120,6 +146,8 @@ export function checkMove(req: MoveRequest, inv: Inventory, ids?: IdSource): Mov
     copies,
     deleted: exclusive,
     bytes,
+    rename,
+    room,
     ...(vm ? { vm } : {}),
     ...(disk ? { disk } : {}),
   };

@@ -106,7 +106,7 @@ describe('vdisk job', () => {
     const link = join(dir, 'link.qcow2'); // outside the roots: the agent refuses to delete a file with two links
     linkSync(old, link);
     const req = join(dir, 'move.json');
-    writeFileSync(req, JSON.stringify({ kind: 'move', volume: 'p1:orphan.qcow2', toPool: 'p2' }));
+    writeFileSync(req, JSON.stringify({ kind: 'move', volume: 'p1:orphan.qcow2', toPool: 'p2', method: 'copy' }));
     const id = (await vdisk('submit', '--request', req)).stdout.trim();
     expect((await vdisk('events', id)).code).toBe(0);
     const st = await vdisk('status', id);

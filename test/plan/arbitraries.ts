@@ -1,6 +1,7 @@
 // Random worlds and requests for the property tests: one host (sometimes a second), two directory
 // pools (free space random), a VM whose disks are chains of 1..4 layers (raw or qcow2 at the bottom),
-// sometimes shared backings, a linear (sometimes branching) snapshot history, unattached volumes.
+// sometimes shared backings, a linear (sometimes branching) snapshot history, unattached volumes,
+// pools on one file system (rename moves, reflink clones), on two, or on unknown ones.
 import fc from 'fast-check';
 import type { InventoryInput } from '../../src/plan/inventory.js';
 
@@ -19,6 +20,8 @@ export interface WorldShape {
   branchSnapshots: boolean;
   farPool: boolean;
   emptyVolume: boolean;
+  /** The pools' file systems: unknown, one (with or without reflink), or two. */
+  fs: 'unknown' | 'one' | 'one-reflink' | 'two';
 }
 
 export const worldShape: fc.Arbitrary<WorldShape> = fc.record({
@@ -33,6 +36,7 @@ export const worldShape: fc.Arbitrary<WorldShape> = fc.record({
   branchSnapshots: fc.constantFrom(false, false, true),
   farPool: fc.constantFrom(false, false, true),
   emptyVolume: fc.boolean(),
+  fs: fc.constantFrom('unknown', 'one', 'one-reflink', 'two'),
 });
 
 export function buildWorld(s: WorldShape): InventoryInput {
@@ -100,9 +104,11 @@ export function buildWorld(s: WorldShape): InventoryInput {
     disks: disks.map((_, d) => ({ target: `vd${'abc'[d]}`, layer: `d${d}l${s.depth - m + i}` })),
   }));
   if (s.branchSnapshots && m > 1) snapshots.push({ id: 'side', vm: 'vm1', parent: 's0', current: false, disks: [] });
+  const fs = (n: number) =>
+    s.fs === 'unknown' ? {} : { fs: { id: s.fs === 'two' ? `fs${n}` : 'fs1', reflink: s.fs === 'one-reflink' } };
   const pools = [
-    { id: 'p1', host: 'h1', root: '/pool1', capacity: 100 * GiB, free: 50 * GiB },
-    { id: 'p2', host: 'h1', root: '/pool2', capacity: 100 * GiB, free: s.freeP2 },
+    { id: 'p1', host: 'h1', root: '/pool1', capacity: 100 * GiB, free: 50 * GiB, ...fs(1) },
+    { id: 'p2', host: 'h1', root: '/pool2', capacity: 100 * GiB, free: s.freeP2, ...fs(2) },
     ...(s.farPool ? [{ id: 'far', host: 'h2', root: '/far', capacity: 100 * GiB, free: 50 * GiB }] : []),
   ];
   return {
@@ -145,6 +151,7 @@ export const REQUEST_KINDS = {
       shape: fc.constantFrom('flatten', 'keep-chain'),
       verify: fc.constantFrom(undefined, undefined, 'none', 'metadata', 'full'),
       wipeSource: fc.boolean(),
+      method: fc.constantFrom(undefined, undefined, 'auto', 'copy'),
     }),
   clone: (s: WorldShape) =>
     fc.record({

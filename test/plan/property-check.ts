@@ -24,6 +24,8 @@ export interface Coverage {
   offline: number;
   faults: number;
   codes: Set<string>;
+  /** Planned cases per step action: which kinds of step the faults were injected into. */
+  actions: Map<string, number>;
 }
 
 export async function checkInvariants(kind: keyof typeof REQUEST_KINDS): Promise<Coverage> {
@@ -32,6 +34,7 @@ export async function checkInvariants(kind: keyof typeof REQUEST_KINDS): Promise
   let live = 0;
   let refused = 0;
   const codes = new Set<string>();
+  const actions = new Map<string, number>();
   // Live plans need a running VM: keep most block-copy worlds running (stopped ones are refused).
   const shapes =
     kind === 'block-copy'
@@ -54,6 +57,7 @@ export async function checkInvariants(kind: keyof typeof REQUEST_KINDS): Promise
       }
       planned++;
       if (plan.live) live++;
+      for (const a of new Set(plan.steps.map((s) => s.action))) actions.set(a, (actions.get(a) ?? 0) + 1);
       const inv = parseInventory(w);
       const clean = await simulatePlan(plan, inv);
       expect(clean.problems, 'without a fault').toEqual([]);
@@ -76,5 +80,5 @@ export async function checkInvariants(kind: keyof typeof REQUEST_KINDS): Promise
     }),
     { numRuns: RUNS, seed: SEED, maxSkipsPerRun: 20 },
   );
-  return { planned, refused, live, offline: planned - live, faults, codes };
+  return { planned, refused, live, offline: planned - live, faults, codes, actions };
 }

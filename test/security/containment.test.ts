@@ -47,6 +47,14 @@ const legit: [string, () => { plan: Plan; world: World }][] = [
     'move offline, keep-chain',
     () => planned({ kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' }, world({ running: false })),
   ],
+  [
+    'move offline by rename (pools on one file system)',
+    () => {
+      const w = world({ running: false });
+      for (const p of w.pools!) Object.assign(p, { fs: { id: 'fs1', reflink: false } });
+      return planned({ kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' }, w);
+    },
+  ],
   ['move live', () => planned({ kind: 'move', volume: 'snap2', toPool: 'p2', shape: 'keep-chain' }, world())],
   [
     'clone shallow',

@@ -11,7 +11,14 @@ let t: TestAgent;
 afterEach(async () => t?.close());
 
 async function move(wipeSource: boolean) {
-  const plan = await planFor(t, { kind: 'move', volume: 'p1:src.qcow2', toPool: 'p2', verify: 'metadata', wipeSource });
+  const plan = await planFor(t, {
+    kind: 'move',
+    volume: 'p1:src.qcow2',
+    toPool: 'p2',
+    verify: 'metadata',
+    wipeSource,
+    method: 'copy',
+  });
   return ended(t, (await submit(t, plan)).body.id);
 }
 

@@ -14,12 +14,21 @@ export interface StepError {
   message: string;
 }
 
+export interface RenamedFile {
+  from: string;
+  to: string;
+  dev: number;
+  ino: number;
+}
+
 export type JournalRecord =
   /** `caller`: who started the job (absent in journals written before callers had names). */
   | { t: 'job'; job: string; plan: Plan; key?: string; bodyHash?: string; caller?: string; at: string }
   /** `call` is the step id, or `STEP/undo/INDEX` for the INDEX-th undo call of STEP. */
   | { t: 'step-start'; job: string; call: string; action: string; at: string }
   | { t: 'step-end'; job: string; call: string; ok: boolean; error?: StepError; at: string }
+  /** The inodes a rename-volumes call moves, journaled before the first rename (rename-volumes.ts). */
+  | { t: 'rename'; job: string; call: string; files: RenamedFile[]; at: string }
   | { t: 'cancel'; job: string; at: string }
   | { t: 'resume'; job: string; at: string }
   | { t: 'end'; job: string; state: JobState; report?: RunReport; error?: StepError; at: string };

@@ -11,6 +11,7 @@ import type { AgentContext } from '../context.js';
 import { runFileStep } from '../storage/file-steps.js';
 import { checkNameForQemu } from '../vm/qmp-files.js';
 import { applyOps } from '../storage/inventory-apply.js';
+import { renameVolumes } from '../storage/rename-volumes.js';
 import { now, type StepError } from './journal.js';
 import { publicStepError } from '../public-error.js';
 import { runQmpStep } from '../vm/qmp-step.js';
@@ -58,6 +59,8 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
       h.contain(call);
       await ctx.stepHooks?.beforeCall?.(call);
       await execute(ctx, call, {
+        job: h.jobId,
+        call: key,
         marker: `${h.jobId}:${key}`,
         resumed: h.inFlight.has(key),
         signal: cancellable ? h.signal : undefined,
@@ -79,6 +82,8 @@ export function agentRunner(ctx: AgentContext, h: RunnerHooks): StepRunner {
 }
 
 interface ExecOptions {
+  job: string;
+  call: string;
   marker: string;
   resumed: boolean;
   signal?: AbortSignal;
@@ -86,6 +91,7 @@ interface ExecOptions {
 }
 
 async function execute(ctx: AgentContext, call: ActionCall, o: ExecOptions): Promise<void> {
+  if (call.action === 'rename-volumes') return renameVolumes(ctx, call.params.moves, o);
   switch (ACTION_TRAITS[call.action].layer) {
     case 'qmp': {
       const qmp = await ctx.vms.session((call.params as { vm: string }).vm);

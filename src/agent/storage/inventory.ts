@@ -5,6 +5,7 @@
 // Each volume says whether its format was stated or probed (format-source.ts); the graphs are read
 // first so a running VM's drivers count as stated. Builds go through the agent's cache
 // (inventory-cache/cache.ts): unchanged files are not opened again, and callers share a refresh.
+import { poolFs } from './pool-fs.js';
 import { existsSync, statfsSync } from 'node:fs';
 import { VolumeSchema, type Inventory, type Volume, type Vm } from '../../plan/inventory.js';
 import { resolveBacking } from '../../plan/paths.js';
@@ -231,6 +232,7 @@ function vmEntry(
  */
 function poolOf(host: string, id: string, root: string) {
   const st = statfsSync(root);
+  const fs = poolFs(root); // which pools rename into each other, and which share extents
   const capacity = st.blocks * st.bsize;
   const quantum = Math.max(MIB, 2 ** Math.ceil(Math.log2(Math.max(1, capacity / 4096))));
   return {
@@ -240,6 +242,7 @@ function poolOf(host: string, id: string, root: string) {
     root,
     capacity,
     free: Math.floor((st.bavail * st.bsize) / quantum) * quantum,
+    ...(fs ? { fs } : {}),
   };
 }
 

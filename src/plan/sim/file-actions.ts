@@ -76,6 +76,10 @@ export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
       if (fault) break;
       w.inv.volumes = w.inv.volumes.filter((v) => v.id !== call.params.volume);
       return;
+    case 'rename-volumes':
+      // Atomic (a fault fails it before any effect, simulate.ts): every file moves with its record.
+      renameVolumes(w, call.params.moves);
+      return;
     case 'delete-file': {
       const f = w.files.get(call.params.path);
       if (!f) return;
@@ -86,6 +90,20 @@ export function fileAction(w: SimWorld, call: FileCall, fault: boolean): void {
     }
   }
   if (fault) throw new SimError('E_PLAN_STEP_FAILED', `injected fault in ${call.action}`);
+}
+
+function renameVolumes(w: SimWorld, moves: { volume: string; pool: string; fromPath: string; toPath: string }[]): void {
+  for (const m of moves) {
+    if (!w.files.has(m.fromPath)) throw new SimError('E_NOT_FOUND', `${m.fromPath} does not exist`);
+    if (w.files.has(m.toPath)) throw new SimError('E_PLAN_NAME_TAKEN', `${m.toPath} exists`);
+  }
+  for (const m of moves) {
+    if (fileOpen(w, m.fromPath)) w.violations.push(`renamed ${m.fromPath} while QEMU has it open`);
+    w.files.set(m.toPath, w.files.get(m.fromPath)!);
+    w.files.delete(m.fromPath);
+    const v = w.inv.volumes.find((x) => x.id === m.volume);
+    if (v) Object.assign(v, { path: m.toPath, pool: m.pool });
+  }
 }
 
 function removeFile(w: SimWorld, path: string): void {

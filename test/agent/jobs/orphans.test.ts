@@ -35,7 +35,7 @@ const at = async (path: string) => (await volumes()).filter((v) => v.path === pa
 async function orphanedMove(): Promise<{ old: string; job: string; lock: number }> {
   const old = join(t.pool('p1'), 'a.qcow2');
   qemuImg('create', '-q', '-f', 'qcow2', old, '4M');
-  const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
+  const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2', method: 'copy' });
   const lock = openSync(old, 'r');
   fds.push(lock);
   flockExclusive(lock);

@@ -108,7 +108,7 @@ describe('inventory cache: TTL, jobs and single flight', () => {
     t = await testAgent({ inventoryTtlMs: 3_600_000 });
     qemuImg('create', '-q', '-f', 'qcow2', join(t.pool('p1'), 'a.qcow2'), '1M');
     const { ended, planFor, submit } = await import('../helpers.js');
-    const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
+    const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2', method: 'copy' });
     const seen: string[][] = [];
     t.agent.ctx.stepHooks = {
       afterCall: async (call) => {

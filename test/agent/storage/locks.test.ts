@@ -14,7 +14,7 @@ describe('image locks', () => {
     t = await testAgent();
     const src = join(t.pool('p1'), 'a.qcow2');
     qemuImg('create', '-q', '-f', 'qcow2', src, '4M');
-    const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
+    const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2', method: 'copy' });
     const fd = openSync(src, 'r');
     expect(libc()!.flock(fd, LOCK.EX | LOCK.NB)).toBe(0);
     try {

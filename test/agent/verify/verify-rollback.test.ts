@@ -20,7 +20,7 @@ const volumes = async () =>
 const CASES = [
   {
     name: 'offline move, verify metadata',
-    request: { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', verify: 'metadata' },
+    request: { kind: 'move', volume: 'p1:disk.qcow2', toPool: 'p2', verify: 'metadata', method: 'copy' },
     copy: 'disk.qcow2',
   },
   {

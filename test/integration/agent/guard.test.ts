@@ -37,7 +37,7 @@ describe('agent guards with a running VM', () => {
     const free = live.path('free');
     qemuImg('create', '-q', '-f', 'qcow2', free, '8M');
     const plan = planRequest(
-      { kind: 'move', volume: 'p1:free.qcow2', toPool: 'p2' },
+      { kind: 'move', volume: 'p1:free.qcow2', toPool: 'p2', method: 'copy' },
       await live.inventory(),
       counterIds('m'),
     );

@@ -47,7 +47,12 @@ describe('console: the Jobs view (`vdisk start`)', () => {
     scratch = join(sys.dir, '..');
     await page.goto(sys.loginUrl);
     await page.waitForSelector('#gw-status:has-text("Connected")', { timeout: 30_000 });
-    const id = await submit(page, sys.url, scratch, { kind: 'move', volume: 'pool-a:big.qcow2', toPool: 'pool-b' });
+    const id = await submit(page, sys.url, scratch, {
+      kind: 'move',
+      volume: 'pool-a:big.qcow2',
+      toPool: 'pool-b',
+      method: 'copy',
+    });
     await page.click('nav a[href="#jobs"]');
     await page.waitForSelector(row(id));
     expect(await page.textContent(row(id))).toContain('move pool-a:big.qcow2 to pool-b');
@@ -80,7 +85,12 @@ describe('console: the Jobs view (`vdisk start`)', () => {
     const { page } = b;
     // A second link outside the storage roots: the agent refuses to delete a file with two links.
     linkSync(join(sys.dir, 'pool-a/orphan.qcow2'), join(scratch, 'orphan-link.qcow2'));
-    const id = await submit(page, sys.url, scratch, { kind: 'move', volume: 'pool-a:orphan.qcow2', toPool: 'pool-b' });
+    const id = await submit(page, sys.url, scratch, {
+      kind: 'move',
+      volume: 'pool-a:orphan.qcow2',
+      toPool: 'pool-b',
+      method: 'copy',
+    });
     await page.click('#jobs-refresh');
     await page.waitForSelector(`${row(id)} [data-state="done"]`, { timeout: 120_000 });
     await page.click('#jobs-refresh');
