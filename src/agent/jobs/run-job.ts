@@ -11,6 +11,7 @@ import type { Job } from './job.js';
 import { finalState } from './job-state.js';
 import type { StepError } from './journal.js';
 import { switchIndex } from './plan-scope.js';
+import { progressWorthSaying, type SaidProgress } from './progress-worth.js';
 import { agentRunner, describe } from './step-runner.js';
 
 export type Replay = Map<string, { ok: boolean; error?: StepError }>;
@@ -29,9 +30,12 @@ export async function runJob(
 ): Promise<void> {
   const total = job.plan.steps.reduce((n, s) => n + s.weight, 0) || 1;
   let done = 0;
+  let said: SaidProgress | undefined;
   const setProgress = (p: number, stepProgress?: number) => {
     job.progress = Math.min(1, p);
     job.touch();
+    if (!progressWorthSaying(said, job.progress, job.step, stepProgress)) return;
+    said = { progress: job.progress, step: job.step, stepProgress };
     job.events.emit('progress', {
       progress: job.progress,
       step: job.step,
