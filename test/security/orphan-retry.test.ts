@@ -20,7 +20,7 @@ afterEach(async () => {
 async function orphanedMove(): Promise<{ old: string; job: string }> {
   const old = join(t.pool('p1'), 'a.qcow2');
   qemuImg('create', '-q', '-f', 'qcow2', old, '4M');
-  const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2' });
+  const plan = await planFor(t, { kind: 'move', volume: 'p1:a.qcow2', toPool: 'p2', method: 'copy' });
   const lock = openSync(old, 'r');
   try {
     expect(libc()?.flock(lock, LOCK.EX | LOCK.NB)).toBe(0);
