@@ -13,7 +13,7 @@ import { ALL_FIXTURES } from '../../fixtures/catalog.js';
 import type { BuiltImage } from '../../fixtures/fixture.js';
 import { qemuInfoJson, qemuMapJson } from '../../fixtures/qemu.js';
 import { mountLoopFs, sharedBytes, type LoopFs } from '../../helpers/loop-fs.js';
-import { convertImage } from '../../../src/engine/ops/convert.js';
+import { convertImage } from '../helpers/node-ops.js';
 import { expectCheckClean, expectIdentical, vdiskOk } from '../helpers/helpers.js';
 
 /**
