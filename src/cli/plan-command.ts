@@ -83,6 +83,7 @@ function buildRequest(kind: string | undefined, o: Options, ordered: [string, st
         shape: one(o, 'shape'),
         verify: one(o, 'verify'),
         wipeSource: o.has('wipe'),
+        method: one(o, 'method'),
       };
     case 'clone':
       return {

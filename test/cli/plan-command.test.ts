@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { verbHelp } from '../../src/cli/help.js';
 import { planCommand } from '../../src/cli/plan-command.js';
 import { world } from '../plan/fixtures.js';
 
@@ -94,5 +95,32 @@ describe('vdisk plan', () => {
     const m = io();
     expect(await planCommand(['move', '--inventory', 'missing.json'], m.io)).toBe(1);
     expect(m.err.join('')).toMatch(/E_NOT_FOUND/);
+  });
+
+  test('move --method: auto (default) renames within one file system, copy forces the copy, others are refused', async () => {
+    const inv = world({ running: false });
+    for (const p of inv.pools!)
+      if (p.id === 'p1' || p.id === 'p2') Object.assign(p, { fs: { id: 'fs1', reflink: false } });
+    const move = async (...more: string[]) => {
+      const t = io({ 'inv.json': inv });
+      const base = ['move', '--inventory', 'inv.json', '--volume', 'data', '--to-pool', 'p2', '--output=json'];
+      const code = await planCommand([...base, ...more], t.io);
+      return { code, err: t.err.join(''), plan: code === 0 ? JSON.parse(t.out.join('')) : undefined };
+    };
+    const steps = (p: { steps: { action: string }[] }) => p.steps.map((s) => s.action);
+    const auto = await move();
+    expect(auto.err).toBe('');
+    expect(steps(auto.plan)).toEqual(['flush-volume', 'rename-volumes']);
+    expect(steps((await move('--method', 'auto')).plan)).toEqual(['flush-volume', 'rename-volumes']);
+    const copy = await move('--method', 'copy');
+    expect(copy.err).toBe('');
+    expect(copy.plan.request.method).toBe('copy');
+    expect(steps(copy.plan)).toContain('copy-data');
+    expect(steps(copy.plan)).toContain('delete-file');
+    expect(steps(copy.plan)).not.toContain('rename-volumes');
+    const bad = await move('--method=rename');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^E_PLAN_BAD_REQUEST.*method/);
+    expect(verbHelp('plan')).toContain('[--method auto|copy]');
   });
 });

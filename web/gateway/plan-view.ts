@@ -1,6 +1,6 @@
-// A previewed plan as a person reads it: the summary, what is created, switched, deleted and wiped
-// (each `pool:file` with its size), the space needed per pool, the bytes to copy, the steps with
-// their undo; the raw plan (text and JSON) only behind a "Details" disclosure. `changes` lists what
+// A previewed plan as a person reads it: the summary, what is created, renamed, switched, deleted
+// and wiped (each `pool:file` with its size), the space needed per pool, the bytes to copy, the
+// steps with their undo; the raw plan (text and JSON) only behind a "Details" disclosure. `changes` lists what
 // differs from an earlier plan (a stale plan's replacement).
 import { h } from '../dom.js';
 import { bytes } from '../format.js';
@@ -15,10 +15,18 @@ const files = (list: FileAtStake[]) =>
 export function effectLines(w: PlanWords): string[] {
   return [
     ...files(w.created).map((f) => `Creates ${f}`),
+    ...w.renamed.map(
+      (r) =>
+        `Renames into pool ${r.pool} (no data copied): ${r.from} → ${r.to}${r.bytes !== undefined ? ` (${bytes(r.bytes)})` : ''}`,
+    ),
     ...w.switched.map((s) => `Switches: ${s}`),
     ...files(w.deleted).map((f) => `Deletes ${f}`),
     ...files(w.wiped).map((f) => `Wipes and deletes ${f}`),
     ...Object.entries(w.space).map(([p, n]) => `Needs ${bytes(n)} free in pool ${p}`),
+    ...(w.renamed.length && !Object.keys(w.space).length
+      ? ['Needs no free space: the same files take new names; if it fails, the undo renames them back']
+      : []),
+    ...(w.renamed.length && !w.deleted.length && !w.wiped.length ? ['Deletes nothing'] : []),
     ...(w.copyBytes ? [`Copies ${bytes(w.copyBytes)} of data`] : []),
   ];
 }

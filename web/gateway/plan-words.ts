@@ -1,7 +1,9 @@
-// A plan in plain words, from its steps and the inventory: what it creates, switches, deletes and
-// wipes (each volume as `pool:file`, with its size), the space it needs in each pool, the bytes it
+// A plan in plain words, from its steps and the inventory: what it creates, renames, switches,
+// deletes and wipes (each volume as `pool:file`, with its size), the space it needs in each pool (the
+// plan's own `pool-free` preconditions, so a reflink copy asks its headroom only), the bytes it
 // copies, and each step with its undo. Pure: the preview and the confirmations read it.
 import type { ActionCall } from '../../src/plan/actions.js';
+import type { Condition } from '../../src/plan/conditions.js';
 import type { Inventory, Volume } from '../../src/plan/inventory.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { chainOf, fileName, volumeName } from '../names.js';
@@ -10,18 +12,28 @@ export interface FileAtStake {
   name: string;
   bytes?: number;
 }
+/** A file moved by rename(2) within one file system: the same data under a new name, nothing copied. */
+export interface Renamed {
+  from: string;
+  to: string;
+  pool: string;
+  bytes?: number;
+}
 export interface PlanWords {
   created: FileAtStake[];
+  renamed: Renamed[];
   switched: string[];
   deleted: FileAtStake[];
   wiped: FileAtStake[];
-  /** Bytes needed free per pool id. */
+  /** Bytes needed free per pool id: the plan's `pool-free` checks, else what its copy steps write. */
   space: Record<string, number>;
   copyBytes: number;
   steps: { label: string; phase: string; undo: string[] }[];
   /** The plan moves the guest's disk to another file while it runs. */
   pivots: boolean;
 }
+
+type PoolFree = Extract<Condition, { check: 'pool-free' }>;
 
 export function planWords(plan: Plan, inv: Inventory): PlanWords {
   const byPath = (p: string) => inv.volumes.find((v) => v.path === p);
@@ -39,6 +51,7 @@ export function planWords(plan: Plan, inv: Inventory): PlanWords {
   const sizeOf = (chain: Volume[]) => chain.reduce((n, v) => n + v.allocated, 0);
   const w: PlanWords = {
     created: [],
+    renamed: [],
     switched: [],
     deleted: [],
     wiped: [],
@@ -80,6 +93,15 @@ export function planWords(plan: Plan, inv: Inventory): PlanWords {
         need(target && poolOf(target.params.path), n);
         break;
       }
+      case 'rename-volumes':
+        for (const m of c.params.moves)
+          w.renamed.push({
+            from: pathName(m.fromPath),
+            to: pathName(m.toPath),
+            pool: m.pool,
+            bytes: byPath(m.fromPath)?.allocated,
+          });
+        break;
       case 'qmp-pivot':
         w.pivots = true;
         w.switched.push(`VM ${c.params.vm}: its disk switches to the copy while it runs (pivot)`);
@@ -116,6 +138,13 @@ export function planWords(plan: Plan, inv: Inventory): PlanWords {
     }
     w.steps.push({ label: s.label, phase: s.phase, undo: s.undo.map(undoWords(pathName, volName)) });
   }
+  // The planner states the free space it asks (src/plan/pool-fs.ts roomForCopy): follow it. A plan
+  // without such a check (a block copy validated against the pool's free bytes) keeps the copy bytes.
+  const asked = plan.preconditions.filter((c): c is PoolFree => c.check === 'pool-free');
+  if (asked.length) {
+    w.space = {};
+    for (const c of asked) w.space[c.pool] = (w.space[c.pool] ?? 0) + c.bytes;
+  }
   return w;
 }
 
@@ -129,6 +158,8 @@ const undoWords =
         return `${u.params.wipe ? 'wipe and delete' : 'delete'} ${pathName(u.params.path)}`;
       case 'qmp-job-cancel':
         return `cancel QEMU job ${u.params.job} on VM ${u.params.vm}`;
+      case 'rename-volumes':
+        return `rename back ${u.params.moves.map((m) => `${pathName(m.fromPath)} → ${pathName(m.toPath)}`).join(', ')}`;
       case 'qmp-close-image':
         return `close node ${u.params.node} on VM ${u.params.vm}`;
       case 'inventory-update':

@@ -40,6 +40,7 @@ export const PLAN = {
     shape: kindOpt,
     verify: kindOpt,
     wipe: { type: 'boolean', shown: false },
+    method: kindOpt,
     name: kindOpt,
     format: kindOpt,
     capacity: kindOpt,
@@ -55,7 +56,12 @@ export const PLAN = {
     snapshot: kindOpt,
   },
   rows: [
-    ['move', '--volume ID --to-pool POOL [--shape flatten|keep-chain]\n[--verify none|metadata|full] [--wipe]'],
+    [
+      'move',
+      '--volume ID --to-pool POOL [--shape flatten|keep-chain]\n[--verify none|metadata|full] [--wipe] [--method auto|copy]\n' +
+        'auto (default): an offline move within one file system renames the files\n(no copy, no space);' +
+        ' copy: always copy, verify and delete the source',
+    ],
     [
       'clone',
       '--volume ID --to-pool POOL --name FILE [--format raw|qcow2]\n' +
