@@ -54,7 +54,21 @@ export function operationForm(inv: Inventory, liveReason: string | undefined): O
     const kind = op.value as Kind;
     const live = OPERATIONS.find((o) => o.kind === kind)!.live;
     fill(note, live && !running.length ? `Unavailable here: ${liveReason ?? 'no VM is running on any agent.'}` : '');
-    if (kind === 'move') fill(args, field('Volume', volumes()), field('To pool', pools()));
+    if (kind === 'move')
+      fill(
+        args,
+        field('Volume', volumes()),
+        field('To pool', pools()),
+        // Within one file system the planner renames (no data copied); a copy is what a wipe of the
+        // old blocks or a move onto other disks under the same mount needs.
+        field(
+          'Method',
+          select('op-method', [
+            ['auto', 'Rename when both pools share a file system'],
+            ['copy', 'Copy, verify, then delete the source'],
+          ]),
+        ),
+      );
     else if (kind === 'clone')
       fill(
         args,
@@ -97,7 +111,12 @@ export function operationForm(inv: Inventory, liveReason: string | undefined): O
     request(): PlanRequestInput {
       switch (op.value as Kind) {
         case 'move':
-          return { kind: 'move', volume: val('op-volume'), toPool: val('op-pool') };
+          return {
+            kind: 'move',
+            volume: val('op-volume'),
+            toPool: val('op-pool'),
+            ...(val('op-method') === 'copy' ? { method: 'copy' as const } : {}),
+          };
         case 'clone':
           return { kind: 'clone', volume: val('op-volume'), toPool: val('op-pool'), name: val('op-name') };
         case 'block-copy':

@@ -47,6 +47,8 @@ describe('console: cancel a gateway job (`vdisk start`)', () => {
     await page.selectOption('#op-kind', 'move');
     await page.selectOption('#op-volume', 'pool-a:big.qcow2');
     await page.selectOption('#op-pool', 'pool-b');
+    // Both pools share the test's file system: without this the move is a rename, over at once.
+    await page.selectOption('#op-method', 'copy');
     await page.click('#plan-preview');
     await page.waitForSelector('#plan-words');
     expect(await page.textContent('#plan-effects')).toContain('pool-a:big.qcow2');

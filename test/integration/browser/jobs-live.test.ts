@@ -22,7 +22,12 @@ const listTree = (dir: string) => readdirSync(dir, { recursive: true, encoding: 
 
 /** Starts the long move and waits until the Jobs view follows it with progress shown (the copy under way). */
 async function runningMove(page: Page, url: string, scratch: string): Promise<string> {
-  const id = await submitJob(page, url, scratch, { kind: 'move', volume: 'pool-a:slow.qcow2', toPool: 'pool-b' });
+  const id = await submitJob(page, url, scratch, {
+    kind: 'move',
+    volume: 'pool-a:slow.qcow2',
+    toPool: 'pool-b',
+    method: 'copy',
+  });
   await page.evaluate(() => {
     location.hash = '#jobs';
   });
