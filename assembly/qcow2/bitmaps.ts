@@ -1,10 +1,6 @@
 // The bitmap directory (qcow2.txt "Bitmaps" → "Bitmap directory"): bitmap_directory_size bytes at
 // bitmap_directory_offset (both from the bitmaps extension, see extensions.ts), nb_bitmaps entries,
-// each padded to a multiple of 8 bytes:
-//
-//   0  bitmap_table_offset u64   8  bitmap_table_size u32   12  flags u32 (bit 0 in_use, bit 1 auto)
-//  16  type u8 (1 = dirty tracking)   17  granularity_bits u8   18  name_size u16
-//  20  extra_data_size u32      24  extra data, then name, then zero padding to 8 bytes
+// each padded to a multiple of 8 bytes; the entry's fields are drawn and named in bitmap-format.ts.
 //
 // Checked as QEMU's bitmap_list_load/check_dir_entry do: entry inside the directory, no extra data,
 // name ≤ 1023 bytes, no reserved flags, type 1, granularity_bits 9..31, a cluster-aligned non-zero
@@ -20,13 +16,16 @@ import { be16, be32, be64 } from '../util/be';
 import { allocPages, freePages } from '../mem/pages';
 import { OP_READ, pushRequest } from '../io/requests';
 import { Layer, layerAt, validSlot, fileId, FMT_QCOW2 } from '../layer';
+import * as Q from './format';
+import * as BM from './bitmap-format';
 
 export const BITMAP_RECORD: usize = 32;
-const ENTRY_HEADER: u64 = 24;
-const MAX_NAME: u32 = 1023;          // BME_MAX_NAME_SIZE
-const MAX_TABLE: u32 = 0x8000000;    // BME_MAX_TABLE_SIZE
-const KNOWN_FLAGS: u32 = 3;          // BME_FLAG_IN_USE | BME_FLAG_AUTO
-const TYPE_DIRTY_TRACKING: u32 = 1;
+const ENTRY_HEADER: u64 = <u64>BM.BMD_HEADER_BYTES;
+const ALIGN: u64 = <u64>BM.BMD_ALIGN;
+const MAX_NAME: u32 = <u32>BM.BME_MAX_NAME_SIZE;
+const MAX_TABLE: u32 = <u32>BM.BME_MAX_TABLE_SIZE;
+const KNOWN_FLAGS: u32 = <u32>(Q.BME_IN_USE | Q.BME_AUTO);
+const TYPE_DIRTY_TRACKING: u32 = <u32>BM.BME_TYPE_DIRTY_TRACKING;
 
 let slotOf: i32 = -1;
 let dir: usize = 0;
@@ -73,19 +72,19 @@ function parse(slot: i32, l: Layer): i32 {
     const at = l.bitmapDirOffset + off;
     if (n >= count || ENTRY_HEADER > dirLen - off) return bad(slot, at, <u64>n);
     const p = dir + <usize>off;
-    const tableOff = be64(p);
-    const tableSize = be32(p + 8);
-    const flags = be32(p + 12);
-    const type = <u32>load<u8>(p + 16);
-    const gbits = <u32>load<u8>(p + 17);
-    const nameLen = <u32>be16(p + 18);
-    const extra = be32(p + 20);
-    const size = (ENTRY_HEADER + <u64>extra + <u64>nameLen + 7) & ~(<u64>7);
+    const tableOff = be64(p + BM.BMD_BITMAP_TABLE_OFFSET);
+    const tableSize = be32(p + BM.BMD_BITMAP_TABLE_SIZE);
+    const flags = be32(p + BM.BMD_FLAGS);
+    const type = <u32>load<u8>(p + BM.BMD_TYPE);
+    const gbits = <u32>load<u8>(p + BM.BMD_GRANULARITY_BITS);
+    const nameLen = <u32>be16(p + BM.BMD_NAME_SIZE);
+    const extra = be32(p + BM.BMD_EXTRA_DATA_SIZE);
+    const size = (ENTRY_HEADER + <u64>extra + <u64>nameLen + ALIGN - 1) & ~(ALIGN - 1);
     if (size > dirLen - off || extra != 0) return bad(slot, at, <u64>extra);
     if (nameLen > MAX_NAME || (flags & ~KNOWN_FLAGS) != 0 || type != TYPE_DIRTY_TRACKING) return bad(slot, at, <u64>flags);
     if (gbits < 9 || gbits > 31) return bad(slot, at, <u64>gbits);
     if (tableSize == 0 || tableSize > MAX_TABLE || tableOff == 0 || (tableOff & (cluster - 1)) != 0
-      || tableOff > l.fileSize || <u64>tableSize * 8 > l.fileSize - tableOff
+      || tableOff > l.fileSize || <u64>tableSize * BM.BMT_ENTRY_BYTES > l.fileSize - tableOff
       || <u64>tableSize * cluster > l.fileSize) return bad(slot, at, tableOff);
     const r = recs + <usize>n * BITMAP_RECORD;
     store<u32>(r, <u32>(p + <usize>ENTRY_HEADER + <usize>extra));

@@ -6,6 +6,7 @@ import { fail } from '../errors';
 import * as S from '../status';
 import * as F from '../fields';
 import * as Q from './layout';
+import * as BM from './bitmap-format';
 import { Layer, backingFmtPtr, backingNamePtr, dataFileNamePtr } from '../layer';
 
 const MAX_BITMAPS: u32 = 65535;                 // QCOW2_MAX_BITMAPS
@@ -52,20 +53,20 @@ function parseOne(slot: i32, l: Layer, p: usize, type: u32, at: u64, data: usize
   return S.OK;
 }
 
-// Bitmaps extension (qcow2.txt "Bitmaps extension"): nb_bitmaps u32, reserved u32,
-// bitmap_directory_size u64, bitmap_directory_offset u64. Ignored, as QEMU does, unless the
+// Bitmaps extension (qcow2.txt "Bitmaps extension", fields in bitmap-format.ts): nb_bitmaps u32,
+// reserved u32, bitmap_directory_size u64, bitmap_directory_offset u64. Ignored, as QEMU does, unless the
 // autoclear "bitmaps consistent" bit says a bitmap-aware program wrote the image last.
 function parseBitmapsExt(slot: i32, l: Layer, at: u64, data: usize, len: u32): i32 {
-  if (len != 24) return fail(S.E_QCOW2_BAD_BITMAPS, slot, F.F_BITMAPS_EXTENSION, at, len);
+  if (len != <u32>BM.BMX_BYTES) return fail(S.E_QCOW2_BAD_BITMAPS, slot, F.F_BITMAPS_EXTENSION, at, len);
   if ((l.autoclear & Q.AUTOCLEAR_BITMAPS) == 0) return S.OK;
-  const nb = be32(data);
-  const reserved = be32(data + 4);
-  const dirSize = be64(data + 8);
-  const dirOff = be64(data + 16);
+  const nb = be32(data + BM.BMX_NB_BITMAPS);
+  const reserved = be32(data + BM.BMX_RESERVED);
+  const dirSize = be64(data + BM.BMX_BITMAP_DIRECTORY_SIZE);
+  const dirOff = be64(data + BM.BMX_BITMAP_DIRECTORY_OFFSET);
   const cluster = (<u64>1) << l.clusterBits;
   if (nb == 0 || nb > MAX_BITMAPS || reserved != 0) return fail(S.E_QCOW2_BAD_BITMAPS, slot, F.F_BITMAPS_EXTENSION, at, nb);
   if (dirSize > MAX_BITMAP_DIR_BYTES || (dirOff & (cluster - 1)) != 0 || dirOff > l.fileSize || dirSize > l.fileSize - dirOff) {
-    return fail(S.E_QCOW2_BAD_BITMAPS, slot, F.F_BITMAP_DIRECTORY, at + 16, dirOff);
+    return fail(S.E_QCOW2_BAD_BITMAPS, slot, F.F_BITMAP_DIRECTORY, at + <u64>BM.BMX_BITMAP_DIRECTORY_OFFSET, dirOff);
   }
   l.nbBitmaps = nb;
   l.bitmapDirSize = dirSize;

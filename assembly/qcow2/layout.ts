@@ -5,6 +5,7 @@
 //  Compressed descriptor (spec "Compressed Clusters Descriptor"), x = 62 - (cluster_bits - 8):
 //   bits 0..x-1 host offset, bits x..61 additional 512-byte sectors.
 import * as F from './format';
+import * as SN from './snapshot-format';
 
 export const QCOW2_MAGIC: u32 = <u32>F.QCOW2_MAGIC;
 export const H_VERSION: usize = <usize>F.H_VERSION;
@@ -54,7 +55,7 @@ export const L1E_RESERVED: u64 = ((<u64>F.L1_RESERVED_HI) << 32) | <u64>F.L1_RES
 // QEMU's own limits (block/qcow2.h), so absurd headers fail before anything is allocated.
 export const MAX_L1_BYTES: u64 = 32 << 20;        // QCOW_MAX_L1_SIZE
 export const MAX_REFTABLE_BYTES: u64 = 8 << 20;   // QCOW_MAX_REFTABLE_SIZE
-export const MAX_SNAPSHOTS: u32 = 65536;          // QCOW_MAX_SNAPSHOTS
+export const MAX_SNAPSHOTS: u32 = <u32>SN.SN_MAX_SNAPSHOTS;
 export const MAX_SNAPSHOTS_BYTES: u64 = 64 << 20; // QCOW_MAX_SNAPSHOTS_SIZE
 export const MAX_BACKING_NAME: u32 = 1023;
 export const MAX_VIRTUAL_SIZE: u64 = 1 << 61;     // far beyond any real disk; guards arithmetic

@@ -1,11 +1,5 @@
 // The internal snapshot table (qcow2.txt "Snapshots"): nb_snapshots entries from snapshots_offset,
-// each starting on an 8-byte boundary:
-//
-//   0  l1_table_offset u64    8  l1_size u32   12  id_str_size u16   14  name_size u16
-//  16  date_sec u32          20  date_nsec u32 24  vm_clock_nsec u64
-//  32  vm_state_size u32     36  extra_data_size u32
-//  40  extra data: vm_state_size_large u64, disk_size u64, icount u64 (each valid if it fits)
-//      then id_str, then name (no terminators)
+// each starting on an 8-byte boundary; the entry's fields are drawn and named in snapshot-format.ts.
 //
 // Re-entrant: the first call reads a guess of the table's size and returns NEED_IO; later calls
 // parse what arrived and, when an entry runs past it, read a longer prefix (QEMU caps the table at
@@ -21,10 +15,12 @@ import { allocPages, freePages } from '../mem/pages';
 import { OP_READ, pushRequest } from '../io/requests';
 import { Layer, layerAt, validSlot, fileId, FMT_QCOW2 } from '../layer';
 import * as Q from './layout';
+import * as SN from './snapshot-format';
 
 export const SNAP_RECORD: usize = 64;
-const ENTRY_HEADER: u64 = 40;
-const MAX_EXTRA: u32 = 1024; // QCOW_MAX_SNAPSHOT_EXTRA_DATA
+const ENTRY_HEADER: u64 = <u64>SN.SN_HEADER_BYTES;
+const MAX_EXTRA: u32 = <u32>SN.SN_MAX_EXTRA_DATA;
+const ALIGN: u64 = <u64>SN.SN_ALIGN;
 
 let slotOf: i32 = -1;
 let buf: usize = 0;     // the table prefix read so far
@@ -80,15 +76,15 @@ function parse(slot: i32, l: Layer): i64 {
   const cluster = (<u64>1) << l.clusterBits;
   let off: u64 = 0;
   for (let i = 0; i < count; i++) {
-    off = (off + 7) & ~(<u64>7);
+    off = (off + ALIGN - 1) & ~(ALIGN - 1);
     const at = l.snapshotsOffset + off;
     if (off + ENTRY_HEADER > bufLen) return grow(slot, l, off + ENTRY_HEADER, at);
     const p = buf + <usize>off;
-    const l1Off = be64(p);
-    const l1Size = be32(p + 8);
-    const idLen = <u64>be16(p + 12);
-    const nameLen = <u64>be16(p + 14);
-    const extra = be32(p + 36);
+    const l1Off = be64(p + SN.SN_L1_TABLE_OFFSET);
+    const l1Size = be32(p + SN.SN_L1_SIZE);
+    const idLen = <u64>be16(p + SN.SN_ID_STR_SIZE);
+    const nameLen = <u64>be16(p + SN.SN_NAME_SIZE);
+    const extra = be32(p + SN.SN_EXTRA_DATA_SIZE);
     if (extra > MAX_EXTRA) return -fail(S.E_QCOW2_BAD_SNAPSHOT_TABLE, slot, F.F_SNAPSHOT_ENTRY, at, extra);
     if ((l1Off & (cluster - 1)) != 0 || <u64>l1Size * 8 > Q.MAX_L1_BYTES || l1Off > l.fileSize || <u64>l1Size * 8 > l.fileSize - l1Off) {
       return -fail(S.E_QCOW2_BAD_SNAPSHOT_TABLE, slot, F.F_SNAPSHOT_ENTRY, at, l1Off);
@@ -109,19 +105,19 @@ function grow(slot: i32, l: Layer, need: u64, at: u64): i64 {
 }
 
 function record(r: usize, p: usize, extra: u32): void {
-  const idLen = <u32>be16(p + 12);
-  const nameLen = <u32>be16(p + 14);
+  const idLen = <u32>be16(p + SN.SN_ID_STR_SIZE);
+  const nameLen = <u32>be16(p + SN.SN_NAME_SIZE);
   const x = p + <usize>ENTRY_HEADER;
-  const clock = be64(p + 24);
+  const clock = be64(p + SN.SN_VM_CLOCK_NSEC);
   store<u32>(r, <u32>(x + <usize>extra));
   store<u32>(r, idLen, 4);
   store<u32>(r, <u32>(x + <usize>extra + <usize>idLen), 8);
   store<u32>(r, nameLen, 12);
-  store<f64>(r, <f64>(extra >= 8 ? be64(x) : <u64>be32(p + 32)), 16);
-  store<f64>(r, <f64>be32(p + 16), 24);
-  store<f64>(r, <f64>be32(p + 20), 32);
+  store<f64>(r, <f64>(extra >= <u32>SN.SNX_DISK_SIZE /* vm_state_size_large fits */ ? be64(x + SN.SNX_VM_STATE_SIZE_LARGE) : <u64>be32(p + SN.SN_VM_STATE_SIZE)), 16);
+  store<f64>(r, <f64>be32(p + SN.SN_DATE_SEC), 24);
+  store<f64>(r, <f64>be32(p + SN.SN_DATE_NSEC), 32);
   store<f64>(r, <f64>(clock / 1000000000), 40);
   store<f64>(r, <f64>(clock % 1000000000), 48);
-  const icount = extra >= 24 ? be64(x + 16) : u64.MAX_VALUE; // all ones: none recorded, as in QEMU
+  const icount = extra >= <u32>SN.SNX_KNOWN_BYTES ? be64(x + SN.SNX_ICOUNT) : u64.MAX_VALUE; // all ones: none recorded, as in QEMU
   store<f64>(r, icount == u64.MAX_VALUE ? -1 : <f64>icount, 56);
 }

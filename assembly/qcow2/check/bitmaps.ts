@@ -1,17 +1,20 @@
 // Persistent bitmaps (qcow2-bitmap.c qcow2_check_bitmaps_refcounts): the bitmap directory, each
 // bitmap table and every data cluster a table entry points at count as used. Directory entries
-// (qcow2.txt "Bitmap directory"): 0 table offset u64, 8 table size u32, 18 name_size u16,
-// 20 extra_data_size u32, then extra data and name, padded to 8 bytes.
+// (qcow2.txt "Bitmap directory", fields named in ../bitmap-format.ts): header, extra data and name,
+// padded to 8 bytes.
 import * as S from '../../status';
 import { allocPages, freePages } from '../../mem/pages';
 import { OP_READ, pushRequest } from '../../io/requests';
 import { Layer, fileId } from '../../layer';
 import { be16, be32, be64 } from '../../util/be';
 import * as St from './state';
+import * as BM from '../bitmap-format';
 
 const BME_RESERVED: u64 = 0xff000000000001fe;
 const BME_OFFSET: u64 = 0x00fffffffffffe00;
-const BME_ALL_ONES: u64 = 1;
+const BME_ALL_ONES: u64 = <u64>BM.BMT_ALL_ONES;
+const HEADER: u64 = <u64>BM.BMD_HEADER_BYTES;
+const ALIGN: u64 = <u64>BM.BMD_ALIGN;
 
 let dir: usize = 0;
 let dirBytes: u64 = 0;
@@ -42,13 +45,13 @@ export function bitmapsStep(slot: i32, l: Layer): i32 {
     stage = 1;
   }
   const cluster = (<u64>1) << l.clusterBits;
-  while (stage == 1 && at + 24 <= l.bitmapDirSize) {
+  while (stage == 1 && at + HEADER <= l.bitmapDirSize) {
     const p = dir + <usize>at;
-    const tableOff = be64(p);
+    const tableOff = be64(p + BM.BMD_BITMAP_TABLE_OFFSET);
     // Past the end of the file a table reads as zeros, and a zero entry counts nothing: only the
     // part inside the file is read, so table_size (up to 2^32 entries) cannot make the check
     // allocate or walk more than the file holds.
-    const n = <u64>be32(p + 8);
+    const n = <u64>be32(p + BM.BMD_BITMAP_TABLE_SIZE);
     const inFile = tableOff >= l.fileSize ? 0 : min(n, (l.fileSize - tableOff) >> 3);
     if (!pending) {
       St.inc(tableOff, n * 8);
@@ -71,7 +74,7 @@ export function bitmapsStep(slot: i32, l: Layer): i32 {
     }
     freePages(table, tableBytes);
     table = 0;
-    at += (24 + <u64>be32(p + 20) + <u64>be16(p + 18) + 7) & ~(<u64>7);
+    at += (HEADER + <u64>be32(p + BM.BMD_EXTRA_DATA_SIZE) + <u64>be16(p + BM.BMD_NAME_SIZE) + ALIGN - 1) & ~(ALIGN - 1);
   }
   bitmapsFreeAll();
   stage = 2;

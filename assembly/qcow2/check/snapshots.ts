@@ -1,18 +1,20 @@
 // Snapshot L1 tables (calculate_refcounts' snapshot loop): each snapshot's L1 and L2 tables and the
 // clusters they map count as used; then the snapshot table itself. Entries follow qcow2.txt
-// "Snapshot table": 0 l1_table_offset u64, 8 l1_size u32, 12 id_str_size u16, 14 name_size u16,
-// 36 extra_data_size u32, 40 extra data, id, name, padded to 8 bytes.
+// "Snapshot table" (fields named in ../snapshot-format.ts): header, extra data, id, name, padded to 8.
 import * as S from '../../status';
 import { allocPages, freePages } from '../../mem/pages';
 import { OP_READ, pushRequest } from '../../io/requests';
 import { Layer, fileId } from '../../layer';
 import { be16, be32, be64 } from '../../util/be';
 import * as Q from '../layout';
+import * as SN from '../snapshot-format';
 import * as St from './state';
 import { walkStart, walkStep } from './l1walk';
 
 const CHUNK: u64 = 256 << 10; // holds any one entry (40 + 1 KiB extra + 2 * 64 KiB names)
-const MAX_EXTRA: u32 = 1024;  // QCOW_MAX_SNAPSHOT_EXTRA_DATA
+const MAX_EXTRA: u32 = <u32>SN.SN_MAX_EXTRA_DATA;
+const HEADER: u64 = <u64>SN.SN_HEADER_BYTES;
+const ALIGN: u64 = <u64>SN.SN_ALIGN;
 
 let stage: u32 = 0;    // 0 read table chunk, 1 walk snapshot i, 2 done
 let buf: usize = 0;
@@ -44,21 +46,21 @@ export function snapStep(slot: i32, l: Layer): i32 {
     pending = false;
     let at: u64 = 0;
     let cut = false;
-    while (parsed < l.nbSnapshots && at + 40 <= CHUNK) {
+    while (parsed < l.nbSnapshots && at + HEADER <= CHUNK) {
       const p = buf + <usize>at;
-      const extra = be32(p + 36);
-      const ids = <u64>be16(p + 12) + <u64>be16(p + 14);
-      const len = (40 + <u64>extra + ids + 7) & ~(<u64>7);
+      const extra = be32(p + SN.SN_EXTRA_DATA_SIZE);
+      const ids = <u64>be16(p + SN.SN_ID_STR_SIZE) + <u64>be16(p + SN.SN_NAME_SIZE);
+      const len = (HEADER + <u64>extra + ids + ALIGN - 1) & ~(ALIGN - 1);
       if (at + len > CHUNK) break;
       // qcow2_check_read_snapshot_table / qcow2_do_read_snapshots
       if (extra > MAX_EXTRA) St.addSnapExtraTooBig();
-      else if (l.version >= 3 && extra < 16) St.addSnapIncomplete();
+      else if (l.version >= 3 && extra < <u32>SN.SNX_V3_MIN_BYTES) St.addSnapIncomplete();
       // The table as QEMU measures it (excess extra data dropped) may not pass 64 MiB: this entry
       // and the ones after it are cut off (with -r all; a failed read otherwise).
-      tableLen = ((tableLen + 7) & ~(<u64>7)) + 40 + <u64>(extra > MAX_EXTRA ? MAX_EXTRA : extra) + ids;
+      tableLen = ((tableLen + ALIGN - 1) & ~(ALIGN - 1)) + HEADER + <u64>(extra > MAX_EXTRA ? MAX_EXTRA : extra) + ids;
       if (tableLen > Q.MAX_SNAPSHOTS_BYTES) { St.addSnapDropped(<u64>(l.nbSnapshots - parsed)); cut = true; break; }
-      store<u64>(list + (<usize>parsed << 4), be64(p));
-      store<u64>(list + (<usize>parsed << 4) + 8, <u64>be32(p + 8));
+      store<u64>(list + (<usize>parsed << 4), be64(p + SN.SN_L1_TABLE_OFFSET));
+      store<u64>(list + (<usize>parsed << 4) + 8, <u64>be32(p + SN.SN_L1_SIZE));
       parsed++;
       at += len;
     }

@@ -6,6 +6,11 @@ export function getU64(dv: DataView, at: number): number {
   return dv.getUint32(at) * HI + dv.getUint32(at + 4);
 }
 
+/** The low 32 bits of a u64 field: exact for flag words whatever their high bits hold. */
+export function getU64Low(dv: DataView, at: number): number {
+  return dv.getUint32(at + 4);
+}
+
 export function setU64(dv: DataView, at: number, v: number): void {
   dv.setUint32(at, Math.floor(v / HI));
   dv.setUint32(at + 4, v >>> 0);

@@ -2,19 +2,33 @@
 // "Bitmap table"), read for `convert --bitmaps`. The directory is small and read whole; bitmap data is
 // read on demand as a byte range of the serialized bitmap (bit i = guest granule i, LSB first).
 //
-//   extension EXT_BITMAPS: nb_bitmaps u32 · reserved u32 · directory_size u64 · directory_offset u64
-//   directory entry: table_offset u64 · table_size u32 · flags u32 · type u8 · granularity_bits u8
-//                    · name_size u16 · extra_data_size u32 · extra data · name · pad to 8
+// The extension and directory entry fields are drawn and named in assembly/qcow2/bitmap-format.ts.
 //   table entry u64: bits 9..55 data cluster offset; offset 0 → bit 0 says all ones (1) or zeros (0)
 import type { ImageSource } from '../../io/source.js';
 import { parseHeader } from './parse-header.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
 import { entryOffsetAt } from './host-offset.js';
-import { BME_AUTO, BME_IN_USE, EXT_BITMAPS, H_AUTOCLEAR } from '../../../assembly/qcow2/format';
+import { getU64, getU64Low } from './be64.js';
+import { AUTOCLEAR_BITMAPS, BME_AUTO, BME_IN_USE, EXT_BITMAPS, H_AUTOCLEAR } from '../../../assembly/qcow2/format';
+import {
+  BMD_ALIGN,
+  BMD_EXTRA_DATA_SIZE,
+  BMD_FLAGS,
+  BMD_GRANULARITY_BITS,
+  BMD_HEADER_BYTES,
+  BMD_NAME_SIZE,
+  BMD_BITMAP_TABLE_OFFSET,
+  BMD_BITMAP_TABLE_SIZE,
+  BMD_TYPE,
+  BME_MAX_TABLE_SIZE,
+  BMT_ALL_ONES,
+  BMT_ENTRY_BYTES,
+  BMX_BITMAP_DIRECTORY_OFFSET,
+  BMX_BITMAP_DIRECTORY_SIZE,
+  BMX_NB_BITMAPS,
+} from '../../../assembly/qcow2/bitmap-format';
 
 export { BME_AUTO, BME_IN_USE, EXT_BITMAPS };
-const HI = 2 ** 32;
-const MAX_TABLE = 0x8000000; // BME_MAX_TABLE_SIZE
 
 export interface SourceBitmap {
   name: string;
@@ -38,13 +52,13 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
   const h = parseHeader(head, src.name);
   const cs = 2 ** h.clusterBits;
   const out: SourceBitmaps = { clusterSize: cs, size: h.size, list: [] };
-  const autoclear = h.version === 3 ? new DataView(head.buffer).getUint32(H_AUTOCLEAR + 4) : 0; // the u64's low word
+  const autoclear = h.version === 3 ? getU64Low(new DataView(head.buffer), H_AUTOCLEAR) : 0;
   const ext = h.extensions.find((e) => e.type === EXT_BITMAPS);
-  if (!ext || (autoclear & 1) === 0) return out; // no bitmaps, or a v2 writer made them stale
+  if (!ext || (autoclear & AUTOCLEAR_BITMAPS) === 0) return out; // no bitmaps, or a v2 writer made them stale
   const ev = new DataView(ext.data.buffer, ext.data.byteOffset, ext.data.length);
-  const count = ev.getUint32(0);
-  const dirSize = ev.getUint32(8) * HI + ev.getUint32(12);
-  const dirOff = ev.getUint32(16) * HI + ev.getUint32(20);
+  const count = ev.getUint32(BMX_NB_BITMAPS);
+  const dirSize = getU64(ev, BMX_BITMAP_DIRECTORY_SIZE);
+  const dirOff = getU64(ev, BMX_BITMAP_DIRECTORY_OFFSET);
   if (dirSize > 64 << 20)
     throw new VdiskError('E_QCOW2_BAD_EXTENSION', 'bitmap directory too large', { path: src.name, offset: dirOff });
   if (dirOff + dirSize > src.size)
@@ -55,30 +69,39 @@ export async function readBitmaps(src: ImageSource): Promise<SourceBitmaps> {
   const dir = new Uint8Array(dirSize);
   await src.pread(dir, dirOff);
   const dv = new DataView(dir.buffer);
-  for (let i = 0, at = 0; i < count && at + 24 <= dirSize; i++) {
-    const tableOff = dv.getUint32(at) * HI + dv.getUint32(at + 4);
-    const n = dv.getUint32(at + 8);
-    const nameLen = dv.getUint16(at + 18);
-    const extra = dv.getUint32(at + 20);
-    const name = new TextDecoder().decode(dir.subarray(at + 24 + extra, at + 24 + extra + nameLen));
+  for (let i = 0, at = 0; i < count && at + BMD_HEADER_BYTES <= dirSize; i++) {
+    const tableOff = getU64(dv, at + BMD_BITMAP_TABLE_OFFSET);
+    const n = dv.getUint32(at + BMD_BITMAP_TABLE_SIZE);
+    const nameLen = dv.getUint16(at + BMD_NAME_SIZE);
+    const extra = dv.getUint32(at + BMD_EXTRA_DATA_SIZE);
+    const nameAt = at + BMD_HEADER_BYTES + extra;
+    const name = new TextDecoder().decode(dir.subarray(nameAt, nameAt + nameLen));
     // As the engine's directory check (assembly/qcow2/bitmaps.ts): a table of 1..2^27 entries,
     // cluster-aligned, inside the file; a hostile size must not size an allocation.
-    if (n === 0 || n > MAX_TABLE || tableOff === 0 || tableOff % cs !== 0 || tableOff + n * 8 > src.size) {
+    if (
+      n === 0 ||
+      n > BME_MAX_TABLE_SIZE ||
+      tableOff === 0 ||
+      tableOff % cs !== 0 ||
+      tableOff + n * BMT_ENTRY_BYTES > src.size
+    ) {
       throw new VdiskError('E_QCOW2_BAD_BITMAPS', `bitmap ${i}: table of ${n} entries at ${tableOff} is invalid`, {
         path: src.name,
         offset: dirOff + at,
       });
     }
-    const tb = new Uint8Array(n * 8);
+    const tb = new Uint8Array(n * BMT_ENTRY_BYTES);
     await src.pread(tb, tableOff);
     const tv = new DataView(tb.buffer);
     const table: number[] = [];
     for (let j = 0; j < n; j++) {
-      const off = entryOffsetAt(tv, j * 8);
-      table.push(off !== 0 ? off : tv.getUint32(j * 8 + 4) & 1 ? -1 : 0);
+      const e = j * BMT_ENTRY_BYTES;
+      const off = entryOffsetAt(tv, e);
+      table.push(off !== 0 ? off : getU64Low(tv, e) & BMT_ALL_ONES ? -1 : 0);
     }
-    out.list.push({ name, flags: dv.getUint32(at + 12), type: dir[at + 16]!, granularityBits: dir[at + 17]!, table });
-    at += Math.ceil((24 + extra + nameLen) / 8) * 8;
+    const flags = dv.getUint32(at + BMD_FLAGS);
+    out.list.push({ name, flags, type: dir[at + BMD_TYPE]!, granularityBits: dir[at + BMD_GRANULARITY_BITS]!, table });
+    at += Math.ceil((BMD_HEADER_BYTES + extra + nameLen) / BMD_ALIGN) * BMD_ALIGN;
   }
   return out;
 }

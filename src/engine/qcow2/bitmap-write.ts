@@ -4,8 +4,8 @@
 // (qcow2.txt "Bitmaps extension"): data clusters, each bitmap table, the directory; then the header
 // gets the extension and autoclear bit 0 ("bitmaps extension data is consistent").
 //
-//   directory entry: table_offset u64 · table_size u32 · flags u32 · type u8 (1) · granularity_bits u8
-//                    · name_size u16 · extra_data_size u32 (0) · name · pad to 8
+//   directory entry (fields in assembly/qcow2/bitmap-format.ts): type 1, extra_data_size 0, then the
+//                    name, padded to 8
 //   table entry u64: data cluster offset, or 0 for a cluster of zeros (QEMU never stores those)
 import type { ImageSource } from '../../io/source.js';
 import type { ImageTarget } from '../../io/target.js';
@@ -20,8 +20,24 @@ import {
   type SourceBitmaps,
 } from './bitmap-read.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
-
 import { setU64 } from './be64.js';
+import { AUTOCLEAR_BITMAPS } from '../../../assembly/qcow2/format';
+import {
+  BMD_ALIGN,
+  BMD_FLAGS,
+  BMD_GRANULARITY_BITS,
+  BMD_HEADER_BYTES,
+  BMD_NAME_SIZE,
+  BMD_BITMAP_TABLE_OFFSET,
+  BMD_BITMAP_TABLE_SIZE,
+  BMD_TYPE,
+  BME_TYPE_DIRTY_TRACKING,
+  BMT_ENTRY_BYTES,
+  BMX_BYTES,
+  BMX_BITMAP_DIRECTORY_OFFSET,
+  BMX_BITMAP_DIRECTORY_SIZE,
+  BMX_NB_BITMAPS,
+} from '../../../assembly/qcow2/bitmap-format';
 
 /** The bitmaps to carry: inconsistent ones refused, or left out with `skipBroken` (with a warning). */
 export function bitmapsToCopy(b: SourceBitmaps, skipBroken: boolean, warn?: (m: string) => void): SourceBitmap[] {
@@ -45,7 +61,7 @@ async function writeOne(
   const cs = w.geo.cluster;
   const bytes = Math.ceil(Math.ceil(size / 2 ** bm.granularityBits) / 8);
   const entries = Math.ceil(bytes / cs);
-  const table = new Uint8Array(Math.max(1, Math.ceil((entries * 8) / cs)) * cs);
+  const table = new Uint8Array(Math.max(1, Math.ceil((entries * BMT_ENTRY_BYTES) / cs)) * cs);
   const tv = new DataView(table.buffer);
   for (let j = 0; j < entries; j++) {
     const buf = new Uint8Array(cs);
@@ -53,7 +69,7 @@ async function writeOne(
     if (buf.every((x) => x === 0)) continue;
     const at = w.allocClusters(1);
     await t.pwrite(buf, at);
-    setU64(tv, j * 8, at);
+    setU64(tv, j * BMT_ENTRY_BYTES, at);
   }
   const offset = w.allocClusters(table.length / cs);
   await t.pwrite(table, offset);
@@ -73,15 +89,15 @@ export async function writeBitmaps(
   for (const bm of list) {
     const { offset, entries } = await writeOne(w, t, src, b.clusterSize, b.size, bm);
     const name = utf8.encode(bm.name);
-    const e = new Uint8Array(Math.ceil((24 + name.length) / 8) * 8);
+    const e = new Uint8Array(Math.ceil((BMD_HEADER_BYTES + name.length) / BMD_ALIGN) * BMD_ALIGN);
     const dv = new DataView(e.buffer);
-    setU64(dv, 0, offset);
-    dv.setUint32(8, entries);
-    dv.setUint32(12, bm.flags & BME_AUTO);
-    e[16] = 1;
-    e[17] = bm.granularityBits;
-    dv.setUint16(18, name.length);
-    e.set(name, 24);
+    setU64(dv, BMD_BITMAP_TABLE_OFFSET, offset);
+    dv.setUint32(BMD_BITMAP_TABLE_SIZE, entries);
+    dv.setUint32(BMD_FLAGS, bm.flags & BME_AUTO);
+    e[BMD_TYPE] = BME_TYPE_DIRTY_TRACKING;
+    e[BMD_GRANULARITY_BITS] = bm.granularityBits;
+    dv.setUint16(BMD_NAME_SIZE, name.length);
+    e.set(name, BMD_HEADER_BYTES); // extra_data_size stays 0: no extra data
     parts.push(e);
   }
   const dirSize = parts.reduce((a, p) => a + p.length, 0);
@@ -89,11 +105,11 @@ export async function writeBitmaps(
   parts.reduce((at, p) => (dir.set(p, at), at + p.length), 0);
   const dirAt = w.allocClusters(Math.ceil(dirSize / w.geo.cluster));
   await t.pwrite(dir, dirAt);
-  const ext = new Uint8Array(24);
+  const ext = new Uint8Array(BMX_BYTES);
   const ev = new DataView(ext.buffer);
-  ev.setUint32(0, list.length);
-  setU64(ev, 8, dirSize);
-  setU64(ev, 16, dirAt);
+  ev.setUint32(BMX_NB_BITMAPS, list.length);
+  setU64(ev, BMX_BITMAP_DIRECTORY_SIZE, dirSize);
+  setU64(ev, BMX_BITMAP_DIRECTORY_OFFSET, dirAt);
   return ext;
 }
 
@@ -117,7 +133,7 @@ export function withBitmaps(
         const ext = await writeBitmaps(w, t, src, b, list);
         // The writer reads its options when it writes the header, in finish().
         wo.extensions = [...(wo.extensions ?? []), { type: EXT_BITMAPS, data: ext }];
-        wo.autoclear = (wo.autoclear ?? 0) | 1;
+        wo.autoclear = (wo.autoclear ?? 0) | AUTOCLEAR_BITMAPS;
       }
       await w.finish();
     },

@@ -7,6 +7,7 @@ import type { ImageTarget } from '../../io/target.js';
 import type { ParsedHeader } from '../qcow2/parse-header.js';
 import { readTable } from './repair-snapshots.js';
 import { refTableOffsetAt } from '../qcow2/host-offset.js';
+import { getU64, getU64Low } from '../qcow2/be64.js';
 import {
   AUTOCLEAR_BITMAPS,
   EXT_BITMAPS,
@@ -14,8 +15,12 @@ import {
   H_NB_SNAPSHOTS,
   H_SNAPSHOTS_OFFSET,
 } from '../../../assembly/qcow2/format';
-
-const HI = 2 ** 32;
+import {
+  BMX_BYTES,
+  BMX_BITMAP_DIRECTORY_OFFSET,
+  BMX_BITMAP_DIRECTORY_SIZE,
+} from '../../../assembly/qcow2/bitmap-format';
+import { SN_L1_SIZE, SN_L1_TABLE_OFFSET } from '../../../assembly/qcow2/snapshot-format';
 
 /** Host clusters that hold metadata other than L2 tables. */
 export async function metadataClusters(t: ImageTarget, h: ParsedHeader): Promise<Set<number>> {
@@ -37,19 +42,24 @@ export async function metadataClusters(t: ImageTarget, h: ParsedHeader): Promise
   await t.pread!(head, 0);
   const hv = new DataView(head.buffer);
   const count = hv.getUint32(H_NB_SNAPSHOTS);
-  const snapOffset = hv.getUint32(H_SNAPSHOTS_OFFSET) * HI + hv.getUint32(H_SNAPSHOTS_OFFSET + 4);
+  const snapOffset = getU64(hv, H_SNAPSHOTS_OFFSET);
   if (count) {
     const snaps = await readTable(t, h, snapOffset, count);
     span(snapOffset, snaps.size);
     for (const e of snaps.entries) {
       const ev = new DataView(e.raw.buffer, e.raw.byteOffset);
-      span(ev.getUint32(0) * HI + ev.getUint32(4), ev.getUint32(8) * 8);
+      span(getU64(ev, SN_L1_TABLE_OFFSET), ev.getUint32(SN_L1_SIZE) * 8);
     }
   }
   const bitmaps = h.extensions.find((e) => e.type === EXT_BITMAPS);
-  if (bitmaps && h.version === 3 && hv.getUint32(H_AUTOCLEAR + 4) & AUTOCLEAR_BITMAPS && bitmaps.data.length >= 24) {
+  if (
+    bitmaps &&
+    h.version === 3 &&
+    getU64Low(hv, H_AUTOCLEAR) & AUTOCLEAR_BITMAPS &&
+    bitmaps.data.length >= BMX_BYTES
+  ) {
     const bv = new DataView(bitmaps.data.buffer, bitmaps.data.byteOffset);
-    span(bv.getUint32(16) * HI + bv.getUint32(20), bv.getUint32(8) * HI + bv.getUint32(12));
+    span(getU64(bv, BMX_BITMAP_DIRECTORY_OFFSET), getU64(bv, BMX_BITMAP_DIRECTORY_SIZE));
   }
   return out;
 }

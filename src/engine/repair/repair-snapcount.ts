@@ -1,26 +1,28 @@
 // qcow2_check_read_snapshot_table with BDRV_FIX_ERRORS (QEMU 7.2 block/qcow2-snapshot.c): snapshots
-// QEMU cannot keep are cut off the end of the table by lowering nb_snapshots in the header (bytes
-// 60..63), before any refcount is looked at: more than QCOW_MAX_SNAPSHOTS (65536) entries, or entries
+// QEMU cannot keep are cut off the end of the table by lowering nb_snapshots in the header
+// (H_NB_SNAPSHOTS), before any refcount is looked at: more than QCOW_MAX_SNAPSHOTS (65536) entries, or entries
 // that take the table past QCOW_MAX_SNAPSHOTS_SIZE (64 MiB; the check finds those). What the cut-off
 // snapshots used is then merely leaked, and the refcount repair frees it. Each cut snapshot counts
 // as a corruption fixed, as qemu-img counts it.
 import type { ImageTarget } from '../../io/target.js';
 import * as Q from '../../../assembly/qcow2/format';
+import { SN_MAX_SNAPSHOTS as MAX_SNAPSHOTS } from '../../../assembly/qcow2/snapshot-format';
+import { getU64 } from '../qcow2/be64.js';
 
-export const MAX_SNAPSHOTS = 65536;
+export { MAX_SNAPSHOTS };
 
 async function readCount(t: ImageTarget): Promise<{ count: number; offset: number }> {
-  const b = new Uint8Array(12);
-  await t.pread!(b, 60);
+  const b = new Uint8Array(Q.H_SNAPSHOTS_OFFSET + 8 - Q.H_NB_SNAPSHOTS);
+  await t.pread!(b, Q.H_NB_SNAPSHOTS);
   const dv = new DataView(b.buffer);
-  return { count: dv.getUint32(0), offset: dv.getUint32(4) * 2 ** 32 + dv.getUint32(8) };
+  return { count: dv.getUint32(0), offset: getU64(dv, Q.H_SNAPSHOTS_OFFSET - Q.H_NB_SNAPSHOTS) };
 }
 
 /** Sets nb_snapshots to `count` (durable before anything relies on it). */
 export async function setSnapshotCount(t: ImageTarget, count: number): Promise<void> {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, count);
-  await t.pwrite(b, 60);
+  await t.pwrite(b, Q.H_NB_SNAPSHOTS);
   await t.flush();
 }
 

@@ -3,15 +3,14 @@
 // entries with less than 16 bytes of extra data, entries with more than 1 KiB of it. The whole table
 // is written anew, as QEMU writes it:
 //
-//   entry (8-byte aligned): 0 l1_table_offset u64 · 8 l1_size u32 · 12 id_str_size u16 ·
-//     14 name_size u16 · 16 date_sec u32 · 20 date_nsec u32 · 24 vm_clock_nsec u64 ·
-//     32 vm_state_size u32 (0 if it needs 64 bits) · 36 extra_data_size u32 = max(24, kept) ·
-//     40 extra: vm_state_size_large u64 · disk_size u64 · icount u64 · unknown extra (≤ 1024 in all)
-//     · id_str · name (each up to its first NUL, as QEMU keeps them)    (qcow2.txt "Snapshots")
+//   entry (fields in assembly/qcow2/snapshot-format.ts): the header with vm_state_size 0 if it
+//     needs 64 bits and extra_data_size = max(24, kept) · extra: vm_state_size_large · disk_size ·
+//     icount · unknown extra (≤ 1024 in all) · id_str · name (each up to its first NUL, as QEMU keeps
+//     them)    (qcow2.txt "Snapshots")
 //
 // Missing known fields take QEMU's defaults (the 32-bit VM state size, the current disk size, icount
 // -1). Order, each step durable before the next: clusters allocated (first fit in the refcounts, as
-// qcow2_alloc_clusters does) → table written → header nb_snapshots/snapshots_offset (60..71) → old
+// qcow2_alloc_clusters does) → table written → header nb_snapshots/snapshots_offset (one write) → old
 // table freed and discarded (QCOW2_DISCARD_SNAPSHOT is on by default). A kill leaves the old table
 // in charge or, after the header switch, the old table leaked.
 import type { ImageTarget } from '../../io/target.js';
@@ -19,9 +18,25 @@ import type { ParsedHeader } from '../qcow2/parse-header.js';
 import { EditRefcounts } from '../qcow2/edit-refcounts.js';
 import { discardClusters } from './repair-discard.js';
 import { VdiskError } from '../../errors/vdisk-error.js';
+import { getU64, setU64 } from '../qcow2/be64.js';
+import { H_NB_SNAPSHOTS, H_SNAPSHOTS_OFFSET } from '../../../assembly/qcow2/format';
+import {
+  SN_ALIGN,
+  SN_EXTRA_DATA_SIZE,
+  SN_HEADER_BYTES,
+  SN_ID_STR_SIZE,
+  SN_MAX_EXTRA_DATA,
+  SN_NAME_SIZE,
+  SN_VM_STATE_SIZE,
+  SNX_DISK_SIZE,
+  SNX_ICOUNT,
+  SNX_KNOWN_BYTES,
+  SNX_VM_STATE_SIZE_LARGE,
+} from '../../../assembly/qcow2/snapshot-format';
 
-const MAX_EXTRA = 1024;
-const KNOWN_EXTRA = 24;
+/** nb_snapshots and snapshots_offset, adjacent in the header: read and written as one span. */
+const COUNT_SPAN = H_SNAPSHOTS_OFFSET + 8 - H_NB_SNAPSHOTS;
+const SPAN_OFFSET = H_SNAPSHOTS_OFFSET - H_NB_SNAPSHOTS;
 
 function encodeEntry(raw: Uint8Array, extra: number, diskSize: number): Uint8Array {
   const dv = new DataView(raw.buffer, raw.byteOffset);
@@ -31,32 +46,34 @@ function encodeEntry(raw: Uint8Array, extra: number, diskSize: number): Uint8Arr
     const z = b.indexOf(0);
     return z < 0 ? b : b.subarray(0, z);
   };
-  const id = cstr(40 + extra, dv.getUint16(12));
-  const name = cstr(40 + extra + dv.getUint16(12), dv.getUint16(14));
+  const idAt = SN_HEADER_BYTES + extra;
+  const id = cstr(idAt, dv.getUint16(SN_ID_STR_SIZE));
+  const name = cstr(idAt + dv.getUint16(SN_ID_STR_SIZE), dv.getUint16(SN_NAME_SIZE));
   const ids = id.length + name.length;
-  const keep = Math.min(extra, MAX_EXTRA);
-  const size = Math.max(KNOWN_EXTRA, keep);
-  const out = new Uint8Array(40 + size + ids);
+  const keep = Math.min(extra, SN_MAX_EXTRA_DATA);
+  const size = Math.max(SNX_KNOWN_BYTES, keep);
+  const out = new Uint8Array(SN_HEADER_BYTES + size + ids);
   const ov = new DataView(out.buffer);
-  out.set(raw.subarray(0, 36));
-  ov.setUint32(36, size);
-  const x = raw.subarray(40, 40 + keep);
+  out.set(raw.subarray(0, SN_EXTRA_DATA_SIZE)); // every header field before extra_data_size, as it was
+  ov.setUint32(SN_EXTRA_DATA_SIZE, size);
+  const x = raw.subarray(SN_HEADER_BYTES, SN_HEADER_BYTES + keep);
   // Known extra data: what the entry had, QEMU's defaults for the rest.
-  const known = new Uint8Array(KNOWN_EXTRA);
+  const known = new Uint8Array(SNX_KNOWN_BYTES);
   const kv = new DataView(known.buffer);
-  kv.setUint32(4, dv.getUint32(32)); // vm_state_size from the header
-  kv.setUint32(8, Math.floor(diskSize / 2 ** 32));
-  kv.setUint32(12, diskSize >>> 0);
-  kv.setUint32(16, 0xffffffff);
-  kv.setUint32(20, 0xffffffff); // icount -1
-  known.set(x.subarray(0, keep >= 24 ? 24 : keep >= 16 ? 16 : keep >= 8 ? 8 : 0)); // whole fields only
-  ov.setUint32(32, kv.getUint32(0) === 0 ? kv.getUint32(4) : 0); // 0 when it needs 64 bits
-  out.set(known, 40);
-  if (keep > KNOWN_EXTRA) out.set(x.subarray(KNOWN_EXTRA), 40 + KNOWN_EXTRA);
-  ov.setUint16(12, id.length);
-  ov.setUint16(14, name.length);
-  out.set(id, 40 + size);
-  out.set(name, 40 + size + id.length);
+  setU64(kv, SNX_VM_STATE_SIZE_LARGE, dv.getUint32(SN_VM_STATE_SIZE)); // vm_state_size from the header
+  setU64(kv, SNX_DISK_SIZE, diskSize);
+  known.fill(0xff, SNX_ICOUNT, SNX_ICOUNT + 8); // icount -1: all ones
+  // Whole fields only: each kept field ends where the next begins (or at the known extra's end).
+  const whole = [SNX_KNOWN_BYTES, SNX_ICOUNT, SNX_DISK_SIZE].find((end) => keep >= end) ?? 0;
+  known.set(x.subarray(0, whole));
+  const large = getU64(kv, SNX_VM_STATE_SIZE_LARGE);
+  ov.setUint32(SN_VM_STATE_SIZE, large < 2 ** 32 ? large : 0); // 0 when it needs 64 bits
+  out.set(known, SN_HEADER_BYTES);
+  if (keep > SNX_KNOWN_BYTES) out.set(x.subarray(SNX_KNOWN_BYTES), SN_HEADER_BYTES + SNX_KNOWN_BYTES);
+  ov.setUint16(SN_ID_STR_SIZE, id.length);
+  ov.setUint16(SN_NAME_SIZE, name.length);
+  out.set(id, SN_HEADER_BYTES + size);
+  out.set(name, SN_HEADER_BYTES + size + id.length);
   return out;
 }
 
@@ -70,12 +87,12 @@ export async function readTable(
   const entries: { raw: Uint8Array; extra: number }[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {
-    at = Math.ceil(at / 8) * 8;
-    const head = new Uint8Array(40);
+    at = Math.ceil(at / SN_ALIGN) * SN_ALIGN;
+    const head = new Uint8Array(SN_HEADER_BYTES);
     await t.pread!(head, at);
     const dv = new DataView(head.buffer);
-    const extra = dv.getUint32(36);
-    const raw = new Uint8Array(40 + extra + dv.getUint16(12) + dv.getUint16(14));
+    const extra = dv.getUint32(SN_EXTRA_DATA_SIZE);
+    const raw = new Uint8Array(SN_HEADER_BYTES + extra + dv.getUint16(SN_ID_STR_SIZE) + dv.getUint16(SN_NAME_SIZE));
     await t.pread!(raw, at);
     entries.push({ raw, extra });
     at += raw.length;
@@ -85,16 +102,16 @@ export async function readTable(
 
 export async function rewriteSnapshotTable(t: ImageTarget, h: ParsedHeader): Promise<void> {
   const cs = 2 ** h.clusterBits;
-  const head = new Uint8Array(12);
-  await t.pread!(head, 60);
+  const head = new Uint8Array(COUNT_SPAN);
+  await t.pread!(head, H_NB_SNAPSHOTS);
   const hv = new DataView(head.buffer);
   const count = hv.getUint32(0);
-  const oldOffset = hv.getUint32(4) * 2 ** 32 + hv.getUint32(8);
+  const oldOffset = getU64(hv, SPAN_OFFSET);
   const old = await readTable(t, h, oldOffset, count);
   const parts: Uint8Array[] = [];
   let size = 0;
   for (const e of old.entries) {
-    const pad = (8 - (size % 8)) % 8;
+    const pad = (SN_ALIGN - (size % SN_ALIGN)) % SN_ALIGN;
     if (pad) {
       parts.push(new Uint8Array(pad));
       size += pad;
@@ -124,7 +141,7 @@ export async function rewriteSnapshotTable(t: ImageTarget, h: ParsedHeader): Pro
     } else run = 0;
   }
   const rt = new DataView(refTable.buffer);
-  const hasBlock = (b: number) => b * 8 < refTable.length && (rt.getUint32(b * 8) | rt.getUint32(b * 8 + 4)) !== 0;
+  const hasBlock = (b: number) => b * 8 < refTable.length && getU64(rt, b * 8) !== 0;
   for (let k = first; k < first + need; k++) {
     if (!hasBlock(Math.floor(k / per))) {
       throw new VdiskError(
@@ -139,12 +156,11 @@ export async function rewriteSnapshotTable(t: ImageTarget, h: ParsedHeader): Pro
   await t.flush();
   await t.pwrite(table, first * cs);
   await t.flush();
-  const nh = new Uint8Array(12);
+  const nh = new Uint8Array(COUNT_SPAN);
   const nv = new DataView(nh.buffer);
   nv.setUint32(0, count);
-  nv.setUint32(4, Math.floor((first * cs) / 2 ** 32));
-  nv.setUint32(8, (first * cs) >>> 0);
-  await t.pwrite(nh, 60);
+  setU64(nv, SPAN_OFFSET, first * cs);
+  await t.pwrite(nh, H_NB_SNAPSHOTS);
   await t.flush();
   const freed: number[] = [];
   if (old.size > 0) {
