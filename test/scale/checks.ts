@@ -43,12 +43,17 @@ function journalJobs(stateDir: string): JournalJob[] {
       at: string;
       state?: string;
       report?: { orphans?: { path?: string }[] };
-      plan?: { steps: { action: string; params: { path?: string } }[] };
+      plan?: { steps: { action: string; params: { path?: string; moves?: { fromPath: string }[] } }[] };
     };
-    // The files a plan deletes once it has switched (a move's source chain).
-    const deletes = (r.plan?.steps ?? [])
-      .filter((st) => st.action === 'delete-file' && st.params.path)
-      .map((st) => st.params.path!);
+    // The files a plan takes away once it has switched: a move's source chain, deleted after a copy
+    // or renamed into the other pool (a move within one file system).
+    const deletes = (r.plan?.steps ?? []).flatMap((st) =>
+      st.action === 'delete-file' && st.params.path
+        ? [st.params.path]
+        : st.action === 'rename-volumes'
+          ? (st.params.moves ?? []).map((m) => m.fromPath)
+          : [],
+    );
     if (r.t === 'job') jobs.set(r.job, { id: r.job, key: r.key, at: r.at, deletes });
     if (r.t === 'end' && jobs.has(r.job)) jobs.get(r.job)!.end = { state: r.state!, report: r.report };
   }
