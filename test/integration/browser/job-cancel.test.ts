@@ -5,34 +5,18 @@
 // only) once the job shows progress (its first step done, the copy started); then the console, the agent (GET
 // /v1/jobs/:id through the gateway) and the pools must all say the job was cancelled and rolled back.
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { qemuImg } from '../../fixtures/qemu.js';
+import { listTree, slowVolume } from './slow-volume.js';
 import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
 import { confirmWithKeys } from './page-helpers.js';
 
-/** Every entry under `dir`, recursively, hidden ones included. */
-function listTree(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
-}
-
 describe('console: cancel a gateway job (`vdisk start`)', () => {
   const s = useSystemSession('jobcancel', {
     vm: false,
     // A volume that takes minutes to copy: 256 GiB, every cluster allocated, almost nothing on disk.
-    prepare: (sys) =>
-      qemuImg([
-        'create',
-        '-q',
-        '-f',
-        'qcow2',
-        '-o',
-        'preallocation=metadata',
-        join(sys.dir, 'pool-a/big.qcow2'),
-        '256G',
-      ]),
+    prepare: (sys) => slowVolume(join(sys.dir, 'pool-a/big.qcow2'), '256G'),
   });
 
   it('cancels a running move with the keyboard: cancelled in the console and the agent, nothing left in the pools', async () => {

@@ -8,17 +8,15 @@
 //   inventory and every view re-renders): on #vm/demo-vm the heading, and then a link the keyboard
 //   user moved to, still have focus afterwards (new elements, same place).
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { qemuImg } from '../../fixtures/qemu.js';
+import { listTree, slowVolume } from './slow-volume.js';
 import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
 import { gatewayJson, jobNow, submitJob } from './gateway-calls.js';
 
 const row = (id: string) => `#jobs-table tr[data-key="${id}"]`;
-const listTree = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 
 /** Starts the long move and waits until the Jobs view follows it with progress shown (the copy under way). */
 async function runningMove(page: Page, url: string, scratch: string): Promise<string> {
@@ -73,17 +71,7 @@ async function refreshByJobEnd(page: Page, id: string): Promise<void> {
 describe('console: running jobs (`vdisk start` with the demo VM)', () => {
   const s = useSystemSession('jobslive', {
     vm: true,
-    prepare: (sys) =>
-      qemuImg([
-        'create',
-        '-q',
-        '-f',
-        'qcow2',
-        '-o',
-        'preallocation=metadata',
-        join(sys.dir, 'pool-a/slow.qcow2'),
-        '256G',
-      ]),
+    prepare: (sys) => slowVolume(join(sys.dir, 'pool-a/slow.qcow2'), '256G'),
   });
 
   it('cancels a running move from the Jobs view with the keyboard: cancelled, nothing left behind', async () => {

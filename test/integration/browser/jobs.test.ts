@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, linkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { qemuImg } from '../../fixtures/qemu.js';
+import { slowVolume } from './slow-volume.js';
 import { useSystemSession } from './system-session.js';
 import { tabTo } from './keys.js';
 import { axeViolations } from './axe.js';
@@ -26,16 +27,7 @@ describe('console: the Jobs view (`vdisk start`)', () => {
       // A move that lasts: 16 GiB, every cluster allocated, almost nothing on disk. The engine reads all
       // of it, then the full verify reads it again: tens of seconds on a quiet machine (8 GiB took 40 s to
       // copy at load 13), against the second or two between its first progress and the reload.
-      qemuImg([
-        'create',
-        '-q',
-        '-f',
-        'qcow2',
-        '-o',
-        'preallocation=metadata',
-        join(sys.dir, 'pool-a/big.qcow2'),
-        '16G',
-      ]);
+      slowVolume(join(sys.dir, 'pool-a/big.qcow2'), '16G');
       qemuImg(['create', '-q', '-f', 'qcow2', join(sys.dir, 'pool-a/orphan.qcow2'), '4M']);
     },
   });
